@@ -1,0 +1,389 @@
+/* The selftest: a veth pair in a network namespace of a child's own. */
+#define _GNU_SOURCE
+#include "selftest/selftest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "selftest/inject.h"
+#include "selftest/netlink.h"
+
+#define VETH_XDP "xdpcst0"  /* carries the program */
+#define VETH_SRC "xdpcst1"  /* the frames come from here */
+#define SETTLE_MS 2000      /* how long counts may take to arrive */
+#define QUIET_MS 50         /* no change for this long: counts are final */
+
+static void say(char *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, SELFTEST_REASON_LEN, fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Writes "1" to /proc/sys/net/ipv6/conf/<ifname>/disable_ipv6 of the current
+ * namespace. A kernel without IPv6 has no such file, and needs nothing. */
+static void ipv6_disable(const char *ifname)
+{
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+		 ifname);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, "1\n", 2) < 0) {
+		/* best effort: the counts will tell if noise got through */
+	}
+	close(fd);
+}
+
+/* Reads until the counts reach want packets and then stay still for QUIET_MS,
+ * or SETTLE_MS has passed. */
+static int read_settled(const struct selftest_hooks *h, int ifindex,
+			uint64_t want, uint64_t *packets, uint64_t *bytes)
+{
+	uint64_t start = now_ms(), still_since = start, p = 0, b = 0;
+	int err;
+
+	for (;;) {
+		err = h->read(h->ctx, ifindex, packets, bytes);
+		if (err)
+			return err;
+		if (*packets != p || *bytes != b) {
+			p = *packets;
+			b = *bytes;
+			still_since = now_ms();
+		}
+		if (p >= want && now_ms() - still_since >= QUIET_MS)
+			return 0;
+		if (now_ms() - start >= SETTLE_MS)
+			return 0;
+		sleep_ms(5);
+	}
+}
+
+static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode,
+		     int if_xdp, int if_src, unsigned int n, unsigned int len,
+		     struct selftest_mode *m)
+{
+	const char *name = mode == XDP_MODE_NATIVE ? "native" : "generic";
+	uint64_t p0 = 0, b0 = 0, p1 = 0, b1 = 0;
+	int err, sent;
+
+	m->ran = true;
+	err = h->attach(h->ctx, if_xdp, mode);
+	if (err) {
+		m->err = -err;
+		say(m->reason, "attaching in %s mode to veth failed: %s", name,
+		    strerror(-err));
+		return;
+	}
+	/* Baseline after attach: the slot may hold counts of an earlier mode. */
+	err = h->read(h->ctx, if_xdp, &p0, &b0);
+	if (err) {
+		m->err = -err;
+		say(m->reason, "reading the counters failed: %s", strerror(-err));
+		goto out;
+	}
+	sent = inject_frames(if_src, n, len);
+	if (sent < 0) {
+		m->err = -sent;
+		say(m->reason, "injecting %u frames failed: %s", n,
+		    strerror(-sent));
+		goto out;
+	}
+	m->sent = (uint64_t)sent;
+	m->bytes_sent = (uint64_t)sent * len;
+	err = read_settled(h, if_xdp, p0 + m->sent, &p1, &b1);
+	if (err) {
+		m->err = -err;
+		say(m->reason, "reading the counters failed: %s", strerror(-err));
+		goto out;
+	}
+	m->counted = p1 - p0;
+	m->bytes_counted = b1 - b0;
+	if (m->counted == m->sent && m->bytes_counted == m->bytes_sent) {
+		m->ok = true;
+		say(m->reason, "counted %llu of %llu frames, %llu of %llu bytes",
+		    (unsigned long long)m->counted, (unsigned long long)m->sent,
+		    (unsigned long long)m->bytes_counted,
+		    (unsigned long long)m->bytes_sent);
+	} else {
+		say(m->reason,
+		    "count mismatch in %s mode: %llu of %llu frames, %llu of %llu bytes",
+		    name, (unsigned long long)m->counted,
+		    (unsigned long long)m->sent,
+		    (unsigned long long)m->bytes_counted,
+		    (unsigned long long)m->bytes_sent);
+	}
+out:
+	err = h->detach(h->ctx, if_xdp);
+	if (err && m->ok) {
+		m->ok = false;
+		m->err = -err;
+		say(m->reason, "detaching in %s mode failed: %s", name,
+		    strerror(-err));
+	}
+}
+
+/* The child's whole job, in its own network namespace. */
+static void child_run(const struct selftest_hooks *h, unsigned int n,
+		      unsigned int len, struct selftest_result *r)
+{
+	int err, if_xdp = 0, if_src = 0;
+	const unsigned int flags = IFF_UP | IFF_NOARP;
+
+	if (unshare(CLONE_NEWNET) < 0) {
+		r->err = errno;
+		say(r->reason, "cannot create a network namespace: %s%s",
+		    strerror(errno),
+		    errno == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
+		return;
+	}
+	err = link_set_up((int)if_nametoindex("lo"));
+	if (err) {
+		r->err = -err;
+		say(r->reason, "cannot bring lo up in the namespace: %s",
+		    strerror(-err));
+		return;
+	}
+	/* New interfaces inherit "default"; set both ends again below. */
+	ipv6_disable("default");
+	err = veth_create(VETH_XDP, VETH_SRC);
+	if (err) {
+		r->err = -err;
+		say(r->reason, "cannot create a veth pair: %s%s%s",
+		    strerror(-err), netlink_extack()[0] ? ": " : "",
+		    netlink_extack());
+		return;
+	}
+	if_xdp = (int)if_nametoindex(VETH_XDP);
+	if_src = (int)if_nametoindex(VETH_SRC);
+	if (!if_xdp || !if_src) {
+		r->err = ENODEV;
+		say(r->reason, "the new veth pair has no ifindex");
+		goto out;
+	}
+	ipv6_disable(VETH_XDP);
+	ipv6_disable(VETH_SRC);
+	err = link_set_flags(if_src, flags, flags);
+	if (!err)
+		err = link_set_flags(if_xdp, flags, flags);
+	if (err) {
+		r->err = -err;
+		say(r->reason, "cannot set the veth pair up: %s", strerror(-err));
+		goto out;
+	}
+	r->ran = true;
+	run_mode(h, XDP_MODE_NATIVE, if_xdp, if_src, n, len, &r->native);
+	run_mode(h, XDP_MODE_GENERIC, if_xdp, if_src, n, len, &r->generic);
+	if (r->native.ok && r->generic.ok)
+		say(r->reason, "native and generic mode counted %u frames of %u bytes exactly",
+		    n, len);
+	else
+		say(r->reason, "%s", !r->native.ok ? r->native.reason :
+				     r->generic.reason);
+out:
+	link_delete(if_xdp); /* the namespace goes with the child anyway */
+}
+
+static void child_main(const struct selftest_hooks *h, unsigned int n,
+		       unsigned int len, int wfd)
+{
+	struct selftest_result r;
+	const char *p = (const char *)&r;
+	size_t left = sizeof(r);
+	ssize_t w;
+
+	/* If the parent dies, so do we (and with us the namespace). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	memset(&r, 0, sizeof(r));
+	child_run(h, n, len, &r);
+	while (left) {
+		w = write(wfd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		p += w;
+		left -= (size_t)w;
+	}
+	_exit(left ? 1 : 0); /* never run the parent's atexit handlers */
+}
+
+/* Reads the child's result within the deadline. Returns 0, -ETIMEDOUT, or
+ * -EPIPE if the child went away before it wrote a whole result. */
+static int read_result(int rfd, uint64_t deadline, struct selftest_result *r)
+{
+	struct pollfd pfd = { .fd = rfd, .events = POLLIN };
+	char *p = (char *)r;
+	size_t got = 0;
+	uint64_t now;
+	ssize_t n;
+	int rc;
+
+	while (got < sizeof(*r)) {
+		now = now_ms();
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		rc = poll(&pfd, 1, (int)(deadline - now));
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0)
+			return -errno;
+		if (rc == 0)
+			return -ETIMEDOUT;
+		n = read(rfd, p + got, sizeof(*r) - got);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return -EPIPE;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+/* Reaps the child, killing it if it has not gone by the deadline. */
+static int reap(pid_t pid, uint64_t deadline, int *status)
+{
+	pid_t w;
+
+	for (;;) {
+		w = waitpid(pid, status, WNOHANG);
+		if (w == pid)
+			return 0;
+		if (w < 0 && errno != EINTR)
+			return -errno;
+		if (now_ms() >= deadline) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+				;
+			return -ETIMEDOUT;
+		}
+		sleep_ms(5);
+	}
+}
+
+int selftest_run_timeout(const struct selftest_hooks *h, unsigned int nframes,
+			 unsigned int frame_len, unsigned int timeout_ms,
+			 struct selftest_result *r)
+{
+	struct selftest_result got;
+	int fds[2] = { -1, -1 }, status = 0, err;
+	uint64_t deadline;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	if (!h || !h->attach || !h->detach || !h->read) {
+		err = -EINVAL;
+		r->err = EINVAL;
+		say(r->reason, "selftest: no BPF hooks given");
+		goto out;
+	}
+	if (!nframes)
+		nframes = SELFTEST_DEFAULT_FRAMES;
+	if (!frame_len)
+		frame_len = SELFTEST_DEFAULT_FRAME_LEN;
+	if (frame_len < INJECT_MIN_LEN || frame_len > INJECT_MAX_LEN) {
+		err = -EINVAL;
+		r->err = EINVAL;
+		say(r->reason, "selftest: frame length %u out of range", frame_len);
+		goto out;
+	}
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		err = -errno;
+		r->err = errno;
+		say(r->reason, "selftest: pipe: %s", strerror(errno));
+		goto out;
+	}
+	fflush(NULL); /* nothing buffered may be written twice */
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		r->err = errno;
+		say(r->reason, "selftest: fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child_main(h, nframes, frame_len, fds[1]);
+	}
+	close(fds[1]);
+	fds[1] = -1;
+	deadline = now_ms() + timeout_ms;
+	err = read_result(fds[0], deadline, &got);
+	/* On a timeout kill at once; otherwise the child is on its way out. */
+	reap(pid, err == -ETIMEDOUT ? 0 : now_ms() + 1000, &status);
+	if (err == -ETIMEDOUT) {
+		r->err = ETIMEDOUT;
+		say(r->reason, "selftest did not finish within %u ms; its process was killed",
+		    timeout_ms);
+		goto out;
+	}
+	if (err) {
+		r->err = -err;
+		if (WIFSIGNALED(status))
+			say(r->reason, "selftest process died of signal %d (%s)",
+			    WTERMSIG(status), strsignal(WTERMSIG(status)));
+		else
+			say(r->reason, "selftest process exited (status %d) without a result",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		goto out;
+	}
+	*r = got;
+	r->reason[sizeof(r->reason) - 1] = '\0';
+	r->native.reason[sizeof(r->native.reason) - 1] = '\0';
+	r->generic.reason[sizeof(r->generic.reason) - 1] = '\0';
+	if (!r->ran)
+		err = r->err ? -r->err : -EOPNOTSUPP;
+	else if (!r->native.ok || !r->generic.ok)
+		err = -EPROTO;
+out:
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	return err;
+}
+
+int selftest_run(const struct selftest_hooks *h, unsigned int nframes,
+		 unsigned int frame_len, struct selftest_result *r)
+{
+	return selftest_run_timeout(h, nframes, frame_len, SELFTEST_TIMEOUT_MS, r);
+}
