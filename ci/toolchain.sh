@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# ci/toolchain.sh [ARCH...] - install (as root, idempotently) what xdpcount's
+# build needs: the native musl/clang/bpftool toolchain and, for each ARCH
+# other than the native one, that arch's cross toolchain (gcc cross compiler,
+# musl-dev for the arch, cross kernel UAPI headers, qemu-user-static).
+#
+# A warm run checks with one dpkg-query call and runs no apt-get at all.
+# ARCH: x86_64 aarch64 s390x armhf ppc64le riscv64 (see ci/deps.sh).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}
+case $CACHE in /*) ;; *) CACHE=$PWD/$CACHE ;; esac
+NATIVE_ARCH=$(uname -m)
+
+die() { echo "toolchain.sh: $*" >&2; exit 1; }
+log() { echo "toolchain.sh: $*" >&2; }
+
+# Native build packages: the project's build, and what ci/deps.sh needs to
+# fetch (apt-get source, dpkg-dev, debian-archive-keyring) and build the deps
+# (musl-gcc, make, m4/gawk/pkg-config for configure, bzip2/xz/gzip for the
+# tarballs).
+PKGS=(
+	clang llvm musl musl-dev musl-tools bpftool linux-libc-dev libc6-dev gcc make
+	dpkg-dev xz-utils bzip2 gzip tar file iproute2 m4 pkg-config gawk
+	debian-archive-keyring util-linux
+)
+
+# Arches whose musl comes from a private sysroot (no usable bookworm musl-dev).
+SYSROOT_ARCHES=" riscv64 ppc64le "
+
+ADD_ARCHES=()
+for arch in "$@"; do
+	[ "$arch" = "$NATIVE_ARCH" ] && continue
+	read -r debarch gnu musl qemu < <("$HERE/deps.sh" --arch-info "$arch") || exit 1
+	PKGS+=("gcc-$gnu" "binutils-$gnu" "linux-libc-dev-$debarch-cross" qemu-user-static)
+	if [[ $SYSROOT_ARCHES != *" $arch "* ]]; then
+		PKGS+=("musl-dev:$debarch" "musl:$debarch")
+		ADD_ARCHES+=("$debarch")
+	fi
+done
+
+# ---- warm check: everything installed? (no apt-get)
+missing() {
+	local want have
+	have=$(dpkg-query -W -f='${db:Status-Abbrev} ${binary:Package}\n' "${PKGS[@]}" 2>/dev/null \
+		| awk '$1 == "ii" { print $2 }' | sed 's/:'"$(dpkg --print-architecture)"'$//')
+	for want in "${PKGS[@]}"; do
+		grep -qxF "${want%:"$(dpkg --print-architecture)"}" <<< "$have" || echo "$want"
+	done
+}
+
+apt_retry() { # apt-get, waiting while another apt/dpkg run holds a lock
+	local i rc err
+	err=$(mktemp)
+	for i in $(seq 1 150); do
+		rc=0
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@" 2> "$err" || rc=$?
+		cat "$err" >&2
+		[ $rc != 0 ] || break
+		grep -q 'Could not get lock\|Unable to lock\|Unable to acquire' "$err" || break
+		log "apt is busy, waiting ($i)"; sleep 2
+	done
+	rm -f "$err"
+	return $rc
+}
+
+need=$(missing)
+if [ -n "$need" ]; then
+	[ "$(id -u)" = 0 ] || die "missing packages ($(echo $need)) and not root"
+	for a in "${ADD_ARCHES[@]}"; do
+		if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
+			log "dpkg --add-architecture $a"
+			dpkg --add-architecture "$a"
+		fi
+	done
+	log "installing:" $need
+	apt_retry -q update
+	# shellcheck disable=SC2086
+	apt_retry -q install -y --no-install-recommends $need
+	need=$(missing)
+	[ -z "$need" ] || die "still missing after install: $(echo $need)"
+fi
+
+# ---- private musl sysroots for arches without a usable bookworm musl-dev
+for arch in "$@"; do
+	[[ $SYSROOT_ARCHES == *" $arch "* ]] || continue
+	"$HERE/toolchain-sysroot.sh" "$arch"
+done
+exit 0
