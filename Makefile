@@ -1,0 +1,135 @@
+# xdpcount: one static musl binary with both BPF byte orders embedded.
+#   make                 build build/xdpcount for this machine (installs the toolchain, builds deps)
+#   make ARCH=aarch64    cross-build build/aarch64/xdpcount
+#   make run [IFACE=x]   build and count on the default-route interface (or IFACE)
+#   make test            unit + integration + cross (qemu-user) + real kernels (qemu-system)
+#   make bench           figures and ratios against baselines measured in the same run
+#   make dist            release tarballs, SHA256SUMS and SBOM in dist/out/
+# V=1 shows full commands.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+HOST_ARCH := $(shell uname -m)
+ARCH ?= $(HOST_ARCH)
+BUILD := build/$(ARCH)
+BPFBUILD := build/bpf
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2)
+endif
+
+# Set once per make invocation; both calls are instant and have no side effects.
+DEPS := $(shell ci/deps.sh --print-prefix $(ARCH) 2>/dev/null)
+CC := $(shell ci/deps.sh --print-cc $(ARCH) 2>/dev/null)
+CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
+
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo unknown)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+
+CFLAGS ?= -O2 -g0
+CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -MMD -MP \
+	-ffunction-sections -fdata-sections -ffile-prefix-map=$(CURDIR)=. \
+	-I. -I$(BUILD)/gen -I$(DEPS)/include -idirafter $(DEPS)/uapi \
+	-DXDPCOUNT_VERSION='"$(VERSION)"' -DXDPCOUNT_ARCH='"$(ARCH)"'
+LDFLAGS += -static -Wl,--gc-sections
+LDLIBS := -L$(DEPS)/lib -lbpf -lelf -lz
+
+SRCDIRS := probe plan btf loader selftest out cli
+SRCS := $(sort $(wildcard $(addsuffix /*.c,$(SRCDIRS))))
+OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/loader/embed.o
+LIBOBJS := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+
+# BPF objects do not depend on ARCH: one pair serves every binary.
+BPF_OBJS := $(BPFBUILD)/counter.bpfel.o $(BPFBUILD)/counter.bpfeb.o
+BPF_INC := -I$(DEPS)/include -idirafter /usr/include -idirafter /usr/include/$(shell gcc -print-multiarch 2>/dev/null)
+
+.PHONY: all toolchain deps bpf unit tools integration test test-unit test-integration \
+	test-cross test-kernels bench dist run clean
+
+all: build/xdpcount
+
+ifeq ($(ARCH),$(HOST_ARCH))
+build/xdpcount: $(BUILD)/xdpcount
+	$(Q)cp $< $@
+endif
+
+toolchain:
+	$(Q)ci/toolchain.sh $(if $(filter-out $(HOST_ARCH),$(ARCH)),$(ARCH))
+
+$(DEPS)/lib/libbpf.a: | toolchain
+	$(Q)ci/deps.sh $(ARCH) >/dev/null
+
+deps: $(DEPS)/lib/libbpf.a
+
+$(BPFBUILD)/counter.%.o: bpf/counter.bpf.c bpf/stats.h $(DEPS)/lib/libbpf.a
+	$(call msg,BPF,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) -target $* -O2 -g -Wall -ffile-prefix-map=$(CURDIR)=. $(BPF_INC) -c $< -o $@.tmp
+	$(Q)$(LLVM_STRIP) -g $@.tmp -o $@ && rm -f $@.tmp
+
+bpf: $(BPF_OBJS)
+
+# sha256 of each embedded object, for --version and `objects`.
+$(BUILD)/gen/objects_sha256.h: $(BPF_OBJS)
+	@mkdir -p $(@D)
+	$(Q)printf '#define XDPCOUNT_SHA256_LITTLE "%s"\n#define XDPCOUNT_SHA256_BIG "%s"\n' \
+		$$(sha256sum $(BPFBUILD)/counter.bpfel.o | cut -d' ' -f1) \
+		$$(sha256sum $(BPFBUILD)/counter.bpfeb.o | cut -d' ' -f1) > $@
+
+$(BUILD)/obj/loader/embed.o: loader/embed.S $(BPF_OBJS)
+	$(call msg,AS,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -c -I$(BPFBUILD) -DOBJ_LITTLE='"$(BPFBUILD)/counter.bpfel.o"' \
+		-DOBJ_BIG='"$(BPFBUILD)/counter.bpfeb.o"' $< -o $@
+
+$(BUILD)/obj/%.o: %.c $(DEPS)/lib/libbpf.a $(BUILD)/gen/objects_sha256.h
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/xdpcount: $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(LLVM_STRIP) --strip-all $@
+
+$(BUILD)/unit/%: tests/unit/%.c $(LIBOBJS)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBOBJS) $(LDLIBS) -o $@
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBOBJS) $(LDLIBS) -o $@
+
+unit: $(UNIT_BINS)
+tools: $(TOOL_BINS)
+
+test-unit: unit
+	$(Q)tests/run-unit.sh $(UNIT_BINS)
+
+test-integration: all tools
+	$(Q)tests/integration/run.sh build/xdpcount
+
+test: all unit tools
+	$(Q)tests/run.sh
+
+run: all
+	$(Q)build/xdpcount $(IFACE)
+
+clean:
+	rm -rf build dist/out
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)

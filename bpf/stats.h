@@ -1,0 +1,26 @@
+/* The layout shared by the XDP program and user space. Fixed-width fields
+ * only: the same header is compiled for bpfel, bpfeb and every host. */
+#ifndef XDPCOUNT_STATS_H
+#define XDPCOUNT_STATS_H
+
+#include <linux/types.h>
+
+/* Counters of one interface on one CPU (a BPF_MAP_TYPE_PERCPU_ARRAY value). */
+struct xdpcount_stats {
+	__u64 packets;
+	__u64 bytes; /* frame length as XDP sees it */
+};
+
+/* Interfaces one run can count on; slot i of the stats map is one interface. */
+#define XDPCOUNT_MAX_SLOTS 64
+
+/* Map and program names, shared so both sides spell them alike. The program
+ * names begin with the ownership marker "xdpcount" (kernel names keep 15
+ * characters). */
+#define XDPCOUNT_MAP_STATS "xdpcount_stats"
+#define XDPCOUNT_MAP_SLOTS "xdpcount_slots"
+#define XDPCOUNT_PROG_LEGACY "xdpcount_legacy"
+#define XDPCOUNT_PROG_FRAGS "xdpcount_frags"
+#define XDPCOUNT_MARKER "xdpcount"
+
+#endif

@@ -1,0 +1,175 @@
+/* xdpcount check [--json] [--strict] [--selftest] [IFACE...]: everything but
+ * attaching to the host's interfaces, then a verdict. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "cli/errors.h"
+#include "cli/session.h"
+#include "loader/attach.h"
+#include "out/check_report.h"
+
+#define TEST_FRAME_LEN 64
+
+/* The selftest's hooks: the child uses the counter loaded by the parent. */
+struct hook_ctx {
+	struct counter *counter;
+	enum attach_kind attach;
+	struct attachment att;
+};
+
+static int hook_attach(void *ctx, int ifindex, enum xdp_mode mode)
+{
+	struct hook_ctx *h = ctx;
+	int err = counter_add_iface(h->counter, ifindex);
+
+	if (err)
+		return err;
+	return attach_xdp(counter_prog_fd(h->counter), ifindex, mode, h->attach, &h->att);
+}
+
+static int hook_detach(void *ctx, int ifindex)
+{
+	struct hook_ctx *h = ctx;
+
+	return detach_xdp(&h->att);
+}
+
+static int hook_read(void *ctx, int ifindex, uint64_t *packets, uint64_t *bytes)
+{
+	struct hook_ctx *h = ctx;
+	struct xdpcount_stats s;
+	int err = counter_read(h->counter, ifindex, &s);
+
+	if (err)
+		return err;
+	*packets = s.packets;
+	*bytes = s.bytes;
+	return 0;
+}
+
+/* Runs the loaded program once; the sample frame arrives on loopback. */
+static void test_run(struct session *s, struct check_result *c)
+{
+	int lo = (int)if_nametoindex("lo");
+	struct xdpcount_stats before = { 0 }, after = { 0 };
+	int err;
+
+	c->test_run_tried = true;
+	if (!lo)
+		lo = 1;
+	err = counter_add_iface(s->counter, lo);
+	if (!err)
+		err = counter_read(s->counter, lo, &before);
+	if (!err)
+		err = counter_test_run(s->counter, TEST_FRAME_LEN, &c->test_run_retval);
+	if (!err)
+		err = counter_read(s->counter, lo, &after);
+	if (err) {
+		snprintf(c->test_run_error, sizeof(c->test_run_error), "BPF_PROG_TEST_RUN failed: %s",
+			 failure_cause(STAGE_LOAD, err));
+		check_add_reason(c, VERDICT_INCOMPATIBLE, "%s", c->test_run_error);
+		return;
+	}
+	if (c->test_run_retval != 2 /* XDP_PASS */) {
+		snprintf(c->test_run_error, sizeof(c->test_run_error),
+			 "the program returned %u, not XDP_PASS", c->test_run_retval);
+	} else if (after.packets != before.packets + 1 ||
+		   after.bytes != before.bytes + TEST_FRAME_LEN) {
+		snprintf(c->test_run_error, sizeof(c->test_run_error),
+			 "the counter moved by %llu packets and %llu bytes, not 1 and %d",
+			 (unsigned long long)(after.packets - before.packets),
+			 (unsigned long long)(after.bytes - before.bytes), TEST_FRAME_LEN);
+	} else {
+		c->test_run_ok = true;
+		return;
+	}
+	check_add_reason(c, VERDICT_INCOMPATIBLE, "test run: %s", c->test_run_error);
+}
+
+static void load(struct session *s, struct check_result *c)
+{
+	int err;
+
+	c->load_tried = true;
+	err = session_load(s);
+	if (s->obj) {
+		c->object_byte_order = byte_order_name(s->obj->order);
+		c->object_sha256 = s->obj->sha256;
+	}
+	if (s->counter)
+		c->program = counter_prog_name(s->counter);
+	c->memlock_raised = s->plan.memlock == MEMLOCK_RAISE && (!err || s->obj);
+	if (err) {
+		/* Say it in the verdict, not as a crash: check reports */
+		snprintf(c->load_error, sizeof(c->load_error), "%s",
+			 s->counter && counter_verifier_log(s->counter)[0]
+				 ? counter_verifier_log(s->counter) : failure_cause(STAGE_LOAD, err));
+		check_add_reason(c, VERDICT_INCOMPATIBLE, "loading the counter failed: %s", c->load_error);
+		failure_clear();
+		return;
+	}
+	c->loaded = true;
+	c->insns = counter_insns(s->counter);
+	test_run(s, c);
+}
+
+static void run_selftest(struct session *s, struct check_result *c, struct selftest_result *st)
+{
+	struct hook_ctx h = { .counter = s->counter,
+			      .attach = s->probe.link_xdp.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK };
+	struct selftest_hooks hooks = { &h, hook_attach, hook_detach, hook_read };
+
+	memset(st, 0, sizeof(*st));
+	c->selftest = st;
+	if (!c->loaded) {
+		snprintf(st->reason, sizeof(st->reason), "the counter did not load");
+		return;
+	}
+	selftest_run(&hooks, 0, 0, st);
+	if (!st->ran)
+		return;
+	if (!st->native.ok)
+		check_add_reason(c, VERDICT_INCOMPATIBLE, "selftest native: %s", st->native.reason);
+	if (!st->generic.ok)
+		check_add_reason(c, VERDICT_INCOMPATIBLE, "selftest generic: %s", st->generic.reason);
+}
+
+int cmd_check(const struct opts *o)
+{
+	static struct session s;
+	static struct selftest_result st;
+	static struct check_result c;
+	int err = session_plan(&s, o, IFACE_DEFAULT_ALL_UP, true);
+
+	if (err)
+		return err; /* bad usage: a missing interface, an unreadable --btf */
+	memset(&c, 0, sizeof(c));
+	c.probe = &s.probe;
+	c.plan = &s.plan;
+	c.btf = &s.btf;
+	c.verdict = s.plan.verdict;
+	for (unsigned int i = 0; i < s.plan.n_reasons; i++)
+		check_add_reason(&c, s.plan.verdict, "%s", s.plan.reasons[i]);
+	if (object_select(&s.obj) == 0) { /* reported even when nothing loads */
+		c.object_byte_order = byte_order_name(s.obj->order);
+		c.object_sha256 = s.obj->sha256;
+	}
+	c.program = s.plan.variant == VARIANT_FRAGS ? XDPCOUNT_PROG_FRAGS : XDPCOUNT_PROG_LEGACY;
+	if (s.plan.verdict != VERDICT_INCOMPATIBLE)
+		load(&s, &c);
+	if (o->selftest)
+		run_selftest(&s, &c, &st);
+	if (o->json)
+		check_print_json(stdout, &c);
+	else
+		check_print_human(stdout, &c);
+	session_close(&s);
+	if (c.verdict == VERDICT_INCOMPATIBLE)
+		return EXIT_FAILURE_ENV;
+	if (c.verdict == VERDICT_DEGRADED && o->strict)
+		return EXIT_DEGRADED;
+	return 0;
+}

@@ -1,0 +1,145 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/errors.h"
+
+struct failure {
+	int set;
+	enum stage stage;
+	int err;
+	char subject[128];
+	char detail[384];
+};
+
+static struct failure failure;
+
+/* What failed, per stage; %s is the subject. */
+static const char *const stage_what[] = {
+	[STAGE_USAGE] = "bad usage",
+	[STAGE_IFACE] = "cannot use interface %s",
+	[STAGE_BTF] = "cannot use BTF file %s",
+	[STAGE_OBJECT] = "cannot use the embedded BPF object",
+	[STAGE_BPF] = "cannot use BPF",
+	[STAGE_PLAN] = "cannot run on this machine",
+	[STAGE_MEMLOCK] = "cannot raise RLIMIT_MEMLOCK",
+	[STAGE_LOAD] = "cannot load the counter program",
+	[STAGE_ATTACH] = "cannot attach to %s",
+	[STAGE_FOREIGN] = "refusing to attach to %s",
+	[STAGE_READ] = "cannot read the counters of %s",
+	[STAGE_DETACH] = "cannot detach from %s",
+	[STAGE_OUTPUT] = "cannot write the output",
+	[STAGE_SIGNAL] = "cannot set up signal handling",
+};
+
+/* Cause words and what to do, by stage and errno (stage -1: any stage;
+ * err 0: any errno). The first match wins. */
+struct advice {
+	int stage;
+	int err;
+	const char *cause;
+	const char *todo;
+};
+
+#define PRIV_TODO "run as root, or grant CAP_BPF and CAP_NET_ADMIN (CAP_SYS_ADMIN on kernels before 5.8)"
+
+static const struct advice advice[] = {
+	{ STAGE_USAGE, 0, NULL, "see xdpcount --help" },
+	{ STAGE_IFACE, ENODEV, "no such interface", "list interfaces with `ip link` and pass one as IFACE" },
+	{ STAGE_IFACE, ENOENT, "there is no IPv4 default route to pick an interface from", "name an interface: xdpcount IFACE" },
+	{ STAGE_IFACE, E2BIG, "too many interfaces", "count on at most 64 interfaces per run" },
+	{ STAGE_BTF, ENOENT, "no such file", "pass an existing vmlinux or raw BTF file" },
+	{ STAGE_BTF, EISDIR, "it is a directory", "pass a vmlinux or raw BTF file, not a directory" },
+	{ STAGE_BTF, 0, "not a valid BTF or ELF-with-BTF file (garbage or truncated)", "pass a complete vmlinux or raw BTF file, e.g. /sys/kernel/btf/vmlinux" },
+	{ STAGE_OBJECT, ENOEXEC, "no embedded object matches this host's byte order", "this build is broken: rebuild with make" },
+	{ -1, ENOSYS, "this kernel (or emulator) has no bpf() syscall", "run on a kernel built with CONFIG_BPF_SYSCALL" },
+	{ -1, EPERM, "operation not permitted", PRIV_TODO },
+	{ -1, EACCES, "permission denied", PRIV_TODO },
+	{ STAGE_MEMLOCK, 0, NULL, "run as root with CAP_SYS_RESOURCE, raise `ulimit -l`, or set systemd LimitMEMLOCK=" },
+	{ STAGE_LOAD, 0, NULL, "run `xdpcount check -v` for the verifier log" },
+	{ STAGE_ATTACH, EOPNOTSUPP, "the driver has no native XDP support", "use -m generic, or -m auto to fall back" },
+	{ STAGE_ATTACH, EBUSY, "another XDP program is attached in another mode or through a link", "remove it first; `xdpcount detach IFACE` removes a leftover xdpcount" },
+	{ STAGE_ATTACH, EEXIST, "another XDP program is already attached", "remove it first; `xdpcount detach IFACE` removes a leftover xdpcount" },
+	{ STAGE_ATTACH, ERANGE, "the MTU is too large for native XDP", "lower the MTU, or use -m generic" },
+	{ STAGE_ATTACH, EINVAL, "the kernel refused the attach request", "try -m generic or --attach netlink" },
+	{ STAGE_FOREIGN, 0, NULL, "remove that program first (`ip link set dev IFACE xdp off`), or count on another interface" },
+	{ STAGE_OUTPUT, 0, NULL, "check where stdout goes" },
+	{ -1, 0, NULL, NULL },
+};
+
+static const struct advice *find_advice(enum stage stage, int err)
+{
+	for (const struct advice *a = advice;; a++) {
+		if (a->stage == -1 && a->err == 0)
+			return a;
+		if ((a->stage == (int)stage || a->stage == -1) && (a->err == 0 || a->err == err))
+			return a;
+	}
+}
+
+const char *failure_cause(enum stage stage, int err)
+{
+	const struct advice *a = find_advice(stage, abs(err));
+
+	return a->cause ? a->cause : strerror(abs(err));
+}
+
+int fail(enum stage stage, int err, const char *subject, const char *detail_fmt, ...)
+{
+	va_list ap;
+
+	err = abs(err);
+	if (failure.set)
+		return -err;
+	failure.set = 1;
+	failure.stage = stage;
+	failure.err = err;
+	snprintf(failure.subject, sizeof(failure.subject), "%s", subject ? subject : "");
+	failure.detail[0] = '\0';
+	if (detail_fmt) {
+		va_start(ap, detail_fmt);
+		vsnprintf(failure.detail, sizeof(failure.detail), detail_fmt, ap);
+		va_end(ap);
+	}
+	return -err;
+}
+
+void failure_clear(void)
+{
+	failure.set = 0;
+}
+
+static int exit_code_of(const struct failure *f)
+{
+	switch (f->stage) {
+	case STAGE_USAGE:
+	case STAGE_BTF:
+		return EXIT_USAGE;
+	case STAGE_IFACE:
+		return f->err == ENODEV || f->err == ENOENT || f->err == E2BIG ? EXIT_USAGE
+										 : EXIT_FAILURE_ENV;
+	default:
+		return EXIT_FAILURE_ENV;
+	}
+}
+
+int failure_report(void)
+{
+	const struct advice *a;
+	char what[256];
+
+	if (!failure.set)
+		return EXIT_OK;
+	a = find_advice(failure.stage, failure.err);
+	snprintf(what, sizeof(what), stage_what[failure.stage], failure.subject);
+	fprintf(stderr, "xdpcount: %s: %s", what,
+		failure.detail[0] ? failure.detail
+				  : a->cause ? a->cause
+					     : failure.err ? strerror(failure.err) : "failed");
+	if (a->todo)
+		fprintf(stderr, "; %s", a->todo);
+	fputs("\n", stderr);
+	return exit_code_of(&failure);
+}

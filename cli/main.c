@@ -1,0 +1,135 @@
+/* xdpcount: the command table, global setup, and the one place where a
+ * failure becomes an exit code. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "cli/commands.h"
+#include "cli/errors.h"
+#include "cli/opts.h"
+#include "loader/objects.h"
+#include "out/log.h"
+#include "probe/memlock.h"
+
+struct command {
+	const char *name;
+	int (*fn)(const struct opts *o);
+	unsigned int mask;
+	const char *args;
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run, CMD_RUN, "[OPTIONS] [IFACE...]",
+	  "attach and count packets and bytes per interface (the default command)" },
+	{ "check", cmd_check, CMD_CHECK, "[OPTIONS] [IFACE...]",
+	  "probe the kernel and plan without attaching; print a verdict" },
+	{ "objects", cmd_objects, CMD_OBJECTS, "[OPTIONS]",
+	  "list the embedded BPF objects, or dump one" },
+	{ "detach", cmd_detach, CMD_DETACH, "IFACE...",
+	  "remove a leftover xdpcount program (e.g. after kill -9 in netlink mode)" },
+	{ 0 },
+};
+
+static void help(const struct command *c)
+{
+	FILE *f = stdout;
+
+	if (!c || c->fn == cmd_run) {
+		fputs("xdpcount: count packets with XDP, using the cheapest path this kernel allows.\n\n"
+		      "Usage: xdpcount [run] [OPTIONS] [IFACE...]\n"
+		      "       xdpcount check [OPTIONS] [IFACE...]\n"
+		      "       xdpcount objects [--json] [--dump little|big]\n"
+		      "       xdpcount detach IFACE...\n\n"
+		      "With no IFACE, run counts on the interface of the IPv4 default route.\n"
+		      "Every interval it prints, per interface, the packets and bytes seen since\n"
+		      "attach and the rates over the interval. SIGINT or SIGTERM detaches, prints\n"
+		      "the totals and exits 0.\n\nCommands:\n", f);
+		for (const struct command *k = commands; k->name; k++)
+			fprintf(f, "  %-8s %s\n", k->name, k->summary);
+		fputs("\nOptions of run:\n", f);
+		opts_help(f, CMD_RUN);
+		fputs("\nExamples:\n"
+		      "  xdpcount                      count on the default-route interface\n"
+		      "  xdpcount -i 0.5 eth0 eth1     two interfaces, a report every 0.5 s\n"
+		      "  xdpcount -j -c 10 eth0        ten JSON Lines reports, then stop\n"
+		      "  xdpcount check --json         can this machine run it, and how?\n"
+		      "  xdpcount check --selftest     prove it on a private veth pair\n\n"
+		      "Exit codes: 0 ok; 1 the environment or kernel refused; 2 bad usage;\n"
+		      "3 check --strict found a degraded setup.\n"
+		      "See `xdpcount COMMAND --help` for the other commands.\n", f);
+		return;
+	}
+	fprintf(f, "Usage: xdpcount %s %s\n%s.\n\nOptions:\n", c->name, c->args, c->summary);
+	opts_help(f, c->mask);
+	if (c->fn == cmd_check)
+		fputs("\nExit codes: 0 ok or degraded; 1 incompatible; 2 bad usage;\n"
+		      "3 degraded with --strict.\n", f);
+}
+
+static void version(void)
+{
+	printf("xdpcount %s (%s, libbpf %s)\n", XDPCOUNT_VERSION, XDPCOUNT_ARCH,
+	       libbpf_version_string());
+	for (int i = 0; i < EMBEDDED_OBJECTS; i++) {
+		const struct embedded_object *obj = embedded_object(i);
+
+		printf("  bpf object %-6s %zu bytes sha256 %s\n", byte_order_name(obj->order),
+		       obj->size, obj->sha256);
+	}
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static int finish(int ret)
+{
+	/* Flush stdout at exit and fail loudly on a write error. */
+	if (fflush(stdout) || ferror(stdout)) {
+		if (ret == 0 || ret > 0)
+			fail(STAGE_OUTPUT, errno ? errno : EIO, NULL, NULL);
+		ret = -EIO;
+	}
+	if (ret < 0)
+		return failure_report();
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd = &commands[0];
+	struct opts o;
+	int ret;
+
+	if (argc > 1 && argv[1][0] != '-') {
+		const struct command *c = find_command(argv[1]);
+
+		if (c) {
+			cmd = c;
+			argc--;
+			argv++;
+		}
+	}
+	ret = opts_parse(argc, argv, cmd->mask, &o);
+	if (ret)
+		return finish(ret);
+	if (o.help) {
+		help(cmd == &commands[0] && argc == 1 ? NULL : cmd);
+		return finish(0);
+	}
+	if (o.version) {
+		version();
+		return finish(0);
+	}
+	log_set_level(o.verbosity);
+	log_route_libbpf();
+	memlock_libbpf_off();
+	return finish(cmd->fn(&o));
+}

@@ -1,0 +1,201 @@
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/errors.h"
+#include "cli/opts.h"
+
+enum opt_id {
+	OPT_MODE = 'm', OPT_INTERVAL = 'i', OPT_COUNT = 'c', OPT_JSON = 'j',
+	OPT_QUIET = 'q', OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
+	OPT_ATTACH = 256, OPT_BTF, OPT_STRICT, OPT_SELFTEST, OPT_DUMP,
+};
+
+struct opt_def {
+	const char *name;
+	int id;
+	int has_arg;
+	unsigned int cmds;
+	const char *arg;
+	const char *help;
+};
+
+#define ALL (CMD_RUN | CMD_CHECK | CMD_OBJECTS | CMD_DETACH)
+
+static const struct opt_def opt_defs[] = {
+	{ "mode", OPT_MODE, required_argument, CMD_RUN | CMD_CHECK, "MODE",
+	  "auto|native|generic (default auto). auto tries driver (native) mode and falls\n"
+	  "back to generic if the driver refuses, saying why; native and generic are strict" },
+	{ "attach", OPT_ATTACH, required_argument, CMD_RUN | CMD_CHECK, "HOW",
+	  "auto|link|netlink (default auto). link (kernel 5.9+) vanishes with the process;\n"
+	  "netlink stays until detached, so xdpcount detaches it on exit" },
+	{ "interval", OPT_INTERVAL, required_argument, CMD_RUN, "SECONDS",
+	  "report every SECONDS (default 1; decimals allowed; up to 3600)" },
+	{ "count", OPT_COUNT, required_argument, CMD_RUN, "N", "stop after N reports" },
+	{ "json", OPT_JSON, no_argument, CMD_RUN | CMD_CHECK | CMD_OBJECTS, NULL,
+	  "JSON on stdout (JSON Lines for the counter)" },
+	{ "btf", OPT_BTF, required_argument, CMD_RUN | CMD_CHECK, "FILE",
+	  "kernel BTF to use instead of /sys/kernel/btf/vmlinux (validated, reported)" },
+	{ "strict", OPT_STRICT, no_argument, CMD_CHECK, NULL, "exit 3 when the verdict is degraded" },
+	{ "selftest", OPT_SELFTEST, no_argument, CMD_CHECK, NULL,
+	  "prove counting end to end on a veth pair in a private network namespace" },
+	{ "dump", OPT_DUMP, required_argument, CMD_OBJECTS, "little|big",
+	  "write that raw BPF ELF object to stdout (for bpftool or llvm-objdump)" },
+	{ "quiet", OPT_QUIET, no_argument, ALL, NULL, "print only counts and errors" },
+	{ "verbose", OPT_VERBOSE, no_argument, ALL, NULL, "more detail on stderr; -vv adds libbpf's debug log" },
+	{ "help", OPT_HELP, no_argument, ALL, NULL, "show this help" },
+	{ "version", OPT_VERSION, no_argument, ALL, NULL,
+	  "version, arch, libbpf version and the sha256 of each embedded object" },
+	{ 0 },
+};
+
+static int parse_enum(const struct enum_name *table, const char *what, const char *arg)
+{
+	int v = enum_parse(table, arg);
+
+	if (v < 0) {
+		char names[128] = "";
+
+		for (const struct enum_name *e = table; e->name; e++) {
+			strncat(names, e->name, sizeof(names) - strlen(names) - 2);
+			if (e[1].name)
+				strncat(names, "|", sizeof(names) - strlen(names) - 1);
+		}
+		return fail(STAGE_USAGE, EINVAL, NULL, "invalid %s '%s' (expected %s)", what, arg, names);
+	}
+	return v;
+}
+
+static int parse_interval(const char *arg, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v <= 0 || v > 3600)
+		return fail(STAGE_USAGE, EINVAL, NULL,
+			    "invalid interval '%s' (expected seconds, > 0 and <= 3600, e.g. 0.5)", arg);
+	*out = v;
+	return 0;
+}
+
+static int parse_count(const char *arg, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v == 0)
+		return fail(STAGE_USAGE, EINVAL, NULL, "invalid count '%s' (expected a positive integer)", arg);
+	*out = v;
+	return 0;
+}
+
+static int apply(struct opts *o, int id, const char *arg)
+{
+	int v;
+
+	switch (id) {
+	case OPT_MODE:
+		v = parse_enum(xdp_mode_names, "mode", arg);
+		if (v < 0)
+			return v;
+		o->mode = (enum xdp_mode)v;
+		return 0;
+	case OPT_ATTACH:
+		v = parse_enum(attach_kind_names, "attach method", arg);
+		if (v < 0)
+			return v;
+		o->attach = (enum attach_kind)v;
+		return 0;
+	case OPT_INTERVAL: return parse_interval(arg, &o->interval);
+	case OPT_COUNT: return parse_count(arg, &o->count);
+	case OPT_JSON: o->json = true; return 0;
+	case OPT_QUIET: o->verbosity = -1; return 0;
+	case OPT_VERBOSE: o->verbosity = o->verbosity < 0 ? 1 : o->verbosity + 1; return 0;
+	case OPT_HELP: o->help = true; return 0;
+	case OPT_VERSION: o->version = true; return 0;
+	case OPT_BTF: o->btf = arg; return 0;
+	case OPT_STRICT: o->strict = true; return 0;
+	case OPT_SELFTEST: o->selftest = true; return 0;
+	case OPT_DUMP:
+		if (strcmp(arg, "little") && strcmp(arg, "big"))
+			return fail(STAGE_USAGE, EINVAL, NULL, "invalid --dump '%s' (expected little or big)", arg);
+		o->dump = arg;
+		return 0;
+	}
+	return fail(STAGE_USAGE, EINVAL, NULL, "unknown option");
+}
+
+int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o)
+{
+	struct option longs[sizeof(opt_defs) / sizeof(opt_defs[0])];
+	char shorts[64] = ":";
+	int n = 0, c, err;
+
+	memset(o, 0, sizeof(*o));
+	o->interval = 1.0;
+	for (const struct opt_def *d = opt_defs; d->name; d++) {
+		if (!(d->cmds & cmd_mask))
+			continue;
+		longs[n++] = (struct option){ d->name, d->has_arg, NULL, d->id };
+		if (d->id < 256) {
+			size_t l = strlen(shorts);
+
+			shorts[l] = (char)d->id;
+			shorts[l + 1] = '\0';
+			if (d->has_arg)
+				strcat(shorts, ":");
+		}
+	}
+	longs[n] = (struct option){ 0 };
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			const char *bad = argv[optind - 1];
+
+			if (optopt && optopt < 256)
+				return fail(STAGE_USAGE, EINVAL, NULL, c == ':' || strchr(shorts, optopt)
+					    ? "option '-%c' needs a value" : "unknown option '-%c'", optopt);
+			return fail(STAGE_USAGE, EINVAL, NULL, "unknown or incomplete option '%s'", bad);
+		}
+		err = apply(o, c, optarg);
+		if (err)
+			return err;
+	}
+	o->ifaces = argv + optind;
+	o->n_ifaces = argc - optind;
+	return 0;
+}
+
+void opts_help(FILE *f, unsigned int cmd_mask)
+{
+	for (const struct opt_def *d = opt_defs; d->name; d++) {
+		char left[48];
+		const char *h = d->help;
+
+		if (!(d->cmds & cmd_mask))
+			continue;
+		if (d->id < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->id, d->name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", d->name, d->arg ? " " : "",
+				 d->arg ? d->arg : "");
+		fprintf(f, "  %-26s ", left);
+		/* continuation lines of the help are indented under the text */
+		for (const char *p = h; *p; p++) {
+			fputc(*p, f);
+			if (*p == '\n')
+				fprintf(f, "  %-26s ", "");
+		}
+		fputc('\n', f);
+	}
+}

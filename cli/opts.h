@@ -1,0 +1,36 @@
+/* Command-line options: one table serves parsing and --help. */
+#ifndef XDPCOUNT_OPTS_H
+#define XDPCOUNT_OPTS_H
+
+#include <stdbool.h>
+
+#include "plan/plan.h"
+
+/* Which commands accept an option. */
+enum {
+	CMD_RUN = 1 << 0,
+	CMD_CHECK = 1 << 1,
+	CMD_OBJECTS = 1 << 2,
+	CMD_DETACH = 1 << 3,
+};
+
+struct opts {
+	enum xdp_mode mode;
+	enum attach_kind attach;
+	double interval;        /* seconds, (0, 3600] */
+	unsigned long count;    /* reports before stopping; 0: until a signal */
+	bool json, strict, selftest, help, version;
+	int verbosity;          /* -1 quiet, 0 normal, 1 -v, 2 -vv */
+	const char *btf;        /* --btf FILE */
+	const char *dump;       /* objects --dump little|big */
+	char **ifaces;
+	int n_ifaces;
+};
+
+/* Parses argv (argv[0] is the command name) for a command in cmd_mask.
+ * Returns 0 or -EINVAL, having recorded the usage failure. */
+int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o);
+/* Writes the help of one command (or the overview with cmd_mask 0). */
+void opts_help(FILE *f, unsigned int cmd_mask);
+
+#endif

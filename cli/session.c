@@ -1,0 +1,96 @@
+#include <errno.h>
+#include <string.h>
+
+#include "cli/errors.h"
+#include "cli/session.h"
+#include "out/log.h"
+
+static int probe_ifaces(struct session *s, const struct opts *o, enum iface_default dflt)
+{
+	static char route_iface[IF_NAMESIZE];
+	int err;
+
+	if (o->n_ifaces == 0 && dflt == IFACE_DEFAULT_ALL_UP) {
+		err = probe_default_ifaces(&s->probe);
+		return err ? fail(STAGE_IFACE, err, "(all up)", NULL) : 0;
+	}
+	if (o->n_ifaces == 0) {
+		err = probe_default_route_iface(route_iface);
+		if (err)
+			return fail(STAGE_IFACE, err, "(default)", NULL);
+		s->default_iface_note = route_iface;
+		err = probe_iface(&s->probe, route_iface);
+		return err ? fail(STAGE_IFACE, err, route_iface, NULL) : 0;
+	}
+	for (int i = 0; i < o->n_ifaces; i++) {
+		for (int k = 0; k < i; k++)
+			if (strcmp(o->ifaces[k], o->ifaces[i]) == 0)
+				return fail(STAGE_USAGE, EINVAL, NULL, "interface %s given twice",
+					    o->ifaces[i]);
+		if (strlen(o->ifaces[i]) >= IF_NAMESIZE)
+			return fail(STAGE_IFACE, ENODEV, o->ifaces[i], "name longer than %d characters",
+				    IF_NAMESIZE - 1);
+		err = probe_iface(&s->probe, o->ifaces[i]);
+		if (err)
+			return fail(STAGE_IFACE, err, o->ifaces[i], NULL);
+	}
+	return 0;
+}
+
+int session_plan(struct session *s, const struct opts *o, enum iface_default dflt, bool report_btf)
+{
+	struct plan_request req = { .mode = o->mode, .attach = o->attach };
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->opts = o;
+	err = probe_kernel(&s->probe);
+	if (err)
+		return fail(STAGE_BPF, err, NULL, "cannot read the kernel's identity");
+	/* The counter needs no BTF: parse it only when asked to report or
+	 * validate it (vmlinux BTF costs megabytes of memory). */
+	if (report_btf || o->btf) {
+		err = btf_find(o->btf, s->probe.release, &s->btf);
+		if (err)
+			return fail(STAGE_BTF, err, o->btf, NULL);
+		s->probe.btf_vmlinux.state = s->btf.available ? FACT_YES : FACT_NO;
+	}
+	/* bpf() facts decide the plan; an error here is kept in the facts */
+	probe_bpf(&s->probe);
+	err = probe_ifaces(s, o, dflt);
+	if (err)
+		return err;
+	plan_make(&s->probe, &req, &s->plan);
+	return 0;
+}
+
+int session_load(struct session *s)
+{
+	int err;
+
+	err = memlock_apply(&s->plan);
+	if (err)
+		return fail(STAGE_MEMLOCK, err, NULL, "%s", s->plan.memlock_reason);
+	err = object_select(&s->obj);
+	if (err)
+		return fail(STAGE_OBJECT, err, NULL, NULL);
+	err = counter_open(s->obj, s->plan.variant, s->opts->btf, &s->counter);
+	if (err)
+		return fail(STAGE_OBJECT, err, NULL, "cannot open the embedded object (%s)",
+			    strerror(-err));
+	err = counter_load(s->counter);
+	if (err) {
+		const char *why = counter_verifier_log(s->counter);
+
+		if (err == -EPERM || err == -EACCES || err == -ENOSYS || !why[0])
+			return fail(STAGE_LOAD, err, NULL, NULL);
+		return fail(STAGE_LOAD, err, NULL, "the verifier said: %s", why);
+	}
+	return 0;
+}
+
+void session_close(struct session *s)
+{
+	counter_close(s->counter);
+	s->counter = NULL;
+}

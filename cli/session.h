@@ -1,0 +1,33 @@
+/* What run and check share: probe -> plan -> load. */
+#ifndef XDPCOUNT_SESSION_H
+#define XDPCOUNT_SESSION_H
+
+#include "btf/btf.h"
+#include "cli/opts.h"
+#include "loader/counter.h"
+#include "loader/objects.h"
+#include "plan/plan.h"
+#include "probe/probe.h"
+
+struct session {
+	const struct opts *opts;
+	struct probe probe;
+	struct btf_report btf;
+	struct plan plan;
+	const struct embedded_object *obj;
+	struct counter *counter;
+	const char *default_iface_note; /* set when IFACE was picked for the user */
+};
+
+enum iface_default { IFACE_DEFAULT_ROUTE, IFACE_DEFAULT_ALL_UP };
+
+/* Probes the kernel and the interfaces (opts->ifaces, or the default), finds
+ * BTF (when report_btf or --btf), and makes the plan. Returns 0 or -errno with the failure recorded. */
+int session_plan(struct session *s, const struct opts *o, enum iface_default dflt,
+		 bool report_btf);
+/* Applies the memlock decision, selects the object, and loads the planned
+ * variant through the verifier. Returns 0 or -errno, failure recorded. */
+int session_load(struct session *s);
+void session_close(struct session *s);
+
+#endif

@@ -1,0 +1,148 @@
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/stats.h"
+#include "loader/attach.h"
+#include "out/log.h"
+
+static uint32_t mode_flag(enum xdp_mode mode)
+{
+	return mode == XDP_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+}
+
+int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind kind,
+	       struct attachment *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->ifindex = ifindex;
+	a->kind = kind;
+	a->mode = mode;
+	a->prog_fd = prog_fd;
+	a->link_fd = -1;
+	log_kernel_message_clear();
+
+	if (kind == ATTACH_LINK) {
+		LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = mode_flag(mode));
+		int fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
+
+		if (fd < 0)
+			return -errno;
+		a->link_fd = fd;
+	} else {
+		int err;
+
+		a->flags = mode_flag(mode);
+		err = bpf_xdp_attach(ifindex, prog_fd, a->flags | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+		if (err)
+			return err;
+	}
+	return attach_query_mode(a);
+}
+
+static int prog_id_of(int prog_fd, uint32_t *id)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	*id = info.id;
+	return 0;
+}
+
+int attach_query_mode(struct attachment *a)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	uint32_t id = 0;
+	int err = prog_id_of(a->prog_fd, &id);
+
+	if (err)
+		return err;
+	err = bpf_xdp_query(a->ifindex, 0, &q);
+	if (err)
+		return err;
+	if (q.drv_prog_id == id)
+		a->mode = XDP_MODE_NATIVE;
+	else if (q.skb_prog_id == id)
+		a->mode = XDP_MODE_GENERIC;
+	else
+		return -ENOENT; /* attached, yet not ours: someone raced us */
+	return 0;
+}
+
+int detach_xdp(struct attachment *a)
+{
+	int err = 0;
+
+	if (a->kind == ATTACH_LINK) {
+		if (a->link_fd >= 0) {
+			/* bpf_link_detach works even if another process holds the link */
+			if (bpf_link_detach(a->link_fd) && errno != EINVAL && errno != ENOLINK)
+				err = -errno;
+			close(a->link_fd);
+			a->link_fd = -1;
+		}
+	} else if (a->flags) {
+		LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = a->prog_fd);
+
+		err = bpf_xdp_detach(a->ifindex, a->flags | XDP_FLAGS_REPLACE, &opts);
+		if (err == -EEXIST || err == -ENODEV)
+			err = 0; /* no longer ours, or the interface is gone */
+		a->flags = 0;
+	}
+	return err;
+}
+
+static int is_ours(uint32_t id, bool *ours)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	if (bpf_prog_get_info_by_fd(fd, &info, &len))
+		err = -errno;
+	else
+		*ours = strncmp(info.name, XDPCOUNT_MARKER, strlen(XDPCOUNT_MARKER)) == 0;
+	close(fd);
+	return err;
+}
+
+int detach_ours(int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct { uint32_t id; uint32_t flag; } slots[3];
+	int err = bpf_xdp_query(ifindex, 0, &q);
+	int removed = 0;
+
+	if (err)
+		return err;
+	slots[0].id = q.drv_prog_id, slots[0].flag = XDP_FLAGS_DRV_MODE;
+	slots[1].id = q.skb_prog_id, slots[1].flag = XDP_FLAGS_SKB_MODE;
+	slots[2].id = q.hw_prog_id, slots[2].flag = XDP_FLAGS_HW_MODE;
+	for (int i = 0; i < 3; i++) {
+		bool ours = false;
+
+		if (!slots[i].id)
+			continue;
+		err = is_ours(slots[i].id, &ours);
+		if (err)
+			return err;
+		if (!ours)
+			continue;
+		err = bpf_xdp_detach(ifindex, slots[i].flag, NULL);
+		if (err)
+			return err;
+		removed++;
+	}
+	return removed;
+}

@@ -1,0 +1,76 @@
+#include <elf.h>
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "loader/objects.h"
+#include "objects_sha256.h"
+
+#ifndef EM_BPF
+#define EM_BPF 247
+#endif
+
+/* From loader/embed.S. */
+extern const unsigned char xdpcount_obj_little[], xdpcount_obj_big[];
+extern const uint32_t xdpcount_obj_little_size, xdpcount_obj_big_size;
+
+const struct embedded_object *embedded_object(int i)
+{
+	static struct embedded_object objs[EMBEDDED_OBJECTS];
+
+	if (i < 0 || i >= EMBEDDED_OBJECTS)
+		return NULL;
+	if (!objs[0].data) {
+		objs[0] = (struct embedded_object){ BYTE_ORDER_LITTLE, xdpcount_obj_little,
+						    xdpcount_obj_little_size, XDPCOUNT_SHA256_LITTLE };
+		objs[1] = (struct embedded_object){ BYTE_ORDER_BIG, xdpcount_obj_big,
+						    xdpcount_obj_big_size, XDPCOUNT_SHA256_BIG };
+	}
+	return &objs[i];
+}
+
+const char *byte_order_name(enum byte_order order)
+{
+	return order == BYTE_ORDER_BIG ? "big" : "little";
+}
+
+enum byte_order host_byte_order(void)
+{
+	const uint16_t one = 1;
+
+	return *(const unsigned char *)&one ? BYTE_ORDER_LITTLE : BYTE_ORDER_BIG;
+}
+
+static uint16_t read16(const unsigned char *p, enum byte_order order)
+{
+	return order == BYTE_ORDER_BIG ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+}
+
+int object_check(const unsigned char *data, size_t size, enum byte_order want)
+{
+	unsigned char ei_data = want == BYTE_ORDER_BIG ? ELFDATA2MSB : ELFDATA2LSB;
+
+	if (size < sizeof(Elf64_Ehdr) || memcmp(data, ELFMAG, SELFMAG) != 0)
+		return -ENOEXEC;
+	if (data[EI_CLASS] != ELFCLASS64 || data[EI_DATA] != ei_data)
+		return -ENOEXEC;
+	if (read16(data + offsetof(Elf64_Ehdr, e_type), want) != ET_REL ||
+	    read16(data + offsetof(Elf64_Ehdr, e_machine), want) != EM_BPF)
+		return -ENOEXEC;
+	return 0;
+}
+
+int object_select(const struct embedded_object **out)
+{
+	enum byte_order host = host_byte_order();
+
+	for (int i = 0; i < EMBEDDED_OBJECTS; i++) {
+		const struct embedded_object *obj = embedded_object(i);
+
+		if (obj->order == host && object_check(obj->data, obj->size, host) == 0) {
+			*out = obj;
+			return 0;
+		}
+	}
+	return -ENOEXEC;
+}

@@ -1,0 +1,32 @@
+/* The embedded BPF object pair and the choice between them. */
+#ifndef XDPCOUNT_OBJECTS_H
+#define XDPCOUNT_OBJECTS_H
+
+#include <stddef.h>
+
+enum byte_order { BYTE_ORDER_LITTLE = 0, BYTE_ORDER_BIG };
+
+struct embedded_object {
+	enum byte_order order; /* what the build says it is */
+	const unsigned char *data;
+	size_t size;
+	const char *sha256; /* hex, computed at build time */
+};
+
+#define EMBEDDED_OBJECTS 2
+
+/* Object i (0: little, 1: big). */
+const struct embedded_object *embedded_object(int i);
+
+const char *byte_order_name(enum byte_order order);
+enum byte_order host_byte_order(void);
+
+/* Checks an ELF header: a 64-bit relocatable eBPF object in the expected
+ * byte order. Returns 0 or -ENOEXEC. */
+int object_check(const unsigned char *data, size_t size, enum byte_order want);
+
+/* The embedded object whose EI_DATA matches this host. Returns 0, or
+ * -ENOEXEC when neither matches. */
+int object_select(const struct embedded_object **out);
+
+#endif

@@ -1,0 +1,110 @@
+/* `xdpcount check` as a short table of checks and a verdict line. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "out/check_report.h"
+#include "out/fmt.h"
+
+enum mark { OK, WARN, BAD, UNKNOWN };
+
+static const char *const marks[] = { "✓", "!", "✗", "?" };
+
+static void row(FILE *f, enum mark m, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void row(FILE *f, enum mark m, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(f, "  %s %-22s ", marks[m], what);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+}
+
+/* A fact's mark: missing is `missing_mark` (BAD if the counter needs it). */
+static void fact_row(FILE *f, const char *what, const struct fact *fa, enum mark missing_mark,
+		     const char *yes, const char *no)
+{
+	switch (fa->state) {
+	case FACT_YES:
+		row(f, OK, what, "%s", yes);
+		break;
+	case FACT_NO:
+		row(f, missing_mark, what, "%s", no);
+		break;
+	case FACT_DENIED:
+		row(f, BAD, what, "not allowed (%s)", strerror(fa->err));
+		break;
+	default:
+		row(f, UNKNOWN, what, "unknown%s%s", fa->err ? ": " : "", fa->err ? strerror(fa->err) : "");
+	}
+}
+
+void check_print_human(FILE *f, const struct check_result *c)
+{
+	const struct probe *p = c->probe;
+	char size[FMT_LEN];
+
+	fprintf(f, "xdpcount check: kernel %s on %s (%s-endian)\n", p->release, p->machine,
+		p->host_big_endian ? "big" : "little");
+	fact_row(f, "bpf() syscall", &p->bpf_syscall, BAD, "available", "missing");
+	fact_row(f, "XDP programs", &p->prog_type_xdp, BAD, "supported", "missing");
+	fact_row(f, "per-CPU array maps", &p->map_percpu_array, BAD, "supported", "missing");
+	fact_row(f, "XDP via bpf_link", &p->link_xdp, WARN, "supported (5.9+)",
+		 "missing: netlink attach, detached on exit");
+	fact_row(f, "XDP frags", &p->xdp_frags, WARN, "supported (5.18+)", "missing: legacy program");
+	fact_row(f, "memcg accounting", &p->memcg_accounting, WARN, "yes (5.11+): no memlock limit applies",
+		 "no: BPF memory counts against RLIMIT_MEMLOCK");
+	fact_row(f, "BPF JIT", &p->jit, WARN, "enabled", "disabled: the interpreter is slower");
+	if (c->btf->available)
+		row(f, OK, "kernel BTF", "%s (%s)%s; the counter does not need it", c->btf->source,
+		    fmt_bytes(size, c->btf->size),
+		    c->btf->matches_kernel == 0 ? ", NOT this kernel's" : "");
+	else
+		row(f, OK, "kernel BTF", "absent; the counter does not need it");
+	row(f, c->plan->memlock == MEMLOCK_IMPOSSIBLE ? BAD : OK, "memlock", "%s%s%s",
+	    c->memlock_raised ? "raised: " : "", c->plan->memlock_reason,
+	    c->memlock_raised ? "" : "");
+	if (c->object_byte_order)
+		row(f, OK, "BPF object", "%s-endian, %s program (%s)", c->object_byte_order,
+		    c->program ? c->program : "?", c->plan->variant_reason);
+	else
+		row(f, BAD, "BPF object", "none matches this host");
+	if (c->load_tried)
+		row(f, c->loaded ? OK : BAD, "verifier", c->loaded ? "loaded, %u instructions" : "%s",
+		    c->loaded ? c->insns : 0, c->load_error);
+	if (c->test_run_tried)
+		row(f, c->test_run_ok ? OK : BAD, "test run", "%s",
+		    c->test_run_ok ? "XDP_PASS, counter +1"
+				   : c->test_run_error[0] ? c->test_run_error : "unexpected result");
+	for (unsigned int i = 0; i < c->plan->n_ifaces; i++) {
+		const struct plan_iface *pi = &c->plan->ifaces[i];
+		enum mark m = pi->refuse ? BAD : pi->mode == XDP_MODE_GENERIC ? WARN : OK;
+
+		if (pi->refuse)
+			row(f, m, pi->name, "refused: %s", pi->reason);
+		else
+			row(f, m, pi->name, "%s%s via %s: %s", enum_name(xdp_mode_names, pi->mode),
+			    pi->fallback_generic ? " (generic if refused)" : "",
+			    enum_name(attach_kind_names, pi->attach), pi->reason);
+	}
+	if (c->selftest) {
+		const struct selftest_result *st = c->selftest;
+
+		if (!st->ran)
+			row(f, WARN, "selftest", "did not run: %s", st->reason);
+		else
+			for (int k = 0; k < 2; k++) {
+				const struct selftest_mode *m = k ? &st->generic : &st->native;
+
+				row(f, m->ok ? OK : BAD, k ? "selftest generic" : "selftest native",
+				    "%llu of %llu frames counted%s%s", (unsigned long long)m->counted,
+				    (unsigned long long)m->sent, m->ok ? "" : ": ", m->ok ? "" : m->reason);
+			}
+	}
+	fprintf(f, "verdict: %s\n", enum_name(verdict_names, c->verdict));
+	for (unsigned int i = 0; i < c->n_reasons; i++)
+		fprintf(f, "  - %s\n", c->reasons[i]);
+}

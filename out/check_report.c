@@ -1,0 +1,199 @@
+#include <stdarg.h>
+#include <string.h>
+
+#include "out/check_report.h"
+#include "out/fmt.h"
+#include "out/json.h"
+
+void check_add_reason(struct check_result *c, enum verdict at_least, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->verdict < at_least)
+		c->verdict = at_least;
+	if (c->n_reasons >= sizeof(c->reasons) / sizeof(c->reasons[0]))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->reasons[c->n_reasons++], PLAN_REASON_LEN, fmt, ap);
+	va_end(ap);
+}
+
+static void json_fact(struct json *j, const char *key, const struct fact *f)
+{
+	json_key(j, key);
+	if (f->state == FACT_UNKNOWN && !f->err)
+		json_null(j);
+	else
+		json_bool(j, f->state == FACT_YES);
+}
+
+static void json_selftest_mode(struct json *j, const char *key, const struct selftest_mode *m)
+{
+	json_key(j, key);
+	if (!m->ran) {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_kv_bool(j, "ok", m->ok);
+	json_kv_u64(j, "sent", m->sent);
+	json_kv_u64(j, "counted", m->counted);
+	json_kv_u64(j, "bytes_sent", m->bytes_sent);
+	json_kv_u64(j, "bytes_counted", m->bytes_counted);
+	json_kv_string(j, "reason", m->reason);
+	json_object_end(j);
+}
+
+static void json_features(struct json *j, const struct probe *p)
+{
+	json_key(j, "features");
+	json_object_begin(j);
+	json_fact(j, "bpf_syscall", &p->bpf_syscall);
+	json_fact(j, "prog_type_xdp", &p->prog_type_xdp);
+	json_fact(j, "map_percpu_array", &p->map_percpu_array);
+	json_fact(j, "map_hash", &p->map_hash);
+	json_fact(j, "bpf_link_xdp", &p->link_xdp);
+	json_fact(j, "xdp_frags", &p->xdp_frags);
+	json_fact(j, "memcg_accounting", &p->memcg_accounting);
+	json_fact(j, "jit", &p->jit);
+	json_fact(j, "btf_vmlinux", &p->btf_vmlinux);
+	json_kv_bool(j, "cap_bpf", p->cap_bpf);
+	json_kv_bool(j, "cap_net_admin", p->cap_net_admin);
+	json_kv_bool(j, "cap_sys_admin", p->cap_sys_admin);
+	json_kv_bool(j, "cap_sys_resource", p->cap_sys_resource);
+	json_kv_i64(j, "unprivileged_bpf_disabled", p->unprivileged_bpf_disabled);
+	json_object_end(j);
+}
+
+static void json_interfaces(struct json *j, const struct check_result *c)
+{
+	json_key(j, "interfaces");
+	json_array_begin(j);
+	for (unsigned int i = 0; i < c->plan->n_ifaces; i++) {
+		const struct plan_iface *pi = &c->plan->ifaces[i];
+		const struct probe_iface *pr = &c->probe->ifaces[i];
+		bool runs = !pi->refuse && c->verdict != VERDICT_INCOMPATIBLE;
+
+		json_object_begin(j);
+		json_kv_string(j, "name", pi->name);
+		json_kv_i64(j, "ifindex", pi->ifindex);
+		json_kv_string(j, "mode", runs ? enum_name(xdp_mode_names, pi->mode) : NULL);
+		json_kv_bool(j, "fallback_generic", pi->fallback_generic);
+		json_kv_string(j, "attach", runs ? enum_name(attach_kind_names, pi->attach) : NULL);
+		json_kv_string(j, "reason", pi->reason);
+		json_kv_string(j, "driver", pr->driver);
+		json_kv_u64(j, "mtu", pr->mtu);
+		json_kv_bool(j, "up", pr->up);
+		json_key(j, "xdp_features");
+		if (pr->xdp_features_known.state == FACT_YES)
+			json_u64(j, pr->xdp_features);
+		else
+			json_null(j);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void json_selftest(struct json *j, const struct selftest_result *st)
+{
+	json_key(j, "selftest");
+	json_object_begin(j);
+	json_kv_bool(j, "ran", st && st->ran);
+	if (st && st->ran) {
+		json_selftest_mode(j, "native", &st->native);
+		json_selftest_mode(j, "generic", &st->generic);
+	} else {
+		json_kv_null(j, "native");
+		json_kv_null(j, "generic");
+	}
+	json_kv_string(j, "reason", st ? st->reason : "not requested (use --selftest)");
+	json_object_end(j);
+}
+
+void check_print_json(FILE *f, const struct check_result *c)
+{
+	const struct probe *p = c->probe;
+	struct json j;
+
+	json_init(&j, f);
+	json_object_begin(&j);
+	json_kv_string(&j, "verdict", enum_name(verdict_names, c->verdict));
+	json_key(&j, "reasons");
+	json_array_begin(&j);
+	for (unsigned int i = 0; i < c->n_reasons; i++)
+		json_string(&j, c->reasons[i]);
+	json_array_end(&j);
+
+	json_key(&j, "kernel");
+	json_object_begin(&j);
+	json_kv_string(&j, "release", p->release);
+	json_kv_string(&j, "arch", p->machine);
+	json_kv_string(&j, "byte_order", p->host_big_endian ? "big" : "little");
+	json_object_end(&j);
+
+	json_key(&j, "object");
+	json_object_begin(&j);
+	json_kv_string(&j, "byte_order", c->object_byte_order);
+	json_kv_string(&j, "sha256", c->object_sha256);
+	json_kv_string(&j, "variant", enum_name(variant_names, c->plan->variant));
+	json_kv_string(&j, "program", c->program);
+	json_kv_string(&j, "reason", c->plan->variant_reason);
+	json_object_end(&j);
+
+	json_features(&j, p);
+
+	json_key(&j, "memlock");
+	json_object_begin(&j);
+	json_kv_bool(&j, "needed", c->plan->memlock != MEMLOCK_NONE);
+	json_kv_string(&j, "action", c->memlock_raised ? "raised"
+				     : enum_name(memlock_action_names, c->plan->memlock == MEMLOCK_RAISE
+									? MEMLOCK_NONE : c->plan->memlock));
+	json_key(&j, "current");
+	if (p->memlock_cur == UINT64_MAX)
+		json_null(&j);
+	else
+		json_u64(&j, p->memlock_cur);
+	json_kv_u64(&j, "bytes", c->plan->memlock_bytes);
+	json_kv_string(&j, "reason", c->plan->memlock_reason);
+	json_object_end(&j);
+
+	json_key(&j, "btf");
+	json_object_begin(&j);
+	json_kv_bool(&j, "available", c->btf->available);
+	json_kv_string(&j, "source", c->btf->available ? c->btf->source : NULL);
+	json_kv_u64(&j, "size", c->btf->size);
+	json_key(&j, "matches_kernel");
+	if (c->btf->matches_kernel < 0)
+		json_null(&j);
+	else
+		json_bool(&j, c->btf->matches_kernel);
+	json_kv_bool(&j, "needed", false);
+	json_object_end(&j);
+
+	json_key(&j, "verifier");
+	json_object_begin(&j);
+	json_kv_bool(&j, "loaded", c->loaded);
+	json_key(&j, "insns");
+	if (c->loaded)
+		json_u64(&j, c->insns);
+	else
+		json_null(&j);
+	json_kv_string(&j, "error", c->load_tried && !c->loaded ? c->load_error : NULL);
+	json_object_end(&j);
+
+	json_key(&j, "test_run");
+	json_object_begin(&j);
+	json_kv_bool(&j, "ok", c->test_run_ok);
+	json_key(&j, "retval");
+	if (c->test_run_tried && !c->test_run_error[0])
+		json_u64(&j, c->test_run_retval);
+	else
+		json_null(&j);
+	json_kv_string(&j, "error", c->test_run_error[0] ? c->test_run_error : NULL);
+	json_object_end(&j);
+
+	json_interfaces(&j, c);
+	json_selftest(&j, c->selftest);
+	json_object_end(&j);
+	json_line_end(&j);
+}

@@ -1,0 +1,124 @@
+#include <errno.h>
+
+#include "out/fmt.h"
+#include "out/report.h"
+
+void report_init(struct report *r, FILE *f, bool json, bool quiet)
+{
+	r->f = f;
+	r->json = json;
+	r->quiet = quiet;
+	json_init(&r->j, f);
+}
+
+static void event_begin(struct report *r, const char *event)
+{
+	json_object_begin(&r->j);
+	json_kv_string(&r->j, "event", event);
+}
+
+static void event_end(struct report *r)
+{
+	json_object_end(&r->j);
+	json_line_end(&r->j);
+}
+
+void report_plan(struct report *r, const struct plan *plan, const struct plan_iface *pi)
+{
+	const char *mode = enum_name(xdp_mode_names, pi->mode);
+	const char *attach = enum_name(attach_kind_names, pi->attach);
+
+	if (r->quiet)
+		return;
+	if (r->json) {
+		event_begin(r, "plan");
+		json_kv_string(&r->j, "iface", pi->name);
+		json_kv_i64(&r->j, "ifindex", pi->ifindex);
+		json_kv_string(&r->j, "mode", mode);
+		json_kv_bool(&r->j, "fallback_generic", pi->fallback_generic);
+		json_kv_string(&r->j, "attach", attach);
+		json_kv_string(&r->j, "variant", enum_name(variant_names, plan->variant));
+		json_kv_string(&r->j, "reason", pi->reason);
+		event_end(r);
+		return;
+	}
+	fprintf(r->f, "plan %s: %s%s via %s, %s program: %s\n", pi->name, mode,
+		pi->fallback_generic ? " (generic if refused)" : "", attach,
+		enum_name(variant_names, plan->variant), pi->reason);
+}
+
+void report_fallback(struct report *r, const char *iface, const char *why)
+{
+	if (r->json) {
+		event_begin(r, "fallback");
+		json_kv_string(&r->j, "iface", iface);
+		json_kv_string(&r->j, "from", "native");
+		json_kv_string(&r->j, "to", "generic");
+		json_kv_string(&r->j, "reason", why);
+		event_end(r);
+		return;
+	}
+	fprintf(r->f, "%s: native mode refused (%s); falling back to generic\n", iface, why);
+}
+
+void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_mode mode,
+		     enum attach_kind attach, const char *reason)
+{
+	if (r->json) {
+		event_begin(r, "attached");
+		json_kv_string(&r->j, "iface", iface);
+		json_kv_i64(&r->j, "ifindex", ifindex);
+		json_kv_string(&r->j, "mode", enum_name(xdp_mode_names, mode));
+		json_kv_string(&r->j, "attach", enum_name(attach_kind_names, attach));
+		json_kv_string(&r->j, "reason", reason);
+		event_end(r);
+		return;
+	}
+	if (!r->quiet)
+		fprintf(r->f, "attached to %s (ifindex %d): %s mode via %s\n", iface, ifindex,
+			enum_name(xdp_mode_names, mode), enum_name(attach_kind_names, attach));
+}
+
+void report_stats(struct report *r, double time, const struct iface_stats *s)
+{
+	char size[FMT_LEN], pps[FMT_LEN], bps[FMT_LEN];
+
+	if (r->json) {
+		event_begin(r, "stats");
+		json_kv_double(&r->j, "time", time);
+		json_kv_string(&r->j, "iface", s->iface);
+		json_kv_i64(&r->j, "ifindex", s->ifindex);
+		json_kv_u64(&r->j, "packets", s->packets);
+		json_kv_u64(&r->j, "bytes", s->bytes);
+		json_kv_double(&r->j, "pps", s->pps);
+		json_kv_double(&r->j, "bps", s->bps);
+		event_end(r);
+		return;
+	}
+	fprintf(r->f, "%-15s %12llu packets %12llu bytes (%s)  %12s  %14s\n", s->iface,
+		(unsigned long long)s->packets, (unsigned long long)s->bytes,
+		fmt_bytes(size, s->bytes), fmt_rate(pps, s->pps, "pps"), fmt_rate(bps, s->bps, "bit/s"));
+}
+
+void report_detached(struct report *r, const char *iface, uint64_t packets, uint64_t bytes)
+{
+	char size[FMT_LEN];
+
+	if (r->json) {
+		event_begin(r, "detached");
+		json_kv_string(&r->j, "iface", iface);
+		json_kv_u64(&r->j, "packets", packets);
+		json_kv_u64(&r->j, "bytes", bytes);
+		event_end(r);
+		return;
+	}
+	fprintf(r->f, "detached from %s: %llu packets, %llu bytes (%s) in total\n", iface,
+		(unsigned long long)packets, (unsigned long long)bytes, fmt_bytes(size, bytes));
+}
+
+int report_flush(struct report *r)
+{
+	if (fflush(r->f) || ferror(r->f))
+		return errno ? -errno : -EIO;
+	return 0;
+}

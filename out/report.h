@@ -1,0 +1,37 @@
+/* The counter's events, in human lines or JSON Lines. It formats; it does
+ * not compute counts. */
+#ifndef XDPCOUNT_REPORT_H
+#define XDPCOUNT_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "out/json.h"
+#include "plan/plan.h"
+
+struct report {
+	FILE *f;
+	bool json;
+	bool quiet;
+	struct json j;
+};
+
+struct iface_stats {
+	const char *iface;
+	int ifindex;
+	uint64_t packets, bytes; /* totals since attach */
+	double pps, bps;         /* over the last interval */
+};
+
+void report_init(struct report *r, FILE *f, bool json, bool quiet);
+void report_plan(struct report *r, const struct plan *plan, const struct plan_iface *pi);
+void report_fallback(struct report *r, const char *iface, const char *why);
+void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_mode mode,
+		     enum attach_kind attach, const char *reason);
+void report_stats(struct report *r, double time, const struct iface_stats *s);
+void report_detached(struct report *r, const char *iface, uint64_t packets, uint64_t bytes);
+/* Flushes; returns 0 or -errno when the output could not be written. */
+int report_flush(struct report *r);
+
+#endif
