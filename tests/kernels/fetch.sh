@@ -1,0 +1,226 @@
+#!/bin/bash
+# tests/kernels/fetch.sh - fetch Debian kernel images for the kernel matrix.
+#
+# Usage: fetch.sh [--refresh|--offline] [TARGET...]
+#   TARGET is ARCH:SERIES, ARCH in x86_64 aarch64 s390x, SERIES in 5.10 6.1 6.12
+#   (default: the whole matrix).  For every target it prints one line
+#   "TARGET DIR" where DIR holds the extracted kernel, veth.ko (+ deps) and a
+#   'manifest' file (key=value) recording the exact package used.
+#
+# Everything goes through a private APT_CONFIG (own sources list, lists, cache,
+# status; APT::Architectures amd64 arm64 s390x) under
+#   ${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}/kernels/
+# The archive URIs are read at run time from the system's apt sources; the
+# system's configuration is never modified.  The newest ABI package each suite
+# serves is resolved at run time from the metapackage (linux-image-<flavour>).
+#
+# Env: XDPCOUNT_CACHE       cache root (default ~/.cache/xdpcount)
+#      XDPCOUNT_KERNELS_TTL seconds before package lists are refreshed (21600)
+#      XDPCOUNT_OFFLINE=1   never contact the archive; use cached lists/debs
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+CACHE=${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}/kernels
+TTL=${XDPCOUNT_KERNELS_TTL:-21600}
+OFFLINE=${XDPCOUNT_OFFLINE:-0}
+REFRESH=0
+DEFAULT_TARGETS="x86_64:5.10 x86_64:6.1 x86_64:6.12 aarch64:5.10 aarch64:6.1 aarch64:6.12 s390x:6.1 s390x:6.12"
+
+log() { echo "fetch: $*" >&2; }
+die() { echo "fetch: error: $*" >&2; exit 1; }
+
+targets=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --refresh) REFRESH=1 ;;
+        --offline) OFFLINE=1 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *:*) targets+=("$1") ;;
+        *) die "bad argument: $1" ;;
+    esac
+    shift
+done
+[ ${#targets[@]} -gt 0 ] || read -r -a targets <<<"$DEFAULT_TARGETS"
+
+series_suite() {
+    case "$1" in
+        5.10) echo bullseye ;; 6.1) echo bookworm ;; 6.12) echo trixie ;;
+        *) die "unknown kernel series $1" ;;
+    esac
+}
+debarch() {
+    case "$1" in
+        x86_64) echo amd64 ;; aarch64) echo arm64 ;; s390x) echo s390x ;;
+        *) die "unknown arch $1" ;;
+    esac
+}
+
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+[ -r "$KEYRING" ] || die "$KEYRING missing (package debian-archive-keyring)"
+
+# Archive URIs from the system's sources (deb822 and classic), never hard-coded.
+read -r MAIN_URI SEC_URI < <(python3 "$HERE/ktool.py" sources) ||
+    die "could not read the archive URI from the system's apt sources"
+[ -n "$MAIN_URI" ] || die "no Debian archive URI found in the system's apt sources"
+
+# ---- private apt, one per suite ------------------------------------------
+DEBS=$CACHE/debs
+mkdir -p "$DEBS/partial"
+
+apt_setup() {  # suite -> prints the APT_CONFIG path
+    local suite=$1 d=$CACHE/apt/$1
+    mkdir -p "$d/lists/partial" "$d/cache" "$d/sources.list.d" "$d/preferences.d" "$d/apt.conf.d"
+    [ -e "$d/status" ] || : >"$d/status"
+    # $d/exclude: "dist arch" pairs whose index failed to download at the
+    # last update (apt then drops the whole dist); they are left out so the
+    # other architectures of that dist are still usable.
+    local uri dist archs a
+    for spec in "$MAIN_URI $suite" "$MAIN_URI $suite-updates" ${SEC_URI:+"$SEC_URI $suite-security"}; do
+        uri=${spec% *}; dist=${spec#* }; archs=""
+        for a in amd64 arm64 s390x; do
+            grep -qx "$dist $a" "$d/exclude" 2>/dev/null || archs="$archs${archs:+,}$a"
+        done
+        [ -n "$archs" ] && echo "deb [signed-by=$KEYRING arch=$archs] $uri $dist main"
+    done >"$d/sources.list.new"
+    # A changed sources list invalidates the lists.
+    if ! cmp -s "$d/sources.list.new" "$d/sources.list" 2>/dev/null; then
+        mv "$d/sources.list.new" "$d/sources.list"; rm -f "$d/updated"
+    else
+        rm -f "$d/sources.list.new"
+    fi
+    cat >"$d/apt.conf" <<CONF
+Dir::Etc::SourceList "$d/sources.list";
+Dir::Etc::SourceParts "$d/sources.list.d";
+Dir::Etc::Preferences "$d/preferences";
+Dir::Etc::PreferencesParts "$d/preferences.d";
+Dir::Etc::Parts "$d/apt.conf.d";
+Dir::State "$d";
+Dir::State::Lists "$d/lists";
+Dir::State::Status "$d/status";
+Dir::Cache "$d/cache";
+Dir::Cache::Archives "$DEBS";
+APT::Architecture "amd64";
+APT::Architectures { "amd64"; "arm64"; "s390x"; };
+Acquire::Languages "none";
+Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled "false";
+Acquire::Retries "2";
+Debug::NoLocking "true";
+APT::Sandbox::User "root";
+CONF
+    echo "$d/apt.conf"
+}
+
+apt_update() {  # suite
+    local suite=$1 d=$CACHE/apt/$1 age ok=0
+    if [ "$OFFLINE" = 1 ]; then
+        [ -e "$d/updated" ] || die "offline and no cached lists for $suite"
+        return 0
+    fi
+    if [ "$REFRESH" = 0 ] && [ -e "$d/updated" ]; then
+        age=$(( $(date +%s) - $(stat -c %Y "$d/updated") ))
+        [ "$age" -lt "$TTL" ] && return 0
+    fi
+    log "updating package lists for $suite"
+    rm -f "$d/exclude" "$d/update-first.log" "$d/failed"; apt_setup "$suite" >/dev/null
+    if APT_CONFIG=$d/apt.conf apt-get -qq update >"$d/update.log" 2>&1; then
+        ok=1
+    else
+        # apt drops a whole dist when one of its indexes fails (e.g. one
+        # architecture mid-sync).  Leave out the (dist, arch) indexes that
+        # failed and try once more, so the other architectures stay usable.
+        sed -n 's|^E: Failed to fetch .*/dists/\([^/]*\)/[^/]*/binary-\([a-z0-9]*\)/.*|\1 \2|p' \
+            "$d/update.log" | sort -u >"$d/exclude"
+        if [ -s "$d/exclude" ]; then
+            log "warning: $suite: indexes failed to download, left out:" \
+                "$(tr '\n' ';' <"$d/exclude")"
+            mv "$d/update.log" "$d/update-first.log"
+            apt_setup "$suite" >/dev/null
+            APT_CONFIG=$d/apt.conf apt-get -qq update >"$d/update.log" 2>&1 && ok=1
+        fi
+    fi
+    if [ $ok = 1 ]; then
+        touch "$d/updated"
+    elif ls "$d/lists/"*_Packages >/dev/null 2>&1; then
+        log "warning: apt-get update for $suite had errors; using the lists it got:"
+        grep '^E: ' "$d/update.log" | sed 's/^/    /' >&2 || true
+        touch "$d/updated"
+    else
+        cat "$d/update.log" >&2; die "apt-get update for $suite failed"
+    fi
+}
+
+# Candidates (newest first): the ABI package the metapackage depends on, then
+# every other ABI of the same series and flavour the index offers (no rt/cloud
+# flavours), each signed image followed by its -unsigned twin (same build).
+candidates() {  # suite debarch series
+    local suite=$1 da=$2 series=$3 cfg=$CACHE/apt/$1/apt.conf meta dep
+    meta=linux-image-$da
+    dep=$(APT_CONFIG=$cfg apt-cache show --no-all-versions "$meta:$da" 2>/dev/null |
+          sed -n 's/^Depends: //p' | tr ',' '\n' |
+          sed -n "s/^ *\(linux-image-[0-9][^ ]*-$da\)\( .*\)\?$/\1/p" | head -n1)
+    [ -n "$dep" ] || die "$suite: metapackage $meta:$da has no linux-image dependency"
+    case "$dep" in linux-image-"$series".*) ;; *) die "$suite: $meta:$da -> $dep is not series $series" ;; esac
+    {
+        APT_CONFIG=$cfg apt-cache madison "$dep:$da" | awk -F'|' '{gsub(/ /,"",$1);sub(/:.*/,"",$1);gsub(/ /,"",$2);print $1, $2, 0}'
+        APT_CONFIG=$cfg apt-cache pkgnames "linux-image-$series." |
+            sed "s/:$da\$//" | grep -E "^linux-image-${series//./\\.}\.[0-9]+(-[0-9]+|\+deb[0-9]+)-$da(-unsigned)?\$" | sort -u |
+            while read -r p; do
+                [ "$p" = "$dep" ] && continue
+                APT_CONFIG=$cfg apt-cache madison "$p:$da" | awk -F'|' '{gsub(/ /,"",$1);sub(/:.*/,"",$1);gsub(/ /,"",$2);print $1, $2, 1}'
+            done
+    } | python3 "$HERE/ktool.py" sortcand
+}
+
+fetch_target() {  # arch series
+    local arch=$1 series=$2 suite da cfg out pkg ver deb tries=0
+    suite=$(series_suite "$series"); da=$(debarch "$arch")
+    cfg=$CACHE/apt/$suite/apt.conf
+    out=$CACHE/$arch-$series
+    # Resolved since the lists were last refreshed: nothing to do.
+    if [ -e "$out/manifest" ] && [ "$out/manifest" -nt "$CACHE/apt/$suite/updated" ]; then
+        echo "$arch:$series $out"; return 0
+    fi
+    local cands failed=$CACHE/apt/$suite/failed
+    cands=$(candidates "$suite" "$da" "$series")
+    [ -n "$cands" ] || { log "error: $arch $series: no candidate kernel package in $suite"; return 1; }
+    while read -r pkg ver; do
+        tries=$((tries + 1))
+        # Already extracted?
+        if [ -e "$out/manifest" ] && grep -qx "package=$pkg" "$out/manifest" &&
+           grep -qx "version=$ver" "$out/manifest"; then
+            touch "$out/manifest"; echo "$arch:$series $out"; return 0
+        fi
+        # Failed to download since the last list refresh: skip.
+        grep -qx "$pkg $ver" "$failed" 2>/dev/null && continue
+        deb=$(ls "$DEBS/${pkg}_$(echo "$ver" | sed 's/^[0-9]*://; s/:/%3a/g')_$da.deb" 2>/dev/null || true)
+        if [ -z "$deb" ]; then
+            [ "$OFFLINE" = 1 ] && { log "offline: $pkg $ver not cached"; continue; }
+            log "downloading $pkg=$ver ($da, $suite)"
+            if ! (cd "$DEBS/partial" && APT_CONFIG=$cfg apt-get -qq download "$pkg:$da=$ver") >"$DEBS/partial/$pkg.log" 2>&1; then
+                log "warning: download of $pkg=$ver failed; trying the next candidate"
+                grep '^E: ' "$DEBS/partial/$pkg.log" | sed 's/^/    /' >&2
+                echo "$pkg $ver" >>"$failed"
+                continue
+            fi
+            mv "$DEBS/partial/${pkg}_"*"_$da.deb" "$DEBS/" 2>/dev/null || true
+            deb=$(ls "$DEBS/${pkg}_"*"_$da.deb" | head -n1)
+        fi
+        log "extracting $(basename "$deb")"
+        if python3 "$HERE/ktool.py" extract --arch "$arch" --deb "$deb" --out "$out.new" \
+               --package "$pkg" --version "$ver" --suite "$suite" --candidate "$tries"; then
+            rm -rf "$out"; mv "$out.new" "$out"
+            echo "$arch:$series $out"; return 0
+        fi
+        rm -rf "$out.new"
+        log "warning: could not extract $deb; trying the next candidate"
+    done <<<"$cands"
+    log "error: $arch $series: no usable kernel package (tried $tries)"; return 1
+}
+
+suites=$(for t in "${targets[@]}"; do series_suite "${t#*:}"; done | sort -u)
+for s in $suites; do apt_setup "$s" >/dev/null; apt_update "$s"; done
+rc=0
+for t in "${targets[@]}"; do
+    fetch_target "${t%%:*}" "${t#*:}" || rc=1
+done
+exit $rc

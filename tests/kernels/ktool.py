@@ -1,0 +1,379 @@
+#!/usr/bin/env python3
+"""Helpers for tests/kernels (stdlib only).
+
+  ktool.py sources                 print "MAIN_URI SECURITY_URI" from the system's apt sources
+  ktool.py sortcand                sort "pkg version prio" lines (stdin) newest first
+  ktool.py extract --arch A --deb D --out DIR --package P --version V --suite S
+                                   unpack kernel + veth.ko (+ deps) from a linux-image .deb
+  ktool.py cpio --out F NAME=SRC[:MODE]...
+                                   write a gzip'd newc initramfs
+"""
+import argparse, glob, gzip, hashlib, io, lzma, os, re, shutil, struct, subprocess, sys, tarfile, zlib
+
+DEBIAN_SUITES = {"buster", "bullseye", "bookworm", "trixie", "forky", "duke", "sid",
+                 "stable", "testing", "unstable", "oldstable", "oldoldstable"}
+
+
+# ---------------------------------------------------------------- sources
+def _apt_sources():
+    """Yield (types, uris, suites) from deb822 .sources and classic .list files."""
+    d = "/etc/apt"
+    for f in sorted(glob.glob(d + "/sources.list.d/*.sources")):
+        stanza = {}
+        key = None
+        text = open(f, encoding="utf-8", errors="replace").read()
+        for para in re.split(r"\n\s*\n", text):
+            stanza = {}
+            key = None
+            for line in para.splitlines():
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                if line[0] in " \t" and key:
+                    stanza[key] += " " + line.strip()
+                    continue
+                if ":" in line:
+                    key, val = line.split(":", 1)
+                    key = key.strip().lower()
+                    stanza[key] = val.strip()
+            if stanza.get("enabled", "yes").lower() == "no":
+                continue
+            if "uris" in stanza:
+                yield (stanza.get("types", "").split(), stanza["uris"].split(),
+                       stanza.get("suites", "").split())
+    for f in ["/etc/apt/sources.list"] + sorted(glob.glob(d + "/sources.list.d/*.list")):
+        if not os.path.exists(f):
+            continue
+        for line in open(f, encoding="utf-8", errors="replace"):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            line = re.sub(r"\[[^\]]*\]", " ", line)
+            parts = line.split()
+            if len(parts) >= 3:
+                yield ([parts[0]], [parts[1]], [parts[2]])
+
+
+def cmd_sources(_args):
+    main = sec = ""
+    for types, uris, suites in _apt_sources():
+        if "deb" not in types:
+            continue
+        for s in suites:
+            base = s.split("/")[0].split("-")[0]
+            if base not in DEBIAN_SUITES:
+                continue
+            if s.endswith("-security") or s.endswith("/updates"):
+                sec = sec or uris[0].rstrip("/")
+            elif "-" not in s:
+                main = main or uris[0].rstrip("/")
+    if main and not sec and main.endswith("/debian"):
+        sec = main + "-security"
+    if not main:
+        return 1
+    print(main, sec)
+    return 0
+
+
+# ---------------------------------------------------------------- versions
+def _order(c):
+    if c == "~":
+        return -1
+    if c.isdigit():
+        return 0
+    if c.isalpha():
+        return ord(c)
+    return ord(c) + 256
+
+
+def _cmp_part(a, b):
+    while a or b:
+        na = re.match(r"^[^0-9]*", a).group(0)
+        nb = re.match(r"^[^0-9]*", b).group(0)
+        for i in range(max(len(na), len(nb))):
+            ca = _order(na[i]) if i < len(na) else 0
+            cb = _order(nb[i]) if i < len(nb) else 0
+            if ca != cb:
+                return -1 if ca < cb else 1
+        a, b = a[len(na):], b[len(nb):]
+        da = re.match(r"^[0-9]*", a).group(0)
+        db = re.match(r"^[0-9]*", b).group(0)
+        ia, ib = int(da or 0), int(db or 0)
+        if ia != ib:
+            return -1 if ia < ib else 1
+        a, b = a[len(da):], b[len(db):]
+    return 0
+
+
+def vercmp(a, b):
+    """Debian version comparison."""
+    def split(v):
+        e, r = v.split(":", 1) if ":" in v else ("0", v)
+        u, rev = r.rsplit("-", 1) if "-" in r else (r, "0")
+        return int(e or 0), u, rev
+    ea, ua, ra = split(a)
+    eb, ub, rb = split(b)
+    if ea != eb:
+        return -1 if ea < eb else 1
+    return _cmp_part(ua, ub) or _cmp_part(ra, rb)
+
+
+def cmd_sortcand(_args):
+    import functools
+    rows, seen = [], set()
+    for line in sys.stdin:
+        p = line.split()
+        if len(p) != 3 or (p[0], p[1]) in seen:
+            continue
+        seen.add((p[0], p[1]))
+        rows.append((p[0], p[1], int(p[2])))
+
+    def parse(pkg):
+        m = re.match(r"linux-image-(.+?)-(amd64|arm64|s390x)(-unsigned)?$", pkg)
+        return (m.group(1), 1 if m.group(3) else 0) if m else (pkg, 0)
+
+    def key(x, y):
+        if x[2] != y[2]:
+            return x[2] - y[2]
+        (ax, ux), (ay, uy) = parse(x[0]), parse(y[0])
+        return vercmp(ay, ax) or (ux - uy) or vercmp(y[1], x[1])
+    for r in sorted(rows, key=functools.cmp_to_key(key)):
+        print(r[0], r[1])
+    return 0
+
+
+# ---------------------------------------------------------------- kernels
+MAGICS = [
+    (b"\x1f\x8b", "gzip"), (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"\x5d\x00\x00", "lzma"), (b"\x02\x21\x4c\x18", "lz4"), (b"BZh", "bzip2"),
+]
+
+
+def decompress(data, fmt=None):
+    if fmt is None:
+        for m, f in MAGICS:
+            if data.startswith(m):
+                fmt = f
+                break
+    if fmt == "gzip":
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data)
+    if fmt == "xz":
+        return lzma.LZMADecompressor(format=lzma.FORMAT_XZ).decompress(data)
+    if fmt == "lzma":
+        return lzma.LZMADecompressor(format=lzma.FORMAT_ALONE).decompress(data)
+    if fmt in ("zstd", "lz4", "bzip2"):
+        tool = {"zstd": ["zstd", "-dcq"], "lz4": ["lz4", "-dcq"], "bzip2": ["bzip2", "-dcq"]}[fmt]
+        # Kernel payloads carry 4 bytes of size after the stream; retry without them.
+        for d in (data, data[:-4]):
+            p = subprocess.run(tool, input=d, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            if p.stdout:
+                return p.stdout
+        raise RuntimeError("%s failed" % fmt)
+    return None
+
+
+def bzimage_payload(img):
+    """Return the vmlinux ELF inside an x86 bzImage, or None."""
+    if len(img) < 0x250 or img[0x202:0x206] != b"HdrS":
+        return None
+    setup_sects = img[0x1f1] or 4
+    version = struct.unpack_from("<H", img, 0x206)[0]
+    if version < 0x208:
+        return None
+    off, length = struct.unpack_from("<II", img, 0x248)
+    start = (setup_sects + 1) * 512 + off
+    out = decompress(img[start:start + length])
+    return out if out and out[:4] == b"\x7fELF" else None
+
+
+def elf_has_pvh_note(elf):
+    """True if an ELF64 LE image carries XEN_ELFNOTE_PHYS32_ENTRY (PVH boot)."""
+    if elf[:4] != b"\x7fELF" or elf[4] != 2 or elf[5] != 1:
+        return False
+    phoff, = struct.unpack_from("<Q", elf, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", elf, 0x36)
+    for i in range(phnum):
+        p_type, _f, p_off, _va, _pa, p_filesz = struct.unpack_from("<IIQQQQ", elf, phoff + i * phentsize)
+        if p_type != 4:  # PT_NOTE
+            continue
+        pos, end = p_off, p_off + p_filesz
+        while pos + 12 <= end:
+            nsz, dsz, typ = struct.unpack_from("<III", elf, pos)
+            name = elf[pos + 12:pos + 12 + nsz].rstrip(b"\0")
+            if name == b"Xen" and typ == 18:
+                return True
+            pos += 12 + ((nsz + 3) & ~3) + ((dsz + 3) & ~3)
+    return False
+
+
+def arm64_image(img):
+    """Return a raw arm64 Image from Image.gz / EFI zboot / raw Image."""
+    if img[:2] == b"\x1f\x8b":
+        return decompress(img, "gzip")
+    if img[:2] == b"MZ" and img[4:8] == b"zimg":
+        off, size = struct.unpack_from("<II", img, 8)
+        comp = img[0x18:0x18 + 32].split(b"\0")[0].decode()
+        return decompress(img[off:off + size], {"gzip": "gzip", "zstd": "zstd", "xz": "xz", "lzma": "lzma"}.get(comp, comp))
+    return img
+
+
+def module_bytes(name, data):
+    if name.endswith(".xz"):
+        return lzma.decompress(data)
+    if name.endswith(".zst"):
+        return decompress(data, "zstd")
+    if name.endswith(".gz"):
+        return gzip.decompress(data)
+    return data
+
+
+def module_depends(path):
+    if shutil.which("modinfo"):
+        p = subprocess.run(["modinfo", "-F", "depends", path], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, text=True)
+        if p.returncode == 0:
+            return [d for d in p.stdout.strip().split(",") if d]
+    data = open(path, "rb").read()
+    m = re.search(rb"(?:^|\0)depends=([^\0]*)\0", data)
+    return [d for d in m.group(1).decode().split(",") if d] if m else []
+
+
+def _members(deb):
+    p = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
+    tf = tarfile.open(fileobj=p.stdout, mode="r|")
+    for m in tf:
+        yield m, tf
+    tf.close()
+    p.stdout.close()
+    if p.wait() != 0:
+        raise RuntimeError("dpkg-deb failed on %s" % deb)
+
+
+MOD_RE = re.compile(r"^\./(?:usr/)?lib/modules/([^/]+)/(.*/)?([^/]+)\.ko(\.xz|\.zst|\.gz)?$")
+
+
+def cmd_extract(a):
+    out = a.out
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    want = {"veth"}
+    found, vmlinuz, release = {}, None, None
+    for _pass in range(4):
+        need = {w for w in want if w not in found}
+        if not need and vmlinuz:
+            break
+        for m, tf in _members(a.deb):
+            if not m.isfile():
+                continue
+            if vmlinuz is None and re.match(r"^\./boot/vmlinu[xz]-", m.name):
+                vmlinuz = tf.extractfile(m).read()
+                release = m.name.split("-", 1)[1]
+                continue
+            mm = MOD_RE.match(m.name)
+            if mm and mm.group(3).replace("-", "_") in {n.replace("-", "_") for n in need}:
+                modname = mm.group(3).replace("-", "_")
+                dst = os.path.join(out, mm.group(3) + ".ko")
+                with open(dst, "wb") as f:
+                    f.write(module_bytes(m.name, tf.extractfile(m).read()))
+                found[modname] = mm.group(3) + ".ko"
+                release = release or mm.group(1)
+        for mod in list(found):
+            for d in module_depends(os.path.join(out, found[mod])):
+                want.add(d.replace("-", "_"))
+        want = {w.replace("-", "_") for w in want}
+    missing = [w for w in want if w not in found]
+    if vmlinuz is None or missing:
+        print("extract: missing in %s: %s" % (a.deb, "vmlinuz" if vmlinuz is None else missing), file=sys.stderr)
+        return 1
+    # load order: dependencies first
+    order, seen = [], set()
+
+    def visit(mod):
+        if mod in seen:
+            return
+        seen.add(mod)
+        for d in module_depends(os.path.join(out, found[mod])):
+            visit(d.replace("-", "_"))
+        order.append(found[mod])
+    visit("veth")
+
+    fmt = "image"
+    if a.arch == "x86_64":
+        open(os.path.join(out, "vmlinuz"), "wb").write(vmlinuz)
+        elf = bzimage_payload(vmlinuz)
+        if elf and elf_has_pvh_note(elf):
+            open(os.path.join(out, "vmlinux"), "wb").write(elf)
+            kernel, fmt = "vmlinux", "pvh-elf"
+        else:
+            kernel, fmt = "vmlinuz", "bzimage"
+    elif a.arch == "aarch64":
+        img = arm64_image(vmlinuz)
+        open(os.path.join(out, "Image"), "wb").write(img)
+        kernel = "Image"
+    else:
+        open(os.path.join(out, "vmlinuz"), "wb").write(vmlinuz)
+        kernel = "vmlinuz"
+    h = hashlib.sha256()
+    with open(a.deb, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    with open(os.path.join(out, "manifest"), "w") as f:
+        f.write("package=%s\nversion=%s\nsuite=%s\narch=%s\nrelease=%s\nkernel=%s\n"
+                "kernel_format=%s\nmodules=%s\ndeb=%s\ndeb_sha256=%s\ncandidate=%s\n" % (
+                    a.package, a.version, a.suite, a.arch, release, kernel, fmt,
+                    " ".join(order), os.path.basename(a.deb), h.hexdigest(), a.candidate))
+    return 0
+
+
+# ---------------------------------------------------------------- cpio
+def cmd_cpio(a):
+    """newc cpio, gzip'd. Entries NAME=SRC[:MODE]; NAME ending in / is a directory."""
+    buf = io.BytesIO()
+    ino = [1]
+
+    def entry(name, data, mode):
+        nb = name.encode() + b"\0"
+        hdr = "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X" % (
+            ino[0], mode, 0, 0, 1 if not (mode & 0o040000) else 2, 0, len(data),
+            0, 0, 0, 0, len(nb), 0)
+        ino[0] += 1
+        buf.write(hdr.encode() + nb)
+        buf.write(b"\0" * ((4 - (110 + len(nb)) % 4) % 4))
+        buf.write(data)
+        buf.write(b"\0" * ((4 - len(data) % 4) % 4))
+    for spec in a.entries:
+        name, _, src = spec.partition("=")
+        if name.endswith("/"):
+            entry(name.rstrip("/"), b"", 0o040755)
+            continue
+        mode = 0o100644
+        if ":" in src:
+            src, m = src.rsplit(":", 1)
+            mode = 0o100000 | int(m, 8)
+        entry(name, open(src, "rb").read(), mode)
+    entry("TRAILER!!!", b"", 0)
+    tmp = a.out + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(gzip.compress(buf.getvalue(), compresslevel=1, mtime=0))
+    os.replace(tmp, a.out)
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("sources")
+    sub.add_parser("sortcand")
+    e = sub.add_parser("extract")
+    for o in ("arch", "deb", "out", "package", "version", "suite"):
+        e.add_argument("--" + o, required=True)
+    e.add_argument("--candidate", default="1")
+    c = sub.add_parser("cpio")
+    c.add_argument("--out", required=True)
+    c.add_argument("entries", nargs="+")
+    a = ap.parse_args()
+    return {"sources": cmd_sources, "sortcand": cmd_sortcand, "extract": cmd_extract,
+            "cpio": cmd_cpio}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
