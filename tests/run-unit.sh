@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs each unit-test binary given as an argument; ends with "N passed, N failed".
+set -u
+. "$(dirname "$0")/lib.sh"
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+echo "unit tests:"
+for bin in "$@"; do
+	name=$(basename "$bin")
+	"$bin" >"$log/$name" 2>&1
+	rc=$?
+	tally "$name" "$log/$name" "$rc"
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+		sed 's/^/    /' "$log/$name" | grep -v ' passed, ' | tail -n 20
+	fi
+done
+echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+[ "$TOTAL_FAILED" -eq 0 ]

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make test: every suite in turn, then one closing "N passed, N failed" line.
+# Suites: unit, integration (veth in our own netns), cross (qemu-user),
+# kernels (qemu-system). SUITES="unit integration" picks some.
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+ARCH=${ARCH:-$(uname -m)}
+SUITES=${SUITES:-unit integration cross kernels}
+logdir=build/test-logs
+mkdir -p "$logdir"
+
+run_suite() {
+	local name=$1; shift
+	local start=$SECONDS rc
+	echo "== $name: $*"
+	"$@" 2>&1 | tee "$logdir/$name.log"
+	rc=${PIPESTATUS[0]}
+	echo "== $name took $((SECONDS - start)) s"
+	tally "$name" "$logdir/$name.log" "$rc"
+}
+
+for s in $SUITES; do
+	case $s in
+	unit) run_suite unit tests/run-unit.sh build/"$ARCH"/unit/test_* ;;
+	integration) run_suite integration tests/integration/run.sh build/xdpcount ;;
+	cross) [ -x tests/cross/run.sh ] && run_suite cross tests/cross/run.sh ;;
+	kernels) [ -x tests/kernels/run.sh ] && run_suite kernels tests/kernels/run.sh ;;
+	*) echo "unknown suite $s"; TOTAL_FAILED=$((TOTAL_FAILED + 1)) ;;
+	esac
+done
+echo "suites took $SECONDS s in all"
+echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+[ "$TOTAL_FAILED" -eq 0 ]

@@ -1,0 +1,108 @@
+/* Argument parsing: what the command line promises. */
+#include "cli/errors.h"
+#include "cli/opts.h"
+#include "tests/unit/check.h"
+
+static int parse(unsigned int mask, struct opts *o, int argc, char **argv)
+{
+	failure_clear();
+	return opts_parse(argc, argv, mask, o);
+}
+
+#define ARGV(...) (char *[]){ __VA_ARGS__, NULL }
+#define ARGC(...) (int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *))
+#define PARSE(mask, o, ...) parse(mask, o, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+
+static void test_defaults_are_auto_one_second_forever(void)
+{
+	struct opts o;
+
+	CHECK_EQ_INT(PARSE(CMD_RUN, &o, "xdpcount"), 0);
+	CHECK_EQ_INT(o.mode, XDP_MODE_AUTO);
+	CHECK_EQ_INT(o.attach, ATTACH_AUTO);
+	CHECK(o.interval == 1.0);
+	CHECK_EQ_INT(o.count, 0);
+	CHECK_EQ_INT(o.n_ifaces, 0);
+	CHECK(!o.json);
+}
+
+static void test_all_run_options_and_interfaces(void)
+{
+	struct opts o;
+
+	CHECK_EQ_INT(PARSE(CMD_RUN, &o, "xdpcount", "-m", "native", "--attach", "netlink", "-i", "0.25",
+			   "-c", "3", "-j", "eth0", "eth1"), 0);
+	CHECK_EQ_INT(o.mode, XDP_MODE_NATIVE);
+	CHECK_EQ_INT(o.attach, ATTACH_NETLINK);
+	CHECK(o.interval == 0.25);
+	CHECK_EQ_INT(o.count, 3);
+	CHECK(o.json);
+	CHECK_EQ_INT(o.n_ifaces, 2);
+	CHECK_EQ_STR(o.ifaces[0], "eth0");
+	CHECK_EQ_STR(o.ifaces[1], "eth1");
+}
+
+static void test_long_forms_and_options_after_interfaces(void)
+{
+	struct opts o;
+
+	CHECK_EQ_INT(PARSE(CMD_RUN, &o, "xdpcount", "veth0", "--mode=generic", "--interval", "3600",
+			   "--count=1", "--json"), 0);
+	CHECK_EQ_INT(o.mode, XDP_MODE_GENERIC);
+	CHECK(o.interval == 3600);
+	CHECK_EQ_INT(o.n_ifaces, 1);
+	CHECK_EQ_STR(o.ifaces[0], "veth0");
+}
+
+static void test_bad_values_are_usage_errors(void)
+{
+	struct opts o;
+
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-m", "turbo") < 0);
+	CHECK_EQ_INT(failure_report(), EXIT_USAGE);
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-i", "0") < 0);
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-i", "3600.5") < 0);
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-i", "-1") < 0);
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-i", "1s") < 0);
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-i", "nan") < 0);
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-c", "0") < 0);
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-c", "-5") < 0);
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--attach", "ebpf") < 0);
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--frobnicate") < 0);
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-i") < 0);
+	CHECK_EQ_INT(failure_report(), EXIT_USAGE);
+}
+
+static void test_options_belong_to_their_commands(void)
+{
+	struct opts o;
+
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--strict") < 0);
+	CHECK_EQ_INT(PARSE(CMD_CHECK, &o, "check", "--strict", "--selftest", "--json"), 0);
+	CHECK(o.strict && o.selftest && o.json);
+	CHECK(PARSE(CMD_CHECK, &o, "check", "-c", "3") < 0);
+	CHECK_EQ_INT(PARSE(CMD_OBJECTS, &o, "objects", "--dump", "big"), 0);
+	CHECK_EQ_STR(o.dump, "big");
+	CHECK(PARSE(CMD_OBJECTS, &o, "objects", "--dump", "middle") < 0);
+}
+
+static void test_verbosity(void)
+{
+	struct opts o;
+
+	CHECK_EQ_INT(PARSE(CMD_RUN, &o, "xdpcount", "-vv"), 0);
+	CHECK_EQ_INT(o.verbosity, 2);
+	CHECK_EQ_INT(PARSE(CMD_RUN, &o, "xdpcount", "-q"), 0);
+	CHECK_EQ_INT(o.verbosity, -1);
+}
+
+int main(void)
+{
+	test_defaults_are_auto_one_second_forever();
+	test_all_run_options_and_interfaces();
+	test_long_forms_and_options_after_interfaces();
+	test_bad_values_are_usage_errors();
+	test_options_belong_to_their_commands();
+	test_verbosity();
+	CHECK_DONE();
+}
