@@ -126,6 +126,18 @@ test-integration: all tools
 test: all unit tools
 	$(Q)tests/run.sh
 
+test-cross:
+	$(Q)tests/cross/run.sh
+
+test-kernels:
+	$(Q)tests/kernels/run.sh
+
+dist:
+	$(Q)dist/build.sh
+
+bench: all tools
+	$(Q)tests/bench/run.sh
+
 run: all
 	$(Q)build/xdpcount $(IFACE)
 
