@@ -1,0 +1,237 @@
+# Helpers for tests/integration/run.sh (sourced; not run on its own):
+# assertions, network namespaces, and running xdpcount in them. Expects BIN,
+# SENDFRAMES, PREFIX, WORK and N from run.sh.
+
+# ---------------------------------------------------------------- reporting
+ok()   { PASSED=$((PASSED + 1)); echo "  ok    $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "  FAIL  $*"; }
+
+# check DESC CMD...: one assertion, passes when CMD succeeds.
+check() {
+	local desc=$1; shift
+	if "$@"; then ok "$desc"; else fail "$desc"; fi
+}
+
+# check_eq DESC GOT WANT
+check_eq() {
+	if [ "$2" == "$3" ]; then ok "$1"; else fail "$1 (got '$2', want '$3')"; fi
+}
+
+# check_match DESC TEXT REGEX (extended, case-insensitive)
+check_match() {
+	if grep -qiE -- "$3" <<<"$2"; then ok "$1"
+	else fail "$1 ('$2' does not match /$3/)"; fi
+}
+
+# Shows a captured file when a test needs explaining.
+show() {
+	[ -s "$1" ] || return 0
+	sed -e "s/^/      $(basename "$1"): /" "$1" | head -n 20
+}
+
+# -------------------------------------------------------------- environment
+need_bin() {
+	if [ ! -x "$BIN" ]; then
+		fail "$CUR: xdpcount binary $BIN is missing (run make)"
+		return 1
+	fi
+}
+
+need_sendframes() {
+	if [ ! -x "$SENDFRAMES" ]; then
+		fail "$CUR: $SENDFRAMES is missing (run make tools)"
+		return 1
+	fi
+}
+
+setup_tools() {
+	local p missing=()
+	for p in ip jq clang; do
+		command -v "$p" >/dev/null || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "installing ${missing[*]} (apt-get)"
+	# package names match the command names, except iproute2
+	apt-get install -y -qq "${missing[@]/#ip/iproute2}" >/dev/null 2>&1
+	for p in ip jq; do
+		command -v "$p" >/dev/null || { echo "$p is required"; exit 1; }
+	done
+}
+
+# ----------------------------------------------------------------- netns
+# ns_new VAR SUFFIX: creates the namespace $PREFIX-SUFFIX, quiet (no IPv6 on
+# anything created in it afterwards), with lo up, and stores its name in VAR.
+# (Not run in $(...): the namespace must be recorded in this shell's NSS.)
+ns_new() {
+	local _ns="$PREFIX-$2"
+	ip netns add "$_ns" || return 1
+	NSS+=("$_ns")
+	ip netns exec "$_ns" sh -c '
+		for f in /proc/sys/net/ipv6/conf/all/disable_ipv6 \
+		         /proc/sys/net/ipv6/conf/default/disable_ipv6; do
+			[ -w "$f" ] && echo 1 > "$f"
+		done; true'
+	ip -n "$_ns" link set lo up
+	printf -v "$1" '%s' "$_ns"
+}
+
+# quiet NS IFACE: no IPv6, no ARP, up.
+quiet() {
+	ip netns exec "$1" sh -c "f=/proc/sys/net/ipv6/conf/$2/disable_ipv6;"'
+		[ -w "$f" ] && echo 1 > "$f"; true'
+	ip -n "$1" link set dev "$2" arp off up
+}
+
+# veth NSA IFA NSB IFB: a veth pair with IFA in NSA and IFB in NSB, quiet, up.
+veth() {
+	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" || return 1
+	quiet "$1" "$2" && quiet "$3" "$4"
+}
+
+# xdp_id NS IFACE: the id of the XDP program on IFACE (any mode), or "".
+xdp_id() {
+	ip -n "$1" -j -d link show dev "$2" 2>/dev/null |
+		jq -r '.[0].xdp.prog.id // (.[0].xdp.attached[0].prog.id) // empty'
+}
+
+# wait_no_xdp NS IFACE [SECONDS]: true once IFACE carries no XDP program.
+wait_no_xdp() {
+	local i
+	for ((i = 0; i < ${3:-3} * 20; i++)); do
+		[ -z "$(xdp_id "$1" "$2")" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Deletes the running test's namespaces, after checking that none of their
+# interfaces was left with an XDP program (the leak check per test).
+test_cleanup() {
+	local ns left pid
+	for pid in "${BGPIDS[@]}"; do
+		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	BGPIDS=()
+	for ns in "${NSS[@]}"; do
+		left=$(ip -n "$ns" -j -d link show 2>/dev/null |
+		       jq -r '.[] | select(.xdp != null) | .ifname' | tr '\n' ' ')
+		check_eq "$CUR: no XDP program left in $ns" "$left" ""
+		ip netns del "$ns" 2>/dev/null
+	done
+	NSS=()
+}
+
+teardown() {
+	local ns pid
+	for pid in "${BGPIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null
+	done
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		case $ns in "$PREFIX"-*) ip netns del "$ns" 2>/dev/null ;; esac
+	done
+	rm -rf "$WORK"
+}
+# -------------------------------------------------------------- xdpcount
+# start NS OUT ARGS...: runs xdpcount in NS in the background, stdout to
+# $OUT, stderr to $OUT.err; the pid is in XPID ("ip netns exec" execs, so it
+# is xdpcount's own pid).
+start() {
+	local ns=$1 out=$2; shift 2
+	ip netns exec "$ns" "$BIN" "$@" >"$out" 2>"$out.err" &
+	XPID=$!
+	BGPIDS+=("$XPID")
+}
+
+# events FILE EVENT [IFACE]: the JSON lines of one event (for one iface).
+events() {
+	jq -c --arg e "$2" --arg i "${3:-}" \
+		'select(.event == $e and ($i == "" or .iface == $i))' "$1" 2>/dev/null
+}
+
+# wait_event FILE EVENT [IFACE [SECONDS]]: true once the event is in FILE;
+# false if xdpcount ($XPID) exits first or time runs out.
+wait_event() {
+	local i
+	for ((i = 0; i < ${4:-10} * 20; i++)); do
+		[ -n "$(events "$1" "$2" "${3:-}")" ] && return 0
+		kill -0 "$XPID" 2>/dev/null || {
+			[ -n "$(events "$1" "$2" "${3:-}")" ]; return; }
+		sleep 0.05
+	done
+	return 1
+}
+
+# wait_packets FILE IFACE WANT: waits (5 s at most) for a stats event showing
+# WANT packets, so the stop below does not race the counters.
+wait_packets() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(events "$1" stats "$2" | tail -n 1 | jq -r .packets)" == "$3" ] &&
+			return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# stop SIG: signals xdpcount and waits for it (10 s, then SIGKILL); prints
+# its exit status.
+stop() {
+	local i
+	kill "-$1" "$XPID" 2>/dev/null
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$XPID" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$XPID" 2>/dev/null && kill -KILL "$XPID" 2>/dev/null
+	wait "$XPID"
+	echo $?
+}
+
+# field FILE EVENT IFACE KEY: KEY of the last such event.
+field() {
+	events "$1" "$2" "$3" | tail -n 1 | jq -r ".$4"
+}
+
+# is_json FILE: FILE holds one JSON document.
+is_json() {
+	jq -e . "$1" >/dev/null 2>&1
+}
+
+# all_json FILE: every line of FILE is a JSON object.
+all_json() {
+	[ -s "$1" ] && jq -e -s 'all(type == "object")' "$1" >/dev/null 2>&1
+}
+
+# send NS IFACE COUNT LEN: sendframes, which prints the number sent.
+send() {
+	ip netns exec "$1" "$SENDFRAMES" "$2" "$3" "$4" 2>&1
+}
+
+# count_run NAME ARGS...: the shared body of the exact-count tests: veth0 (in
+# ns a) <-> veth1 (in ns b), xdpcount ARGS on veth0, N frames of LEN from
+# veth1, SIGINT; checks the attached event, the exit status and the totals.
+# Sets MODE (the mode the attached event reports).
+count_run() {
+	local name=$1 len=$2 a b out rc; shift 2
+	need_bin && need_sendframes || return
+	ns_new a "$name-a" && ns_new b "$name-b" &&
+		veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
+	out=$WORK/$name.out
+	start "$a" "$out" --json -i 0.2 "$@" veth0
+	if ! wait_event "$out" attached veth0; then
+		fail "$CUR: no attached event"; show "$out"; show "$out.err"
+		stop KILL >/dev/null; return
+	fi
+	ok "$CUR: attached event"
+	MODE=$(field "$out" attached veth0 mode)
+	check_eq "$CUR: sendframes sent $N" "$(send "$b" veth1 $N "$len")" "$N"
+	wait_packets "$out" veth0 $N
+	rc=$(stop INT)
+	check_eq "$CUR: exit status after SIGINT" "$rc" 0
+	check "$CUR: stdout is JSON Lines" all_json "$out"
+	check_eq "$CUR: detached packets" "$(field "$out" detached veth0 packets)" $N
+	check_eq "$CUR: detached bytes" "$(field "$out" detached veth0 bytes)" \
+		$((N * len))
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+}

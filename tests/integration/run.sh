@@ -1,0 +1,328 @@
+#!/bin/bash
+# Integration tests for xdpcount, on interfaces the tests create themselves.
+#
+#   tests/integration/run.sh [BINARY]     (default build/xdpcount; root needed)
+#   TESTS="test_a test_b" tests/integration/run.sh   runs a subset
+#
+# Shaped like xdp-tools' test_runner.sh: test_* functions, a teardown trap, a
+# distinct skip code. Every test makes its own network namespaces (names begin
+# with $PREFIX), puts veth pairs (or an ifb) inside them, silences IPv6 and ARP
+# on them, and removes them afterwards. Nothing touches the host's interfaces.
+# Assertions read xdpcount's JSON (--json), not its human text, except where
+# the test is about the human message. The last line is "N passed, N failed"
+# (one count per assertion); the exit status is non-zero on any failure.
+set -u
+
+SKIP=77                 # a test returns this when the machine cannot run it
+N=10000                 # frames per exact-count test
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=$(realpath -m "${1:-$TOP/build/xdpcount}")
+ARCH=${ARCH:-$(uname -m)}
+TOOLS=${TOOLS:-$TOP/build/$ARCH/tools}
+SENDFRAMES=$TOOLS/sendframes
+PREFIX="xdpct$$"        # every namespace of this run starts with it
+WORK=$(mktemp -d /tmp/xdpcount-it.XXXXXX)
+
+PASSED=0 FAILED=0 SKIPPED=0
+CUR=""                  # the running test
+NSS=()                  # namespaces of the running test
+BGPIDS=()               # background processes started by this script
+
+T_FAILED0=0             # FAILED when the running test began
+
+. "$TOP/tests/integration/lib.sh"
+trap teardown EXIT
+trap 'exit 130' INT TERM
+
+# ==================================================================== tests
+
+# The harness itself: sendframes delivers exactly N frames of LEN bytes to
+# the peer and nothing else arrives (no IPv6, no ARP noise). Needs no xdpcount.
+test_harness_sendframes_is_exact_and_quiet() {
+	local a b rx
+	need_sendframes || return
+	ns_new a h-a && ns_new b h-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	sleep 0.2 # anything the stack wanted to say after "up" would be out now
+	check_eq "$CUR: sendframes sent $N" "$(send "$b" veth1 $N 64)" "$N"
+	rx=$(ip -n "$a" -j -s link show dev veth0 | jq -c '.[0].stats64.rx | [.packets, .bytes]')
+	check_eq "$CUR: veth0 received exactly N frames, N x 64 bytes" "$rx" "[$N,$((N * 64))]"
+	check "$CUR: sendframes rejects LEN < 60" \
+		eval "! ip netns exec $b $SENDFRAMES veth1 1 59 2>/dev/null"
+	check "$CUR: sendframes fails on a missing interface" \
+		eval "! ip netns exec $b $SENDFRAMES nosuch0 1 2>/dev/null"
+}
+
+test_native_counts_exactly_10000_frames() {
+	count_run native 100 -m native || return
+	check_eq "$CUR: attached mode" "$MODE" native
+}
+
+test_generic_counts_exactly_10000_frames() {
+	count_run generic 64 -m generic || return
+	check_eq "$CUR: attached mode" "$MODE" generic
+}
+
+test_auto_mode_on_veth_picks_native() {
+	count_run auto 64 -m auto || return
+	check_eq "$CUR: attached mode" "$MODE" native
+}
+
+# ifb_setup VAR SUFFIX: a namespace (name stored in VAR) holding a quiet ifb0,
+# a device without native XDP.
+ifb_setup() {
+	ns_new "$1" "$2" || return 1
+	if ! ip -n "${!1}" link add ifb0 type ifb 2>/dev/null; then
+		modprobe ifb numifbs=0 2>/dev/null
+		ip -n "${!1}" link add ifb0 type ifb || return 1
+	fi
+	quiet "${!1}" ifb0
+}
+
+# ifb has no native XDP: auto falls back to generic and says why.
+test_ifb_auto_falls_back_to_generic_and_says_why() {
+	local a out rc reason
+	need_bin || return
+	ifb_setup a ifb-auto || { fail "$CUR: setup (ifb)"; return; }
+	out=$WORK/ifb-auto.out
+	start "$a" "$out" --json -i 0.2 -m auto ifb0
+	if ! wait_event "$out" attached ifb0; then
+		fail "$CUR: no attached event"; show "$out"; show "$out.err"
+		stop KILL >/dev/null; return
+	fi
+	check_eq "$CUR: attached mode" "$(field "$out" attached ifb0 mode)" generic
+	reason=$(field "$out" attached ifb0 reason)
+	check "$CUR: the reason is not empty" test -n "$reason" -a "$reason" != null
+	check_match "$CUR: the reason explains the fallback" "$reason" "native|driver"
+	rc=$(stop TERM)
+	check_eq "$CUR: exit status after SIGTERM" "$rc" 0
+	check "$CUR: ifb0 carries no program after exit" wait_no_xdp "$a" ifb0
+}
+
+test_ifb_strict_native_fails_with_exit_1() {
+	local a out rc lines
+	need_bin || return
+	ifb_setup a ifb-native || { fail "$CUR: setup (ifb)"; return; }
+	out=$WORK/ifb-native.out
+	timeout 20 ip netns exec "$a" "$BIN" -q -m native -c 1 -i 0.2 ifb0 \
+		>"$out" 2>"$out.err"
+	rc=$?
+	check_eq "$CUR: exit status" "$rc" 1
+	lines=$(grep -c . "$out.err")
+	check_eq "$CUR: one line on stderr" "$lines" 1
+	check_match "$CUR: the message names native mode" "$(cat "$out.err")" "native"
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+	check_eq "$CUR: nothing attached to ifb0" "$(xdp_id "$a" ifb0)" ""
+}
+
+# Link mode: the kernel detaches the program when the process dies.
+test_kill9_in_link_mode_leaves_no_program() {
+	local a b out
+	need_bin || return
+	ns_new a k9-a && ns_new b k9-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/k9.out
+	start "$a" "$out" --json --attach link veth0
+	if ! wait_event "$out" attached veth0; then
+		fail "$CUR: no attached event"; show "$out.err"; stop KILL >/dev/null
+		return
+	fi
+	check_eq "$CUR: attached through" "$(field "$out" attached veth0 attach)" link
+	check "$CUR: a program is attached while running" test -n "$(xdp_id "$a" veth0)"
+	stop KILL >/dev/null
+	check "$CUR: no program left after kill -9" wait_no_xdp "$a" veth0
+}
+
+# Netlink mode: SIGTERM detaches, prints the final counts, exits 0.
+test_sigterm_in_netlink_mode_detaches() {
+	local a b out rc
+	need_bin || return
+	ns_new a term-a && ns_new b term-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/term.out
+	start "$a" "$out" --json --attach netlink veth0
+	if ! wait_event "$out" attached veth0; then
+		fail "$CUR: no attached event"; show "$out.err"; stop KILL >/dev/null
+		return
+	fi
+	check_eq "$CUR: attached through" "$(field "$out" attached veth0 attach)" netlink
+	check "$CUR: a program is attached while running" test -n "$(xdp_id "$a" veth0)"
+	rc=$(stop TERM)
+	check_eq "$CUR: exit status after SIGTERM" "$rc" 0
+	check "$CUR: a detached event was printed" test -n "$(events "$out" detached veth0)"
+	check_eq "$CUR: no program left after SIGTERM" "$(xdp_id "$a" veth0)" ""
+}
+
+test_nonexistent_interface_gives_exit_2() {
+	local a rc
+	need_bin || return
+	ns_new a noif || { fail "$CUR: setup"; return; }
+	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 nosuch0 \
+		>"$WORK/noif.out" 2>"$WORK/noif.err"
+	rc=$?
+	check_eq "$CUR: exit status" "$rc" 2
+	check "$CUR: a message on stderr" test -s "$WORK/noif.err"
+}
+
+# A program that is not ours: refuse, name it, change nothing.
+test_foreign_program_is_refused_and_kept() {
+	local a b obj id rc out
+	need_bin || return
+	obj=$WORK/foreign_xdp.o
+	if ! clang -target bpf -O2 -idirafter /usr/include \
+		-idirafter "/usr/include/$(gcc -print-multiarch 2>/dev/null)" \
+		-c "$TOP/tests/integration/foreign_xdp.c" -o "$obj" 2>"$WORK/clang.err"; then
+		show "$WORK/clang.err"; return $SKIP
+	fi
+	ns_new a foreign-a && ns_new b foreign-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	ip -n "$a" link set dev veth0 xdpgeneric obj "$obj" sec xdp ||
+		{ fail "$CUR: attaching the foreign program"; return; }
+	id=$(xdp_id "$a" veth0)
+	out=$WORK/foreign.out
+	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.2 veth0 \
+		>"$out" 2>"$out.err"
+	rc=$?
+	check_eq "$CUR: exit status" "$rc" 1
+	check_match "$CUR: the message names program id $id" "$(cat "$out.err")" "\\b$id\\b"
+	check_eq "$CUR: the foreign program is still attached" "$(xdp_id "$a" veth0)" "$id"
+	check_eq "$CUR: nothing was counted" "$(events "$out" attached veth0)" ""
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+	ip -n "$a" link set dev veth0 xdpgeneric off
+}
+
+test_check_json_on_veth_is_ok_native_and_attaches_nothing() {
+	local a b out rc
+	need_bin || return
+	ns_new a check-a && ns_new b check-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/check.out
+	timeout 20 ip netns exec "$a" "$BIN" check --json veth0 >"$out" 2>"$out.err"
+	rc=$?
+	check_eq "$CUR: exit status" "$rc" 0
+	check "$CUR: stdout is one JSON document" is_json "$out"
+	check_eq "$CUR: verdict" "$(jq -r .verdict "$out" 2>/dev/null)" ok
+	check_eq "$CUR: veth0 mode" \
+		"$(jq -r '.interfaces[] | select(.name == "veth0") | .mode' "$out" 2>/dev/null)" native
+	check_eq "$CUR: nothing attached to veth0" "$(xdp_id "$a" veth0)" ""
+	check_eq "$CUR: nothing attached to veth1" "$(xdp_id "$b" veth1)" ""
+	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
+}
+
+test_check_on_ifb_says_generic_with_reason() {
+	local a out
+	need_bin || return
+	ifb_setup a check-ifb || { fail "$CUR: setup (ifb)"; return; }
+	out=$WORK/check-ifb.out
+	timeout 20 ip netns exec "$a" "$BIN" check --json ifb0 >"$out" 2>"$out.err"
+	check_eq "$CUR: ifb0 mode" \
+		"$(jq -r '.interfaces[] | select(.name == "ifb0") | .mode' "$out" 2>/dev/null)" generic
+	check "$CUR: ifb0 has a reason" test -n \
+		"$(jq -r '.interfaces[] | select(.name == "ifb0") | .reason // empty' "$out" 2>/dev/null)"
+	check_eq "$CUR: nothing attached to ifb0" "$(xdp_id "$a" ifb0)" ""
+}
+
+test_check_selftest_counts_exactly_in_both_modes() {
+	local a out rc before after m
+	need_bin || return
+	ns_new a selftest || { fail "$CUR: setup"; return; }
+	out=$WORK/selftest.out
+	before=$(ip netns list | wc -l)
+	timeout 60 ip netns exec "$a" "$BIN" check --selftest --json >"$out" 2>"$out.err"
+	rc=$?
+	after=$(ip netns list | wc -l)
+	check_eq "$CUR: exit status" "$rc" 0
+	check_eq "$CUR: selftest.ran" "$(jq -r .selftest.ran "$out" 2>/dev/null)" true
+	for m in native generic; do
+		check_eq "$CUR: $m ok" "$(jq -r ".selftest.$m.ok" "$out" 2>/dev/null)" true
+		check "$CUR: $m sent frames" \
+			test "$(jq -r ".selftest.$m.sent // 0" "$out" 2>/dev/null)" -gt 0
+		check_eq "$CUR: $m counted == sent" \
+			"$(jq -r ".selftest.$m.counted" "$out" 2>/dev/null)" \
+			"$(jq -r ".selftest.$m.sent" "$out" 2>/dev/null)"
+	done
+	check_eq "$CUR: no named netns left behind" "$after" "$before"
+	check_eq "$CUR: no interface added to the calling netns" \
+		"$(ip -n "$a" -br link | grep -vc '^lo ')" 0
+	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
+}
+
+test_two_interfaces_count_separately() {
+	local a b out rc
+	need_bin && need_sendframes || return
+	ns_new a two-a && ns_new b two-b &&
+		veth "$a" veth0 "$b" veth1 && veth "$a" veth2 "$b" veth3 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/two.out
+	start "$a" "$out" --json -i 0.2 veth0 veth2
+	if ! wait_event "$out" attached veth0 || ! wait_event "$out" attached veth2; then
+		fail "$CUR: no attached events"; show "$out.err"; stop KILL >/dev/null
+		return
+	fi
+	check_eq "$CUR: sent $N on veth1" "$(send "$b" veth1 $N 64)" $N
+	check_eq "$CUR: sent 3000 on veth3" "$(send "$b" veth3 3000 300)" 3000
+	wait_packets "$out" veth0 $N
+	wait_packets "$out" veth2 3000
+	rc=$(stop INT)
+	check_eq "$CUR: exit status after SIGINT" "$rc" 0
+	check_eq "$CUR: veth0 packets" "$(field "$out" detached veth0 packets)" $N
+	check_eq "$CUR: veth0 bytes" "$(field "$out" detached veth0 bytes)" $((N * 64))
+	check_eq "$CUR: veth2 packets" "$(field "$out" detached veth2 packets)" 3000
+	check_eq "$CUR: veth2 bytes" "$(field "$out" detached veth2 bytes)" $((3000 * 300))
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+}
+
+# ===================================================================== main
+ALL_TESTS="
+	test_harness_sendframes_is_exact_and_quiet
+	test_native_counts_exactly_10000_frames
+	test_generic_counts_exactly_10000_frames
+	test_auto_mode_on_veth_picks_native
+	test_ifb_auto_falls_back_to_generic_and_says_why
+	test_ifb_strict_native_fails_with_exit_1
+	test_kill9_in_link_mode_leaves_no_program
+	test_sigterm_in_netlink_mode_detaches
+	test_nonexistent_interface_gives_exit_2
+	test_foreign_program_is_refused_and_kept
+	test_check_json_on_veth_is_ok_native_and_attaches_nothing
+	test_check_on_ifb_says_generic_with_reason
+	test_check_selftest_counts_exactly_in_both_modes
+	test_two_interfaces_count_separately
+"
+
+run_test() {
+	local rc
+	CUR=$1
+	T_FAILED0=$FAILED
+	echo "== $CUR"
+	"$CUR"
+	rc=$?
+	if [ "$rc" -eq "$SKIP" ]; then
+		SKIPPED=$((SKIPPED + 1))
+		echo "  skip  $CUR"
+	fi
+	test_cleanup
+}
+
+main() {
+	local t start=$SECONDS left
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "SKIP: the integration tests need root (netns, veth, XDP)"
+		echo "0 passed, 0 failed"
+		exit $SKIP
+	fi
+	setup_tools
+	echo "binary: $BIN$([ -x "$BIN" ] || echo ' (MISSING)')"
+	echo "tools:  $TOOLS"
+	for t in ${TESTS:-$ALL_TESTS}; do
+		run_test "$t"
+	done
+	echo "== leak check"
+	left=$(ip netns list | awk '{print $1}' | grep -c "^$PREFIX-")
+	check_eq "no namespace of this run is left" "$left" 0
+	echo "($((SECONDS - start)) s, $SKIPPED skipped)"
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+main
