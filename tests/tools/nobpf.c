@@ -1,0 +1,102 @@
+/* nobpf ERRNO CMD [ARG...]: runs CMD under a seccomp filter that makes the
+ * bpf() system call fail with ERRNO (ENOSYS, EPERM, EACCES or a number), the
+ * way an emulator without BPF, or a container runtime's profile, does.
+ * Everything else is allowed. A test tool for the integration suite:
+ *
+ *	nobpf ENOSYS build/xdpcount check --json
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+#define NOBPF_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NOBPF_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__i386__)
+#define NOBPF_ARCH AUDIT_ARCH_I386
+#elif defined(__arm__)
+#define NOBPF_ARCH AUDIT_ARCH_ARM
+#elif defined(__s390x__)
+#define NOBPF_ARCH AUDIT_ARCH_S390X
+#elif defined(__riscv) && __riscv_xlen == 64
+#define NOBPF_ARCH AUDIT_ARCH_RISCV64
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NOBPF_ARCH AUDIT_ARCH_PPC64LE
+#endif
+
+static int parse_errno(const char *s)
+{
+	static const struct { const char *name; int value; } names[] = {
+		{ "ENOSYS", ENOSYS }, { "EPERM", EPERM }, { "EACCES", EACCES },
+		{ "EINVAL", EINVAL },
+	};
+	unsigned int i;
+	char *end;
+	long v;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].name))
+			return names[i].value;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || v <= 0 || v > 4095)
+		return -EINVAL;
+	return (int)v;
+}
+
+static int install(int err)
+{
+	struct sock_filter f[] = {
+#ifdef NOBPF_ARCH
+		/* Another syscall ABI (e.g. x32 or compat): leave it alone. */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NOBPF_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+#endif
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bpf, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned int)err),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {
+		.len = (unsigned short)(sizeof(f) / sizeof(f[0])),
+		.filter = f,
+	};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		return -errno;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int err;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: nobpf ENOSYS|EPERM|EACCES|N CMD [ARG...]\n");
+		return 2;
+	}
+	err = parse_errno(argv[1]);
+	if (err < 0) {
+		fprintf(stderr, "nobpf: bad errno %s\n", argv[1]);
+		return 2;
+	}
+	err = install(err);
+	if (err) {
+		fprintf(stderr, "nobpf: seccomp: %s\n", strerror(-err));
+		return 1;
+	}
+	execvp(argv[2], argv + 2);
+	fprintf(stderr, "nobpf: %s: %s\n", argv[2], strerror(errno));
+	return 127;
+}
