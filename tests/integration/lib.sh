@@ -23,6 +23,11 @@ check_match() {
 	else fail "$1 ('$2' does not match /$3/)"; fi
 }
 
+# lacks TEXT REGEX: true when TEXT has no match (extended, case-insensitive).
+lacks() {
+	! grep -qiE -- "$2" <<<"$1"
+}
+
 # Shows a captured file when a test needs explaining.
 show() {
 	[ -s "$1" ] || return 0

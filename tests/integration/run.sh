@@ -272,6 +272,83 @@ test_two_interfaces_count_separately() {
 	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
 }
 
+# check_env_run NAME WRAPPER...: `xdpcount check --json veth0` in a namespace of
+# its own, under WRAPPER (seccomp, setpriv); stdout in $WORK/NAME.out, exit
+# status in RC, the reasons joined in REASONS.
+check_env_run() {
+	local name=$1 a b; shift
+	ns_new a "$name-a" && ns_new b "$name-b" && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return 1; }
+	timeout 20 ip netns exec "$a" "$@" "$BIN" check --json veth0 \
+		>"$WORK/$name.out" 2>"$WORK/$name.err"
+	RC=$?
+	REASONS=$(jq -r '(.reasons // []) | join("; ")' "$WORK/$name.out" 2>/dev/null)
+	check "$CUR: stdout is one JSON document" is_json "$WORK/$name.out"
+	check_eq "$CUR: nothing attached to veth0" "$(xdp_id "$a" veth0)" ""
+}
+
+need_nobpf() {
+	[ -x "$TOOLS/nobpf" ] && return 0
+	fail "$CUR: $TOOLS/nobpf is missing (run make tools)"
+	return 1
+}
+
+test_check_with_bpf_enosys_is_incompatible() {
+	need_bin && need_nobpf || return
+	check_env_run enosys "$TOOLS/nobpf" ENOSYS || return
+	check_eq "$CUR: exit status" "$RC" 1
+	check_eq "$CUR: verdict" "$(jq -r .verdict "$WORK/enosys.out" 2>/dev/null)" incompatible
+	check_eq "$CUR: features.bpf_syscall" \
+		"$(jq -r .features.bpf_syscall "$WORK/enosys.out" 2>/dev/null)" false
+	check_match "$CUR: the reason names the cause" "$REASONS" \
+		"ENOSYS|not implemented|no bpf|without bpf|not available"
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$WORK/enosys.out"
+}
+
+test_check_with_bpf_eperm_is_incompatible() {
+	need_bin && need_nobpf || return
+	check_env_run eperm "$TOOLS/nobpf" EPERM || return
+	check_eq "$CUR: exit status" "$RC" 1
+	check_eq "$CUR: verdict" "$(jq -r .verdict "$WORK/eperm.out" 2>/dev/null)" incompatible
+	check_match "$CUR: the reason names the cause" "$REASONS" \
+		"EPERM|not permitted|denied|not allowed|seccomp|privilege"
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$WORK/eperm.out"
+}
+
+test_check_unprivileged_is_incompatible_for_privilege() {
+	need_bin || return
+	command -v setpriv >/dev/null || return $SKIP
+	check_env_run unpriv setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all || return
+	check_eq "$CUR: exit status" "$RC" 1
+	check_eq "$CUR: verdict" "$(jq -r .verdict "$WORK/unpriv.out" 2>/dev/null)" incompatible
+	check_match "$CUR: the reason is about privilege" "$REASONS" \
+		"CAP_BPF|CAP_SYS_ADMIN|CAP_NET_ADMIN|root|privilege"
+	check "$CUR: the reason does not blame memlock" lacks "$REASONS" memlock
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$WORK/unpriv.out"
+}
+
+test_check_btf_missing_garbage_truncated_exit_2() {
+	local a f rc
+	need_bin || return
+	ns_new a btf || { fail "$CUR: setup"; return; }
+	head -c 4096 /dev/urandom >"$WORK/garbage.btf"
+	if [ -r /sys/kernel/btf/vmlinux ]; then
+		head -c 100000 /sys/kernel/btf/vmlinux >"$WORK/truncated.btf"
+	else
+		printf '\x9f\xeb\x01\x00\x18\x00\x00\x00' >"$WORK/truncated.btf"
+	fi
+	mkdir -p "$WORK/dir.btf"
+	for f in "$WORK/missing.btf" "$WORK/garbage.btf" "$WORK/truncated.btf" \
+		 "$WORK/dir.btf"; do
+		timeout 20 ip netns exec "$a" "$BIN" check --json --btf "$f" \
+			>"$WORK/btf.out" 2>"$WORK/btf.err"
+		rc=$?
+		check_eq "$CUR: --btf $(basename "$f") exit status" "$rc" 2
+		check "$CUR: --btf $(basename "$f") says why on stderr" test -s "$WORK/btf.err"
+	done
+}
+
 # ===================================================================== main
 ALL_TESTS="
 	test_harness_sendframes_is_exact_and_quiet
@@ -288,6 +365,10 @@ ALL_TESTS="
 	test_check_on_ifb_says_generic_with_reason
 	test_check_selftest_counts_exactly_in_both_modes
 	test_two_interfaces_count_separately
+	test_check_with_bpf_enosys_is_incompatible
+	test_check_with_bpf_eperm_is_incompatible
+	test_check_unprivileged_is_incompatible_for_privilege
+	test_check_btf_missing_garbage_truncated_exit_2
 "
 
 run_test() {
