@@ -1,0 +1,322 @@
+/* Kernel BTF: where it is, whether libbpf can parse it, and whether it
+ * belongs to the running kernel. Nothing stays loaded. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <bpf/btf.h>
+#include <gelf.h>
+#include <libelf.h>
+
+#include "btf/btf.h"
+
+#define BTF_MAGIC_LE 0xeB9F
+#define BUILD_ID_MAX 64
+#ifndef NT_GNU_BUILD_ID
+#define NT_GNU_BUILD_ID 3
+#endif
+
+enum btf_file_kind { BTFF_RAW = 1, BTFF_ELF };
+
+/* The locations libbpf's btf__load_vmlinux_btf() tries after sysfs. */
+static const char *const vmlinux_locations[] = {
+	"/boot/vmlinux-%1$s",
+	"/lib/modules/%1$s/vmlinux-%1$s",
+	"/lib/modules/%1$s/build/vmlinux",
+	"/usr/lib/modules/%1$s/kernel/vmlinux",
+	"/usr/lib/debug/boot/vmlinux-%1$s",
+	"/usr/lib/debug/boot/vmlinux-%1$s.debug",
+	"/usr/lib/debug/lib/modules/%1$s/vmlinux",
+};
+
+/* Reads up to len bytes from the start of path. Returns the count or -errno. */
+static ssize_t read_head(const char *path, void *buf, size_t len)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n;
+}
+
+/* What the file is, by its first bytes; fills *size. */
+static int btf_classify(const char *path, uint64_t *size)
+{
+	unsigned char head[4];
+	struct stat st;
+	ssize_t n;
+
+	if (stat(path, &st) != 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	*size = (uint64_t)st.st_size;
+	n = read_head(path, head, sizeof(head));
+	if (n < 0)
+		return (int)n;
+	if (n < 2)
+		return -EINVAL; /* empty or truncated */
+	if ((head[0] == 0x9f && head[1] == 0xeb) ||
+	    (head[0] == 0xeb && head[1] == 0x9f))
+		return BTFF_RAW;
+	if (n == 4 && memcmp(head, ELFMAG, SELFMAG) == 0)
+		return BTFF_ELF;
+	return -ENOEXEC;
+}
+
+/* Parses with libbpf and frees at once. libbpf's own codes (4000+) and a
+ * missing errno mean the data is bad: -EINVAL. */
+static int btf_validate(const char *path)
+{
+	struct btf *btf;
+	int err;
+
+	errno = 0;
+	btf = btf__parse(path, NULL);
+	if (btf) {
+		btf__free(btf);
+		return 0;
+	}
+	err = errno;
+	if (err == 0 || err >= 4000 || err == EPROTO || err == ENOTSUP)
+		return -EINVAL;
+	return -err;
+}
+
+/* The GNU build-id note in raw note data (ELF notes, 4-byte aligned, the
+ * format of /sys/kernel/notes). Returns its length or 0. */
+static size_t notes_build_id(const unsigned char *p, size_t len,
+			     unsigned char *id)
+{
+	size_t off = 0;
+
+	while (off + 12 <= len) {
+		uint32_t namesz, descsz, type;
+		size_t name_off, desc_off, next;
+
+		memcpy(&namesz, p + off, 4);
+		memcpy(&descsz, p + off + 4, 4);
+		memcpy(&type, p + off + 8, 4);
+		name_off = off + 12;
+		desc_off = name_off + ((namesz + 3) & ~3u);
+		next = desc_off + ((descsz + 3) & ~3u);
+		if (desc_off > len || next > len || next <= off)
+			return 0;
+		if (type == NT_GNU_BUILD_ID && namesz == 4 &&
+		    memcmp(p + name_off, "GNU", 4) == 0 && descsz > 0 &&
+		    descsz <= BUILD_ID_MAX) {
+			memcpy(id, p + desc_off, descsz);
+			return descsz;
+		}
+		off = next;
+	}
+	return 0;
+}
+
+static size_t kernel_build_id(unsigned char *id)
+{
+	unsigned char buf[4096];
+	ssize_t n = read_head("/sys/kernel/notes", buf, sizeof(buf));
+
+	return n > 0 ? notes_build_id(buf, (size_t)n, id) : 0;
+}
+
+static size_t elf_build_id(const char *path, unsigned char *id)
+{
+	Elf_Scn *scn = NULL;
+	size_t len = 0;
+	Elf *elf;
+	int fd;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf)
+		goto out;
+	while (!len && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		GElf_Nhdr nh;
+		size_t off = 0, next, name_off, desc_off;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d)
+			continue;
+		while ((next = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+			    memcmp((char *)d->d_buf + name_off, "GNU", 4) == 0 &&
+			    nh.n_descsz > 0 && nh.n_descsz <= BUILD_ID_MAX) {
+				memcpy(id, (char *)d->d_buf + desc_off, nh.n_descsz);
+				len = nh.n_descsz;
+				break;
+			}
+			off = next;
+		}
+	}
+	elf_end(elf);
+out:
+	close(fd);
+	return len;
+}
+
+/* Byte-compares a raw BTF file with the running kernel's. */
+static int same_as_sysfs(const char *path, uint64_t size)
+{
+	char a[65536], b[65536];
+	struct stat st;
+	int fa, fb, ret = -1;
+
+	if (stat(BTF_SYSFS_PATH, &st) != 0)
+		return -1;
+	fa = open(path, O_RDONLY | O_CLOEXEC);
+	fb = open(BTF_SYSFS_PATH, O_RDONLY | O_CLOEXEC);
+	if (fa < 0 || fb < 0)
+		goto out;
+	if ((uint64_t)st.st_size != size) {
+		ret = 0;
+		goto out;
+	}
+	for (;;) {
+		ssize_t na = read(fa, a, sizeof(a)), nb, got = 0;
+
+		if (na < 0)
+			goto out;
+		while (got < na) { /* sysfs may hand out shorter reads */
+			nb = read(fb, b + got, (size_t)(na - got));
+			if (nb <= 0)
+				goto out;
+			got += nb;
+		}
+		if (na == 0) {
+			ret = read(fb, b, 1) == 0 ? 1 : 0;
+			goto out;
+		}
+		if (memcmp(a, b, (size_t)na) != 0) {
+			ret = 0;
+			goto out;
+		}
+	}
+out:
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	return ret;
+}
+
+static int btf_matches(const char *path, int kind, uint64_t size)
+{
+	unsigned char a[BUILD_ID_MAX], b[BUILD_ID_MAX];
+	char real[PATH_MAX];
+	size_t la, lb;
+
+	if (realpath(path, real) && strcmp(real, BTF_SYSFS_PATH) == 0)
+		return 1;
+	if (kind == BTFF_RAW)
+		return same_as_sysfs(path, size);
+	la = elf_build_id(path, a);
+	lb = la ? kernel_build_id(b) : 0;
+	if (!la || !lb)
+		return -1;
+	return la == lb && memcmp(a, b, la) == 0;
+}
+
+/* Classifies, validates and reports one candidate. */
+static int btf_try(const char *path, struct btf_report *r)
+{
+	uint64_t size = 0;
+	int kind, err;
+
+	kind = btf_classify(path, &size);
+	if (kind < 0)
+		return kind;
+	err = btf_validate(path);
+	if (err)
+		return err;
+	r->available = true;
+	snprintf(r->source, sizeof(r->source), "%s", path);
+	r->size = size;
+	r->matches_kernel = btf_matches(path, kind, size);
+	r->err = 0;
+	return 0;
+}
+
+int btf_find(const char *override, const char *release, struct btf_report *r)
+{
+	char path[PATH_MAX];
+	struct utsname u;
+	size_t i;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->matches_kernel = -1;
+	if (override) {
+		err = btf_try(override, r);
+		if (err) {
+			snprintf(r->source, sizeof(r->source), "%s", override);
+			r->err = err;
+		}
+		return err;
+	}
+	err = btf_try(BTF_SYSFS_PATH, r);
+	if (!err)
+		return 0;
+	if (err != -ENOENT) {
+		snprintf(r->source, sizeof(r->source), "%s", BTF_SYSFS_PATH);
+		r->err = err;
+	}
+	if (!release) {
+		if (uname(&u) != 0)
+			return 0;
+		release = u.release;
+	}
+	for (i = 0; i < sizeof(vmlinux_locations) / sizeof(vmlinux_locations[0]); i++) {
+		snprintf(path, sizeof(path), vmlinux_locations[i], release);
+		if (access(path, R_OK) != 0)
+			continue;
+		err = btf_try(path, r);
+		if (!err)
+			return 0;
+		/* Found but unusable: worth telling. */
+		snprintf(r->source, sizeof(r->source), "%s", path);
+		r->err = err;
+	}
+	return 0;
+}
+
+const char *btf_strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0: return "ok";
+	case ENOENT: return "no such file";
+	case EISDIR: return "is a directory";
+	case ENOEXEC: return "neither raw BTF nor an ELF file";
+	case EINVAL: return "corrupt or truncated BTF";
+	case ENODATA: return "ELF file without a .BTF section";
+	case EACCES: return "permission denied";
+	default: return strerror(err < 0 ? -err : err);
+	}
+}
+
+void btf_fact(const struct btf_report *r, struct fact *f)
+{
+	f->state = r->available ? FACT_YES : FACT_NO;
+	f->err = r->available ? 0 : (r->err < 0 ? -r->err : (r->err ? r->err : ENOENT));
+}

@@ -1,0 +1,44 @@
+/* btf/: finding and validating kernel BTF, and reporting it. The counter
+ * needs no BTF (no CO-RE); this tells the operator what is there, and
+ * validates --btf before it is handed to libbpf as btf_custom_path. */
+#ifndef XDPCOUNT_BTF_H
+#define XDPCOUNT_BTF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "probe/probe.h"
+
+#define BTF_SYSFS_PATH "/sys/kernel/btf/vmlinux"
+
+struct btf_report {
+	bool available;      /* valid BTF found at source */
+	char source[4096];   /* the file used (or the override that failed) */
+	uint64_t size;       /* bytes */
+	int matches_kernel;  /* 1 same build as the running kernel, 0 differs,
+			      * -1 cannot tell */
+	int err;             /* negative errno of the override, or of the
+			      * last default location found but invalid */
+};
+
+/* Looks for kernel BTF, in order: override (--btf FILE, may be NULL);
+ * BTF_SYSFS_PATH; the vmlinux locations libbpf tries, for release (NULL:
+ * uname). Each candidate is validated with libbpf's parser and freed at
+ * once (vmlinux BTF costs megabytes of RSS).
+ * An override is final: if it is invalid, returns its error (and nothing
+ * else is tried):
+ *   -ENOENT missing, -EISDIR a directory, -ENOEXEC neither raw BTF nor ELF,
+ *   -EINVAL corrupt or truncated BTF, -ENODATA an ELF without .BTF,
+ *   or another -errno from open/read.
+ * Without an override, finding nothing is not an error: returns 0 with
+ * available=false. */
+int btf_find(const char *override, const char *release, struct btf_report *r);
+
+/* A short description of a btf_find() error ("is a directory", ...).
+ * Never NULL; no printing. */
+const char *btf_strerror(int err);
+
+/* p->btf_vmlinux from a report: YES if available, NO otherwise (with the
+ * error kept). */
+void btf_fact(const struct btf_report *r, struct fact *f);
+
+#endif

@@ -1,0 +1,243 @@
+/* The per-interface half of the plan: native or generic, link or netlink,
+ * or refuse. Pure. */
+#include <stdio.h>
+#include <string.h>
+
+#include "plan/internal.h"
+
+/* Why native XDP cannot work on this interface, or NULL if it may. */
+static const char *native_impossible(const struct probe_iface *it,
+				     char *buf, size_t len)
+{
+	if (it->loopback) {
+		snprintf(buf, len, "%s is a loopback device, which has no "
+			 "native XDP", it->name);
+		return buf;
+	}
+	if (it->xdp_features_known.state == FACT_YES &&
+	    !(it->xdp_features & XDPC_XDP_ACT_BASIC)) {
+		snprintf(buf, len, "driver %s reports no native XDP "
+			 "(xdp-features)", it->driver[0] ? it->driver : "?");
+		return buf;
+	}
+	return NULL;
+}
+
+/* Why native XDP will likely be refused for the MTU, or NULL. Frames above
+ * PLAN_XDP_LINEAR_MTU do not fit one page: native needs the frags variant
+ * and a driver with rx-sg (when xdp-features can tell). */
+static const char *native_mtu_problem(const struct plan *plan,
+				      const struct probe_iface *it,
+				      char *buf, size_t len)
+{
+	if (it->mtu <= PLAN_XDP_LINEAR_MTU)
+		return NULL;
+	if (plan->variant == VARIANT_LEGACY) {
+		snprintf(buf, len, "MTU %u does not fit one page without XDP "
+			 "multi-buffer (5.18+): native XDP would be refused",
+			 it->mtu);
+		return buf;
+	}
+	if (it->xdp_features_known.state == FACT_YES &&
+	    !(it->xdp_features & XDPC_XDP_ACT_RX_SG)) {
+		snprintf(buf, len, "MTU %u needs XDP multi-buffer, which driver "
+			 "%s does not report (xdp-features rx-sg)", it->mtu,
+			 it->driver[0] ? it->driver : "?");
+		return buf;
+	}
+	return NULL;
+}
+
+static void decide_mode(const struct probe_iface *it,
+			const struct plan_request *req, struct plan *plan,
+			struct plan_iface *pi, char *why, size_t len,
+			struct verdict_acc *acc)
+{
+	char b1[200], b2[200];
+	const char *impossible = native_impossible(it, b1, sizeof(b1));
+	const char *mtu = native_mtu_problem(plan, it, b2, sizeof(b2));
+	const char *drv = it->driver[0] ? it->driver : "?";
+
+	switch (req->mode) {
+	case XDP_MODE_GENERIC:
+		pi->mode = XDP_MODE_GENERIC;
+		snprintf(why, len, "generic mode requested");
+		return;
+	case XDP_MODE_NATIVE:
+		pi->mode = XDP_MODE_NATIVE;
+		if (impossible) {
+			/* Strict: no fallback, and the kernel would refuse. */
+			pi->refuse = true;
+			snprintf(why, len, "native mode requested, but %.200s",
+				 impossible);
+		} else if (mtu) {
+			snprintf(why, len, "native mode requested; %.200s", mtu);
+		} else {
+			snprintf(why, len, "native mode requested");
+		}
+		return;
+	case XDP_MODE_AUTO:
+	default:
+		break;
+	}
+	if (impossible || mtu) {
+		pi->mode = XDP_MODE_GENERIC;
+		snprintf(why, len, "generic: %.200s", impossible ? impossible : mtu);
+		acc_add(acc, VERDICT_DEGRADED, "%s: generic mode: %.200s", it->name,
+			impossible ? impossible : mtu);
+		return;
+	}
+	pi->mode = XDP_MODE_NATIVE;
+	pi->fallback_generic = true;
+	if (it->xdp_features_known.state == FACT_YES)
+		snprintf(why, len, "native: driver %s reports native XDP "
+			 "(xdp-features)", drv);
+	else
+		snprintf(why, len, "driver %s: will try native, fall back to "
+			 "generic if refused", drv);
+}
+
+static void decide_attach(const struct probe *p,
+			  const struct plan_request *req,
+			  struct plan_iface *pi, char *why, size_t len)
+{
+	char eb[24];
+
+	switch (req->attach) {
+	case ATTACH_NETLINK:
+		pi->attach = ATTACH_NETLINK;
+		snprintf(why, len, "netlink attach requested");
+		return;
+	case ATTACH_LINK:
+		pi->attach = ATTACH_LINK;
+		if (p->link_xdp.state == FACT_NO) {
+			pi->refuse = true;
+			snprintf(why, len, "bpf_link attach requested, but the "
+				 "kernel has no XDP links (5.9+)");
+		} else {
+			snprintf(why, len, "bpf_link attach requested");
+		}
+		return;
+	case ATTACH_AUTO:
+	default:
+		break;
+	}
+	if (p->link_xdp.state == FACT_YES) {
+		pi->attach = ATTACH_LINK;
+		snprintf(why, len, "bpf_link (5.9+): detached automatically if "
+			 "xdpcount dies");
+	} else {
+		pi->attach = ATTACH_NETLINK;
+		if (p->link_xdp.state == FACT_NO)
+			snprintf(why, len, "netlink: no XDP bpf_link in this "
+				 "kernel (5.9+)");
+		else
+			snprintf(why, len, "netlink: XDP bpf_link support "
+				 "unknown (%s)",
+				 plan_errno_name(p->link_xdp.err, eb, sizeof(eb)));
+	}
+}
+
+/* A program already attached that is not ours: never replace it. One of
+ * ours is only noted (a leftover, or another xdpcount running). */
+static const char *foreign_prog(const struct probe_iface *it, char *buf,
+				size_t len, const char **ours)
+{
+	const struct { const struct probe_xdp_prog *x; const char *mode; } m[] = {
+		{ &it->drv, "native" }, { &it->skb, "generic" },
+		{ &it->hw, "offload" },
+	};
+	size_t i;
+
+	*ours = NULL;
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		if (!m[i].x->id)
+			continue;
+		if (m[i].x->ours) {
+			*ours = m[i].mode;
+			continue;
+		}
+		snprintf(buf, len, "already carries XDP program id %u \"%s\" "
+			 "(%s mode), not xdpcount's: will not replace it",
+			 m[i].x->id, m[i].x->name[0] ? m[i].x->name : "?",
+			 m[i].mode);
+		return buf;
+	}
+	return NULL;
+}
+
+static void plan_iface(const struct probe *p, const struct plan_request *req,
+		       const struct probe_iface *it, struct plan *plan,
+		       struct plan_iface *pi, struct verdict_acc *acc)
+{
+	char mode_why[PLAN_REASON_LEN], attach_why[PLAN_REASON_LEN];
+	char foreign[PLAN_REASON_LEN];
+	const char *f, *ours;
+	bool mode_refused, attach_refused;
+
+	memcpy(pi->name, it->name, sizeof(pi->name));
+	pi->ifindex = it->ifindex;
+	decide_attach(p, req, pi, attach_why, sizeof(attach_why));
+	attach_refused = pi->refuse;
+	pi->refuse = false;
+	decide_mode(it, req, plan, pi, mode_why, sizeof(mode_why), acc);
+	mode_refused = pi->refuse;
+	f = foreign_prog(it, foreign, sizeof(foreign), &ours);
+
+	pi->refuse = true;
+	if (!it->ifindex)
+		snprintf(pi->reason, PLAN_REASON_LEN, "no such interface");
+	else if (f)
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", f);
+	else if (mode_refused) /* a strict request the kernel cannot do */
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", mode_why);
+	else if (attach_refused)
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", attach_why);
+	else
+		pi->refuse = false;
+	if (pi->refuse)
+		return;
+	if (ours)
+		snprintf(pi->reason, PLAN_REASON_LEN, "%.100s; %.80s; an xdpcount "
+			 "program is attached already (%s mode)", mode_why,
+			 attach_why, ours);
+	else
+		snprintf(pi->reason, PLAN_REASON_LEN, "%.140s; %.110s", mode_why,
+			 attach_why);
+}
+
+void plan_ifaces(const struct probe *p, const struct plan_request *req,
+		 struct plan *plan, struct verdict_acc *acc)
+{
+	unsigned int i, refused = 0;
+
+	plan->n_ifaces = p->n_ifaces < PROBE_MAX_IFACES ? p->n_ifaces :
+							  PROBE_MAX_IFACES;
+	for (i = 0; i < plan->n_ifaces; i++) {
+		struct plan_iface *pi = &plan->ifaces[i];
+
+		plan_iface(p, req, &p->ifaces[i], plan, pi, acc);
+		if (pi->refuse) {
+			refused++;
+			acc_add(acc, VERDICT_DEGRADED, "%s: refused: %s",
+				pi->name, pi->reason);
+		}
+	}
+	if (plan->n_ifaces && refused == plan->n_ifaces) {
+		if (plan->n_ifaces == 1)
+			acc_add(acc, VERDICT_INCOMPATIBLE, "%s: %s",
+				plan->ifaces[0].name, plan->ifaces[0].reason);
+		else
+			acc_add(acc, VERDICT_INCOMPATIBLE, "all %u interfaces "
+				"are refused (see each one's reason)",
+				plan->n_ifaces);
+	}
+	/* Netlink because links are missing (or could not be told): a crash
+	 * of xdpcount would leave the program attached. */
+	if (req->attach == ATTACH_AUTO && p->link_xdp.state != FACT_YES)
+		acc_add(acc, VERDICT_DEGRADED, "%s XDP bpf_link (5.9+): "
+			"attaching through netlink, which outlives a crash of "
+			"xdpcount", p->link_xdp.state == FACT_NO ?
+			"this kernel has no" : "could not tell whether this "
+			"kernel has");
+}

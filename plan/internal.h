@@ -1,0 +1,27 @@
+/* plan/ private: the reason collector and helpers shared by plan.c and
+ * ifaces.c. Pure, like the rest of the plan. */
+#ifndef XDPCOUNT_PLAN_INTERNAL_H
+#define XDPCOUNT_PLAN_INTERNAL_H
+
+#include "plan/plan.h"
+
+#define PLAN_ACC_MAX 16
+
+/* Reasons collected per severity; plan_make() keeps only those of the final
+ * verdict (a degraded detail is noise next to "incompatible"). */
+struct verdict_acc {
+	unsigned int n[3], dropped[3];
+	char r[3][PLAN_ACC_MAX][PLAN_REASON_LEN];
+};
+
+void acc_add(struct verdict_acc *acc, enum verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "EPERM", "ENOSYS", ... or "errno N"; "not probed" for 0. Static storage
+ * only for the names; the "errno N" form uses buf. */
+const char *plan_errno_name(int err, char *buf, size_t len);
+
+void plan_ifaces(const struct probe *p, const struct plan_request *req,
+		 struct plan *plan, struct verdict_acc *acc);
+
+#endif

@@ -1,0 +1,19 @@
+/* Carrying out the plan's RLIMIT_MEMLOCK decision. Not pure (setrlimit), so
+ * apart from plan.c. */
+#ifndef XDPCOUNT_MEMLOCK_H
+#define XDPCOUNT_MEMLOCK_H
+
+#include "plan/plan.h"
+
+/* MEMLOCK_RAISE: sets the soft limit to plan->memlock_bytes, and the hard
+ * limit too where it is lower (that needs CAP_SYS_RESOURCE). Never lowers
+ * either. MEMLOCK_NONE: does nothing. MEMLOCK_IMPOSSIBLE: -EPERM.
+ * Returns 0 or -errno. */
+int memlock_apply(const struct plan *plan);
+
+/* Tells libbpf never to bump RLIMIT_MEMLOCK on its own
+ * (libbpf_set_memlock_rlim(0), libbpf 0.8+), so the plan is the one
+ * policy. Call it before any libbpf load; harmless when called twice. */
+void memlock_libbpf_off(void);
+
+#endif

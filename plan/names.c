@@ -1,0 +1,67 @@
+/* The {name, value} tables of the plan's enums: one spelling shared by the
+ * option parser, the human output and JSON. Each table ends with {NULL}. */
+#include <errno.h>
+#include <string.h>
+
+#include "plan/plan.h"
+
+const struct enum_name xdp_mode_names[] = {
+	{ "auto", XDP_MODE_AUTO },
+	{ "native", XDP_MODE_NATIVE },
+	{ "generic", XDP_MODE_GENERIC },
+	{ NULL, 0 },
+};
+
+const struct enum_name attach_kind_names[] = {
+	{ "auto", ATTACH_AUTO },
+	{ "link", ATTACH_LINK },
+	{ "netlink", ATTACH_NETLINK },
+	{ NULL, 0 },
+};
+
+const struct enum_name variant_names[] = {
+	{ "legacy", VARIANT_LEGACY },
+	{ "frags", VARIANT_FRAGS },
+	{ NULL, 0 },
+};
+
+/* "raised" is the JSON contract's spelling of the action (issue 3). */
+const struct enum_name memlock_action_names[] = {
+	{ "none", MEMLOCK_NONE },
+	{ "raised", MEMLOCK_RAISE },
+	{ "impossible", MEMLOCK_IMPOSSIBLE },
+	{ NULL, 0 },
+};
+
+const struct enum_name verdict_names[] = {
+	{ "ok", VERDICT_OK },
+	{ "degraded", VERDICT_DEGRADED },
+	{ "incompatible", VERDICT_INCOMPATIBLE },
+	{ NULL, 0 },
+};
+
+const struct enum_name fact_state_names[] = {
+	{ "unknown", FACT_UNKNOWN },
+	{ "yes", FACT_YES },
+	{ "no", FACT_NO },
+	{ "denied", FACT_DENIED },
+	{ NULL, 0 },
+};
+
+const char *enum_name(const struct enum_name *table, int value)
+{
+	for (; table && table->name; table++)
+		if (table->value == value)
+			return table->name;
+	return "?";
+}
+
+int enum_parse(const struct enum_name *table, const char *name)
+{
+	if (!name)
+		return -EINVAL;
+	for (; table && table->name; table++)
+		if (strcmp(table->name, name) == 0)
+			return table->value;
+	return -EINVAL;
+}

@@ -1,0 +1,308 @@
+/* plan_make(): from what the kernel can do and what the operator asked for
+ * to decisions with reasons. Pure: no syscalls, no state; the probe results
+ * come in as a plain struct, so tests feed it fake kernels.
+ *
+ * Verdict rules:
+ *  incompatible  bpf() missing or not allowed, no XDP program type, a map
+ *                type of the counter missing, no CAP_NET_ADMIN to attach,
+ *                RLIMIT_MEMLOCK impossible, or every interface refused;
+ *  degraded      it runs, but worse than it could: generic mode forced by
+ *                the kernel or the driver (generic asked for with -m generic
+ *                is not degraded: that is what the operator wanted), netlink
+ *                attach because XDP links are missing (--attach netlink
+ *                asked for is not), the JIT disabled, or some (not all)
+ *                interfaces refused;
+ *  ok            otherwise. Raising RLIMIT_MEMLOCK is an action, not a
+ *                degradation, and a kernel without BTF is ok (no CO-RE). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bpf/stats.h"
+#include "plan/internal.h"
+
+void acc_add(struct verdict_acc *acc, enum verdict v, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (acc->n[v] >= PLAN_ACC_MAX) {
+		acc->dropped[v]++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(acc->r[v][acc->n[v]++], PLAN_REASON_LEN, fmt, ap);
+	va_end(ap);
+}
+
+const char *plan_errno_name(int err, char *buf, size_t len)
+{
+	static const struct { int err; const char *name; } names[] = {
+		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EIO, "EIO" },
+		{ E2BIG, "E2BIG" }, { EBADF, "EBADF" }, { EAGAIN, "EAGAIN" },
+		{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EFAULT, "EFAULT" },
+		{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
+		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
+		{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+		{ EPROTO, "EPROTO" },
+	};
+	size_t i;
+
+	if (err < 0)
+		err = -err;
+	if (!err)
+		return "not probed";
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	snprintf(buf, len, "errno %d", err);
+	return buf;
+}
+
+static bool kver_known(const struct probe *p)
+{
+	return p->kver_major != 0;
+}
+
+static bool kver_before(const struct probe *p, unsigned int maj,
+			unsigned int min)
+{
+	return kver_known(p) && (p->kver_major < maj ||
+				 (p->kver_major == maj && p->kver_minor < min));
+}
+
+static const struct fact *first_denied(const struct probe *p)
+{
+	const struct fact *f[] = {
+		&p->bpf_syscall, &p->prog_type_xdp, &p->map_percpu_array,
+		&p->map_hash,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i]->state == FACT_DENIED)
+			return f[i];
+	return NULL;
+}
+
+/* bpf() refused: name what is missing. Never blames RLIMIT_MEMLOCK for an
+ * unprivileged caller; with the capabilities held, the refusal comes from a
+ * filter (or, before 5.11, possibly from the limit). */
+static void privilege_reason(const struct probe *p, const struct fact *f,
+			     struct verdict_acc *acc)
+{
+	char eb[24], extra[96] = "";
+	const char *e = plan_errno_name(f->err, eb, sizeof(eb));
+	bool held = p->caps_known && (p->cap_sys_admin || p->cap_bpf);
+
+	if (held) {
+		acc_add(acc, VERDICT_INCOMPATIBLE,
+			"bpf() is refused (%s) although this process holds %s: "
+			"a seccomp filter or an LSM (SELinux, AppArmor, lockdown) "
+			"blocks it%s", e,
+			p->cap_sys_admin ? "CAP_SYS_ADMIN" : "CAP_BPF",
+			kver_before(p, 5, 11) ?
+			", or RLIMIT_MEMLOCK is too low (kernels before 5.11 charge BPF memory to it)" : "");
+		return;
+	}
+	if (p->unprivileged_bpf_disabled > 0)
+		snprintf(extra, sizeof(extra),
+			 "; kernel.unprivileged_bpf_disabled=%d forbids bpf() "
+			 "to unprivileged users", p->unprivileged_bpf_disabled);
+	acc_add(acc, VERDICT_INCOMPATIBLE,
+		"bpf() is not allowed (%s): missing %s; run as root%s", e,
+		kver_before(p, 5, 8) ?
+		"CAP_SYS_ADMIN and CAP_NET_ADMIN (CAP_BPF needs 5.8+)" :
+		"CAP_BPF and CAP_NET_ADMIN (or CAP_SYS_ADMIN)", extra);
+}
+
+static void plan_kernel(const struct probe *p, struct verdict_acc *acc)
+{
+	const struct fact *denied = first_denied(p);
+	char eb[24];
+
+	if (p->bpf_syscall.state == FACT_NO) {
+		acc_add(acc, VERDICT_INCOMPATIBLE,
+			"the kernel has no bpf() syscall (%s): built without "
+			"CONFIG_BPF_SYSCALL, or an emulator or seccomp filter "
+			"hides it",
+			plan_errno_name(p->bpf_syscall.err ? p->bpf_syscall.err : ENOSYS,
+					eb, sizeof(eb)));
+		return;
+	}
+	if (p->bpf_syscall.state == FACT_UNKNOWN && p->bpf_syscall.err) {
+		/* Not even a one-slot array map: nothing else will load. */
+		acc_add(acc, VERDICT_INCOMPATIBLE,
+			"bpf() fails (%s): not even a one-slot array map can be "
+			"created",
+			plan_errno_name(p->bpf_syscall.err, eb, sizeof(eb)));
+		return;
+	}
+	if (denied)
+		privilege_reason(p, denied, acc);
+	if (p->prog_type_xdp.state == FACT_NO)
+		acc_add(acc, VERDICT_INCOMPATIBLE,
+			"the kernel has no XDP program type (BPF_PROG_TYPE_XDP, "
+			"4.8+): %s",
+			plan_errno_name(p->prog_type_xdp.err, eb, sizeof(eb)));
+	if (p->map_percpu_array.state == FACT_NO)
+		acc_add(acc, VERDICT_INCOMPATIBLE,
+			"the kernel has no per-CPU array maps "
+			"(BPF_MAP_TYPE_PERCPU_ARRAY, 4.6+), which the counter uses");
+	if (p->map_hash.state == FACT_NO)
+		acc_add(acc, VERDICT_INCOMPATIBLE,
+			"the kernel has no hash maps (BPF_MAP_TYPE_HASH, 3.19+), "
+			"which the counter uses");
+	/* Loading works but attaching (RTM_SETLINK, bpf_link) needs
+	 * CAP_NET_ADMIN: say so now rather than at attach time. */
+	if (!denied && p->caps_known && p->prog_type_xdp.state == FACT_YES &&
+	    !p->cap_net_admin && !p->cap_sys_admin)
+		acc_add(acc, VERDICT_INCOMPATIBLE,
+			"attaching XDP programs needs CAP_NET_ADMIN, which this "
+			"process lacks; run as root");
+	if (p->jit.state == FACT_NO)
+		acc_add(acc, VERDICT_DEGRADED,
+			"the BPF JIT is disabled (net.core.bpf_jit_enable=0): "
+			"the counter runs interpreted, several times slower");
+}
+
+static void plan_variant(const struct probe *p, struct plan *plan)
+{
+	char eb[24];
+
+	if (p->xdp_frags.state == FACT_YES) {
+		plan->variant = VARIANT_FRAGS;
+		snprintf(plan->variant_reason, PLAN_REASON_LEN,
+			 "kernel supports XDP multi-buffer (5.18+): jumbo-MTU "
+			 "interfaces can stay native");
+	} else if (p->xdp_frags.state == FACT_NO) {
+		plan->variant = VARIANT_LEGACY;
+		snprintf(plan->variant_reason, PLAN_REASON_LEN,
+			 "kernel lacks XDP multi-buffer (BPF_F_XDP_HAS_FRAGS, "
+			 "5.18+): legacy variant, linear frames only");
+	} else {
+		plan->variant = VARIANT_LEGACY;
+		snprintf(plan->variant_reason, PLAN_REASON_LEN,
+			 "XDP multi-buffer support unknown (%s): legacy variant, "
+			 "linear frames only",
+			 plan_errno_name(p->xdp_frags.err, eb, sizeof(eb)));
+	}
+}
+
+static uint64_t round_up(uint64_t v, uint64_t to)
+{
+	return (v + to - 1) / to * to;
+}
+
+uint64_t plan_memlock_need(unsigned int ncpus, unsigned int page_size)
+{
+	uint64_t page = page_size ? page_size : 4096;
+	uint64_t cpus = ncpus ? ncpus : PLAN_NCPUS_UNKNOWN;
+	uint64_t slots = XDPCOUNT_MAX_SLOTS;
+	uint64_t stats_map, slots_map, prog;
+
+	stats_map = round_up(1024 + slots * 8 + slots * 16 * cpus, page);
+	slots_map = round_up(1024 + slots * 16 + (slots + cpus) * 64, page);
+	prog = 4 * page;
+	return stats_map + slots_map + prog + PLAN_MEMLOCK_MARGIN;
+}
+
+/* "64 KiB", or "unlimited". Whole KiB: `ulimit -l` speaks KiB too. */
+static const char *kib(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes == UINT64_MAX)
+		return "unlimited";
+	snprintf(buf, len, "%llu KiB",
+		 (unsigned long long)((bytes + 1023) / 1024));
+	return buf;
+}
+
+static void plan_memlock(const struct probe *p, struct plan *plan,
+			 struct verdict_acc *acc)
+{
+	uint64_t need = plan_memlock_need(p->ncpus, p->page_size);
+	char b1[32], b2[32], b3[32], eb[24];
+
+	plan->memlock = MEMLOCK_NONE;
+	plan->memlock_bytes = need;
+	if (p->memcg_accounting.state == FACT_YES) {
+		snprintf(plan->memlock_reason, PLAN_REASON_LEN,
+			 "BPF memory is charged to the memory cgroup (5.11+): "
+			 "RLIMIT_MEMLOCK does not matter");
+		return;
+	}
+	if (p->memcg_accounting.state != FACT_NO) {
+		/* Unknown (bpf() unusable, say): claim nothing. */
+		snprintf(plan->memlock_reason, PLAN_REASON_LEN,
+			 "BPF memory accounting unknown (%s): RLIMIT_MEMLOCK "
+			 "left as it is",
+			 plan_errno_name(p->memcg_accounting.err, eb, sizeof(eb)));
+		return;
+	}
+	if (p->memlock_cur >= need) {
+		snprintf(plan->memlock_reason, PLAN_REASON_LEN,
+			 "the kernel charges BPF memory to RLIMIT_MEMLOCK (before "
+			 "5.11); the limit %s covers the %s needed",
+			 kib(p->memlock_cur, b1, sizeof(b1)),
+			 kib(need, b2, sizeof(b2)));
+		return;
+	}
+	if (p->memlock_max >= need || (p->caps_known && p->cap_sys_resource)) {
+		plan->memlock = MEMLOCK_RAISE;
+		snprintf(plan->memlock_reason, PLAN_REASON_LEN,
+			 "the kernel charges BPF memory to RLIMIT_MEMLOCK (before "
+			 "5.11): raising it from %s to %s%s",
+			 kib(p->memlock_cur, b1, sizeof(b1)),
+			 kib(need, b2, sizeof(b2)),
+			 p->memlock_max >= need ? "" :
+			 " (hard limit too, with CAP_SYS_RESOURCE)");
+		return;
+	}
+	plan->memlock = MEMLOCK_IMPOSSIBLE;
+	snprintf(plan->memlock_reason, PLAN_REASON_LEN,
+		 "RLIMIT_MEMLOCK too low: need %.24s, have %.24s (hard %.24s), "
+		 "no CAP_SYS_RESOURCE; fix: run as root with CAP_SYS_RESOURCE, "
+		 "`ulimit -l %llu`, or systemd LimitMEMLOCK=%lluK",
+		 kib(need, b1, sizeof(b1)), kib(p->memlock_cur, b2, sizeof(b2)),
+		 kib(p->memlock_max, b3, sizeof(b3)),
+		 (unsigned long long)((need + 1023) / 1024),
+		 (unsigned long long)((need + 1023) / 1024));
+	acc_add(acc, VERDICT_INCOMPATIBLE, "%s", plan->memlock_reason);
+}
+
+static void plan_verdict(struct plan *plan, const struct verdict_acc *acc)
+{
+	enum verdict v = VERDICT_OK;
+	unsigned int i, n, total;
+
+	if (acc->n[VERDICT_INCOMPATIBLE])
+		v = VERDICT_INCOMPATIBLE;
+	else if (acc->n[VERDICT_DEGRADED])
+		v = VERDICT_DEGRADED;
+	plan->verdict = v;
+	total = acc->n[v] + acc->dropped[v];
+	n = acc->n[v] < PLAN_MAX_REASONS ? acc->n[v] : PLAN_MAX_REASONS;
+	for (i = 0; i < n; i++)
+		memcpy(plan->reasons[i], acc->r[v][i], PLAN_REASON_LEN);
+	if (total > PLAN_MAX_REASONS)
+		snprintf(plan->reasons[PLAN_MAX_REASONS - 1], PLAN_REASON_LEN,
+			 "... and %u more", total - (PLAN_MAX_REASONS - 1));
+	plan->n_reasons = n;
+}
+
+void plan_make(const struct probe *probe, const struct plan_request *req,
+	       struct plan *plan)
+{
+	static const struct plan_request defaults;
+	struct verdict_acc acc;
+
+	memset(plan, 0, sizeof(*plan));
+	memset(&acc, 0, sizeof(acc));
+	if (!req)
+		req = &defaults;
+	plan_kernel(probe, &acc);
+	plan_variant(probe, plan);
+	plan_memlock(probe, plan, &acc);
+	plan_ifaces(probe, req, plan, &acc);
+	plan_verdict(plan, &acc);
+}

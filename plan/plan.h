@@ -1,0 +1,95 @@
+/* plan: a pure function from what the kernel can do (struct probe) and what
+ * the operator asked for (struct plan_request) to decisions, each with a reason.
+ * No syscalls here: tests feed it fake kernel profiles. */
+#ifndef XDPCOUNT_PLAN_H
+#define XDPCOUNT_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "probe/probe.h"
+
+enum xdp_mode { XDP_MODE_AUTO = 0, XDP_MODE_NATIVE, XDP_MODE_GENERIC };
+enum attach_kind { ATTACH_AUTO = 0, ATTACH_LINK, ATTACH_NETLINK };
+enum variant { VARIANT_LEGACY = 0, VARIANT_FRAGS };
+enum memlock_action { MEMLOCK_NONE = 0, MEMLOCK_RAISE, MEMLOCK_IMPOSSIBLE };
+enum verdict { VERDICT_OK = 0, VERDICT_DEGRADED, VERDICT_INCOMPATIBLE };
+
+/* One {name, value} table per enum, shared by the option parser, the human
+ * output and JSON, so names cannot drift. */
+struct enum_name {
+	const char *name;
+	int value;
+};
+extern const struct enum_name xdp_mode_names[];
+extern const struct enum_name attach_kind_names[];
+extern const struct enum_name variant_names[];
+extern const struct enum_name memlock_action_names[];
+extern const struct enum_name verdict_names[];
+extern const struct enum_name fact_state_names[]; /* enum fact_state */
+const char *enum_name(const struct enum_name *table, int value);
+/* Returns the value, or -EINVAL if name is not in the table. */
+int enum_parse(const struct enum_name *table, const char *name);
+
+#define PLAN_REASON_LEN 256
+#define PLAN_MAX_REASONS 8
+
+struct plan_request {
+	enum xdp_mode mode;      /* AUTO: native first, generic on refusal */
+	enum attach_kind attach; /* AUTO: link where the kernel has XDP links */
+};
+
+struct plan_iface {
+	char name[IF_NAMESIZE];
+	int ifindex;
+	enum xdp_mode mode;    /* NATIVE or GENERIC: what to try first */
+	bool fallback_generic; /* auto mode: may fall back at attach time */
+	enum attach_kind attach; /* LINK or NETLINK */
+	bool refuse;           /* will not attach here (foreign program, ...) */
+	char reason[PLAN_REASON_LEN];
+};
+
+struct plan {
+	enum verdict verdict;
+	unsigned int n_reasons; /* why degraded / incompatible */
+	char reasons[PLAN_MAX_REASONS][PLAN_REASON_LEN];
+
+	enum variant variant;
+	char variant_reason[PLAN_REASON_LEN];
+
+	enum memlock_action memlock;
+	uint64_t memlock_bytes; /* the limit to set when MEMLOCK_RAISE; the need otherwise */
+	char memlock_reason[PLAN_REASON_LEN];
+
+	unsigned int n_ifaces; /* mirrors probe->ifaces, same order */
+	struct plan_iface ifaces[PROBE_MAX_IFACES];
+};
+
+/* Fills *plan. Never fails and never touches the kernel. */
+void plan_make(const struct probe *probe, const struct plan_request *req,
+	       struct plan *plan);
+
+/* Largest MTU whose frames fit one page with XDP headroom and
+ * skb_shared_info (the strictest common driver limit, mlx5's 3498): above
+ * it, native XDP needs the multi-buffer (frags) variant and a driver with
+ * rx-sg. */
+#define PLAN_XDP_LINEAR_MTU 3498
+/* CPUs assumed when the number of possible CPUs is unknown. */
+#define PLAN_NCPUS_UNKNOWN 256
+/* Head room of the memlock estimate, see plan_memlock_need(). */
+#define PLAN_MEMLOCK_MARGIN (2ULL << 20)
+
+/* RLIMIT_MEMLOCK bytes one xdpcount needs on a kernel that charges BPF
+ * memory to it (before 5.11), following the kernel's own cost formulas:
+ *   stats  per-CPU array: page_round(1 KiB header + 64 x 8 B pointers
+ *          + 64 slots x 16 B x ncpus)
+ *   slots  preallocated hash: page_round(1 KiB + 64 buckets x 16 B
+ *          + (64 + ncpus) elements x 64 B)
+ *   prog   4 pages (one variant, a few dozen instructions, realloc slack)
+ *   margin PLAN_MEMLOCK_MARGIN, 2 MiB: transient objects of libbpf's feature
+ *          probes and of the verifier, and the other BPF objects of the same
+ *          uid (the kernel checks the uid's total locked memory against this
+ *          process's limit; as root that includes systemd's cgroup programs).
+ * ncpus 0 means unknown (PLAN_NCPUS_UNKNOWN), page_size 0 means 4096. Pure. */
+uint64_t plan_memlock_need(unsigned int ncpus, unsigned int page_size);
+
+#endif

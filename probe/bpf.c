@@ -1,0 +1,245 @@
+/* The BPF feature probes. Each one issues the cheapest bpf() command that
+ * exercises exactly the feature, captures errno at once and keeps it. They
+ * use the raw syscall: libbpf's wrappers would hide the errno of a refused
+ * load, and would bump RLIMIT_MEMLOCK on their own. Every fd is closed again
+ * and nothing is ever left attached. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
+#include <linux/if_link.h>
+
+#include "probe/probe.h"
+#include "probe/internal.h"
+
+#ifndef BPF_F_XDP_HAS_FRAGS
+#define BPF_F_XDP_HAS_FRAGS (1U << 5)
+#endif
+
+int probe_sys_bpf(int cmd, union bpf_attr *attr)
+{
+	long ret = syscall(SYS_bpf, cmd, attr, sizeof(*attr));
+
+	return ret < 0 ? -errno : (int)ret;
+}
+
+static void fact_set(struct fact *f, enum fact_state state, int err)
+{
+	f->state = state;
+	f->err = err < 0 ? -err : err;
+}
+
+/* The usual reading of a refused probe: EPERM/EACCES mean "not allowed",
+ * the errno given as "missing" means missing, anything else is unknown. */
+static void fact_from_err(struct fact *f, int ret, int missing_errno)
+{
+	if (ret >= 0)
+		fact_set(f, FACT_YES, 0);
+	else if (ret == -missing_errno)
+		fact_set(f, FACT_NO, ret);
+	else if (ret == -EPERM || ret == -EACCES)
+		fact_set(f, FACT_DENIED, ret);
+	else
+		fact_set(f, FACT_UNKNOWN, ret);
+}
+
+static int map_create(enum bpf_map_type type, __u32 key, __u32 value,
+		      __u32 entries)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = type;
+	attr.key_size = key;
+	attr.value_size = value;
+	attr.max_entries = entries;
+	return probe_sys_bpf(BPF_MAP_CREATE, &attr);
+}
+
+/* r0 = XDP_PASS; exit */
+static const struct bpf_insn xdp_pass_insns[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+static int xdp_prog_load(__u32 prog_flags)
+{
+	static const char license[] = "GPL";
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_XDP;
+	attr.insns = (__u64)(unsigned long)xdp_pass_insns;
+	attr.insn_cnt = sizeof(xdp_pass_insns) / sizeof(xdp_pass_insns[0]);
+	attr.license = (__u64)(unsigned long)license;
+	attr.prog_flags = prog_flags;
+	return probe_sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+/* XDP through bpf_link: 5.9, aa8d3a716b59 "bpf, xdp: Add bpf_link-based XDP
+ * attachment API". The probe asks for a link of attach type BPF_XDP on the
+ * loopback device in driver mode, which lo cannot do:
+ *  - with XDP links, link_create() gets through to dev_xdp_attach(), which
+ *    finds no ndo_bpf on lo and fails with EOPNOTSUPP ("Underlying driver
+ *    does not support XDP in native mode") before anything is installed;
+ *  - without them (5.7/5.8), attach_type_to_prog_type(BPF_XDP) is unknown
+ *    and link_create() fails with EINVAL; before 5.7 BPF_LINK_CREATE itself
+ *    is unknown: EINVAL too.
+ * A bad ifindex would not do: it gives EINVAL on every kernel. Neither would
+ * a cgroup link probe: those work on 5.7/5.8, where XDP links do not. */
+static void probe_link_xdp(struct probe *p, int prog_fd)
+{
+	union bpf_attr attr;
+	unsigned int lo = if_nametoindex("lo");
+	int ret;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = (__u32)prog_fd;
+	attr.link_create.target_ifindex = lo ? lo : 1;
+	attr.link_create.attach_type = BPF_XDP;
+	attr.link_create.flags = XDP_FLAGS_DRV_MODE;
+	ret = probe_sys_bpf(BPF_LINK_CREATE, &attr);
+	if (ret >= 0) {
+		/* lo grew native XDP? Closing the only fd detaches the link. */
+		close(ret);
+		fact_set(&p->link_xdp, FACT_YES, 0);
+	} else if (ret == -EOPNOTSUPP) {
+		fact_set(&p->link_xdp, FACT_YES, ret);
+	} else {
+		fact_from_err(&p->link_xdp, ret, EINVAL);
+	}
+}
+
+/* Memory accounting of BPF objects through memcg instead of RLIMIT_MEMLOCK:
+ * 5.11, 3ac1f01b43b6 "bpf: Eliminate rlimit-based memory accounting for bpf
+ * progs" (and the series before it). Behavioural, like cilium/ebpf's rlimit
+ * package: with the soft limit at 0, a map can be created only if the
+ * kernel no longer charges RLIMIT_MEMLOCK. libbpf's helper-based guess gives
+ * false positives on backports. The limit is restored right after. */
+static void probe_memcg(struct probe *p)
+{
+	struct rlimit old, zero;
+	int ret;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &old) != 0) {
+		fact_set(&p->memcg_accounting, FACT_UNKNOWN, -errno);
+		return;
+	}
+	zero.rlim_cur = 0;
+	zero.rlim_max = old.rlim_max;
+	if (setrlimit(RLIMIT_MEMLOCK, &zero) != 0) {
+		fact_set(&p->memcg_accounting, FACT_UNKNOWN, -errno);
+		return;
+	}
+	ret = map_create(BPF_MAP_TYPE_ARRAY, 4, 4, 1);
+	/* Raising the soft limit back up to the unchanged hard limit never
+	 * needs a capability. */
+	setrlimit(RLIMIT_MEMLOCK, &old);
+	if (ret >= 0) {
+		close(ret);
+		fact_set(&p->memcg_accounting, FACT_YES, 0);
+	} else if (ret == -EPERM) {
+		fact_set(&p->memcg_accounting, FACT_NO, ret);
+	} else {
+		fact_set(&p->memcg_accounting, FACT_UNKNOWN, ret);
+	}
+}
+
+/* When the sysctl could not be read: a program with JITed code proves the
+ * JIT is on. A length of 0 proves nothing (it is hidden without
+ * CAP_SYS_ADMIN/CAP_BPF). */
+static void probe_jit_prog(struct probe *p, int prog_fd)
+{
+	struct bpf_prog_info info;
+	union bpf_attr attr;
+
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = (__u32)prog_fd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = (__u64)(unsigned long)&info;
+	if (probe_sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) == 0 &&
+	    info.jited_prog_len > 0)
+		fact_set(&p->jit, FACT_YES, 0);
+}
+
+static void leave_unknown(struct probe *p, int err)
+{
+	struct fact *facts[] = {
+		&p->prog_type_xdp, &p->map_percpu_array, &p->map_hash,
+		&p->link_xdp, &p->xdp_frags, &p->memcg_accounting,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		fact_set(facts[i], FACT_UNKNOWN, err);
+}
+
+int probe_bpf(struct probe *p)
+{
+	int fd, prog_fd = -1;
+
+	if (p->bpf_probed)
+		return 0;
+	p->bpf_probed = true;
+
+	/* bpf() itself: 3.18, 99c55f7d47c0 "bpf: introduce BPF syscall and
+	 * maps". A one-slot array is the cheapest object there is, and the
+	 * one unprivileged users may create where the sysctl allows it. */
+	fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 4, 1);
+	if (fd >= 0) {
+		close(fd);
+		fact_set(&p->bpf_syscall, FACT_YES, 0);
+	} else if (fd == -ENOSYS) {
+		fact_set(&p->bpf_syscall, FACT_NO, fd);
+	} else if (fd == -EPERM || fd == -EACCES) {
+		fact_set(&p->bpf_syscall, FACT_DENIED, fd);
+	} else {
+		fact_set(&p->bpf_syscall, FACT_UNKNOWN, fd);
+	}
+	if (p->bpf_syscall.state != FACT_YES) {
+		leave_unknown(p, fd);
+		goto out;
+	}
+
+	/* BPF_PROG_TYPE_XDP: 4.8, 6a773a15a1e8 "bpf: add XDP prog type for
+	 * early driver filter". An unknown program type is EINVAL. */
+	prog_fd = xdp_prog_load(0);
+	fact_from_err(&p->prog_type_xdp, prog_fd, EINVAL);
+
+	/* The counter's maps, with their real sizes (bpf/counter.bpf.c):
+	 * PERCPU_ARRAY 4.6, a10423b87a7e; HASH 3.19, 0f8e4bd8a1fc. */
+	fd = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 16, 64);
+	fact_from_err(&p->map_percpu_array, fd, EINVAL);
+	if (fd >= 0)
+		close(fd);
+	fd = map_create(BPF_MAP_TYPE_HASH, 4, 4, 64);
+	fact_from_err(&p->map_hash, fd, EINVAL);
+	if (fd >= 0)
+		close(fd);
+
+	/* XDP multi-buffer: 5.18, c2f2cdbeffda "bpf: introduce
+	 * BPF_F_XDP_HAS_FRAGS flag in prog_flags loading the ebpf program".
+	 * Older kernels refuse unknown prog_flags with EINVAL. */
+	if (prog_fd >= 0) {
+		fd = xdp_prog_load(BPF_F_XDP_HAS_FRAGS);
+		fact_from_err(&p->xdp_frags, fd, EINVAL);
+		if (fd >= 0)
+			close(fd);
+		probe_link_xdp(p, prog_fd);
+		if (p->jit.state == FACT_UNKNOWN)
+			probe_jit_prog(p, prog_fd);
+	} else {
+		fact_set(&p->xdp_frags, FACT_UNKNOWN, prog_fd);
+		fact_set(&p->link_xdp, FACT_UNKNOWN, prog_fd);
+	}
+
+	probe_memcg(p);
+out:
+	if (prog_fd >= 0)
+		close(prog_fd);
+	return 0;
+}

@@ -1,0 +1,207 @@
+/* Per-interface facts: ifindex, driver, MTU, flags, the XDP programs
+ * attached now (and whether they are ours), and the driver's xdp-features. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/ethtool.h>
+#include <linux/if_link.h>
+#include <linux/sockios.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/stats.h"
+#include "probe/probe.h"
+#include "probe/internal.h"
+
+/* Any socket reaches the device ioctls; AF_UNIX works where AF_INET is
+ * not compiled in or filtered. */
+static int ioctl_socket(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+static int if_ioctl(int sock, const char *name, unsigned long req,
+		    struct ifreq *ifr)
+{
+	memset(ifr, 0, sizeof(*ifr));
+	strncpy(ifr->ifr_name, name, IF_NAMESIZE - 1);
+	return ioctl(sock, req, ifr) < 0 ? -errno : 0;
+}
+
+static void probe_link_facts(struct probe_iface *it)
+{
+	struct ethtool_drvinfo drv;
+	struct ifreq ifr;
+	int sock = ioctl_socket();
+
+	if (sock < 0)
+		return;
+	if (if_ioctl(sock, it->name, SIOCGIFFLAGS, &ifr) == 0) {
+		it->up = ifr.ifr_flags & IFF_UP;
+		it->loopback = ifr.ifr_flags & IFF_LOOPBACK;
+	}
+	if (if_ioctl(sock, it->name, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+		it->mtu = (unsigned int)ifr.ifr_mtu;
+	/* ETHTOOL_GDRVINFO; lo and some virtual devices have none. */
+	memset(&drv, 0, sizeof(drv));
+	drv.cmd = ETHTOOL_GDRVINFO;
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, it->name, IF_NAMESIZE - 1);
+	ifr.ifr_data = (void *)&drv;
+	if (ioctl(sock, SIOCETHTOOL, &ifr) == 0) {
+		size_t n = strnlen(drv.driver, sizeof(drv.driver));
+
+		if (n >= sizeof(it->driver))
+			n = sizeof(it->driver) - 1;
+		memcpy(it->driver, drv.driver, n);
+		it->driver[n] = '\0';
+	}
+	close(sock);
+}
+
+/* Id, kernel name and ownership of one attached program. Reading the name
+ * needs CAP_SYS_ADMIN (bpf_prog_get_fd_by_id); without it the name stays
+ * empty and the program counts as not ours. */
+static void probe_prog(struct probe_xdp_prog *x, __u32 id)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd;
+
+	x->id = id;
+	if (!id)
+		return;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return;
+	memset(&info, 0, sizeof(info));
+	if (bpf_prog_get_info_by_fd(fd, &info, &len) == 0) {
+		memcpy(x->name, info.name, sizeof(x->name));
+		x->name[sizeof(x->name) - 1] = '\0';
+		x->ours = strncmp(x->name, XDPCOUNT_MARKER,
+				  strlen(XDPCOUNT_MARKER)) == 0;
+	}
+	close(fd);
+}
+
+static void probe_netdev_family(struct probe *p)
+{
+	int ret;
+
+	if (p->netdev_family.state != FACT_UNKNOWN || p->netdev_family.err)
+		return; /* asked already */
+	ret = genl_family_exists("netdev");
+	if (ret > 0) {
+		p->netdev_family.state = FACT_YES;
+	} else if (ret == 0) {
+		p->netdev_family.state = FACT_NO;
+		p->netdev_family.err = ENOENT;
+	} else {
+		p->netdev_family.err = -ret;
+	}
+}
+
+/* bpf_xdp_query (libbpf 1.2+): the program per mode (RTM_GETLINK), and the
+ * xdp-features (netdev family, 6.3+; libbpf reports 0 when the family is
+ * missing, hence probe_netdev_family()). */
+static void probe_xdp(struct probe *p, struct probe_iface *it)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int err;
+
+	probe_netdev_family(p);
+	err = bpf_xdp_query(it->ifindex, 0, &q);
+	if (err) {
+		it->xdp_features_known.err = -err;
+		return;
+	}
+	/* Kernels before 4.19 give only the one program and its mode. */
+	if (q.prog_id && !q.drv_prog_id && !q.skb_prog_id && !q.hw_prog_id) {
+		if (q.attach_mode == XDP_ATTACHED_SKB)
+			q.skb_prog_id = q.prog_id;
+		else if (q.attach_mode == XDP_ATTACHED_HW)
+			q.hw_prog_id = q.prog_id;
+		else
+			q.drv_prog_id = q.prog_id;
+	}
+	probe_prog(&it->drv, q.drv_prog_id);
+	probe_prog(&it->skb, q.skb_prog_id);
+	probe_prog(&it->hw, q.hw_prog_id);
+
+	it->xdp_features_known = p->netdev_family;
+	if (p->netdev_family.state == FACT_YES)
+		it->xdp_features = q.feature_flags;
+}
+
+int probe_iface(struct probe *p, const char *name)
+{
+	struct probe_iface *it;
+	unsigned int i, idx;
+
+	if (!name || !*name || strlen(name) >= IF_NAMESIZE)
+		return -ENODEV;
+	for (i = 0; i < p->n_ifaces; i++)
+		if (strcmp(p->ifaces[i].name, name) == 0)
+			return -EEXIST;
+	if (p->n_ifaces >= PROBE_MAX_IFACES)
+		return -E2BIG;
+	idx = if_nametoindex(name);
+	if (!idx)
+		return errno == ENXIO || errno == 0 ? -ENODEV : -errno;
+
+	it = &p->ifaces[p->n_ifaces];
+	memset(it, 0, sizeof(*it));
+	memcpy(it->name, name, strlen(name) + 1);
+	it->ifindex = (int)idx;
+	probe_link_facts(it);
+	probe_xdp(p, it);
+	p->n_ifaces++;
+	return 0;
+}
+
+static bool iface_wanted(int sock, const char *name)
+{
+	struct ifreq ifr;
+
+	if (if_ioctl(sock, name, SIOCGIFFLAGS, &ifr))
+		return false;
+	return (ifr.ifr_flags & IFF_UP) && !(ifr.ifr_flags & IFF_LOOPBACK);
+}
+
+int probe_default_ifaces(struct probe *p)
+{
+	struct if_nameindex *all, *i;
+	int sock, err = 0;
+
+	sock = ioctl_socket();
+	if (sock < 0)
+		return sock;
+	all = if_nameindex();
+	if (!all) {
+		err = -errno;
+		goto out;
+	}
+	for (i = all; i->if_index; i++) {
+		int ret;
+
+		if (!iface_wanted(sock, i->if_name))
+			continue;
+		ret = probe_iface(p, i->if_name);
+		if (ret == -E2BIG) {
+			err = ret;
+			break;
+		}
+		/* Gone meanwhile (-ENODEV) or named twice: skip it. */
+	}
+	if_freenameindex(all);
+out:
+	close(sock);
+	return err;
+}

@@ -1,0 +1,24 @@
+/* probe/ private helpers, shared by the probe files only. */
+#ifndef XDPCOUNT_PROBE_INTERNAL_H
+#define XDPCOUNT_PROBE_INTERNAL_H
+
+#include <stddef.h>
+#include <linux/bpf.h>
+
+/* Reads at most len-1 bytes of a small file into buf, NUL-terminated.
+ * Returns the length, or -errno. */
+int probe_read_text(const char *path, char *buf, size_t len);
+
+/* Reads one integer from a sysctl-like file. Returns 0 or -errno. */
+int probe_read_long(const char *path, long *val);
+
+/* The raw bpf() syscall: returns its result, or -errno (captured at once).
+ * Probes use it instead of libbpf's wrappers so the exact errno is kept and
+ * libbpf's own RLIMIT_MEMLOCK bump never runs behind our back. */
+int probe_sys_bpf(int cmd, union bpf_attr *attr);
+
+/* 1 if the generic netlink family exists, 0 if the kernel says ENOENT,
+ * -errno if it could not be asked. */
+int genl_family_exists(const char *name);
+
+#endif

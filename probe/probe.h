@@ -1,0 +1,129 @@
+/* probe/: what this kernel can do. Each probe fills one field of struct probe
+ * and keeps the errno that decided it. Probes never decide and never print. */
+#ifndef XDPCOUNT_PROBE_H
+#define XDPCOUNT_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+
+/* Tri-state (plus "not allowed") answer of one probe. Zero means "not probed". */
+enum fact_state {
+	FACT_UNKNOWN = 0, /* not probed, or the answer could not be told */
+	FACT_YES,         /* supported */
+	FACT_NO,          /* missing from this kernel */
+	FACT_DENIED,      /* present, but we are not allowed to use it */
+};
+
+struct fact {
+	enum fact_state state;
+	int err; /* positive errno that decided the answer, 0 if none */
+};
+
+#define PROBE_MAX_IFACES 64
+#define PROBE_PROG_NAME_LEN 16
+
+/* One XDP program found on an interface. */
+struct probe_xdp_prog {
+	uint32_t id;                    /* 0: none */
+	char name[PROBE_PROG_NAME_LEN]; /* kernel program name, may be empty */
+	bool ours;                      /* carries xdpcount's ownership marker */
+};
+
+struct probe_iface {
+	char name[IF_NAMESIZE];
+	int ifindex;          /* 0 if the interface does not exist */
+	char driver[32];      /* ethtool driver name, "" if unknown */
+	unsigned int mtu;
+	bool up;
+	bool loopback;
+	/* Programs attached now, per mode (bpf_xdp_query). */
+	struct probe_xdp_prog drv, skb, hw;
+	/* Driver XDP features (netdev family, 6.3+): FACT_YES when known. */
+	struct fact xdp_features_known;
+	uint64_t xdp_features; /* NETDEV_XDP_ACT_* bits */
+};
+
+/* NETDEV_XDP_ACT_* from linux/netdev.h (6.3+), which older UAPI headers lack. */
+#define XDPC_XDP_ACT_BASIC        (1ULL << 0)
+#define XDPC_XDP_ACT_REDIRECT     (1ULL << 1)
+#define XDPC_XDP_ACT_NDO_XMIT     (1ULL << 2)
+#define XDPC_XDP_ACT_XSK_ZEROCOPY (1ULL << 3)
+#define XDPC_XDP_ACT_HW_OFFLOAD   (1ULL << 4)
+#define XDPC_XDP_ACT_RX_SG        (1ULL << 5)
+#define XDPC_XDP_ACT_NDO_XMIT_SG  (1ULL << 6)
+
+struct probe {
+	/* Kernel identity (uname, /proc/version_signature). */
+	char release[65];
+	char machine[65];
+	unsigned int kver_major, kver_minor, kver_patch; /* 0.0.0 if unparsable */
+	bool host_big_endian;
+
+	/* Privilege. */
+	bool cap_bpf, cap_net_admin, cap_sys_admin, cap_sys_resource;
+	bool caps_known; /* capget() answered; the cap_* fields are meaningless otherwise */
+	int unprivileged_bpf_disabled; /* sysctl value, -1 if unreadable */
+
+	/* BPF itself. */
+	struct fact bpf_syscall;      /* ENOSYS: no BPF; EPERM/EACCES: denied */
+	struct fact prog_type_xdp;
+	struct fact map_percpu_array;
+	struct fact map_hash;
+	struct fact link_xdp;         /* XDP through bpf_link, 5.9+ */
+	struct fact xdp_frags;        /* BPF_F_XDP_HAS_FRAGS, 5.18+ */
+	struct fact memcg_accounting; /* BPF memory charged to memcg, 5.11+ */
+	struct fact jit;              /* net.core.bpf_jit_enable != 0 */
+	struct fact btf_vmlinux;      /* kernel BTF found (see btf/) */
+
+	/* RLIMIT_MEMLOCK as found at start. UINT64_MAX means infinity. */
+	uint64_t memlock_cur, memlock_max;
+	unsigned int ncpus; /* possible CPUs, 0 if unknown */
+	unsigned int page_size; /* 0 if unknown */
+
+	/* The netdev generic netlink family (6.3+): without it bpf_xdp_query()
+	 * reports feature_flags 0, which cannot be told from "no features". */
+	struct fact netdev_family;
+
+	bool kernel_probed, bpf_probed; /* probe_kernel() / probe_bpf() ran */
+
+	unsigned int n_ifaces;
+	struct probe_iface ifaces[PROBE_MAX_IFACES];
+};
+
+/* Kernel identity, privilege, RLIMIT_MEMLOCK, possible CPUs, JIT sysctl.
+ * No bpf(). Returns 0, or -errno if uname() fails. Cached. */
+int probe_kernel(struct probe *p);
+
+/* "5.4.0-1234-aws" -> 5.4.0. version_signature (Ubuntu's
+ * /proc/version_signature, may be NULL) wins when it parses: it carries the
+ * upstream version ("Ubuntu 5.4.0-1234.1234-aws 5.4.272" -> 5.4.272).
+ * Returns 0, or -EINVAL (then *maj, *min, *patch are 0). */
+int kver_parse(const char *release, const char *version_signature,
+	       unsigned int *maj, unsigned int *min, unsigned int *patch);
+
+/* The BPF feature probes (bpf_syscall .. memcg_accounting, jit when the
+ * sysctl could not tell). Cheap: a few map creations and program loads, all
+ * closed again; nothing is attached. Cached: a second call does nothing.
+ * Temporarily lowers RLIMIT_MEMLOCK (memcg probe) and restores it.
+ * Returns 0; a probe that cannot answer leaves its fact FACT_UNKNOWN with
+ * the errno. */
+int probe_bpf(struct probe *p);
+
+/* Appends p->ifaces[p->n_ifaces++] for interface name. -ENODEV: no such
+ * interface; -EEXIST: already probed; -E2BIG: PROBE_MAX_IFACES reached.
+ * Other failures (ethtool, bpf_xdp_query) leave that field unknown. */
+int probe_iface(struct probe *p, const char *name);
+
+/* probe_iface() for every interface that is up and not a loopback, in
+ * ifindex order. -E2BIG when there are more than PROBE_MAX_IFACES (the
+ * first ones are kept). */
+int probe_default_ifaces(struct probe *p);
+
+/* The interface of the IPv4 default route with the lowest metric
+ * (/proc/net/route). -ENOENT if there is none. */
+int probe_default_route_iface(char name[IF_NAMESIZE]);
+/* The same, from the text of /proc/net/route (for tests). */
+int route_default_iface_parse(const char *text, char name[IF_NAMESIZE]);
+
+#endif
