@@ -7,8 +7,12 @@
                                    unpack kernel + veth.ko (+ deps) from a linux-image .deb
   ktool.py cpio --out F NAME=SRC[:MODE]...
                                    write a gzip'd newc initramfs
+  ktool.py elfcheck FILE ARCH      is FILE a static executable for ARCH?
+  ktool.py report --log L --manifest M --target A:S --boot-secs S --out R
+                                   judge one boot's console log -> result JSON
+  ktool.py table [--skipped N] R... print the table, failures, "N passed, N failed"
 """
-import argparse, glob, gzip, hashlib, io, lzma, os, re, shutil, struct, subprocess, sys, tarfile, zlib
+import argparse, glob, gzip, hashlib, io, json, lzma, os, re, shutil, struct, subprocess, sys, tarfile, zlib
 
 DEBIAN_SUITES = {"buster", "bullseye", "bookworm", "trixie", "forky", "duke", "sid",
                  "stable", "testing", "unstable", "oldstable", "oldoldstable"}
@@ -358,6 +362,253 @@ def cmd_cpio(a):
     return 0
 
 
+# ---------------------------------------------------------------- binaries
+ELF_MACHINE = {"x86_64": (62, 1), "aarch64": (183, 1), "s390x": (22, 2)}  # (e_machine, EI_DATA)
+
+
+def cmd_elfcheck(a):
+    """Exit 0 if FILE is a static ELF executable for ARCH, else print why."""
+    try:
+        d = open(a.file, "rb").read(1 << 20)
+    except OSError as e:
+        print("cannot read: %s" % e.strerror)
+        return 1
+    if d[:4] != b"\x7fELF" or d[4] != 2:
+        print("not a 64-bit ELF file")
+        return 1
+    end = "<" if d[5] == 1 else ">"
+    mach = struct.unpack_from(end + "H", d, 18)[0]
+    want = ELF_MACHINE[a.arch]
+    if (mach, d[5]) != want:
+        print("built for e_machine %d (%s-endian), not %s" % (mach, "little" if d[5] == 1 else "big", a.arch))
+        return 1
+    phoff = struct.unpack_from(end + "Q", d, 0x20)[0]
+    phentsize, phnum = struct.unpack_from(end + "HH", d, 0x36)
+    for i in range(phnum):
+        if struct.unpack_from(end + "I", d, phoff + i * phentsize)[0] == 3:  # PT_INTERP
+            print("dynamically linked (has PT_INTERP); the initramfs has no libc")
+            return 1
+    return 0
+
+
+# ---------------------------------------------------------------- results
+BEGIN, END = "@@XDPCOUNT-RESULT-BEGIN@@", "@@XDPCOUNT-RESULT-END@@"
+PRINTK = re.compile(r"^\[\s*\d+\.\d+\]")
+TAG = re.compile(r"^@@([A-Z-]+)((?: [a-z_]+=\S*)*)@@$")
+
+
+def _kv(s):
+    return dict(p.split("=", 1) for p in s.split())
+
+
+def parse_console(text):
+    """Pull the init's report out of a console log."""
+    r = {"markers": False, "steps": {}, "modules": [], "bpf": None, "info": None,
+         "panic": None, "done": None}
+    text = text.replace("\r", "")
+    m = re.search(r"Kernel panic - not syncing:[^\n]*", text)
+    if m:
+        r["panic"] = m.group(0)
+    b = text.rfind(BEGIN)
+    if b < 0:
+        return r
+    e = text.find(END, b)
+    r["markers"] = e >= 0
+    body = text[b + len(BEGIN):e if e >= 0 else len(text)]
+    cur = None
+    for line in body.split("\n"):
+        if PRINTK.match(line):
+            continue
+        t = TAG.match(line.strip())
+        if t:
+            kind, kv = t.group(1), _kv(t.group(2))
+            if kind == "STEP":
+                cur = dict(kv, out=[])
+                r["steps"][kv.get("name")] = cur
+            elif kind == "STEP-END":
+                cur = None
+            elif kind == "MODULE":
+                r["modules"].append(kv)
+            elif kind == "BPF":
+                r["bpf"] = kv
+            elif kind == "INFO":
+                r["info"] = kv
+            elif kind == "DONE":
+                r["done"] = kv
+            continue
+        if cur is not None:
+            cur["out"].append(line)
+    return r
+
+
+def _json_doc(lines):
+    txt = "\n".join(lines).strip()
+    try:
+        return json.loads(txt)
+    except ValueError:
+        pass
+    for line in reversed(lines):  # one document on one line among others
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                continue
+    return None
+
+
+def _get(d, path):
+    for k in path.split("."):
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
+
+
+def cmd_report(a):
+    """Judge one boot: console log + manifest -> result JSON (rows + assertions)."""
+    man = {}
+    for line in open(a.manifest):
+        if "=" in line:
+            k, v = line.rstrip("\n").split("=", 1)
+            man[k] = v
+    try:
+        text = open(a.log, "rb").read().decode("utf-8", "replace")
+    except OSError:
+        text = ""
+    r = parse_console(text)
+    arch, series = a.target.split(":")
+    asserts = []
+
+    def check(name, ok, detail=""):
+        asserts.append({"name": name, "ok": bool(ok), "detail": detail})
+        return ok
+
+    boot_detail = r["panic"] or ("timed out after %ss" % a.boot_secs if a.timed_out == "1" else
+                                 "no result markers in the console log")
+    check("boot: result markers on the console", r["markers"], "" if r["markers"] else boot_detail)
+    rel = (r["info"] or {}).get("release")
+    check("boot: kernel is %s" % man.get("release"), rel == man.get("release"), "booted %s" % rel)
+    mods = r["modules"]
+    check("veth.ko (+deps) load with finit_module",
+          mods and all(m.get("ok") == "1" for m in mods),
+          "; ".join("%s errno=%s" % (m.get("name"), m.get("errno")) for m in mods) or "no module lines")
+    check("bpf(BPF_MAP_CREATE) works in the guest", (r["bpf"] or {}).get("map_create") == "ok",
+          "errno=%s" % (r["bpf"] or {}).get("errno"))
+
+    chk = r["steps"].get("check")
+    doc = _json_doc(chk["out"]) if chk else None
+    if chk is None:
+        check("check: ran", False, "step missing")
+    else:
+        check("check: finished within its timeout", chk.get("timeout") == "0",
+              "rc=%s signal=%s secs=%s" % (chk.get("rc"), chk.get("signal"), chk.get("secs")))
+        check("check --json: output is one JSON document", isinstance(doc, dict),
+              "rc=%s, %d lines of output" % (chk.get("rc"), len(chk["out"])))
+    doc = doc if isinstance(doc, dict) else {}
+    verdict = doc.get("verdict")
+    check("check: verdict is not incompatible", verdict in ("ok", "degraded"),
+          "verdict=%s reasons=%s" % (verdict, doc.get("reasons")))
+    for mode in ("native", "generic"):
+        st = _get(doc, "selftest." + mode)
+        st = st if isinstance(st, dict) else {}
+        sent, counted = st.get("sent"), st.get("counted")
+        check("selftest %s: ok and counted == sent" % mode,
+              st.get("ok") is True and isinstance(sent, int) and sent > 0 and counted == sent,
+              "ok=%s sent=%s counted=%s reason=%s" % (st.get("ok"), sent, counted,
+                                                     st.get("reason") or _get(doc, "selftest.reason")))
+    if series == "5.10":
+        check("5.10: memlock needed and raised",
+              _get(doc, "memlock.needed") is True and _get(doc, "memlock.action") == "raised",
+              "memlock=%s" % json.dumps(doc.get("memlock")))
+    if series.startswith("6."):
+        check("6.x: features.memcg_accounting == true",
+              _get(doc, "features.memcg_accounting") is True,
+              "memcg_accounting=%s" % _get(doc, "features.memcg_accounting"))
+    if arch == "s390x" and series == "6.1":
+        check("s390x 6.1: object.byte_order == big", _get(doc, "object.byte_order") == "big",
+              "object=%s" % json.dumps(doc.get("object")))
+        check("s390x 6.1: btf.available == false", _get(doc, "btf.available") is False,
+              "btf=%s" % json.dumps(doc.get("btf")))
+        check("s390x 6.1: verdict ok without BTF", verdict == "ok", "verdict=%s" % verdict)
+
+    cnt = r["steps"].get("count")
+    events = []
+    if cnt:
+        for line in cnt["out"]:
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(ev, dict) and ev.get("event") == "stats":
+                events.append(ev)
+    check("count run: exit code 0", cnt is not None and cnt.get("rc") == "0" and cnt.get("timeout") == "0",
+          "step missing" if cnt is None else "rc=%s timeout=%s" % (cnt.get("rc"), cnt.get("timeout")))
+    fields = {"time": (int, float), "iface": str, "ifindex": int, "packets": int, "bytes": int,
+              "pps": (int, float), "bps": (int, float)}
+    bad = [e for e in events if not all(isinstance(e.get(k), t) and not isinstance(e.get(k), bool)
+                                        for k, t in fields.items())]
+    check("count run: prints stats events", events and not bad,
+          "%d stats events, %d malformed%s" % (len(events), len(bad),
+                                               (": " + json.dumps(bad[0])) if bad else ""))
+
+    def yn(v):
+        return "-" if v is None else ("yes" if v else "no")
+
+    def st(mode):
+        s = _get(doc, "selftest." + mode)
+        if not isinstance(s, dict):
+            return "-"
+        return "%s %s/%s" % ("ok" if s.get("ok") else "FAIL", s.get("counted"), s.get("sent"))
+    ml = doc.get("memlock") if isinstance(doc.get("memlock"), dict) else {}
+    row = {
+        "arch": arch, "series": series, "release": rel or man.get("release"),
+        "boot": "%.1f" % float(a.boot_secs), "verdict": verdict or "-",
+        "native": st("native"), "generic": st("generic"),
+        "memlock": "%s/%s" % (yn(ml.get("needed")), ml.get("action", "-")) if ml else "-",
+        "btf": yn(_get(doc, "btf.available")), "memcg": yn(_get(doc, "features.memcg_accounting")),
+        "order": _get(doc, "object.byte_order") or "-",
+        "packets": events[-1]["packets"] if events and not bad else None,
+    }
+    res = {"target": a.target, "manifest": man, "row": row, "asserts": asserts,
+           "pass": all(x["ok"] for x in asserts), "log": a.log}
+    with open(a.out, "w") as f:
+        json.dump(res, f, indent=1)
+    return 0
+
+
+def cmd_table(a):
+    res = [json.load(open(f)) for f in a.results]
+    cols = [("arch", "arch"), ("release", "kernel"), ("boot", "boot s"), ("verdict", "verdict"),
+            ("native", "native"), ("generic", "generic"), ("memlock", "memlock"),
+            ("btf", "BTF"), ("memcg", "memcg"), ("order", "obj order"), ("result", "result")]
+    rows = []
+    for r in res:
+        row = dict(r["row"], result="PASS" if r["pass"] else "FAIL")
+        rows.append([str(row.get(k, "-")) for k, _ in cols])
+    w = [max(len(h), *(len(x[i]) for x in rows)) if rows else len(h) for i, (_, h) in enumerate(cols)]
+    print("  ".join(h.ljust(w[i]) for i, (_, h) in enumerate(cols)))
+    for x in rows:
+        print("  ".join(v.ljust(w[i]) for i, v in enumerate(x)))
+    npass = nfail = 0
+    fails = []
+    for r in res:
+        for x in r["asserts"]:
+            if x["ok"]:
+                npass += 1
+            else:
+                nfail += 1
+                fails.append("  FAIL %s %s: %s (%s)" % (r["row"]["arch"], r["row"]["series"], x["name"], x["detail"]))
+    if fails:
+        print()
+        print("\n".join(fails))
+        print("  logs: " + " ".join(sorted({r["log"] for r in res if not r["pass"]})))
+    skipped = int(a.skipped or 0)
+    print()
+    print("%d passed, %d failed%s" % (npass, nfail, ", %d skipped" % skipped if skipped else ""))
+    return 1 if nfail else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -370,9 +621,20 @@ def main():
     c = sub.add_parser("cpio")
     c.add_argument("--out", required=True)
     c.add_argument("entries", nargs="+")
+    x = sub.add_parser("elfcheck")
+    x.add_argument("file")
+    x.add_argument("arch")
+    r = sub.add_parser("report")
+    for o in ("log", "manifest", "target", "boot-secs", "out"):
+        r.add_argument("--" + o, required=True)
+    r.add_argument("--timed-out", default="0")
+    t = sub.add_parser("table")
+    t.add_argument("--skipped", default="0")
+    t.add_argument("results", nargs="*")
     a = ap.parse_args()
     return {"sources": cmd_sources, "sortcand": cmd_sortcand, "extract": cmd_extract,
-            "cpio": cmd_cpio}[a.cmd](a)
+            "cpio": cmd_cpio, "elfcheck": cmd_elfcheck, "report": cmd_report,
+            "table": cmd_table}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/if_packet.h>
+#include <netpacket/packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <signal.h>
@@ -74,7 +74,8 @@ static int map_read(int fd, uint64_t v[2])
 {
 	uint32_t key = 0;
 	uint64_t a[4] = {0};
-	a[0] = (uint32_t)fd;
+	uint32_t ufd = (uint32_t)fd; /* u32 map_fd at offset 0, any byte order */
+	memcpy(&a[0], &ufd, 4);
 	a[1] = (uintptr_t)&key;
 	a[2] = (uintptr_t)v;
 	return (int)sys_bpf(1 /* LOOKUP */, a, sizeof a);
@@ -85,7 +86,8 @@ static int map_zero(int fd)
 	uint32_t key = 0;
 	uint64_t v[2] = {0, 0};
 	uint64_t a[4] = {0};
-	a[0] = (uint32_t)fd;
+	uint32_t ufd = (uint32_t)fd; /* u32 map_fd at offset 0, any byte order */
+	memcpy(&a[0], &ufd, 4);
 	a[1] = (uintptr_t)&key;
 	a[2] = (uintptr_t)v;
 	return (int)sys_bpf(2 /* UPDATE */, a, sizeof a);
@@ -293,10 +295,35 @@ static void msleep(int ms)
 	nanosleep(&ts, NULL);
 }
 
+static long long netstat(const char *ifname, const char *what)
+{
+	char p[128], buf[32] = "";
+	snprintf(p, sizeof p, "/sys/class/net/%s/statistics/%s", ifname, what);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return atoll(buf);
+}
+
+static int oper_up(const char *ifname)
+{
+	char p[128], buf[16] = "";
+	snprintf(p, sizeof p, "/sys/class/net/%s/operstate", ifname);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	return n >= 2 && memcmp(buf, "up", 2) == 0;
+}
+
 struct st {
 	int ran, ok;
 	uint64_t sent, counted;
-	char reason[128];
+	char reason[256];
 };
 
 /* Attach the ethertype-filtered counter to ifindex in mode, send n frames of
@@ -337,14 +364,24 @@ static void selftest(struct st *r, int rx_ifindex, int tx_ifindex, uint32_t mode
 			r->sent++;
 	}
 	uint64_t v[2] = {0, 0};
-	for (int t = 0; t < 100; t++) { /* up to 1 s for NAPI to drain */
+	for (int t = 0; t < 300; t++) { /* up to 3 s for NAPI to drain */
 		if (map_read(map, v) == 0 && v[0] >= r->sent)
 			break;
 		msleep(10);
 	}
 	r->counted = v[0];
 	r->ok = r->sent == SELFTEST_N && r->counted == r->sent;
-	snprintf(r->reason, sizeof r->reason, "%s", r->ok ? "counted every frame" : "count mismatch");
+	if (r->ok) {
+		snprintf(r->reason, sizeof r->reason, "counted every frame");
+	} else {
+		char rx[IF_NAMESIZE] = "?", tx[IF_NAMESIZE] = "?";
+		if_indextoname((unsigned)rx_ifindex, rx);
+		if_indextoname((unsigned)tx_ifindex, tx);
+		snprintf(r->reason, sizeof r->reason,
+			 "count mismatch; %s tx_dropped=%lld, %s rx_packets=%lld rx_dropped=%lld",
+			 tx, netstat(tx, "tx_dropped"), rx, netstat(rx, "rx_packets"),
+			 netstat(rx, "rx_dropped"));
+	}
 out:
 	if (s >= 0)
 		close(s);
@@ -452,6 +489,11 @@ static int cmd_check(int selftest_wanted)
 		if (vr == 0 || vr == -EEXIST) {
 			if_up("xst0");
 			if_up("xst1");
+			/* Until linkwatch activates the qdisc (operstate "up"),
+			 * the first-opened end drops every frame in noop_qdisc
+			 * while sendto() reports success: wait for it. */
+			for (int t = 0; t < 500 && !(oper_up("xst0") && oper_up("xst1")); t++)
+				msleep(10);
 			selftest(&nat, (int)if_nametoindex("xst1"), (int)if_nametoindex("xst0"), 4);
 		} else {
 			nat.ran = 1;

@@ -1,0 +1,222 @@
+#!/bin/bash
+# tests/kernels/run.sh - boot xdpcount on real Debian kernels under qemu-system
+# (TCG) and check what `xdpcount check --selftest --json` and a short counting
+# run report.  Entry point of `make test-kernels`.
+#
+# Usage: tests/kernels/run.sh [options] [TARGET...]
+#   TARGET        ARCH:SERIES (x86_64:6.1), ARCH (s390x) or SERIES (5.10);
+#                 default: the whole matrix
+#                   x86_64: 5.10 6.1 6.12   aarch64: 5.10 6.1 6.12   s390x: 6.1 6.12
+#   --bin ARCH=PATH   xdpcount binary for ARCH (repeatable); default
+#                     build/ARCH/xdpcount under the repository root
+#   --stub        boot tests/kernels/stub-xdpcount.c (built here) instead
+#   --skip-missing  kernels whose arch has no binary are skipped, not failed
+#   -j N          parallel boots (default 2)
+#   --timeout S   wall-clock bound of one boot (default 240)
+#   --offline     use only cached package lists and kernels
+#   --refresh     refresh the package lists now (else after 6 h)
+#   -v            print the console log of every failing boot
+# Env: XDPCOUNT_BIN_x86_64 / XDPCOUNT_BIN_aarch64 / XDPCOUNT_BIN_s390x (= --bin),
+#      XDPCOUNT_KERNELS_STUB=1 (= --stub), XDPCOUNT_KERNELS_JOBS, XDPCOUNT_BOOT_TIMEOUT,
+#      XDPCOUNT_KERNELS_OUT (logs, initramfs, results; default build/kernels),
+#      XDPCOUNT_CACHE (downloads; default ~/.cache/xdpcount), XDPCOUNT_OFFLINE=1,
+#      XDPCOUNT_CHECK_ARGS / XDPCOUNT_COUNT_ARGS (the two commands run in the guest).
+# Output: one table row per kernel, the failed assertions, and the last line
+# "N passed, N failed"; exit status 1 on any failure.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+MATRIX="x86_64:5.10 x86_64:6.1 x86_64:6.12 aarch64:5.10 aarch64:6.1 aarch64:6.12 s390x:6.1 s390x:6.12"
+OUT=${XDPCOUNT_KERNELS_OUT:-$ROOT/build/kernels}
+JOBS=${XDPCOUNT_KERNELS_JOBS:-2}
+TIMEOUT=${XDPCOUNT_BOOT_TIMEOUT:-240}
+STUB=${XDPCOUNT_KERNELS_STUB:-0}
+SKIP_MISSING=0
+VERBOSE=0
+FETCH_ARGS=()
+CHECK_ARGS=${XDPCOUNT_CHECK_ARGS:-check --selftest --json}
+COUNT_ARGS=${XDPCOUNT_COUNT_ARGS:---json -m generic -c 2 -i 0.2 lo}
+declare -A BIN=(
+    [x86_64]=${XDPCOUNT_BIN_x86_64:-$ROOT/build/x86_64/xdpcount}
+    [aarch64]=${XDPCOUNT_BIN_aarch64:-$ROOT/build/aarch64/xdpcount}
+    [s390x]=${XDPCOUNT_BIN_s390x:-$ROOT/build/s390x/xdpcount}
+)
+
+die() { echo "kernels: $*" >&2; exit 2; }
+log() { echo "kernels: $*" >&2; }
+
+sel=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --bin) [ $# -ge 2 ] || die "--bin needs ARCH=PATH"; BIN[${2%%=*}]=${2#*=}; shift ;;
+        --bin=*) v=${1#--bin=}; BIN[${v%%=*}]=${v#*=} ;;
+        --stub) STUB=1 ;;
+        --skip-missing) SKIP_MISSING=1 ;;
+        -j) JOBS=$2; shift ;;
+        -j*) JOBS=${1#-j} ;;
+        --timeout) TIMEOUT=$2; shift ;;
+        --offline) FETCH_ARGS+=(--offline) ;;
+        --refresh) FETCH_ARGS+=(--refresh) ;;
+        -v) VERBOSE=1 ;;
+        -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        -*) die "unknown option $1 (see --help)" ;;
+        *) sel+=("$1") ;;
+    esac
+    shift
+done
+
+targets=()
+for t in $MATRIX; do
+    if [ ${#sel[@]} -eq 0 ]; then targets+=("$t"); continue; fi
+    for s in "${sel[@]}"; do
+        case "$s" in "$t"|"${t%%:*}"|"${t#*:}") targets+=("$t"); break ;; esac
+    done
+done
+[ ${#targets[@]} -gt 0 ] || die "no kernel in the matrix matches: ${sel[*]}"
+
+T0=$(date +%s.%N)
+"$HERE/setup.sh" || die "setup failed"
+mkdir -p "$OUT"
+
+# ---- guest programs: /init and (with --stub) the stub, per arch ----------
+# The project's static musl compiler when ci/deps.sh names one that exists;
+# else the gcc (cross) compiler with -static.
+guest_cc() {
+    local arch=$1 cc=""
+    if [ -x "$ROOT/ci/deps.sh" ]; then
+        cc=$("$ROOT/ci/deps.sh" --print-cc "$arch" 2>/dev/null || true)
+        if [ -n "$cc" ] && command -v "${cc%% *}" >/dev/null 2>&1; then echo "$cc"; return; fi
+    fi
+    case "$arch" in
+        x86_64) [ "$(uname -m)" = x86_64 ] && echo gcc || echo x86_64-linux-gnu-gcc ;;
+        *) echo "$arch-linux-gnu-gcc" ;;
+    esac
+}
+
+build_guest() {  # arch src out
+    local arch=$1 src=$2 out=$3 cc
+    if [ -x "$out" ] && [ "$out" -nt "$src" ]; then return 0; fi
+    cc=$(guest_cc "$arch")
+    mkdir -p "$(dirname "$out")"
+    # shellcheck disable=SC2086
+    $cc -O2 -Wall -static -s -o "$out.tmp" "$src" >"$out.log" 2>&1 &&
+        python3 "$HERE/ktool.py" elfcheck "$out.tmp" "$arch" >>"$out.log" &&
+        mv "$out.tmp" "$out" && return 0
+    log "building $(basename "$src") for $arch with '$cc' failed:"; cat "$out.log" >&2
+    return 1
+}
+
+arches=$(printf '%s\n' "${targets[@]}" | cut -d: -f1 | sort -u)
+declare -A MISSING=()
+for a in $arches; do
+    build_guest "$a" "$HERE/init.c" "$OUT/guest/$a/init" || die "cannot build the init for $a"
+    if [ "$STUB" = 1 ]; then
+        build_guest "$a" "$HERE/stub-xdpcount.c" "$OUT/guest/$a/stub-xdpcount" ||
+            die "cannot build the stub for $a"
+        BIN[$a]=$OUT/guest/$a/stub-xdpcount
+    else
+        why=$(python3 "$HERE/ktool.py" elfcheck "${BIN[$a]}" "$a") || {
+            MISSING[$a]="${BIN[$a]}: $why"
+            log "no usable xdpcount for $a: ${MISSING[$a]}"
+        }
+    fi
+done
+[ "$STUB" = 1 ] && log "STUB mode: booting tests/kernels/stub-xdpcount.c, not xdpcount"
+
+# ---- kernels ------------------------------------------------------------
+TF0=$(date +%s.%N)
+declare -A KDIR=()
+while read -r t d; do
+    KDIR[$t]=$d
+done < <("$HERE/fetch.sh" "${FETCH_ARGS[@]}" "${targets[@]}")
+TF1=$(date +%s.%N)
+
+# ---- one boot -------------------------------------------------------------
+boot() {  # target -> writes $OUT/<arch>-<series>/result.json
+    local t=$1 arch=${1%%:*} series=${1#*:} d w k kernel qemu t0 t1 to=0 rc
+    w=$OUT/$arch-$series
+    d=${KDIR[$t]}
+    rm -rf "$w"; mkdir -p "$w"
+    k=$(sed -n 's/^kernel=//p' "$d/manifest")
+    kernel=$d/$k
+    # initramfs: /init, /xdpcount, /modules/NN-name.ko (load order), /steps
+    local ents=(init="$OUT/guest/$arch/init:755" xdpcount="${BIN[$arch]}:755" modules/) i=10 m
+    for m in $(sed -n 's/^modules=//p' "$d/manifest"); do
+        ents+=("modules/$i-$m=$d/$m"); i=$((i + 1))
+    done
+    printf 'check 120 0 /xdpcount %s\ncount 60 1 /xdpcount %s\n' "$CHECK_ARGS" "$COUNT_ARGS" >"$w/steps"
+    ents+=(steps="$w/steps")
+    python3 "$HERE/ktool.py" cpio --out "$w/initramfs.cpio.gz" "${ents[@]}" || return 1
+    local append="panic=-1 quiet loglevel=3 oops=panic"
+    case "$arch" in
+        x86_64) qemu=(qemu-system-x86_64 -M q35 -m 1G); append="console=ttyS0 $append" ;;
+        aarch64) qemu=(qemu-system-aarch64 -M virt -cpu neoverse-n1 -m 1G); append="console=ttyAMA0 $append" ;;
+        s390x) qemu=(qemu-system-s390x -M s390-ccw-virtio -m 1G) ;;
+    esac
+    qemu+=(-smp 1 -nographic -no-reboot -net none -kernel "$kernel"
+           -initrd "$w/initramfs.cpio.gz" -append "$append")
+    printf '%q ' "${qemu[@]}" >"$w/qemu.cmd"; echo >>"$w/qemu.cmd"
+    t0=$(date +%s.%N)
+    timeout -k 5 "$TIMEOUT" "${qemu[@]}" </dev/null >"$w/console.log" 2>&1
+    rc=$?
+    t1=$(date +%s.%N)
+    [ $rc = 124 ] || [ $rc = 137 ] && to=1
+    python3 "$HERE/ktool.py" report --log "$w/console.log" --manifest "$d/manifest" --target "$t" \
+        --boot-secs "$(awk "BEGIN{print $t1 - $t0}")" --timed-out "$to" --out "$w/result.json"
+}
+
+results=()
+skipped=0
+running=0
+for t in "${targets[@]}"; do
+    arch=${t%%:*}
+    if [ -z "${KDIR[$t]:-}" ]; then
+        log "$t: no kernel (see fetch errors above)"
+        printf '{"target":"%s","manifest":{},"row":{"arch":"%s","series":"%s","release":"?"},"asserts":[{"name":"kernel fetched","ok":false,"detail":"fetch.sh failed"}],"pass":false,"log":"-"}\n' \
+            "$t" "$arch" "${t#*:}" >"$OUT/$arch-${t#*:}.nokernel.json"
+        results+=("$OUT/$arch-${t#*:}.nokernel.json"); continue
+    fi
+    if [ -n "${MISSING[$arch]:-}" ]; then
+        if [ $SKIP_MISSING = 1 ]; then skipped=$((skipped + 1)); continue; fi
+        printf '{"target":"%s","manifest":{},"row":{"arch":"%s","series":"%s","release":"%s"},"asserts":[{"name":"xdpcount binary for %s","ok":false,"detail":%s}],"pass":false,"log":"-"}\n' \
+            "$t" "$arch" "${t#*:}" "$(sed -n 's/^release=//p' "${KDIR[$t]}/manifest")" "$arch" \
+            "$(python3 -c 'import json,sys;print(json.dumps(sys.argv[1]))' "${MISSING[$arch]}")" \
+            >"$OUT/$arch-${t#*:}.nobin.json"
+        results+=("$OUT/$arch-${t#*:}.nobin.json"); continue
+    fi
+    rm -f "$OUT/$arch-${t#*:}".no*.json
+    if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+    boot "$t" &
+    running=$((running + 1))
+    results+=("$OUT/$arch-${t#*:}/result.json")
+done
+wait
+T1=$(date +%s.%N)
+
+echo "kernel packages:"
+for t in "${targets[@]}"; do
+    [ -n "${KDIR[$t]:-}" ] || continue
+    m=${KDIR[$t]}/manifest
+    printf '  %-13s %s %s (%s, %s)\n' "$t" "$(sed -n 's/^package=//p' "$m")" \
+        "$(sed -n 's/^version=//p' "$m")" "$(sed -n 's/^suite=//p' "$m")" "$(sed -n 's/^kernel_format=//p' "$m")"
+done
+[ "$STUB" = 1 ] && echo "binary: STUB (tests/kernels/stub-xdpcount.c)" ||
+    for a in $arches; do echo "binary $a: ${BIN[$a]}"; done
+echo
+for r in "${results[@]}"; do
+    [ -e "$r" ] || printf '{"target":"?","manifest":{},"row":{"arch":"?","series":"?"},"asserts":[{"name":"boot produced a result","ok":false,"detail":"%s missing"}],"pass":false,"log":"-"}\n' "$r" >"$r"
+done
+python3 "$HERE/ktool.py" table --skipped "$skipped" "${results[@]}" >"$OUT/summary.txt"
+status=$?
+head -n -1 "$OUT/summary.txt"
+if [ $VERBOSE = 1 ]; then
+    for r in "${results[@]}"; do
+        l=$(python3 -c 'import json,sys;r=json.load(open(sys.argv[1]));print("" if r["pass"] else r["log"])' "$r")
+        [ -n "$l" ] && [ -e "$l" ] && { echo "---- $l"; tail -n 60 "$l"; }
+    done
+fi
+printf 'times: fetch %.1fs, boots %.1fs, total %.1fs (logs in %s)\n' \
+    "$(awk "BEGIN{print $TF1 - $TF0}")" "$(awk "BEGIN{print $T1 - $TF1}")" "$(awk "BEGIN{print $T1 - $T0}")" "$OUT"
+tail -n 1 "$OUT/summary.txt"
+exit $status
