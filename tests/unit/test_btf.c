@@ -1,0 +1,211 @@
+/* btf/: btf_find() on fixtures made at test time in a temporary directory:
+ * a missing path, a directory, garbage, an empty file, a small valid raw BTF
+ * and truncated copies, an ELF without .BTF, and copies of this kernel's
+ * own BTF where it has one. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/btf.h>
+
+#include "tests/unit/check.h"
+#include "btf/btf.h"
+
+static char dir[64];
+static struct btf_report r;
+
+static void path_in(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+}
+
+static int write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, data, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+/* The first len bytes of src (all of it for len 0) into dst. */
+static int copy_file(const char *src, const char *dst, size_t len)
+{
+	static char buf[16 << 20];
+	ssize_t n, got = 0;
+	int fd = open(src, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + got, sizeof(buf) - (size_t)got)) > 0)
+		got += n;
+	close(fd);
+	if (len && (size_t)got > len)
+		got = (ssize_t)len;
+	return write_file(dst, buf, (size_t)got);
+}
+
+/* A tiny but complete raw BTF: one int type. */
+static int write_small_btf(const char *path, size_t truncate_to)
+{
+	struct btf *btf = btf__new_empty();
+	const void *data;
+	__u32 size;
+	int err;
+
+	if (!btf)
+		return -ENOMEM;
+	btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	data = btf__raw_data(btf, &size);
+	err = write_file(path, data, truncate_to && truncate_to < size ?
+			 truncate_to : size);
+	btf__free(btf);
+	return err;
+}
+
+static void test_override_errors_are_distinct(void)
+{
+	char path[128];
+
+	path_in(path, sizeof(path), "missing");
+	CHECK_EQ_INT(btf_find(path, NULL, &r), -ENOENT);
+	CHECK(!r.available);
+	CHECK_EQ_INT(r.err, -ENOENT);
+	CHECK_EQ_STR(r.source, path);
+
+	CHECK_EQ_INT(btf_find(dir, NULL, &r), -EISDIR);
+	CHECK_EQ_STR(btf_strerror(r.err), "is a directory");
+
+	path_in(path, sizeof(path), "garbage");
+	CHECK_EQ_INT(write_file(path, "this is not BTF at all\n", 23), 0);
+	CHECK_EQ_INT(btf_find(path, NULL, &r), -ENOEXEC);
+	CHECK_EQ_STR(btf_strerror(r.err), "neither raw BTF nor an ELF file");
+
+	path_in(path, sizeof(path), "empty");
+	CHECK_EQ_INT(write_file(path, "", 0), 0);
+	CHECK_EQ_INT(btf_find(path, NULL, &r), -EINVAL);
+
+	path_in(path, sizeof(path), "small-truncated.btf");
+	CHECK_EQ_INT(write_small_btf(path, 20), 0);
+	CHECK_EQ_INT(btf_find(path, NULL, &r), -EINVAL);
+	CHECK_EQ_STR(btf_strerror(r.err), "corrupt or truncated BTF");
+	CHECK(!r.available);
+
+	/* An ELF file without a .BTF section: this very test program. */
+	CHECK_EQ_INT(btf_find("/proc/self/exe", NULL, &r), -ENODATA);
+}
+
+static void test_small_raw_btf_is_valid_but_not_this_kernel(void)
+{
+	char path[128];
+	struct stat st;
+
+	path_in(path, sizeof(path), "small.btf");
+	CHECK_EQ_INT(write_small_btf(path, 0), 0);
+	CHECK_EQ_INT(btf_find(path, NULL, &r), 0);
+	CHECK(r.available);
+	CHECK_EQ_STR(r.source, path);
+	CHECK_EQ_INT(stat(path, &st), 0);
+	CHECK_EQ_U64(r.size, st.st_size);
+	CHECK_EQ_INT(r.err, 0);
+	/* Differs from the running kernel's BTF where there is one. */
+	CHECK_EQ_INT(r.matches_kernel,
+		     access(BTF_SYSFS_PATH, R_OK) == 0 ? 0 : -1);
+}
+
+static void test_kernel_btf_copies(void)
+{
+	char full[128], cut[128];
+
+	if (access(BTF_SYSFS_PATH, R_OK) != 0) {
+		printf("SKIP: no %s on this kernel\n", BTF_SYSFS_PATH);
+		return;
+	}
+	/* Without an override, sysfs is found first and always matches. */
+	CHECK_EQ_INT(btf_find(NULL, NULL, &r), 0);
+	CHECK(r.available);
+	CHECK_EQ_STR(r.source, BTF_SYSFS_PATH);
+	CHECK(r.size > 1024);
+	CHECK_EQ_INT(r.matches_kernel, 1);
+
+	path_in(full, sizeof(full), "vmlinux.btf");
+	CHECK_EQ_INT(copy_file(BTF_SYSFS_PATH, full, 0), 0);
+	CHECK_EQ_INT(btf_find(full, NULL, &r), 0);
+	CHECK_EQ_INT(r.matches_kernel, 1); /* byte for byte the same */
+
+	path_in(cut, sizeof(cut), "vmlinux-truncated.btf");
+	CHECK_EQ_INT(copy_file(BTF_SYSFS_PATH, cut, 65536), 0);
+	CHECK_EQ_INT(btf_find(cut, NULL, &r), -EINVAL);
+	CHECK(!r.available);
+	unlink(full);
+	unlink(cut);
+}
+
+static void test_btf_fact(void)
+{
+	struct fact f;
+
+	memset(&r, 0, sizeof(r));
+	r.available = true;
+	btf_fact(&r, &f);
+	CHECK_EQ_INT(f.state, FACT_YES);
+	r.available = false;
+	r.err = 0;
+	btf_fact(&r, &f);
+	CHECK_EQ_INT(f.state, FACT_NO);
+	CHECK_EQ_INT(f.err, ENOENT);
+	r.err = -EINVAL;
+	btf_fact(&r, &f);
+	CHECK_EQ_INT(f.err, EINVAL);
+}
+
+static void cleanup(void)
+{
+	static const char *const names[] = {
+		"garbage", "empty", "small.btf", "small-truncated.btf",
+		"vmlinux.btf", "vmlinux-truncated.btf",
+	};
+	char path[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		path_in(path, sizeof(path), names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+int main(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, sizeof(dir), "%s/xdpc-btf-XXXXXX",
+		 tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	libbpf_set_print(silent); /* the bad fixtures make libbpf complain */
+	test_override_errors_are_distinct();
+	test_small_raw_btf_is_valid_but_not_this_kernel();
+	test_kernel_btf_copies();
+	test_btf_fact();
+	cleanup();
+	CHECK_DONE();
+}

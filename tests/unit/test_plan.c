@@ -1,0 +1,524 @@
+/* plan_make() against fake kernel profiles: each test builds the struct
+ * probe a real kernel of that kind would give, and checks the decisions and
+ * the words of their reasons. No kernel is touched. */
+#define _GNU_SOURCE /* strcasestr */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tests/unit/check.h"
+#include "plan/plan.h"
+
+#define KIB 1024ULL
+#define MIB (1024ULL * 1024)
+
+static struct probe p;
+static struct plan plan;
+static const struct plan_request req_auto = { XDP_MODE_AUTO, ATTACH_AUTO };
+
+static void yes(struct fact *f) { f->state = FACT_YES; f->err = 0; }
+static void no(struct fact *f, int err) { f->state = FACT_NO; f->err = err; }
+
+/* A modern root host: everything in, memcg accounting, JIT on, BTF. */
+static void kernel(const char *release, unsigned int maj, unsigned int min,
+		   unsigned int patch)
+{
+	memset(&p, 0, sizeof(p));
+	snprintf(p.release, sizeof(p.release), "%s", release);
+	snprintf(p.machine, sizeof(p.machine), "x86_64");
+	p.kver_major = maj;
+	p.kver_minor = min;
+	p.kver_patch = patch;
+	p.caps_known = true;
+	p.cap_bpf = p.cap_net_admin = p.cap_sys_admin = p.cap_sys_resource = true;
+	p.unprivileged_bpf_disabled = 2;
+	yes(&p.bpf_syscall);
+	yes(&p.prog_type_xdp);
+	yes(&p.map_percpu_array);
+	yes(&p.map_hash);
+	yes(&p.link_xdp);
+	yes(&p.xdp_frags);
+	yes(&p.memcg_accounting);
+	yes(&p.jit);
+	yes(&p.btf_vmlinux);
+	yes(&p.netdev_family);
+	p.memlock_cur = p.memlock_max = 8 * MIB;
+	p.ncpus = 4;
+	p.page_size = 4096;
+	p.kernel_probed = p.bpf_probed = true;
+}
+
+/* An up, non-loopback interface. features < 0: xdp-features unknown. */
+static struct probe_iface *iface(const char *name, const char *driver,
+				 unsigned int mtu, long long features)
+{
+	struct probe_iface *it = &p.ifaces[p.n_ifaces];
+
+	memset(it, 0, sizeof(*it));
+	snprintf(it->name, sizeof(it->name), "%s", name);
+	snprintf(it->driver, sizeof(it->driver), "%s", driver);
+	it->ifindex = (int)p.n_ifaces + 2;
+	it->mtu = mtu;
+	it->up = true;
+	if (features >= 0) {
+		yes(&it->xdp_features_known);
+		it->xdp_features = (uint64_t)features;
+	} else {
+		no(&it->xdp_features_known, ENOENT);
+	}
+	p.n_ifaces++;
+	return it;
+}
+
+/* What probe_bpf() leaves when bpf() itself failed with err. */
+static void rest_unknown(int err)
+{
+	struct fact *f[] = { &p.prog_type_xdp, &p.map_percpu_array, &p.map_hash,
+			     &p.link_xdp, &p.xdp_frags, &p.memcg_accounting };
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		f[i]->state = FACT_UNKNOWN;
+		f[i]->err = err;
+	}
+}
+
+static void make(const struct plan_request *req)
+{
+	plan_make(&p, req, &plan);
+}
+
+/* True if one of the verdict's reasons contains s. */
+static bool reasons_have(const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < plan.n_reasons; i++)
+		if (strstr(plan.reasons[i], s))
+			return true;
+	return false;
+}
+
+static bool reasons_mention_memlock(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < plan.n_reasons; i++)
+		if (strcasestr(plan.reasons[i], "memlock"))
+			return true;
+	return false;
+}
+
+static void test_rhel8_4_18_runs_degraded_through_netlink(void)
+{
+	kernel("4.18.0-553.el8_10.x86_64", 4, 18, 0);
+	p.cap_bpf = false; /* unknown to 4.18 */
+	no(&p.link_xdp, EINVAL);
+	no(&p.xdp_frags, EINVAL);
+	no(&p.memcg_accounting, EPERM);
+	no(&p.btf_vmlinux, ENOENT);
+	no(&p.netdev_family, ENOENT);
+	p.memlock_cur = p.memlock_max = 64 * KIB;
+	iface("eth0", "virtio_net", 1500, -1);
+	make(&req_auto);
+
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(reasons_have("no XDP bpf_link"));
+	CHECK_EQ_INT(plan.variant, VARIANT_LEGACY);
+	CHECK_CONTAINS(plan.variant_reason, "5.18");
+	/* Root: CAP_SYS_RESOURCE lifts the 64 KiB hard limit. */
+	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096));
+	CHECK_CONTAINS(plan.memlock_reason, "CAP_SYS_RESOURCE");
+	CHECK_EQ_INT(plan.n_ifaces, 1);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK(plan.ifaces[0].fallback_generic);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_NETLINK);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "will try native, fall back to generic");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "virtio_net");
+}
+
+static void test_ubuntu_5_4_raises_soft_limit_without_cap_sys_resource(void)
+{
+	kernel("5.4.0-1234-aws", 5, 4, 272);
+	no(&p.link_xdp, EINVAL);
+	no(&p.xdp_frags, EINVAL);
+	no(&p.memcg_accounting, EPERM);
+	no(&p.netdev_family, ENOENT);
+	p.cap_bpf = false;
+	p.cap_sys_resource = false;
+	p.memlock_cur = 64 * KIB;
+	p.memlock_max = UINT64_MAX;
+	iface("ens5", "ena", 9001, -1);
+	make(&req_auto);
+
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096));
+	CHECK_CONTAINS(plan.memlock_reason, "64 KiB");
+	/* Jumbo MTU without frags: native would be refused. */
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_GENERIC);
+	CHECK(!plan.ifaces[0].fallback_generic);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "MTU 9001");
+	CHECK(reasons_have("ens5: generic mode"));
+}
+
+static void test_5_8_link_trap_uses_netlink(void)
+{
+	static const struct plan_request want_link = { XDP_MODE_AUTO, ATTACH_LINK };
+
+	kernel("5.8.0-63-generic", 5, 8, 0);
+	no(&p.link_xdp, EINVAL); /* cgroup links work here, XDP links do not */
+	no(&p.xdp_frags, EINVAL);
+	no(&p.memcg_accounting, EPERM);
+	no(&p.netdev_family, ENOENT);
+	iface("eth0", "ixgbe", 1500, -1);
+	make(&req_auto);
+
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_NETLINK);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "no XDP bpf_link");
+	CHECK(reasons_have("5.9+"));
+	/* 8 MiB covers the need: nothing to raise. */
+	CHECK_EQ_INT(plan.memlock, MEMLOCK_NONE);
+	CHECK_CONTAINS(plan.memlock_reason, "covers");
+
+	/* --attach link is strict: refused, and with one interface that is
+	 * incompatible. */
+	make(&want_link);
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	CHECK(plan.ifaces[0].refuse);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "no XDP links (5.9+)");
+	CHECK(reasons_have("eth0"));
+}
+
+static void test_5_10_with_64k_memlock(void)
+{
+	kernel("5.10.0-30-amd64", 5, 10, 0);
+	no(&p.xdp_frags, EINVAL);
+	no(&p.memcg_accounting, EPERM);
+	no(&p.netdev_family, ENOENT);
+	p.memlock_cur = p.memlock_max = 64 * KIB;
+	iface("eth0", "virtio_net", 1500, -1);
+
+	/* Root: raise to exactly the need. */
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096));
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+
+	/* CAP_BPF + CAP_NET_ADMIN, but no CAP_SYS_RESOURCE: impossible. */
+	p.cap_sys_admin = p.cap_sys_resource = false;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	CHECK_EQ_INT(plan.memlock, MEMLOCK_IMPOSSIBLE);
+	CHECK_CONTAINS(plan.memlock_reason, "need 2080 KiB");
+	CHECK_CONTAINS(plan.memlock_reason, "have 64 KiB");
+	CHECK_CONTAINS(plan.memlock_reason, "CAP_SYS_RESOURCE");
+	CHECK_CONTAINS(plan.memlock_reason, "ulimit -l 2080");
+	CHECK_CONTAINS(plan.memlock_reason, "LimitMEMLOCK=");
+	CHECK(reasons_have("RLIMIT_MEMLOCK too low"));
+	CHECK_EQ_INT(plan.n_reasons, 1);
+
+	/* A soft limit that already covers it: nothing to do. */
+	p.memlock_cur = p.memlock_max = UINT64_MAX;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.memlock, MEMLOCK_NONE);
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+}
+
+static void test_5_15_native_with_fallback_and_link(void)
+{
+	kernel("5.15.0-107-generic", 5, 15, 0);
+	no(&p.xdp_frags, EINVAL);
+	no(&p.netdev_family, ENOENT);
+	iface("eth0", "ixgbe", 1500, -1);
+	make(&req_auto);
+
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+	CHECK_EQ_INT(plan.n_reasons, 0);
+	CHECK_EQ_INT(plan.variant, VARIANT_LEGACY);
+	CHECK_EQ_INT(plan.memlock, MEMLOCK_NONE);
+	CHECK_CONTAINS(plan.memlock_reason, "memory cgroup (5.11+)");
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK(plan.ifaces[0].fallback_generic);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "detached automatically if xdpcount dies");
+}
+
+static void test_6_1_s390x_without_btf_is_ok(void)
+{
+	kernel("6.1.0-50-s390x", 6, 1, 0);
+	snprintf(p.machine, sizeof(p.machine), "s390x");
+	p.host_big_endian = true;
+	no(&p.btf_vmlinux, ENOENT);
+	no(&p.netdev_family, ENOENT);
+	iface("enc1000", "qeth", 1500, -1);
+	make(&req_auto);
+
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+	CHECK_EQ_INT(plan.variant, VARIANT_FRAGS);
+	CHECK_CONTAINS(plan.variant_reason, "multi-buffer (5.18+)");
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+}
+
+static void test_6_6_xdp_features_decide_the_mode(void)
+{
+	static const struct plan_request native = { XDP_MODE_NATIVE, ATTACH_AUTO };
+	static const struct plan_request generic = { XDP_MODE_GENERIC, ATTACH_AUTO };
+
+	kernel("6.6.30-gentoo", 6, 6, 30);
+	iface("eth0", "mlx5_core", 1500, XDPC_XDP_ACT_BASIC |
+	      XDPC_XDP_ACT_REDIRECT | XDPC_XDP_ACT_RX_SG);
+	iface("ifb0", "ifb", 1500, 0);
+	make(&req_auto);
+
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "driver mlx5_core reports native XDP (xdp-features)");
+	CHECK_EQ_INT(plan.ifaces[1].mode, XDP_MODE_GENERIC);
+	CHECK(!plan.ifaces[1].refuse);
+	CHECK_CONTAINS(plan.ifaces[1].reason, "driver ifb reports no native XDP (xdp-features)");
+	CHECK(reasons_have("ifb0: generic mode"));
+	CHECK_EQ_INT(plan.n_reasons, 1);
+
+	/* -m native is strict: ifb0 is refused, eth0 still runs. */
+	make(&native);
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK(!plan.ifaces[0].fallback_generic);
+	CHECK(plan.ifaces[1].refuse);
+	CHECK_CONTAINS(plan.ifaces[1].reason, "native mode requested, but driver ifb");
+
+	/* -m generic was asked for: not a degradation. */
+	make(&generic);
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_GENERIC);
+	CHECK_EQ_INT(plan.ifaces[1].mode, XDP_MODE_GENERIC);
+}
+
+static void test_jumbo_mtu_stays_native_with_frags(void)
+{
+	kernel("6.8.0-45-generic", 6, 8, 12);
+	iface("eth0", "mlx5_core", 9000, XDPC_XDP_ACT_BASIC | XDPC_XDP_ACT_RX_SG);
+	iface("eth1", "igb", 9000, XDPC_XDP_ACT_BASIC);
+	iface("eth2", "i40e", 9000, -1);
+	make(&req_auto);
+
+	CHECK_EQ_INT(plan.variant, VARIANT_FRAGS);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	/* A driver known to lack rx-sg cannot take 9000-byte frames natively. */
+	CHECK_EQ_INT(plan.ifaces[1].mode, XDP_MODE_GENERIC);
+	CHECK_CONTAINS(plan.ifaces[1].reason, "rx-sg");
+	/* Unknown features: try native, fall back if refused. */
+	CHECK_EQ_INT(plan.ifaces[2].mode, XDP_MODE_NATIVE);
+	CHECK(plan.ifaces[2].fallback_generic);
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(reasons_have("eth1: generic mode"));
+}
+
+static void test_bpf_enosys_is_incompatible(void)
+{
+	kernel("6.1.0-50-s390x", 6, 1, 0);
+	no(&p.bpf_syscall, ENOSYS);
+	rest_unknown(ENOSYS);
+	iface("eth0", "virtio_net", 1500, -1);
+	make(&req_auto);
+
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	CHECK_EQ_INT(plan.n_reasons, 1);
+	CHECK_CONTAINS(plan.reasons[0], "bpf() syscall (ENOSYS)");
+	CHECK_EQ_INT(plan.memlock, MEMLOCK_NONE);
+	CHECK(!reasons_mention_memlock());
+}
+
+static void test_unprivileged_is_incompatible_naming_capabilities(void)
+{
+	kernel("6.1.0-50-amd64", 6, 1, 0);
+	p.cap_bpf = p.cap_net_admin = p.cap_sys_admin = p.cap_sys_resource = false;
+	p.bpf_syscall.state = FACT_DENIED;
+	p.bpf_syscall.err = EPERM;
+	rest_unknown(EPERM);
+	p.memlock_cur = p.memlock_max = 64 * KIB; /* must not be blamed */
+	iface("eth0", "virtio_net", 1500, -1);
+	make(&req_auto);
+
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	CHECK(reasons_have("CAP_BPF"));
+	CHECK(reasons_have("CAP_NET_ADMIN"));
+	CHECK(reasons_have("EPERM"));
+	CHECK(reasons_have("kernel.unprivileged_bpf_disabled=2"));
+	CHECK(!reasons_mention_memlock());
+	CHECK_EQ_INT(plan.memlock, MEMLOCK_NONE);
+
+	/* Before 5.8 there is no CAP_BPF to ask for. */
+	p.kver_major = 5;
+	p.kver_minor = 4;
+	make(&req_auto);
+	CHECK(reasons_have("CAP_SYS_ADMIN and CAP_NET_ADMIN (CAP_BPF needs 5.8+)"));
+
+	/* Unprivileged bpf() allowed (sysctl 0), the XDP load is what fails. */
+	kernel("5.4.0-150-generic", 5, 4, 0);
+	p.cap_bpf = p.cap_net_admin = p.cap_sys_admin = p.cap_sys_resource = false;
+	p.unprivileged_bpf_disabled = 0;
+	p.prog_type_xdp.state = FACT_DENIED;
+	p.prog_type_xdp.err = EPERM;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	CHECK(reasons_have("CAP_SYS_ADMIN"));
+	CHECK(!reasons_have("unprivileged_bpf_disabled"));
+}
+
+static void test_root_refused_by_a_filter_says_so(void)
+{
+	kernel("6.18.44-fc-v782", 6, 18, 44);
+	p.bpf_syscall.state = FACT_DENIED;
+	p.bpf_syscall.err = EPERM;
+	rest_unknown(EPERM);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	CHECK(reasons_have("although this process holds CAP_SYS_ADMIN"));
+	CHECK(reasons_have("seccomp"));
+	CHECK(!reasons_mention_memlock());
+
+	/* Without CAP_NET_ADMIN, loading works but attaching will not. */
+	kernel("6.18.44-fc-v782", 6, 18, 44);
+	p.cap_sys_admin = p.cap_net_admin = false;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	CHECK(reasons_have("CAP_NET_ADMIN"));
+}
+
+static void test_foreign_program_is_refused_with_id_and_name(void)
+{
+	struct probe_iface *it;
+
+	kernel("6.6.30-gentoo", 6, 6, 30);
+	it = iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	it->drv.id = 42;
+	snprintf(it->drv.name, sizeof(it->drv.name), "xdp_dispatcher");
+	make(&req_auto);
+
+	CHECK(plan.ifaces[0].refuse);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "id 42");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "xdp_dispatcher");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "native mode");
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	CHECK(reasons_have("eth0: already carries XDP program id 42"));
+
+	/* Another interface is fine: the run goes on, degraded. */
+	iface("eth1", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(!plan.ifaces[1].refuse);
+	CHECK(reasons_have("eth0: refused"));
+
+	/* A program of ours (a leftover) is not foreign. */
+	it->drv.id = 0;
+	it->skb.id = 7;
+	snprintf(it->skb.name, sizeof(it->skb.name), "xdpcount_legacy");
+	it->skb.ours = true;
+	make(&req_auto);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount program is attached already");
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+}
+
+static void test_loopback_goes_generic(void)
+{
+	struct probe_iface *it;
+
+	kernel("6.18.44-fc-v782", 6, 18, 44);
+	it = iface("lo", "", 65536, 0);
+	it->loopback = true;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_GENERIC);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "loopback");
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+}
+
+static void test_jit_disabled_is_degraded(void)
+{
+	kernel("5.15.0-107-generic", 5, 15, 0);
+	no(&p.jit, 0);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(reasons_have("JIT is disabled"));
+	/* No interfaces at all is not incompatible by itself. */
+	CHECK_EQ_INT(plan.n_ifaces, 0);
+}
+
+static void test_too_many_reasons_are_summarised(void)
+{
+	unsigned int i;
+
+	kernel("6.6.30-gentoo", 6, 6, 30);
+	for (i = 0; i < 20; i++) {
+		char name[IF_NAMESIZE];
+
+		snprintf(name, sizeof(name), "ifb%u", i);
+		iface(name, "ifb", 1500, 0);
+	}
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK_EQ_INT(plan.n_reasons, PLAN_MAX_REASONS);
+	CHECK_CONTAINS(plan.reasons[PLAN_MAX_REASONS - 1], "and 13 more");
+}
+
+static void test_memlock_need_formula(void)
+{
+	/* 4 CPUs, 4 KiB pages: stats 8 KiB + slots 8 KiB + prog 16 KiB
+	 * + 2 MiB margin. */
+	CHECK_EQ_U64(plan_memlock_need(4, 4096), 32 * KIB + 2 * MIB);
+	/* 256 CPUs: the per-CPU values dominate (256 KiB of them). */
+	CHECK_EQ_U64(plan_memlock_need(256, 4096),
+		     260 * KIB + 24 * KIB + 16 * KIB + 2 * MIB);
+	/* Unknown CPUs count as PLAN_NCPUS_UNKNOWN, unknown pages as 4 KiB. */
+	CHECK_EQ_U64(plan_memlock_need(0, 0),
+		     plan_memlock_need(PLAN_NCPUS_UNKNOWN, 4096));
+	/* 64 KiB pages (aarch64, ppc64le): every object rounds up. */
+	CHECK_EQ_U64(plan_memlock_need(4, 65536), 6 * 64 * KIB + 2 * MIB);
+	CHECK(plan_memlock_need(64, 4096) > plan_memlock_need(4, 4096));
+}
+
+static void test_plan_is_pure(void)
+{
+	static struct plan a, b;
+
+	kernel("5.10.0-30-amd64", 5, 10, 0);
+	no(&p.memcg_accounting, EPERM);
+	p.memlock_cur = p.memlock_max = 64 * KIB;
+	iface("eth0", "virtio_net", 1500, -1);
+	memset(&a, 0xaa, sizeof(a));
+	memset(&b, 0x55, sizeof(b));
+	plan_make(&p, &req_auto, &a);
+	plan_make(&p, &req_auto, &b);
+	CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+	plan_make(&p, NULL, &b); /* NULL request means auto/auto */
+	CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
+int main(void)
+{
+	test_rhel8_4_18_runs_degraded_through_netlink();
+	test_ubuntu_5_4_raises_soft_limit_without_cap_sys_resource();
+	test_5_8_link_trap_uses_netlink();
+	test_5_10_with_64k_memlock();
+	test_5_15_native_with_fallback_and_link();
+	test_6_1_s390x_without_btf_is_ok();
+	test_6_6_xdp_features_decide_the_mode();
+	test_jumbo_mtu_stays_native_with_frags();
+	test_bpf_enosys_is_incompatible();
+	test_unprivileged_is_incompatible_naming_capabilities();
+	test_root_refused_by_a_filter_says_so();
+	test_foreign_program_is_refused_with_id_and_name();
+	test_loopback_goes_generic();
+	test_jit_disabled_is_degraded();
+	test_too_many_reasons_are_summarised();
+	test_memlock_need_formula();
+	test_plan_is_pure();
+	CHECK_DONE();
+}

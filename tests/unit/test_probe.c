@@ -1,0 +1,208 @@
+/* probe/: the parsers (kernel release, default route), the enum name tables,
+ * and a smoke run of the real probes on this kernel (skipped, not failed,
+ * where bpf() cannot be used). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/unit/check.h"
+#include "probe/probe.h"
+#include "plan/plan.h"
+
+struct kver_case {
+	const char *release, *signature;
+	int ret;
+	unsigned int maj, min, patch;
+};
+
+static void test_kver_parse_handles_distro_strings(void)
+{
+	static const struct kver_case cases[] = {
+		{ "5.4.0-1234-aws", NULL, 0, 5, 4, 0 },
+		{ "6.1.0-50-s390x", NULL, 0, 6, 1, 0 },
+		{ "6.18.44-fc-v782", NULL, 0, 6, 18, 44 },
+		{ "4.18.0-553.el8_10.x86_64", NULL, 0, 4, 18, 0 },
+		{ "5.10", NULL, 0, 5, 10, 0 },
+		{ "5.10.0+", NULL, 0, 5, 10, 0 },
+		{ "6.6.30-gentoo", NULL, 0, 6, 6, 30 },
+		{ "3.10.0-1160.119.1.el7.x86_64", NULL, 0, 3, 10, 0 },
+		{ "5.15.153.1-microsoft-standard-WSL2", NULL, 0, 5, 15, 153 },
+		/* Ubuntu: the signature's last field is the upstream version. */
+		{ "5.4.0-1234-aws", "Ubuntu 5.4.0-1234.1234-aws 5.4.272\n", 0, 5, 4, 272 },
+		{ "6.8.0-45-generic", "Ubuntu 6.8.0-45.45-generic 6.8.12", 0, 6, 8, 12 },
+		/* A signature that does not parse falls back to the release. */
+		{ "5.4.0-1234-aws", "garbage", 0, 5, 4, 0 },
+		{ "5.4.0-1234-aws", "", 0, 5, 4, 0 },
+		/* Garbage. */
+		{ "", NULL, -EINVAL, 0, 0, 0 },
+		{ NULL, NULL, -EINVAL, 0, 0, 0 },
+		{ "linux", NULL, -EINVAL, 0, 0, 0 },
+		{ "5", NULL, -EINVAL, 0, 0, 0 },
+		{ "5.", NULL, -EINVAL, 0, 0, 0 },
+		{ ".5.4", NULL, -EINVAL, 0, 0, 0 },
+		{ "5.x", NULL, -EINVAL, 0, 0, 0 },
+		{ "5.4x", NULL, -EINVAL, 0, 0, 0 },
+		{ "0.0.0", NULL, -EINVAL, 0, 0, 0 },
+		{ "99999999999.1", NULL, -EINVAL, 0, 0, 0 },
+		{ "v5.10", NULL, -EINVAL, 0, 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct kver_case *c = &cases[i];
+		unsigned int maj = 7, min = 7, patch = 7;
+		int ret = kver_parse(c->release, c->signature, &maj, &min, &patch);
+
+		if (ret != c->ret || maj != c->maj || min != c->min ||
+		    patch != c->patch)
+			fprintf(stderr, "    kver_parse(\"%s\", \"%s\") = %d %u.%u.%u\n",
+				c->release ? c->release : "(null)",
+				c->signature ? c->signature : "(null)",
+				ret, maj, min, patch);
+		CHECK_EQ_INT(ret, c->ret);
+		CHECK_EQ_INT(maj, c->maj);
+		CHECK_EQ_INT(min, c->min);
+		CHECK_EQ_INT(patch, c->patch);
+	}
+}
+
+static void check_round_trip(const struct enum_name *t, int n)
+{
+	int v;
+
+	for (v = 0; v < n; v++)
+		CHECK_EQ_INT(enum_parse(t, enum_name(t, v)), v);
+	CHECK_EQ_STR(enum_name(t, n), "?");
+	CHECK_EQ_INT(enum_parse(t, "no-such-name"), -EINVAL);
+	CHECK_EQ_INT(enum_parse(t, NULL), -EINVAL);
+	CHECK_EQ_INT(enum_parse(t, ""), -EINVAL);
+}
+
+static void test_enum_tables_round_trip(void)
+{
+	check_round_trip(xdp_mode_names, 3);
+	check_round_trip(attach_kind_names, 3);
+	check_round_trip(variant_names, 2);
+	check_round_trip(memlock_action_names, 3);
+	check_round_trip(verdict_names, 3);
+	check_round_trip(fact_state_names, 4);
+	/* The spellings the CLI and the JSON contract rely on. */
+	CHECK_EQ_INT(enum_parse(xdp_mode_names, "native"), XDP_MODE_NATIVE);
+	CHECK_EQ_INT(enum_parse(xdp_mode_names, "generic"), XDP_MODE_GENERIC);
+	CHECK_EQ_INT(enum_parse(attach_kind_names, "netlink"), ATTACH_NETLINK);
+	CHECK_EQ_STR(enum_name(verdict_names, VERDICT_INCOMPATIBLE), "incompatible");
+	CHECK_EQ_STR(enum_name(memlock_action_names, MEMLOCK_RAISE), "raised");
+	CHECK_EQ_STR(enum_name(variant_names, VARIANT_FRAGS), "frags");
+}
+
+static void test_default_route_picks_lowest_metric(void)
+{
+	static const char two_defaults[] =
+		"Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+		"wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n"
+		"eth0\t00000000\t0102A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+		"eth0\t0002A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n";
+	static const char down_default[] =
+		"Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+		"eth1\t00000000\t0102A8C0\t0002\t0\t0\t0\t00000000\t0\t0\t0\n"
+		"eth1\t0002A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
+	char name[IF_NAMESIZE] = "";
+
+	CHECK_EQ_INT(route_default_iface_parse(two_defaults, name), 0);
+	CHECK_EQ_STR(name, "eth0");
+	CHECK_EQ_INT(route_default_iface_parse(down_default, name), -ENOENT);
+	CHECK_EQ_INT(route_default_iface_parse("", name), -ENOENT);
+	CHECK_EQ_INT(route_default_iface_parse("garbage\n\n\n", name), -ENOENT);
+}
+
+static struct probe real;
+
+static void test_probe_iface_errors(void)
+{
+	struct probe p;
+
+	memset(&p, 0, sizeof(p));
+	CHECK_EQ_INT(probe_iface(&p, "xdpc-nonexist0"), -ENODEV);
+	CHECK_EQ_INT(probe_iface(&p, "a-name-far-too-long-for-ifnamsiz"), -ENODEV);
+	CHECK_EQ_INT(probe_iface(&p, ""), -ENODEV);
+	CHECK_EQ_INT(p.n_ifaces, 0);
+	CHECK_EQ_INT(probe_iface(&p, "lo"), 0);
+	CHECK_EQ_INT(probe_iface(&p, "lo"), -EEXIST);
+	CHECK_EQ_INT(p.n_ifaces, 1);
+	CHECK(p.ifaces[0].loopback);
+	CHECK(p.ifaces[0].ifindex > 0);
+	CHECK(p.ifaces[0].mtu > 0);
+	p.n_ifaces = PROBE_MAX_IFACES;
+	CHECK_EQ_INT(probe_iface(&p, "lo2"), -E2BIG);
+}
+
+/* The real kernel: this host is 6.18 with BTF, where every feature is in. */
+static void test_real_kernel_smoke(void)
+{
+	CHECK_EQ_INT(probe_kernel(&real), 0);
+	CHECK(real.release[0] != '\0');
+	CHECK(real.machine[0] != '\0');
+	CHECK(real.ncpus > 0);
+	CHECK(real.page_size >= 4096);
+	CHECK(real.caps_known);
+	if (geteuid() != 0 || !real.cap_sys_admin) {
+		printf("SKIP: real-kernel BPF smoke (not root)\n");
+		return;
+	}
+	CHECK_EQ_INT(probe_bpf(&real), 0);
+	if (real.bpf_syscall.state == FACT_NO) {
+		printf("SKIP: real-kernel BPF smoke (bpf() is ENOSYS)\n");
+		return;
+	}
+	CHECK_EQ_INT(real.bpf_syscall.state, FACT_YES);
+	CHECK_EQ_INT(real.prog_type_xdp.state, FACT_YES);
+	CHECK_EQ_INT(real.map_percpu_array.state, FACT_YES);
+	CHECK_EQ_INT(real.map_hash.state, FACT_YES);
+	if (real.kver_major > 5 || (real.kver_major == 5 && real.kver_minor >= 18)) {
+		CHECK_EQ_INT(real.link_xdp.state, FACT_YES);
+		CHECK_EQ_INT(real.link_xdp.err, EOPNOTSUPP);
+		CHECK_EQ_INT(real.xdp_frags.state, FACT_YES);
+		CHECK_EQ_INT(real.memcg_accounting.state, FACT_YES);
+	}
+	/* Cached: a second call changes nothing, and the memcg probe gave
+	 * the limit back. */
+	real.link_xdp.state = FACT_UNKNOWN;
+	CHECK_EQ_INT(probe_bpf(&real), 0);
+	CHECK_EQ_INT(real.link_xdp.state, FACT_UNKNOWN);
+	{
+		struct probe again;
+
+		memset(&again, 0, sizeof(again));
+		probe_kernel(&again);
+		CHECK_EQ_U64(again.memlock_cur, real.memlock_cur);
+		CHECK_EQ_U64(again.memlock_max, real.memlock_max);
+	}
+}
+
+static void test_real_lo_has_nothing_attached(void)
+{
+	struct probe p;
+
+	memset(&p, 0, sizeof(p));
+	CHECK_EQ_INT(probe_iface(&p, "lo"), 0);
+	/* The link probe ran on lo: nothing may be left there. */
+	CHECK_EQ_INT(p.ifaces[0].drv.id, 0);
+	CHECK_EQ_INT(p.ifaces[0].skb.id, 0);
+	CHECK_EQ_INT(p.ifaces[0].hw.id, 0);
+	if (p.netdev_family.state == FACT_YES) {
+		CHECK_EQ_INT(p.ifaces[0].xdp_features_known.state, FACT_YES);
+		CHECK_EQ_U64(p.ifaces[0].xdp_features & XDPC_XDP_ACT_BASIC, 0);
+	}
+}
+
+int main(void)
+{
+	test_kver_parse_handles_distro_strings();
+	test_enum_tables_round_trip();
+	test_default_route_picks_lowest_metric();
+	test_probe_iface_errors();
+	test_real_kernel_smoke();
+	test_real_lo_has_nothing_attached();
+	CHECK_DONE();
+}
