@@ -35,7 +35,7 @@ arch_info() {
 	x86_64)  DEBARCH=amd64;   GNU_TRIPLET=x86_64-linux-gnu;        MUSL_TRIPLET=x86_64-linux-musl;        QEMU=;                  CC_CMD=musl-gcc ;;
 	aarch64) DEBARCH=arm64;   GNU_TRIPLET=aarch64-linux-gnu;       MUSL_TRIPLET=aarch64-linux-musl;       QEMU=qemu-aarch64-static; CC_CMD=aarch64-linux-musl-gcc ;;
 	s390x)   DEBARCH=s390x;   GNU_TRIPLET=s390x-linux-gnu;         MUSL_TRIPLET=s390x-linux-musl;         QEMU=qemu-s390x-static;   CC_CMD=s390x-linux-musl-gcc ;;
-	armhf)   DEBARCH=armhf;   GNU_TRIPLET=arm-linux-gnueabihf;     MUSL_TRIPLET=arm-linux-musleabihf;     QEMU=qemu-arm-static;     CC_CMD=arm-linux-musleabihf-gcc ;;
+	armhf)   DEBARCH=armhf;   GNU_TRIPLET=arm-linux-gnueabihf;     MUSL_TRIPLET=arm-linux-musleabihf;     QEMU=qemu-arm-static;     CC_CMD=$CACHE/toolchains/armhf/bin/arm-linux-musleabihf-gcc ;;
 	ppc64le) DEBARCH=ppc64el; GNU_TRIPLET=powerpc64le-linux-gnu;   MUSL_TRIPLET=powerpc64le-linux-musl;   QEMU=qemu-ppc64le-static; CC_CMD=$CACHE/toolchains/ppc64le/bin/powerpc64le-linux-musl-gcc ;;
 	riscv64) DEBARCH=riscv64; GNU_TRIPLET=riscv64-linux-gnu;       MUSL_TRIPLET=riscv64-linux-musl;       QEMU=qemu-riscv64-static; CC_CMD=$CACHE/toolchains/riscv64/bin/riscv64-linux-musl-gcc ;;
 	*) die "unknown ARCH '$1' (x86_64 aarch64 s390x armhf ppc64le riscv64)" ;;
@@ -284,7 +284,8 @@ copy_licenses() {
 
 musl_info() { # sets MUSL_VER MUSL_DEBVER MUSL_PKG MUSL_COPYRIGHT
 	local info=$CACHE/toolchains/$ARCH/musl.info
-	if [ -f "$info" ]; then  # private sysroot made by ci/toolchain.sh
+	MUSL_DEB= MUSL_DEB_SHA256=
+	if [ -f "$info" ]; then  # private sysroot made by ci/toolchain-sysroot.sh
 		. "$info"
 	else
 		MUSL_PKG=musl-dev:$DEBARCH
@@ -356,6 +357,10 @@ write_manifest() {
 		echo "      \"upstream_version\": $(json "$MUSL_VER"),"
 		echo "      \"debian_binary_package\": $(json "$MUSL_PKG"),"
 		echo "      \"debian_version\": $(json "$MUSL_DEBVER"),"
+		if [ -n "${MUSL_DEB:-}" ]; then
+			echo "      \"debian_deb\": $(json "$MUSL_DEB"),"
+			echo "      \"deb_sha256\": $(json "$MUSL_DEB_SHA256"),"
+		fi
 		echo '      "origin": "debian-binary-package",'
 		echo '      "license": "MIT",'
 		echo '      "license_dir": "licenses/musl",'
