@@ -484,7 +484,7 @@ def cmd_report(a):
         asserts.append({"name": name, "ok": bool(ok), "detail": detail})
         return ok
 
-    boot_detail = r["panic"] or ("timed out after %ss" % a.boot_secs if a.timed_out == "1" else
+    boot_detail = r["panic"] or ("timed out after %.0f s" % float(a.boot_secs) if a.timed_out == "1" else
                                  "no result markers in the console log")
     check("boot: result markers on the console", r["markers"], "" if r["markers"] else boot_detail)
     rel = (r["info"] or {}).get("release")
@@ -602,7 +602,9 @@ def cmd_table(a):
     if fails:
         print()
         print("\n".join(fails))
-        print("  logs: " + " ".join(sorted({r["log"] for r in res if not r["pass"]})))
+        logs = sorted({r["log"] for r in res if not r["pass"] and r["log"] != "-"})
+        if logs:
+            print("  logs: " + " ".join(logs))
     skipped = int(a.skipped or 0)
     print()
     print("%d passed, %d failed%s" % (npass, nfail, ", %d skipped" % skipped if skipped else ""))

@@ -8,7 +8,9 @@
 #                 default: the whole matrix
 #                   x86_64: 5.10 6.1 6.12   aarch64: 5.10 6.1 6.12   s390x: 6.1 6.12
 #   --bin ARCH=PATH   xdpcount binary for ARCH (repeatable); default
-#                     build/ARCH/xdpcount under the repository root
+#                     build/ARCH/xdpcount under the repository root, first
+#                     brought up to date (ci/toolchain.sh ARCH; make ARCH=ARCH
+#                     build/ARCH/xdpcount) unless --no-build
 #   --stub        boot tests/kernels/stub-xdpcount.c (built here) instead
 #   --skip-missing  kernels whose arch has no binary are skipped, not failed
 #   -j N          parallel boots (default 2)
@@ -20,7 +22,8 @@
 #      XDPCOUNT_KERNELS_STUB=1 (= --stub), XDPCOUNT_KERNELS_JOBS, XDPCOUNT_BOOT_TIMEOUT,
 #      XDPCOUNT_KERNELS_OUT (logs, initramfs, results; default build/kernels),
 #      XDPCOUNT_CACHE (downloads; default ~/.cache/xdpcount), XDPCOUNT_OFFLINE=1,
-#      XDPCOUNT_CHECK_ARGS / XDPCOUNT_COUNT_ARGS (the two commands run in the guest).
+#      XDPCOUNT_CHECK_ARGS / XDPCOUNT_COUNT_ARGS (the two commands run in the guest),
+#      XDPCOUNT_CHECK_TIMEOUT (120) / XDPCOUNT_COUNT_TIMEOUT (60): their in-guest bounds.
 # Output: one table row per kernel, the failed assertions, and the last line
 # "N passed, N failed"; exit status 1 on any failure.
 set -uo pipefail
@@ -37,11 +40,14 @@ VERBOSE=0
 FETCH_ARGS=()
 CHECK_ARGS=${XDPCOUNT_CHECK_ARGS:-check --selftest --json}
 COUNT_ARGS=${XDPCOUNT_COUNT_ARGS:---json -m generic -c 2 -i 0.2 lo}
-declare -A BIN=(
-    [x86_64]=${XDPCOUNT_BIN_x86_64:-$ROOT/build/x86_64/xdpcount}
-    [aarch64]=${XDPCOUNT_BIN_aarch64:-$ROOT/build/aarch64/xdpcount}
-    [s390x]=${XDPCOUNT_BIN_s390x:-$ROOT/build/s390x/xdpcount}
-)
+CHECK_TIMEOUT=${XDPCOUNT_CHECK_TIMEOUT:-120}   # in-guest alarm() bounds, seconds
+COUNT_TIMEOUT=${XDPCOUNT_COUNT_TIMEOUT:-60}
+BUILD=1
+declare -A BIN=() GIVEN=()
+for a in x86_64 aarch64 s390x; do
+    v=XDPCOUNT_BIN_$a
+    if [ -n "${!v:-}" ]; then BIN[$a]=${!v}; GIVEN[$a]=1; else BIN[$a]=$ROOT/build/$a/xdpcount; fi
+done
 
 die() { echo "kernels: $*" >&2; exit 2; }
 log() { echo "kernels: $*" >&2; }
@@ -49,8 +55,9 @@ log() { echo "kernels: $*" >&2; }
 sel=()
 while [ $# -gt 0 ]; do
     case "$1" in
-        --bin) [ $# -ge 2 ] || die "--bin needs ARCH=PATH"; BIN[${2%%=*}]=${2#*=}; shift ;;
-        --bin=*) v=${1#--bin=}; BIN[${v%%=*}]=${v#*=} ;;
+        --bin) [ $# -ge 2 ] || die "--bin needs ARCH=PATH"; BIN[${2%%=*}]=${2#*=}; GIVEN[${2%%=*}]=1; shift ;;
+        --bin=*) v=${1#--bin=}; BIN[${v%%=*}]=${v#*=}; GIVEN[${v%%=*}]=1 ;;
+        --no-build) BUILD=0 ;;
         --stub) STUB=1 ;;
         --skip-missing) SKIP_MISSING=1 ;;
         -j) JOBS=$2; shift ;;
@@ -116,6 +123,14 @@ for a in $arches; do
             die "cannot build the stub for $a"
         BIN[$a]=$OUT/guest/$a/stub-xdpcount
     else
+        # The default binaries are brought up to date the way tests/cross does.
+        if [ $BUILD = 1 ] && [ -z "${GIVEN[$a]:-}" ]; then
+            blog=$OUT/build-$a.log
+            if ! { "$ROOT/ci/toolchain.sh" "$a" &&
+                   make -C "$ROOT" --no-print-directory ARCH="$a" "build/$a/xdpcount"; } >"$blog" 2>&1; then
+                log "building build/$a/xdpcount failed (see $blog):"; tail -n 8 "$blog" | sed 's/^/    /' >&2
+            fi
+        fi
         why=$(python3 "$HERE/ktool.py" elfcheck "${BIN[$a]}" "$a") || {
             MISSING[$a]="${BIN[$a]}: $why"
             log "no usable xdpcount for $a: ${MISSING[$a]}"
@@ -145,7 +160,8 @@ boot() {  # target -> writes $OUT/<arch>-<series>/result.json
     for m in $(sed -n 's/^modules=//p' "$d/manifest"); do
         ents+=("modules/$i-$m=$d/$m"); i=$((i + 1))
     done
-    printf 'check 120 0 /xdpcount %s\ncount 60 1 /xdpcount %s\n' "$CHECK_ARGS" "$COUNT_ARGS" >"$w/steps"
+    printf 'check %s 0 /xdpcount %s\ncount %s 1 /xdpcount %s\n' "$CHECK_TIMEOUT" "$CHECK_ARGS" \
+        "$COUNT_TIMEOUT" "$COUNT_ARGS" >"$w/steps"
     ents+=(steps="$w/steps")
     python3 "$HERE/ktool.py" cpio --out "$w/initramfs.cpio.gz" "${ents[@]}" || return 1
     local append="panic=-1 quiet loglevel=3 oops=panic"
