@@ -171,13 +171,20 @@ candidates() {  # suite debarch series
     } | python3 "$HERE/ktool.py" sortcand
 }
 
+complete() {  # dir: manifest, kernel and modules all present
+    local f
+    for f in $(sed -n 's/^kernel=//p; s/^modules=//p' "$1/manifest"); do
+        [ -s "$1/$f" ] || return 1
+    done
+}
+
 fetch_target() {  # arch series
     local arch=$1 series=$2 suite da cfg out pkg ver deb tries=0
     suite=$(series_suite "$series"); da=$(debarch "$arch")
     cfg=$CACHE/apt/$suite/apt.conf
     out=$CACHE/$arch-$series
     # Resolved since the lists were last refreshed: nothing to do.
-    if [ -e "$out/manifest" ] && [ "$out/manifest" -nt "$CACHE/apt/$suite/updated" ]; then
+    if [ -e "$out/manifest" ] && [ "$out/manifest" -nt "$CACHE/apt/$suite/updated" ] && complete "$out"; then
         echo "$arch:$series $out"; return 0
     fi
     local cands failed=$CACHE/apt/$suite/failed
@@ -187,7 +194,7 @@ fetch_target() {  # arch series
         tries=$((tries + 1))
         # Already extracted?
         if [ -e "$out/manifest" ] && grep -qx "package=$pkg" "$out/manifest" &&
-           grep -qx "version=$ver" "$out/manifest"; then
+           grep -qx "version=$ver" "$out/manifest" && complete "$out"; then
             touch "$out/manifest"; echo "$arch:$series $out"; return 0
         fi
         # Failed to download since the last list refresh: skip.
@@ -217,10 +224,21 @@ fetch_target() {  # arch series
     log "error: $arch $series: no usable kernel package (tried $tries)"; return 1
 }
 
+# One fetch at a time per cache (run.sh from CI and by hand, say).
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.lock"
+flock -w 1800 9 || die "could not lock $CACHE/.lock"
+
 suites=$(for t in "${targets[@]}"; do series_suite "${t#*:}"; done | sort -u)
 for s in $suites; do apt_setup "$s" >/dev/null; apt_update "$s"; done
 rc=0
 for t in "${targets[@]}"; do
     fetch_target "${t%%:*}" "${t#*:}" || rc=1
 done
+# Drop downloads no extracted kernel refers to any more (superseded ABIs).
+for deb in "$DEBS"/*.deb; do
+    [ -e "$deb" ] || continue
+    grep -qsx "deb=$(basename "$deb")" "$CACHE"/*/manifest || { log "pruning $(basename "$deb")"; rm -f "$deb"; }
+done
+rm -f "$DEBS/partial/"*.deb
 exit $rc
