@@ -93,14 +93,17 @@ static void privilege_reason(const struct probe *p, const struct fact *f,
 {
 	char eb[24], extra[96] = "";
 	const char *e = plan_errno_name(f->err, eb, sizeof(eb));
-	bool held = p->caps_known && (p->cap_sys_admin || p->cap_bpf);
+	/* XDP is a "net admin" program type: CAP_BPF alone cannot load it
+	 * (5.8+: CAP_BPF and CAP_NET_ADMIN, or CAP_SYS_ADMIN). */
+	bool held = p->caps_known &&
+		    (p->cap_sys_admin || (p->cap_bpf && p->cap_net_admin));
 
 	if (held) {
 		acc_add(acc, VERDICT_INCOMPATIBLE,
 			"bpf() is refused (%s) although this process holds %s: "
 			"a seccomp filter or an LSM (SELinux, AppArmor, lockdown) "
 			"blocks it%s", e,
-			p->cap_sys_admin ? "CAP_SYS_ADMIN" : "CAP_BPF",
+			p->cap_sys_admin ? "CAP_SYS_ADMIN" : "CAP_BPF and CAP_NET_ADMIN",
 			kver_before(p, 5, 11) ?
 			", or RLIMIT_MEMLOCK is too low (kernels before 5.11 charge BPF memory to it)" : "");
 		return;
@@ -113,6 +116,8 @@ static void privilege_reason(const struct probe *p, const struct fact *f,
 		"bpf() is not allowed (%s): missing %s; run as root%s", e,
 		kver_before(p, 5, 8) ?
 		"CAP_SYS_ADMIN and CAP_NET_ADMIN (CAP_BPF needs 5.8+)" :
+		p->caps_known && p->cap_bpf ?
+		"CAP_NET_ADMIN (CAP_BPF alone cannot load XDP programs)" :
 		"CAP_BPF and CAP_NET_ADMIN (or CAP_SYS_ADMIN)", extra);
 }
 

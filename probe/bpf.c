@@ -178,13 +178,34 @@ static void leave_unknown(struct probe *p, int err)
 		fact_set(facts[i], FACT_UNKNOWN, err);
 }
 
+/* Before 5.11 every object is charged to RLIMIT_MEMLOCK, checked against
+ * the uid's total locked memory: as root on a 64 KiB default, systemd's own
+ * cgroup programs can use it all, and then even a one-page probe map fails
+ * with EPERM, which would read as "not allowed". So the probes run under the
+ * highest limit this process may set (infinity with CAP_SYS_RESOURCE, else
+ * the hard limit), and the original limits come back afterwards. */
+static bool memlock_lift(struct rlimit *saved)
+{
+	struct rlimit up = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (getrlimit(RLIMIT_MEMLOCK, saved) != 0)
+		return false;
+	if (setrlimit(RLIMIT_MEMLOCK, &up) == 0)
+		return true;
+	up.rlim_cur = up.rlim_max = saved->rlim_max;
+	return setrlimit(RLIMIT_MEMLOCK, &up) == 0;
+}
+
 int probe_bpf(struct probe *p)
 {
+	struct rlimit saved;
+	bool lifted;
 	int fd, prog_fd = -1;
 
 	if (p->bpf_probed)
 		return 0;
 	p->bpf_probed = true;
+	lifted = memlock_lift(&saved);
 
 	/* bpf() itself: 3.18, 99c55f7d47c0 "bpf: introduce BPF syscall and
 	 * maps". A one-slot array is the cheapest object there is, and the
@@ -210,13 +231,14 @@ int probe_bpf(struct probe *p)
 	prog_fd = xdp_prog_load(0);
 	fact_from_err(&p->prog_type_xdp, prog_fd, EINVAL);
 
-	/* The counter's maps, with their real sizes (bpf/counter.bpf.c):
+	/* The counter's map types (bpf/counter.bpf.c), one slot each: the
+	 * question is the type, the sizes are the memlock plan's business.
 	 * PERCPU_ARRAY 4.6, a10423b87a7e; HASH 3.19, 0f8e4bd8a1fc. */
-	fd = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 16, 64);
+	fd = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 16, 1);
 	fact_from_err(&p->map_percpu_array, fd, EINVAL);
 	if (fd >= 0)
 		close(fd);
-	fd = map_create(BPF_MAP_TYPE_HASH, 4, 4, 64);
+	fd = map_create(BPF_MAP_TYPE_HASH, 4, 4, 1);
 	fact_from_err(&p->map_hash, fd, EINVAL);
 	if (fd >= 0)
 		close(fd);
@@ -241,5 +263,8 @@ int probe_bpf(struct probe *p)
 out:
 	if (prog_fd >= 0)
 		close(prog_fd);
+	/* Lowering back, the hard limit included, needs no capability. */
+	if (lifted)
+		setrlimit(RLIMIT_MEMLOCK, &saved);
 	return 0;
 }

@@ -360,6 +360,16 @@ static void test_unprivileged_is_incompatible_naming_capabilities(void)
 	make(&req_auto);
 	CHECK(reasons_have("CAP_SYS_ADMIN and CAP_NET_ADMIN (CAP_BPF needs 5.8+)"));
 
+	/* CAP_BPF alone cannot load XDP (a net-admin program type). */
+	kernel("6.1.0-50-amd64", 6, 1, 0);
+	p.cap_net_admin = p.cap_sys_admin = false;
+	p.prog_type_xdp.state = FACT_DENIED;
+	p.prog_type_xdp.err = EPERM;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	CHECK(reasons_have("missing CAP_NET_ADMIN (CAP_BPF alone"));
+	CHECK(!reasons_have("seccomp"));
+
 	/* Unprivileged bpf() allowed (sysctl 0), the XDP load is what fails. */
 	kernel("5.4.0-150-generic", 5, 4, 0);
 	p.cap_bpf = p.cap_net_admin = p.cap_sys_admin = p.cap_sys_resource = false;
