@@ -11,7 +11,7 @@
 #include "cli/opts.h"
 #include "loader/objects.h"
 #include "out/log.h"
-#include "probe/memlock.h"
+#include "plan/memlock.h"
 
 struct command {
 	const char *name;

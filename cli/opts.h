@@ -3,6 +3,7 @@
 #define XDPCOUNT_OPTS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "plan/plan.h"
 

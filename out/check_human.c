@@ -72,9 +72,10 @@ void check_print_human(FILE *f, const struct check_result *c)
 		    c->program ? c->program : "?", c->plan->variant_reason);
 	else
 		row(f, BAD, "BPF object", "none matches this host");
-	if (c->load_tried)
-		row(f, c->loaded ? OK : BAD, "verifier", c->loaded ? "loaded, %u instructions" : "%s",
-		    c->loaded ? c->insns : 0, c->load_error);
+	if (c->load_tried && c->loaded)
+		row(f, OK, "verifier", "loaded, %u instructions", c->insns);
+	else if (c->load_tried)
+		row(f, BAD, "verifier", "%s", c->load_error);
 	if (c->test_run_tried)
 		row(f, c->test_run_ok ? OK : BAD, "test run", "%s",
 		    c->test_run_ok ? "XDP_PASS, counter +1"
