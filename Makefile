@@ -104,15 +104,16 @@ $(BUILD)/xdpcount: $(OBJS)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 	$(Q)$(LLVM_STRIP) --strip-all $@
 
+# Dependency files of test binaries are hidden, so `unit/test_*` globs only binaries.
 $(BUILD)/unit/%: tests/unit/%.c $(LIBOBJS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBOBJS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -MF $(@D)/.$(@F).d $(LDFLAGS) $< $(LIBOBJS) $(LDLIBS) -o $@
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBOBJS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -MF $(@D)/.$(@F).d $(LDFLAGS) $< $(LIBOBJS) $(LDLIBS) -o $@
 
 unit: $(UNIT_BINS)
 tools: $(TOOL_BINS)
@@ -144,4 +145,4 @@ run: all
 clean:
 	rm -rf build dist/out
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
+-include $(OBJS:.o=.d) $(wildcard $(BUILD)/unit/.*.d $(BUILD)/tools/.*.d)

@@ -1,5 +1,6 @@
 /* Object selection: both byte orders are embedded, the host's is chosen,
  * and the ELF header is checked. No kernel needed. */
+#include <errno.h>
 #include <string.h>
 
 #include "loader/counter.h"
