@@ -65,6 +65,7 @@ static const struct advice advice[] = {
 	{ STAGE_ATTACH, EBUSY, "another XDP program is attached in another mode or through a link", "remove it first; `xdpcount detach IFACE` removes a leftover xdpcount" },
 	{ STAGE_ATTACH, EEXIST, "another XDP program is already attached", "remove it first; `xdpcount detach IFACE` removes a leftover xdpcount" },
 	{ STAGE_ATTACH, ERANGE, "the MTU is too large for native XDP", "lower the MTU, or use -m generic" },
+	{ STAGE_ATTACH, ENOLINK, "the kernel has no XDP bpf_link (5.9+)", "use --attach netlink, or --attach auto" },
 	{ STAGE_ATTACH, EINVAL, "the kernel refused the attach request", "try -m generic or --attach netlink" },
 	{ STAGE_FOREIGN, 0, NULL, "remove that program first (`ip link set dev IFACE xdp off`), or count on another interface" },
 	{ STAGE_OUTPUT, 0, NULL, "check where stdout goes" },

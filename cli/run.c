@@ -163,10 +163,22 @@ static void report_plan_all(struct session *s, struct report *rep)
 
 static int refuse_check(struct session *s)
 {
-	for (unsigned int i = 0; i < s->plan.n_ifaces; i++)
-		if (s->plan.ifaces[i].refuse)
-			return fail(STAGE_FOREIGN, EEXIST, s->plan.ifaces[i].name, "%s",
-				    s->plan.ifaces[i].reason);
+	for (unsigned int i = 0; i < s->plan.n_ifaces; i++) {
+		const struct plan_iface *pi = &s->plan.ifaces[i];
+
+		switch (pi->refusal) {
+		case REFUSE_NONE:
+			break;
+		case REFUSE_FOREIGN:
+			return fail(STAGE_FOREIGN, EEXIST, pi->name, "%s", pi->reason);
+		case REFUSE_MODE:
+			return fail(STAGE_ATTACH, EOPNOTSUPP, pi->name, "%s", pi->reason);
+		case REFUSE_ATTACH:
+			return fail(STAGE_ATTACH, ENOLINK, pi->name, "%s", pi->reason);
+		case REFUSE_MISSING:
+			return fail(STAGE_IFACE, ENODEV, pi->name, NULL);
+		}
+	}
 	if (s->plan.verdict == VERDICT_INCOMPATIBLE)
 		return fail(STAGE_PLAN, EOPNOTSUPP, NULL, "%s",
 			    s->plan.n_reasons ? s->plan.reasons[0] : "the plan says no");

@@ -184,17 +184,18 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 	mode_refused = pi->refuse;
 	f = foreign_prog(it, foreign, sizeof(foreign), &ours);
 
-	pi->refuse = true;
-	if (!it->ifindex)
+	pi->refusal = !it->ifindex ? REFUSE_MISSING : f ? REFUSE_FOREIGN :
+		      mode_refused ? REFUSE_MODE : /* a strict request the kernel cannot do */
+		      attach_refused ? REFUSE_ATTACH : REFUSE_NONE;
+	pi->refuse = pi->refusal != REFUSE_NONE;
+	if (pi->refusal == REFUSE_MISSING)
 		snprintf(pi->reason, PLAN_REASON_LEN, "no such interface");
-	else if (f)
+	else if (pi->refusal == REFUSE_FOREIGN)
 		snprintf(pi->reason, PLAN_REASON_LEN, "%s", f);
-	else if (mode_refused) /* a strict request the kernel cannot do */
+	else if (pi->refusal == REFUSE_MODE)
 		snprintf(pi->reason, PLAN_REASON_LEN, "%s", mode_why);
-	else if (attach_refused)
+	else if (pi->refusal == REFUSE_ATTACH)
 		snprintf(pi->reason, PLAN_REASON_LEN, "%s", attach_why);
-	else
-		pi->refuse = false;
 	if (pi->refuse)
 		return;
 	if (ours)

@@ -44,7 +44,14 @@ struct plan_iface {
 	enum xdp_mode mode;    /* NATIVE or GENERIC: what to try first */
 	bool fallback_generic; /* auto mode: may fall back at attach time */
 	enum attach_kind attach; /* LINK or NETLINK */
-	bool refuse;           /* will not attach here (foreign program, ...) */
+	bool refuse;           /* will not attach here; refusal says why */
+	enum refusal {
+		REFUSE_NONE = 0,
+		REFUSE_FOREIGN,    /* another XDP program is attached */
+		REFUSE_MODE,       /* strict native the driver cannot do */
+		REFUSE_ATTACH,     /* strict link the kernel cannot do */
+		REFUSE_MISSING,    /* no such interface */
+	} refusal;
 	char reason[PLAN_REASON_LEN];
 };
 
