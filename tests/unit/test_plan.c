@@ -189,6 +189,7 @@ static void test_5_8_link_trap_uses_netlink(void)
 	make(&want_link);
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	CHECK(plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_ATTACH);
 	CHECK_CONTAINS(plan.ifaces[0].reason, "no XDP links (5.9+)");
 	CHECK(reasons_have("eth0"));
 }
@@ -291,6 +292,7 @@ static void test_6_6_xdp_features_decide_the_mode(void)
 	CHECK(!plan.ifaces[0].refuse);
 	CHECK(!plan.ifaces[0].fallback_generic);
 	CHECK(plan.ifaces[1].refuse);
+	CHECK_EQ_INT(plan.ifaces[1].refusal, REFUSE_MODE);
 	CHECK_CONTAINS(plan.ifaces[1].reason, "native mode requested, but driver ifb");
 
 	/* -m generic was asked for: not a degradation. */
@@ -413,6 +415,7 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 	make(&req_auto);
 
 	CHECK(plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
 	CHECK_CONTAINS(plan.ifaces[0].reason, "id 42");
 	CHECK_CONTAINS(plan.ifaces[0].reason, "xdp_dispatcher");
 	CHECK_CONTAINS(plan.ifaces[0].reason, "native mode");
@@ -424,7 +427,16 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
 	CHECK(!plan.ifaces[1].refuse);
+	CHECK_EQ_INT(plan.ifaces[1].refusal, REFUSE_NONE);
 	CHECK(reasons_have("eth0: refused"));
+
+	/* An interface that vanished between probe and plan. */
+	p.ifaces[1].ifindex = 0;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[1].refusal, REFUSE_MISSING);
+	CHECK_EQ_STR(plan.ifaces[1].reason, "no such interface");
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	p.ifaces[1].ifindex = 3;
 
 	/* A program of ours (a leftover) is not foreign. */
 	it->drv.id = 0;
