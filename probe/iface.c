@@ -117,11 +117,9 @@ static void probe_xdp(struct probe *p, struct probe_iface *it)
 	int err;
 
 	probe_netdev_family(p);
+	/* libbpf fills the program ids before it asks the netdev family, so
+	 * they are good even when only the features part failed. */
 	err = bpf_xdp_query(it->ifindex, 0, &q);
-	if (err) {
-		it->xdp_features_known.err = -err;
-		return;
-	}
 	/* Kernels before 4.19 give only the one program and its mode. */
 	if (q.prog_id && !q.drv_prog_id && !q.skb_prog_id && !q.hw_prog_id) {
 		if (q.attach_mode == XDP_ATTACHED_SKB)
@@ -135,6 +133,11 @@ static void probe_xdp(struct probe *p, struct probe_iface *it)
 	probe_prog(&it->skb, q.skb_prog_id);
 	probe_prog(&it->hw, q.hw_prog_id);
 
+	if (err) {
+		it->xdp_features_known.state = FACT_UNKNOWN;
+		it->xdp_features_known.err = -err;
+		return;
+	}
 	it->xdp_features_known = p->netdev_family;
 	if (p->netdev_family.state == FACT_YES)
 		it->xdp_features = q.feature_flags;
