@@ -13,6 +13,12 @@ static int probe_ifaces(struct session *s, const struct opts *o, enum iface_defa
 
 	if (o->n_ifaces == 0 && dflt == IFACE_DEFAULT_ALL_UP) {
 		err = probe_default_ifaces(&s->probe);
+		if (err == -E2BIG) {
+			/* a node with hundreds of veths: check the first ones */
+			log_msg(LOG_NORMAL, "xdpcount: more than %d interfaces are up; checking the first %d "
+				"(name interfaces to check others)\n", PROBE_MAX_IFACES, PROBE_MAX_IFACES);
+			return 0;
+		}
 		return err ? fail(STAGE_IFACE, err, "(all up)", NULL) : 0;
 	}
 	if (o->n_ifaces == 0) {
@@ -54,7 +60,7 @@ int session_plan(struct session *s, const struct opts *o, enum iface_default dfl
 		err = btf_find(o->btf, s->probe.release, &s->btf);
 		if (err)
 			return fail(STAGE_BTF, err, o->btf, NULL);
-		s->probe.btf_vmlinux.state = s->btf.available ? FACT_YES : FACT_NO;
+		btf_fact(&s->btf, &s->probe.btf_vmlinux);
 	}
 	/* bpf() facts decide the plan; an error here is kept in the facts */
 	probe_bpf(&s->probe);
