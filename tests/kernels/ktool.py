@@ -21,7 +21,7 @@ DEBIAN_SUITES = {"buster", "bullseye", "bookworm", "trixie", "forky", "duke", "s
 # ---------------------------------------------------------------- sources
 def _apt_sources():
     """Yield (types, uris, suites) from deb822 .sources and classic .list files."""
-    d = "/etc/apt"
+    d = os.environ.get("XDPCOUNT_APT_ETC", "/etc/apt")  # for testing the parser
     for f in sorted(glob.glob(d + "/sources.list.d/*.sources")):
         stanza = {}
         key = None
@@ -44,7 +44,7 @@ def _apt_sources():
             if "uris" in stanza:
                 yield (stanza.get("types", "").split(), stanza["uris"].split(),
                        stanza.get("suites", "").split())
-    for f in ["/etc/apt/sources.list"] + sorted(glob.glob(d + "/sources.list.d/*.list")):
+    for f in [d + "/sources.list"] + sorted(glob.glob(d + "/sources.list.d/*.list")):
         if not os.path.exists(f):
             continue
         for line in open(f, encoding="utf-8", errors="replace"):
