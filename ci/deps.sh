@@ -19,8 +19,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 LOCKFILE=$ROOT/deps.lock
+: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
 CACHE=${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}
 case $CACHE in /*) ;; *) CACHE=$PWD/$CACHE ;; esac
+export XDPCOUNT_CACHE=$CACHE
 DEPS="libbpf elfutils zlib"
 
 die() { echo "deps.sh: $*" >&2; exit 1; }
@@ -145,6 +147,12 @@ unpack() {
 	if [ -n "$dir" ]; then
 		log "using $d from $dir ($(override_var "$d"))"
 		cp -a "$dir/." "$dest/"
+		# the tree may hold an earlier build: clean the copy, not the user's tree
+		case $d in
+		libbpf)   make -C "$dest/src" clean >/dev/null 2>&1 || true ;;
+		elfutils) [ ! -f "$dest/config.status" ] || make -C "$dest" distclean >/dev/null 2>&1 || true ;;
+		zlib)     [ ! -f "$dest/configure.log" ] || make -C "$dest" distclean >/dev/null 2>&1 || true ;;
+		esac
 	else
 		v=LOCK_orig_$d; orig=${!v}
 		tar -xf "$CACHE/src/$orig" -C "$dest" --strip-components=1 --no-same-owner
@@ -424,7 +432,7 @@ case ${1:-} in
 	[ $# = 2 ] || die "usage: deps.sh --arch-info ARCH"
 	arch_info "$2"; echo "$DEBARCH $GNU_TRIPLET $MUSL_TRIPLET ${QEMU:--}" ;;
 -h|--help|'')
-	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; [ $# -gt 0 ] ;;
+	sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; [ $# -gt 0 ] ;;
 -*) die "unknown option $1" ;;
 *)
 	[ $# = 1 ] || die "usage: deps.sh ARCH"

@@ -17,8 +17,10 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
 CACHE=${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}
 case $CACHE in /*) ;; *) CACHE=$PWD/$CACHE ;; esac
+export XDPCOUNT_CACHE=$CACHE
 die() { echo "toolchain-sysroot.sh: $*" >&2; exit 1; }
 
 arch=${1:?usage: toolchain-sysroot.sh ARCH}
