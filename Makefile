@@ -68,6 +68,8 @@ endif
 toolchain:
 	$(Q)ci/toolchain.sh $(if $(filter-out $(HOST_ARCH),$(ARCH)),$(ARCH))
 
+# The deps live in a shared cache: never let .DELETE_ON_ERROR remove them.
+.PRECIOUS: $(DEPS)/lib/libbpf.a
 $(DEPS)/lib/libbpf.a: | toolchain
 	$(Q)ci/deps.sh $(ARCH) >/dev/null
 
