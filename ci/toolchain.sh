@@ -37,7 +37,7 @@ SYSROOT_ARCHES=" armhf riscv64 ppc64le "
 ADD_ARCHES=()
 for arch in "$@"; do
 	[ "$arch" = "$NATIVE_ARCH" ] && continue
-	read -r debarch gnu musl qemu < <("$HERE/deps.sh" --arch-info "$arch") || exit 1
+	read -r debarch gnu _ _ < <("$HERE/deps.sh" --arch-info "$arch") || exit 1
 	PKGS+=("gcc-$gnu" "binutils-$gnu" "linux-libc-dev-$debarch-cross" qemu-user-static)
 	if [[ $SYSROOT_ARCHES != *" $arch "* ]]; then
 		PKGS+=("musl-dev:$debarch" "musl:$debarch")
