@@ -86,6 +86,9 @@ void check_print_human(FILE *f, const struct check_result *c)
 
 		if (pi->refuse)
 			row(f, m, pi->name, "refused: %s", pi->reason);
+		else if (c->verdict == VERDICT_INCOMPATIBLE)
+			row(f, BAD, pi->name, "cannot run here (see the verdict); planned %s via %s",
+			    enum_name(xdp_mode_names, pi->mode), enum_name(attach_kind_names, pi->attach));
 		else
 			row(f, m, pi->name, "%s%s via %s: %s", enum_name(xdp_mode_names, pi->mode),
 			    pi->fallback_generic ? " (generic if refused)" : "",
