@@ -115,7 +115,7 @@ test_cleanup() {
 	local ns left pid
 	for pid in "${BGPIDS[@]}"; do
 		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		{ wait "$pid"; } 2>/dev/null
 	done
 	BGPIDS=()
 	for ns in "${NSS[@]}"; do
@@ -179,18 +179,20 @@ wait_packets() {
 	return 1
 }
 
-# stop SIG: signals xdpcount and waits for it (10 s, then SIGKILL); prints
-# its exit status.
+# stop SIG: signals xdpcount and waits for it (10 s, then SIGKILL); leaves
+# its exit status in XRC. (Not run in $(...): only this shell can reap it.)
 stop() {
 	local i
-	kill "-$1" "$XPID" 2>/dev/null
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$XPID" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$XPID" 2>/dev/null && kill -KILL "$XPID" 2>/dev/null
-	wait "$XPID"
-	echo $?
+	{	# stderr off: no "Killed" notice from bash's job reaping
+		kill "-$1" "$XPID"
+		for ((i = 0; i < 200; i++)); do
+			kill -0 "$XPID" || break
+			sleep 0.05
+		done
+		kill -0 "$XPID" && kill -KILL "$XPID"
+		wait "$XPID"
+		XRC=$?
+	} 2>/dev/null
 }
 
 # field FILE EVENT IFACE KEY: KEY of the last such event.
@@ -218,7 +220,7 @@ send() {
 # veth1, SIGINT; checks the attached event, the exit status and the totals.
 # Sets MODE (the mode the attached event reports).
 count_run() {
-	local name=$1 len=$2 a b out rc; shift 2
+	local name=$1 len=$2 a b out; shift 2
 	need_bin && need_sendframes || return
 	ns_new a "$name-a" && ns_new b "$name-b" &&
 		veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
@@ -226,14 +228,14 @@ count_run() {
 	start "$a" "$out" --json -i 0.2 "$@" veth0
 	if ! wait_event "$out" attached veth0; then
 		fail "$CUR: no attached event"; show "$out"; show "$out.err"
-		stop KILL >/dev/null; return
+		stop KILL; return
 	fi
 	ok "$CUR: attached event"
 	MODE=$(field "$out" attached veth0 mode)
 	check_eq "$CUR: sendframes sent $N" "$(send "$b" veth1 $N "$len")" "$N"
 	wait_packets "$out" veth0 $N
-	rc=$(stop INT)
-	check_eq "$CUR: exit status after SIGINT" "$rc" 0
+	stop INT
+	check_eq "$CUR: exit status after SIGINT" "$XRC" 0
 	check "$CUR: stdout is JSON Lines" all_json "$out"
 	check_eq "$CUR: detached packets" "$(field "$out" detached veth0 packets)" $N
 	check_eq "$CUR: detached bytes" "$(field "$out" detached veth0 bytes)" \

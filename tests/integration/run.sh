@@ -88,14 +88,14 @@ test_ifb_auto_falls_back_to_generic_and_says_why() {
 	start "$a" "$out" --json -i 0.2 -m auto ifb0
 	if ! wait_event "$out" attached ifb0; then
 		fail "$CUR: no attached event"; show "$out"; show "$out.err"
-		stop KILL >/dev/null; return
+		stop KILL; return
 	fi
 	check_eq "$CUR: attached mode" "$(field "$out" attached ifb0 mode)" generic
 	reason=$(field "$out" attached ifb0 reason)
 	check "$CUR: the reason is not empty" test -n "$reason" -a "$reason" != null
 	check_match "$CUR: the reason explains the fallback" "$reason" "native|driver"
-	rc=$(stop TERM)
-	check_eq "$CUR: exit status after SIGTERM" "$rc" 0
+	stop TERM
+	check_eq "$CUR: exit status after SIGTERM" "$XRC" 0
 	check "$CUR: ifb0 carries no program after exit" wait_no_xdp "$a" ifb0
 }
 
@@ -124,12 +124,12 @@ test_kill9_in_link_mode_leaves_no_program() {
 	out=$WORK/k9.out
 	start "$a" "$out" --json --attach link veth0
 	if ! wait_event "$out" attached veth0; then
-		fail "$CUR: no attached event"; show "$out.err"; stop KILL >/dev/null
+		fail "$CUR: no attached event"; show "$out.err"; stop KILL
 		return
 	fi
 	check_eq "$CUR: attached through" "$(field "$out" attached veth0 attach)" link
 	check "$CUR: a program is attached while running" test -n "$(xdp_id "$a" veth0)"
-	stop KILL >/dev/null
+	stop KILL
 	check "$CUR: no program left after kill -9" wait_no_xdp "$a" veth0
 }
 
@@ -142,13 +142,13 @@ test_sigterm_in_netlink_mode_detaches() {
 	out=$WORK/term.out
 	start "$a" "$out" --json --attach netlink veth0
 	if ! wait_event "$out" attached veth0; then
-		fail "$CUR: no attached event"; show "$out.err"; stop KILL >/dev/null
+		fail "$CUR: no attached event"; show "$out.err"; stop KILL
 		return
 	fi
 	check_eq "$CUR: attached through" "$(field "$out" attached veth0 attach)" netlink
 	check "$CUR: a program is attached while running" test -n "$(xdp_id "$a" veth0)"
-	rc=$(stop TERM)
-	check_eq "$CUR: exit status after SIGTERM" "$rc" 0
+	stop TERM
+	check_eq "$CUR: exit status after SIGTERM" "$XRC" 0
 	check "$CUR: a detached event was printed" test -n "$(events "$out" detached veth0)"
 	check_eq "$CUR: no program left after SIGTERM" "$(xdp_id "$a" veth0)" ""
 }
@@ -256,15 +256,15 @@ test_two_interfaces_count_separately() {
 	out=$WORK/two.out
 	start "$a" "$out" --json -i 0.2 veth0 veth2
 	if ! wait_event "$out" attached veth0 || ! wait_event "$out" attached veth2; then
-		fail "$CUR: no attached events"; show "$out.err"; stop KILL >/dev/null
+		fail "$CUR: no attached events"; show "$out.err"; stop KILL
 		return
 	fi
 	check_eq "$CUR: sent $N on veth1" "$(send "$b" veth1 $N 64)" $N
 	check_eq "$CUR: sent 3000 on veth3" "$(send "$b" veth3 3000 300)" 3000
 	wait_packets "$out" veth0 $N
 	wait_packets "$out" veth2 3000
-	rc=$(stop INT)
-	check_eq "$CUR: exit status after SIGINT" "$rc" 0
+	stop INT
+	check_eq "$CUR: exit status after SIGINT" "$XRC" 0
 	check_eq "$CUR: veth0 packets" "$(field "$out" detached veth0 packets)" $N
 	check_eq "$CUR: veth0 bytes" "$(field "$out" detached veth0 bytes)" $((N * 64))
 	check_eq "$CUR: veth2 packets" "$(field "$out" detached veth2 packets)" 3000
