@@ -240,10 +240,31 @@ test_check_selftest_counts_exactly_in_both_modes() {
 		check_eq "$CUR: $m counted == sent" \
 			"$(jq -r ".selftest.$m.counted" "$out" 2>/dev/null)" \
 			"$(jq -r ".selftest.$m.sent" "$out" 2>/dev/null)"
+		check_eq "$CUR: $m bytes_counted == bytes_sent" \
+			"$(jq -r ".selftest.$m.bytes_counted" "$out" 2>/dev/null)" \
+			"$(jq -r ".selftest.$m.bytes_sent" "$out" 2>/dev/null)"
 	done
 	check_eq "$CUR: no named netns left behind" "$after" "$before"
 	check_eq "$CUR: no interface added to the calling netns" \
 		"$(ip -n "$a" -br link | grep -vc '^lo ')" 0
+	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
+}
+
+# Without CAP_SYS_ADMIN there is no namespace to be had: the selftest says it
+# did not run, and why, promptly; it neither hangs nor touches the host.
+test_check_selftest_without_netns_privilege_did_not_run() {
+	local a out start
+	need_bin || return
+	ns_new a selftest-noadmin || { fail "$CUR: setup"; return; }
+	out=$WORK/selftest-noadmin.out
+	start=$SECONDS
+	timeout 60 ip netns exec "$a" setpriv --bounding-set=-sys_admin \
+		--inh-caps=-sys_admin "$BIN" check --selftest --json >"$out" 2>"$out.err"
+	check "$CUR: stdout is one JSON document" is_json "$out"
+	check_eq "$CUR: selftest.ran" "$(jq -r .selftest.ran "$out" 2>/dev/null)" false
+	check_match "$CUR: the reason says why" \
+		"$(jq -r .selftest.reason "$out" 2>/dev/null)" "namespace|CAP_SYS_ADMIN|permitted"
+	check "$CUR: it answered within 10 s" test $((SECONDS - start)) -le 10
 	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
 }
 
@@ -364,6 +385,7 @@ ALL_TESTS="
 	test_check_json_on_veth_is_ok_native_and_attaches_nothing
 	test_check_on_ifb_says_generic_with_reason
 	test_check_selftest_counts_exactly_in_both_modes
+	test_check_selftest_without_netns_privilege_did_not_run
 	test_two_interfaces_count_separately
 	test_check_with_bpf_enosys_is_incompatible
 	test_check_with_bpf_eperm_is_incompatible
