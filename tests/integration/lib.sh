@@ -57,7 +57,9 @@ setup_tools() {
 	[ ${#missing[@]} -eq 0 ] && return 0
 	echo "installing ${missing[*]} (apt-get)"
 	# package names match the command names, except iproute2
-	apt-get install -y -qq "${missing[@]/#ip/iproute2}" >/dev/null 2>&1
+	apt-get install -y -qq "${missing[@]/#ip/iproute2}" >/dev/null 2>&1 ||
+		{ apt-get update -qq >/dev/null 2>&1 &&
+		  apt-get install -y -qq "${missing[@]/#ip/iproute2}" >/dev/null 2>&1; }
 	for p in ip jq; do
 		command -v "$p" >/dev/null || { echo "$p is required"; exit 1; }
 	done
@@ -208,6 +210,11 @@ is_json() {
 # all_json FILE: every line of FILE is a JSON object.
 all_json() {
 	[ -s "$1" ] && jq -e -s 'all(type == "object")' "$1" >/dev/null 2>&1
+}
+
+# json_or_empty FILE: FILE is empty or JSON Lines (errors stay on stderr).
+json_or_empty() {
+	[ ! -s "$1" ] || all_json "$1"
 }
 
 # send NS IFACE COUNT LEN: sendframes, which prints the number sent.

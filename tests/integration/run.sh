@@ -162,6 +162,7 @@ test_nonexistent_interface_gives_exit_2() {
 	rc=$?
 	check_eq "$CUR: exit status" "$rc" 2
 	check "$CUR: a message on stderr" test -s "$WORK/noif.err"
+	check "$CUR: stdout stays JSON Lines" json_or_empty "$WORK/noif.out"
 }
 
 # A program that is not ours: refuse, name it, change nothing.
@@ -187,6 +188,7 @@ test_foreign_program_is_refused_and_kept() {
 	check_match "$CUR: the message names program id $id" "$(cat "$out.err")" "\\b$id\\b"
 	check_eq "$CUR: the foreign program is still attached" "$(xdp_id "$a" veth0)" "$id"
 	check_eq "$CUR: nothing was counted" "$(events "$out" attached veth0)" ""
+	check "$CUR: stdout stays JSON Lines" json_or_empty "$out"
 	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
 	ip -n "$a" link set dev veth0 xdpgeneric off
 }
