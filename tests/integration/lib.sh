@@ -1,3 +1,5 @@
+# shellcheck shell=bash disable=SC2015,SC2016,SC2086
+# (A && B || fail is meant; the sh -c scripts expand inside; N is a number.)
 # Helpers for tests/integration/run.sh (sourced; not run on its own):
 # assertions, network namespaces, and running xdpcount in them. Expects BIN,
 # SENDFRAMES, PREFIX, WORK and N from run.sh.
@@ -238,6 +240,7 @@ count_run() {
 		stop KILL; return
 	fi
 	ok "$CUR: attached event"
+	# shellcheck disable=SC2034 # read by the callers in run.sh
 	MODE=$(field "$out" attached veth0 mode)
 	check_eq "$CUR: sendframes sent $N" "$(send "$b" veth1 $N "$len")" "$N"
 	wait_packets "$out" veth0 $N

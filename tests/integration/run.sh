@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2015 # A && B || fail: meant for a failure of either
 # Integration tests for xdpcount, on interfaces the tests create themselves.
 #
 #   tests/integration/run.sh [BINARY]     (default build/xdpcount; root needed)
