@@ -166,16 +166,23 @@ test_nonexistent_interface_gives_exit_2() {
 	check "$CUR: stdout stays JSON Lines" json_or_empty "$WORK/noif.out"
 }
 
+# foreign_obj: compiles foreign_xdp.c (once) and prints the object's path.
+foreign_obj() {
+	local obj=$WORK/foreign_xdp.o
+	[ -s "$obj" ] && { echo "$obj"; return; }
+	if ! clang -target bpf -O2 -idirafter /usr/include \
+		-idirafter "/usr/include/$(gcc -print-multiarch 2>/dev/null)" \
+		-c "$TOP/tests/integration/foreign_xdp.c" -o "$obj" 2>"$WORK/clang.err"; then
+		show "$WORK/clang.err" >&2; return 1
+	fi
+	echo "$obj"
+}
+
 # A program that is not ours: refuse, name it, change nothing.
 test_foreign_program_is_refused_and_kept() {
 	local a b obj id rc out
 	need_bin || return
-	obj=$WORK/foreign_xdp.o
-	if ! clang -target bpf -O2 -idirafter /usr/include \
-		-idirafter "/usr/include/$(gcc -print-multiarch 2>/dev/null)" \
-		-c "$TOP/tests/integration/foreign_xdp.c" -o "$obj" 2>"$WORK/clang.err"; then
-		show "$WORK/clang.err"; return $SKIP
-	fi
+	obj=$(foreign_obj) || return $SKIP
 	ns_new a foreign-a && ns_new b foreign-b && veth "$a" veth0 "$b" veth1 ||
 		{ fail "$CUR: setup"; return; }
 	ip -n "$a" link set dev veth0 xdpgeneric obj "$obj" sec xdp ||
@@ -192,6 +199,29 @@ test_foreign_program_is_refused_and_kept() {
 	check "$CUR: stdout stays JSON Lines" json_or_empty "$out"
 	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
 	ip -n "$a" link set dev veth0 xdpgeneric off
+}
+
+# A refusal on one interface of two changes nothing on the other either (here
+# in netlink mode, where a program left behind would stay).
+test_refusal_on_one_of_two_interfaces_changes_nothing() {
+	local a b obj id rc out
+	need_bin || return
+	obj=$(foreign_obj) || return $SKIP
+	ns_new a one-of-two-a && ns_new b one-of-two-b &&
+		veth "$a" veth0 "$b" veth1 && veth "$a" veth2 "$b" veth3 ||
+		{ fail "$CUR: setup"; return; }
+	ip -n "$a" link set dev veth2 xdpgeneric obj "$obj" sec xdp ||
+		{ fail "$CUR: attaching the foreign program"; return; }
+	id=$(xdp_id "$a" veth2)
+	out=$WORK/one-of-two.out
+	timeout 20 ip netns exec "$a" "$BIN" --json --attach netlink -c 1 -i 0.2 \
+		veth0 veth2 >"$out" 2>"$out.err"
+	rc=$?
+	check_eq "$CUR: exit status" "$rc" 1
+	check_eq "$CUR: nothing attached to veth0" "$(xdp_id "$a" veth0)" ""
+	check_eq "$CUR: the foreign program is still on veth2" "$(xdp_id "$a" veth2)" "$id"
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+	ip -n "$a" link set dev veth2 xdpgeneric off
 }
 
 test_check_json_on_veth_is_ok_native_and_attaches_nothing() {
@@ -385,6 +415,7 @@ ALL_TESTS="
 	test_sigterm_in_netlink_mode_detaches
 	test_nonexistent_interface_gives_exit_2
 	test_foreign_program_is_refused_and_kept
+	test_refusal_on_one_of_two_interfaces_changes_nothing
 	test_check_json_on_veth_is_ok_native_and_attaches_nothing
 	test_check_on_ifb_says_generic_with_reason
 	test_check_selftest_counts_exactly_in_both_modes
