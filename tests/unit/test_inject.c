@@ -149,6 +149,10 @@ static void test_veth_and_inject(void)
 	CHECK_EQ_INT(link_set_flags(a, IFF_UP | IFF_NOARP, IFF_UP | IFF_NOARP), 0);
 	CHECK_EQ_INT(link_set_up(b), 0);
 	CHECK_EQ_INT(link_set_flags(999999, IFF_UP, IFF_UP), -ENODEV);
+	/* The kernel's extended ACK is kept: a name over IFNAMSIZ fails policy. */
+	CHECK(veth_create("a-name-far-too-long-for-ifnamsiz", "tvx") < 0);
+	CHECK(netlink_extack()[0] != '\0');
+	CHECK_EQ_INT(link_delete((int)if_nametoindex("lo")), -EOPNOTSUPP);
 	CHECK_EQ_INT(fake_attach(&f, a, XDP_MODE_GENERIC), 0);
 	n = inject_frames(b, 3000, 100);
 	CHECK_EQ_INT(n, 3000);
