@@ -63,7 +63,7 @@ static const struct advice advice[] = {
 	{ STAGE_LOAD, 0, NULL, "run `xdpcount check -v` for the verifier log" },
 	{ STAGE_ATTACH, EOPNOTSUPP, "the driver has no native XDP support", "use -m generic, or -m auto to fall back" },
 	{ STAGE_ATTACH, EBUSY, "another XDP program is attached in another mode or through a link", "remove it first; `xdpcount detach IFACE` removes a leftover xdpcount" },
-	{ STAGE_ATTACH, EEXIST, "another XDP program is already attached", "remove it first; `xdpcount detach IFACE` removes a leftover xdpcount" },
+	{ STAGE_ATTACH, EEXIST, "another XDP program is already attached", "if no other xdpcount is running, `xdpcount detach IFACE` removes the leftover" },
 	{ STAGE_ATTACH, ERANGE, "the MTU is too large for native XDP", "lower the MTU, or use -m generic" },
 	{ STAGE_ATTACH, ENOLINK, "the kernel has no XDP bpf_link (5.9+)", "use --attach netlink, or --attach auto" },
 	{ STAGE_ATTACH, EINVAL, "the kernel refused the attach request", "try -m generic or --attach netlink" },

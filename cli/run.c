@@ -175,6 +175,8 @@ static int refuse_check(struct session *s)
 			return fail(STAGE_ATTACH, EOPNOTSUPP, pi->name, "%s", pi->reason);
 		case REFUSE_ATTACH:
 			return fail(STAGE_ATTACH, ENOLINK, pi->name, "%s", pi->reason);
+		case REFUSE_OURS:
+			return fail(STAGE_ATTACH, EEXIST, pi->name, "%s", pi->reason);
 		case REFUSE_MISSING:
 			return fail(STAGE_IFACE, ENODEV, pi->name, NULL);
 		}

@@ -95,7 +95,8 @@ void report_stats(struct report *r, double time, const struct iface_stats *s)
 		event_end(r);
 		return;
 	}
-	fprintf(r->f, "%-15s %12llu packets %12llu bytes (%s)  %12s  %14s\n", s->iface,
+	/* exact totals for scripts and eyes, scaled figures for the rates */
+	fprintf(r->f, "%-15s packets %12llu  bytes %15llu  %10s  %12s  %14s\n", s->iface,
 		(unsigned long long)s->packets, (unsigned long long)s->bytes,
 		fmt_bytes(size, s->bytes), fmt_rate(pps, s->pps, "pps"), fmt_rate(bps, s->bps, "bit/s"));
 }

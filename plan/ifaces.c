@@ -141,7 +141,8 @@ static void decide_attach(const struct probe *p,
 /* A program already attached that is not ours: never replace it. One of
  * ours is only noted (a leftover, or another xdpcount running). */
 static const char *foreign_prog(const struct probe_iface *it, char *buf,
-				size_t len, const char **ours)
+				size_t len, const char **ours, char *ours_buf,
+				size_t ours_len)
 {
 	const struct { const struct probe_xdp_prog *x; const char *mode; } m[] = {
 		{ &it->drv, "native" }, { &it->skb, "generic" },
@@ -154,7 +155,10 @@ static const char *foreign_prog(const struct probe_iface *it, char *buf,
 		if (!m[i].x->id)
 			continue;
 		if (m[i].x->ours) {
-			*ours = m[i].mode;
+			snprintf(ours_buf, ours_len, "an xdpcount program (id %u, %s mode) is "
+				 "attached already: another xdpcount runs here, or one was "
+				 "killed while attached through netlink", m[i].x->id, m[i].mode);
+			*ours = ours_buf;
 			continue;
 		}
 		snprintf(buf, len, "already carries XDP program id %u \"%s\" "
@@ -171,7 +175,7 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 		       struct plan_iface *pi, struct verdict_acc *acc)
 {
 	char mode_why[PLAN_REASON_LEN], attach_why[PLAN_REASON_LEN];
-	char foreign[PLAN_REASON_LEN];
+	char foreign[PLAN_REASON_LEN], ours_why[PLAN_REASON_LEN];
 	const char *f, *ours;
 	bool mode_refused, attach_refused;
 
@@ -182,11 +186,12 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 	pi->refuse = false;
 	decide_mode(it, req, plan, pi, mode_why, sizeof(mode_why), acc);
 	mode_refused = pi->refuse;
-	f = foreign_prog(it, foreign, sizeof(foreign), &ours);
+	f = foreign_prog(it, foreign, sizeof(foreign), &ours, ours_why,
+			 sizeof(ours_why));
 
 	pi->refusal = !it->ifindex ? REFUSE_MISSING : f ? REFUSE_FOREIGN :
 		      mode_refused ? REFUSE_MODE : /* a strict request the kernel cannot do */
-		      attach_refused ? REFUSE_ATTACH : REFUSE_NONE;
+		      attach_refused ? REFUSE_ATTACH : ours ? REFUSE_OURS : REFUSE_NONE;
 	pi->refuse = pi->refusal != REFUSE_NONE;
 	if (pi->refusal == REFUSE_MISSING)
 		snprintf(pi->reason, PLAN_REASON_LEN, "no such interface");
@@ -196,14 +201,11 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 		snprintf(pi->reason, PLAN_REASON_LEN, "%s", mode_why);
 	else if (pi->refusal == REFUSE_ATTACH)
 		snprintf(pi->reason, PLAN_REASON_LEN, "%s", attach_why);
+	else if (pi->refusal == REFUSE_OURS)
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", ours);
 	if (pi->refuse)
 		return;
-	if (ours)
-		snprintf(pi->reason, PLAN_REASON_LEN, "%.100s; %.80s; an xdpcount "
-			 "program is attached already (%s mode)", mode_why,
-			 attach_why, ours);
-	else
-		snprintf(pi->reason, PLAN_REASON_LEN, "%.140s; %.110s", mode_why,
+	snprintf(pi->reason, PLAN_REASON_LEN, "%.140s; %.110s", mode_why,
 			 attach_why);
 }
 

@@ -51,6 +51,7 @@ struct plan_iface {
 		REFUSE_MODE,       /* strict native the driver cannot do */
 		REFUSE_ATTACH,     /* strict link the kernel cannot do */
 		REFUSE_MISSING,    /* no such interface */
+		REFUSE_OURS,       /* an xdpcount program is attached already */
 	} refusal;
 	char reason[PLAN_REASON_LEN];
 };

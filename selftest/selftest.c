@@ -10,7 +10,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <sched.h>
 #include <time.h>
@@ -159,6 +161,34 @@ out:
 	}
 }
 
+/* Waits until the kernel says the interface is operationally up (carrier
+ * and operstate): until then a veth end drops what it is given while
+ * sendto() still reports success. Seen on slow emulated kernels. */
+static int wait_running(const char *name, unsigned int timeout_ms)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int err = -ETIMEDOUT;
+
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	for (unsigned int waited = 0; waited <= timeout_ms; waited += 5) {
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+			err = -errno;
+			break;
+		}
+		if (ifr.ifr_flags & IFF_RUNNING) {
+			err = 0;
+			break;
+		}
+		usleep(5000);
+	}
+	close(fd);
+	return err;
+}
+
 /* The child's whole job, in its own network namespace. */
 static void child_run(const struct selftest_hooks *h, unsigned int n,
 		      unsigned int len, struct selftest_result *r)
@@ -205,6 +235,14 @@ static void child_run(const struct selftest_hooks *h, unsigned int n,
 	if (err) {
 		r->err = -err;
 		say(r->reason, "cannot set the veth pair up: %s", strerror(-err));
+		goto out;
+	}
+	err = wait_running(VETH_SRC, 3000);
+	if (!err)
+		err = wait_running(VETH_XDP, 3000);
+	if (err) {
+		r->err = -err;
+		say(r->reason, "the veth pair did not come up: %s", strerror(-err));
 		goto out;
 	}
 	r->ran = true;

@@ -438,15 +438,18 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	p.ifaces[1].ifindex = 3;
 
-	/* A program of ours (a leftover) is not foreign. */
+	/* A program of ours is not foreign, but it is not replaced either:
+	 * another xdpcount may be running; a leftover is for `detach`. */
 	it->drv.id = 0;
 	it->skb.id = 7;
 	snprintf(it->skb.name, sizeof(it->skb.name), "xdpcount_legacy");
 	it->skb.ours = true;
 	make(&req_auto);
-	CHECK(!plan.ifaces[0].refuse);
-	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount program is attached already");
-	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+	CHECK(plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount program (id 7, generic mode) is attached already");
+	CHECK_EQ_INT(plan.ifaces[1].refusal, REFUSE_NONE);
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
 }
 
 static void test_loopback_goes_generic(void)
