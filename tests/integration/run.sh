@@ -154,6 +154,32 @@ test_sigterm_in_netlink_mode_detaches() {
 	check_eq "$CUR: no program left after SIGTERM" "$(xdp_id "$a" veth0)" ""
 }
 
+# Netlink mode survives kill -9 by design: a second run refuses to touch the
+# leftover and names `xdpcount detach`, which removes it.
+test_leftover_after_kill9_in_netlink_mode_is_refused_then_detached() {
+	local a b out rc err
+	need_bin || return
+	ns_new a left-a && ns_new b left-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/left.out
+	start "$a" "$out" --json --attach netlink veth0
+	if ! wait_event "$out" attached veth0; then
+		fail "$CUR: no attached event"; show "$out.err"; stop KILL
+		return
+	fi
+	stop KILL
+	check "$CUR: the netlink program outlives kill -9" test -n "$(xdp_id "$a" veth0)"
+	err=$WORK/left.err
+	ip netns exec "$a" "$BIN" --json -c 1 veth0 >/dev/null 2>"$err"
+	rc=$?
+	check_eq "$CUR: a second run exits 1" "$rc" 1
+	check_match "$CUR: it names the leftover and the fix" "$(cat "$err")" \
+		'xdpcount program \(id [0-9]+, native mode\).*xdpcount detach'
+	ip netns exec "$a" "$BIN" detach veth0 >/dev/null 2>&1
+	check_eq "$CUR: detach exits 0" "$?" 0
+	check_eq "$CUR: nothing is left after detach" "$(xdp_id "$a" veth0)" ""
+}
+
 test_nonexistent_interface_gives_exit_2() {
 	local a rc
 	need_bin || return
@@ -413,6 +439,7 @@ ALL_TESTS="
 	test_ifb_strict_native_fails_with_exit_1
 	test_kill9_in_link_mode_leaves_no_program
 	test_sigterm_in_netlink_mode_detaches
+	test_leftover_after_kill9_in_netlink_mode_is_refused_then_detached
 	test_nonexistent_interface_gives_exit_2
 	test_foreign_program_is_refused_and_kept
 	test_refusal_on_one_of_two_interfaces_changes_nothing
