@@ -26,9 +26,9 @@
 #
 # Environment:
 #   DIST_OUT     output directory (default dist/out)
-#   DIST_WORK    work directory (default $XDPCOUNT_CACHE/dist/<commit>); the
-#                unpacked source and its build/ are kept there, so a second
-#                run is incremental
+#   DIST_WORK    work directory (default $XDPCOUNT_CACHE/dist/<commit>, where
+#                older commits' directories are removed); the unpacked source
+#                and its build/ are kept there, so a second run is incremental
 #   DIST_CLEAN=1 start from an empty work directory (full rebuild; the deps
 #                still come from ci/deps.sh's cache)
 #   DIST_THIRD_PARTY_SOURCES=0  leave out the third-party sources tarball
@@ -73,7 +73,13 @@ fi
 OUT=${DIST_OUT:-$ROOT/dist/out}
 WORK=${DIST_WORK:-$CACHE/dist/$COMMIT}
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
-[ "${DIST_CLEAN:-0}" = 1 ] && rm -rf "$WORK"
+if [ -z "${DIST_WORK:-}" ]; then
+	# one make dist at a time in the shared default location (it prunes)
+	mkdir -p "$CACHE/dist"
+	exec 9> "$CACHE/dist/.lock"
+	flock 9
+fi
+if [ "${DIST_CLEAN:-0}" = 1 ]; then rm -rf "$WORK"; fi
 mkdir -p "$WORK/logs"
 STAGE=$WORK/stage
 rm -rf "$STAGE" "$WORK/out"; mkdir -p "$STAGE" "$WORK/out"
@@ -249,6 +255,13 @@ rm -f "$OUT"/xdpcount-* "$OUT"/SHA256SUMS
 cp "$WORK/out"/* "$OUT/"
 (cd "$OUT" && sha256sum --quiet -c SHA256SUMS) || die "SHA256SUMS does not verify in $OUT"
 rm -rf "$STAGE"
+# keep only this commit's work directory in the default location
+if [ -z "${DIST_WORK:-}" ]; then
+	for w in "$CACHE"/dist/*/; do
+		w=${w%/}
+		[ "$w" = "$WORK" ] || [ ! -f "$w/tree/.source-sha256" ] || rm -rf "$w"
+	done
+fi
 
 echo "dist: $VERSION in ${OUT#"$ROOT"/} ($((SECONDS - t_start)) s):"
 (cd "$OUT" && for f in *; do printf '  %10s  %s\n' "$(stat -c %s "$f")" "$f"; done)
