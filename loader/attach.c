@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,6 +19,8 @@ static uint32_t mode_flag(enum xdp_mode mode)
 int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind kind,
 	       struct attachment *a)
 {
+	int err;
+
 	memset(a, 0, sizeof(*a));
 	a->ifindex = ifindex;
 	a->kind = kind;
@@ -34,14 +37,17 @@ int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind ki
 			return -errno;
 		a->link_fd = fd;
 	} else {
-		int err;
-
 		a->flags = mode_flag(mode);
 		err = bpf_xdp_attach(ifindex, prog_fd, a->flags | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
-		if (err)
+		if (err) {
+			a->flags = 0;
 			return err;
+		}
 	}
-	return attach_query_mode(a);
+	err = attach_query_mode(a);
+	if (err)
+		detach_xdp(a); /* nothing stays half-attached */
+	return err;
 }
 
 static int prog_id_of(int prog_fd, uint32_t *id)
@@ -56,15 +62,25 @@ static int prog_id_of(int prog_fd, uint32_t *id)
 	return 0;
 }
 
+/* Only the program ids: an opts size that ends before feature_flags keeps
+ * libbpf from also asking the netdev genl family, which may be missing or
+ * filtered and must not turn a good attach into a failure. */
+static int query_ids(int ifindex, struct bpf_xdp_query_opts *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->sz = offsetof(struct bpf_xdp_query_opts, feature_flags);
+	return bpf_xdp_query(ifindex, 0, q);
+}
+
 int attach_query_mode(struct attachment *a)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_xdp_query_opts q;
 	uint32_t id = 0;
 	int err = prog_id_of(a->prog_fd, &id);
 
 	if (err)
 		return err;
-	err = bpf_xdp_query(a->ifindex, 0, &q);
+	err = query_ids(a->ifindex, &q);
 	if (err)
 		return err;
 	if (q.drv_prog_id == id)
@@ -119,9 +135,9 @@ static int is_ours(uint32_t id, bool *ours)
 
 int detach_ours(int ifindex)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_xdp_query_opts q;
 	struct { uint32_t id; uint32_t flag; } slots[3];
-	int err = bpf_xdp_query(ifindex, 0, &q);
+	int err = query_ids(ifindex, &q);
 	int removed = 0;
 
 	if (err)

@@ -100,6 +100,31 @@ test_ifb_auto_falls_back_to_generic_and_says_why() {
 	check "$CUR: ifb0 carries no program after exit" wait_no_xdp "$a" ifb0
 }
 
+# Kernels before 6.3 have no xdp-features, so auto mode must really try
+# native and fall back when the kernel refuses. Hiding the netdev genl family
+# (seccomp) gives that kernel's view on this one. Through netlink the reason
+# carries the kernel's extack message.
+test_ifb_auto_falls_back_at_attach_time_without_xdp_features() {
+	local a out how reason
+	need_bin && need_deny || return
+	ifb_setup a ifb-late || { fail "$CUR: setup (ifb)"; return; }
+	for how in link netlink; do
+		out=$WORK/ifb-late-$how.out
+		timeout 20 ip netns exec "$a" "$TOOLS/deny" genl EPERM "$BIN" --json -c 1 -i 0.1 \
+			--attach $how ifb0 >"$out" 2>"$out.err"
+		check_eq "$CUR ($how): exit status" "$?" 0
+		check_eq "$CUR ($how): the plan tries native first" \
+			"$(field "$out" plan ifb0 mode)/$(field "$out" plan ifb0 fallback_generic)" native/true
+		check_eq "$CUR ($how): a fallback event" "$(field "$out" fallback ifb0 to)" generic
+		check_eq "$CUR ($how): the kernel reports generic" "$(field "$out" attached ifb0 mode)" generic
+		reason=$(field "$out" attached ifb0 reason)
+		check_match "$CUR ($how): the reason says native was refused" "$reason" "native refused"
+		[ $how = netlink ] && check_match "$CUR ($how): with the kernel's words" "$reason" \
+			"does not support XDP in native mode"
+		check_eq "$CUR ($how): nothing left on ifb0" "$(xdp_id "$a" ifb0)" ""
+	done
+}
+
 test_ifb_strict_native_fails_with_exit_1() {
 	local a out rc lines
 	need_bin || return
@@ -367,15 +392,15 @@ check_env_run() {
 	check_eq "$CUR: nothing attached to veth0" "$(xdp_id "$a" veth0)" ""
 }
 
-need_nobpf() {
-	[ -x "$TOOLS/nobpf" ] && return 0
-	fail "$CUR: $TOOLS/nobpf is missing (run make tools)"
+need_deny() {
+	[ -x "$TOOLS/deny" ] && return 0
+	fail "$CUR: $TOOLS/deny is missing (run make tools)"
 	return 1
 }
 
 test_check_with_bpf_enosys_is_incompatible() {
-	need_bin && need_nobpf || return
-	check_env_run enosys "$TOOLS/nobpf" ENOSYS || return
+	need_bin && need_deny || return
+	check_env_run enosys "$TOOLS/deny" bpf ENOSYS || return
 	check_eq "$CUR: exit status" "$RC" 1
 	check_eq "$CUR: verdict" "$(jq -r .verdict "$WORK/enosys.out" 2>/dev/null)" incompatible
 	check_eq "$CUR: features.bpf_syscall" \
@@ -386,8 +411,8 @@ test_check_with_bpf_enosys_is_incompatible() {
 }
 
 test_check_with_bpf_eperm_is_incompatible() {
-	need_bin && need_nobpf || return
-	check_env_run eperm "$TOOLS/nobpf" EPERM || return
+	need_bin && need_deny || return
+	check_env_run eperm "$TOOLS/deny" bpf EPERM || return
 	check_eq "$CUR: exit status" "$RC" 1
 	check_eq "$CUR: verdict" "$(jq -r .verdict "$WORK/eperm.out" 2>/dev/null)" incompatible
 	check_match "$CUR: the reason names the cause" "$REASONS" \
@@ -436,6 +461,7 @@ ALL_TESTS="
 	test_generic_counts_exactly_10000_frames
 	test_auto_mode_on_veth_picks_native
 	test_ifb_auto_falls_back_to_generic_and_says_why
+	test_ifb_auto_falls_back_at_attach_time_without_xdp_features
 	test_ifb_strict_native_fails_with_exit_1
 	test_kill9_in_link_mode_leaves_no_program
 	test_sigterm_in_netlink_mode_detaches

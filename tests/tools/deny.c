@@ -1,11 +1,15 @@
-/* nobpf ERRNO CMD [ARG...]: runs CMD under a seccomp filter that makes the
- * bpf() system call fail with ERRNO (ENOSYS, EPERM, EACCES or a number), the
- * way an emulator without BPF, or a container runtime's profile, does.
- * Everything else is allowed. A test tool for the integration suite:
+/* deny WHAT ERRNO CMD [ARG...]: runs CMD under a seccomp filter that makes
+ * one kind of system call fail with ERRNO (ENOSYS, EPERM, EACCES or a
+ * number). Everything else is allowed. A test tool for the integration suite.
  *
- *	nobpf ENOSYS build/xdpcount check --json
+ *   bpf   the bpf() syscall, the way an emulator without BPF, or a container
+ *         runtime's profile, hides it:   deny bpf ENOSYS xdpcount check --json
+ *   genl  socket(AF_NETLINK, *, NETLINK_GENERIC), which hides the netdev
+ *         family and so the driver's xdp-features, as on kernels before 6.3
  */
 #include <errno.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -52,8 +56,11 @@ static int parse_errno(const char *s)
 	return (int)v;
 }
 
-static int install(int err)
+enum what { DENY_BPF, DENY_GENL };
+
+static int install(enum what what, int err)
 {
+	const unsigned int deny = SECCOMP_RET_ERRNO | (unsigned int)err;
 	struct sock_filter f[] = {
 #ifdef NOBPF_ARCH
 		/* Another syscall ABI (e.g. x32 or compat): leave it alone. */
@@ -62,8 +69,16 @@ static int install(int err)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		/* bpf */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bpf, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned int)err),
+		BPF_STMT(BPF_RET | BPF_K, what == DENY_BPF ? deny : SECCOMP_RET_ALLOW),
+		/* genl: socket(AF_NETLINK, any, NETLINK_GENERIC), low 32 bits */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NETLINK_GENERIC, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, what == DENY_GENL ? deny : SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {
@@ -80,23 +95,25 @@ static int install(int err)
 
 int main(int argc, char **argv)
 {
+	enum what what;
 	int err;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: nobpf ENOSYS|EPERM|EACCES|N CMD [ARG...]\n");
+	if (argc < 4 || (strcmp(argv[1], "bpf") && strcmp(argv[1], "genl"))) {
+		fprintf(stderr, "usage: deny bpf|genl ENOSYS|EPERM|EACCES|N CMD [ARG...]\n");
 		return 2;
 	}
-	err = parse_errno(argv[1]);
+	what = strcmp(argv[1], "bpf") ? DENY_GENL : DENY_BPF;
+	err = parse_errno(argv[2]);
 	if (err < 0) {
-		fprintf(stderr, "nobpf: bad errno %s\n", argv[1]);
+		fprintf(stderr, "deny: bad errno %s\n", argv[2]);
 		return 2;
 	}
-	err = install(err);
+	err = install(what, err);
 	if (err) {
-		fprintf(stderr, "nobpf: seccomp: %s\n", strerror(-err));
+		fprintf(stderr, "deny: seccomp: %s\n", strerror(-err));
 		return 1;
 	}
-	execvp(argv[2], argv + 2);
-	fprintf(stderr, "nobpf: %s: %s\n", argv[2], strerror(errno));
+	execvp(argv[3], argv + 3);
+	fprintf(stderr, "deny: %s: %s\n", argv[3], strerror(errno));
 	return 127;
 }
