@@ -154,9 +154,6 @@ static int detach_all(struct session *s, struct report *rep, struct iface_run *i
 
 static void report_plan_all(struct session *s, struct report *rep)
 {
-	if (s->default_iface_note && !rep->quiet)
-		log_msg(LOG_NORMAL, "xdpcount: no interface given; using %s (IPv4 default route)\n",
-			s->default_iface_note);
 	for (unsigned int i = 0; i < s->plan.n_ifaces; i++)
 		report_plan(rep, &s->plan, &s->plan.ifaces[i]);
 }
@@ -200,10 +197,14 @@ int cmd_run(const struct opts *o)
 	err = session_plan(&s, o, IFACE_DEFAULT_ROUTE, false);
 	if (err)
 		return err;
-	report_plan_all(&s, &rep);
+	if (s.default_iface_note && !rep.quiet)
+		log_msg(LOG_NORMAL, "xdpcount: no interface given; using %s (IPv4 default route)\n",
+			s.default_iface_note);
 	err = refuse_check(&s);
-	if (!err)
+	if (!err) {
+		report_plan_all(&s, &rep);
 		err = session_load(&s);
+	}
 	if (!err)
 		err = install_signals();
 	if (err)

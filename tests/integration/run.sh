@@ -433,6 +433,24 @@ test_check_unprivileged_is_incompatible_for_privilege() {
 	[ "$FAILED" -eq "$T_FAILED0" ] || show "$WORK/unpriv.out"
 }
 
+# The counter itself, unprivileged: exit 1, one line naming the capabilities.
+test_run_unprivileged_names_capabilities_not_memlock() {
+	local a b err lines
+	need_bin || return
+	command -v setpriv >/dev/null || return $SKIP
+	ns_new a unrun-a && ns_new b unrun-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	err=$WORK/unrun.err
+	timeout 20 ip netns exec "$a" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$BIN" -q -c 1 veth0 >/dev/null 2>"$err"
+	check_eq "$CUR: exit status" "$?" 1
+	lines=$(grep -c . "$err")
+	check_eq "$CUR: one line on stderr" "$lines" 1
+	check_match "$CUR: it names CAP_BPF and CAP_NET_ADMIN" "$(cat "$err")" "CAP_BPF.*CAP_NET_ADMIN"
+	check "$CUR: it does not blame memlock" lacks "$(cat "$err")" memlock
+	check_eq "$CUR: nothing attached" "$(xdp_id "$a" veth0)" ""
+}
+
 test_check_btf_missing_garbage_truncated_exit_2() {
 	local a f rc
 	need_bin || return
@@ -477,6 +495,7 @@ ALL_TESTS="
 	test_check_with_bpf_enosys_is_incompatible
 	test_check_with_bpf_eperm_is_incompatible
 	test_check_unprivileged_is_incompatible_for_privilege
+	test_run_unprivileged_names_capabilities_not_memlock
 	test_check_btf_missing_garbage_truncated_exit_2
 "
 
