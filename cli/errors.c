@@ -20,6 +20,7 @@ static struct failure failure;
 static const char *const stage_what[] = {
 	[STAGE_USAGE] = "bad usage",
 	[STAGE_IFACE] = "cannot use interface %s",
+	[STAGE_PICK] = "no interface given, and none to pick",
 	[STAGE_BTF] = "cannot use BTF file %s",
 	[STAGE_OBJECT] = "cannot use the embedded BPF object",
 	[STAGE_BPF] = "cannot use BPF",
@@ -48,7 +49,7 @@ struct advice {
 static const struct advice advice[] = {
 	{ STAGE_USAGE, 0, NULL, "see xdpcount --help" },
 	{ STAGE_IFACE, ENODEV, "no such interface", "list interfaces with `ip link` and pass one as IFACE" },
-	{ STAGE_IFACE, ENOENT, "there is no IPv4 default route to pick an interface from", "name an interface: xdpcount IFACE" },
+	{ STAGE_PICK, ENOENT, "there is no IPv4 default route to pick one from", "name one: xdpcount IFACE (see `ip link`)" },
 	{ STAGE_IFACE, E2BIG, "too many interfaces", "count on at most 64 interfaces per run" },
 	{ STAGE_BTF, ENOENT, "no such file", "pass an existing vmlinux or raw BTF file" },
 	{ STAGE_BTF, EISDIR, "it is a directory", "pass a vmlinux or raw BTF file, not a directory" },
@@ -119,9 +120,10 @@ static int exit_code_of(const struct failure *f)
 	switch (f->stage) {
 	case STAGE_USAGE:
 	case STAGE_BTF:
+	case STAGE_PICK:
 		return EXIT_USAGE;
 	case STAGE_IFACE:
-		return f->err == ENODEV || f->err == ENOENT || f->err == E2BIG ? EXIT_USAGE
+		return f->err == ENODEV || f->err == E2BIG ? EXIT_USAGE
 										 : EXIT_FAILURE_ENV;
 	default:
 		return EXIT_FAILURE_ENV;

@@ -7,6 +7,7 @@
 enum stage {
 	STAGE_USAGE,   /* bad command line: exit 2 */
 	STAGE_IFACE,   /* looking up an interface */
+	STAGE_PICK,    /* picking the default interface */
 	STAGE_BTF,     /* --btf FILE */
 	STAGE_OBJECT,  /* choosing or opening the embedded object */
 	STAGE_BPF,     /* bpf() itself: missing or not allowed */

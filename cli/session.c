@@ -19,12 +19,12 @@ static int probe_ifaces(struct session *s, const struct opts *o, enum iface_defa
 				"(name interfaces to check others)\n", PROBE_MAX_IFACES, PROBE_MAX_IFACES);
 			return 0;
 		}
-		return err ? fail(STAGE_IFACE, err, "(all up)", NULL) : 0;
+		return err ? fail(STAGE_PICK, err, NULL, "cannot list the interfaces that are up (%s)", strerror(-err)) : 0;
 	}
 	if (o->n_ifaces == 0) {
 		err = probe_default_route_iface(route_iface);
 		if (err)
-			return fail(STAGE_IFACE, err, "(default)", NULL);
+			return fail(STAGE_PICK, err, NULL, NULL);
 		s->default_iface_note = route_iface;
 		err = probe_iface(&s->probe, route_iface);
 		return err ? fail(STAGE_IFACE, err, route_iface, NULL) : 0;

@@ -205,6 +205,18 @@ test_leftover_after_kill9_in_netlink_mode_is_refused_then_detached() {
 	check_eq "$CUR: nothing is left after detach" "$(xdp_id "$a" veth0)" ""
 }
 
+# No IFACE and no IPv4 default route (a fresh netns has none): exit 2, asking
+# for an interface.
+test_no_default_route_asks_for_an_interface() {
+	local a err
+	need_bin || return
+	ns_new a noroute || { fail "$CUR: setup"; return; }
+	err=$WORK/noroute.err
+	timeout 20 ip netns exec "$a" "$BIN" -c 1 >/dev/null 2>"$err"
+	check_eq "$CUR: exit status" "$?" 2
+	check_match "$CUR: it asks for an interface" "$(cat "$err")" "default route.*IFACE"
+}
+
 test_nonexistent_interface_gives_exit_2() {
 	local a rc
 	need_bin || return
@@ -485,6 +497,7 @@ ALL_TESTS="
 	test_sigterm_in_netlink_mode_detaches
 	test_leftover_after_kill9_in_netlink_mode_is_refused_then_detached
 	test_nonexistent_interface_gives_exit_2
+	test_no_default_route_asks_for_an_interface
 	test_foreign_program_is_refused_and_kept
 	test_refusal_on_one_of_two_interfaces_changes_nothing
 	test_check_json_on_veth_is_ok_native_and_attaches_nothing
