@@ -29,7 +29,9 @@ CC := $(shell ci/deps.sh --print-cc $(ARCH) 2>/dev/null)
 CLANG ?= clang
 LLVM_STRIP ?= llvm-strip
 
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo unknown)
+# From git in a checkout; from the VERSION file in a source tarball (even one
+# unpacked inside another git checkout).
+VERSION ?= $(shell test -e .git && git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo unknown)
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
@@ -58,9 +60,10 @@ BPF_INC := -I$(DEPS)/include -idirafter /usr/include -idirafter /usr/include/$(s
 .PHONY: all toolchain deps bpf unit tools integration test test-unit test-integration \
 	test-cross test-kernels bench dist run clean
 
-all: build/xdpcount
+all: $(BUILD)/xdpcount
 
 ifeq ($(ARCH),$(HOST_ARCH))
+all: build/xdpcount
 build/xdpcount: $(BUILD)/xdpcount
 	$(Q)cp $< $@
 endif

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* The XDP counters. No CO-RE and no global data: this object loads on kernels
  * without BTF. Two variants share the maps; user space loads exactly one. */
 #include <linux/bpf.h>

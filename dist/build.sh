@@ -247,7 +247,8 @@ fi
 
 # ------------------------------------------------------------ SBOM, sums
 python3 "$ROOT/dist/sbom.py" --version "$VERSION" --commit "$COMMIT" --epoch "$SOURCE_DATE_EPOCH" \
-	--source "$SRC_TGZ" "${SBOM_ARGS[@]}" > "$WORK/out/$NAME.spdx.json"
+	--source "$SRC_TGZ" --archive "$("$ROOT/ci/apt-private.sh" uri 2>/dev/null || true)" \
+	"${SBOM_ARGS[@]}" > "$WORK/out/$NAME.spdx.json"
 (cd "$WORK/out" && sha256sum -- * > SHA256SUMS)
 
 # ------------------------------------------------------------ publish

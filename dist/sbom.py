@@ -24,7 +24,6 @@ import re
 import sys
 
 OUR_LICENSE = "GPL-2.0-only OR BSD-2-Clause"
-DEBIAN = "https://deb.debian.org/debian"
 NS_BASE = os.environ.get("DIST_SPDX_NAMESPACE_BASE", "https://spdx.org/spdxdocs")
 
 # Per dependency: what is linked, purl/CPE names, the upstream home.
@@ -56,9 +55,13 @@ def spdx_id(*parts):
     return "SPDXRef-" + "-".join(re.sub(r"[^A-Za-z0-9.]+", ".", p) for p in parts)
 
 
-def pool_url(src, orig):
+def pool_url(archive, src, orig):
+    """The orig tarball in the Debian archive the build fetched it from
+    (its URI comes from the system's apt sources at run time)."""
+    if not archive:
+        return "NOASSERTION"
     prefix = src[:4] if src.startswith("lib") else src[0]
-    return f"{DEBIAN}/pool/main/{prefix}/{src}/{orig}"
+    return f"{archive.rstrip('/')}/pool/main/{prefix}/{src}/{orig}"
 
 
 def main():
@@ -69,6 +72,7 @@ def main():
     ap.add_argument("--source", required=True)
     ap.add_argument("--arch", action="append", default=[])
     ap.add_argument("--musl-src", action="append", default=[])
+    ap.add_argument("--archive", default="", help="Debian archive URI (from the system's apt sources)")
     a = ap.parse_args()
 
     created = datetime.datetime.fromtimestamp(a.epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -127,7 +131,7 @@ def main():
                         "the checksum is that of the upstream (Debian orig) tarball of this version."
                     if orig:
                         pkg["packageFileName"] = os.path.basename(orig)
-                        pkg["downloadLocation"] = pool_url("musl", os.path.basename(orig))
+                        pkg["downloadLocation"] = pool_url(a.archive, "musl", os.path.basename(orig))
                         pkg["checksums"] = [{"algorithm": "SHA256", "checksumValue": sha256(orig)}]
                     else:
                         pkg["downloadLocation"] = "NOASSERTION"
@@ -137,7 +141,7 @@ def main():
                     pkg["_debs"] = set()
                 elif d.get("origin") == "debian-archive" and d.get("sha256"):
                     pkg["packageFileName"] = d["orig_tarball"]
-                    pkg["downloadLocation"] = pool_url(d["debian_source_package"], d["orig_tarball"])
+                    pkg["downloadLocation"] = pool_url(a.archive, d["debian_source_package"], d["orig_tarball"])
                     pkg["checksums"] = [{"algorithm": "SHA256", "checksumValue": d["sha256"]}]
                     pkg["sourceInfo"] = (f"upstream (orig) tarball of Debian source {d['debian_source_package']} "
                                          f"{d['debian_source_version']} ({d['suite']}), pinned in deps.lock "

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* A "foreign" XDP program for the integration tests: something that is not
  * xdpcount's, already attached to an interface, which xdpcount must refuse to
  * replace. Compiled at test time with clang -target bpf; test-only. */
