@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <time.h>
 #include <string.h>
 
 #include "cli/errors.h"
@@ -47,8 +48,10 @@ static int probe_ifaces(struct session *s, const struct opts *o, enum iface_defa
 int session_plan(struct session *s, const struct opts *o, enum iface_default dflt, bool report_btf)
 {
 	struct plan_request req = { .mode = o->mode, .attach = o->attach };
+	struct timespec t0, t1;
 	int err;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(s, 0, sizeof(*s));
 	s->opts = o;
 	err = probe_kernel(&s->probe);
@@ -68,6 +71,13 @@ int session_plan(struct session *s, const struct opts *o, enum iface_default dfl
 	if (err)
 		return err;
 	plan_make(&s->probe, &req, &s->plan);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_msg(LOG_VERBOSE, "xdpcount: kernel %s on %s, %u CPUs; probed and planned in %.2f ms\n",
+		s->probe.release, s->probe.machine, s->probe.ncpus,
+		(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	log_msg(LOG_VERBOSE, "xdpcount: verdict %s; %s program: %s; memlock: %s\n",
+		enum_name(verdict_names, s->plan.verdict), enum_name(variant_names, s->plan.variant),
+		s->plan.variant_reason, s->plan.memlock_reason);
 	return 0;
 }
 
@@ -93,6 +103,9 @@ int session_load(struct session *s)
 			return fail(STAGE_LOAD, err, NULL, NULL);
 		return fail(STAGE_LOAD, err, NULL, "the verifier said: %s", why);
 	}
+	log_msg(LOG_VERBOSE, "xdpcount: loaded %s from the %s-endian object (sha256 %.16s...), "
+		"%u instructions\n", counter_prog_name(s->counter), byte_order_name(s->obj->order),
+		s->obj->sha256, counter_insns(s->counter));
 	return 0;
 }
 
