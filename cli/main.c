@@ -1,5 +1,6 @@
 /* xdpcount: the command table, global setup, and the one place where a
  * failure becomes an exit code. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,13 +24,13 @@ struct command {
 
 static const struct command commands[] = {
 	{ "run", cmd_run, CMD_RUN, "[OPTIONS] [IFACE...]",
-	  "attach and count packets and bytes per interface (the default command)" },
+	  "count packets and bytes per interface (the default)" },
 	{ "check", cmd_check, CMD_CHECK, "[OPTIONS] [IFACE...]",
 	  "probe the kernel and plan without attaching; print a verdict" },
 	{ "objects", cmd_objects, CMD_OBJECTS, "[OPTIONS]",
 	  "list the embedded BPF objects, or dump one" },
 	{ "detach", cmd_detach, CMD_DETACH, "IFACE...",
-	  "remove a leftover xdpcount program (e.g. after kill -9 in netlink mode)" },
+	  "remove a leftover xdpcount program (after kill -9)" },
 	{ 0 },
 };
 
@@ -62,7 +63,8 @@ static void help(const struct command *c)
 		      "See `xdpcount COMMAND --help` for the other commands.\n", f);
 		return;
 	}
-	fprintf(f, "Usage: xdpcount %s %s\n%s.\n\nOptions:\n", c->name, c->args, c->summary);
+	fprintf(f, "Usage: xdpcount %s %s\n\n%c%s.\n\nOptions:\n", c->name, c->args,
+		toupper((unsigned char)c->summary[0]), c->summary + 1);
 	opts_help(f, c->mask);
 	if (c->fn == cmd_check)
 		fputs("\nExit codes: 0 ok or degraded; 1 incompatible; 2 bad usage;\n"

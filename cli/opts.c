@@ -27,28 +27,36 @@ struct opt_def {
 
 static const struct opt_def opt_defs[] = {
 	{ "mode", OPT_MODE, required_argument, CMD_RUN | CMD_CHECK, "MODE",
-	  "auto|native|generic (default auto). auto tries driver (native) mode and falls\n"
-	  "back to generic if the driver refuses, saying why; native and generic are strict" },
+	  "auto|native|generic (default auto). auto tries\n"
+	  "driver (native) mode, and falls back to generic if\n"
+	  "the driver refuses, saying why. native and generic\n"
+	  "are strict" },
 	{ "attach", OPT_ATTACH, required_argument, CMD_RUN | CMD_CHECK, "HOW",
-	  "auto|link|netlink (default auto). link (kernel 5.9+) vanishes with the process;\n"
-	  "netlink stays until detached, so xdpcount detaches it on exit" },
+	  "auto|link|netlink (default auto). A link (5.9+)\n"
+	  "vanishes with the process; netlink stays until\n"
+	  "detached, so xdpcount detaches it on exit" },
 	{ "interval", OPT_INTERVAL, required_argument, CMD_RUN, "SECONDS",
-	  "report every SECONDS (default 1; decimals allowed; up to 3600)" },
+	  "report every SECONDS (default 1; decimals allowed;\n"
+	  "at most 3600)" },
 	{ "count", OPT_COUNT, required_argument, CMD_RUN, "N", "stop after N reports" },
 	{ "json", OPT_JSON, no_argument, CMD_RUN | CMD_CHECK | CMD_OBJECTS, NULL,
 	  "JSON on stdout (JSON Lines for the counter)" },
 	{ "btf", OPT_BTF, required_argument, CMD_RUN | CMD_CHECK, "FILE",
-	  "kernel BTF to use instead of /sys/kernel/btf/vmlinux (validated, reported)" },
+	  "kernel BTF instead of /sys/kernel/btf/vmlinux\n"
+	  "(validated and reported; the counter needs none)" },
 	{ "strict", OPT_STRICT, no_argument, CMD_CHECK, NULL, "exit 3 when the verdict is degraded" },
 	{ "selftest", OPT_SELFTEST, no_argument, CMD_CHECK, NULL,
-	  "prove counting end to end on a veth pair in a private network namespace" },
+	  "prove counting end to end on a veth pair in a\n"
+	  "private network namespace (touches no host interface)" },
 	{ "dump", OPT_DUMP, required_argument, CMD_OBJECTS, "little|big",
-	  "write that raw BPF ELF object to stdout (for bpftool or llvm-objdump)" },
+	  "write that raw BPF ELF object to stdout\n"
+	  "(for bpftool or llvm-objdump)" },
 	{ "quiet", OPT_QUIET, no_argument, ALL, NULL, "print only counts and errors" },
-	{ "verbose", OPT_VERBOSE, no_argument, ALL, NULL, "more detail on stderr; -vv adds libbpf's debug log" },
+	{ "verbose", OPT_VERBOSE, no_argument, ALL, NULL, "more detail on stderr; -vv adds libbpf's log" },
 	{ "help", OPT_HELP, no_argument, ALL, NULL, "show this help" },
 	{ "version", OPT_VERSION, no_argument, ALL, NULL,
-	  "version, arch, libbpf version and the sha256 of each embedded object" },
+	  "version, arch, libbpf version, and the sha256 of\n"
+	  "each embedded BPF object" },
 	{ 0 },
 };
 
