@@ -47,7 +47,8 @@ static const struct opt_def opt_defs[] = {
 	{ "strict", OPT_STRICT, no_argument, CMD_CHECK, NULL, "exit 3 when the verdict is degraded" },
 	{ "selftest", OPT_SELFTEST, no_argument, CMD_CHECK, NULL,
 	  "prove counting end to end on a veth pair in a\n"
-	  "private network namespace (touches no host interface)" },
+	  "private network namespace (no host interface is\n"
+	  "touched)" },
 	{ "dump", OPT_DUMP, required_argument, CMD_OBJECTS, "little|big",
 	  "write that raw BPF ELF object to stdout\n"
 	  "(for bpftool or llvm-objdump)" },
