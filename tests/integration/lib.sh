@@ -171,6 +171,22 @@ wait_event() {
 	return 1
 }
 
+# start_attached NS OUT IFACE... -- ARGS...: starts xdpcount with ARGS and
+# the interfaces, and waits for each one's attached event. On failure it says
+# so, shows what xdpcount printed, kills it and returns 1.
+start_attached() {
+	local ns=$1 out=$2 ifaces=() i; shift 2
+	while [ "$1" != "--" ]; do ifaces+=("$1"); shift; done
+	shift
+	start "$ns" "$out" "$@" "${ifaces[@]}"
+	for i in "${ifaces[@]}"; do
+		wait_event "$out" attached "$i" && continue
+		fail "$CUR: no attached event for $i"; show "$out"; show "$out.err"
+		stop KILL
+		return 1
+	done
+}
+
 # wait_packets FILE IFACE WANT: waits (5 s at most) for a stats event showing
 # WANT packets, so the stop below does not race the counters.
 wait_packets() {
@@ -234,11 +250,7 @@ count_run() {
 	ns_new a "$name-a" && ns_new b "$name-b" &&
 		veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
 	out=$WORK/$name.out
-	start "$a" "$out" --json -i 0.2 "$@" veth0
-	if ! wait_event "$out" attached veth0; then
-		fail "$CUR: no attached event"; show "$out"; show "$out.err"
-		stop KILL; return
-	fi
+	start_attached "$a" "$out" veth0 -- --json -i 0.2 "$@" || return
 	ok "$CUR: attached event"
 	# shellcheck disable=SC2034 # read by the callers in run.sh
 	MODE=$(field "$out" attached veth0 mode)

@@ -86,11 +86,7 @@ test_ifb_auto_falls_back_to_generic_and_says_why() {
 	need_bin || return
 	ifb_setup a ifb-auto || { fail "$CUR: setup (ifb)"; return; }
 	out=$WORK/ifb-auto.out
-	start "$a" "$out" --json -i 0.2 -m auto ifb0
-	if ! wait_event "$out" attached ifb0; then
-		fail "$CUR: no attached event"; show "$out"; show "$out.err"
-		stop KILL; return
-	fi
+	start_attached "$a" "$out" ifb0 -- --json -i 0.2 -m auto || return
 	check_eq "$CUR: attached mode" "$(field "$out" attached ifb0 mode)" generic
 	reason=$(field "$out" attached ifb0 reason)
 	check "$CUR: the reason is not empty" test -n "$reason" -a "$reason" != null
@@ -148,11 +144,7 @@ test_kill9_in_link_mode_leaves_no_program() {
 	ns_new a k9-a && ns_new b k9-b && veth "$a" veth0 "$b" veth1 ||
 		{ fail "$CUR: setup"; return; }
 	out=$WORK/k9.out
-	start "$a" "$out" --json --attach link veth0
-	if ! wait_event "$out" attached veth0; then
-		fail "$CUR: no attached event"; show "$out.err"; stop KILL
-		return
-	fi
+	start_attached "$a" "$out" veth0 -- --json --attach link || return
 	check_eq "$CUR: attached through" "$(field "$out" attached veth0 attach)" link
 	check "$CUR: a program is attached while running" test -n "$(xdp_id "$a" veth0)"
 	stop KILL
@@ -166,11 +158,7 @@ test_sigterm_in_netlink_mode_detaches() {
 	ns_new a term-a && ns_new b term-b && veth "$a" veth0 "$b" veth1 ||
 		{ fail "$CUR: setup"; return; }
 	out=$WORK/term.out
-	start "$a" "$out" --json --attach netlink veth0
-	if ! wait_event "$out" attached veth0; then
-		fail "$CUR: no attached event"; show "$out.err"; stop KILL
-		return
-	fi
+	start_attached "$a" "$out" veth0 -- --json --attach netlink || return
 	check_eq "$CUR: attached through" "$(field "$out" attached veth0 attach)" netlink
 	check "$CUR: a program is attached while running" test -n "$(xdp_id "$a" veth0)"
 	stop TERM
@@ -187,11 +175,7 @@ test_leftover_after_kill9_in_netlink_mode_is_refused_then_detached() {
 	ns_new a left-a && ns_new b left-b && veth "$a" veth0 "$b" veth1 ||
 		{ fail "$CUR: setup"; return; }
 	out=$WORK/left.out
-	start "$a" "$out" --json --attach netlink veth0
-	if ! wait_event "$out" attached veth0; then
-		fail "$CUR: no attached event"; show "$out.err"; stop KILL
-		return
-	fi
+	start_attached "$a" "$out" veth0 -- --json --attach netlink || return
 	stop KILL
 	check "$CUR: the netlink program outlives kill -9" test -n "$(xdp_id "$a" veth0)"
 	err=$WORK/left.err
@@ -371,11 +355,7 @@ test_two_interfaces_count_separately() {
 		veth "$a" veth0 "$b" veth1 && veth "$a" veth2 "$b" veth3 ||
 		{ fail "$CUR: setup"; return; }
 	out=$WORK/two.out
-	start "$a" "$out" --json -i 0.2 veth0 veth2
-	if ! wait_event "$out" attached veth0 || ! wait_event "$out" attached veth2; then
-		fail "$CUR: no attached events"; show "$out.err"; stop KILL
-		return
-	fi
+	start_attached "$a" "$out" veth0 veth2 -- --json -i 0.2 || return
 	check_eq "$CUR: sent $N on veth1" "$(send "$b" veth1 $N 64)" $N
 	check_eq "$CUR: sent 3000 on veth3" "$(send "$b" veth3 3000 300)" 3000
 	wait_packets "$out" veth0 $N
