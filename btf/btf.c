@@ -301,20 +301,6 @@ int btf_find(const char *override, const char *release, struct btf_report *r)
 	return 0;
 }
 
-const char *btf_strerror(int err)
-{
-	switch (err < 0 ? -err : err) {
-	case 0: return "ok";
-	case ENOENT: return "no such file";
-	case EISDIR: return "is a directory";
-	case ENOEXEC: return "neither raw BTF nor an ELF file";
-	case EINVAL: return "corrupt or truncated BTF";
-	case ENODATA: return "ELF file without a .BTF section";
-	case EACCES: return "permission denied";
-	default: return strerror(err < 0 ? -err : err);
-	}
-}
-
 void btf_fact(const struct btf_report *r, struct fact *f)
 {
 	f->state = r->available ? FACT_YES : FACT_NO;

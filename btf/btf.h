@@ -33,10 +33,6 @@ struct btf_report {
  * available=false. */
 int btf_find(const char *override, const char *release, struct btf_report *r);
 
-/* A short description of a btf_find() error ("is a directory", ...).
- * Never NULL; no printing. */
-const char *btf_strerror(int err);
-
 /* p->btf_vmlinux from a report: YES if available, NO otherwise (with the
  * error kept). */
 void btf_fact(const struct btf_report *r, struct fact *f);

@@ -82,12 +82,12 @@ static void test_override_errors_are_distinct(void)
 	CHECK_EQ_STR(r.source, path);
 
 	CHECK_EQ_INT(btf_find(dir, NULL, &r), -EISDIR);
-	CHECK_EQ_STR(btf_strerror(r.err), "is a directory");
+	CHECK_EQ_INT(r.err, -EISDIR);
 
 	path_in(path, sizeof(path), "garbage");
 	CHECK_EQ_INT(write_file(path, "this is not BTF at all\n", 23), 0);
 	CHECK_EQ_INT(btf_find(path, NULL, &r), -ENOEXEC);
-	CHECK_EQ_STR(btf_strerror(r.err), "neither raw BTF nor an ELF file");
+	CHECK_EQ_INT(r.err, -ENOEXEC);
 
 	path_in(path, sizeof(path), "empty");
 	CHECK_EQ_INT(write_file(path, "", 0), 0);
@@ -96,7 +96,7 @@ static void test_override_errors_are_distinct(void)
 	path_in(path, sizeof(path), "small-truncated.btf");
 	CHECK_EQ_INT(write_small_btf(path, 20), 0);
 	CHECK_EQ_INT(btf_find(path, NULL, &r), -EINVAL);
-	CHECK_EQ_STR(btf_strerror(r.err), "corrupt or truncated BTF");
+	CHECK_EQ_INT(r.err, -EINVAL);
 	CHECK(!r.available);
 
 	/* An ELF file without a .BTF section: this very test program. */
