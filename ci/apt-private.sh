@@ -17,9 +17,7 @@
 # Everything lives under ${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}/apt/<name>/.
 set -euo pipefail
 
-: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
-CACHE=${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}
-case $CACHE in /*) ;; *) CACHE=$PWD/$CACHE ;; esac
+. "$(dirname "${BASH_SOURCE[0]}")/cache.sh"
 KEYRING_DEFAULT=/usr/share/keyrings/debian-archive-keyring.gpg
 
 die() { echo "apt-private.sh: $*" >&2; exit 1; }

@@ -19,10 +19,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 LOCKFILE=$ROOT/deps.lock
-: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
-CACHE=${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}
-case $CACHE in /*) ;; *) CACHE=$PWD/$CACHE ;; esac
-export XDPCOUNT_CACHE=$CACHE
+. "$ROOT/ci/cache.sh"
 DEPS="libbpf elfutils zlib"
 
 die() { echo "deps.sh: $*" >&2; exit 1; }

@@ -17,10 +17,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
-CACHE=${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}
-case $CACHE in /*) ;; *) CACHE=$PWD/$CACHE ;; esac
-export XDPCOUNT_CACHE=$CACHE
+. "$HERE/cache.sh"
 die() { echo "toolchain-sysroot.sh: $*" >&2; exit 1; }
 
 arch=${1:?usage: toolchain-sysroot.sh ARCH}

@@ -9,10 +9,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
-CACHE=${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}
-case $CACHE in /*) ;; *) CACHE=$PWD/$CACHE ;; esac
-export XDPCOUNT_CACHE=$CACHE
+. "$HERE/cache.sh"
 NATIVE_ARCH=$(uname -m)
 
 die() { echo "toolchain.sh: $*" >&2; exit 1; }

@@ -45,9 +45,7 @@ cd "$ROOT"
 REQUIRED="x86_64 aarch64 s390x"
 WANTED="armhf ppc64le riscv64"
 ARCHES=${*:-$REQUIRED $WANTED}
-CACHE=${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}
-case $CACHE in /*) ;; *) CACHE=$PWD/$CACHE ;; esac
-export XDPCOUNT_CACHE=$CACHE
+. "$ROOT/ci/cache.sh"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 die() { echo "dist: $*" >&2; exit 1; }
