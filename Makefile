@@ -1,7 +1,11 @@
 # xdpcount: one static musl binary with both BPF byte orders embedded.
 #   make                 build build/xdpcount for this machine (installs the toolchain, builds deps)
 #   make ARCH=aarch64    cross-build build/aarch64/xdpcount
-#   make run [IFACE=x]   build and count on the default-route interface (or IFACE)
+#   make run [IFACE=x] [ARGS='-c 3']
+#                        build and count on the default-route interface (or IFACE),
+#                        passing ARGS to xdpcount
+#   make test-fresh [SUITE=trixie]
+#                        the README's set-up in a clean debootstrap root (slow)
 #   make test            unit + integration + cross (qemu-user) + real kernels (qemu-system)
 #   make bench           figures and ratios against baselines measured in the same run
 #   make dist            release tarballs, SHA256SUMS and SBOM in dist/out/
@@ -23,9 +27,17 @@ Q := @
 msg = @printf '  %-8s %s\n' $(1) $(2)
 endif
 
-# Set once per make invocation; both calls are instant and have no side effects.
+# Everything computed here, while make parses, may use only what a bare Debian
+# has (bash, coreutils, git for the version): the toolchain step installs the
+# compilers later in the same run. ci/deps.sh --print-* needs only coreutils.
 DEPS := $(shell ci/deps.sh --print-prefix $(ARCH) 2>/dev/null)
 CC := $(shell ci/deps.sh --print-cc $(ARCH) 2>/dev/null)
+ifeq ($(DEPS),)
+$(error cannot compute the deps prefix for ARCH=$(ARCH): run 'ci/deps.sh --print-prefix $(ARCH)' to see why)
+endif
+ifeq ($(CC),)
+$(error no musl compiler known for ARCH=$(ARCH): run 'ci/deps.sh --print-cc $(ARCH)' to see why)
+endif
 CLANG ?= clang
 LLVM_STRIP ?= llvm-strip
 
@@ -35,12 +47,14 @@ VERSION ?= $(shell test -e .git && git describe --tags --always --dirty 2>/dev/n
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
+# CFLAGS and LDFLAGS are the user's (make CFLAGS=-O0 ...); the project's own
+# flags live in ALL_CFLAGS/ALL_LDFLAGS and are always there.
 CFLAGS ?= -O2 -g0
-CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -MMD -MP \
+ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -MMD -MP \
 	-ffunction-sections -fdata-sections -ffile-prefix-map=$(CURDIR)=. \
 	-I. -I$(BUILD)/gen -I$(DEPS)/include -idirafter $(DEPS)/uapi \
-	-DXDPCOUNT_VERSION='"$(VERSION)"' -DXDPCOUNT_ARCH='"$(ARCH)"'
-LDFLAGS += -static -Wl,--gc-sections
+	-DXDPCOUNT_VERSION='"$(VERSION)"' -DXDPCOUNT_ARCH='"$(ARCH)"' $(CFLAGS)
+ALL_LDFLAGS := -static -Wl,--gc-sections $(LDFLAGS)
 LDLIBS := -L$(DEPS)/lib -lbpf -lelf -lz
 
 SRCDIRS := probe plan btf loader selftest out cli
@@ -55,10 +69,12 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 # BPF objects do not depend on ARCH: one pair serves every binary.
 BPF_OBJS := $(BPFBUILD)/counter.bpfel.o $(BPFBUILD)/counter.bpfeb.o
-BPF_INC := -I$(DEPS)/include -idirafter /usr/include -idirafter /usr/include/$(shell gcc -print-multiarch 2>/dev/null)
+# libbpf's headers, and the kernel UAPI (linux/, asm/, asm-generic/) that
+# ci/deps.sh copies into the prefix: no compiler is asked at parse time.
+BPF_INC := -I$(DEPS)/include -idirafter $(DEPS)/uapi
 
-.PHONY: all toolchain deps bpf unit tools integration test test-unit test-integration \
-	test-cross test-kernels bench dist run clean
+.PHONY: all toolchain deps bpf unit tools test test-unit test-integration \
+	test-cross test-kernels test-fresh bench dist run clean
 
 all: $(BUILD)/xdpcount
 
@@ -99,26 +115,29 @@ $(BUILD)/obj/loader/embed.o: loader/embed.S $(BPF_OBJS)
 	$(Q)$(CC) -c -I$(BPFBUILD) -DOBJ_LITTLE='"$(BPFBUILD)/counter.bpfel.o"' \
 		-DOBJ_BIG='"$(BPFBUILD)/counter.bpfeb.o"' $< -o $@
 
-$(BUILD)/obj/%.o: %.c $(DEPS)/lib/libbpf.a $(BUILD)/gen/objects_sha256.h
+$(BUILD)/obj/%.o: %.c $(DEPS)/lib/libbpf.a
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# Only the object that reports the embedded objects' checksums needs them.
+$(BUILD)/obj/loader/objects.o: $(BUILD)/gen/objects_sha256.h
 
 $(BUILD)/xdpcount: $(OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
 	$(Q)$(LLVM_STRIP) --strip-all $@
 
 # Dependency files of test binaries are hidden, so `unit/test_*` globs only binaries.
 $(BUILD)/unit/%: tests/unit/%.c $(LIBOBJS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -MF $(@D)/.$(@F).d $(LDFLAGS) $< $(LIBOBJS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -MF $(@D)/.$(@F).d $(ALL_LDFLAGS) $< $(LIBOBJS) $(LDLIBS) -o $@
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -MF $(@D)/.$(@F).d $(LDFLAGS) $< $(LIBOBJS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -MF $(@D)/.$(@F).d $(ALL_LDFLAGS) $< $(LIBOBJS) $(LDLIBS) -o $@
 
 unit: $(UNIT_BINS)
 tools: $(TOOL_BINS)
@@ -144,8 +163,14 @@ dist:
 bench: all tools
 	$(Q)tests/bench/run.sh
 
+# make run IFACE=veth0 ARGS='-c 3 -j': options for xdpcount go in ARGS.
 run: all
-	$(Q)build/xdpcount $(IFACE)
+	$(Q)build/xdpcount $(ARGS) $(IFACE)
+
+# The README's set-up in a clean debootstrap root filesystem (slow; not in
+# make test). SUITE=bookworm (default) or trixie.
+test-fresh:
+	$(Q)tests/fresh/run.sh $(SUITE)
 
 clean:
 	rm -rf build dist/out
