@@ -12,7 +12,8 @@
 # Usage:
 #   apt-private.sh source  OUTDIR SUITE PKG...      apt-get source --download-only PKG/SUITE
 #   apt-private.sh download OUTDIR SUITE DEBARCH PKG...  apt-get download PKG:DEBARCH/SUITE
-#   apt-private.sh uri                               print the derived archive URI
+#   apt-private.sh uri [SUITE]                       print the derived archive URI
+#                                                    (of the entry serving SUITE)
 #
 # Everything lives under ${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}/apt/<name>/.
 set -euo pipefail
@@ -22,13 +23,14 @@ KEYRING_DEFAULT=/usr/share/keyrings/debian-archive-keyring.gpg
 
 die() { echo "apt-private.sh: $*" >&2; exit 1; }
 
-# Print "URI KEYRING" of the system's main Debian archive entry.
+# Print "URI KEYRING" of the system's apt entry that serves SUITE (default: the
+# system's own codename, i.e. the main Debian archive).
 system_archive() {
-	if [ -n "${XDPCOUNT_DEBIAN_URI:-}" ]; then
+	if [ -n "${XDPCOUNT_DEBIAN_URI:-}" ] && [ -z "${1:-}" ]; then
 		echo "$XDPCOUNT_DEBIAN_URI $KEYRING_DEFAULT"; return
 	fi
-	local codename sl sp f
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	local codename=${1:-} sl sp f
+	[ -n "$codename" ] || codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 	[ -n "$codename" ] || die "cannot read VERSION_CODENAME from /etc/os-release"
 	# ask apt (without our private config) where the system's lists are
 	eval "$(env -u APT_CONFIG apt-config shell sl Dir::Etc::sourcelist/f sp Dir::Etc::sourceparts/d)"
@@ -169,6 +171,6 @@ cmd=${1:-}; shift || true
 case $cmd in
 	source)   [ $# -ge 3 ] || die "usage: source OUTDIR SUITE PKG..."; with_lock "src-$2" do_source "$@" ;;
 	download) [ $# -ge 4 ] || die "usage: download OUTDIR SUITE DEBARCH PKG..."; with_lock "bin-$3-$2" do_download "$@" ;;
-	uri)      system_archive | cut -d' ' -f1 ;;
+	uri)      system_archive "${1:-}" | cut -d" " -f1 ;;
 	*)        die "usage: apt-private.sh source|download|uri ..." ;;
 esac

@@ -9,11 +9,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-. "$HERE/cache.sh"
+. "$HERE/lib.sh"
 NATIVE_ARCH=$(uname -m)
-
-die() { echo "toolchain.sh: $*" >&2; exit 1; }
-log() { echo "toolchain.sh: $*" >&2; }
 
 # Native build packages: the project's build, and what ci/deps.sh needs to
 # fetch (apt-get source, dpkg-dev, debian-archive-keyring) and build the deps
@@ -50,21 +47,6 @@ missing() {
 	for want in "${PKGS[@]}"; do
 		grep -qxF "${want%:"$(dpkg --print-architecture)"}" <<< "$have" || echo "$want"
 	done
-}
-
-apt_retry() { # apt-get, waiting while another apt/dpkg run holds a lock
-	local i rc err
-	err=$(mktemp)
-	for i in $(seq 1 150); do
-		rc=0
-		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@" 2> "$err" || rc=$?
-		cat "$err" >&2
-		[ $rc != 0 ] || break
-		grep -q 'Could not get lock\|Unable to lock\|Unable to acquire' "$err" || break
-		log "apt is busy, waiting ($i)"; sleep 2
-	done
-	rm -f "$err"
-	return $rc
 }
 
 need=$(missing)
