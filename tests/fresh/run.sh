@@ -16,7 +16,8 @@
 # not part of make test.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-ME=test-fresh # shellcheck disable=SC2034 # read by ci/lib.sh
+# shellcheck disable=SC2034 # read by ci/lib.sh
+ME=test-fresh
 . "$TOP/ci/lib.sh"
 
 SUITE=${1:-bookworm}
