@@ -82,6 +82,8 @@ in_root() {
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	unshare -m --propagation private bash -euc '
 		R=$1; shift
+		# the root is a mount point, as on a real machine (ip netns needs it)
+		mount --bind "$R" "$R"
 		for d in proc sys dev; do mount --rbind "/$d" "$R/$d"; done
 		[ "$(stat -f -c %T "$R/sys/fs/bpf" 2>/dev/null)" = bpf_fs ] ||
 			mount -t bpf bpf "$R/sys/fs/bpf"
