@@ -60,12 +60,30 @@ fi
 # ---------------------------------------------------------------- this run
 ROOT=$CACHE/fresh/root-$SUITE
 NS=xdpfresh$$
+# kill_in_root: ends every process whose root directory is inside $ROOT (what
+# an interrupted run left running), so the root can be removed.
+kill_in_root() {
+	local p r _
+	for _ in 1 2 3 4 5; do
+		local pids=()
+		for p in /proc/[0-9]*; do
+			r=$(readlink "$p/root" 2>/dev/null) || continue
+			case $r in "$ROOT"|"$ROOT"/*) pids+=("${p#/proc/}") ;; esac
+		done
+		[ ${#pids[@]} -eq 0 ] && return 0
+		kill -9 "${pids[@]}" 2>/dev/null || true
+		sleep 1
+	done
+}
+
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
+	kill_in_root
 	ip netns del "$NS" 2>/dev/null || true
 }
 trap cleanup EXIT
 
+kill_in_root
 rm -rf "$ROOT"
 mkdir -p "$ROOT"
 tar -C "$ROOT" -xf "$IMG"
