@@ -197,7 +197,11 @@ make_tools() { # deterministic ar / ranlib wrappers for this arch
 
 copy_uapi() {
 	local inc pkg
-	if [ $NATIVE = 1 ]; then inc=/usr/include; pkg=linux-libc-dev:$DEBARCH; asm=$inc/$GNU_TRIPLET/asm
+	if [ $NATIVE = 1 ]; then
+		inc=/usr/include; asm=$inc/$GNU_TRIPLET/asm
+		# bookworm ships linux-libc-dev per arch; trixie one for all arches
+		pkg=linux-libc-dev:$DEBARCH
+		dpkg-query -W "$pkg" >/dev/null 2>&1 || pkg=linux-libc-dev
 	else inc=/usr/$GNU_TRIPLET/include; pkg=linux-libc-dev-$DEBARCH-cross; asm=$inc/asm
 	fi
 	dpkg-query -W "$pkg" >/dev/null 2>&1 || die "$pkg is not installed (run ci/toolchain.sh $ARCH)"
