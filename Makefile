@@ -94,7 +94,7 @@ $(DEPS)/lib/libbpf.a: | toolchain
 
 deps: $(DEPS)/lib/libbpf.a
 
-$(BPFBUILD)/counter.%.o: bpf/counter.bpf.c bpf/stats.h $(DEPS)/lib/libbpf.a
+$(BPFBUILD)/counter.%.o: bpf/counter.bpf.c bpf/count.h bpf/stats.h $(DEPS)/lib/libbpf.a
 	$(call msg,BPF,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) -target $* -O2 -g -Wall -ffile-prefix-map=$(CURDIR)=. $(BPF_INC) -c $< -o $@.tmp

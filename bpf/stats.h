@@ -11,15 +11,15 @@ struct xdpcount_stats {
 	__u64 bytes; /* frame length as XDP sees it */
 };
 
-/* Interfaces one run can count on; slot i of the stats map is one interface. */
+/* Interfaces one run can count on; slot i of the stats map is one interface,
+ * counted by its own program instance (count.h). */
 #define XDPCOUNT_MAX_SLOTS 64
 
 /* Map and program names, shared so both sides spell them alike. The program
  * names begin with the ownership marker "xdpcount" (kernel names keep 15
  * characters). */
 #define XDPCOUNT_MAP_STATS "xdpcount_stats"
-#define XDPCOUNT_MAP_SLOTS "xdpcount_slots"
-#define XDPCOUNT_PROG_LEGACY "xdpcount_legacy"
+#define XDPCOUNT_PROG_LINEAR "xdpcount_linear"
 #define XDPCOUNT_PROG_FRAGS "xdpcount_frags"
 #define XDPCOUNT_MARKER "xdpcount"
 

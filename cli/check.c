@@ -23,11 +23,11 @@ struct hook_ctx {
 static int hook_attach(void *ctx, int ifindex, enum xdp_mode mode)
 {
 	struct hook_ctx *h = ctx;
-	int err = counter_add_iface(h->counter, ifindex);
+	int err = counter_add_iface(h->counter, ifindex, VARIANT_LINEAR);
 
 	if (err)
 		return err;
-	return attach_xdp(counter_prog_fd(h->counter), ifindex, mode, h->attach, &h->att);
+	return attach_xdp(counter_prog_fd(h->counter, ifindex), ifindex, mode, h->attach, &h->att);
 }
 
 static int hook_detach(void *ctx, int ifindex)
@@ -51,20 +51,15 @@ static int hook_read(void *ctx, int ifindex, uint64_t *packets, uint64_t *bytes)
 }
 
 /* Runs the loaded program once; the sample frame arrives on loopback. */
-static void test_run(struct session *s, struct check_result *c)
+static void test_run(struct session *s, struct check_result *c, int lo)
 {
-	int lo = (int)if_nametoindex("lo");
 	struct xdpcount_stats before = { 0 }, after = { 0 };
 	int err;
 
 	c->test_run_tried = true;
-	if (!lo)
-		lo = 1;
-	err = counter_add_iface(s->counter, lo);
+	err = counter_read(s->counter, lo, &before);
 	if (!err)
-		err = counter_read(s->counter, lo, &before);
-	if (!err)
-		err = counter_test_run(s->counter, TEST_FRAME_LEN, &c->test_run_retval);
+		err = counter_test_run(s->counter, lo, TEST_FRAME_LEN, &c->test_run_retval);
 	if (!err)
 		err = counter_read(s->counter, lo, &after);
 	if (err) {
@@ -89,18 +84,25 @@ static void test_run(struct session *s, struct check_result *c)
 	check_add_reason(c, VERDICT_INCOMPATIBLE, "test run: %s", c->test_run_error);
 }
 
+/* Loads the linear program for the loopback test run: what the verifier
+ * says about it is the verdict's. */
 static void load(struct session *s, struct check_result *c)
 {
+	int lo = (int)if_nametoindex("lo");
 	int err;
 
+	if (!lo)
+		lo = 1;
 	c->load_tried = true;
 	err = session_load(s);
+	if (!err)
+		err = session_load_iface(s, "lo", lo, VARIANT_LINEAR);
 	if (s->obj) {
 		c->object_byte_order = byte_order_name(s->obj->order);
 		c->object_sha256 = s->obj->sha256;
 	}
-	if (s->counter)
-		c->program = counter_prog_name(s->counter);
+	if (s->counter && counter_prog_name(s->counter, lo))
+		c->program = counter_prog_name(s->counter, lo);
 	c->memlock_raised = s->plan.memlock == MEMLOCK_RAISE && (!err || s->obj);
 	if (err) {
 		/* Say it in the verdict, not as a crash: check reports */
@@ -112,8 +114,8 @@ static void load(struct session *s, struct check_result *c)
 		return;
 	}
 	c->loaded = true;
-	c->insns = counter_insns(s->counter);
-	test_run(s, c);
+	c->insns = counter_insns(s->counter, lo);
+	test_run(s, c, lo);
 }
 
 static void run_selftest(struct session *s, struct check_result *c, struct selftest_result *st)
@@ -157,7 +159,7 @@ int cmd_check(const struct opts *o)
 		c.object_byte_order = byte_order_name(s.obj->order);
 		c.object_sha256 = s.obj->sha256;
 	}
-	c.program = s.plan.variant == VARIANT_FRAGS ? XDPCOUNT_PROG_FRAGS : XDPCOUNT_PROG_LEGACY;
+	c.program = XDPCOUNT_PROG_LINEAR; /* what the test run loads */
 	if (s.plan.verdict != VERDICT_INCOMPATIBLE)
 		load(&s, &c);
 	if (o->selftest)

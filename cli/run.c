@@ -72,7 +72,7 @@ static void sleep_until(double until)
 static int attach_one(struct session *s, struct report *rep, struct iface_run *ir)
 {
 	const struct plan_iface *pi = ir->pi;
-	int prog_fd = counter_prog_fd(s->counter);
+	int prog_fd = counter_prog_fd(s->counter, pi->ifindex);
 	char reason[PLAN_REASON_LEN + 160];
 	int err;
 
@@ -106,12 +106,15 @@ static int report_all(struct session *s, struct report *rep, struct iface_run *i
 		      double dt)
 {
 	double t = now_unix();
+	int err = counter_read_all(s->counter);
 
+	if (err)
+		return fail(STAGE_READ, err, n == 1 ? irs[0].pi->name : NULL, NULL);
 	for (int i = 0; i < n; i++) {
 		struct xdpcount_stats cur;
 		struct iface_stats st;
-		int err = counter_read(s->counter, irs[i].pi->ifindex, &cur);
 
+		err = counter_sum(s->counter, irs[i].pi->ifindex, &cur);
 		if (err)
 			return fail(STAGE_READ, err, irs[i].pi->name, NULL);
 		st.iface = irs[i].pi->name;
@@ -133,9 +136,9 @@ static int detach_all(struct session *s, struct report *rep, struct iface_run *i
 		      bool report)
 {
 	int ret = 0;
+	bool read = false;
 
 	for (int i = 0; i < n; i++) {
-		struct xdpcount_stats fin = irs[i].last;
 		int err;
 
 		if (!irs[i].attached)
@@ -143,8 +146,18 @@ static int detach_all(struct session *s, struct report *rep, struct iface_run *i
 		err = detach_xdp(&irs[i].att);
 		if (err && !ret)
 			ret = fail(STAGE_DETACH, err, irs[i].pi->name, NULL);
+	}
+	/* Everything is detached: one read has the final totals. */
+	for (int i = 0; i < n; i++) {
+		struct xdpcount_stats fin = irs[i].last;
+
+		if (!irs[i].attached)
+			continue;
 		irs[i].attached = false;
-		counter_read(s->counter, irs[i].pi->ifindex, &fin);
+		if (!read)
+			read = counter_read_all(s->counter) == 0;
+		if (read)
+			counter_sum(s->counter, irs[i].pi->ifindex, &fin);
 		if (report)
 			report_detached(rep, irs[i].pi->name, fin.packets, fin.bytes);
 	}
@@ -214,11 +227,9 @@ int cmd_run(const struct opts *o)
 	memset(irs, 0, sizeof(irs));
 	for (int i = 0; i < n; i++) {
 		irs[i].pi = &s.plan.ifaces[i];
-		err = counter_add_iface(s.counter, irs[i].pi->ifindex);
-		if (err) {
-			fail(STAGE_ATTACH, err, irs[i].pi->name, "no free counter slot");
+		err = session_load_iface(&s, irs[i].pi->name, irs[i].pi->ifindex, irs[i].pi->variant);
+		if (err)
 			goto detach;
-		}
 	}
 	for (int i = 0; i < n && !stop_signal; i++) {
 		err = attach_one(&s, &rep, &irs[i]);

@@ -76,7 +76,7 @@ int session_plan(struct session *s, const struct opts *o, enum iface_default dfl
 		s->probe.release, s->probe.machine, s->probe.ncpus,
 		(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	log_msg(LOG_VERBOSE, "xdpcount: verdict %s; %s program: %s; memlock: %s\n",
-		enum_name(verdict_names, s->plan.verdict), enum_name(variant_names, s->plan.variant),
+		enum_name(verdict_names, s->plan.verdict), s->plan.frags_available ? "frags" : "linear",
 		s->plan.variant_reason, s->plan.memlock_reason);
 	return 0;
 }
@@ -91,21 +91,30 @@ int session_load(struct session *s)
 	err = object_select(&s->obj);
 	if (err)
 		return fail(STAGE_OBJECT, err, NULL, NULL);
-	err = counter_open(s->obj, s->plan.variant, s->opts->btf, &s->counter);
+	err = counter_open(s->obj, s->opts->btf, &s->counter);
 	if (err)
 		return fail(STAGE_OBJECT, err, NULL, "cannot open the embedded object (%s)",
 			    strerror(-err));
-	err = counter_load(s->counter);
+	return 0;
+}
+
+int session_load_iface(struct session *s, const char *name, int ifindex, enum variant variant)
+{
+	int err = counter_add_iface(s->counter, ifindex, variant);
+
 	if (err) {
 		const char *why = counter_verifier_log(s->counter);
 
+		if (err == -ENOSPC)
+			return fail(STAGE_LOAD, err, name, "no free counter slot (%d at most)",
+				    XDPCOUNT_MAX_SLOTS);
 		if (err == -EPERM || err == -EACCES || err == -ENOSYS || !why[0])
-			return fail(STAGE_LOAD, err, NULL, NULL);
-		return fail(STAGE_LOAD, err, NULL, "the verifier said: %s", why);
+			return fail(STAGE_LOAD, err, name, NULL);
+		return fail(STAGE_LOAD, err, name, "the verifier said: %s", why);
 	}
-	log_msg(LOG_VERBOSE, "xdpcount: loaded %s from the %s-endian object (sha256 %.16s...), "
-		"%u instructions\n", counter_prog_name(s->counter), byte_order_name(s->obj->order),
-		s->obj->sha256, counter_insns(s->counter));
+	log_msg(LOG_VERBOSE, "xdpcount: loaded %s for %s from the %s-endian object (sha256 %.16s...), "
+		"%u instructions\n", counter_prog_name(s->counter, ifindex), name,
+		byte_order_name(s->obj->order), s->obj->sha256, counter_insns(s->counter, ifindex));
 	return 0;
 }
 

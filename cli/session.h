@@ -25,9 +25,12 @@ enum iface_default { IFACE_DEFAULT_ROUTE, IFACE_DEFAULT_ALL_UP };
  * BTF (when report_btf or --btf), and makes the plan. Returns 0 or -errno with the failure recorded. */
 int session_plan(struct session *s, const struct opts *o, enum iface_default dflt,
 		 bool report_btf);
-/* Applies the memlock decision, selects the object, and loads the planned
- * variant through the verifier. Returns 0 or -errno, failure recorded. */
+/* Applies the memlock decision, selects the object and prepares the counter
+ * (nothing loaded yet). Returns 0 or -errno, failure recorded. */
 int session_load(struct session *s);
+/* Loads the variant's program instance counting ifindex (name for
+ * messages) through the verifier. Returns 0 or -errno, failure recorded. */
+int session_load_iface(struct session *s, const char *name, int ifindex, enum variant variant);
 void session_close(struct session *s);
 
 #endif

@@ -1,5 +1,6 @@
-/* The counter program: open the embedded object, load one variant, map
- * interfaces to counter slots, read per-CPU sums. */
+/* The counter: the embedded object loaded once per interface (its slot in
+ * .rodata), every instance sharing one per-CPU stats map; per-CPU sums read
+ * with one batched lookup per interval. */
 #ifndef XDPCOUNT_COUNTER_H
 #define XDPCOUNT_COUNTER_H
 
@@ -12,29 +13,41 @@
 
 struct counter;
 
-/* Opens the object (no kernel needed) and keeps only the variant's program
- * for loading. btf_path (may be NULL) is passed to libbpf as btf_custom_path. */
-int counter_open(const struct embedded_object *obj, enum variant variant,
-		 const char *btf_path, struct counter **out);
-/* Loads program and maps into the kernel (the verifier runs here). On
- * failure, counter_verifier_log() holds the kernel's words where it has any. */
-int counter_load(struct counter *c);
+/* Prepares a counter for obj (no kernel needed yet) and allocates everything
+ * the read loop uses. btf_path (may be NULL) is passed to libbpf as
+ * btf_custom_path. */
+int counter_open(const struct embedded_object *obj, const char *btf_path,
+		 struct counter **out);
 void counter_close(struct counter *c);
 
-int counter_prog_fd(const struct counter *c);
-const char *counter_prog_name(const struct counter *c);
+/* Gives ifindex the next counter slot and loads the variant's program for
+ * it (the verifier runs here). Idempotent for an ifindex already added.
+ * -ENOSPC when every slot is taken. On a failed load,
+ * counter_verifier_log() holds the kernel's words where it has any. */
+int counter_add_iface(struct counter *c, int ifindex, enum variant variant);
+
+/* The program instance counting ifindex: -ENOENT / NULL / 0 if none. */
+int counter_prog_fd(const struct counter *c, int ifindex);
+const char *counter_prog_name(const struct counter *c, int ifindex);
 /* Instructions after verification (xlated), 0 if unknown. */
-unsigned int counter_insns(const struct counter *c);
+unsigned int counter_insns(const struct counter *c, int ifindex);
 /* The last line of the verifier log that explains a failed load, or "". */
 const char *counter_verifier_log(const struct counter *c);
 
-/* Gives ifindex its own counter slot (idempotent). -ENOSPC when full. */
-int counter_add_iface(struct counter *c, int ifindex);
-/* Sums of ifindex's counters over all CPUs. -ENOENT if it has no slot. */
-int counter_read(const struct counter *c, int ifindex, struct xdpcount_stats *sum);
+/* Reads every slot's per-CPU counters with one BPF_MAP_LOOKUP_BATCH (5.6+;
+ * one lookup per slot where the kernel lacks it) and sums them. No
+ * allocation. */
+int counter_read_all(struct counter *c);
+/* ifindex's sums as of the last counter_read_all(). -ENOENT if no slot. */
+int counter_sum(const struct counter *c, int ifindex, struct xdpcount_stats *sum);
+/* counter_read_all() then counter_sum(). */
+int counter_read(struct counter *c, int ifindex, struct xdpcount_stats *sum);
+/* True once counter_read_all() had to fall back to one lookup per slot. */
+bool counter_batch_missing(const struct counter *c);
 
-/* Runs the program once on a sample frame with BPF_PROG_TEST_RUN. */
-int counter_test_run(struct counter *c, unsigned int frame_len, uint32_t *retval);
+/* Runs ifindex's program once on a sample frame with BPF_PROG_TEST_RUN. */
+int counter_test_run(struct counter *c, int ifindex, unsigned int frame_len,
+		     uint32_t *retval);
 
 /* Lists the programs and maps of an object without loading it. fn is called
  * with kind "program" or "map"; the list ends at the first non-zero return. */

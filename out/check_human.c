@@ -90,9 +90,11 @@ void check_print_human(FILE *f, const struct check_result *c)
 			row(f, BAD, pi->name, "cannot run here (see the verdict); planned %s via %s",
 			    enum_name(xdp_mode_names, pi->mode), enum_name(attach_kind_names, pi->attach));
 		else
-			row(f, m, pi->name, "%s%s via %s: %s", enum_name(xdp_mode_names, pi->mode),
+			row(f, m, pi->name, "%s%s via %s, %s program: %s; %s",
+			    enum_name(xdp_mode_names, pi->mode),
 			    pi->fallback_generic ? " (generic if refused)" : "",
-			    enum_name(attach_kind_names, pi->attach), pi->reason);
+			    enum_name(attach_kind_names, pi->attach),
+			    enum_name(variant_names, pi->variant), pi->reason, pi->variant_reason);
 	}
 	if (c->selftest) {
 		const struct selftest_result *st = c->selftest;

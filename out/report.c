@@ -37,14 +37,15 @@ void report_plan(struct report *r, const struct plan *plan, const struct plan_if
 		json_kv_string(&r->j, "mode", mode);
 		json_kv_bool(&r->j, "fallback_generic", pi->fallback_generic);
 		json_kv_string(&r->j, "attach", attach);
-		json_kv_string(&r->j, "variant", enum_name(variant_names, plan->variant));
+		json_kv_string(&r->j, "variant", enum_name(variant_names, pi->variant));
 		json_kv_string(&r->j, "reason", pi->reason);
+		json_kv_string(&r->j, "variant_reason", pi->variant_reason);
 		event_end(r);
 		return;
 	}
-	fprintf(r->f, "plan %s: %s%s via %s, %s program: %s\n", pi->name, mode,
+	fprintf(r->f, "plan %s: %s%s via %s, %s program: %s; %s\n", pi->name, mode,
 		pi->fallback_generic ? " (generic if refused)" : "", attach,
-		enum_name(variant_names, plan->variant), pi->reason);
+		enum_name(variant_names, pi->variant), pi->reason, pi->variant_reason);
 }
 
 void report_fallback(struct report *r, const char *iface, const char *why)

@@ -32,7 +32,7 @@ static const char *native_mtu_problem(const struct plan *plan,
 {
 	if (it->mtu <= PLAN_XDP_LINEAR_MTU)
 		return NULL;
-	if (plan->variant == VARIANT_LEGACY) {
+	if (!plan->frags_available) {
 		snprintf(buf, len, "MTU %u does not fit one page without XDP "
 			 "multi-buffer (5.18+): native XDP would be refused",
 			 it->mtu);
@@ -95,6 +95,37 @@ static void decide_mode(const struct probe_iface *it,
 	else
 		snprintf(why, len, "driver %s: will try native, fall back to "
 			 "generic if refused", drv);
+}
+
+/* Linear wherever it is exact: a program without the frags flag only ever
+ * sees linear frames (generic XDP linearizes the skb; drivers refuse to
+ * attach it, or drop, where frames would not fit), so data_end - data is
+ * the whole frame and no helper is called. Frags only where native mode
+ * needs it to attach at all. */
+static void decide_variant(const struct plan *plan, const struct probe_iface *it,
+			   struct plan_iface *pi)
+{
+	bool big = it->mtu > PLAN_XDP_LINEAR_MTU;
+
+	pi->variant = VARIANT_LINEAR;
+	if (pi->mode == XDP_MODE_GENERIC)
+		snprintf(pi->variant_reason, PLAN_REASON_LEN, "linear: generic XDP "
+			 "linearizes every frame, so data_end - data is its length "
+			 "(no helper call)");
+	else if (!big)
+		snprintf(pi->variant_reason, PLAN_REASON_LEN, "linear: MTU %u fits "
+			 "one page, so data_end - data is the frame's length (no "
+			 "helper call)", it->mtu);
+	else if (plan->frags_available) {
+		pi->variant = VARIANT_FRAGS;
+		snprintf(pi->variant_reason, PLAN_REASON_LEN, "frags: MTU %u does "
+			 "not fit one page, so native XDP needs the multi-buffer "
+			 "program (5.18+), which counts every fragment "
+			 "(bpf_xdp_get_buff_len)", it->mtu);
+	} else
+		snprintf(pi->variant_reason, PLAN_REASON_LEN, "linear: MTU %u needs "
+			 "XDP multi-buffer (5.18+) in native mode, which this kernel "
+			 "lacks", it->mtu);
 }
 
 static void decide_attach(const struct probe *p,
@@ -186,6 +217,7 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 	pi->refuse = false;
 	decide_mode(it, req, plan, pi, mode_why, sizeof(mode_why), acc);
 	mode_refused = pi->refuse;
+	decide_variant(plan, it, pi);
 	f = foreign_prog(it, foreign, sizeof(foreign), &ours, ours_why,
 			 sizeof(ours_why));
 

@@ -20,7 +20,7 @@ const struct enum_name attach_kind_names[] = {
 };
 
 const struct enum_name variant_names[] = {
-	{ "legacy", VARIANT_LEGACY },
+	{ "linear", VARIANT_LINEAR },
 	{ "frags", VARIANT_FRAGS },
 	{ NULL, 0 },
 };

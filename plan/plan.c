@@ -154,10 +154,6 @@ static void plan_kernel(const struct probe *p, struct verdict_acc *acc)
 		acc_add(acc, VERDICT_INCOMPATIBLE,
 			"the kernel has no per-CPU array maps "
 			"(BPF_MAP_TYPE_PERCPU_ARRAY, 4.6+), which the counter uses");
-	if (p->map_hash.state == FACT_NO)
-		acc_add(acc, VERDICT_INCOMPATIBLE,
-			"the kernel has no hash maps (BPF_MAP_TYPE_HASH, 3.19+), "
-			"which the counter uses");
 	/* Loading works but attaching (RTM_SETLINK, bpf_link) needs
 	 * CAP_NET_ADMIN: say so now rather than at attach time. */
 	if (!denied && p->caps_known && p->prog_type_xdp.state == FACT_YES &&
@@ -175,23 +171,22 @@ static void plan_variant(const struct probe *p, struct plan *plan)
 {
 	char eb[24];
 
-	if (p->xdp_frags.state == FACT_YES) {
-		plan->variant = VARIANT_FRAGS;
+	plan->frags_available = p->xdp_frags.state == FACT_YES;
+	if (plan->frags_available)
 		snprintf(plan->variant_reason, PLAN_REASON_LEN,
-			 "kernel supports XDP multi-buffer (5.18+): jumbo-MTU "
-			 "interfaces can stay native");
-	} else if (p->xdp_frags.state == FACT_NO) {
-		plan->variant = VARIANT_LEGACY;
+			 "kernel supports XDP multi-buffer (5.18+): the frags "
+			 "program where a native MTU does not fit one page, the "
+			 "cheaper linear one elsewhere");
+	else if (p->xdp_frags.state == FACT_NO)
 		snprintf(plan->variant_reason, PLAN_REASON_LEN,
 			 "kernel lacks XDP multi-buffer (BPF_F_XDP_HAS_FRAGS, "
-			 "5.18+): legacy variant, linear frames only");
-	} else {
-		plan->variant = VARIANT_LEGACY;
+			 "5.18+): the linear program everywhere; jumbo MTUs "
+			 "count in generic mode");
+	else
 		snprintf(plan->variant_reason, PLAN_REASON_LEN,
-			 "XDP multi-buffer support unknown (%s): legacy variant, "
-			 "linear frames only",
+			 "XDP multi-buffer support unknown (%s): the linear "
+			 "program everywhere; jumbo MTUs count in generic mode",
 			 plan_errno_name(p->xdp_frags.err, eb, sizeof(eb)));
-	}
 }
 
 static uint64_t round_up(uint64_t v, uint64_t to)
@@ -199,17 +194,18 @@ static uint64_t round_up(uint64_t v, uint64_t to)
 	return (v + to - 1) / to * to;
 }
 
-uint64_t plan_memlock_need(unsigned int ncpus, unsigned int page_size)
+uint64_t plan_memlock_need(unsigned int ncpus, unsigned int page_size,
+			   unsigned int instances)
 {
 	uint64_t page = page_size ? page_size : 4096;
 	uint64_t cpus = ncpus ? ncpus : PLAN_NCPUS_UNKNOWN;
 	uint64_t slots = XDPCOUNT_MAX_SLOTS;
-	uint64_t stats_map, slots_map, prog;
+	uint64_t n = instances ? instances : 1;
+	uint64_t stats_map, per_instance;
 
 	stats_map = round_up(1024 + slots * 8 + slots * 16 * cpus, page);
-	slots_map = round_up(1024 + slots * 16 + (slots + cpus) * 64, page);
-	prog = 4 * page;
-	return stats_map + slots_map + prog + PLAN_MEMLOCK_MARGIN;
+	per_instance = 4 * page + page;
+	return stats_map + n * per_instance + PLAN_MEMLOCK_MARGIN;
 }
 
 /* "64 KiB", or "unlimited". Whole KiB: `ulimit -l` speaks KiB too. */
@@ -225,7 +221,8 @@ static const char *kib(uint64_t bytes, char *buf, size_t len)
 static void plan_memlock(const struct probe *p, struct plan *plan,
 			 struct verdict_acc *acc)
 {
-	uint64_t need = plan_memlock_need(p->ncpus, p->page_size);
+	/* one instance per interface, and check's loopback test run */
+	uint64_t need = plan_memlock_need(p->ncpus, p->page_size, p->n_ifaces + 1);
 	char b1[32], b2[32], b3[32], eb[24];
 
 	plan->memlock = MEMLOCK_NONE;

@@ -10,7 +10,9 @@
 
 enum xdp_mode { XDP_MODE_AUTO = 0, XDP_MODE_NATIVE, XDP_MODE_GENERIC };
 enum attach_kind { ATTACH_AUTO = 0, ATTACH_LINK, ATTACH_NETLINK };
-enum variant { VARIANT_LEGACY = 0, VARIANT_FRAGS };
+/* The XDP program loaded for one interface: LINEAR (data_end - data, every
+ * kernel) or FRAGS (multi-buffer aware, bpf_xdp_get_buff_len, 5.18+). */
+enum variant { VARIANT_LINEAR = 0, VARIANT_FRAGS };
 enum memlock_action { MEMLOCK_NONE = 0, MEMLOCK_RAISE, MEMLOCK_IMPOSSIBLE };
 enum verdict { VERDICT_OK = 0, VERDICT_DEGRADED, VERDICT_INCOMPATIBLE };
 
@@ -44,6 +46,8 @@ struct plan_iface {
 	enum xdp_mode mode;    /* NATIVE or GENERIC: what to try first */
 	bool fallback_generic; /* auto mode: may fall back at attach time */
 	enum attach_kind attach; /* LINK or NETLINK */
+	enum variant variant;  /* the program instance loaded for it */
+	char variant_reason[PLAN_REASON_LEN];
 	bool refuse;           /* will not attach here; refusal says why */
 	enum refusal {
 		REFUSE_NONE = 0,
@@ -61,7 +65,9 @@ struct plan {
 	unsigned int n_reasons; /* why degraded / incompatible */
 	char reasons[PLAN_MAX_REASONS][PLAN_REASON_LEN];
 
-	enum variant variant;
+	/* The kernel takes multi-buffer (frags) programs; each interface's
+	 * variant is in its plan_iface. */
+	bool frags_available;
 	char variant_reason[PLAN_REASON_LEN];
 
 	enum memlock_action memlock;
@@ -90,14 +96,16 @@ void plan_make(const struct probe *probe, const struct plan_request *req,
  * memory to it (before 5.11), following the kernel's own cost formulas:
  *   stats  per-CPU array: page_round(1 KiB header + 64 x 8 B pointers
  *          + 64 slots x 16 B x ncpus)
- *   slots  preallocated hash: page_round(1 KiB + 64 buckets x 16 B
- *          + (64 + ncpus) elements x 64 B)
- *   prog   4 pages (one variant, a few dozen instructions, realloc slack)
+ *   per program instance (one per interface, plus check's test run):
+ *          4 pages of program (a few dozen instructions, realloc slack)
+ *          + 1 page of .rodata array (the slot)
  *   margin PLAN_MEMLOCK_MARGIN, 2 MiB: transient objects of libbpf's feature
  *          probes and of the verifier, and the other BPF objects of the same
  *          uid (the kernel checks the uid's total locked memory against this
  *          process's limit; as root that includes systemd's cgroup programs).
- * ncpus 0 means unknown (PLAN_NCPUS_UNKNOWN), page_size 0 means 4096. Pure. */
-uint64_t plan_memlock_need(unsigned int ncpus, unsigned int page_size);
+ * ncpus 0 means unknown (PLAN_NCPUS_UNKNOWN), page_size 0 means 4096,
+ * instances 0 means 1. Pure. */
+uint64_t plan_memlock_need(unsigned int ncpus, unsigned int page_size,
+			   unsigned int instances);
 
 #endif

@@ -243,17 +243,24 @@ send() {
 # count_run NAME ARGS...: the shared body of the exact-count tests: veth0 (in
 # ns a) <-> veth1 (in ns b), xdpcount ARGS on veth0, N frames of LEN from
 # veth1, SIGINT; checks the attached event, the exit status and the totals.
-# Sets MODE (the mode the attached event reports).
+# Sets MODE (the mode the attached event reports) and VARIANT (the program
+# the plan event names). MTU=N in the environment sets both ends' MTU first.
 count_run() {
 	local name=$1 len=$2 a b out; shift 2
 	need_bin && need_sendframes || return
 	ns_new a "$name-a" && ns_new b "$name-b" &&
 		veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
+	if [ -n "${MTU:-}" ]; then
+		ip -n "$a" link set veth0 mtu "$MTU" && ip -n "$b" link set veth1 mtu "$MTU" ||
+			{ fail "$CUR: setup MTU $MTU"; return; }
+	fi
 	out=$WORK/$name.out
 	start_attached "$a" "$out" veth0 -- --json -i 0.2 "$@" || return
 	ok "$CUR: attached event"
 	# shellcheck disable=SC2034 # read by the callers in run.sh
 	MODE=$(field "$out" attached veth0 mode)
+	# shellcheck disable=SC2034 # read by the callers
+	VARIANT=$(field "$out" plan veth0 variant)
 	check_eq "$CUR: sendframes sent $N" "$(send "$b" veth1 $N "$len")" "$N"
 	wait_packets "$out" veth0 $N
 	stop INT

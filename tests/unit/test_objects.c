@@ -9,7 +9,7 @@
 
 struct seen {
 	int programs, maps;
-	int has_legacy, has_frags, has_stats;
+	int has_linear, has_frags, has_stats;
 };
 
 static void collect(void *ctx, const char *kind, const char *name)
@@ -18,7 +18,7 @@ static void collect(void *ctx, const char *kind, const char *name)
 
 	if (!strcmp(kind, "program")) {
 		s->programs++;
-		s->has_legacy |= !strcmp(name, XDPCOUNT_PROG_LEGACY);
+		s->has_linear |= !strcmp(name, XDPCOUNT_PROG_LINEAR);
 		s->has_frags |= !strcmp(name, XDPCOUNT_PROG_FRAGS);
 	} else {
 		s->maps++;
@@ -39,7 +39,7 @@ static void test_both_byte_orders_are_embedded_and_valid(void)
 		CHECK_EQ_INT(object_check(o->data, o->size, !o->order), -ENOEXEC);
 		CHECK_EQ_INT(object_names(o, collect, &s), 0);
 		CHECK_EQ_INT(s.programs, 2);
-		CHECK(s.has_legacy && s.has_frags && s.has_stats);
+		CHECK(s.has_linear && s.has_frags && s.has_stats);
 		CHECK_EQ_INT(s.maps, 2);
 	}
 	CHECK_EQ_INT(embedded_object(0)->order, BYTE_ORDER_LITTLE);

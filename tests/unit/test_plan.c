@@ -124,11 +124,12 @@ static void test_rhel8_4_18_runs_degraded_through_netlink(void)
 
 	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
 	CHECK(reasons_have("no XDP bpf_link"));
-	CHECK_EQ_INT(plan.variant, VARIANT_LEGACY);
+	CHECK(!plan.frags_available);
 	CHECK_CONTAINS(plan.variant_reason, "5.18");
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
 	/* Root: CAP_SYS_RESOURCE lifts the 64 KiB hard limit. */
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
-	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096));
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 2));
 	CHECK_CONTAINS(plan.memlock_reason, "CAP_SYS_RESOURCE");
 	CHECK_EQ_INT(plan.n_ifaces, 1);
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
@@ -155,7 +156,7 @@ static void test_ubuntu_5_4_raises_soft_limit_without_cap_sys_resource(void)
 
 	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
-	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096));
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 2));
 	CHECK_CONTAINS(plan.memlock_reason, "64 KiB");
 	/* Jumbo MTU without frags: native would be refused. */
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_GENERIC);
@@ -207,7 +208,7 @@ static void test_5_10_with_64k_memlock(void)
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
-	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096));
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 2));
 	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
 
 	/* CAP_BPF + CAP_NET_ADMIN, but no CAP_SYS_RESOURCE: impossible. */
@@ -215,10 +216,10 @@ static void test_5_10_with_64k_memlock(void)
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_IMPOSSIBLE);
-	CHECK_CONTAINS(plan.memlock_reason, "need 2080 KiB");
+	CHECK_CONTAINS(plan.memlock_reason, "need 2096 KiB");
 	CHECK_CONTAINS(plan.memlock_reason, "have 64 KiB");
 	CHECK_CONTAINS(plan.memlock_reason, "CAP_SYS_RESOURCE");
-	CHECK_CONTAINS(plan.memlock_reason, "ulimit -l 2080");
+	CHECK_CONTAINS(plan.memlock_reason, "ulimit -l 2096");
 	CHECK_CONTAINS(plan.memlock_reason, "LimitMEMLOCK=");
 	CHECK(reasons_have("RLIMIT_MEMLOCK too low"));
 	CHECK_EQ_INT(plan.n_reasons, 1);
@@ -240,7 +241,8 @@ static void test_5_15_native_with_fallback_and_link(void)
 
 	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
 	CHECK_EQ_INT(plan.n_reasons, 0);
-	CHECK_EQ_INT(plan.variant, VARIANT_LEGACY);
+	CHECK(!plan.frags_available);
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_NONE);
 	CHECK_CONTAINS(plan.memlock_reason, "memory cgroup (5.11+)");
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
@@ -260,8 +262,11 @@ static void test_6_1_s390x_without_btf_is_ok(void)
 	make(&req_auto);
 
 	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
-	CHECK_EQ_INT(plan.variant, VARIANT_FRAGS);
+	CHECK(plan.frags_available);
 	CHECK_CONTAINS(plan.variant_reason, "multi-buffer (5.18+)");
+	/* MTU 1500 fits one page: the cheaper linear program. */
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
+	CHECK_CONTAINS(plan.ifaces[0].variant_reason, "MTU 1500 fits one page");
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
 	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
 }
@@ -310,14 +315,20 @@ static void test_jumbo_mtu_stays_native_with_frags(void)
 	iface("eth2", "i40e", 9000, -1);
 	make(&req_auto);
 
-	CHECK_EQ_INT(plan.variant, VARIANT_FRAGS);
+	CHECK(plan.frags_available);
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
-	/* A driver known to lack rx-sg cannot take 9000-byte frames natively. */
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_FRAGS);
+	CHECK_CONTAINS(plan.ifaces[0].variant_reason, "MTU 9000 does not fit one page");
+	/* A driver known to lack rx-sg cannot take 9000-byte frames natively;
+	 * generic linearizes, so the linear program counts them whole. */
 	CHECK_EQ_INT(plan.ifaces[1].mode, XDP_MODE_GENERIC);
 	CHECK_CONTAINS(plan.ifaces[1].reason, "rx-sg");
+	CHECK_EQ_INT(plan.ifaces[1].variant, VARIANT_LINEAR);
+	CHECK_CONTAINS(plan.ifaces[1].variant_reason, "generic XDP linearizes");
 	/* Unknown features: try native, fall back if refused. */
 	CHECK_EQ_INT(plan.ifaces[2].mode, XDP_MODE_NATIVE);
 	CHECK(plan.ifaces[2].fallback_generic);
+	CHECK_EQ_INT(plan.ifaces[2].variant, VARIANT_FRAGS);
 	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
 	CHECK(reasons_have("eth1: generic mode"));
 }
@@ -493,20 +504,61 @@ static void test_too_many_reasons_are_summarised(void)
 	CHECK_CONTAINS(plan.reasons[PLAN_MAX_REASONS - 1], "and 13 more");
 }
 
+/* Which program each interface gets, and why: linear wherever it is exact
+ * and native can take it, frags only for a native jumbo MTU. */
+static void test_variant_per_interface_with_reasons(void)
+{
+	static const struct plan_request generic = { XDP_MODE_GENERIC, ATTACH_AUTO };
+	static const struct plan_request native = { XDP_MODE_NATIVE, ATTACH_AUTO };
+
+	kernel("6.12.0-1-amd64", 6, 12, 0);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC | XDPC_XDP_ACT_RX_SG);
+	iface("eth1", "ixgbe", PLAN_XDP_LINEAR_MTU, XDPC_XDP_ACT_BASIC | XDPC_XDP_ACT_RX_SG);
+	iface("eth2", "ixgbe", PLAN_XDP_LINEAR_MTU + 1, XDPC_XDP_ACT_BASIC | XDPC_XDP_ACT_RX_SG);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
+	CHECK_CONTAINS(plan.ifaces[0].variant_reason, "no helper call");
+	CHECK_EQ_INT(plan.ifaces[1].variant, VARIANT_LINEAR);
+	CHECK_EQ_INT(plan.ifaces[2].variant, VARIANT_FRAGS);
+	CHECK_CONTAINS(plan.ifaces[2].variant_reason, "bpf_xdp_get_buff_len");
+
+	/* Generic mode linearizes: linear even at a jumbo MTU. */
+	make(&generic);
+	CHECK_EQ_INT(plan.ifaces[2].variant, VARIANT_LINEAR);
+	CHECK_CONTAINS(plan.ifaces[2].variant_reason, "generic XDP linearizes");
+
+	/* 5.15: no multi-buffer, the jumbo interface counts in generic mode
+	 * with the linear program, and says so. */
+	no(&p.xdp_frags, EINVAL);
+	make(&req_auto);
+	CHECK(!plan.frags_available);
+	CHECK_EQ_INT(plan.ifaces[2].mode, XDP_MODE_GENERIC);
+	CHECK_EQ_INT(plan.ifaces[2].variant, VARIANT_LINEAR);
+	CHECK_CONTAINS(plan.variant_reason, "jumbo MTUs count in generic mode");
+	/* Strict native without multi-buffer: the linear program, and the
+	 * reason says why native will not take it. */
+	make(&native);
+	CHECK_EQ_INT(plan.ifaces[2].variant, VARIANT_LINEAR);
+	CHECK_CONTAINS(plan.ifaces[2].variant_reason, "which this kernel lacks");
+}
+
 static void test_memlock_need_formula(void)
 {
-	/* 4 CPUs, 4 KiB pages: stats 8 KiB + slots 8 KiB + prog 16 KiB
-	 * + 2 MiB margin. */
-	CHECK_EQ_U64(plan_memlock_need(4, 4096), 32 * KIB + 2 * MIB);
+	/* 4 CPUs, 4 KiB pages, one instance: stats 8 KiB + prog 16 KiB +
+	 * .rodata 4 KiB + 2 MiB margin. */
+	CHECK_EQ_U64(plan_memlock_need(4, 4096, 1), 28 * KIB + 2 * MIB);
+	CHECK_EQ_U64(plan_memlock_need(4, 4096, 0), plan_memlock_need(4, 4096, 1));
+	/* 64 interfaces and check's test run: 65 instances of 20 KiB. */
+	CHECK_EQ_U64(plan_memlock_need(4, 4096, 65), 8 * KIB + 65 * 20 * KIB + 2 * MIB);
 	/* 256 CPUs: the per-CPU values dominate (256 KiB of them). */
-	CHECK_EQ_U64(plan_memlock_need(256, 4096),
-		     260 * KIB + 24 * KIB + 16 * KIB + 2 * MIB);
+	CHECK_EQ_U64(plan_memlock_need(256, 4096, 1),
+		     260 * KIB + 20 * KIB + 2 * MIB);
 	/* Unknown CPUs count as PLAN_NCPUS_UNKNOWN, unknown pages as 4 KiB. */
-	CHECK_EQ_U64(plan_memlock_need(0, 0),
-		     plan_memlock_need(PLAN_NCPUS_UNKNOWN, 4096));
+	CHECK_EQ_U64(plan_memlock_need(0, 0, 1),
+		     plan_memlock_need(PLAN_NCPUS_UNKNOWN, 4096, 1));
 	/* 64 KiB pages (aarch64, ppc64le): every object rounds up. */
-	CHECK_EQ_U64(plan_memlock_need(4, 65536), 6 * 64 * KIB + 2 * MIB);
-	CHECK(plan_memlock_need(64, 4096) > plan_memlock_need(4, 4096));
+	CHECK_EQ_U64(plan_memlock_need(4, 65536, 1), 6 * 64 * KIB + 2 * MIB);
+	CHECK(plan_memlock_need(64, 4096, 1) > plan_memlock_need(4, 4096, 1));
 }
 
 static void test_plan_is_pure(void)
@@ -544,6 +596,7 @@ int main(void)
 	test_jit_disabled_is_degraded();
 	test_too_many_reasons_are_summarised();
 	test_memlock_need_formula();
+	test_variant_per_interface_with_reasons();
 	test_plan_is_pure();
 	CHECK_DONE();
 }
