@@ -34,6 +34,13 @@ static const char *const vmlinux_locations[] = {
 	"/usr/lib/debug/lib/modules/%1$s/vmlinux",
 };
 
+static bool host_is_big(void)
+{
+	const uint16_t one = 1;
+
+	return *(const unsigned char *)&one == 0;
+}
+
 /* Reads up to len bytes from the start of path. Returns the count or -errno. */
 static ssize_t read_head(const char *path, void *buf, size_t len)
 {
@@ -74,6 +81,65 @@ static int btf_classify(const char *path, uint64_t *size)
 	if (n == 4 && memcmp(head, ELFMAG, SELFMAG) == 0)
 		return BTFF_ELF;
 	return -ENOEXEC;
+}
+
+static uint32_t get32(const unsigned char *p, bool swap)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+int btf_header_check(const char *path, uint64_t size)
+{
+	/* struct btf_header: magic u16, version u8, flags u8, hdr_len,
+	 * type_off, type_len, str_off, str_len (u32 each). */
+	unsigned char h[24], first = 1, last = 1;
+	uint64_t data, type_end, str_end;
+	uint32_t hdr_len, type_off, type_len, str_off, str_len;
+	bool swap;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (h[0] == 0x9f && h[1] == 0xeb)
+		swap = host_is_big();
+	else if (h[0] == 0xeb && h[1] == 0x9f)
+		swap = !host_is_big();
+	else {
+		err = -EINVAL;
+		goto out;
+	}
+	hdr_len = get32(h + 4, swap);
+	type_off = get32(h + 8, swap);
+	type_len = get32(h + 12, swap);
+	str_off = get32(h + 16, swap);
+	str_len = get32(h + 20, swap);
+	if (h[2] != 1 || hdr_len < sizeof(h) || hdr_len > size || str_len == 0) {
+		err = -EINVAL;
+		goto out;
+	}
+	data = size - hdr_len;
+	type_end = (uint64_t)type_off + type_len;
+	str_end = (uint64_t)str_off + str_len;
+	if (type_end > data || str_end > data ||
+	    (type_end > str_end ? type_end : str_end) != data ||
+	    (type_off < str_off ? type_end > str_off : str_end > type_off)) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (pread(fd, &first, 1, (off_t)(hdr_len + str_off)) != 1 ||
+	    pread(fd, &last, 1, (off_t)(hdr_len + str_end - 1)) != 1 || first || last)
+		err = -EINVAL;
+out:
+	close(fd);
+	return err;
 }
 
 /* Parses with libbpf and frees at once. libbpf's own codes (4000+) and a
@@ -238,8 +304,9 @@ static int btf_matches(const char *path, int kind, uint64_t size)
 	return la == lb && memcmp(a, b, la) == 0;
 }
 
-/* Classifies, validates and reports one candidate. */
-static int btf_try(const char *path, struct btf_report *r)
+/* Classifies, validates (in full, or the header only) and reports one
+ * candidate. */
+static int btf_try(const char *path, bool full, struct btf_report *r)
 {
 	uint64_t size = 0;
 	int kind, err;
@@ -247,10 +314,12 @@ static int btf_try(const char *path, struct btf_report *r)
 	kind = btf_classify(path, &size);
 	if (kind < 0)
 		return kind;
-	err = btf_validate(path);
+	full = full || kind != BTFF_RAW;
+	err = full ? btf_validate(path) : btf_header_check(path, size);
 	if (err)
 		return err;
 	r->available = true;
+	r->parsed = full;
 	snprintf(r->source, sizeof(r->source), "%s", path);
 	r->size = size;
 	r->matches_kernel = btf_matches(path, kind, size);
@@ -268,14 +337,14 @@ int btf_find(const char *override, const char *release, struct btf_report *r)
 	memset(r, 0, sizeof(*r));
 	r->matches_kernel = -1;
 	if (override) {
-		err = btf_try(override, r);
+		err = btf_try(override, true, r);
 		if (err) {
 			snprintf(r->source, sizeof(r->source), "%s", override);
 			r->err = err;
 		}
 		return err;
 	}
-	err = btf_try(BTF_SYSFS_PATH, r);
+	err = btf_try(BTF_SYSFS_PATH, false, r);
 	if (!err)
 		return 0;
 	if (err != -ENOENT) {
@@ -291,7 +360,7 @@ int btf_find(const char *override, const char *release, struct btf_report *r)
 		snprintf(path, sizeof(path), vmlinux_locations[i], release);
 		if (access(path, R_OK) != 0)
 			continue;
-		err = btf_try(path, r);
+		err = btf_try(path, true, r);
 		if (!err)
 			return 0;
 		/* Found but unusable: worth telling. */

@@ -59,8 +59,9 @@ void check_print_human(FILE *f, const struct check_result *c)
 		 "no: BPF memory counts against RLIMIT_MEMLOCK");
 	fact_row(f, "BPF JIT", &p->jit, WARN, "enabled", "disabled: the interpreter is slower");
 	if (c->btf->available)
-		row(f, OK, "kernel BTF", "%s (%s)%s; the counter does not need it", c->btf->source,
+		row(f, OK, "kernel BTF", "%s (%s%s)%s; the counter does not need it", c->btf->source,
 		    fmt_bytes(size, c->btf->size),
+		    c->btf->parsed ? ", parsed" : ", header checked; --btf FILE parses in full",
 		    c->btf->matches_kernel == 0 ? ", NOT this kernel's" : "");
 	else
 		row(f, OK, "kernel BTF", "absent; the counter does not need it");

@@ -170,6 +170,7 @@ void check_print_json(FILE *f, const struct check_result *c)
 	else
 		json_bool(&j, c->btf->matches_kernel);
 	json_kv_bool(&j, "needed", false);
+	json_kv_bool(&j, "parsed", c->btf->parsed);
 	json_object_end(&j);
 
 	json_key(&j, "verifier");

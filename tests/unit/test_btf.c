@@ -121,6 +121,31 @@ static void test_small_raw_btf_is_valid_but_not_this_kernel(void)
 		     access(BTF_SYSFS_PATH, R_OK) == 0 ? 0 : -1);
 }
 
+/* The quick check of a raw BTF file: a valid one passes; a truncated one,
+ * garbage, and a file whose size does not end with the strings fail. */
+static void test_header_check(void)
+{
+	char path[128], cut[128], junk[128];
+	struct stat st;
+
+	path_in(path, sizeof(path), "small.btf");
+	CHECK_EQ_INT(write_small_btf(path, 0), 0);
+	CHECK_EQ_INT(stat(path, &st), 0);
+	CHECK_EQ_INT(btf_header_check(path, (uint64_t)st.st_size), 0);
+	/* A size the sections do not add up to. */
+	CHECK_EQ_INT(btf_header_check(path, (uint64_t)st.st_size + 1), -EINVAL);
+	path_in(cut, sizeof(cut), "small-truncated.btf");
+	CHECK_EQ_INT(write_small_btf(cut, (size_t)st.st_size - 2), 0);
+	CHECK_EQ_INT(btf_header_check(cut, (uint64_t)st.st_size - 2), -EINVAL);
+	CHECK_EQ_INT(write_small_btf(cut, 20), 0); /* shorter than a header */
+	CHECK_EQ_INT(btf_header_check(cut, 20), -EINVAL);
+	path_in(junk, sizeof(junk), "garbage");
+	CHECK_EQ_INT(write_file(junk, "this is not BTF at all, no", 26), 0);
+	CHECK_EQ_INT(btf_header_check(junk, 26), -EINVAL);
+	path_in(junk, sizeof(junk), "missing");
+	CHECK_EQ_INT(btf_header_check(junk, 100), -ENOENT);
+}
+
 static void test_kernel_btf_copies(void)
 {
 	char full[128], cut[128];
@@ -135,16 +160,21 @@ static void test_kernel_btf_copies(void)
 	CHECK_EQ_STR(r.source, BTF_SYSFS_PATH);
 	CHECK(r.size > 1024);
 	CHECK_EQ_INT(r.matches_kernel, 1);
+	CHECK(!r.parsed); /* the kernel's own: header and layout only */
 
 	path_in(full, sizeof(full), "vmlinux.btf");
 	CHECK_EQ_INT(copy_file(BTF_SYSFS_PATH, full, 0), 0);
 	CHECK_EQ_INT(btf_find(full, NULL, &r), 0);
 	CHECK_EQ_INT(r.matches_kernel, 1); /* byte for byte the same */
+	CHECK(r.parsed); /* an override is parsed in full */
+	CHECK_EQ_INT(btf_header_check(full, r.size), 0);
 
 	path_in(cut, sizeof(cut), "vmlinux-truncated.btf");
 	CHECK_EQ_INT(copy_file(BTF_SYSFS_PATH, cut, 65536), 0);
 	CHECK_EQ_INT(btf_find(cut, NULL, &r), -EINVAL);
 	CHECK(!r.available);
+	/* The header check alone sees the truncation too. */
+	CHECK_EQ_INT(btf_header_check(cut, 65536), -EINVAL);
 	unlink(full);
 	unlink(cut);
 }
@@ -204,6 +234,7 @@ int main(void)
 	libbpf_set_print(silent); /* the bad fixtures make libbpf complain */
 	test_override_errors_are_distinct();
 	test_small_raw_btf_is_valid_but_not_this_kernel();
+	test_header_check();
 	test_kernel_btf_copies();
 	test_btf_fact();
 	cleanup();
