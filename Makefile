@@ -102,6 +102,14 @@ $(BPFBUILD)/counter.%.o: bpf/counter.bpf.c bpf/count.h bpf/stats.h $(DEPS)/lib/l
 
 bpf: $(BPF_OBJS)
 
+# The bench's own BPF programs (tests/bench/*.bpf.c), host byte order only.
+BENCH_BPF := $(BPFBUILD)/bench.o $(BPFBUILD)/tutorial.o $(BPFBUILD)/startup.o
+$(BPFBUILD)/%.o: tests/bench/%.bpf.c $(DEPS)/lib/libbpf.a
+	$(call msg,BPF,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) -target bpf -O2 -g -Wall -DBENCH_ARCH_$(HOST_ARCH) \
+		-ffile-prefix-map=$(CURDIR)=. $(BPF_INC) -c $< -o $@
+
 # sha256 of each embedded object, for --version and `objects`.
 $(BUILD)/gen/objects_sha256.h: $(BPF_OBJS)
 	@mkdir -p $(@D)
@@ -160,7 +168,7 @@ test-kernels:
 dist:
 	$(Q)dist/build.sh
 
-bench: all tools
+bench: all tools $(BENCH_BPF)
 	$(Q)tests/bench/run.sh
 
 # make run IFACE=veth0 ARGS='-c 3 -j': options for xdpcount go in ARGS.

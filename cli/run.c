@@ -206,6 +206,11 @@ int cmd_run(const struct opts *o)
 	double last, next;
 	int n, err;
 
+	/* One write per interval, even for 64 interfaces' lines (flushed by
+	 * report_flush at the end of each). */
+	static char outbuf[64 * 1024];
+
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	report_init(&rep, stdout, o->json, o->verbosity < 0);
 	err = session_plan(&s, o, IFACE_DEFAULT_ROUTE, false);
 	if (err)

@@ -1,66 +1,332 @@
 #!/usr/bin/env bash
-# make bench: figures, and ratios against baselines measured in this same run.
-# Nothing here passes or fails on speed; it prints a table.
-#   start-up: `xdpcount check --json` and `objects --json` against spawning /bin/true
-#   data path: frames/s through a veth pair in our own netns with no XDP, with the
-#              counter in generic mode and in native mode
-#   memory:   peak RSS of a counting run and of check (which parses kernel BTF)
+# make bench: xdpcount's figures beside baselines measured in the same run,
+# as one table (figure, value, baseline, ratio, target) on stdout and as JSON
+# in build/bench.json. Nothing here passes or fails on speed.
+#
+#   per packet  BPF_PROG_TEST_RUN of a 64-byte frame with the counted
+#               interface's ifindex in the context, 1 CPU (thread CPU time)
+#               and 2 CPUs at once (aggregate, wall time), interleaved rounds,
+#               medians: the empty program (floor), the tutorial's counter
+#               (one ARRAY slot, __sync_fetch_and_add), xdpcount's linear and
+#               frags programs loaded as the binary loads them
+#   live        a live-frame generator (XDP_TX with BPF_F_TEST_XDP_LIVE_FRAMES
+#               out of one veth end) into the peer, in a netns of our own;
+#               receivers: none, no program, empty native/generic, tutorial
+#               native, xdpcount native/generic (interleaved rounds, medians)
+#   start-up    exec to the XDP attach syscall, xdpcount vs the Go tutorial
+#               (cilium/ebpf from Debian), from raw tracepoints (no ptrace)
+#   check       `xdpcount check --json` vs `bpftool feature probe`, wall time
+#   interval    CPU time and syscalls per interval at 1 and 64 interfaces
+#   size, RSS   binary size per built arch; peak RSS counting and in check
+#
+# Knobs (environment): ROUNDS REPEAT LIVE_ROUNDS LIVE_FRAMES START_ROUNDS
+# CHECK_ROUNDS. Needs root; installs golang-go, golang-github-cilium-ebpf-dev
+# and bpftool through apt when missing (a row says so if it cannot).
+# shellcheck disable=SC2015 # A && B || die: meant for a failure of either
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=${1:-$TOP/build/xdpcount}
+BIN=$(realpath -m "${1:-$TOP/build/xdpcount}")
 ARCH=${ARCH:-$(uname -m)}
-SEND=$TOP/build/$ARCH/tools/sendframes
-FRAMES=${FRAMES:-300000}
-RUNS=${RUNS:-20}
+XB=$TOP/build/$ARCH/tools/xdpbench
+BPFDIR=$TOP/build/bpf
+WORK=$TOP/build/bench
+JSON=$TOP/build/bench.json
+ROUNDS=${ROUNDS:-9}
+REPEAT=${REPEAT:-1000000}
+LIVE_ROUNDS=${LIVE_ROUNDS:-9}
+LIVE_FRAMES=${LIVE_FRAMES:-300000}
+START_ROUNDS=${START_ROUNDS:-15}
+CHECK_ROUNDS=${CHECK_ROUNDS:-15}
 NS=xdpcb$$
-trap 'kill $(jobs -p) 2>/dev/null; ip netns del ${NS}a 2>/dev/null; ip netns del ${NS}b 2>/dev/null' EXIT
+ROWS=$WORK/rows.tsv
+START=$SECONDS
 
-[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
-now_ns() { date +%s%N; }
+cleanup() {
+	local p
+	for p in $(jobs -p); do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	ip netns del "${NS}a" 2>/dev/null
+	ip netns del "${NS}b" 2>/dev/null
+	true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-# median wall time in microseconds of RUNS runs of a command
-median_us() {
-	local i t0 t1
-	for ((i = 0; i < RUNS; i++)); do
-		t0=$(now_ns); "$@" >/dev/null 2>&1; t1=$(now_ns)
-		echo $(((t1 - t0) / 1000))
-	done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+die() { echo "bench: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || die "needs root (netns, veth, XDP, BPF_PROG_TEST_RUN)"
+[ -x "$BIN" ] && [ -x "$XB" ] && [ -f "$BPFDIR/bench.o" ] || die "run 'make bench' (binary, tools, bench objects)"
+command -v jq >/dev/null || die "jq is missing"
+mkdir -p "$WORK"
+: >"$ROWS"
+
+# apt-get install with retries while another apt holds the lock.
+apt_install() {
+	local i
+	for i in $(seq 1 60); do
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
+			--no-install-recommends "$@" >"$WORK/apt.log" 2>&1 && return 0
+		grep -q 'Could not get lock\|Unable to lock\|Unable to acquire' "$WORK/apt.log" || break
+		sleep 2
+	done
+	apt-get update -q >/dev/null 2>&1
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" \
+		>"$WORK/apt.log" 2>&1
 }
 
-row() { printf '%-40s %14s %14s %8s\n' "$@"; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{if (b + 0 == 0 || a == "-") print "-"; else printf "%.3f", a / b}'; }
+fmt() { awk -v v="$1" -v d="${2:-2}" 'BEGIN{if (v == "-" || v == "") print "-"; else printf "%.*f", d, v}'; }
 
-echo "xdpcount bench on $(uname -r) $(uname -m), $(nproc) CPUs, $RUNS runs each, $FRAMES frames"
-row "figure" "value" "baseline" "ratio"
-base=$(median_us /bin/true)
-for what in "objects --json" "check --json"; do
-	v=$(median_us "$BIN" $what)
-	row "start-up: $what (us)" "$v" "$base" "$(awk -v a="$v" -v b="$base" 'BEGIN{printf "%.1fx", a/b}')"
-done
-
-# data path: the sender's frames/s, with the receiver bare, generic, native
-ip netns add ${NS}a && ip netns add ${NS}b
-ip link add va netns ${NS}a type veth peer name vb netns ${NS}b
-for n in a b; do
-	ip netns exec ${NS}$n sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-done
-ip -n ${NS}a link set va arp off up; ip -n ${NS}b link set vb arp off up
-rate() {
-	local t0 t1
-	t0=$(now_ns); ip netns exec ${NS}b "$SEND" vb "$FRAMES" 64 >/dev/null; t1=$(now_ns)
-	awk -v n="$FRAMES" -v d=$((t1 - t0)) 'BEGIN{printf "%.0f", n / (d / 1e9)}'
+# row FIGURE VALUE BASELINE RATIO TARGET: one line of the table and the JSON.
+row() {
+	printf '%-58s %12s %12s %8s  %s\n' "$1" "$2" "$3" "$4" "$5"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$ROWS"
 }
-bare=$(rate)
-row "data path: no XDP (frames/s)" "$bare" "$bare" "1.00x"
-for mode in generic native; do
-	ip netns exec ${NS}a "$BIN" -q -m $mode -i 3600 va >/dev/null 2>&1 &
+section() { printf '%s\n' "-- $*"; }
+
+# ---------------------------------------------------------------- set-up
+ip netns add "${NS}a" && ip netns add "${NS}b" || die "cannot create namespaces"
+ip link add va netns "${NS}a" type veth peer name vb netns "${NS}b" || die "cannot create veth"
+for n in a b; do ip netns exec "${NS}$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1; done
+ip -n "${NS}a" link set va arp off up
+ip -n "${NS}b" link set vb arp off up
+VA=$(ip netns exec "${NS}a" cat /sys/class/net/va/ifindex)
+# Foreground only: a background function would be a subshell, whose pid is
+# not the program's (signals and /proc/PID would miss it).
+A() { ip netns exec "${NS}a" "$@"; }
+B() { ip netns exec "${NS}b" "$@"; }
+
+GO_TUT=$WORK/tutorial
+go_build() {
+	local src=$WORK/gopath/src/tutorial
+	if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/github.com/cilium/ebpf ]; then
+		apt_install golang-go golang-github-cilium-ebpf-dev || return 1
+	fi
+	mkdir -p "$src" && cp "$TOP/tests/bench/tutorial/main.go" "$BPFDIR/tutorial.o" "$src/" &&
+		(cd "$src" && GO111MODULE=off GOPATH="$WORK/gopath:/usr/share/gocode" \
+			GOCACHE="$WORK/gocache" GOFLAGS="" go build -o "$GO_TUT" .) >"$WORK/go.log" 2>&1
+}
+GO_OK=1
+go_build || GO_OK=0
+command -v bpftool >/dev/null || apt_install bpftool >/dev/null 2>&1
+CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+echo "xdpcount bench: $(uname -r) $(uname -m), $(nproc) CPUs ($CPU), $(date -u +%F)"
+echo "  other work on this machine shares the CPUs: figures are medians of interleaved rounds"
+printf '%-58s %12s %12s %8s  %s\n' figure value baseline ratio target
+
+# ---------------------------------------------------------------- per packet
+section "per packet: BPF_PROG_TEST_RUN, 64-byte frame, ingress ifindex of va, $ROUNDS rounds x $REPEAT"
+A "$XB" pkt "$BPFDIR" "$VA" "$ROUNDS" "$REPEAT" >"$WORK/pkt.json" || die "per-packet runs failed"
+pk() { jq -r --arg p "$1" "select(.prog == \$p) | .$2" "$WORK/pkt.json"; }
+e1=$(pk empty ns_1cpu); t1=$(pk tutorial ns_1cpu)
+l1=$(pk xdpcount_linear ns_1cpu); f1=$(pk xdpcount_frags ns_1cpu)
+e2=$(pk empty mpps_2cpu); t2=$(pk tutorial mpps_2cpu)
+l2=$(pk xdpcount_linear mpps_2cpu); f2=$(pk xdpcount_frags mpps_2cpu)
+over() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a - b}'; }
+tov=$(over "$t1" "$e1"); lov=$(over "$l1" "$e1"); fov=$(over "$f1" "$e1")
+met() { awk -v c="$1" 'BEGIN{print (c ? "met" : "NOT met")}'; }
+row "1 CPU: empty program, the floor (ns/packet)" "$(fmt "$e1")" - - ""
+row "1 CPU: tutorial counter over the floor (ns)" "$tov" - - ""
+row "1 CPU: xdpcount linear over the floor (ns)" "$lov" "$tov" "$(ratio "$lov" "$tov")" \
+	"<= tutorial + 2 ns: $(met "$(awk -v a="$lov" -v b="$tov" 'BEGIN{print a <= b + 2}')")"
+row "1 CPU: xdpcount frags over the floor (ns)" "$fov" "$tov" "$(ratio "$fov" "$tov")" \
+	"native jumbo MTU only (bpf_xdp_get_buff_len call)"
+row "2 CPUs: empty program, aggregate (Mpps)" "$(fmt "$e2")" "$(fmt "$e2")" 1.000 ""
+row "2 CPUs: tutorial counter, aggregate (Mpps)" "$(fmt "$t2")" "$(fmt "$e2")" "$(ratio "$t2" "$e2")" ""
+row "2 CPUs: xdpcount linear, aggregate (Mpps)" "$(fmt "$l2")" "$(fmt "$e2")" "$(ratio "$l2" "$e2")" \
+	">= 0.8x: $(met "$(awk -v a="$l2" -v b="$e2" 'BEGIN{print a >= 0.8 * b}')")"
+row "2 CPUs: xdpcount frags, aggregate (Mpps)" "$(fmt "$f2")" "$(fmt "$e2")" "$(ratio "$f2" "$e2")" \
+	">= 0.8x: $(met "$(awk -v a="$f2" -v b="$e2" 'BEGIN{print a >= 0.8 * b}')")"
+row "xdpcount linear: instructions after verification" "$(pk xdpcount_linear insns)" - - ""
+
+# ---------------------------------------------------------------- live frames
+section "live frames: XDP_TX generator on va -> vb, $LIVE_FRAMES frames, $LIVE_ROUNDS rounds; Mpps of CPU 0 time"
+B "$XB" gro vb on || die "cannot turn GRO on for vb"
+# gen: "CPU_RATE WALL_RATE" in Mpps. CPU_RATE: frames per second of CPU 0's
+# time spent on them (the generator and the receiver's NAPI both run there),
+# which other tenants of a shared machine do not dilute; WALL_RATE: frames
+# per second of elapsed time.
+gen() {
+	A "$XB" live "$BPFDIR" "$VA" "$LIVE_FRAMES" | awk '{printf "%.4f %.4f", $1 / $3 * 1e3, $1 / $2 * 1e3}'
+}
+wait_line() { # FILE REGEX: true once FILE has a matching line (5 s)
+	local i
+	for ((i = 0; i < 100; i++)); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+	return 1
+}
+# live RECEIVER: one measurement; appends "RECEIVER RATE COUNTED" to live.txt
+live() {
+	local r=$1 out=$WORK/recv.out pid rate n=-
+	: >"$out"
+	case $r in
+	none) B "$XB" gro vb off; rate=$(gen); B "$XB" gro vb on ;;
+	noprog) rate=$(gen) ;;
+	empty-native | empty-generic | tutorial-native)
+		ip netns exec "${NS}b" "$XB" hold "$BPFDIR" "${r%-*}" "${r#*-}" vb >"$out" 2>&1 &
+		pid=$!
+		wait_line "$out" ready || die "$r did not attach: $(cat "$out")"
+		rate=$(gen)
+		kill -INT "$pid"; wait "$pid"
+		[ "$r" = tutorial-native ] && n=$(tail -n 1 "$out")
+		;;
+	xdpcount-native | xdpcount-generic)
+		ip netns exec "${NS}b" "$BIN" --json -i 3600 -m "${r#*-}" vb >"$out" 2>"$out.err" &
+		pid=$!
+		wait_line "$out" '"event":"attached"' || die "$r did not attach: $(cat "$out.err")"
+		rate=$(gen)
+		[ -n "${HWM:-}" ] || HWM=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+		kill -INT "$pid"; wait "$pid"
+		n=$(jq -r 'select(.event == "detached") | .packets' "$out")
+		;;
+	esac
+	echo "$r ${rate% *} $n ${rate#* }" >>"$WORK/live.txt"
+}
+RECEIVERS="none noprog empty-native empty-generic tutorial-native xdpcount-native xdpcount-generic"
+: >"$WORK/live.txt"
+HWM=
+# shellcheck disable=SC2086 # words
+set -- $RECEIVERS
+for ((i = 0; i < LIVE_ROUNDS; i++)); do
+	for ((k = 0; k < $#; k++)); do # a different order every round
+		j=$(((k + i) % $# + 1))
+		live "${!j}"
+	done
+done
+set --
+lr() { awk -v r="$1" '$1 == r {print $2}' "$WORK/live.txt" | median; }
+exact() { # RECEIVER: "exact" if every run counted LIVE_FRAMES
+	awk -v r="$1" -v n="$LIVE_FRAMES" '$1 == r {t++; if ($3 == n) ok++} END {printf "%d/%d runs exact", ok, t}' "$WORK/live.txt"
+}
+none=$(lr none); noprog=$(lr noprog); en=$(lr empty-native); eg=$(lr empty-generic)
+tn=$(lr tutorial-native); xn=$(lr xdpcount-native); xg=$(lr xdpcount-generic)
+lw() { awk -v r="$1" '$1 == r {print $4}' "$WORK/live.txt" | median; }
+row "generator alone: veth drops, no receiver (Mpps)" "$(fmt "$none")" - - ""
+row "receiver: no XDP program, GRO on (Mpps)" "$(fmt "$noprog")" "$(fmt "$none")" "$(ratio "$noprog" "$none")" ""
+row "receiver: empty XDP_PASS, native (Mpps)" "$(fmt "$en")" "$(fmt "$en")" 1.000 ""
+row "receiver: empty XDP_PASS, generic (Mpps)" "$(fmt "$eg")" "$(fmt "$eg")" 1.000 ""
+row "receiver: tutorial counter, native (Mpps)" "$(fmt "$tn")" "$(fmt "$en")" "$(ratio "$tn" "$en")" "$(exact tutorial-native)"
+row "receiver: xdpcount, native (Mpps)" "$(fmt "$xn")" "$(fmt "$en")" "$(ratio "$xn" "$en")" \
+	">= 0.97x: $(met "$(awk -v a="$xn" -v b="$en" 'BEGIN{print a >= 0.97 * b}')"); $(exact xdpcount-native)"
+row "receiver: xdpcount, generic (Mpps)" "$(fmt "$xg")" "$(fmt "$eg")" "$(ratio "$xg" "$eg")" "$(exact xdpcount-generic)"
+row "wall clock, empty native (Mpps; other tenants dilute it)" "$(fmt "$(lw empty-native)")" - - ""
+row "wall clock, xdpcount native (Mpps)" "$(fmt "$(lw xdpcount-native)")" "$(fmt "$(lw empty-native)")" \
+	"$(ratio "$(lw xdpcount-native)" "$(lw empty-native)")" ""
+row "bottleneck: receiver's share of each frame's time" \
+	"$(awk -v g="$none" -v r="$en" 'BEGIN{printf "%.0f%%", (1e3 / r - 1e3 / g) / (1e3 / r) * 100}')" - - \
+	"the receiver (veth NAPI, skb, stack) is the bottleneck when > 50%"
+
+# ---------------------------------------------------------------- start-up
+section "start-up: exec to the XDP attach syscall (bpf LINK_CREATE), $START_ROUNDS rounds"
+: >"$WORK/start.txt"
+for ((i = 0; i < START_ROUNDS; i++)); do
+	echo "xdpcount $(A "$XB" startup "$BPFDIR" "$BIN" -i 3600 va)" >>"$WORK/start.txt"
+	[ "$GO_OK" = 1 ] && echo "go $(A "$XB" startup "$BPFDIR" "$GO_TUT" va)" >>"$WORK/start.txt"
+done
+sm() { awk -v w="$1" -v f="$2" '$1 == w {print $f}' "$WORK/start.txt" | median; }
+xs=$(sm xdpcount 2); xc=$(sm xdpcount 3)
+if [ "$GO_OK" = 1 ]; then
+	gs=$(sm go 2); gc=$(sm go 3)
+	row "start-up: exec to attach, xdpcount vs Go tutorial (ms)" "$(fmt "$(awk -v v="$xs" 'BEGIN{print v / 1e6}')" 3)" \
+		"$(fmt "$(awk -v v="$gs" 'BEGIN{print v / 1e6}')" 3)" "$(ratio "$xs" "$gs")" \
+		"<= 0.35x: $(met "$(awk -v a="$xs" -v b="$gs" 'BEGIN{print a <= 0.35 * b}')")"
+	row "start-up: bpf() calls before attach, vs Go tutorial" "$xc" "$gc" "$(ratio "$xc" "$gc")" ""
+else
+	row "start-up: exec to attach, xdpcount (ms)" "$(fmt "$(awk -v v="$xs" 'BEGIN{print v / 1e6}')" 3)" - - \
+		"Go tutorial row skipped: golang/cilium-ebpf not installable ($(tail -n 1 "$WORK/apt.log" 2>/dev/null))"
+	row "start-up: bpf() calls before attach" "$xc" - - ""
+fi
+
+# ---------------------------------------------------------------- check
+section "check: wall time and peak RSS, $CHECK_ROUNDS rounds (bpftool: a third as many)"
+: >"$WORK/check.txt"
+for ((i = 0; i < CHECK_ROUNDS; i++)); do
+	A "$XB" wall 1 "$BIN" check --json | sed 's/^/check /' >>"$WORK/check.txt"
+	if ((i % 3 == 0)) && command -v bpftool >/dev/null; then
+		A "$XB" wall 1 bpftool feature probe | sed 's/^/bpftool /' >>"$WORK/check.txt"
+	fi
+done
+cm() { awk -v w="$1" -v f="$2" '$1 == w {print $f}' "$WORK/check.txt" | median; }
+cw=$(cm check 2); cr=$(cm check 3)
+if command -v bpftool >/dev/null; then
+	bw=$(cm bpftool 2); br=$(cm bpftool 3)
+	row "check --json vs bpftool feature probe, wall (ms)" "$(fmt "$(awk -v v="$cw" 'BEGIN{print v / 1e6}')" 3)" \
+		"$(fmt "$(awk -v v="$bw" 'BEGIN{print v / 1e6}')" 1)" "$(ratio "$cw" "$bw")" \
+		"<= 0.05x: $(met "$(awk -v a="$cw" -v b="$bw" 'BEGIN{print a <= 0.05 * b}')")"
+	row "peak RSS: check vs bpftool feature probe (KiB)" "$cr" "$br" "$(ratio "$cr" "$br")" ""
+else
+	row "check --json, wall (ms)" "$(fmt "$(awk -v v="$cw" 'BEGIN{print v / 1e6}')" 3)" - - "bpftool not installable"
+	row "peak RSS: check (KiB)" "$cr" - - ""
+fi
+
+# ---------------------------------------------------------------- per interval
+section "per interval: -i 0.01 for 3 s, CPU from /proc/PID/schedstat, syscalls from strace -c"
+for ((i = 0; i < 64; i++)); do
+	ip link add "m$i" netns "${NS}a" type veth peer name "p$i" netns "${NS}b" &&
+		ip -n "${NS}a" link set "m$i" arp off up && ip -n "${NS}b" link set "p$i" arp off up ||
+		die "cannot create veth m$i"
+done
+IFS64=$(seq -f 'm%g' 0 63 | tr '\n' ' ')
+# cpu_per_interval IFACES...: CPU microseconds per interval once attached
+cpu_per_interval() {
+	local out=$WORK/iv.out pid c0 c1 n0 n1
+	ip netns exec "${NS}a" "$BIN" --json -i 0.01 "$@" >"$out" 2>"$out.err" &
 	pid=$!
-	sleep 0.5
-	r=$(rate)
-	rss=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
-	kill -INT $pid; wait $pid
-	row "data path: $mode counter (frames/s)" "$r" "$bare" "$(awk -v a="$r" -v b="$bare" 'BEGIN{printf "%.2fx", a/b}')"
-	row "memory: counting, $mode (peak RSS KiB)" "$rss" "-" "-"
+	wait_line "$out" '"event":"stats"' || die "no stats: $(cat "$out.err")"
+	sleep 0.3
+	c0=$(awk '{print $1}' "/proc/$pid/schedstat"); n0=$(grep -c '"event":"stats"' "$out")
+	sleep 3
+	c1=$(awk '{print $1}' "/proc/$pid/schedstat"); n1=$(grep -c '"event":"stats"' "$out")
+	kill -INT "$pid"; wait "$pid"
+	awk -v c=$((c1 - c0)) -v n=$(((n1 - n0) / $#)) 'BEGIN{printf "%.1f", c / n / 1e3}'
+}
+# syscalls_per_interval IFACES...: (syscalls of -c 60) - (of -c 10), over 50
+syscalls_per_interval() {
+	local a b
+	a=$(A strace -f -c -o "$WORK/sc10" "$BIN" -q -c 10 -i 0.001 "$@" >/dev/null 2>&1; awk '/total/ {print $4}' "$WORK/sc10")
+	b=$(A strace -f -c -o "$WORK/sc60" "$BIN" -q -c 60 -i 0.001 "$@" >/dev/null 2>&1; awk '/total/ {print $4}' "$WORK/sc60")
+	awk -v a="$a" -v b="$b" 'BEGIN{printf "%.1f", (b - a) / 50}'
+}
+command -v strace >/dev/null || apt_install strace >/dev/null 2>&1
+c1=$(cpu_per_interval m0)
+# shellcheck disable=SC2086 # 64 words
+c64=$(cpu_per_interval $IFS64)
+row "interval CPU, 1 interface (us)" "$c1" - - ""
+row "interval CPU, 64 interfaces (us) vs 1" "$c64" "$c1" "$(ratio "$c64" "$c1")" ""
+if command -v strace >/dev/null; then
+	s1=$(syscalls_per_interval m0)
+	# shellcheck disable=SC2086
+	s64=$(syscalls_per_interval $IFS64)
+	row "interval syscalls, 1 interface" "$s1" - - ""
+	row "interval syscalls, 64 interfaces vs 1" "$s64" "$s1" "$(ratio "$s64" "$s1")" "constant"
+fi
+
+# ---------------------------------------------------------------- size and memory
+section "size and memory"
+for b in "$TOP"/build/*/xdpcount; do
+	a=$(basename "$(dirname "$b")")
+	[ "$a" = bpf ] && continue
+	if [ "$a" = "$ARCH" ] && [ "$GO_OK" = 1 ]; then
+		row "binary size, $a, static (bytes) vs Go tutorial" "$(stat -c %s "$b")" \
+			"$(stat -c %s "$GO_TUT")" "$(ratio "$(stat -c %s "$b")" "$(stat -c %s "$GO_TUT")")" ""
+	else
+		row "binary size, $a, static (bytes)" "$(stat -c %s "$b")" - - ""
+	fi
 done
-chk=$( { /usr/bin/time -f '%M' "$BIN" check --json >/dev/null; } 2>&1 | tail -n 1)
-row "memory: check, parses BTF (peak RSS KiB)" "$chk" "-" "-"
-row "binary size (bytes)" "$(stat -c %s "$BIN")" "-" "-"
+if [ "$GO_OK" = 1 ]; then
+	out=$WORK/gotut.out
+	ip netns exec "${NS}b" "$GO_TUT" vb >"$out" 2>&1 &
+	pid=$!
+	wait_line "$out" Counting || die "Go tutorial did not attach: $(cat "$out")"
+	gh=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+	kill -INT "$pid"; wait "$pid"
+	row "peak RSS counting, native (KiB) vs Go tutorial" "${HWM:--}" "$gh" "$(ratio "${HWM:--}" "$gh")" ""
+else
+	row "peak RSS counting, native (KiB)" "${HWM:--}" - - ""
+fi
+
+jq -R -s --arg kernel "$(uname -r)" --arg arch "$(uname -m)" --arg cpus "$(nproc)" --arg cpu "$CPU" \
+	'{kernel: $kernel, arch: $arch, cpus: ($cpus | tonumber), cpu: $cpu,
+	  rows: [split("\n")[] | select(length > 0) | split("\t") |
+		{figure: .[0], value: .[1], baseline: .[2], ratio: .[3], target: .[4]}]}' \
+	"$ROWS" >"$JSON"
+echo "(bench took $((SECONDS - START)) s; JSON in ${JSON#"$TOP"/})"

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* The bench's other programs: the floor, and the live-frame generator. */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+/* The floor: an XDP program that does nothing. */
+SEC("xdp")
+int bench_empty(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+/* The generator: with BPF_F_TEST_XDP_LIVE_FRAMES and the context's ingress
+ * ifindex set to one veth end, XDP_TX puts each frame into the peer's ring. */
+SEC("xdp")
+int bench_tx(struct xdp_md *ctx)
+{
+	return XDP_TX;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
