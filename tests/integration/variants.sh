@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2015 # A && B || fail: meant for a failure of either
 # Sourced by run.sh: exact counts for every program variant the plan can
 # pick (linear and frags, by MTU; native and generic), and a full run of 64
 # interfaces (one program instance and counter slot each).
@@ -56,6 +56,7 @@ test_64_interfaces_count_exactly_each() {
 	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
 }
 
+# shellcheck disable=SC2034 # read by run.sh
 VARIANT_TESTS="
 	test_native_linear_mtu_uses_linear_program_and_counts_exactly
 	test_native_jumbo_mtu_uses_frags_program_and_counts_exactly
