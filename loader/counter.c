@@ -3,27 +3,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "loader/counter.h"
+#include "loader/image.h"
 
 #define VERIFIER_LOG_SIZE (64 * 1024)
-/* libbpf's name for the object's read-only global data. */
-#define RODATA_MAP ".rodata"
 
-/* One loaded copy of the object: the program counting one interface. */
+/* One loaded program: the one counting one interface, with its own .rodata
+ * (the slot) and the shared stats map. */
 struct instance {
 	int ifindex;
-	struct bpf_object *obj;
-	struct bpf_program *prog;
+	enum variant variant;
+	int prog_fd, rodata_fd;
 };
 
 struct counter {
 	const struct embedded_object *eobj;
-	const char *btf_path;
-	int stats_fd; /* the first instance's map; the others reuse it */
+	struct image img[2]; /* by enum variant, parsed on first use */
+	bool parsed[2];
+	int stats_fd;
 	unsigned int ncpus;
 	unsigned int n; /* instances, i.e. slots in use */
 	struct instance inst[XDPCOUNT_MAX_SLOTS];
@@ -36,24 +38,31 @@ struct counter {
 	char log_tail[256];
 };
 
-static const char *variant_prog(enum variant v)
+static int sys_bpf(int cmd, union bpf_attr *attr)
 {
-	return v == VARIANT_FRAGS ? XDPCOUNT_PROG_FRAGS : XDPCOUNT_PROG_LINEAR;
+	long ret = syscall(SYS_bpf, cmd, attr, sizeof(*attr));
+
+	return ret < 0 ? -errno : (int)ret;
 }
 
-static int open_object(const struct embedded_object *obj, const char *btf_path,
-		       char *log, struct bpf_object **out)
+/* Map and program names: 15 characters and a NUL (4.15+). */
+static void set_name(char *to, const char *name)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "xdpcount",
-		    .btf_custom_path = btf_path, .kernel_log_buf = log,
-		    .kernel_log_size = log ? VERIFIER_LOG_SIZE : 0,
-		    .kernel_log_level = 0); /* libbpf retries with a log on failure */
-	struct bpf_object *o = bpf_object__open_mem(obj->data, obj->size, &opts);
+	memcpy(to, name, strnlen(name, BPF_OBJ_NAME_LEN - 1));
+}
 
-	if (!o)
-		return -errno ? -errno : -EINVAL;
-	*out = o;
-	return 0;
+static int map_create(__u32 type, const char *name, __u32 value_size, __u32 entries, __u32 flags)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = type;
+	a.key_size = sizeof(__u32);
+	a.value_size = value_size;
+	a.max_entries = entries;
+	a.map_flags = flags;
+	set_name(a.map_name, name);
+	return sys_bpf(BPF_MAP_CREATE, &a);
 }
 
 int counter_open(const struct embedded_object *obj, const char *btf_path,
@@ -63,10 +72,10 @@ int counter_open(const struct embedded_object *obj, const char *btf_path,
 	int n = libbpf_num_possible_cpus();
 	int err;
 
+	(void)btf_path; /* the counter loads no BTF: nothing to relocate */
 	if (!c)
 		return -ENOMEM;
 	c->eobj = obj;
-	c->btf_path = btf_path;
 	c->stats_fd = -1;
 	if (n <= 0) {
 		err = n < 0 ? n : -EINVAL;
@@ -86,12 +95,23 @@ out:
 	return err;
 }
 
+static void instance_close(struct instance *in)
+{
+	if (in->prog_fd >= 0)
+		close(in->prog_fd);
+	if (in->rodata_fd >= 0)
+		close(in->rodata_fd);
+	in->prog_fd = in->rodata_fd = -1;
+}
+
 void counter_close(struct counter *c)
 {
 	if (!c)
 		return;
-	for (unsigned int i = c->n; i-- > 0;)
-		bpf_object__close(c->inst[i].obj);
+	for (unsigned int i = 0; i < c->n; i++)
+		instance_close(&c->inst[i]);
+	if (c->stats_fd >= 0)
+		close(c->stats_fd);
 	free(c->values);
 	free(c->log);
 	free(c);
@@ -118,67 +138,117 @@ static const struct instance *find(const struct counter *c, int ifindex)
 	return NULL;
 }
 
-/* Opens a copy of the object with only the variant's program, slot in
- * .rodata, and the shared stats map when there is one already. */
-static int prepare(struct counter *c, struct bpf_object *o, __u32 slot, enum variant variant,
-		   struct bpf_program **prog)
+/* .rodata for one slot (5.2+: BPF_F_RDONLY_PROG, then frozen, so the
+ * program cannot write it and the verifier may read it as a constant). */
+static int rodata_create(const struct image *img, __u32 slot)
 {
-	struct bpf_map *rodata = bpf_object__find_map_by_name(o, RODATA_MAP);
-	struct bpf_map *stats = bpf_object__find_map_by_name(o, XDPCOUNT_MAP_STATS);
-	struct bpf_program *p;
-	int err;
+	unsigned char value[IMAGE_MAX_RODATA];
+	__u32 key = 0;
+	union bpf_attr a;
+	int fd, err;
 
-	*prog = NULL;
-	if (!rodata || !stats)
-		return -ENOENT;
-	bpf_object__for_each_program(p, o) {
-		bool want = strcmp(bpf_program__name(p), variant_prog(variant)) == 0;
-
-		bpf_program__set_autoload(p, want);
-		if (want)
-			*prog = p;
+	fd = map_create(BPF_MAP_TYPE_ARRAY, "xdpcount_rodata", img->rodata_size, 1,
+			BPF_F_RDONLY_PROG);
+	if (fd < 0)
+		return fd;
+	memcpy(value, img->rodata, img->rodata_size);
+	memcpy(value + img->slot_offset, &slot, sizeof(slot));
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (__u32)fd;
+	a.key = (__u64)(unsigned long)&key;
+	a.value = (__u64)(unsigned long)value;
+	err = sys_bpf(BPF_MAP_UPDATE_ELEM, &a);
+	if (!err) {
+		memset(&a, 0, sizeof(a));
+		a.map_fd = (__u32)fd;
+		err = sys_bpf(BPF_MAP_FREEZE, &a);
 	}
-	if (!*prog)
-		return -ENOENT;
-	err = bpf_map__set_initial_value(rodata, &slot, sizeof(slot));
-	if (!err && c->stats_fd >= 0)
-		err = bpf_map__reuse_fd(stats, c->stats_fd);
-	return err;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Loads img with its ld_imm64 pointed at the stats map and at rodata_fd.
+ * Quiet first; on a refusal, once more with a log for the verifier's words
+ * (as libbpf does). */
+static int prog_load(struct counter *c, const struct image *img, int rodata_fd)
+{
+	struct bpf_insn insns[IMAGE_MAX_INSNS];
+	union bpf_attr a;
+	int fd;
+
+	memcpy(insns, img->insns, img->n_insns * sizeof(insns[0]));
+	for (unsigned int i = 0; i < img->n_relos; i++) {
+		struct bpf_insn *in = &insns[img->relos[i].insn];
+
+		in[0].src_reg = img->relos[i].rodata ? BPF_PSEUDO_MAP_VALUE : BPF_PSEUDO_MAP_FD;
+		in[0].imm = img->relos[i].rodata ? rodata_fd : c->stats_fd;
+		in[1].imm = img->relos[i].rodata ? (__s32)img->relos[i].offset : 0;
+	}
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_XDP;
+	a.expected_attach_type = BPF_XDP;
+	a.insns = (__u64)(unsigned long)insns;
+	a.insn_cnt = img->n_insns;
+	a.license = (__u64)(unsigned long)img->license;
+	a.prog_flags = img->frags ? BPF_F_XDP_HAS_FRAGS : 0;
+	set_name(a.prog_name, img->name);
+	fd = sys_bpf(BPF_PROG_LOAD, &a);
+	if (fd >= 0 || fd == -EPERM || fd == -EACCES || fd == -ENOSYS)
+		return fd;
+	a.log_level = 1;
+	a.log_buf = (__u64)(unsigned long)c->log;
+	a.log_size = VERIFIER_LOG_SIZE;
+	c->log[0] = '\0';
+	fd = sys_bpf(BPF_PROG_LOAD, &a);
+	if (fd < 0)
+		keep_log_tail(c);
+	return fd;
 }
 
 int counter_add_iface(struct counter *c, int ifindex, enum variant variant)
 {
 	struct instance *in;
+	const struct image *img;
 	int err;
 
 	if (find(c, ifindex))
 		return 0;
 	if (c->n >= XDPCOUNT_MAX_SLOTS)
 		return -ENOSPC;
-	in = &c->inst[c->n];
-	memset(in, 0, sizeof(*in));
-	c->log[0] = '\0';
 	c->log_tail[0] = '\0';
-	err = open_object(c->eobj, c->btf_path, c->log, &in->obj);
-	if (err)
-		return err;
-	err = prepare(c, in->obj, c->n, variant, &in->prog);
-	if (!err) {
-		err = bpf_object__load(in->obj);
+	if (!c->parsed[variant]) {
+		err = image_parse(c->eobj, variant, &c->img[variant]);
 		if (err)
-			keep_log_tail(c);
+			return err;
+		c->parsed[variant] = true;
 	}
-	if (!err && c->stats_fd < 0) {
-		c->stats_fd = bpf_object__find_map_fd_by_name(in->obj, XDPCOUNT_MAP_STATS);
-		if (c->stats_fd < 0)
-			err = -ENOENT;
+	img = &c->img[variant];
+	if (c->stats_fd < 0) {
+		c->stats_fd = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, XDPCOUNT_MAP_STATS,
+					 sizeof(struct xdpcount_stats), XDPCOUNT_MAX_SLOTS, 0);
+		if (c->stats_fd < 0) {
+			err = c->stats_fd;
+			c->stats_fd = -1;
+			return err;
+		}
 	}
-	if (err) {
-		bpf_object__close(in->obj);
-		memset(in, 0, sizeof(*in));
+	in = &c->inst[c->n];
+	in->ifindex = ifindex;
+	in->variant = variant;
+	in->prog_fd = -1;
+	in->rodata_fd = rodata_create(img, c->n);
+	if (in->rodata_fd < 0)
+		return in->rodata_fd;
+	in->prog_fd = prog_load(c, img, in->rodata_fd);
+	if (in->prog_fd < 0) {
+		err = in->prog_fd;
+		in->prog_fd = -1;
+		instance_close(in);
 		return err;
 	}
-	in->ifindex = ifindex;
 	c->keys[c->n] = c->n;
 	c->n++;
 	return 0;
@@ -188,14 +258,14 @@ int counter_prog_fd(const struct counter *c, int ifindex)
 {
 	const struct instance *in = find(c, ifindex);
 
-	return in ? bpf_program__fd(in->prog) : -ENOENT;
+	return in ? in->prog_fd : -ENOENT;
 }
 
 const char *counter_prog_name(const struct counter *c, int ifindex)
 {
 	const struct instance *in = find(c, ifindex);
 
-	return in ? bpf_program__name(in->prog) : NULL;
+	return in ? c->img[in->variant].name : NULL;
 }
 
 unsigned int counter_insns(const struct counter *c, int ifindex)
@@ -309,13 +379,24 @@ int counter_test_run(struct counter *c, int ifindex, unsigned int frame_len, uin
 	return 0;
 }
 
+static int open_object(const struct embedded_object *obj, struct bpf_object **out)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "xdpcount");
+	struct bpf_object *o = bpf_object__open_mem(obj->data, obj->size, &opts);
+
+	if (!o)
+		return -errno ? -errno : -EINVAL;
+	*out = o;
+	return 0;
+}
+
 int object_names(const struct embedded_object *obj,
 		 void (*fn)(void *ctx, const char *kind, const char *name), void *ctx)
 {
 	struct bpf_object *o;
 	struct bpf_program *p;
 	struct bpf_map *m;
-	int err = open_object(obj, NULL, NULL, &o);
+	int err = open_object(obj, &o);
 
 	if (err)
 		return err;

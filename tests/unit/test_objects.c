@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "loader/counter.h"
+#include "loader/image.h"
 #include "loader/objects.h"
 #include "tests/unit/check.h"
 
@@ -73,8 +74,54 @@ static void test_bad_headers_are_refused(void)
 	CHECK_EQ_INT(object_check(copy, sizeof(copy), o->order), -ENOEXEC);
 }
 
+/* Both objects, both variants: the program comes out of the ELF with
+ * exactly two places to patch (the slot in .rodata, the stats map), the
+ * slot's offset and the license; frags only for the frags variant. */
+static void test_images_of_both_objects_and_variants(void)
+{
+	static struct image img;
+
+	for (int i = 0; i < EMBEDDED_OBJECTS; i++) {
+		for (int v = VARIANT_LINEAR; v <= VARIANT_FRAGS; v++) {
+			unsigned int rodata = 0, stats = 0;
+
+			CHECK_EQ_INT(image_parse(embedded_object(i), (enum variant)v, &img), 0);
+			CHECK_EQ_STR(img.name, v == VARIANT_FRAGS ? XDPCOUNT_PROG_FRAGS : XDPCOUNT_PROG_LINEAR);
+			CHECK(img.frags == (v == VARIANT_FRAGS));
+			CHECK(img.n_insns > 4 && img.n_insns < 64);
+			CHECK_EQ_STR(img.license, "Dual BSD/GPL");
+			CHECK_EQ_INT(img.rodata_size, 4);
+			CHECK_EQ_INT(img.slot_offset, 0);
+			for (unsigned int k = 0; k < img.n_relos; k++) {
+				rodata += img.relos[k].rodata;
+				stats += !img.relos[k].rodata;
+				CHECK_EQ_INT(img.insns[img.relos[k].insn].code, BPF_LD | BPF_IMM | BPF_DW);
+			}
+			CHECK_EQ_INT(rodata, 1);
+			CHECK_EQ_INT(stats, 1);
+		}
+	}
+}
+
+/* Anything but the object bpf/counter.bpf.c builds is refused. */
+static void test_image_of_a_damaged_object_is_refused(void)
+{
+	static unsigned char copy[64 * 1024];
+	static struct image img;
+	const struct embedded_object *o = embedded_object(host_byte_order());
+	struct embedded_object bad = *o;
+
+	CHECK(o->size <= sizeof(copy));
+	memcpy(copy, o->data, o->size);
+	bad.data = copy;
+	bad.size = 100; /* truncated */
+	CHECK_EQ_INT(image_parse(&bad, VARIANT_LINEAR, &img), -ENOEXEC);
+}
+
 int main(void)
 {
+	test_images_of_both_objects_and_variants();
+	test_image_of_a_damaged_object_is_refused();
 	test_both_byte_orders_are_embedded_and_valid();
 	test_the_host_byte_order_is_selected();
 	test_bad_headers_are_refused();
