@@ -1,6 +1,6 @@
 /* btf/: finding and validating kernel BTF, and reporting it. The counter
- * needs no BTF (no CO-RE); this tells the operator what is there, and
- * validates --btf before it is handed to libbpf as btf_custom_path. */
+ * needs no BTF (no CO-RE, and it loads its programs without libbpf's object
+ * loader); this tells the operator what is there, and validates --btf. */
 #ifndef XDPCOUNT_BTF_H
 #define XDPCOUNT_BTF_H
 

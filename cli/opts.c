@@ -43,7 +43,8 @@ static const struct opt_def opt_defs[] = {
 	  "JSON on stdout (JSON Lines for the counter)" },
 	{ "btf", OPT_BTF, required_argument, CMD_RUN | CMD_CHECK, "FILE",
 	  "kernel BTF instead of /sys/kernel/btf/vmlinux\n"
-	  "(validated and reported; the counter needs none)" },
+	  "(parsed in full and reported; without it, check\n"
+	  "reads only the header; the counter needs none)" },
 	{ "strict", OPT_STRICT, no_argument, CMD_CHECK, NULL, "exit 3 when the verdict is degraded" },
 	{ "selftest", OPT_SELFTEST, no_argument, CMD_CHECK, NULL,
 	  "prove counting end to end on a veth pair in a\n"

@@ -91,7 +91,7 @@ int session_load(struct session *s)
 	err = object_select(&s->obj);
 	if (err)
 		return fail(STAGE_OBJECT, err, NULL, NULL);
-	err = counter_open(s->obj, s->opts->btf, &s->counter);
+	err = counter_open(s->obj, &s->counter);
 	if (err)
 		return fail(STAGE_OBJECT, err, NULL, "cannot open the embedded object (%s)",
 			    strerror(-err));

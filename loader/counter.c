@@ -65,14 +65,12 @@ static int map_create(__u32 type, const char *name, __u32 value_size, __u32 entr
 	return sys_bpf(BPF_MAP_CREATE, &a);
 }
 
-int counter_open(const struct embedded_object *obj, const char *btf_path,
-		 struct counter **out)
+int counter_open(const struct embedded_object *obj, struct counter **out)
 {
 	struct counter *c = calloc(1, sizeof(*c));
 	int n = libbpf_num_possible_cpus();
 	int err;
 
-	(void)btf_path; /* the counter loads no BTF: nothing to relocate */
 	if (!c)
 		return -ENOMEM;
 	c->eobj = obj;

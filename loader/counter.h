@@ -1,6 +1,7 @@
-/* The counter: the embedded object loaded once per interface (its slot in
- * .rodata), every instance sharing one per-CPU stats map; per-CPU sums read
- * with one batched lookup per interval. */
+/* The counter: one program instance per interface, loaded with plain bpf()
+ * calls from the embedded object (loader/image.c), its slot in a frozen
+ * .rodata map of its own, every instance sharing one per-CPU stats map;
+ * per-CPU sums read with one batched lookup per interval. */
 #ifndef XDPCOUNT_COUNTER_H
 #define XDPCOUNT_COUNTER_H
 
@@ -14,10 +15,9 @@
 struct counter;
 
 /* Prepares a counter for obj (no kernel needed yet) and allocates everything
- * the read loop uses. btf_path (may be NULL) is passed to libbpf as
- * btf_custom_path. */
-int counter_open(const struct embedded_object *obj, const char *btf_path,
-		 struct counter **out);
+ * the read loop uses. Loading needs no BTF: nothing is relocated against the
+ * kernel's types. */
+int counter_open(const struct embedded_object *obj, struct counter **out);
 void counter_close(struct counter *c);
 
 /* Gives ifindex the next counter slot and loads the variant's program for

@@ -194,7 +194,7 @@ static int xdpcount_prog(struct counter **c, int ifindex, enum variant v)
 	int err = object_select(&obj);
 
 	if (!err)
-		err = counter_open(obj, NULL, c);
+		err = counter_open(obj, c);
 	if (!err)
 		err = counter_add_iface(*c, ifindex, v);
 	if (err)
