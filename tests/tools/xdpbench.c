@@ -31,6 +31,9 @@
  *       runs CMD N times (stdout and stderr to /dev/null) and prints one
  *       line "NS MAXRSS_KIB STATUS" per run: wall time from fork to exit,
  *       and peak RSS.
+ *   xdpbench tick MS
+ *       wakes every MS milliseconds and does nothing else, printing one
+ *       line per wake-up: the baseline of a per-interval loop's CPU time.
  *   xdpbench gro IFNAME on|off
  *       veth needs NAPI (GRO on, or a native XDP program) to take frames
  *       from its peer's XDP_TX. */
@@ -437,6 +440,22 @@ static int cmd_wall(int n, char **argv)
 	return 0;
 }
 
+static int cmd_tick(int ms)
+{
+	struct timespec ts;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	for (;;) {
+		ts.tv_nsec += (long)ms * 1000000;
+		ts.tv_sec += ts.tv_nsec / 1000000000;
+		ts.tv_nsec %= 1000000000;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		printf("{\"event\":\"stats\"}\n");
+	}
+	return 0;
+}
+
 static int cmd_gro(const char *ifname, const char *onoff)
 {
 	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = strcmp(onoff, "on") == 0 };
@@ -470,6 +489,8 @@ int main(int argc, char **argv)
 		return cmd_startup(argv[2], argv + 3);
 	if (argc >= 4 && strcmp(argv[1], "wall") == 0)
 		return cmd_wall(atoi(argv[2]), argv + 3);
+	if (argc == 3 && strcmp(argv[1], "tick") == 0)
+		return cmd_tick(atoi(argv[2]));
 	if (argc == 4 && strcmp(argv[1], "gro") == 0)
 		return cmd_gro(argv[2], argv[3]);
 	fprintf(stderr, "usage: see the comment at the top of tests/tools/xdpbench.c\n");
