@@ -52,26 +52,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-die() { echo "bench: $*" >&2; exit 1; }
+ME=bench
+. "$TOP/ci/lib.sh" # log, die, apt_install (installs what is missing, lock-aware)
 [ "$(id -u)" -eq 0 ] || die "needs root (netns, veth, XDP, BPF_PROG_TEST_RUN)"
 [ -x "$BIN" ] && [ -x "$XB" ] && [ -f "$BPFDIR/bench.o" ] || die "run 'make bench' (binary, tools, bench objects)"
 command -v jq >/dev/null || die "jq is missing"
 mkdir -p "$WORK"
 : >"$ROWS"
-
-# apt-get install with retries while another apt holds the lock.
-apt_install() {
-	local i
-	for i in $(seq 1 60); do
-		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
-			--no-install-recommends "$@" >"$WORK/apt.log" 2>&1 && return 0
-		grep -q 'Could not get lock\|Unable to lock\|Unable to acquire' "$WORK/apt.log" || break
-		sleep 2
-	done
-	apt-get update -q >/dev/null 2>&1
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" \
-		>"$WORK/apt.log" 2>&1
-}
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{if (b + 0 == 0 || a == "-") print "-"; else printf "%.3f", a / b}'; }
@@ -99,16 +86,14 @@ B() { ip netns exec "${NS}b" "$@"; }
 GO_TUT=$WORK/tutorial
 go_build() {
 	local src=$WORK/gopath/src/tutorial
-	if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/github.com/cilium/ebpf ]; then
-		apt_install golang-go golang-github-cilium-ebpf-dev || return 1
-	fi
+	apt_install golang-go golang-github-cilium-ebpf-dev >"$WORK/apt.log" 2>&1 || return 1
 	mkdir -p "$src" && cp "$TOP/tests/bench/tutorial/main.go" "$BPFDIR/tutorial.o" "$src/" &&
 		(cd "$src" && GO111MODULE=off GOPATH="$WORK/gopath:/usr/share/gocode" \
 			GOCACHE="$WORK/gocache" GOFLAGS="" go build -o "$GO_TUT" .) >"$WORK/go.log" 2>&1
 }
 GO_OK=1
 go_build || GO_OK=0
-command -v bpftool >/dev/null || apt_install bpftool >/dev/null 2>&1
+apt_install bpftool strace >/dev/null 2>&1
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 echo "xdpcount bench: $(uname -r) $(uname -m), $(nproc) CPUs ($CPU), $(date -u +%F)"
 echo "  other work on this machine shares the CPUs: figures are medians of interleaved rounds"
@@ -296,7 +281,6 @@ syscalls_per_interval() {
 	b=$(A strace -f -c -o "$WORK/sc60" "$BIN" -q -c 60 -i 0.001 "$@" >/dev/null 2>&1; awk '/total/ {print $4}' "$WORK/sc60")
 	awk -v a="$a" -v b="$b" 'BEGIN{printf "%.1f", (b - a) / 50}'
 }
-command -v strace >/dev/null || apt_install strace >/dev/null 2>&1
 c0=$(cpu_per_interval tick)
 c1=$(cpu_per_interval m0)
 # shellcheck disable=SC2086 # 64 words
