@@ -54,7 +54,7 @@ void check_print_human(FILE *f, const struct check_result *c)
 	fact_row(f, "per-CPU array maps", &p->map_percpu_array, BAD, "supported", "missing");
 	fact_row(f, "XDP via bpf_link", &p->link_xdp, WARN, "supported (5.9+)",
 		 "missing: netlink attach, detached on exit");
-	fact_row(f, "XDP frags", &p->xdp_frags, WARN, "supported (5.18+)", "missing: legacy program");
+	fact_row(f, "XDP frags", &p->xdp_frags, WARN, "supported (5.18+)", "missing: jumbo MTUs count in generic mode");
 	fact_row(f, "memcg accounting", &p->memcg_accounting, WARN, "yes (5.11+): no memlock limit applies",
 		 "no: BPF memory counts against RLIMIT_MEMLOCK");
 	fact_row(f, "BPF JIT", &p->jit, WARN, "enabled", "disabled: the interpreter is slower");
