@@ -56,8 +56,8 @@ ME=bench
 . "$TOP/ci/lib.sh" # log, die, apt_install (installs what is missing, lock-aware)
 [ "$(id -u)" -eq 0 ] || die "needs root (netns, veth, XDP, BPF_PROG_TEST_RUN)"
 [ -x "$BIN" ] && [ -x "$XB" ] && [ -f "$BPFDIR/bench.o" ] || die "run 'make bench' (binary, tools, bench objects)"
-command -v jq >/dev/null || die "jq is missing"
 mkdir -p "$WORK"
+apt_install jq >/dev/null 2>&1 || die "jq is missing and cannot be installed"
 : >"$ROWS"
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
