@@ -79,7 +79,9 @@ ip -n "${NS}a" link set va arp off up
 ip -n "${NS}b" link set vb arp off up
 VA=$(ip netns exec "${NS}a" cat /sys/class/net/va/ifindex)
 # Foreground only: a background function would be a subshell, whose pid is
-# not the program's (signals and /proc/PID would miss it).
+# not the program's (signals and /proc/PID would miss it). Background
+# programs are stopped with SIGTERM: a script's background jobs start with
+# SIGINT ignored.
 A() { ip netns exec "${NS}a" "$@"; }
 B() { ip netns exec "${NS}b" "$@"; }
 
@@ -155,7 +157,7 @@ live() {
 		pid=$!
 		wait_line "$out" ready || die "$r did not attach: $(cat "$out")"
 		rate=$(gen)
-		kill -INT "$pid"; wait "$pid"
+		kill -TERM "$pid"; wait "$pid"
 		[ "$r" = tutorial-native ] && n=$(tail -n 1 "$out")
 		;;
 	xdpcount-native | xdpcount-generic)
@@ -164,7 +166,7 @@ live() {
 		wait_line "$out" '"event":"attached"' || die "$r did not attach: $(cat "$out.err")"
 		rate=$(gen)
 		[ -n "${HWM:-}" ] || HWM=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-		kill -INT "$pid"; wait "$pid"
+		kill -TERM "$pid"; wait "$pid"
 		n=$(jq -r 'select(.event == "detached") | .packets' "$out")
 		;;
 	esac
@@ -271,7 +273,7 @@ cpu_per_interval() {
 	c0=$(awk '{print $1}' "/proc/$pid/schedstat"); n0=$(grep -c '"event":"stats"' "$out")
 	sleep 3
 	c1=$(awk '{print $1}' "/proc/$pid/schedstat"); n1=$(grep -c '"event":"stats"' "$out")
-	kill -INT "$pid"; wait "$pid"
+	kill -TERM "$pid"; wait "$pid"
 	awk -v c=$((c1 - c0)) -v n=$(((n1 - n0) / per)) 'BEGIN{printf "%.1f", c / n / 1e3}'
 }
 # syscalls_per_interval IFACES...: (syscalls of -c 60) - (of -c 10), over 50
@@ -313,7 +315,7 @@ if [ "$GO_OK" = 1 ]; then
 	pid=$!
 	wait_line "$out" Counting || die "Go tutorial did not attach: $(cat "$out")"
 	gh=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-	kill -INT "$pid"; wait "$pid"
+	kill -TERM "$pid"; wait "$pid"
 	row "peak RSS counting, native (KiB) vs Go tutorial" "${HWM:--}" "$gh" "$(ratio "${HWM:--}" "$gh")" ""
 else
 	row "peak RSS counting, native (KiB)" "${HWM:--}" - - ""

@@ -29,7 +29,9 @@
  *       nanoseconds from its execve() to its first successful XDP attach
  *       through bpf(BPF_LINK_CREATE), and its bpf() calls before that, from
  *       raw tracepoints (tests/bench/startup.bpf.c; no ptrace, so CMD runs
- *       at full speed). Then sends CMD SIGINT and waits for it.
+ *       at full speed). Then sends CMD SIGTERM and waits for it (SIGTERM:
+ *       a background job of a script starts with SIGINT ignored, and a Go
+ *       program started so keeps ignoring it).
  *   xdpbench wall N CMD [ARG...]
  *       runs CMD N times (stdout and stderr to /dev/null) and prints one
  *       line "NS MAXRSS_KIB STATUS" per run: wall time from fork to exit,
@@ -413,7 +415,7 @@ static int cmd_startup(const char *dir, char **argv)
 	bpf_map_lookup_elem(map, &(__u32){ T_EXEC }, &v[T_EXEC]);
 	bpf_map_lookup_elem(map, &(__u32){ N_BPF }, &v[N_BPF]);
 	usleep(100000); /* let it finish attaching before it is told to stop */
-	kill(pid, SIGINT);
+	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
 	if (!v[T_ATTACH] || !v[T_EXEC])
 		die("no exec or no XDP attach seen", ETIMEDOUT);
