@@ -77,6 +77,10 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 	int err;
 
 	snprintf(reason, sizeof(reason), "%s", pi->reason);
+	if (pi->mode == XDP_MODE_TC) {
+		err = attach_tc(counter_tc_prog_fd(s->counter), pi->ifindex, pi->attach, &ir->att);
+		goto attached;
+	}
 	err = attach_xdp(prog_fd, pi->ifindex, pi->mode, pi->attach, &ir->att);
 	if (err && pi->mode == XDP_MODE_NATIVE && pi->fallback_generic && err != -EPERM &&
 	    err != -EEXIST && err != -EBUSY) {
@@ -89,6 +93,7 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 		snprintf(reason, sizeof(reason), "native refused (%s); generic fallback", why);
 		err = attach_xdp(prog_fd, pi->ifindex, XDP_MODE_GENERIC, pi->attach, &ir->att);
 	}
+attached:
 	if (err) {
 		const char *kmsg = log_kernel_message();
 

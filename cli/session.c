@@ -95,6 +95,11 @@ int session_load(struct session *s)
 	if (err)
 		return fail(STAGE_OBJECT, err, NULL, "cannot open the embedded object (%s)",
 			    strerror(-err));
+	if (plan_uses_tc(&s->plan)) {
+		err = counter_enable_tc(s->counter);
+		if (err)
+			return fail(STAGE_OBJECT, err, NULL, "the embedded object has no tc program");
+	}
 	err = counter_load(s->counter);
 	if (err) {
 		const char *why = counter_verifier_log(s->counter);

@@ -14,6 +14,7 @@
 struct counter {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
+	struct bpf_program *tc; /* the tc program, when counter_enable_tc() asked */
 	int stats_fd, slots_fd;
 	unsigned int ncpus;
 	unsigned int n_slots;
@@ -117,6 +118,42 @@ void counter_close(struct counter *c)
 	bpf_object__close(c->obj);
 	free(c->log);
 	free(c);
+}
+
+int counter_enable_tc(struct counter *c)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(c->obj, XDPCOUNT_PROG_TC);
+
+	if (!p)
+		return -ENOENT;
+	bpf_program__set_autoload(p, true);
+	c->tc = p;
+	return 0;
+}
+
+int counter_tc_prog_fd(const struct counter *c)
+{
+	return c->tc ? bpf_program__fd(c->tc) : -ENOENT;
+}
+
+int counter_tc_test_run(struct counter *c, unsigned int frame_len, uint32_t *retval)
+{
+	unsigned char frame[1514];
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
+		    .data_size_in = frame_len, .repeat = 1);
+
+	if (!c->tc)
+		return -ENOENT;
+	if (frame_len < 14 || frame_len > sizeof(frame))
+		return -EINVAL;
+	memset(frame, 0, sizeof(frame));
+	memset(frame, 0xff, 6);
+	frame[6] = 0x02;
+	frame[12] = 0x88, frame[13] = 0xb5;
+	if (bpf_prog_test_run_opts(bpf_program__fd(c->tc), &opts))
+		return -errno;
+	*retval = opts.retval;
+	return 0;
 }
 
 int counter_prog_fd(const struct counter *c)

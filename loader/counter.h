@@ -21,6 +21,15 @@ int counter_open(const struct embedded_object *obj, enum variant variant,
 int counter_load(struct counter *c);
 void counter_close(struct counter *c);
 
+/* Loads the tc program too (call before counter_load): for interfaces the
+ * plan counts at tc ingress. Same maps, same counting. */
+int counter_enable_tc(struct counter *c);
+/* The tc program's fd, or -ENOENT when it was not enabled. */
+int counter_tc_prog_fd(const struct counter *c);
+/* Runs the tc program once on a sample frame (BPF_PROG_TEST_RUN, which
+ * hands it to the program as tc ingress on loopback would). */
+int counter_tc_test_run(struct counter *c, unsigned int frame_len, uint32_t *retval);
+
 int counter_prog_fd(const struct counter *c);
 const char *counter_prog_name(const struct counter *c);
 /* Instructions after verification (xlated), 0 if unknown. */

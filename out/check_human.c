@@ -82,15 +82,19 @@ void check_print_human(FILE *f, const struct check_result *c)
 				   : c->test_run_error[0] ? c->test_run_error : "unexpected result");
 	for (unsigned int i = 0; i < c->plan->n_ifaces; i++) {
 		const struct plan_iface *pi = &c->plan->ifaces[i];
-		enum mark m = pi->refuse ? BAD : pi->mode == XDP_MODE_GENERIC ? WARN : OK;
+		enum mark m = pi->refuse ? BAD : pi->mode == XDP_MODE_GENERIC ||
+				     pi->mode == XDP_MODE_TC ? WARN : OK;
 
 		if (pi->refuse)
 			row(f, m, pi->name, "refused: %s", pi->reason);
 		else if (c->verdict == VERDICT_INCOMPATIBLE)
 			row(f, BAD, pi->name, "cannot run here (see the verdict); planned %s via %s",
-			    enum_name(xdp_mode_names, pi->mode), enum_name(attach_kind_names, pi->attach));
+			    enum_name(xdp_mode_names, pi->mode), plan_attach_name(pi->mode, pi->attach));
+		else if (pi->mode == XDP_MODE_TC)
+			row(f, m, pi->name, "tc ingress via %s: %s",
+			    plan_attach_name(pi->mode, pi->attach), pi->reason);
 		else
-			row(f, m, pi->name, "%s%s via %s: %s", enum_name(xdp_mode_names, pi->mode),
+			row(f, m, pi->name, "xdp %s%s via %s: %s", enum_name(xdp_mode_names, pi->mode),
 			    pi->fallback_generic ? " (generic if refused)" : "",
 			    enum_name(attach_kind_names, pi->attach), pi->reason);
 	}

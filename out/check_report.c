@@ -57,6 +57,7 @@ static void json_features(struct json *j, const struct probe *p)
 	json_fact(j, "memcg_accounting", &p->memcg_accounting);
 	json_fact(j, "jit", &p->jit);
 	json_fact(j, "btf_vmlinux", &p->btf_vmlinux);
+	json_fact(j, "tcx", &p->tcx);
 	json_kv_bool(j, "cap_bpf", p->cap_bpf);
 	json_kv_bool(j, "cap_net_admin", p->cap_net_admin);
 	json_kv_bool(j, "cap_sys_admin", p->cap_sys_admin);
@@ -77,13 +78,19 @@ static void json_interfaces(struct json *j, const struct check_result *c)
 		json_object_begin(j);
 		json_kv_string(j, "name", pi->name);
 		json_kv_i64(j, "ifindex", pi->ifindex);
+		json_kv_string(j, "hook", runs ? plan_hook_name(pi->mode) : NULL);
 		json_kv_string(j, "mode", runs ? enum_name(xdp_mode_names, pi->mode) : NULL);
 		json_kv_bool(j, "fallback_generic", pi->fallback_generic);
-		json_kv_string(j, "attach", runs ? enum_name(attach_kind_names, pi->attach) : NULL);
+		json_kv_string(j, "attach", runs ? plan_attach_name(pi->mode, pi->attach) : NULL);
 		json_kv_string(j, "reason", pi->reason);
 		json_kv_string(j, "driver", pr->driver);
 		json_kv_u64(j, "mtu", pr->mtu);
 		json_kv_bool(j, "up", pr->up);
+		json_key(j, "clsact");
+		if (pr->clsact.state == FACT_UNKNOWN)
+			json_null(j);
+		else
+			json_bool(j, pr->clsact.state == FACT_YES);
 		json_key(j, "xdp_features");
 		if (pr->xdp_features_known.state == FACT_YES)
 			json_u64(j, pr->xdp_features);

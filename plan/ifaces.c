@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bpf/stats.h"
 #include "plan/internal.h"
 
 /* Why native XDP cannot work on this interface, or NULL if it may. */
@@ -142,7 +143,7 @@ static void decide_attach(const struct probe *p,
  * ours is only noted (a leftover, or another xdpcount running). */
 static const char *foreign_prog(const struct probe_iface *it, char *buf,
 				size_t len, const char **ours, char *ours_buf,
-				size_t ours_len)
+				size_t ours_len, char *id_buf, size_t id_len)
 {
 	const struct { const struct probe_xdp_prog *x; const char *mode; } m[] = {
 		{ &it->drv, "native" }, { &it->skb, "generic" },
@@ -161,13 +162,109 @@ static const char *foreign_prog(const struct probe_iface *it, char *buf,
 			*ours = ours_buf;
 			continue;
 		}
-		snprintf(buf, len, "already carries XDP program id %u \"%s\" "
-			 "(%s mode), not xdpcount's: will not replace it",
-			 m[i].x->id, m[i].x->name[0] ? m[i].x->name : "?",
-			 m[i].mode);
+		snprintf(id_buf, id_len, "XDP program id %u \"%s\" (%s mode)",
+			 m[i].x->id, m[i].x->name[0] ? m[i].x->name : "?", m[i].mode);
+		snprintf(buf, len, "already carries %s, not xdpcount's: will not "
+			 "replace it", id_buf);
 		return buf;
 	}
 	return NULL;
+}
+
+/* The tc attach: tcx (a bpf_link, 6.6+) where the kernel has it, else a
+ * clsact qdisc with a cls_bpf filter (every kernel of our range). For tc,
+ * --attach link means tcx and --attach netlink means clsact. */
+static void decide_tc_attach(const struct probe *p, const struct plan_request *req,
+			     const struct probe_iface *it, struct plan_iface *pi,
+			     char *why, size_t len, struct verdict_acc *acc)
+{
+	char eb[24], qdisc[120] = "";
+
+	if (it->clsact.state == FACT_YES)
+		snprintf(qdisc, sizeof(qdisc), "; the %s qdisc there%s is kept on exit",
+			 it->clsact_kind[0] ? it->clsact_kind : "clsact",
+			 it->tc_filters ? " (with someone else's filters, left alone)" : "");
+	else if (it->clsact.state == FACT_NO)
+		snprintf(qdisc, sizeof(qdisc), "; creates a clsact qdisc and removes it on exit");
+	if (req->attach == ATTACH_LINK || (req->attach == ATTACH_AUTO && p->tcx.state == FACT_YES)) {
+		pi->attach = ATTACH_LINK;
+		if (req->attach == ATTACH_AUTO)
+			snprintf(why, len, "tcx (6.6+): a bpf_link, first in line, gone if xdpcount dies");
+		else if (p->tcx.state == FACT_NO) {
+			pi->refuse = true;
+			snprintf(why, len, "tcx (bpf_link) attach requested, but the kernel has no "
+				 "tcx (6.6+); --attach netlink uses a clsact qdisc");
+		} else
+			snprintf(why, len, "tcx (bpf_link) attach requested");
+		return;
+	}
+	pi->attach = ATTACH_NETLINK;
+	if (req->attach == ATTACH_NETLINK) {
+		snprintf(why, len, "clsact qdisc with a cls_bpf filter requested%s", qdisc);
+		return;
+	}
+	snprintf(why, len, "clsact qdisc with a cls_bpf filter: %s tcx (6.6+)%s",
+		 p->tcx.state == FACT_NO ? "no" : "unknown whether the kernel has", qdisc);
+	acc_add(acc, VERDICT_DEGRADED, "%s: %s tcx (6.6+): the cls_bpf filter outlives a crash "
+		"of xdpcount (`xdpcount detach %s` removes it)", it->name,
+		p->tcx.state == FACT_NO ? "this kernel has no" :
+		p->tcx.err ? plan_errno_name(p->tcx.err, eb, sizeof(eb)) : "could not tell", it->name);
+}
+
+/* An xdpcount tc filter already on ingress (a leftover of a run killed in
+ * clsact mode, or another xdpcount), or a foreign one at our place. */
+static const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t len,
+				 bool *ours)
+{
+	*ours = false;
+	if (!it->tc_prog.id)
+		return NULL;
+	*ours = it->tc_prog.ours;
+	if (it->tc_prog.ours)
+		snprintf(buf, len, "an xdpcount tc filter (program id %u) is on ingress already: "
+			 "another xdpcount runs here, or one was killed in clsact mode",
+			 it->tc_prog.id);
+	else
+		snprintf(buf, len, "the cls_bpf filter at handle 0x%x priority %u (program id %u "
+			 "\"%s\") is not xdpcount's: will not replace it", XDPCOUNT_TC_HANDLE,
+			 XDPCOUNT_TC_PRIO, it->tc_prog.id, it->tc_prog.name[0] ? it->tc_prog.name : "?");
+	return buf;
+}
+
+/* The tc hook, forced (--mode tc) or behind a foreign XDP program (auto). */
+static void plan_tc(const struct probe *p, const struct plan_request *req,
+		    const struct probe_iface *it, const char *foreign_id,
+		    struct plan_iface *pi, struct verdict_acc *acc)
+{
+	char attach_why[PLAN_REASON_LEN], slot[PLAN_REASON_LEN];
+	const char *taken;
+	bool ours;
+
+	pi->mode = XDP_MODE_TC;
+	pi->fallback_generic = false;
+	decide_tc_attach(p, req, it, pi, attach_why, sizeof(attach_why), acc);
+	taken = tc_slot_taken(it, slot, sizeof(slot), &ours);
+	if (pi->refuse) {
+		pi->refusal = REFUSE_ATTACH;
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", attach_why);
+		return;
+	}
+	if (taken) {
+		pi->refuse = true;
+		pi->refusal = ours ? REFUSE_OURS : REFUSE_FOREIGN;
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", taken);
+		return;
+	}
+	if (foreign_id)
+		snprintf(pi->reason, PLAN_REASON_LEN, "tc ingress%s behind %.70s (kept): "
+			 "counts only what it passes; %.115s",
+			 req->mode == XDP_MODE_TC ? " requested" : "", foreign_id, attach_why);
+	else
+		snprintf(pi->reason, PLAN_REASON_LEN, "tc ingress requested: counts what reaches "
+			 "tc, after XDP; %.150s", attach_why);
+	acc_add(acc, VERDICT_DEGRADED, "%s: counting at tc ingress%s%.100s%s", it->name,
+		foreign_id ? " behind " : "", foreign_id ? foreign_id : "",
+		foreign_id ? " (only what it passes)" : " (requested)");
 }
 
 static void plan_iface(const struct probe *p, const struct plan_request *req,
@@ -175,38 +272,68 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 		       struct plan_iface *pi, struct verdict_acc *acc)
 {
 	char mode_why[PLAN_REASON_LEN], attach_why[PLAN_REASON_LEN];
-	char foreign[PLAN_REASON_LEN], ours_why[PLAN_REASON_LEN];
-	const char *f, *ours;
-	bool mode_refused, attach_refused;
+	char foreign[PLAN_REASON_LEN], ours_why[PLAN_REASON_LEN], fid[128] = "";
+	char slot[PLAN_REASON_LEN];
+	const char *f, *ours, *taken;
+	bool mode_refused, attach_refused, tc_ours;
 
 	memcpy(pi->name, it->name, sizeof(pi->name));
 	pi->ifindex = it->ifindex;
+	f = foreign_prog(it, foreign, sizeof(foreign), &ours, ours_why,
+			 sizeof(ours_why), fid, sizeof(fid));
+	if (!it->ifindex) {
+		pi->refuse = true;
+		pi->refusal = REFUSE_MISSING;
+		snprintf(pi->reason, PLAN_REASON_LEN, "no such interface");
+		return;
+	}
+	if (ours) {
+		pi->refuse = true;
+		pi->refusal = REFUSE_OURS;
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", ours);
+		return;
+	}
+	/* A foreign XDP program sends the interface to tc, unless an XDP mode
+	 * was asked for explicitly (then it is refused below). */
+	if (req->mode == XDP_MODE_TC || (f && req->mode == XDP_MODE_AUTO)) {
+		plan_tc(p, req, it, f ? fid : NULL, pi, acc);
+		return;
+	}
 	decide_attach(p, req, pi, attach_why, sizeof(attach_why));
 	attach_refused = pi->refuse;
 	pi->refuse = false;
 	decide_mode(it, req, plan, pi, mode_why, sizeof(mode_why), acc);
 	mode_refused = pi->refuse;
-	f = foreign_prog(it, foreign, sizeof(foreign), &ours, ours_why,
-			 sizeof(ours_why));
+	taken = tc_slot_taken(it, slot, sizeof(slot), &tc_ours);
+	if (!tc_ours)
+		taken = NULL; /* a foreign filter at our tc place does not matter to XDP */
 
-	pi->refusal = !it->ifindex ? REFUSE_MISSING : f ? REFUSE_FOREIGN :
+	pi->refusal = f ? REFUSE_FOREIGN :
 		      mode_refused ? REFUSE_MODE : /* a strict request the kernel cannot do */
-		      attach_refused ? REFUSE_ATTACH : ours ? REFUSE_OURS : REFUSE_NONE;
+		      attach_refused ? REFUSE_ATTACH : taken ? REFUSE_OURS : REFUSE_NONE;
 	pi->refuse = pi->refusal != REFUSE_NONE;
-	if (pi->refusal == REFUSE_MISSING)
-		snprintf(pi->reason, PLAN_REASON_LEN, "no such interface");
-	else if (pi->refusal == REFUSE_FOREIGN)
-		snprintf(pi->reason, PLAN_REASON_LEN, "%s", f);
+	if (pi->refusal == REFUSE_FOREIGN)
+		snprintf(pi->reason, PLAN_REASON_LEN, "%.150s; --mode %s asked for XDP (without it, "
+			 "xdpcount counts at tc ingress behind it)", f,
+			 enum_name(xdp_mode_names, req->mode));
 	else if (pi->refusal == REFUSE_MODE)
 		snprintf(pi->reason, PLAN_REASON_LEN, "%s", mode_why);
 	else if (pi->refusal == REFUSE_ATTACH)
 		snprintf(pi->reason, PLAN_REASON_LEN, "%s", attach_why);
 	else if (pi->refusal == REFUSE_OURS)
-		snprintf(pi->reason, PLAN_REASON_LEN, "%s", ours);
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", taken);
 	if (pi->refuse)
 		return;
 	snprintf(pi->reason, PLAN_REASON_LEN, "%.140s; %.110s", mode_why,
 			 attach_why);
+}
+
+static bool uses_xdp(const struct plan *plan)
+{
+	for (unsigned int i = 0; i < plan->n_ifaces; i++)
+		if (!plan->ifaces[i].refuse && plan->ifaces[i].mode != XDP_MODE_TC)
+			return true;
+	return !plan->n_ifaces;
 }
 
 void plan_ifaces(const struct probe *p, const struct plan_request *req,
@@ -237,7 +364,7 @@ void plan_ifaces(const struct probe *p, const struct plan_request *req,
 	}
 	/* Netlink because links are missing (or could not be told): a crash
 	 * of xdpcount would leave the program attached. */
-	if (req->attach == ATTACH_AUTO && p->link_xdp.state != FACT_YES)
+	if (req->attach == ATTACH_AUTO && p->link_xdp.state != FACT_YES && uses_xdp(plan))
 		acc_add(acc, VERDICT_DEGRADED, "%s XDP bpf_link (5.9+): "
 			"attaching through netlink, which outlives a crash of "
 			"xdpcount", p->link_xdp.state == FACT_NO ?

@@ -8,7 +8,8 @@
 #include <stdint.h>
 #include "probe/probe.h"
 
-enum xdp_mode { XDP_MODE_AUTO = 0, XDP_MODE_NATIVE, XDP_MODE_GENERIC };
+/* TC is not an XDP mode but the other hook: tc ingress, after XDP. */
+enum xdp_mode { XDP_MODE_AUTO = 0, XDP_MODE_NATIVE, XDP_MODE_GENERIC, XDP_MODE_TC };
 enum attach_kind { ATTACH_AUTO = 0, ATTACH_LINK, ATTACH_NETLINK };
 enum variant { VARIANT_LEGACY = 0, VARIANT_FRAGS };
 enum memlock_action { MEMLOCK_NONE = 0, MEMLOCK_RAISE, MEMLOCK_IMPOSSIBLE };
@@ -34,16 +35,20 @@ int enum_parse(const struct enum_name *table, const char *name);
 #define PLAN_MAX_REASONS 8
 
 struct plan_request {
-	enum xdp_mode mode;      /* AUTO: native first, generic on refusal */
-	enum attach_kind attach; /* AUTO: link where the kernel has XDP links */
+	enum xdp_mode mode;      /* AUTO: native first, generic on refusal,
+				  * tc behind a foreign XDP program */
+	enum attach_kind attach; /* AUTO: link where the kernel has XDP links
+				  * (tcx for tc); for tc, LINK is tcx and
+				  * NETLINK a clsact qdisc with cls_bpf */
 };
 
 struct plan_iface {
 	char name[IF_NAMESIZE];
 	int ifindex;
-	enum xdp_mode mode;    /* NATIVE or GENERIC: what to try first */
+	enum xdp_mode mode;    /* NATIVE or GENERIC: what to try first; TC:
+				* the tc ingress hook */
 	bool fallback_generic; /* auto mode: may fall back at attach time */
-	enum attach_kind attach; /* LINK or NETLINK */
+	enum attach_kind attach; /* LINK or NETLINK (tc: tcx or clsact) */
 	bool refuse;           /* will not attach here; refusal says why */
 	enum refusal {
 		REFUSE_NONE = 0,
@@ -55,6 +60,11 @@ struct plan_iface {
 	} refusal;
 	char reason[PLAN_REASON_LEN];
 };
+
+/* "xdp" or "tc": the hook a planned mode runs at. */
+const char *plan_hook_name(enum xdp_mode mode);
+/* "link"/"netlink" for XDP, "tcx"/"clsact" for tc. */
+const char *plan_attach_name(enum xdp_mode mode, enum attach_kind attach);
 
 struct plan {
 	enum verdict verdict;
@@ -71,6 +81,9 @@ struct plan {
 	unsigned int n_ifaces; /* mirrors probe->ifaces, same order */
 	struct plan_iface ifaces[PROBE_MAX_IFACES];
 };
+
+/* Does any interface of the plan count at tc (so the tc program loads)? */
+bool plan_uses_tc(const struct plan *plan);
 
 /* Fills *plan. Never fails and never touches the kernel. */
 void plan_make(const struct probe *probe, const struct plan_request *req,

@@ -225,7 +225,9 @@ foreign_obj() {
 	echo "$obj"
 }
 
-# A program that is not ours: refuse, name it, change nothing.
+# A program that is not ours, with an XDP mode asked for (-m generic): refuse,
+# name it, change nothing. (Without -m, xdpcount counts at tc behind it:
+# tests/integration/tc.sh.)
 test_foreign_program_is_refused_and_kept() {
 	local a b obj id rc out
 	need_bin || return
@@ -236,11 +238,13 @@ test_foreign_program_is_refused_and_kept() {
 		{ fail "$CUR: attaching the foreign program"; return; }
 	id=$(xdp_id "$a" veth0)
 	out=$WORK/foreign.out
-	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.2 veth0 \
+	timeout 20 ip netns exec "$a" "$BIN" --json -m generic -c 1 -i 0.2 veth0 \
 		>"$out" 2>"$out.err"
 	rc=$?
 	check_eq "$CUR: exit status" "$rc" 1
 	check_match "$CUR: the message names program id $id" "$(cat "$out.err")" "\\b$id\\b"
+	check_match "$CUR: the message says how to count anyway" "$(cat "$out.err")" \
+		"without it, xdpcount counts at tc ingress"
 	check_eq "$CUR: the foreign program is still attached" "$(xdp_id "$a" veth0)" "$id"
 	check_eq "$CUR: nothing was counted" "$(events "$out" attached veth0)" ""
 	check "$CUR: stdout stays JSON Lines" json_or_empty "$out"
@@ -261,7 +265,7 @@ test_refusal_on_one_of_two_interfaces_changes_nothing() {
 		{ fail "$CUR: attaching the foreign program"; return; }
 	id=$(xdp_id "$a" veth2)
 	out=$WORK/one-of-two.out
-	timeout 20 ip netns exec "$a" "$BIN" --json --attach netlink -c 1 -i 0.2 \
+	timeout 20 ip netns exec "$a" "$BIN" --json -m native --attach netlink -c 1 -i 0.2 \
 		veth0 veth2 >"$out" 2>"$out.err"
 	rc=$?
 	check_eq "$CUR: exit status" "$rc" 1

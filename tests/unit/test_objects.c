@@ -9,7 +9,7 @@
 
 struct seen {
 	int programs, maps;
-	int has_legacy, has_frags, has_stats;
+	int has_legacy, has_frags, has_tc, has_stats;
 };
 
 static void collect(void *ctx, const char *kind, const char *name)
@@ -20,6 +20,7 @@ static void collect(void *ctx, const char *kind, const char *name)
 		s->programs++;
 		s->has_legacy |= !strcmp(name, XDPCOUNT_PROG_LEGACY);
 		s->has_frags |= !strcmp(name, XDPCOUNT_PROG_FRAGS);
+		s->has_tc |= !strcmp(name, XDPCOUNT_PROG_TC);
 	} else {
 		s->maps++;
 		s->has_stats |= !strcmp(name, XDPCOUNT_MAP_STATS);
@@ -38,8 +39,8 @@ static void test_both_byte_orders_are_embedded_and_valid(void)
 		/* the other byte order must be refused */
 		CHECK_EQ_INT(object_check(o->data, o->size, !o->order), -ENOEXEC);
 		CHECK_EQ_INT(object_names(o, collect, &s), 0);
-		CHECK_EQ_INT(s.programs, 2);
-		CHECK(s.has_legacy && s.has_frags && s.has_stats);
+		CHECK_EQ_INT(s.programs, 3);
+		CHECK(s.has_legacy && s.has_frags && s.has_tc && s.has_stats);
 		CHECK_EQ_INT(s.maps, 2);
 	}
 	CHECK_EQ_INT(embedded_object(0)->order, BYTE_ORDER_LITTLE);

@@ -42,6 +42,11 @@ static void kernel(const char *release, unsigned int maj, unsigned int min,
 	yes(&p.jit);
 	yes(&p.btf_vmlinux);
 	yes(&p.netdev_family);
+	/* tcx: 6.6+ */
+	if (maj > 6 || (maj == 6 && min >= 6))
+		yes(&p.tcx);
+	else
+		no(&p.tcx, EINVAL);
 	p.memlock_cur = p.memlock_max = 8 * MIB;
 	p.ncpus = 4;
 	p.page_size = 4096;
@@ -404,6 +409,8 @@ static void test_root_refused_by_a_filter_says_so(void)
 	CHECK(reasons_have("CAP_NET_ADMIN"));
 }
 
+static const struct plan_request req_native = { XDP_MODE_NATIVE, ATTACH_AUTO };
+
 static void test_foreign_program_is_refused_with_id_and_name(void)
 {
 	struct probe_iface *it;
@@ -412,7 +419,8 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 	it = iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
 	it->drv.id = 42;
 	snprintf(it->drv.name, sizeof(it->drv.name), "xdp_dispatcher");
-	make(&req_auto);
+	/* Refused only when an XDP mode was asked for; auto goes to tc. */
+	make(&req_native);
 
 	CHECK(plan.ifaces[0].refuse);
 	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
@@ -421,10 +429,11 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 	CHECK_CONTAINS(plan.ifaces[0].reason, "native mode");
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	CHECK(reasons_have("eth0: already carries XDP program id 42"));
+	CHECK_CONTAINS(plan.ifaces[0].reason, "--mode native asked for XDP");
 
 	/* Another interface is fine: the run goes on, degraded. */
 	iface("eth1", "veth", 1500, XDPC_XDP_ACT_BASIC);
-	make(&req_auto);
+	make(&req_native);
 	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
 	CHECK(!plan.ifaces[1].refuse);
 	CHECK_EQ_INT(plan.ifaces[1].refusal, REFUSE_NONE);
@@ -432,7 +441,7 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 
 	/* An interface that vanished between probe and plan. */
 	p.ifaces[1].ifindex = 0;
-	make(&req_auto);
+	make(&req_native);
 	CHECK_EQ_INT(plan.ifaces[1].refusal, REFUSE_MISSING);
 	CHECK_EQ_STR(plan.ifaces[1].reason, "no such interface");
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
@@ -450,6 +459,134 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount program (id 7, generic mode) is attached already");
 	CHECK_EQ_INT(plan.ifaces[1].refusal, REFUSE_NONE);
 	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+}
+
+/* 6.6+ with a load balancer's XDP program on eth0: tc ingress through a
+ * tcx link, behind it, degraded, with the foreign program named. */
+static void test_foreign_xdp_sends_auto_to_tcx_on_6_6(void)
+{
+	struct probe_iface *it;
+
+	kernel("6.6.30-gentoo", 6, 6, 30);
+	it = iface("eth0", "mlx5_core", 1500, XDPC_XDP_ACT_BASIC);
+	it->drv.id = 42;
+	snprintf(it->drv.name, sizeof(it->drv.name), "katran_lb");
+	iface("eth1", "mlx5_core", 1500, XDPC_XDP_ACT_BASIC);
+	make(&req_auto);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_EQ_STR(plan_hook_name(plan.ifaces[0].mode), "tc");
+	CHECK_EQ_STR(plan_attach_name(plan.ifaces[0].mode, plan.ifaces[0].attach), "tcx");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "behind XDP program id 42 \"katran_lb\" (native mode)");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "counts only what it passes");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "tcx (6.6+)");
+	CHECK(!plan.ifaces[0].fallback_generic);
+	/* the other interface stays on XDP, native */
+	CHECK_EQ_INT(plan.ifaces[1].mode, XDP_MODE_NATIVE);
+	CHECK_EQ_STR(plan_hook_name(plan.ifaces[1].mode), "xdp");
+	CHECK(plan_uses_tc(&plan));
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(reasons_have("eth0: counting at tc ingress behind XDP program id 42"));
+}
+
+/* 6.1: no tcx. A clsact qdisc is created and removed; degraded, because the
+ * filter outlives a crash (like an XDP netlink attach). */
+static void test_foreign_xdp_without_tcx_uses_clsact_on_6_1(void)
+{
+	struct probe_iface *it;
+
+	kernel("6.1.0-21-amd64", 6, 1, 90);
+	it = iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	it->skb.id = 9;
+	snprintf(it->skb.name, sizeof(it->skb.name), "ddos_filter");
+	no(&it->clsact, 0);
+	make(&req_auto);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_NETLINK);
+	CHECK_EQ_STR(plan_attach_name(plan.ifaces[0].mode, plan.ifaces[0].attach), "clsact");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "generic mode");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "no tcx");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "creates a clsact qdisc and removes it on exit");
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(reasons_have("outlives a crash"));
+	CHECK(reasons_have("xdpcount detach eth0"));
+	/* tcx asked for on a kernel without it: refused, pointing at clsact */
+	{
+		static const struct plan_request want_tcx = { XDP_MODE_TC, ATTACH_LINK };
+
+		make(&want_tcx);
+		CHECK(plan.ifaces[0].refuse);
+		CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_ATTACH);
+		CHECK_CONTAINS(plan.ifaces[0].reason, "--attach netlink");
+		CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	}
+}
+
+/* Someone's clsact qdisc with their own filter: we add ours beside it and
+ * keep the qdisc on exit. The same with tcx forced off (--attach netlink). */
+static void test_existing_clsact_with_a_filter_is_kept(void)
+{
+	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK };
+	struct probe_iface *it;
+
+	kernel("6.18.44-fc-v782", 6, 18, 44);
+	it = iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	yes(&it->clsact);
+	snprintf(it->clsact_kind, sizeof(it->clsact_kind), "clsact");
+	it->tc_filters = 1;
+	make(&tc_clsact);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_NETLINK);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "tc ingress requested");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "the clsact qdisc there (with someone else's filters, left alone) is kept on exit");
+	/* requested, not forced by the kernel: no crash-survival reason, but tc
+	 * is still degraded */
+	CHECK(!reasons_have("outlives a crash"));
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(reasons_have("eth0: counting at tc ingress (requested)"));
+
+	/* --mode tc on 6.18 with auto attach: tcx */
+	{
+		static const struct plan_request tc_auto = { XDP_MODE_TC, ATTACH_AUTO };
+
+		make(&tc_auto);
+		CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	}
+}
+
+/* A leftover of a clsact run killed with -9 is recognised as ours and
+ * refused like an XDP netlink leftover; a foreign filter at our handle and
+ * priority is not replaced; neither matters without tc... except ours. */
+static void test_tc_leftover_is_refused_and_foreign_slot_kept(void)
+{
+	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK };
+	struct probe_iface *it;
+
+	kernel("6.1.0-21-amd64", 6, 1, 90);
+	it = iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	yes(&it->clsact);
+	it->tc_prog.id = 77;
+	snprintf(it->tc_prog.name, sizeof(it->tc_prog.name), "xdpcount_tc");
+	it->tc_prog.ours = true;
+	make(&tc_clsact);
+	CHECK(plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount tc filter (program id 77)");
+	/* XDP would double count beside it too: refused as well */
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+
+	it->tc_prog.ours = false;
+	snprintf(it->tc_prog.name, sizeof(it->tc_prog.name), "their_cls");
+	make(&tc_clsact);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "\"their_cls\") is not xdpcount's");
+	make(&req_auto); /* XDP does not care about someone's tc filter */
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
 }
 
 static void test_loopback_goes_generic(void)
@@ -540,6 +677,10 @@ int main(void)
 	test_unprivileged_is_incompatible_naming_capabilities();
 	test_root_refused_by_a_filter_says_so();
 	test_foreign_program_is_refused_with_id_and_name();
+	test_foreign_xdp_sends_auto_to_tcx_on_6_6();
+	test_foreign_xdp_without_tcx_uses_clsact_on_6_1();
+	test_existing_clsact_with_a_filter_is_kept();
+	test_tc_leftover_is_refused_and_foreign_slot_kept();
 	test_loopback_goes_generic();
 	test_jit_disabled_is_degraded();
 	test_too_many_reasons_are_summarised();
