@@ -32,6 +32,7 @@ BGPIDS=()               # background processes started by this script
 T_FAILED0=0             # FAILED when the running test began
 
 . "$TOP/tests/integration/lib.sh"
+. "$TOP/tests/integration/tc.sh"
 trap teardown EXIT
 trap 'exit 130' INT TERM
 
@@ -494,6 +495,7 @@ ALL_TESTS="
 	test_check_unprivileged_is_incompatible_for_privilege
 	test_run_unprivileged_names_capabilities_not_memlock
 	test_check_btf_missing_garbage_truncated_exit_2
+$TC_TESTS
 "
 
 run_test() {
