@@ -17,6 +17,7 @@
 struct hook_ctx {
 	struct counter *counter;
 	enum attach_kind attach;
+	enum attach_kind tc_attach; /* LINK: tcx; NETLINK: clsact */
 	struct attachment att;
 };
 
@@ -27,6 +28,8 @@ static int hook_attach(void *ctx, int ifindex, enum xdp_mode mode)
 
 	if (err)
 		return err;
+	if (mode == XDP_MODE_TC)
+		return attach_tc(counter_tc_prog_fd(h->counter), ifindex, h->tc_attach, &h->att);
 	return attach_xdp(counter_prog_fd(h->counter), ifindex, mode, h->attach, &h->att);
 }
 
@@ -89,11 +92,47 @@ static void test_run(struct session *s, struct check_result *c)
 	check_add_reason(c, VERDICT_INCOMPATIBLE, "test run: %s", c->test_run_error);
 }
 
+/* Runs the tc program once on the same sample frame: +1 packet, +64 bytes
+ * (the whole frame, as XDP counts it), TC_ACT_UNSPEC. */
+static void tc_test_run(struct session *s, struct check_result *c)
+{
+	int lo = (int)if_nametoindex("lo");
+	struct xdpcount_stats before = { 0 }, after = { 0 };
+	uint32_t retval = 0;
+	int err;
+
+	c->tc_test_run_tried = true;
+	if (!lo)
+		lo = 1;
+	err = counter_read(s->counter, lo, &before);
+	if (!err)
+		err = counter_tc_test_run(s->counter, TEST_FRAME_LEN, &retval);
+	if (!err)
+		err = counter_read(s->counter, lo, &after);
+	if (err)
+		snprintf(c->tc_test_run_error, sizeof(c->tc_test_run_error),
+			 "BPF_PROG_TEST_RUN of the tc program failed: %s", failure_cause(STAGE_LOAD, err));
+	else if (retval != (uint32_t)-1 /* TC_ACT_UNSPEC */)
+		snprintf(c->tc_test_run_error, sizeof(c->tc_test_run_error),
+			 "the tc program returned %d, not TC_ACT_UNSPEC", (int)retval);
+	else if (after.packets != before.packets + 1 || after.bytes != before.bytes + TEST_FRAME_LEN)
+		snprintf(c->tc_test_run_error, sizeof(c->tc_test_run_error),
+			 "the tc counter moved by %llu packets and %llu bytes, not 1 and %d",
+			 (unsigned long long)(after.packets - before.packets),
+			 (unsigned long long)(after.bytes - before.bytes), TEST_FRAME_LEN);
+	else
+		c->tc_test_run_ok = true;
+	if (!c->tc_test_run_ok)
+		check_add_reason(c, plan_uses_tc(&s->plan) ? VERDICT_INCOMPATIBLE : VERDICT_DEGRADED,
+				 "tc test run: %s", c->tc_test_run_error);
+}
+
 static void load(struct session *s, struct check_result *c)
 {
 	int err;
 
 	c->load_tried = true;
+	s->want_tc = true; /* check proves both hooks */
 	err = session_load(s);
 	if (s->obj) {
 		c->object_byte_order = byte_order_name(s->obj->order);
@@ -114,13 +153,17 @@ static void load(struct session *s, struct check_result *c)
 	c->loaded = true;
 	c->insns = counter_insns(s->counter);
 	test_run(s, c);
+	if (c->test_run_ok)
+		tc_test_run(s, c);
 }
 
 static void run_selftest(struct session *s, struct check_result *c, struct selftest_result *st)
 {
 	struct hook_ctx h = { .counter = s->counter,
-			      .attach = s->probe.link_xdp.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK };
-	struct selftest_hooks hooks = { &h, hook_attach, hook_detach, hook_read };
+			      .attach = s->probe.link_xdp.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK,
+			      .tc_attach = s->probe.tcx.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK };
+	struct selftest_hooks hooks = { &h, hook_attach, hook_detach, hook_read,
+					counter_tc_prog_fd(s->counter) >= 0 };
 
 	memset(st, 0, sizeof(*st));
 	c->selftest = st;
@@ -135,6 +178,11 @@ static void run_selftest(struct session *s, struct check_result *c, struct selft
 		check_add_reason(c, VERDICT_INCOMPATIBLE, "selftest native: %s", st->native.reason);
 	if (!st->generic.ok)
 		check_add_reason(c, VERDICT_INCOMPATIBLE, "selftest generic: %s", st->generic.reason);
+	c->selftest_tc_attach = hooks.tc ? plan_attach_name(XDP_MODE_TC, h.tc_attach) : NULL;
+	/* tc is the fallback path: its failure degrades, it does not forbid XDP */
+	if (hooks.tc && !st->tc.ok)
+		check_add_reason(c, VERDICT_DEGRADED, "selftest tc (%s): %s", c->selftest_tc_attach,
+				 st->tc.reason);
 }
 
 int cmd_check(const struct opts *o)

@@ -95,7 +95,7 @@ int session_load(struct session *s)
 	if (err)
 		return fail(STAGE_OBJECT, err, NULL, "cannot open the embedded object (%s)",
 			    strerror(-err));
-	if (plan_uses_tc(&s->plan)) {
+	if (plan_uses_tc(&s->plan) || s->want_tc) {
 		err = counter_enable_tc(s->counter);
 		if (err)
 			return fail(STAGE_OBJECT, err, NULL, "the embedded object has no tc program");

@@ -17,6 +17,7 @@ struct session {
 	const struct embedded_object *obj;
 	struct counter *counter;
 	const char *default_iface_note; /* set when IFACE was picked for the user */
+	bool want_tc; /* load the tc program even if no interface needs it (check) */
 };
 
 enum iface_default { IFACE_DEFAULT_ROUTE, IFACE_DEFAULT_ALL_UP };

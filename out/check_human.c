@@ -58,6 +58,8 @@ void check_print_human(FILE *f, const struct check_result *c)
 	fact_row(f, "memcg accounting", &p->memcg_accounting, WARN, "yes (5.11+): no memlock limit applies",
 		 "no: BPF memory counts against RLIMIT_MEMLOCK");
 	fact_row(f, "BPF JIT", &p->jit, WARN, "enabled", "disabled: the interpreter is slower");
+	fact_row(f, "tcx (tc via bpf_link)", &p->tcx, OK, "supported (6.6+)",
+		 "missing: tc ingress through a clsact qdisc");
 	if (c->btf->available)
 		row(f, OK, "kernel BTF", "%s (%s)%s; the counter does not need it", c->btf->source,
 		    fmt_bytes(size, c->btf->size),
@@ -80,6 +82,10 @@ void check_print_human(FILE *f, const struct check_result *c)
 		row(f, c->test_run_ok ? OK : BAD, "test run", "%s",
 		    c->test_run_ok ? "XDP_PASS, counter +1"
 				   : c->test_run_error[0] ? c->test_run_error : "unexpected result");
+	if (c->tc_test_run_tried)
+		row(f, c->tc_test_run_ok ? OK : BAD, "test run tc", "%s",
+		    c->tc_test_run_ok ? "TC_ACT_UNSPEC, counter +1, same bytes as XDP"
+				      : c->tc_test_run_error);
 	for (unsigned int i = 0; i < c->plan->n_ifaces; i++) {
 		const struct plan_iface *pi = &c->plan->ifaces[i];
 		enum mark m = pi->refuse ? BAD : pi->mode == XDP_MODE_GENERIC ||
@@ -111,6 +117,11 @@ void check_print_human(FILE *f, const struct check_result *c)
 				    "%llu of %llu frames counted%s%s", (unsigned long long)m->counted,
 				    (unsigned long long)m->sent, m->ok ? "" : ": ", m->ok ? "" : m->reason);
 			}
+		if (st->ran && st->tc.ran)
+			row(f, st->tc.ok ? OK : BAD, "selftest tc", "%llu of %llu frames counted via %s%s%s",
+			    (unsigned long long)st->tc.counted, (unsigned long long)st->tc.sent,
+			    c->selftest_tc_attach ? c->selftest_tc_attach : "?",
+			    st->tc.ok ? "" : ": ", st->tc.ok ? "" : st->tc.reason);
 	}
 	fprintf(f, "verdict: %s\n", enum_name(verdict_names, c->verdict));
 	for (unsigned int i = 0; i < c->n_reasons; i++)

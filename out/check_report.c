@@ -101,7 +101,7 @@ static void json_interfaces(struct json *j, const struct check_result *c)
 	json_array_end(j);
 }
 
-static void json_selftest(struct json *j, const struct selftest_result *st)
+static void json_selftest(struct json *j, const struct selftest_result *st, const char *tc_attach)
 {
 	json_key(j, "selftest");
 	json_object_begin(j);
@@ -109,9 +109,13 @@ static void json_selftest(struct json *j, const struct selftest_result *st)
 	if (st && st->ran) {
 		json_selftest_mode(j, "native", &st->native);
 		json_selftest_mode(j, "generic", &st->generic);
+		json_selftest_mode(j, "tc", &st->tc);
+		json_kv_string(j, "tc_attach", st->tc.ran ? tc_attach : NULL);
 	} else {
 		json_kv_null(j, "native");
 		json_kv_null(j, "generic");
+		json_kv_null(j, "tc");
+		json_kv_null(j, "tc_attach");
 	}
 	json_kv_string(j, "reason", st ? st->reason : "not requested (use --selftest)");
 	json_object_end(j);
@@ -197,10 +201,16 @@ void check_print_json(FILE *f, const struct check_result *c)
 	else
 		json_null(&j);
 	json_kv_string(&j, "error", c->test_run_error[0] ? c->test_run_error : NULL);
+	json_key(&j, "tc_ok");
+	if (c->tc_test_run_tried)
+		json_bool(&j, c->tc_test_run_ok);
+	else
+		json_null(&j);
+	json_kv_string(&j, "tc_error", c->tc_test_run_error[0] ? c->tc_test_run_error : NULL);
 	json_object_end(&j);
 
 	json_interfaces(&j, c);
-	json_selftest(&j, c->selftest);
+	json_selftest(&j, c->selftest, c->selftest_tc_attach);
 	json_object_end(&j);
 	json_line_end(&j);
 }

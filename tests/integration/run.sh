@@ -318,7 +318,7 @@ test_check_selftest_counts_exactly_in_both_modes() {
 	after=$(ip netns list | wc -l)
 	check_eq "$CUR: exit status" "$rc" 0
 	check_eq "$CUR: selftest.ran" "$(jq -r .selftest.ran "$out" 2>/dev/null)" true
-	for m in native generic; do
+	for m in native generic tc; do
 		check_eq "$CUR: $m ok" "$(jq -r ".selftest.$m.ok" "$out" 2>/dev/null)" true
 		check "$CUR: $m sent frames" \
 			test "$(jq -r ".selftest.$m.sent // 0" "$out" 2>/dev/null)" -gt 0
@@ -329,6 +329,8 @@ test_check_selftest_counts_exactly_in_both_modes() {
 			"$(jq -r ".selftest.$m.bytes_counted" "$out" 2>/dev/null)" \
 			"$(jq -r ".selftest.$m.bytes_sent" "$out" 2>/dev/null)"
 	done
+	check_match "$CUR: tc through tcx (6.6+) or clsact" \
+		"$(jq -r .selftest.tc_attach "$out" 2>/dev/null)" '^(tcx|clsact)$'
 	check_eq "$CUR: no named netns left behind" "$after" "$before"
 	check_eq "$CUR: no interface added to the calling netns" \
 		"$(ip -n "$a" -br link | grep -vc '^lo ')" 0
