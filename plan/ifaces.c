@@ -217,6 +217,12 @@ static const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t
 				 bool *ours)
 {
 	*ours = false;
+	if (it->tcx_prog.ours) {
+		*ours = true;
+		snprintf(buf, len, "an xdpcount tc program (tcx, program id %u) is on ingress "
+			 "already: another xdpcount counts here", it->tcx_prog.id);
+		return buf;
+	}
 	if (!it->tc_prog.id)
 		return NULL;
 	*ours = it->tc_prog.ours;

@@ -47,6 +47,10 @@ struct probe_iface {
 	char clsact_kind[16];
 	unsigned int tc_filters;
 	struct probe_xdp_prog tc_prog;
+	/* The first xdpcount program on tcx ingress (another xdpcount counting
+	 * here), id 0 if none; and how many tcx ingress programs there are. */
+	struct probe_xdp_prog tcx_prog;
+	unsigned int tcx_progs;
 	/* Driver XDP features (netdev family, 6.3+): FACT_YES when known. */
 	struct fact xdp_features_known;
 	uint64_t xdp_features; /* NETDEV_XDP_ACT_* bits */
@@ -135,8 +139,8 @@ int probe_default_ifaces(struct probe *p);
 
 /* Sets p->tcx (called by probe_bpf()). */
 void probe_tcx(struct probe *p);
-/* Fills it->clsact, clsact_kind, tc_filters and tc_prog (called by
- * probe_iface()). Read-only. */
+/* Fills it->clsact, clsact_kind, tc_filters, tc_prog, tcx_prog and
+ * tcx_progs (called by probe_iface()). Read-only. */
 void probe_tc_iface(struct probe_iface *it);
 
 /* Dumps RTM_GETQDISC or RTM_GETTFILTER (parent: the filters' parent) of one

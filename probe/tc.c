@@ -154,14 +154,51 @@ static int filter_seen(void *ctx, const struct tcmsg *t, const char *kind)
 	return 0;
 }
 
+static void prog_facts(struct probe_xdp_prog *x, __u32 id)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd;
+
+	x->id = id;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return;
+	memset(&info, 0, sizeof(info));
+	if (bpf_prog_get_info_by_fd(fd, &info, &len) == 0) {
+		memcpy(x->name, info.name, sizeof(x->name));
+		x->name[sizeof(x->name) - 1] = '\0';
+		x->ours = strncmp(x->name, XDPCOUNT_MARKER, strlen(XDPCOUNT_MARKER)) == 0;
+	}
+	close(fd);
+}
+
+/* The programs on tcx ingress (6.6+; nothing to find before). */
+static void probe_tcx_progs(struct probe_iface *it)
+{
+	__u32 ids[64];
+	LIBBPF_OPTS(bpf_prog_query_opts, q, .prog_ids = ids, .count = 64);
+
+	if (bpf_prog_query_opts(it->ifindex, XDPC_BPF_TCX_INGRESS, &q))
+		return;
+	it->tcx_progs = q.count;
+	for (__u32 i = 0; i < q.count && i < 64; i++) {
+		struct probe_xdp_prog x;
+
+		memset(&x, 0, sizeof(x));
+		prog_facts(&x, ids[i]);
+		if (x.ours) {
+			it->tcx_prog = x;
+			return;
+		}
+	}
+}
+
 /* The program of the cls_bpf filter at our handle and priority, if any. */
 static void probe_tc_ours(struct probe_iface *it)
 {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts opts;
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-	int fd;
 
 	memset(&hook, 0, sizeof(hook));
 	hook.sz = sizeof(hook);
@@ -173,24 +210,14 @@ static void probe_tc_ours(struct probe_iface *it)
 	opts.priority = XDPCOUNT_TC_PRIO;
 	if (bpf_tc_query(&hook, &opts) || !opts.prog_id)
 		return;
-	it->tc_prog.id = opts.prog_id;
-	fd = bpf_prog_get_fd_by_id(opts.prog_id);
-	if (fd < 0)
-		return;
-	memset(&info, 0, sizeof(info));
-	if (bpf_prog_get_info_by_fd(fd, &info, &len) == 0) {
-		memcpy(it->tc_prog.name, info.name, sizeof(it->tc_prog.name));
-		it->tc_prog.name[sizeof(it->tc_prog.name) - 1] = '\0';
-		it->tc_prog.ours = strncmp(it->tc_prog.name, XDPCOUNT_MARKER,
-					   strlen(XDPCOUNT_MARKER)) == 0;
-	}
-	close(fd);
+	prog_facts(&it->tc_prog, opts.prog_id);
 }
 
 void probe_tc_iface(struct probe_iface *it)
 {
 	int err;
 
+	probe_tcx_progs(it);
 	it->clsact.state = FACT_NO;
 	err = probe_tc_dump(RTM_GETQDISC, it->ifindex, 0, qdisc_seen, it);
 	if (err) {

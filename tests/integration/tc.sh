@@ -165,6 +165,10 @@ test_tc_kill9_in_tcx_mode_leaves_nothing() {
 	start_attached "$a" "$out" veth0 -- --json || return
 	check_eq "$CUR: attached through" "$(field "$out" attached veth0 attach)" tcx
 	check "$CUR: a tcx program while running" test -n "$(tcx_progs "$a" veth0)"
+	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 veth0 >/dev/null 2>"$out.second"
+	check_eq "$CUR: a second xdpcount on the same interface exits 1" "$?" 1
+	check_match "$CUR: it says another xdpcount counts here" "$(cat "$out.second")" \
+		'xdpcount tc program \(tcx, program id [0-9]+\).*another xdpcount counts here'
 	stop KILL
 	check "$CUR: no tcx program left after kill -9" wait_no_tcx "$a" veth0
 	check "$CUR: no clsact qdisc either" eval "! has_clsact $a veth0"

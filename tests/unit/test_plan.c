@@ -587,6 +587,17 @@ static void test_tc_leftover_is_refused_and_foreign_slot_kept(void)
 	make(&req_auto); /* XDP does not care about someone's tc filter */
 	CHECK(!plan.ifaces[0].refuse);
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+
+	/* Another xdpcount counting through tcx: refused like its XDP twin. */
+	kernel("6.12.0", 6, 12, 0);
+	it = iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	it->tcx_progs = 2;
+	it->tcx_prog.id = 90;
+	it->tcx_prog.ours = true;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "tcx, program id 90");
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 }
 
 static void test_loopback_goes_generic(void)
