@@ -250,6 +250,8 @@ static void plan_tc(const struct probe *p, const struct plan_request *req,
 	pi->fallback_generic = false;
 	decide_tc_attach(p, req, it, pi, attach_why, sizeof(attach_why), acc);
 	taken = tc_slot_taken(it, slot, sizeof(slot), &ours);
+	if (taken && !ours && pi->attach == ATTACH_LINK)
+		taken = NULL; /* someone's filter at our clsact place: tcx does not care */
 	if (pi->refuse) {
 		pi->refusal = REFUSE_ATTACH;
 		snprintf(pi->reason, PLAN_REASON_LEN, "%s", attach_why);

@@ -204,6 +204,34 @@ test_tc_leftover_after_kill9_in_clsact_mode_is_refused_then_detached() {
 	ip -n "$a" link set dev veth0 xdpgeneric off
 }
 
+# Someone's cls_bpf filter exactly at xdpcount's place (pref 1, handle
+# 0x7864): refused with a tc-worded message, their filter untouched.
+test_tc_foreign_filter_at_our_place_is_refused_and_kept() {
+	local a b out rc theirs
+	need_tc_tools || return
+	ns_new a tc-place-a && ns_new b tc-place-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	tc -n "$a" qdisc add dev veth0 clsact &&
+	tc -n "$a" filter add dev veth0 ingress pref 1 handle 0x7864 bpf da \
+		obj "$(foreign_obj)" sec classifier || { fail "$CUR: someone's filter"; return; }
+	theirs=$(tc_filters "$a" veth0)
+	out=$WORK/tc-place.out
+	timeout 20 ip netns exec "$a" "$BIN" --json -m tc --attach netlink -c 1 veth0 \
+		>"$out" 2>"$out.err"
+	rc=$?
+	check_eq "$CUR: exit status" "$rc" 1
+	check_match "$CUR: the message names their program and the tc hook" "$(cat "$out.err")" \
+		'tc ingress of veth0: .*"foreign_cls"\) is not xdpcount.s.*--attach link'
+	check_eq "$CUR: their filter is untouched" "$(tc_filters "$a" veth0)" "$theirs"
+	check "$CUR: stdout stays JSON Lines" json_or_empty "$out"
+	timeout 20 ip netns exec "$a" "$BIN" --json -m tc --attach link -c 1 -i 0.1 veth0 \
+		>"$out" 2>"$out.err"
+	check_eq "$CUR: through tcx it does not matter: exit 0" "$?" 0
+	check_eq "$CUR: attached through tcx" "$(field "$out" attached veth0 attach)" tcx
+	check_eq "$CUR: their filter is still untouched" "$(tc_filters "$a" veth0)" "$theirs"
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+}
+
 # check: per interface, which hook and why; tc is degraded.
 test_tc_check_says_hook_tc_and_degraded_behind_a_foreign_program() {
 	local a b id out rc
@@ -239,4 +267,5 @@ TC_TESTS="
 	test_tc_kill9_in_tcx_mode_leaves_nothing
 	test_tc_leftover_after_kill9_in_clsact_mode_is_refused_then_detached
 	test_tc_check_says_hook_tc_and_degraded_behind_a_foreign_program
+	test_tc_foreign_filter_at_our_place_is_refused_and_kept
 "

@@ -584,6 +584,17 @@ static void test_tc_leftover_is_refused_and_foreign_slot_kept(void)
 	make(&tc_clsact);
 	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
 	CHECK_CONTAINS(plan.ifaces[0].reason, "\"their_cls\") is not xdpcount's");
+	{	/* through tcx, their filter at our clsact place does not matter */
+		static const struct plan_request tc_link = { XDP_MODE_TC, ATTACH_LINK };
+
+		p.kver_minor = 12;
+		yes(&p.tcx);
+		make(&tc_link);
+		CHECK(!plan.ifaces[0].refuse);
+		CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+		no(&p.tcx, EINVAL);
+		p.kver_minor = 1;
+	}
 	make(&req_auto); /* XDP does not care about someone's tc filter */
 	CHECK(!plan.ifaces[0].refuse);
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
