@@ -70,6 +70,7 @@ int session_plan(struct session *s, const struct opts *o, enum iface_default dfl
 	err = probe_ifaces(s, o, dflt);
 	if (err)
 		return err;
+	probe_tc_ifaces(&s->probe);
 	plan_make(&s->probe, &req, &s->plan);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_msg(LOG_VERBOSE, "xdpcount: kernel %s on %s, %u CPUs; probed and planned in %.2f ms\n",

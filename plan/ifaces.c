@@ -173,12 +173,13 @@ static const char *foreign_prog(const struct probe_iface *it, char *buf,
 
 /* The tc attach: tcx (a bpf_link, 6.6+) where the kernel has it, else a
  * clsact qdisc with a cls_bpf filter (every kernel of our range). For tc,
- * --attach link means tcx and --attach netlink means clsact. */
-static void decide_tc_attach(const struct probe *p, const struct plan_request *req,
+ * --attach link means tcx and --attach netlink means clsact. Returns true
+ * when clsact was chosen for want of tcx (a degradation). */
+static bool decide_tc_attach(const struct probe *p, const struct plan_request *req,
 			     const struct probe_iface *it, struct plan_iface *pi,
-			     char *why, size_t len, struct verdict_acc *acc)
+			     char *why, size_t len)
 {
-	char eb[24], qdisc[120] = "";
+	char qdisc[120] = "";
 
 	if (it->clsact.state == FACT_YES)
 		snprintf(qdisc, sizeof(qdisc), "; the %s qdisc there%s is kept on exit",
@@ -196,19 +197,16 @@ static void decide_tc_attach(const struct probe *p, const struct plan_request *r
 				 "tcx (6.6+); --attach netlink uses a clsact qdisc");
 		} else
 			snprintf(why, len, "tcx (bpf_link) attach requested");
-		return;
+		return false;
 	}
 	pi->attach = ATTACH_NETLINK;
 	if (req->attach == ATTACH_NETLINK) {
 		snprintf(why, len, "clsact qdisc with a cls_bpf filter requested%s", qdisc);
-		return;
+		return false;
 	}
 	snprintf(why, len, "clsact qdisc with a cls_bpf filter: %s tcx (6.6+)%s",
 		 p->tcx.state == FACT_NO ? "no" : "unknown whether the kernel has", qdisc);
-	acc_add(acc, VERDICT_DEGRADED, "%s: %s tcx (6.6+): the cls_bpf filter outlives a crash "
-		"of xdpcount (`xdpcount detach %s` removes it)", it->name,
-		p->tcx.state == FACT_NO ? "this kernel has no" :
-		p->tcx.err ? plan_errno_name(p->tcx.err, eb, sizeof(eb)) : "could not tell", it->name);
+	return true;
 }
 
 /* An xdpcount tc filter already on ingress (a leftover of a run killed in
@@ -242,13 +240,13 @@ static void plan_tc(const struct probe *p, const struct plan_request *req,
 		    const struct probe_iface *it, const char *foreign_id,
 		    struct plan_iface *pi, struct verdict_acc *acc)
 {
-	char attach_why[PLAN_REASON_LEN], slot[PLAN_REASON_LEN];
+	char attach_why[PLAN_REASON_LEN], slot[PLAN_REASON_LEN], eb[24];
 	const char *taken;
-	bool ours;
+	bool ours, no_tcx;
 
 	pi->mode = XDP_MODE_TC;
 	pi->fallback_generic = false;
-	decide_tc_attach(p, req, it, pi, attach_why, sizeof(attach_why), acc);
+	no_tcx = decide_tc_attach(p, req, it, pi, attach_why, sizeof(attach_why));
 	taken = tc_slot_taken(it, slot, sizeof(slot), &ours);
 	if (taken && !ours && pi->attach == ATTACH_LINK)
 		taken = NULL; /* someone's filter at our clsact place: tcx does not care */
@@ -273,6 +271,12 @@ static void plan_tc(const struct probe *p, const struct plan_request *req,
 	acc_add(acc, VERDICT_DEGRADED, "%s: counting at tc ingress%s%.100s%s", it->name,
 		foreign_id ? " behind " : "", foreign_id ? foreign_id : "",
 		foreign_id ? " (only what it passes)" : " (requested)");
+	if (no_tcx)
+		acc_add(acc, VERDICT_DEGRADED, "%s: %s tcx (6.6+): the cls_bpf filter outlives a "
+			"crash of xdpcount (`xdpcount detach %s` removes it)", it->name,
+			p->tcx.state == FACT_NO ? "this kernel has no" :
+			p->tcx.err ? plan_errno_name(p->tcx.err, eb, sizeof(eb)) : "could not tell",
+			it->name);
 }
 
 static void plan_iface(const struct probe *p, const struct plan_request *req,

@@ -165,7 +165,6 @@ int probe_iface(struct probe *p, const char *name)
 	it->ifindex = (int)idx;
 	probe_link_facts(it);
 	probe_xdp(p, it);
-	probe_tc_iface(it);
 	p->n_ifaces++;
 	return 0;
 }

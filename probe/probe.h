@@ -139,9 +139,11 @@ int probe_default_ifaces(struct probe *p);
 
 /* Sets p->tcx (called by probe_bpf()). */
 void probe_tcx(struct probe *p);
-/* Fills it->clsact, clsact_kind, tc_filters, tc_prog, tcx_prog and
- * tcx_progs (called by probe_iface()). Read-only. */
-void probe_tc_iface(struct probe_iface *it);
+/* Fills clsact, clsact_kind, tc_filters, tc_prog, tcx_prog and tcx_progs
+ * of every probed interface: one qdisc dump for all, then per interface
+ * with a clsact qdisc its ingress filters. Read-only. Call after the
+ * interfaces are probed (probe_iface(), probe_default_ifaces()). */
+void probe_tc_ifaces(struct probe *p);
 
 /* Dumps RTM_GETQDISC or RTM_GETTFILTER (parent: the filters' parent) of one
  * interface; fn sees each message of that interface with its TCA_KIND and

@@ -62,6 +62,8 @@ static const char *tc_kind(const struct nlmsghdr *nh, const struct tcmsg *t)
 	return "";
 }
 
+/* One RTM_GET* dump. ifindex 0: every interface's messages reach fn (the
+ * kernel does not filter qdisc dumps by interface). */
 int probe_tc_dump(int type, int ifindex, uint32_t parent, probe_tc_fn fn, void *ctx)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -116,7 +118,8 @@ int probe_tc_dump(int type, int ifindex, uint32_t parent, probe_tc_fn fn, void *
 				ret = nh->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) ? e->error : -EIO;
 				goto out;
 			}
-			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*t)) || t->tcm_ifindex != ifindex)
+			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*t)) ||
+			    (ifindex && t->tcm_ifindex != ifindex))
 				continue;
 			if (ret == 0)
 				ret = fn(ctx, t, tc_kind(nh, t));
@@ -129,14 +132,19 @@ out:
 
 static int qdisc_seen(void *ctx, const struct tcmsg *t, const char *kind)
 {
-	struct probe_iface *it = ctx;
+	struct probe *p = ctx;
 
 	/* clsact, or the older ingress qdisc: both own the ffff: handle */
-	if (t->tcm_handle == TC_H_MAKE(TC_H_CLSACT, 0) &&
-	    (!strcmp(kind, "clsact") || !strcmp(kind, "ingress"))) {
+	if (t->tcm_handle != TC_H_MAKE(TC_H_CLSACT, 0) ||
+	    (strcmp(kind, "clsact") && strcmp(kind, "ingress")))
+		return 0;
+	for (unsigned int i = 0; i < p->n_ifaces; i++) {
+		struct probe_iface *it = &p->ifaces[i];
+
+		if (it->ifindex != t->tcm_ifindex)
+			continue;
 		it->clsact.state = FACT_YES;
-		memcpy(it->clsact_kind, kind, strlen(kind) + 1 < sizeof(it->clsact_kind) ?
-		       strlen(kind) + 1 : sizeof(it->clsact_kind) - 1);
+		snprintf(it->clsact_kind, sizeof(it->clsact_kind), "%s", kind);
 	}
 	return 0;
 }
@@ -179,7 +187,7 @@ static void probe_tcx_progs(struct probe_iface *it)
 	__u32 ids[64];
 	LIBBPF_OPTS(bpf_prog_query_opts, q, .prog_ids = ids, .count = 64);
 
-	if (bpf_prog_query_opts(it->ifindex, XDPC_BPF_TCX_INGRESS, &q))
+	if (!it->ifindex || bpf_prog_query_opts(it->ifindex, XDPC_BPF_TCX_INGRESS, &q))
 		return;
 	it->tcx_progs = q.count;
 	for (__u32 i = 0; i < q.count && i < 64; i++) {
@@ -213,25 +221,44 @@ static void probe_tc_ours(struct probe_iface *it)
 	prog_facts(&it->tc_prog, opts.prog_id);
 }
 
-void probe_tc_iface(struct probe_iface *it)
+/* The filters on a clsact qdisc's ingress, and our place among them. */
+static void probe_tc_filters(struct probe_iface *it)
 {
-	int err;
+	int err = probe_tc_dump(RTM_GETTFILTER, it->ifindex,
+				TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS), filter_seen, it);
 
-	probe_tcx_progs(it);
-	it->clsact.state = FACT_NO;
-	err = probe_tc_dump(RTM_GETQDISC, it->ifindex, 0, qdisc_seen, it);
-	if (err) {
-		it->clsact.state = FACT_UNKNOWN;
-		it->clsact.err = -err;
-		return;
-	}
-	if (it->clsact.state != FACT_YES)
-		return;
-	err = probe_tc_dump(RTM_GETTFILTER, it->ifindex,
-			    TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS), filter_seen, it);
 	if (err) {
 		it->clsact.err = -err; /* present; its filters unknown */
 		return;
 	}
 	probe_tc_ours(it);
+}
+
+void probe_tc_ifaces(struct probe *p)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < p->n_ifaces; i++) {
+		p->ifaces[i].clsact.state = FACT_NO;
+		p->ifaces[i].clsact.err = 0;
+		p->ifaces[i].tc_filters = 0;
+		memset(&p->ifaces[i].tc_prog, 0, sizeof(p->ifaces[i].tc_prog));
+		memset(&p->ifaces[i].tcx_prog, 0, sizeof(p->ifaces[i].tcx_prog));
+		p->ifaces[i].tcx_progs = 0;
+		probe_tcx_progs(&p->ifaces[i]);
+	}
+	/* One dump for all of them: the kernel sends every interface's
+	 * qdiscs whatever the request names. */
+	err = probe_tc_dump(RTM_GETQDISC, 0, 0, qdisc_seen, p);
+	for (i = 0; i < p->n_ifaces; i++) {
+		struct probe_iface *it = &p->ifaces[i];
+
+		if (err) {
+			it->clsact.state = FACT_UNKNOWN;
+			it->clsact.err = -err;
+		} else if (it->clsact.state == FACT_YES && it->ifindex) {
+			probe_tc_filters(it);
+		}
+	}
 }
