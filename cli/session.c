@@ -109,9 +109,10 @@ int session_load(struct session *s)
 			return fail(STAGE_LOAD, err, NULL, NULL);
 		return fail(STAGE_LOAD, err, NULL, "the verifier said: %s", why);
 	}
-	log_msg(LOG_VERBOSE, "xdpcount: loaded %s from the %s-endian object (sha256 %.16s...), "
-		"%u instructions\n", counter_prog_name(s->counter), byte_order_name(s->obj->order),
-		s->obj->sha256, counter_insns(s->counter));
+	log_msg(LOG_VERBOSE, "xdpcount: loaded %s%s from the %s-endian object (sha256 %.16s...), "
+		"%u instructions\n", counter_prog_name(s->counter),
+		counter_tc_prog_fd(s->counter) >= 0 ? " and " XDPCOUNT_PROG_TC : "",
+		byte_order_name(s->obj->order), s->obj->sha256, counter_insns(s->counter));
 	return 0;
 }
 
