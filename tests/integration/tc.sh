@@ -204,6 +204,28 @@ test_tc_leftover_after_kill9_in_clsact_mode_is_refused_then_detached() {
 	ip -n "$a" link set dev veth0 xdpgeneric off
 }
 
+# kill -9 in clsact mode on someone's clsact qdisc: detach removes only our
+# filter; their qdisc and filter stay.
+test_tc_detach_after_kill9_keeps_someones_qdisc_and_filter() {
+	local a b out theirs
+	need_tc_tools || return
+	ns_new a tc-keep-a && ns_new b tc-keep-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	tc -n "$a" qdisc add dev veth0 clsact &&
+	tc -n "$a" filter add dev veth0 ingress pref 100 bpf da \
+		obj "$(foreign_obj)" sec classifier || { fail "$CUR: someone's filter"; return; }
+	theirs=$(tc_filters "$a" veth0)
+	out=$WORK/tc-keep.out
+	start_attached "$a" "$out" veth0 -- --json -m tc --attach netlink || return
+	stop KILL
+	check_eq "$CUR: ours and theirs after kill -9" "$(tc_filters "$a" veth0)" \
+		"$(printf '1 0x7864 xdpcount_tc\n%s' "$theirs")"
+	ip netns exec "$a" "$BIN" detach veth0 >/dev/null 2>&1
+	check_eq "$CUR: detach exits 0" "$?" 0
+	check_eq "$CUR: only theirs is left" "$(tc_filters "$a" veth0)" "$theirs"
+	check "$CUR: their clsact qdisc stays" has_clsact "$a" veth0
+}
+
 # Someone's cls_bpf filter exactly at xdpcount's place (pref 1, handle
 # 0x7864): refused with a tc-worded message, their filter untouched.
 test_tc_foreign_filter_at_our_place_is_refused_and_kept() {
@@ -268,4 +290,5 @@ TC_TESTS="
 	test_tc_leftover_after_kill9_in_clsact_mode_is_refused_then_detached
 	test_tc_check_says_hook_tc_and_degraded_behind_a_foreign_program
 	test_tc_foreign_filter_at_our_place_is_refused_and_kept
+	test_tc_detach_after_kill9_keeps_someones_qdisc_and_filter
 "
