@@ -91,6 +91,8 @@ static void json_interfaces(struct json *j, const struct check_result *c)
 			json_null(j);
 		else
 			json_bool(j, pr->clsact.state == FACT_YES);
+		json_kv_u64(j, "tc_filters", pr->tc_filters); /* ingress, not ours */
+		json_kv_u64(j, "tcx_programs", pr->tcx_progs);
 		json_key(j, "xdp_features");
 		if (pr->xdp_features_known.state == FACT_YES)
 			json_u64(j, pr->xdp_features);

@@ -271,6 +271,15 @@ test_tc_check_says_hook_tc_and_degraded_behind_a_foreign_program() {
 	check_eq "$CUR: attach" "$(jq -r '.interfaces[0].attach' "$out")" tcx
 	check_match "$CUR: the reason names the foreign program" \
 		"$(jq -r '.interfaces[0].reason' "$out")" "XDP program id $id"
+	check_eq "$CUR: no clsact qdisc, no filters, no tcx programs" \
+		"$(jq -c '.interfaces[0] | [.clsact, .tc_filters, .tcx_programs]' "$out")" '[false,0,0]'
+	tc -n "$a" qdisc add dev veth0 clsact &&
+	tc -n "$a" filter add dev veth0 ingress pref 100 bpf da obj "$(foreign_obj)" sec classifier
+	timeout 20 ip netns exec "$a" "$BIN" check --json veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: someone's clsact qdisc and filter are seen" \
+		"$(jq -c '.interfaces[0] | [.clsact, .tc_filters, .tcx_programs]' "$out")" '[true,1,0]'
+	check_match "$CUR: the reason says tcx, the qdisc kept" \
+		"$(jq -r '.interfaces[0].reason' "$out")" "tcx \\(6.6\\+\\)"
 	check_match "$CUR: a verdict reason says tc" "$(jq -r '.reasons[]' "$out")" \
 		"veth0: counting at tc ingress behind XDP program id $id"
 	timeout 20 ip netns exec "$a" "$BIN" check --strict veth0 >/dev/null 2>&1
