@@ -150,14 +150,16 @@ int detach_tc(struct attachment *a)
 	ingress_hook(&hook, a->ifindex, BPF_TC_INGRESS);
 	our_place(&opts);
 	err = bpf_tc_query(&hook, &opts);
-	if (err)
-		return err == -ENOENT || err == -EINVAL || err == -ENODEV ? 0 : err; /* gone */
-	if (prog_id_of(a->prog_fd, &id) == 0 && opts.prog_id != id)
-		return 0; /* no longer ours */
-	our_place(&opts);
-	err = bpf_tc_detach(&hook, &opts);
-	if (err && err != -ENOENT)
+	if (err && err != -ENOENT && err != -EINVAL && err != -ENODEV)
 		return err;
+	/* Ours still there (not replaced by someone meanwhile): remove it. */
+	if (!err && prog_id_of(a->prog_fd, &id) == 0 && opts.prog_id == id) {
+		our_place(&opts);
+		err = bpf_tc_detach(&hook, &opts);
+		if (err && err != -ENOENT)
+			return err;
+	}
+	/* A qdisc we created goes, unless someone's filter is on it now. */
 	if (a->qdisc_created) {
 		a->qdisc_created = false;
 		return clsact_remove_if_empty(a->ifindex);

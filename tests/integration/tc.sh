@@ -154,6 +154,23 @@ test_tc_mode_counts_like_xdp_and_removes_its_qdisc() {
 	check "$CUR: the qdisc we created is gone" eval "! has_clsact $a veth0"
 }
 
+# Someone removes our filter while we count: on exit the clsact qdisc we
+# created still goes, and xdpcount exits 0.
+test_tc_qdisc_we_created_goes_even_if_our_filter_was_removed() {
+	local a b out
+	need_tc_tools || return
+	ns_new a tc-gone-a && ns_new b tc-gone-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/tc-gone.out
+	start_attached "$a" "$out" veth0 -- --json -i 0.2 -m tc --attach netlink || return
+	tc -n "$a" filter del dev veth0 ingress pref 1 handle 0x7864 bpf ||
+		{ fail "$CUR: removing our filter"; stop KILL; return; }
+	stop TERM
+	check_eq "$CUR: exit status after SIGTERM" "$XRC" 0
+	check "$CUR: the qdisc we created is gone" eval "! has_clsact $a veth0"
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+}
+
 test_tc_kill9_in_tcx_mode_leaves_nothing() {
 	local a b id out
 	need_tc_tools || return
@@ -296,6 +313,7 @@ TC_TESTS="
 	test_tc_clsact_behind_a_dropping_xdp_program_counts_what_it_passes
 	test_tc_mode_counts_like_xdp_and_removes_its_qdisc
 	test_tc_kill9_in_tcx_mode_leaves_nothing
+	test_tc_qdisc_we_created_goes_even_if_our_filter_was_removed
 	test_tc_leftover_after_kill9_in_clsact_mode_is_refused_then_detached
 	test_tc_check_says_hook_tc_and_degraded_behind_a_foreign_program
 	test_tc_foreign_filter_at_our_place_is_refused_and_kept
