@@ -98,12 +98,12 @@ void plan_tc(const struct probe *p, const struct plan_request *req,
 		return;
 	}
 	if (foreign_id)
-		snprintf(pi->reason, PLAN_REASON_LEN, "tc ingress%s behind %.70s (kept): "
-			 "counts only what it passes; %.115s",
-			 req->mode == XDP_MODE_TC ? " requested" : "", foreign_id, attach_why);
+		snprintf(pi->reason, PLAN_REASON_LEN, "%sbehind %.70s, which stays: "
+			 "counts only what it passes; %.120s",
+			 req->mode == XDP_MODE_TC ? "requested; " : "", foreign_id, attach_why);
 	else
-		snprintf(pi->reason, PLAN_REASON_LEN, "tc ingress requested: counts what reaches "
-			 "tc, after XDP; %.150s", attach_why);
+		snprintf(pi->reason, PLAN_REASON_LEN, "requested: counts what reaches tc, "
+			 "after XDP; %.150s", attach_why);
 	acc_add(acc, VERDICT_DEGRADED, "%s: counting at tc ingress%s%.100s%s", it->name,
 		foreign_id ? " behind " : "", foreign_id ? foreign_id : "",
 		foreign_id ? " (only what it passes)" : " (requested)");

@@ -540,7 +540,7 @@ static void test_existing_clsact_with_a_filter_is_kept(void)
 	CHECK(!plan.ifaces[0].refuse);
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
 	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_NETLINK);
-	CHECK_CONTAINS(plan.ifaces[0].reason, "tc ingress requested");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "requested: counts what reaches tc, after XDP");
 	CHECK_CONTAINS(plan.ifaces[0].reason, "the clsact qdisc there (with someone else's filters, left alone) is kept on exit");
 	/* requested, not forced by the kernel: no crash-survival reason, but tc
 	 * is still degraded */
