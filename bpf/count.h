@@ -24,15 +24,15 @@ struct {
  * hot path. Needs no kernel BTF. */
 const volatile __u32 xdpcount_slot = 0;
 
-/* Adds one frame of len bytes to this instance's slot. */
-static __always_inline void xdpcount_count(__u64 len)
+/* Adds packets frames of len bytes in all to this instance's slot. */
+static __always_inline void xdpcount_count(__u64 packets, __u64 len)
 {
 	__u32 slot = xdpcount_slot;
 	struct xdpcount_stats *s = bpf_map_lookup_elem(&xdpcount_stats, &slot);
 
 	if (!s)
 		return;
-	s->packets++;
+	s->packets += packets;
 	s->bytes += len;
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* The XDP counters. No CO-RE: this object loads on kernels without BTF. Two
- * variants share the counting logic (count.h); user space loads one of them
- * per interface, with that interface's slot in .rodata. */
+/* The counters. No CO-RE: this object loads on kernels without BTF. Two XDP
+ * variants and one tc program share the counting logic (count.h); user
+ * space loads one of them per interface, with that interface's slot in
+ * .rodata. */
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include "count.h"
 
@@ -12,7 +14,7 @@
 SEC("xdp")
 int xdpcount_linear(struct xdp_md *ctx)
 {
-	xdpcount_count((__u64)(long)ctx->data_end - (__u64)(long)ctx->data);
+	xdpcount_count(1, (__u64)(long)ctx->data_end - (__u64)(long)ctx->data);
 	return XDP_PASS;
 }
 
@@ -21,8 +23,24 @@ int xdpcount_linear(struct xdp_md *ctx)
 SEC("xdp.frags")
 int xdpcount_frags(struct xdp_md *ctx)
 {
-	xdpcount_count(bpf_xdp_get_buff_len(ctx));
+	xdpcount_count(1, bpf_xdp_get_buff_len(ctx));
 	return XDP_PASS;
+}
+
+/* tc ingress (tcx link, or a cls_bpf direct-action filter on clsact), for
+ * interfaces that carry someone else's XDP program: it sees what that
+ * program passed. At ingress the kernel pushes the MAC header back before
+ * running the program (cls_bpf_classify, tcx_run), so skb->len is the frame
+ * from the Ethernet header on, like XDP's data_end - data. An skb that GRO
+ * merged counts as the frames it was made of (gso_segs, 0 for a plain skb).
+ * TC_ACT_UNSPEC (TCX_NEXT): the packet goes on as if we were not there. */
+SEC("tc")
+int xdpcount_tc(struct __sk_buff *skb)
+{
+	__u32 segs = skb->gso_segs;
+
+	xdpcount_count(segs > 1 ? segs : 1, skb->len);
+	return TC_ACT_UNSPEC;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -17,16 +17,21 @@
 struct hook_ctx {
 	struct counter *counter;
 	enum attach_kind attach;
+	enum attach_kind tc_attach; /* LINK: tcx; NETLINK: clsact */
 	struct attachment att;
 };
 
 static int hook_attach(void *ctx, int ifindex, enum xdp_mode mode)
 {
 	struct hook_ctx *h = ctx;
-	int err = counter_add_iface(h->counter, ifindex, VARIANT_LINEAR);
+	int err = counter_add_iface(h->counter, ifindex,
+				    mode == XDP_MODE_TC ? VARIANT_TC : VARIANT_LINEAR);
 
 	if (err)
 		return err;
+	if (mode == XDP_MODE_TC)
+		return attach_tc(counter_tc_prog_fd(h->counter, ifindex), ifindex, h->tc_attach,
+				 &h->att);
 	return attach_xdp(counter_prog_fd(h->counter, ifindex), ifindex, mode, h->attach, &h->att);
 }
 
@@ -48,6 +53,13 @@ static int hook_read(void *ctx, int ifindex, uint64_t *packets, uint64_t *bytes)
 	*packets = s.packets;
 	*bytes = s.bytes;
 	return 0;
+}
+
+static int loopback(void)
+{
+	int lo = (int)if_nametoindex("lo");
+
+	return lo ? lo : 1;
 }
 
 /* Runs the loaded program once; the sample frame arrives on loopback. */
@@ -84,15 +96,56 @@ static void test_run(struct session *s, struct check_result *c, int lo)
 	check_add_reason(c, VERDICT_INCOMPATIBLE, "test run: %s", c->test_run_error);
 }
 
-/* Loads the linear program for the loopback test run: what the verifier
- * says about it is the verdict's. */
-static void load(struct session *s, struct check_result *c)
+/* Runs the tc program once on the same sample frame: +1 packet, +64 bytes
+ * (the whole frame, as XDP counts it), TC_ACT_UNSPEC. */
+static void tc_test_run(struct session *s, struct check_result *c, int lo)
 {
-	int lo = (int)if_nametoindex("lo");
+	struct xdpcount_stats before = { 0 }, after = { 0 };
+	uint32_t retval = 0;
 	int err;
 
-	if (!lo)
-		lo = 1;
+	c->tc_test_run_tried = true;
+	/* its own program instance on lo, beside the XDP one */
+	err = counter_add_iface(s->counter, lo, VARIANT_TC);
+	if (err) {
+		snprintf(c->tc_test_run_error, sizeof(c->tc_test_run_error),
+			 "loading the tc program failed: %s", counter_verifier_log(s->counter)[0] ?
+			 counter_verifier_log(s->counter) : failure_cause(STAGE_LOAD, err));
+		check_add_reason(c, plan_uses_tc(&s->plan) ? VERDICT_INCOMPATIBLE : VERDICT_DEGRADED,
+				 "tc test run: %s", c->tc_test_run_error);
+		return;
+	}
+	err = counter_read(s->counter, lo, &before);
+	if (!err)
+		err = counter_tc_test_run(s->counter, lo, TEST_FRAME_LEN, &retval);
+	if (!err)
+		err = counter_read(s->counter, lo, &after);
+	if (err)
+		snprintf(c->tc_test_run_error, sizeof(c->tc_test_run_error),
+			 "BPF_PROG_TEST_RUN of the tc program failed: %s", failure_cause(STAGE_LOAD, err));
+	else if (retval != (uint32_t)-1 /* TC_ACT_UNSPEC */)
+		snprintf(c->tc_test_run_error, sizeof(c->tc_test_run_error),
+			 "the tc program returned %d, not TC_ACT_UNSPEC", (int)retval);
+	else if (after.packets != before.packets + 1 || after.bytes != before.bytes + TEST_FRAME_LEN)
+		snprintf(c->tc_test_run_error, sizeof(c->tc_test_run_error),
+			 "the tc counter moved by %llu packets and %llu bytes, not 1 and %d",
+			 (unsigned long long)(after.packets - before.packets),
+			 (unsigned long long)(after.bytes - before.bytes), TEST_FRAME_LEN);
+	else
+		c->tc_test_run_ok = true;
+	if (!c->tc_test_run_ok)
+		check_add_reason(c, plan_uses_tc(&s->plan) ? VERDICT_INCOMPATIBLE : VERDICT_DEGRADED,
+				 "tc test run: %s", c->tc_test_run_error);
+}
+
+/* Loads the linear program for the loopback test run (what the verifier
+ * says about it is the verdict's), then the tc program: check proves both
+ * hooks. */
+static void load(struct session *s, struct check_result *c)
+{
+	int lo = loopback();
+	int err;
+
 	c->load_tried = true;
 	err = session_load(s);
 	if (!err)
@@ -116,13 +169,17 @@ static void load(struct session *s, struct check_result *c)
 	c->loaded = true;
 	c->insns = counter_insns(s->counter, lo);
 	test_run(s, c, lo);
+	if (c->test_run_ok)
+		tc_test_run(s, c, lo);
 }
 
 static void run_selftest(struct session *s, struct check_result *c, struct selftest_result *st)
 {
 	struct hook_ctx h = { .counter = s->counter,
-			      .attach = s->probe.link_xdp.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK };
-	struct selftest_hooks hooks = { &h, hook_attach, hook_detach, hook_read };
+			      .attach = s->probe.link_xdp.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK,
+			      .tc_attach = s->probe.tcx.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK };
+	struct selftest_hooks hooks = { &h, hook_attach, hook_detach, hook_read,
+					s->counter && counter_tc_prog_fd(s->counter, loopback()) >= 0 };
 
 	memset(st, 0, sizeof(*st));
 	c->selftest = st;
@@ -137,6 +194,11 @@ static void run_selftest(struct session *s, struct check_result *c, struct selft
 		check_add_reason(c, VERDICT_INCOMPATIBLE, "selftest native: %s", st->native.reason);
 	if (!st->generic.ok)
 		check_add_reason(c, VERDICT_INCOMPATIBLE, "selftest generic: %s", st->generic.reason);
+	c->selftest_tc_attach = hooks.tc ? plan_attach_name(XDP_MODE_TC, h.tc_attach) : NULL;
+	/* tc is the fallback path: its failure degrades, it does not forbid XDP */
+	if (hooks.tc && !st->tc.ok)
+		check_add_reason(c, VERDICT_DEGRADED, "selftest tc (%s): %s", c->selftest_tc_attach,
+				 st->tc.reason);
 }
 
 int cmd_check(const struct opts *o)

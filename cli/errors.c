@@ -33,6 +33,7 @@ static const char *const stage_what[] = {
 	[STAGE_DETACH] = "cannot detach from %s",
 	[STAGE_OUTPUT] = "cannot write the output",
 	[STAGE_SIGNAL] = "cannot set up signal handling",
+	[STAGE_TC] = "cannot attach at tc ingress of %s",
 };
 
 /* Cause words and what to do, by stage and errno (stage -1: any stage;
@@ -69,6 +70,14 @@ static const struct advice advice[] = {
 	{ STAGE_ATTACH, ERANGE, "the MTU is too large for native XDP", "lower the MTU, or use -m generic" },
 	{ STAGE_ATTACH, ENOLINK, "the kernel has no XDP bpf_link (5.9+)", "use --attach netlink, or --attach auto" },
 	{ STAGE_ATTACH, EINVAL, "the kernel refused the attach request", "try -m generic or --attach netlink" },
+	{ STAGE_TC, EEXIST, "a filter already sits at xdpcount's place on ingress (priority 1, handle 0x7864)",
+	  "if it is not a leftover of xdpcount (`xdpcount detach IFACE` removes those), use --attach link (tcx, 6.6+) or remove it" },
+	{ STAGE_TC, ENOENT, "the kernel has no clsact qdisc or cls_bpf classifier", "load them (modprobe sch_ingress cls_bpf), or use --attach link (tcx, 6.6+)" },
+	{ STAGE_TC, EOPNOTSUPP, "the kernel has no clsact qdisc or cls_bpf classifier", "load them (modprobe sch_ingress cls_bpf), or use --attach link (tcx, 6.6+)" },
+	{ STAGE_TC, EINVAL, "the kernel refused the tc attach request (a filter of another kind at priority 1?)",
+	  "see `tc filter show dev IFACE ingress`; or use --attach link (tcx, 6.6+)" },
+	{ STAGE_TC, ENOLINK, "the kernel has no tcx (6.6+)", "use --attach netlink (a clsact qdisc), or --attach auto" },
+	{ STAGE_TC, 0, NULL, "see `tc qdisc show dev IFACE` and `tc filter show dev IFACE ingress`" },
 	{ STAGE_FOREIGN, 0, NULL, "remove that program first (`ip link set dev IFACE xdp off`), or count on another interface" },
 	{ STAGE_OUTPUT, 0, NULL, "check where stdout goes" },
 	{ -1, 0, NULL, NULL },

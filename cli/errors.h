@@ -20,6 +20,7 @@ enum stage {
 	STAGE_DETACH,  /* detaching */
 	STAGE_OUTPUT,  /* writing to stdout */
 	STAGE_SIGNAL,  /* setting up signal handling */
+	STAGE_TC,      /* attaching at tc ingress (tcx or clsact) */
 };
 
 enum exit_code { EXIT_OK = 0, EXIT_FAILURE_ENV = 1, EXIT_USAGE = 2, EXIT_DEGRADED = 3 };

@@ -27,14 +27,19 @@ struct opt_def {
 
 static const struct opt_def opt_defs[] = {
 	{ "mode", OPT_MODE, required_argument, CMD_RUN | CMD_CHECK, "MODE",
-	  "auto|native|generic (default auto). auto tries\n"
+	  "auto|native|generic|tc (default auto). auto tries\n"
 	  "driver (native) mode, and falls back to generic if\n"
-	  "the driver refuses, saying why. native and generic\n"
-	  "are strict" },
+	  "the driver refuses, saying why; an interface with\n"
+	  "someone else's XDP program is counted at tc ingress\n"
+	  "behind it (what it passes). native and generic are\n"
+	  "strict (refused beside a foreign program); tc\n"
+	  "counts at tc ingress everywhere" },
 	{ "attach", OPT_ATTACH, required_argument, CMD_RUN | CMD_CHECK, "HOW",
 	  "auto|link|netlink (default auto). A link (5.9+)\n"
 	  "vanishes with the process; netlink stays until\n"
-	  "detached, so xdpcount detaches it on exit" },
+	  "detached, so xdpcount detaches it on exit. At tc,\n"
+	  "link is tcx (6.6+) and netlink a clsact qdisc\n"
+	  "with a cls_bpf filter" },
 	{ "interval", OPT_INTERVAL, required_argument, CMD_RUN, "SECONDS",
 	  "report every SECONDS (default 1; decimals allowed;\n"
 	  "at most 3600)" },

@@ -77,6 +77,11 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 	int err;
 
 	snprintf(reason, sizeof(reason), "%s", pi->reason);
+	if (pi->mode == XDP_MODE_TC) {
+		err = attach_tc(counter_tc_prog_fd(s->counter, pi->ifindex), pi->ifindex, pi->attach,
+				&ir->att);
+		goto attached;
+	}
 	err = attach_xdp(prog_fd, pi->ifindex, pi->mode, pi->attach, &ir->att);
 	if (err && pi->mode == XDP_MODE_NATIVE && pi->fallback_generic && err != -EPERM &&
 	    err != -EEXIST && err != -EBUSY) {
@@ -89,13 +94,14 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 		snprintf(reason, sizeof(reason), "native refused (%s); generic fallback", why);
 		err = attach_xdp(prog_fd, pi->ifindex, XDP_MODE_GENERIC, pi->attach, &ir->att);
 	}
+attached:
 	if (err) {
 		const char *kmsg = log_kernel_message();
+		enum stage st = pi->mode == XDP_MODE_TC ? STAGE_TC : STAGE_ATTACH;
 
 		if (kmsg)
-			return fail(STAGE_ATTACH, err, pi->name, "%s (kernel: %s)",
-				    failure_cause(STAGE_ATTACH, err), kmsg);
-		return fail(STAGE_ATTACH, err, pi->name, NULL);
+			return fail(st, err, pi->name, "%s (kernel: %s)", failure_cause(st, err), kmsg);
+		return fail(st, err, pi->name, NULL);
 	}
 	ir->attached = true;
 	report_attached(rep, pi->name, pi->ifindex, ir->att.mode, ir->att.kind, reason);
@@ -180,11 +186,14 @@ static int refuse_check(struct session *s)
 		case REFUSE_NONE:
 			break;
 		case REFUSE_FOREIGN:
+			if (pi->mode == XDP_MODE_TC) /* someone's filter at our tc place */
+				return fail(STAGE_TC, EEXIST, pi->name, "%s", pi->reason);
 			return fail(STAGE_FOREIGN, EEXIST, pi->name, "%s", pi->reason);
 		case REFUSE_MODE:
 			return fail(STAGE_ATTACH, EOPNOTSUPP, pi->name, "%s", pi->reason);
 		case REFUSE_ATTACH:
-			return fail(STAGE_ATTACH, ENOLINK, pi->name, "%s", pi->reason);
+			return fail(pi->mode == XDP_MODE_TC ? STAGE_TC : STAGE_ATTACH, ENOLINK,
+				    pi->name, "%s", pi->reason);
 		case REFUSE_OURS:
 			return fail(STAGE_ATTACH, EEXIST, pi->name, "%s", pi->reason);
 		case REFUSE_MISSING:

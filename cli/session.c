@@ -70,6 +70,7 @@ int session_plan(struct session *s, const struct opts *o, enum iface_default dfl
 	err = probe_ifaces(s, o, dflt);
 	if (err)
 		return err;
+	probe_tc_ifaces(&s->probe);
 	plan_make(&s->probe, &req, &s->plan);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_msg(LOG_VERBOSE, "xdpcount: kernel %s on %s, %u CPUs; probed and planned in %.2f ms\n",
@@ -112,9 +113,10 @@ int session_load_iface(struct session *s, const char *name, int ifindex, enum va
 			return fail(STAGE_LOAD, err, name, NULL);
 		return fail(STAGE_LOAD, err, name, "the verifier said: %s", why);
 	}
-	log_msg(LOG_VERBOSE, "xdpcount: loaded %s for %s from the %s-endian object (sha256 %.16s...), "
-		"%u instructions\n", counter_prog_name(s->counter, ifindex), name,
-		byte_order_name(s->obj->order), s->obj->sha256, counter_insns(s->counter, ifindex));
+	log_msg(LOG_VERBOSE, "xdpcount: loaded %s for %s from the %s-endian object (sha256 %.16s...)\n",
+		variant == VARIANT_TC ? XDPCOUNT_PROG_TC :
+		variant == VARIANT_FRAGS ? XDPCOUNT_PROG_FRAGS : XDPCOUNT_PROG_LINEAR,
+		name, byte_order_name(s->obj->order), s->obj->sha256);
 	return 0;
 }
 

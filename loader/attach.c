@@ -96,6 +96,8 @@ int detach_xdp(struct attachment *a)
 {
 	int err = 0;
 
+	if (a->mode == XDP_MODE_TC)
+		return detach_tc(a);
 	if (a->kind == ATTACH_LINK) {
 		if (a->link_fd >= 0) {
 			/* bpf_link_detach works even if another process holds the link */

@@ -4,17 +4,19 @@
 #ifndef XDPCOUNT_ATTACH_H
 #define XDPCOUNT_ATTACH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "plan/plan.h"
 
 struct attachment {
 	int ifindex;
-	enum attach_kind kind; /* LINK or NETLINK */
-	enum xdp_mode mode;    /* NATIVE or GENERIC, as the kernel reports it */
+	enum attach_kind kind; /* LINK or NETLINK (tc: tcx or clsact) */
+	enum xdp_mode mode;    /* NATIVE or GENERIC, as the kernel reports it; TC */
 	int prog_fd;
 	int link_fd;           /* LINK only, else -1 */
-	uint32_t flags;        /* NETLINK only: the mode flag used */
+	uint32_t flags;        /* NETLINK only: the mode flag used; tc: the program id */
+	bool qdisc_created;    /* clsact only: we created the qdisc */
 };
 
 /* Attaches prog_fd to ifindex in exactly this mode (NATIVE or GENERIC) with
@@ -25,8 +27,22 @@ int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind ki
 	       struct attachment *a);
 /* Asks the kernel which mode runs our program on a->ifindex; updates a->mode. */
 int attach_query_mode(struct attachment *a);
-/* Detaches, only if our program is still the one attached. Idempotent. */
+/* Detaches, only if our program is still the one attached. Idempotent.
+ * Handles tc attachments too (detach_tc). */
 int detach_xdp(struct attachment *a);
+
+/* tc ingress (loader/tc.c). LINK: a tcx link, first in line (6.6+).
+ * NETLINK: a cls_bpf direct-action filter at XDPCOUNT_TC_HANDLE/PRIO on a
+ * clsact qdisc, created only if absent. Never replaces a filter. On failure
+ * returns -errno and leaves nothing attached (nor a qdisc it created). */
+int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment *a);
+/* Removes our filter (if still ours) and the qdisc if we created it and no
+ * filter is left on it; closes the tcx link. Idempotent. */
+int detach_tc(struct attachment *a);
+/* `xdpcount detach`: removes an xdpcount cls_bpf filter left at our place on
+ * ingress, and the clsact qdisc if nothing else is on it. Returns the number
+ * of filters removed (0 or 1), or -errno. */
+int detach_ours_tc(int ifindex);
 
 /* Detaches whatever xdpcount program (by ownership marker) sits on ifindex,
  * in any mode; used by `xdpcount detach` after a netlink run was killed.

@@ -23,8 +23,8 @@ struct instance {
 
 struct counter {
 	const struct embedded_object *eobj;
-	struct image img[2]; /* by enum variant, parsed on first use */
-	bool parsed[2];
+	struct image img[3]; /* by enum variant, parsed on first use */
+	bool parsed[3];
 	int stats_fd;
 	unsigned int ncpus;
 	unsigned int n; /* instances, i.e. slots in use */
@@ -128,10 +128,11 @@ static void keep_log_tail(struct counter *c)
 	snprintf(c->log_tail, sizeof(c->log_tail), "%s", line);
 }
 
-static const struct instance *find(const struct counter *c, int ifindex)
+/* ifindex's XDP instance (tc false) or tc instance (tc true). */
+static const struct instance *find(const struct counter *c, int ifindex, bool tc)
 {
 	for (unsigned int i = 0; i < c->n; i++)
-		if (c->inst[i].ifindex == ifindex)
+		if (c->inst[i].ifindex == ifindex && (c->inst[i].variant == VARIANT_TC) == tc)
 			return &c->inst[i];
 	return NULL;
 }
@@ -186,8 +187,8 @@ static int prog_load(struct counter *c, const struct image *img, int rodata_fd)
 		in[1].imm = img->relos[i].rodata ? (__s32)img->relos[i].offset : 0;
 	}
 	memset(&a, 0, sizeof(a));
-	a.prog_type = BPF_PROG_TYPE_XDP;
-	a.expected_attach_type = BPF_XDP;
+	a.prog_type = img->tc ? BPF_PROG_TYPE_SCHED_CLS : BPF_PROG_TYPE_XDP;
+	a.expected_attach_type = img->tc ? 0 : BPF_XDP;
 	a.insns = (__u64)(unsigned long)insns;
 	a.insn_cnt = img->n_insns;
 	a.license = (__u64)(unsigned long)img->license;
@@ -212,7 +213,7 @@ int counter_add_iface(struct counter *c, int ifindex, enum variant variant)
 	const struct image *img;
 	int err;
 
-	if (find(c, ifindex))
+	if (find(c, ifindex, variant == VARIANT_TC))
 		return 0;
 	if (c->n >= XDPCOUNT_MAX_SLOTS)
 		return -ENOSPC;
@@ -254,14 +255,21 @@ int counter_add_iface(struct counter *c, int ifindex, enum variant variant)
 
 int counter_prog_fd(const struct counter *c, int ifindex)
 {
-	const struct instance *in = find(c, ifindex);
+	const struct instance *in = find(c, ifindex, false);
+
+	return in ? in->prog_fd : -ENOENT;
+}
+
+int counter_tc_prog_fd(const struct counter *c, int ifindex)
+{
+	const struct instance *in = find(c, ifindex, true);
 
 	return in ? in->prog_fd : -ENOENT;
 }
 
 const char *counter_prog_name(const struct counter *c, int ifindex)
 {
-	const struct instance *in = find(c, ifindex);
+	const struct instance *in = find(c, ifindex, false);
 
 	return in ? c->img[in->variant].name : NULL;
 }
@@ -333,19 +341,24 @@ int counter_read_all(struct counter *c)
 
 int counter_sum(const struct counter *c, int ifindex, struct xdpcount_stats *sum)
 {
-	const struct instance *in = find(c, ifindex);
+	bool found = false;
 
-	if (!in)
-		return -ENOENT;
-	*sum = c->sums[in - c->inst];
-	return 0;
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned int i = 0; i < c->n; i++) {
+		if (c->inst[i].ifindex != ifindex)
+			continue;
+		found = true;
+		sum->packets += c->sums[i].packets;
+		sum->bytes += c->sums[i].bytes;
+	}
+	return found ? 0 : -ENOENT;
 }
 
 int counter_read(struct counter *c, int ifindex, struct xdpcount_stats *sum)
 {
 	int err;
 
-	if (!find(c, ifindex))
+	if (!find(c, ifindex, false) && !find(c, ifindex, true))
 		return -ENOENT;
 	err = counter_read_all(c);
 	return err ? err : counter_sum(c, ifindex, sum);
@@ -356,12 +369,11 @@ bool counter_batch_missing(const struct counter *c)
 	return c->no_batch;
 }
 
-int counter_test_run(struct counter *c, int ifindex, unsigned int frame_len, uint32_t *retval)
+static int test_run(int fd, unsigned int frame_len, uint32_t *retval)
 {
 	unsigned char frame[1514];
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
 		    .data_size_in = frame_len, .repeat = 1);
-	int fd = counter_prog_fd(c, ifindex);
 
 	if (fd < 0)
 		return fd;
@@ -375,6 +387,16 @@ int counter_test_run(struct counter *c, int ifindex, unsigned int frame_len, uin
 		return -errno;
 	*retval = opts.retval;
 	return 0;
+}
+
+int counter_test_run(struct counter *c, int ifindex, unsigned int frame_len, uint32_t *retval)
+{
+	return test_run(counter_prog_fd(c, ifindex), frame_len, retval);
+}
+
+int counter_tc_test_run(struct counter *c, int ifindex, unsigned int frame_len, uint32_t *retval)
+{
+	return test_run(counter_tc_prog_fd(c, ifindex), frame_len, retval);
 }
 
 static int open_object(const struct embedded_object *obj, struct bpf_object **out)

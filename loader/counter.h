@@ -21,16 +21,19 @@ int counter_open(const struct embedded_object *obj, struct counter **out);
 void counter_close(struct counter *c);
 
 /* Gives ifindex the next counter slot and loads the variant's program for
- * it (the verifier runs here). Idempotent for an ifindex already added.
+ * it (the verifier runs here). An interface has at most one XDP instance
+ * (LINEAR or FRAGS) and one tc instance (TC): adding one it has is a no-op.
  * -ENOSPC when every slot is taken. On a failed load,
  * counter_verifier_log() holds the kernel's words where it has any. */
 int counter_add_iface(struct counter *c, int ifindex, enum variant variant);
 
-/* The program instance counting ifindex: -ENOENT / NULL / 0 if none. */
+/* The XDP program instance counting ifindex: -ENOENT / NULL / 0 if none. */
 int counter_prog_fd(const struct counter *c, int ifindex);
 const char *counter_prog_name(const struct counter *c, int ifindex);
 /* Instructions after verification (xlated), 0 if unknown. */
 unsigned int counter_insns(const struct counter *c, int ifindex);
+/* The tc program instance counting ifindex, -ENOENT if none. */
+int counter_tc_prog_fd(const struct counter *c, int ifindex);
 /* The last line of the verifier log that explains a failed load, or "". */
 const char *counter_verifier_log(const struct counter *c);
 
@@ -38,16 +41,21 @@ const char *counter_verifier_log(const struct counter *c);
  * one lookup per slot where the kernel lacks it) and sums them. No
  * allocation. */
 int counter_read_all(struct counter *c);
-/* ifindex's sums as of the last counter_read_all(). -ENOENT if no slot. */
+/* ifindex's sums (over its XDP and tc instances) as of the last
+ * counter_read_all(). -ENOENT if no slot. */
 int counter_sum(const struct counter *c, int ifindex, struct xdpcount_stats *sum);
 /* counter_read_all() then counter_sum(). */
 int counter_read(struct counter *c, int ifindex, struct xdpcount_stats *sum);
 /* True once counter_read_all() had to fall back to one lookup per slot. */
 bool counter_batch_missing(const struct counter *c);
 
-/* Runs ifindex's program once on a sample frame with BPF_PROG_TEST_RUN. */
+/* Runs ifindex's XDP program once on a sample frame with BPF_PROG_TEST_RUN. */
 int counter_test_run(struct counter *c, int ifindex, unsigned int frame_len,
 		     uint32_t *retval);
+/* The same with ifindex's tc program (BPF_PROG_TEST_RUN hands it the frame
+ * as tc ingress on loopback would). */
+int counter_tc_test_run(struct counter *c, int ifindex, unsigned int frame_len,
+			uint32_t *retval);
 
 /* Lists the programs and maps of an object without loading it. fn is called
  * with kind "program" or "map"; the list ends at the first non-zero return. */

@@ -120,15 +120,17 @@ static int find_slot(Elf *elf, const struct sections *s, struct image *img)
 
 int image_parse(const struct embedded_object *obj, enum variant variant, struct image *img)
 {
-	const char *sec = variant == VARIANT_FRAGS ? "xdp.frags" : "xdp";
+	const char *sec = variant == VARIANT_FRAGS ? "xdp.frags" : variant == VARIANT_TC ? "tc" : "xdp";
 	struct sections s;
 	size_t len;
 	Elf *elf;
 	int err;
 
 	memset(img, 0, sizeof(*img));
-	img->name = variant == VARIANT_FRAGS ? XDPCOUNT_PROG_FRAGS : XDPCOUNT_PROG_LINEAR;
+	img->name = variant == VARIANT_FRAGS ? XDPCOUNT_PROG_FRAGS :
+		    variant == VARIANT_TC ? XDPCOUNT_PROG_TC : XDPCOUNT_PROG_LINEAR;
 	img->frags = variant == VARIANT_FRAGS;
+	img->tc = variant == VARIANT_TC;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -ENOEXEC;
 	elf = elf_memory((char *)obj->data, obj->size);

@@ -27,6 +27,7 @@ struct image_relo {
 struct image {
 	const char *name; /* program name, e.g. XDPCOUNT_PROG_LINEAR */
 	bool frags;       /* load with BPF_F_XDP_HAS_FRAGS */
+	bool tc;          /* a tc program (BPF_PROG_TYPE_SCHED_CLS) */
 	struct bpf_insn insns[IMAGE_MAX_INSNS];
 	unsigned int n_insns;
 	struct image_relo relos[IMAGE_MAX_RELOS];

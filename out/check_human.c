@@ -58,6 +58,8 @@ void check_print_human(FILE *f, const struct check_result *c)
 	fact_row(f, "memcg accounting", &p->memcg_accounting, WARN, "yes (5.11+): no memlock limit applies",
 		 "no: BPF memory counts against RLIMIT_MEMLOCK");
 	fact_row(f, "BPF JIT", &p->jit, WARN, "enabled", "disabled: the interpreter is slower");
+	fact_row(f, "tcx (tc via bpf_link)", &p->tcx, OK, "supported (6.6+)",
+		 "missing: tc ingress through a clsact qdisc");
 	if (c->btf->available)
 		row(f, OK, "kernel BTF", "%s (%s%s)%s; the counter does not need it", c->btf->source,
 		    fmt_bytes(size, c->btf->size),
@@ -81,17 +83,25 @@ void check_print_human(FILE *f, const struct check_result *c)
 		row(f, c->test_run_ok ? OK : BAD, "test run", "%s",
 		    c->test_run_ok ? "XDP_PASS, counter +1"
 				   : c->test_run_error[0] ? c->test_run_error : "unexpected result");
+	if (c->tc_test_run_tried)
+		row(f, c->tc_test_run_ok ? OK : BAD, "test run tc", "%s",
+		    c->tc_test_run_ok ? "TC_ACT_UNSPEC, counter +1, same bytes as XDP"
+				      : c->tc_test_run_error);
 	for (unsigned int i = 0; i < c->plan->n_ifaces; i++) {
 		const struct plan_iface *pi = &c->plan->ifaces[i];
-		enum mark m = pi->refuse ? BAD : pi->mode == XDP_MODE_GENERIC ? WARN : OK;
+		enum mark m = pi->refuse ? BAD : pi->mode == XDP_MODE_GENERIC ||
+				     pi->mode == XDP_MODE_TC ? WARN : OK;
 
 		if (pi->refuse)
 			row(f, m, pi->name, "refused: %s", pi->reason);
 		else if (c->verdict == VERDICT_INCOMPATIBLE)
 			row(f, BAD, pi->name, "cannot run here (see the verdict); planned %s via %s",
-			    enum_name(xdp_mode_names, pi->mode), enum_name(attach_kind_names, pi->attach));
+			    enum_name(xdp_mode_names, pi->mode), plan_attach_name(pi->mode, pi->attach));
+		else if (pi->mode == XDP_MODE_TC)
+			row(f, m, pi->name, "tc ingress via %s: %s",
+			    plan_attach_name(pi->mode, pi->attach), pi->reason);
 		else
-			row(f, m, pi->name, "%s%s via %s, %s program: %s; %s",
+			row(f, m, pi->name, "xdp %s%s via %s, %s program: %s; %s",
 			    enum_name(xdp_mode_names, pi->mode),
 			    pi->fallback_generic ? " (generic if refused)" : "",
 			    enum_name(attach_kind_names, pi->attach),
@@ -110,6 +120,11 @@ void check_print_human(FILE *f, const struct check_result *c)
 				    "%llu of %llu frames counted%s%s", (unsigned long long)m->counted,
 				    (unsigned long long)m->sent, m->ok ? "" : ": ", m->ok ? "" : m->reason);
 			}
+		if (st->ran && st->tc.ran)
+			row(f, st->tc.ok ? OK : BAD, "selftest tc", "%llu of %llu frames counted via %s%s%s",
+			    (unsigned long long)st->tc.counted, (unsigned long long)st->tc.sent,
+			    c->selftest_tc_attach ? c->selftest_tc_attach : "?",
+			    st->tc.ok ? "" : ": ", st->tc.ok ? "" : st->tc.reason);
 	}
 	fprintf(f, "verdict: %s\n", enum_name(verdict_names, c->verdict));
 	for (unsigned int i = 0; i < c->n_reasons; i++)

@@ -57,6 +57,7 @@ static void json_features(struct json *j, const struct probe *p)
 	json_fact(j, "memcg_accounting", &p->memcg_accounting);
 	json_fact(j, "jit", &p->jit);
 	json_fact(j, "btf_vmlinux", &p->btf_vmlinux);
+	json_fact(j, "tcx", &p->tcx);
 	json_kv_bool(j, "cap_bpf", p->cap_bpf);
 	json_kv_bool(j, "cap_net_admin", p->cap_net_admin);
 	json_kv_bool(j, "cap_sys_admin", p->cap_sys_admin);
@@ -77,15 +78,23 @@ static void json_interfaces(struct json *j, const struct check_result *c)
 		json_object_begin(j);
 		json_kv_string(j, "name", pi->name);
 		json_kv_i64(j, "ifindex", pi->ifindex);
+		json_kv_string(j, "hook", runs ? plan_hook_name(pi->mode) : NULL);
 		json_kv_string(j, "mode", runs ? enum_name(xdp_mode_names, pi->mode) : NULL);
 		json_kv_bool(j, "fallback_generic", pi->fallback_generic);
-		json_kv_string(j, "attach", runs ? enum_name(attach_kind_names, pi->attach) : NULL);
+		json_kv_string(j, "attach", runs ? plan_attach_name(pi->mode, pi->attach) : NULL);
 		json_kv_string(j, "reason", pi->reason);
 		json_kv_string(j, "variant", runs ? enum_name(variant_names, pi->variant) : NULL);
 		json_kv_string(j, "variant_reason", runs ? pi->variant_reason : NULL);
 		json_kv_string(j, "driver", pr->driver);
 		json_kv_u64(j, "mtu", pr->mtu);
 		json_kv_bool(j, "up", pr->up);
+		json_key(j, "clsact");
+		if (pr->clsact.state == FACT_UNKNOWN)
+			json_null(j);
+		else
+			json_bool(j, pr->clsact.state == FACT_YES);
+		json_kv_u64(j, "tc_filters", pr->tc_filters); /* ingress, not ours */
+		json_kv_u64(j, "tcx_programs", pr->tcx_progs);
 		json_key(j, "xdp_features");
 		if (pr->xdp_features_known.state == FACT_YES)
 			json_u64(j, pr->xdp_features);
@@ -96,7 +105,7 @@ static void json_interfaces(struct json *j, const struct check_result *c)
 	json_array_end(j);
 }
 
-static void json_selftest(struct json *j, const struct selftest_result *st)
+static void json_selftest(struct json *j, const struct selftest_result *st, const char *tc_attach)
 {
 	json_key(j, "selftest");
 	json_object_begin(j);
@@ -104,9 +113,13 @@ static void json_selftest(struct json *j, const struct selftest_result *st)
 	if (st && st->ran) {
 		json_selftest_mode(j, "native", &st->native);
 		json_selftest_mode(j, "generic", &st->generic);
+		json_selftest_mode(j, "tc", &st->tc);
+		json_kv_string(j, "tc_attach", st->tc.ran ? tc_attach : NULL);
 	} else {
 		json_kv_null(j, "native");
 		json_kv_null(j, "generic");
+		json_kv_null(j, "tc");
+		json_kv_null(j, "tc_attach");
 	}
 	json_kv_string(j, "reason", st ? st->reason : "not requested (use --selftest)");
 	json_object_end(j);
@@ -193,10 +206,16 @@ void check_print_json(FILE *f, const struct check_result *c)
 	else
 		json_null(&j);
 	json_kv_string(&j, "error", c->test_run_error[0] ? c->test_run_error : NULL);
+	json_key(&j, "tc_ok");
+	if (c->tc_test_run_tried)
+		json_bool(&j, c->tc_test_run_ok);
+	else
+		json_null(&j);
+	json_kv_string(&j, "tc_error", c->tc_test_run_error[0] ? c->tc_test_run_error : NULL);
 	json_object_end(&j);
 
 	json_interfaces(&j, c);
-	json_selftest(&j, c->selftest);
+	json_selftest(&j, c->selftest, c->selftest_tc_attach);
 	json_object_end(&j);
 	json_line_end(&j);
 }

@@ -30,8 +30,11 @@ struct check_result {
 	bool test_run_tried, test_run_ok;
 	uint32_t test_run_retval;
 	char test_run_error[PLAN_REASON_LEN];
+	bool tc_test_run_tried, tc_test_run_ok; /* the tc program, same frame */
+	char tc_test_run_error[PLAN_REASON_LEN];
 
 	const struct selftest_result *selftest; /* NULL: not asked for */
+	const char *selftest_tc_attach; /* "tcx" or "clsact" when the tc case ran */
 };
 
 void check_add_reason(struct check_result *c, enum verdict at_least, const char *fmt, ...)

@@ -26,7 +26,7 @@ static void event_end(struct report *r)
 void report_plan(struct report *r, const struct plan *plan, const struct plan_iface *pi)
 {
 	const char *mode = enum_name(xdp_mode_names, pi->mode);
-	const char *attach = enum_name(attach_kind_names, pi->attach);
+	const char *attach = plan_attach_name(pi->mode, pi->attach);
 
 	if (r->quiet)
 		return;
@@ -34,6 +34,7 @@ void report_plan(struct report *r, const struct plan *plan, const struct plan_if
 		event_begin(r, "plan");
 		json_kv_string(&r->j, "iface", pi->name);
 		json_kv_i64(&r->j, "ifindex", pi->ifindex);
+		json_kv_string(&r->j, "hook", plan_hook_name(pi->mode));
 		json_kv_string(&r->j, "mode", mode);
 		json_kv_bool(&r->j, "fallback_generic", pi->fallback_generic);
 		json_kv_string(&r->j, "attach", attach);
@@ -43,9 +44,12 @@ void report_plan(struct report *r, const struct plan *plan, const struct plan_if
 		event_end(r);
 		return;
 	}
-	fprintf(r->f, "plan %s: %s%s via %s, %s program: %s; %s\n", pi->name, mode,
-		pi->fallback_generic ? " (generic if refused)" : "", attach,
-		enum_name(variant_names, pi->variant), pi->reason, pi->variant_reason);
+	if (pi->mode == XDP_MODE_TC)
+		fprintf(r->f, "plan %s: tc ingress via %s: %s\n", pi->name, attach, pi->reason);
+	else
+		fprintf(r->f, "plan %s: %s%s via %s, %s program: %s; %s\n", pi->name, mode,
+			pi->fallback_generic ? " (generic if refused)" : "", attach,
+			enum_name(variant_names, pi->variant), pi->reason, pi->variant_reason);
 }
 
 void report_fallback(struct report *r, const char *iface, const char *why)
@@ -69,13 +73,19 @@ void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_
 		event_begin(r, "attached");
 		json_kv_string(&r->j, "iface", iface);
 		json_kv_i64(&r->j, "ifindex", ifindex);
+		json_kv_string(&r->j, "hook", plan_hook_name(mode));
 		json_kv_string(&r->j, "mode", enum_name(xdp_mode_names, mode));
-		json_kv_string(&r->j, "attach", enum_name(attach_kind_names, attach));
+		json_kv_string(&r->j, "attach", plan_attach_name(mode, attach));
 		json_kv_string(&r->j, "reason", reason);
 		event_end(r);
 		return;
 	}
-	if (!r->quiet)
+	if (r->quiet)
+		return;
+	if (mode == XDP_MODE_TC)
+		fprintf(r->f, "attached to %s (ifindex %d): tc ingress via %s (counts what XDP passed)\n",
+			iface, ifindex, plan_attach_name(mode, attach));
+	else
 		fprintf(r->f, "attached to %s (ifindex %d): %s mode via %s\n", iface, ifindex,
 			enum_name(xdp_mode_names, mode), enum_name(attach_kind_names, attach));
 }

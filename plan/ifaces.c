@@ -173,7 +173,7 @@ static void decide_attach(const struct probe *p,
  * ours is only noted (a leftover, or another xdpcount running). */
 static const char *foreign_prog(const struct probe_iface *it, char *buf,
 				size_t len, const char **ours, char *ours_buf,
-				size_t ours_len)
+				size_t ours_len, char *id_buf, size_t id_len)
 {
 	const struct { const struct probe_xdp_prog *x; const char *mode; } m[] = {
 		{ &it->drv, "native" }, { &it->skb, "generic" },
@@ -192,10 +192,10 @@ static const char *foreign_prog(const struct probe_iface *it, char *buf,
 			*ours = ours_buf;
 			continue;
 		}
-		snprintf(buf, len, "already carries XDP program id %u \"%s\" "
-			 "(%s mode), not xdpcount's: will not replace it",
-			 m[i].x->id, m[i].x->name[0] ? m[i].x->name : "?",
-			 m[i].mode);
+		snprintf(id_buf, id_len, "XDP program id %u \"%s\" (%s mode)",
+			 m[i].x->id, m[i].x->name[0] ? m[i].x->name : "?", m[i].mode);
+		snprintf(buf, len, "already carries %s, not xdpcount's: will not "
+			 "replace it", id_buf);
 		return buf;
 	}
 	return NULL;
@@ -206,39 +206,72 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 		       struct plan_iface *pi, struct verdict_acc *acc)
 {
 	char mode_why[PLAN_REASON_LEN], attach_why[PLAN_REASON_LEN];
-	char foreign[PLAN_REASON_LEN], ours_why[PLAN_REASON_LEN];
-	const char *f, *ours;
-	bool mode_refused, attach_refused;
+	char foreign[PLAN_REASON_LEN], ours_why[PLAN_REASON_LEN], fid[128] = "";
+	char slot[PLAN_REASON_LEN];
+	const char *f, *ours, *taken;
+	bool mode_refused, attach_refused, tc_ours;
 
 	memcpy(pi->name, it->name, sizeof(pi->name));
 	pi->ifindex = it->ifindex;
+	f = foreign_prog(it, foreign, sizeof(foreign), &ours, ours_why,
+			 sizeof(ours_why), fid, sizeof(fid));
+	if (!it->ifindex) {
+		pi->refuse = true;
+		pi->refusal = REFUSE_MISSING;
+		snprintf(pi->reason, PLAN_REASON_LEN, "no such interface");
+		return;
+	}
+	if (ours) {
+		pi->refuse = true;
+		pi->refusal = REFUSE_OURS;
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", ours);
+		return;
+	}
+	/* A foreign XDP program sends the interface to tc, unless an XDP mode
+	 * was asked for explicitly (then it is refused below). */
+	if (req->mode == XDP_MODE_TC || (f && req->mode == XDP_MODE_AUTO)) {
+		plan_tc(p, req, it, f ? fid : NULL, pi, acc);
+		pi->variant = VARIANT_TC;
+		snprintf(pi->variant_reason, PLAN_REASON_LEN, "tc: counts at tc ingress "
+			 "(skb->len from the Ethernet header on, GRO segments as frames)");
+		return;
+	}
 	decide_attach(p, req, pi, attach_why, sizeof(attach_why));
 	attach_refused = pi->refuse;
 	pi->refuse = false;
 	decide_mode(it, req, plan, pi, mode_why, sizeof(mode_why), acc);
 	mode_refused = pi->refuse;
 	decide_variant(plan, it, pi);
-	f = foreign_prog(it, foreign, sizeof(foreign), &ours, ours_why,
-			 sizeof(ours_why));
+	taken = tc_slot_taken(it, slot, sizeof(slot), &tc_ours);
+	if (!tc_ours)
+		taken = NULL; /* a foreign filter at our tc place does not matter to XDP */
 
-	pi->refusal = !it->ifindex ? REFUSE_MISSING : f ? REFUSE_FOREIGN :
+	pi->refusal = f ? REFUSE_FOREIGN :
 		      mode_refused ? REFUSE_MODE : /* a strict request the kernel cannot do */
-		      attach_refused ? REFUSE_ATTACH : ours ? REFUSE_OURS : REFUSE_NONE;
+		      attach_refused ? REFUSE_ATTACH : taken ? REFUSE_OURS : REFUSE_NONE;
 	pi->refuse = pi->refusal != REFUSE_NONE;
-	if (pi->refusal == REFUSE_MISSING)
-		snprintf(pi->reason, PLAN_REASON_LEN, "no such interface");
-	else if (pi->refusal == REFUSE_FOREIGN)
-		snprintf(pi->reason, PLAN_REASON_LEN, "%s", f);
+	if (pi->refusal == REFUSE_FOREIGN)
+		snprintf(pi->reason, PLAN_REASON_LEN, "%.150s; --mode %s asked for XDP (without it, "
+			 "xdpcount counts at tc ingress behind it)", f,
+			 enum_name(xdp_mode_names, req->mode));
 	else if (pi->refusal == REFUSE_MODE)
 		snprintf(pi->reason, PLAN_REASON_LEN, "%s", mode_why);
 	else if (pi->refusal == REFUSE_ATTACH)
 		snprintf(pi->reason, PLAN_REASON_LEN, "%s", attach_why);
 	else if (pi->refusal == REFUSE_OURS)
-		snprintf(pi->reason, PLAN_REASON_LEN, "%s", ours);
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", taken);
 	if (pi->refuse)
 		return;
 	snprintf(pi->reason, PLAN_REASON_LEN, "%.140s; %.110s", mode_why,
 			 attach_why);
+}
+
+static bool uses_xdp(const struct plan *plan)
+{
+	for (unsigned int i = 0; i < plan->n_ifaces; i++)
+		if (!plan->ifaces[i].refuse && plan->ifaces[i].mode != XDP_MODE_TC)
+			return true;
+	return !plan->n_ifaces;
 }
 
 void plan_ifaces(const struct probe *p, const struct plan_request *req,
@@ -269,7 +302,7 @@ void plan_ifaces(const struct probe *p, const struct plan_request *req,
 	}
 	/* Netlink because links are missing (or could not be told): a crash
 	 * of xdpcount would leave the program attached. */
-	if (req->attach == ATTACH_AUTO && p->link_xdp.state != FACT_YES)
+	if (req->attach == ATTACH_AUTO && p->link_xdp.state != FACT_YES && uses_xdp(plan))
 		acc_add(acc, VERDICT_DEGRADED, "%s XDP bpf_link (5.9+): "
 			"attaching through netlink, which outlives a crash of "
 			"xdpcount", p->link_xdp.state == FACT_NO ?

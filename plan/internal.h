@@ -24,4 +24,15 @@ const char *plan_errno_name(int err, char *buf, size_t len);
 void plan_ifaces(const struct probe *p, const struct plan_request *req,
 		 struct plan *plan, struct verdict_acc *acc);
 
+/* plan/tc.c. The reason why xdpcount's tc place on this interface is taken
+ * (another xdpcount through tcx, an xdpcount filter left by a killed clsact
+ * run, or someone's filter at our handle and priority), *ours telling which;
+ * NULL if it is free. */
+const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t len, bool *ours);
+/* Plans pi at tc ingress; foreign_id names the foreign XDP program (NULL
+ * when --mode tc asked for tc). */
+void plan_tc(const struct probe *p, const struct plan_request *req,
+	     const struct probe_iface *it, const char *foreign_id,
+	     struct plan_iface *pi, struct verdict_acc *acc);
+
 #endif

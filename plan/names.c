@@ -9,6 +9,7 @@ const struct enum_name xdp_mode_names[] = {
 	{ "auto", XDP_MODE_AUTO },
 	{ "native", XDP_MODE_NATIVE },
 	{ "generic", XDP_MODE_GENERIC },
+	{ "tc", XDP_MODE_TC },
 	{ NULL, 0 },
 };
 
@@ -22,6 +23,7 @@ const struct enum_name attach_kind_names[] = {
 const struct enum_name variant_names[] = {
 	{ "linear", VARIANT_LINEAR },
 	{ "frags", VARIANT_FRAGS },
+	{ "tc", VARIANT_TC },
 	{ NULL, 0 },
 };
 
@@ -64,4 +66,24 @@ int enum_parse(const struct enum_name *table, const char *name)
 		if (strcmp(table->name, name) == 0)
 			return table->value;
 	return -EINVAL;
+}
+
+const char *plan_hook_name(enum xdp_mode mode)
+{
+	return mode == XDP_MODE_TC ? "tc" : "xdp";
+}
+
+const char *plan_attach_name(enum xdp_mode mode, enum attach_kind attach)
+{
+	if (mode == XDP_MODE_TC)
+		return attach == ATTACH_LINK ? "tcx" : "clsact";
+	return enum_name(attach_kind_names, attach);
+}
+
+bool plan_uses_tc(const struct plan *plan)
+{
+	for (unsigned int i = 0; i < plan->n_ifaces; i++)
+		if (!plan->ifaces[i].refuse && plan->ifaces[i].mode == XDP_MODE_TC)
+			return true;
+	return false;
 }

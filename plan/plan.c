@@ -221,8 +221,9 @@ static const char *kib(uint64_t bytes, char *buf, size_t len)
 static void plan_memlock(const struct probe *p, struct plan *plan,
 			 struct verdict_acc *acc)
 {
-	/* one instance per interface, and check's loopback test run */
-	uint64_t need = plan_memlock_need(p->ncpus, p->page_size, p->n_ifaces + 1);
+	/* one instance per interface, and check's: XDP and tc on loopback for
+	 * the test runs, XDP and tc on the selftest's veth */
+	uint64_t need = plan_memlock_need(p->ncpus, p->page_size, p->n_ifaces + 4);
 	char b1[32], b2[32], b3[32], eb[24];
 
 	plan->memlock = MEMLOCK_NONE;

@@ -8,11 +8,13 @@
 #include <stdint.h>
 #include "probe/probe.h"
 
-enum xdp_mode { XDP_MODE_AUTO = 0, XDP_MODE_NATIVE, XDP_MODE_GENERIC };
+/* TC is not an XDP mode but the other hook: tc ingress, after XDP. */
+enum xdp_mode { XDP_MODE_AUTO = 0, XDP_MODE_NATIVE, XDP_MODE_GENERIC, XDP_MODE_TC };
 enum attach_kind { ATTACH_AUTO = 0, ATTACH_LINK, ATTACH_NETLINK };
-/* The XDP program loaded for one interface: LINEAR (data_end - data, every
- * kernel) or FRAGS (multi-buffer aware, bpf_xdp_get_buff_len, 5.18+). */
-enum variant { VARIANT_LINEAR = 0, VARIANT_FRAGS };
+/* The program loaded for one interface: LINEAR (XDP, data_end - data, every
+ * kernel), FRAGS (XDP, multi-buffer aware, bpf_xdp_get_buff_len, 5.18+), or
+ * TC (tc ingress, skb->len). */
+enum variant { VARIANT_LINEAR = 0, VARIANT_FRAGS, VARIANT_TC };
 enum memlock_action { MEMLOCK_NONE = 0, MEMLOCK_RAISE, MEMLOCK_IMPOSSIBLE };
 enum verdict { VERDICT_OK = 0, VERDICT_DEGRADED, VERDICT_INCOMPATIBLE };
 
@@ -36,16 +38,20 @@ int enum_parse(const struct enum_name *table, const char *name);
 #define PLAN_MAX_REASONS 8
 
 struct plan_request {
-	enum xdp_mode mode;      /* AUTO: native first, generic on refusal */
-	enum attach_kind attach; /* AUTO: link where the kernel has XDP links */
+	enum xdp_mode mode;      /* AUTO: native first, generic on refusal,
+				  * tc behind a foreign XDP program */
+	enum attach_kind attach; /* AUTO: link where the kernel has XDP links
+				  * (tcx for tc); for tc, LINK is tcx and
+				  * NETLINK a clsact qdisc with cls_bpf */
 };
 
 struct plan_iface {
 	char name[IF_NAMESIZE];
 	int ifindex;
-	enum xdp_mode mode;    /* NATIVE or GENERIC: what to try first */
+	enum xdp_mode mode;    /* NATIVE or GENERIC: what to try first; TC:
+				* the tc ingress hook */
 	bool fallback_generic; /* auto mode: may fall back at attach time */
-	enum attach_kind attach; /* LINK or NETLINK */
+	enum attach_kind attach; /* LINK or NETLINK (tc: tcx or clsact) */
 	enum variant variant;  /* the program instance loaded for it */
 	char variant_reason[PLAN_REASON_LEN];
 	bool refuse;           /* will not attach here; refusal says why */
@@ -59,6 +65,11 @@ struct plan_iface {
 	} refusal;
 	char reason[PLAN_REASON_LEN];
 };
+
+/* "xdp" or "tc": the hook a planned mode runs at. */
+const char *plan_hook_name(enum xdp_mode mode);
+/* "link"/"netlink" for XDP, "tcx"/"clsact" for tc. */
+const char *plan_attach_name(enum xdp_mode mode, enum attach_kind attach);
 
 struct plan {
 	enum verdict verdict;
@@ -78,6 +89,9 @@ struct plan {
 	struct plan_iface ifaces[PROBE_MAX_IFACES];
 };
 
+/* Does any interface of the plan count at tc (so the tc program loads)? */
+bool plan_uses_tc(const struct plan *plan);
+
 /* Fills *plan. Never fails and never touches the kernel. */
 void plan_make(const struct probe *probe, const struct plan_request *req,
 	       struct plan *plan);
@@ -96,7 +110,8 @@ void plan_make(const struct probe *probe, const struct plan_request *req,
  * memory to it (before 5.11), following the kernel's own cost formulas:
  *   stats  per-CPU array: page_round(1 KiB header + 64 x 8 B pointers
  *          + 64 slots x 16 B x ncpus)
- *   per program instance (one per interface, plus check's test run):
+ *   per program instance (one per interface, plus check's four: XDP and
+ *          tc on loopback, XDP and tc on the selftest's veth):
  *          4 pages of program (a few dozen instructions, realloc slack)
  *          + 1 page of .rodata array (the slot)
  *   margin PLAN_MEMLOCK_MARGIN, 2 MiB: transient objects of libbpf's feature

@@ -170,7 +170,7 @@ static void leave_unknown(struct probe *p, int err)
 {
 	struct fact *facts[] = {
 		&p->prog_type_xdp, &p->map_percpu_array, &p->map_hash,
-		&p->link_xdp, &p->xdp_frags, &p->memcg_accounting,
+		&p->link_xdp, &p->xdp_frags, &p->memcg_accounting, &p->tcx,
 	};
 	size_t i;
 
@@ -259,6 +259,7 @@ int probe_bpf(struct probe *p)
 		fact_set(&p->link_xdp, FACT_UNKNOWN, prog_fd);
 	}
 
+	probe_tcx(p);
 	probe_memcg(p);
 out:
 	if (prog_fd >= 0)

@@ -39,6 +39,18 @@ struct probe_iface {
 	bool loopback;
 	/* Programs attached now, per mode (bpf_xdp_query). */
 	struct probe_xdp_prog drv, skb, hw;
+	/* tc ingress (probe_tc_iface): a clsact (or ingress) qdisc is there
+	 * now (FACT_YES, and its kind), how many ingress filters on it are
+	 * not ours, and the program of the cls_bpf filter at xdpcount's handle
+	 * and priority (a leftover of a killed run, id 0 if none). */
+	struct fact clsact;
+	char clsact_kind[16];
+	unsigned int tc_filters;
+	struct probe_xdp_prog tc_prog;
+	/* The first xdpcount program on tcx ingress (another xdpcount counting
+	 * here), id 0 if none; and how many tcx ingress programs there are. */
+	struct probe_xdp_prog tcx_prog;
+	unsigned int tcx_progs;
 	/* Driver XDP features (netdev family, 6.3+): FACT_YES when known. */
 	struct fact xdp_features_known;
 	uint64_t xdp_features; /* NETDEV_XDP_ACT_* bits */
@@ -75,6 +87,7 @@ struct probe {
 	struct fact memcg_accounting; /* BPF memory charged to memcg, 5.11+ */
 	struct fact jit;              /* net.core.bpf_jit_enable != 0 */
 	struct fact btf_vmlinux;      /* kernel BTF found (see btf/) */
+	struct fact tcx;              /* tc ingress through bpf_link (tcx), 6.6+ */
 
 	/* RLIMIT_MEMLOCK as found at start. UINT64_MAX means infinity. */
 	uint64_t memlock_cur, memlock_max;
@@ -119,6 +132,25 @@ int probe_iface(struct probe *p, const char *name);
  * ifindex order. -E2BIG when there are more than PROBE_MAX_IFACES (the
  * first ones are kept). */
 int probe_default_ifaces(struct probe *p);
+
+/* BPF_TCX_INGRESS and BPF_F_BEFORE (6.6), which older UAPI headers lack. */
+#define XDPC_BPF_TCX_INGRESS 46
+#define XDPC_BPF_F_BEFORE (1U << 3)
+
+/* Sets p->tcx (called by probe_bpf()). */
+void probe_tcx(struct probe *p);
+/* Fills clsact, clsact_kind, tc_filters, tc_prog, tcx_prog and tcx_progs
+ * of every probed interface: one qdisc dump for all, then per interface
+ * with a clsact qdisc its ingress filters. Read-only. Call after the
+ * interfaces are probed (probe_iface(), probe_default_ifaces()). */
+void probe_tc_ifaces(struct probe *p);
+
+/* Dumps RTM_GETQDISC or RTM_GETTFILTER (parent: the filters' parent) of one
+ * interface; fn sees each message of that interface with its TCA_KIND and
+ * stops the walk by returning non-zero (returned). 0 or -errno. */
+struct tcmsg;
+typedef int (*probe_tc_fn)(void *ctx, const struct tcmsg *t, const char *kind);
+int probe_tc_dump(int type, int ifindex, uint32_t parent, probe_tc_fn fn, void *ctx);
 
 /* The interface of the IPv4 default route with the lowest metric
  * (/proc/net/route). -ENOENT if there is none. */

@@ -101,7 +101,8 @@ static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode,
 		     int if_xdp, int if_src, unsigned int n, unsigned int len,
 		     struct selftest_mode *m)
 {
-	const char *name = mode == XDP_MODE_NATIVE ? "native" : "generic";
+	const char *name = mode == XDP_MODE_NATIVE ? "native" :
+			   mode == XDP_MODE_TC ? "tc" : "generic";
 	uint64_t p0 = 0, b0 = 0, p1 = 0, b1 = 0;
 	int err, sent;
 
@@ -248,12 +249,14 @@ static void child_run(const struct selftest_hooks *h, unsigned int n,
 	r->ran = true;
 	run_mode(h, XDP_MODE_NATIVE, if_xdp, if_src, n, len, &r->native);
 	run_mode(h, XDP_MODE_GENERIC, if_xdp, if_src, n, len, &r->generic);
-	if (r->native.ok && r->generic.ok)
-		say(r->reason, "native and generic mode counted %u frames of %u bytes exactly",
-		    n, len);
+	if (h->tc)
+		run_mode(h, XDP_MODE_TC, if_xdp, if_src, n, len, &r->tc);
+	if (r->native.ok && r->generic.ok && (!h->tc || r->tc.ok))
+		say(r->reason, "native and generic mode%s counted %u frames of %u bytes exactly",
+		    h->tc ? " and tc ingress" : "", n, len);
 	else
 		say(r->reason, "%s", !r->native.ok ? r->native.reason :
-				     r->generic.reason);
+				     !r->generic.ok ? r->generic.reason : r->tc.reason);
 out:
 	link_delete(if_xdp); /* the namespace goes with the child anyway */
 }
@@ -408,9 +411,10 @@ int selftest_run_timeout(const struct selftest_hooks *h, unsigned int nframes,
 	r->reason[sizeof(r->reason) - 1] = '\0';
 	r->native.reason[sizeof(r->native.reason) - 1] = '\0';
 	r->generic.reason[sizeof(r->generic.reason) - 1] = '\0';
+	r->tc.reason[sizeof(r->tc.reason) - 1] = '\0';
 	if (!r->ran)
 		err = r->err ? -r->err : -EOPNOTSUPP;
-	else if (!r->native.ok || !r->generic.ok)
+	else if (!r->native.ok || !r->generic.ok || (h->tc && !r->tc.ok))
 		err = -EPROTO;
 out:
 	if (fds[0] >= 0)

@@ -1,7 +1,8 @@
 /* selftest: the end-to-end proof behind `xdpcount check --selftest`.
  *
  * A child process moves into a new network namespace of its own, makes a
- * veth pair there over rtnetlink, and for native then generic mode attaches
+ * veth pair there over rtnetlink, and for native then generic mode (then tc
+ * ingress, when the caller can attach there) attaches
  * the caller's program to one end, injects exactly N frames from the other
  * and compares the counts. The host's interfaces are never touched, and the
  * namespace (with everything in it) disappears when the child exits, on every
@@ -27,11 +28,13 @@
  * its network namespace. Each returns 0 or -errno. */
 struct selftest_hooks {
 	void *ctx;
-	/* Strict: XDP_MODE_NATIVE or XDP_MODE_GENERIC, no fallback. */
+	/* Strict: XDP_MODE_NATIVE or XDP_MODE_GENERIC, no fallback; or
+	 * XDP_MODE_TC (tc ingress) when tc is set. */
 	int (*attach)(void *ctx, int ifindex, enum xdp_mode mode);
 	int (*detach)(void *ctx, int ifindex);
 	/* Counters of ifindex (map slots are per ifindex). */
 	int (*read)(void *ctx, int ifindex, uint64_t *packets, uint64_t *bytes);
+	bool tc; /* also run the tc ingress case */
 };
 
 struct selftest_mode {
@@ -44,6 +47,7 @@ struct selftest_mode {
 struct selftest_result {
 	bool ran;     /* false: veth could not be had (reason says why) */
 	struct selftest_mode native, generic;
+	struct selftest_mode tc; /* ran only when the hooks asked for it */
 	int err;      /* positive errno, 0 if none */
 	char reason[SELFTEST_REASON_LEN];
 };

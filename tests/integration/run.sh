@@ -33,6 +33,7 @@ T_FAILED0=0             # FAILED when the running test began
 
 . "$TOP/tests/integration/lib.sh"
 . "$TOP/tests/integration/variants.sh"
+. "$TOP/tests/integration/tc.sh"
 trap teardown EXIT
 trap 'exit 130' INT TERM
 
@@ -226,7 +227,9 @@ foreign_obj() {
 	echo "$obj"
 }
 
-# A program that is not ours: refuse, name it, change nothing.
+# A program that is not ours, with an XDP mode asked for (-m generic): refuse,
+# name it, change nothing. (Without -m, xdpcount counts at tc behind it:
+# tests/integration/tc.sh.)
 test_foreign_program_is_refused_and_kept() {
 	local a b obj id rc out
 	need_bin || return
@@ -237,11 +240,13 @@ test_foreign_program_is_refused_and_kept() {
 		{ fail "$CUR: attaching the foreign program"; return; }
 	id=$(xdp_id "$a" veth0)
 	out=$WORK/foreign.out
-	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.2 veth0 \
+	timeout 20 ip netns exec "$a" "$BIN" --json -m generic -c 1 -i 0.2 veth0 \
 		>"$out" 2>"$out.err"
 	rc=$?
 	check_eq "$CUR: exit status" "$rc" 1
 	check_match "$CUR: the message names program id $id" "$(cat "$out.err")" "\\b$id\\b"
+	check_match "$CUR: the message says how to count anyway" "$(cat "$out.err")" \
+		"without it, xdpcount counts at tc ingress"
 	check_eq "$CUR: the foreign program is still attached" "$(xdp_id "$a" veth0)" "$id"
 	check_eq "$CUR: nothing was counted" "$(events "$out" attached veth0)" ""
 	check "$CUR: stdout stays JSON Lines" json_or_empty "$out"
@@ -262,7 +267,7 @@ test_refusal_on_one_of_two_interfaces_changes_nothing() {
 		{ fail "$CUR: attaching the foreign program"; return; }
 	id=$(xdp_id "$a" veth2)
 	out=$WORK/one-of-two.out
-	timeout 20 ip netns exec "$a" "$BIN" --json --attach netlink -c 1 -i 0.2 \
+	timeout 20 ip netns exec "$a" "$BIN" --json -m native --attach netlink -c 1 -i 0.2 \
 		veth0 veth2 >"$out" 2>"$out.err"
 	rc=$?
 	check_eq "$CUR: exit status" "$rc" 1
@@ -314,7 +319,7 @@ test_check_selftest_counts_exactly_in_both_modes() {
 	after=$(ip netns list | wc -l)
 	check_eq "$CUR: exit status" "$rc" 0
 	check_eq "$CUR: selftest.ran" "$(jq -r .selftest.ran "$out" 2>/dev/null)" true
-	for m in native generic; do
+	for m in native generic tc; do
 		check_eq "$CUR: $m ok" "$(jq -r ".selftest.$m.ok" "$out" 2>/dev/null)" true
 		check "$CUR: $m sent frames" \
 			test "$(jq -r ".selftest.$m.sent // 0" "$out" 2>/dev/null)" -gt 0
@@ -325,6 +330,8 @@ test_check_selftest_counts_exactly_in_both_modes() {
 			"$(jq -r ".selftest.$m.bytes_counted" "$out" 2>/dev/null)" \
 			"$(jq -r ".selftest.$m.bytes_sent" "$out" 2>/dev/null)"
 	done
+	check_match "$CUR: tc through tcx (6.6+) or clsact" \
+		"$(jq -r .selftest.tc_attach "$out" 2>/dev/null)" '^(tcx|clsact)$'
 	check_eq "$CUR: no named netns left behind" "$after" "$before"
 	check_eq "$CUR: no interface added to the calling netns" \
 		"$(ip -n "$a" -br link | grep -vc '^lo ')" 0
@@ -491,7 +498,9 @@ ALL_TESTS="
 	test_check_unprivileged_is_incompatible_for_privilege
 	test_run_unprivileged_names_capabilities_not_memlock
 	test_check_btf_missing_garbage_truncated_exit_2
-$VARIANT_TESTS"
+$VARIANT_TESTS
+$TC_TESTS
+"
 
 run_test() {
 	local rc

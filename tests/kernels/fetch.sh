@@ -171,8 +171,9 @@ candidates() {  # suite debarch series
     } | python3 "$HERE/ktool.py" sortcand
 }
 
-complete() {  # dir: manifest, kernel and modules all present
+complete() {  # dir: manifest (of the current extract version), kernel and modules all present
     local f
+    grep -qx "extract=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import ktool; print(ktool.EXTRACT_VERSION)' "$HERE")" "$1/manifest" || return 1
     for f in $(sed -n 's/^kernel=//p; s/^modules=//p' "$1/manifest"); do
         [ -s "$1/$f" ] || return 1
     done

@@ -252,6 +252,11 @@ def _members(deb):
         raise RuntimeError("dpkg-deb failed on %s" % deb)
 
 
+# Modules of the tc path (clsact qdisc, cls_bpf), and the version of what
+# cmd_extract() writes: fetch.sh extracts again when a manifest is older.
+TC_MODULES = ("sch_ingress", "cls_bpf")
+EXTRACT_VERSION = "2"
+
 MOD_RE = re.compile(r"^\./(?:usr/)?lib/modules/([^/]+)/(.*/)?([^/]+)\.ko(\.xz|\.zst|\.gz)?$")
 
 
@@ -259,7 +264,9 @@ def cmd_extract(a):
     out = a.out
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    want = {"veth"}
+    # veth for the selftest; clsact (sch_ingress) and cls_bpf for the tc
+    # path, loaded when they are modules (built in: nothing to load).
+    want = {"veth"} | set(TC_MODULES)
     found, vmlinuz, release = {}, None, None
     for _pass in range(4):
         need = {w for w in want if w not in found}
@@ -284,7 +291,7 @@ def cmd_extract(a):
             for d in module_depends(os.path.join(out, found[mod])):
                 want.add(d.replace("-", "_"))
         want = {w.replace("-", "_") for w in want}
-    missing = [w for w in want if w not in found]
+    missing = [w for w in want if w not in found and w not in TC_MODULES]
     if vmlinuz is None or missing:
         print("extract: missing in %s: %s" % (a.deb, "vmlinuz" if vmlinuz is None else missing), file=sys.stderr)
         return 1
@@ -299,6 +306,9 @@ def cmd_extract(a):
             visit(d.replace("-", "_"))
         order.append(found[mod])
     visit("veth")
+    for mod in TC_MODULES:
+        if mod in found:
+            visit(mod)
 
     fmt = "image"
     if a.arch == "x86_64":
@@ -322,9 +332,10 @@ def cmd_extract(a):
             h.update(chunk)
     with open(os.path.join(out, "manifest"), "w") as f:
         f.write("package=%s\nversion=%s\nsuite=%s\narch=%s\nrelease=%s\nkernel=%s\n"
-                "kernel_format=%s\nmodules=%s\ndeb=%s\ndeb_sha256=%s\ncandidate=%s\n" % (
+                "kernel_format=%s\nmodules=%s\ndeb=%s\ndeb_sha256=%s\ncandidate=%s\nextract=%s\n" % (
                     a.package, a.version, a.suite, a.arch, release, kernel, fmt,
-                    " ".join(order), os.path.basename(a.deb), h.hexdigest(), a.candidate))
+                    " ".join(order), os.path.basename(a.deb), h.hexdigest(), a.candidate,
+                    EXTRACT_VERSION))
     return 0
 
 
@@ -517,6 +528,25 @@ def cmd_report(a):
               st.get("ok") is True and isinstance(sent, int) and sent > 0 and counted == sent,
               "ok=%s sent=%s counted=%s reason=%s" % (st.get("ok"), sent, counted,
                                                      st.get("reason") or _get(doc, "selftest.reason")))
+    # The tc path (issue 11): xdpcount only, the stub has none. tcx from 6.6,
+    # a clsact qdisc with cls_bpf before.
+    want_tc = "tcx" if tuple(int(x) for x in series.split(".")) >= (6, 6) else "clsact"
+    if a.stub != "1":
+        st = _get(doc, "selftest.tc")
+        st = st if isinstance(st, dict) else {}
+        sent, counted = st.get("sent"), st.get("counted")
+        check("selftest tc: ok and counted == sent, bytes too",
+              st.get("ok") is True and isinstance(sent, int) and sent > 0 and counted == sent and
+              st.get("bytes_counted") == st.get("bytes_sent"),
+              "ok=%s sent=%s counted=%s bytes %s/%s reason=%s" % (
+                  st.get("ok"), sent, counted, st.get("bytes_counted"), st.get("bytes_sent"),
+                  st.get("reason") or _get(doc, "selftest.reason")))
+        check("selftest tc: through %s on %s" % (want_tc, series),
+              _get(doc, "selftest.tc_attach") == want_tc,
+              "tc_attach=%s" % _get(doc, "selftest.tc_attach"))
+        check("features.tcx == %s" % (want_tc == "tcx"),
+              _get(doc, "features.tcx") is (want_tc == "tcx"),
+              "tcx=%s" % _get(doc, "features.tcx"))
     if series == "5.10":
         check("5.10: memlock needed and raised",
               _get(doc, "memlock.needed") is True and _get(doc, "memlock.action") == "raised",
@@ -552,6 +582,28 @@ def cmd_report(a):
           "%d stats events, %d malformed%s" % (len(events), len(bad),
                                                (": " + json.dumps(bad[0])) if bad else ""))
 
+    tc_events, tc_att = [], None
+    ctc = r["steps"].get("counttc")
+    if a.stub != "1":
+        for line in (ctc or {}).get("out", []):
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(ev, dict) and ev.get("event") == "stats":
+                tc_events.append(ev)
+            if isinstance(ev, dict) and ev.get("event") == "attached":
+                tc_att = ev
+        check("tc count run: exit code 0",
+              ctc is not None and ctc.get("rc") == "0" and ctc.get("timeout") == "0",
+              "step missing" if ctc is None else "rc=%s timeout=%s" % (ctc.get("rc"), ctc.get("timeout")))
+        check("tc count run: attached at hook tc through %s" % want_tc,
+              isinstance(tc_att, dict) and tc_att.get("hook") == "tc" and tc_att.get("attach") == want_tc,
+              "attached=%s" % json.dumps(tc_att))
+        check("tc count run: counts the traffic on lo",
+              tc_events and isinstance(tc_events[-1].get("packets"), int) and tc_events[-1]["packets"] > 0,
+              "%d stats events, last %s" % (len(tc_events), json.dumps(tc_events[-1]) if tc_events else "-"))
+
     def yn(v):
         return "-" if v is None else ("yes" if v else "no")
 
@@ -565,6 +617,7 @@ def cmd_report(a):
         "arch": arch, "series": series, "release": rel or man.get("release"),
         "boot": "%.1f" % float(a.boot_secs), "verdict": verdict or "-",
         "native": st("native"), "generic": st("generic"),
+        "tc": ("%s %s" % (_get(doc, "selftest.tc_attach"), st("tc"))) if _get(doc, "selftest.tc_attach") else "-",
         "memlock": "%s/%s" % (yn(ml.get("needed")), ml.get("action", "-")) if ml else "-",
         "btf": yn(_get(doc, "btf.available")), "memcg": yn(_get(doc, "features.memcg_accounting")),
         "order": _get(doc, "object.byte_order") or "-",
@@ -580,7 +633,7 @@ def cmd_report(a):
 def cmd_table(a):
     res = [json.load(open(f)) for f in a.results]
     cols = [("arch", "arch"), ("release", "kernel"), ("boot", "boot s"), ("verdict", "verdict"),
-            ("native", "native"), ("generic", "generic"), ("memlock", "memlock"),
+            ("native", "native"), ("generic", "generic"), ("tc", "tc"), ("memlock", "memlock"),
             ("btf", "BTF"), ("memcg", "memcg"), ("order", "obj order"), ("result", "result")]
     rows = []
     for r in res:
@@ -630,6 +683,7 @@ def main():
     for o in ("log", "manifest", "target", "boot-secs", "out"):
         r.add_argument("--" + o, required=True)
     r.add_argument("--timed-out", default="0")
+    r.add_argument("--stub", default="0")
     t = sub.add_parser("table")
     t.add_argument("--skipped", default="0")
     t.add_argument("results", nargs="*")

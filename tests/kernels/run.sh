@@ -22,7 +22,8 @@
 #      XDPCOUNT_KERNELS_STUB=1 (= --stub), XDPCOUNT_KERNELS_JOBS, XDPCOUNT_BOOT_TIMEOUT,
 #      XDPCOUNT_KERNELS_OUT (logs, initramfs, results; default build/kernels),
 #      XDPCOUNT_CACHE (downloads; default ~/.cache/xdpcount), XDPCOUNT_OFFLINE=1,
-#      XDPCOUNT_CHECK_ARGS / XDPCOUNT_COUNT_ARGS (the two commands run in the guest),
+#      XDPCOUNT_CHECK_ARGS / XDPCOUNT_COUNT_ARGS / XDPCOUNT_COUNTTC_ARGS (the commands
+#      run in the guest; the third, at tc ingress, not with --stub),
 #      XDPCOUNT_CHECK_TIMEOUT (120) / XDPCOUNT_COUNT_TIMEOUT (60): their in-guest bounds.
 # Output: one table row per kernel, the failed assertions, and the last line
 # "N passed, N failed"; exit status 1 on any failure.
@@ -40,6 +41,7 @@ VERBOSE=0
 FETCH_ARGS=()
 CHECK_ARGS=${XDPCOUNT_CHECK_ARGS:-check --selftest --json}
 COUNT_ARGS=${XDPCOUNT_COUNT_ARGS:---json -m generic -c 2 -i 0.2 lo}
+COUNTTC_ARGS=${XDPCOUNT_COUNTTC_ARGS:---json -m tc -c 2 -i 0.2 lo}
 CHECK_TIMEOUT=${XDPCOUNT_CHECK_TIMEOUT:-120}   # in-guest alarm() bounds, seconds
 COUNT_TIMEOUT=${XDPCOUNT_COUNT_TIMEOUT:-60}
 BUILD=1
@@ -162,6 +164,7 @@ boot() {  # target -> writes $OUT/<arch>-<series>/result.json
     done
     printf 'check %s 0 /xdpcount %s\ncount %s 1 /xdpcount %s\n' "$CHECK_TIMEOUT" "$CHECK_ARGS" \
         "$COUNT_TIMEOUT" "$COUNT_ARGS" >"$w/steps"
+    [ "$STUB" = 1 ] || printf 'counttc %s 1 /xdpcount %s\n' "$COUNT_TIMEOUT" "$COUNTTC_ARGS" >>"$w/steps"
     ents+=(steps="$w/steps")
     python3 "$HERE/ktool.py" cpio --out "$w/initramfs.cpio.gz" "${ents[@]}" || return 1
     local append="panic=-1 quiet loglevel=3 oops=panic"
@@ -179,7 +182,7 @@ boot() {  # target -> writes $OUT/<arch>-<series>/result.json
     t1=$(date +%s.%N)
     [ $rc = 124 ] || [ $rc = 137 ] && to=1
     python3 "$HERE/ktool.py" report --log "$w/console.log" --manifest "$d/manifest" --target "$t" \
-        --boot-secs "$(awk "BEGIN{print $t1 - $t0}")" --timed-out "$to" --out "$w/result.json"
+        --boot-secs "$(awk "BEGIN{print $t1 - $t0}")" --timed-out "$to" --stub "$STUB" --out "$w/result.json"
 }
 
 results=()

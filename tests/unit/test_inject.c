@@ -56,6 +56,7 @@ struct fake {
 	int fd[8];
 	uint64_t packets[8], bytes[8];
 	int refuse_native; /* attach in native mode fails with -EOPNOTSUPP */
+	int refuse_tc;     /* attach at tc fails with -ENOENT (no cls_bpf, say) */
 	int crash;         /* attach aborts the process */
 	int hang;          /* attach never returns */
 };
@@ -80,6 +81,8 @@ static int fake_attach(void *ctx, int ifindex, enum xdp_mode mode)
 		pause();
 	if (f->refuse_native && mode == XDP_MODE_NATIVE)
 		return -EOPNOTSUPP;
+	if (f->refuse_tc && mode == XDP_MODE_TC)
+		return -ENOENT;
 	if (ifindex <= 0 || ifindex >= 8)
 		return -ERANGE;
 	f->fd[ifindex] = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK,
@@ -199,6 +202,38 @@ static void test_selftest_refused_native(void)
 	CHECK_EQ_U64(r.generic.counted, 100);
 }
 
+/* With hooks that can attach at tc, the selftest runs a third case there;
+ * without, tc does not run and does not count against the result. */
+static void test_selftest_tc_case(void)
+{
+	struct fake f;
+	struct selftest_hooks h = fake_hooks(&f);
+	struct selftest_result r;
+
+	CHECK_EQ_INT(selftest_run(&h, 500, 80, &r), 0);
+	CHECK(!r.tc.ran);
+	CHECK(!strstr(r.reason, "tc"));
+
+	h = fake_hooks(&f);
+	h.tc = true;
+	CHECK_EQ_INT(selftest_run(&h, 500, 80, &r), 0);
+	CHECK(r.tc.ran && r.tc.ok);
+	CHECK_EQ_U64(r.tc.sent, 500);
+	CHECK_EQ_U64(r.tc.counted, 500);
+	CHECK_EQ_U64(r.tc.bytes_counted, 500 * 80);
+	CHECK_CONTAINS(r.reason, "native and generic mode and tc ingress counted 500 frames");
+
+	h = fake_hooks(&f);
+	h.tc = true;
+	f.refuse_tc = 1;
+	CHECK_EQ_INT(selftest_run(&h, 100, 64, &r), -EPROTO);
+	CHECK(r.native.ok && r.generic.ok);
+	CHECK(r.tc.ran && !r.tc.ok);
+	CHECK_EQ_INT(r.tc.err, ENOENT);
+	CHECK_CONTAINS(r.tc.reason, "attaching in tc mode");
+	CHECK_CONTAINS(r.reason, "tc mode");
+}
+
 static void test_selftest_child_dies_or_hangs(void)
 {
 	struct fake f;
@@ -233,6 +268,7 @@ int main(void)
 	test_veth_and_inject();
 	test_selftest_counts();
 	test_selftest_refused_native();
+	test_selftest_tc_case();
 	test_selftest_child_dies_or_hangs();
 	CHECK_DONE();
 }

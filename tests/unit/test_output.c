@@ -53,6 +53,27 @@ static void write_events(FILE *f)
 	report_detached(&r, "veth0", 10000, 640000);
 }
 
+static void write_tc_attached(FILE *f)
+{
+	struct report r;
+
+	report_init(&r, f, true, false);
+	report_attached(&r, "veth0", 7, XDP_MODE_TC, ATTACH_NETLINK, "behind");
+	report_init(&r, f, false, false);
+	report_attached(&r, "veth0", 7, XDP_MODE_TC, ATTACH_LINK, "behind");
+}
+
+static void test_tc_attached_event_says_hook_tc(void)
+{
+	char *out = capture(write_tc_attached);
+
+	CHECK_EQ_STR(out,
+		     "{\"event\":\"attached\",\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"tc\","
+		     "\"mode\":\"tc\",\"attach\":\"clsact\",\"reason\":\"behind\"}\n"
+		     "attached to veth0 (ifindex 7): tc ingress via tcx (counts what XDP passed)\n");
+	free(out);
+}
+
 static void write_human(FILE *f)
 {
 	struct report r;
@@ -76,8 +97,8 @@ static void test_json_lines_events_keep_the_contract(void)
 	char *out = capture(write_events);
 
 	CHECK_EQ_STR(out,
-		     "{\"event\":\"attached\",\"iface\":\"veth0\",\"ifindex\":7,\"mode\":\"native\","
-		     "\"attach\":\"link\",\"reason\":\"why\"}\n"
+		     "{\"event\":\"attached\",\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"xdp\","
+		     "\"mode\":\"native\",\"attach\":\"link\",\"reason\":\"why\"}\n"
 		     "{\"event\":\"stats\",\"time\":1700000000.5,\"iface\":\"veth0\",\"ifindex\":7,"
 		     "\"packets\":10000,\"bytes\":640000,\"pps\":1000.5,\"bps\":512000}\n"
 		     "{\"event\":\"detached\",\"iface\":\"veth0\",\"packets\":10000,\"bytes\":640000}\n");
@@ -117,6 +138,7 @@ int main(void)
 	test_json_escapes_every_control_byte();
 	test_json_lines_events_keep_the_contract();
 	test_human_line_has_name_totals_and_rates();
+	test_tc_attached_event_says_hook_tc();
 	test_sizes_and_rates();
 	CHECK_DONE();
 }

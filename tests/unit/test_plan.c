@@ -42,6 +42,11 @@ static void kernel(const char *release, unsigned int maj, unsigned int min,
 	yes(&p.jit);
 	yes(&p.btf_vmlinux);
 	yes(&p.netdev_family);
+	/* tcx: 6.6+ */
+	if (maj > 6 || (maj == 6 && min >= 6))
+		yes(&p.tcx);
+	else
+		no(&p.tcx, EINVAL);
 	p.memlock_cur = p.memlock_max = 8 * MIB;
 	p.ncpus = 4;
 	p.page_size = 4096;
@@ -129,7 +134,7 @@ static void test_rhel8_4_18_runs_degraded_through_netlink(void)
 	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
 	/* Root: CAP_SYS_RESOURCE lifts the 64 KiB hard limit. */
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
-	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 2));
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 5));
 	CHECK_CONTAINS(plan.memlock_reason, "CAP_SYS_RESOURCE");
 	CHECK_EQ_INT(plan.n_ifaces, 1);
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
@@ -156,7 +161,7 @@ static void test_ubuntu_5_4_raises_soft_limit_without_cap_sys_resource(void)
 
 	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
-	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 2));
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 5));
 	CHECK_CONTAINS(plan.memlock_reason, "64 KiB");
 	/* Jumbo MTU without frags: native would be refused. */
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_GENERIC);
@@ -208,7 +213,7 @@ static void test_5_10_with_64k_memlock(void)
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
-	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 2));
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 5));
 	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
 
 	/* CAP_BPF + CAP_NET_ADMIN, but no CAP_SYS_RESOURCE: impossible. */
@@ -216,10 +221,10 @@ static void test_5_10_with_64k_memlock(void)
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_IMPOSSIBLE);
-	CHECK_CONTAINS(plan.memlock_reason, "need 2096 KiB");
+	CHECK_CONTAINS(plan.memlock_reason, "need 2156 KiB");
 	CHECK_CONTAINS(plan.memlock_reason, "have 64 KiB");
 	CHECK_CONTAINS(plan.memlock_reason, "CAP_SYS_RESOURCE");
-	CHECK_CONTAINS(plan.memlock_reason, "ulimit -l 2096");
+	CHECK_CONTAINS(plan.memlock_reason, "ulimit -l 2156");
 	CHECK_CONTAINS(plan.memlock_reason, "LimitMEMLOCK=");
 	CHECK(reasons_have("RLIMIT_MEMLOCK too low"));
 	CHECK_EQ_INT(plan.n_reasons, 1);
@@ -415,6 +420,8 @@ static void test_root_refused_by_a_filter_says_so(void)
 	CHECK(reasons_have("CAP_NET_ADMIN"));
 }
 
+static const struct plan_request req_native = { XDP_MODE_NATIVE, ATTACH_AUTO };
+
 static void test_foreign_program_is_refused_with_id_and_name(void)
 {
 	struct probe_iface *it;
@@ -423,7 +430,8 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 	it = iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
 	it->drv.id = 42;
 	snprintf(it->drv.name, sizeof(it->drv.name), "xdp_dispatcher");
-	make(&req_auto);
+	/* Refused only when an XDP mode was asked for; auto goes to tc. */
+	make(&req_native);
 
 	CHECK(plan.ifaces[0].refuse);
 	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
@@ -432,10 +440,11 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 	CHECK_CONTAINS(plan.ifaces[0].reason, "native mode");
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	CHECK(reasons_have("eth0: already carries XDP program id 42"));
+	CHECK_CONTAINS(plan.ifaces[0].reason, "--mode native asked for XDP");
 
 	/* Another interface is fine: the run goes on, degraded. */
 	iface("eth1", "veth", 1500, XDPC_XDP_ACT_BASIC);
-	make(&req_auto);
+	make(&req_native);
 	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
 	CHECK(!plan.ifaces[1].refuse);
 	CHECK_EQ_INT(plan.ifaces[1].refusal, REFUSE_NONE);
@@ -443,7 +452,7 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 
 	/* An interface that vanished between probe and plan. */
 	p.ifaces[1].ifindex = 0;
-	make(&req_auto);
+	make(&req_native);
 	CHECK_EQ_INT(plan.ifaces[1].refusal, REFUSE_MISSING);
 	CHECK_EQ_STR(plan.ifaces[1].reason, "no such interface");
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
@@ -461,6 +470,156 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount program (id 7, generic mode) is attached already");
 	CHECK_EQ_INT(plan.ifaces[1].refusal, REFUSE_NONE);
 	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+}
+
+/* 6.6+ with a load balancer's XDP program on eth0: tc ingress through a
+ * tcx link, behind it, degraded, with the foreign program named. */
+static void test_foreign_xdp_sends_auto_to_tcx_on_6_6(void)
+{
+	struct probe_iface *it;
+
+	kernel("6.6.30-gentoo", 6, 6, 30);
+	it = iface("eth0", "mlx5_core", 1500, XDPC_XDP_ACT_BASIC);
+	it->drv.id = 42;
+	snprintf(it->drv.name, sizeof(it->drv.name), "katran_lb");
+	iface("eth1", "mlx5_core", 1500, XDPC_XDP_ACT_BASIC);
+	make(&req_auto);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_EQ_STR(plan_hook_name(plan.ifaces[0].mode), "tc");
+	CHECK_EQ_STR(plan_attach_name(plan.ifaces[0].mode, plan.ifaces[0].attach), "tcx");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "behind XDP program id 42 \"katran_lb\" (native mode)");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "counts only what it passes");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "tcx (6.6+)");
+	CHECK(!plan.ifaces[0].fallback_generic);
+	/* the other interface stays on XDP, native */
+	CHECK_EQ_INT(plan.ifaces[1].mode, XDP_MODE_NATIVE);
+	CHECK_EQ_STR(plan_hook_name(plan.ifaces[1].mode), "xdp");
+	CHECK(plan_uses_tc(&plan));
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(reasons_have("eth0: counting at tc ingress behind XDP program id 42"));
+}
+
+/* 6.1: no tcx. A clsact qdisc is created and removed; degraded, because the
+ * filter outlives a crash (like an XDP netlink attach). */
+static void test_foreign_xdp_without_tcx_uses_clsact_on_6_1(void)
+{
+	struct probe_iface *it;
+
+	kernel("6.1.0-21-amd64", 6, 1, 90);
+	it = iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	it->skb.id = 9;
+	snprintf(it->skb.name, sizeof(it->skb.name), "ddos_filter");
+	no(&it->clsact, 0);
+	make(&req_auto);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_NETLINK);
+	CHECK_EQ_STR(plan_attach_name(plan.ifaces[0].mode, plan.ifaces[0].attach), "clsact");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "generic mode");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "no tcx");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "creates a clsact qdisc and removes it on exit");
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(reasons_have("outlives a crash"));
+	CHECK(reasons_have("xdpcount detach eth0"));
+	/* tcx asked for on a kernel without it: refused, pointing at clsact */
+	{
+		static const struct plan_request want_tcx = { XDP_MODE_TC, ATTACH_LINK };
+
+		make(&want_tcx);
+		CHECK(plan.ifaces[0].refuse);
+		CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_ATTACH);
+		CHECK_CONTAINS(plan.ifaces[0].reason, "--attach netlink");
+		CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	}
+}
+
+/* Someone's clsact qdisc with their own filter: we add ours beside it and
+ * keep the qdisc on exit. The same with tcx forced off (--attach netlink). */
+static void test_existing_clsact_with_a_filter_is_kept(void)
+{
+	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK };
+	struct probe_iface *it;
+
+	kernel("6.18.44-fc-v782", 6, 18, 44);
+	it = iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	yes(&it->clsact);
+	snprintf(it->clsact_kind, sizeof(it->clsact_kind), "clsact");
+	it->tc_filters = 1;
+	make(&tc_clsact);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_NETLINK);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "requested: counts what reaches tc, after XDP");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "the clsact qdisc there (with someone else's filters, left alone) is kept on exit");
+	/* requested, not forced by the kernel: no crash-survival reason, but tc
+	 * is still degraded */
+	CHECK(!reasons_have("outlives a crash"));
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(reasons_have("eth0: counting at tc ingress (requested)"));
+
+	/* --mode tc on 6.18 with auto attach: tcx */
+	{
+		static const struct plan_request tc_auto = { XDP_MODE_TC, ATTACH_AUTO };
+
+		make(&tc_auto);
+		CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	}
+}
+
+/* A leftover of a clsact run killed with -9 is recognised as ours and
+ * refused like an XDP netlink leftover; a foreign filter at our handle and
+ * priority is not replaced; neither matters without tc... except ours. */
+static void test_tc_leftover_is_refused_and_foreign_slot_kept(void)
+{
+	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK };
+	struct probe_iface *it;
+
+	kernel("6.1.0-21-amd64", 6, 1, 90);
+	it = iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	yes(&it->clsact);
+	it->tc_prog.id = 77;
+	snprintf(it->tc_prog.name, sizeof(it->tc_prog.name), "xdpcount_tc");
+	it->tc_prog.ours = true;
+	make(&tc_clsact);
+	CHECK(plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount tc filter (program id 77)");
+	/* XDP would double count beside it too: refused as well */
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+
+	it->tc_prog.ours = false;
+	snprintf(it->tc_prog.name, sizeof(it->tc_prog.name), "their_cls");
+	make(&tc_clsact);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "\"their_cls\") is not xdpcount's");
+	{	/* through tcx, their filter at our clsact place does not matter */
+		static const struct plan_request tc_link = { XDP_MODE_TC, ATTACH_LINK };
+
+		p.kver_minor = 12;
+		yes(&p.tcx);
+		make(&tc_link);
+		CHECK(!plan.ifaces[0].refuse);
+		CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+		no(&p.tcx, EINVAL);
+		p.kver_minor = 1;
+	}
+	make(&req_auto); /* XDP does not care about someone's tc filter */
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+
+	/* Another xdpcount counting through tcx: refused like its XDP twin. */
+	kernel("6.12.0", 6, 12, 0);
+	it = iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	it->tcx_progs = 2;
+	it->tcx_prog.id = 90;
+	it->tcx_prog.ours = true;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "tcx, program id 90");
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 }
 
 static void test_loopback_goes_generic(void)
@@ -548,8 +707,8 @@ static void test_memlock_need_formula(void)
 	 * .rodata 4 KiB + 2 MiB margin. */
 	CHECK_EQ_U64(plan_memlock_need(4, 4096, 1), 28 * KIB + 2 * MIB);
 	CHECK_EQ_U64(plan_memlock_need(4, 4096, 0), plan_memlock_need(4, 4096, 1));
-	/* 64 interfaces and check's test run: 65 instances of 20 KiB. */
-	CHECK_EQ_U64(plan_memlock_need(4, 4096, 65), 8 * KIB + 65 * 20 * KIB + 2 * MIB);
+	/* 64 interfaces and check's four: 68 instances of 20 KiB. */
+	CHECK_EQ_U64(plan_memlock_need(4, 4096, 68), 8 * KIB + 68 * 20 * KIB + 2 * MIB);
 	/* 256 CPUs: the per-CPU values dominate (256 KiB of them). */
 	CHECK_EQ_U64(plan_memlock_need(256, 4096, 1),
 		     260 * KIB + 20 * KIB + 2 * MIB);
@@ -592,6 +751,10 @@ int main(void)
 	test_unprivileged_is_incompatible_naming_capabilities();
 	test_root_refused_by_a_filter_says_so();
 	test_foreign_program_is_refused_with_id_and_name();
+	test_foreign_xdp_sends_auto_to_tcx_on_6_6();
+	test_foreign_xdp_without_tcx_uses_clsact_on_6_1();
+	test_existing_clsact_with_a_filter_is_kept();
+	test_tc_leftover_is_refused_and_foreign_slot_kept();
 	test_loopback_goes_generic();
 	test_jit_disabled_is_degraded();
 	test_too_many_reasons_are_summarised();

@@ -81,9 +81,9 @@ static void check_round_trip(const struct enum_name *t, int n)
 
 static void test_enum_tables_round_trip(void)
 {
-	check_round_trip(xdp_mode_names, 3);
+	check_round_trip(xdp_mode_names, 4);
 	check_round_trip(attach_kind_names, 3);
-	check_round_trip(variant_names, 2);
+	check_round_trip(variant_names, 3);
 	check_round_trip(memlock_action_names, 3);
 	check_round_trip(verdict_names, 3);
 	check_round_trip(fact_state_names, 4);

@@ -1,0 +1,203 @@
+/* The tc ingress hook, beside (after) someone else's XDP program: tcx (a
+ * bpf_link, 6.6+), or a clsact qdisc with a cls_bpf direct-action filter at
+ * xdpcount's own handle and priority. The qdisc is created only if absent
+ * and removed only if we created it and nobody else's filter is on it. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/stats.h"
+#include "loader/attach.h"
+#include "out/log.h"
+#include "probe/probe.h"
+
+static void ingress_hook(struct bpf_tc_hook *hook, int ifindex, enum bpf_tc_attach_point where)
+{
+	memset(hook, 0, sizeof(*hook));
+	hook->sz = sizeof(*hook);
+	hook->ifindex = ifindex;
+	hook->attach_point = where;
+}
+
+static void our_place(struct bpf_tc_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->sz = sizeof(*opts);
+	opts->handle = XDPCOUNT_TC_HANDLE;
+	opts->priority = XDPCOUNT_TC_PRIO;
+}
+
+static int prog_id_of(int prog_fd, uint32_t *id)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	*id = info.id;
+	return 0;
+}
+
+static int count_filter(void *ctx, const struct tcmsg *t, const char *kind)
+{
+	if (t->tcm_handle)
+		(*(unsigned int *)ctx)++;
+	return 0;
+}
+
+/* Filters on the clsact qdisc, ingress and egress, or -errno. */
+static int clsact_filters(int ifindex)
+{
+	unsigned int n = 0;
+	int err = probe_tc_dump(RTM_GETTFILTER, ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS),
+				count_filter, &n);
+
+	if (!err)
+		err = probe_tc_dump(RTM_GETTFILTER, ifindex,
+				    TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS), count_filter, &n);
+	return err ? err : (int)n;
+}
+
+/* Removes the clsact qdisc if no filter at all is left on it. */
+static int clsact_remove_if_empty(int ifindex)
+{
+	struct bpf_tc_hook hook;
+	int n = clsact_filters(ifindex);
+
+	if (n != 0)
+		return n < 0 ? n : 0; /* someone's filters: the qdisc stays */
+	ingress_hook(&hook, ifindex, BPF_TC_INGRESS | BPF_TC_EGRESS);
+	n = bpf_tc_hook_destroy(&hook);
+	return n == -ENOENT || n == -EINVAL || n == -ENODEV ? 0 : n;
+}
+
+static int attach_clsact(int prog_fd, int ifindex, struct attachment *a)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	int err;
+
+	ingress_hook(&hook, ifindex, BPF_TC_INGRESS);
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST)
+		return err;
+	a->qdisc_created = !err;
+	our_place(&opts);
+	opts.prog_fd = prog_fd; /* flags 0: never replaces a filter */
+	err = bpf_tc_attach(&hook, &opts);
+	if (err) {
+		if (a->qdisc_created)
+			clsact_remove_if_empty(ifindex);
+		a->qdisc_created = false;
+		return err;
+	}
+	a->flags = opts.prog_id; /* attached: detach_tc() checks it is still ours */
+	return 0;
+}
+
+int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->ifindex = ifindex;
+	a->kind = kind;
+	a->mode = XDP_MODE_TC;
+	a->prog_fd = prog_fd;
+	a->link_fd = -1;
+	log_kernel_message_clear();
+
+	if (kind == ATTACH_LINK) {
+		/* First in line: what reaches tc ingress, before other tcx
+		 * programs or legacy filters can drop it. */
+		LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = XDPC_BPF_F_BEFORE);
+		int fd = bpf_link_create(prog_fd, ifindex, XDPC_BPF_TCX_INGRESS, &opts);
+
+		if (fd < 0)
+			return -errno;
+		a->link_fd = fd;
+		return 0;
+	}
+	return attach_clsact(prog_fd, ifindex, a);
+}
+
+int detach_tc(struct attachment *a)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	uint32_t id = 0;
+	int err;
+
+	if (a->kind == ATTACH_LINK) {
+		if (a->link_fd >= 0) {
+			if (bpf_link_detach(a->link_fd) && errno != EINVAL && errno != ENOLINK)
+				err = -errno;
+			else
+				err = 0;
+			close(a->link_fd);
+			a->link_fd = -1;
+			return err;
+		}
+		return 0;
+	}
+	if (!a->flags)
+		return 0;
+	a->flags = 0;
+	ingress_hook(&hook, a->ifindex, BPF_TC_INGRESS);
+	our_place(&opts);
+	err = bpf_tc_query(&hook, &opts);
+	if (err && err != -ENOENT && err != -EINVAL && err != -ENODEV)
+		return err;
+	/* Ours still there (not replaced by someone meanwhile): remove it. */
+	if (!err && prog_id_of(a->prog_fd, &id) == 0 && opts.prog_id == id) {
+		our_place(&opts);
+		err = bpf_tc_detach(&hook, &opts);
+		if (err && err != -ENOENT)
+			return err;
+	}
+	/* A qdisc we created goes, unless someone's filter is on it now. */
+	if (a->qdisc_created) {
+		a->qdisc_created = false;
+		return clsact_remove_if_empty(a->ifindex);
+	}
+	return 0;
+}
+
+int detach_ours_tc(int ifindex)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	bool ours = false;
+	int fd, err;
+
+	ingress_hook(&hook, ifindex, BPF_TC_INGRESS);
+	our_place(&opts);
+	err = bpf_tc_query(&hook, &opts);
+	if (err)
+		return err == -ENOENT || err == -EINVAL ? 0 : err; /* no filter, or no qdisc */
+	fd = bpf_prog_get_fd_by_id(opts.prog_id);
+	if (fd < 0)
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	err = bpf_prog_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	ours = strncmp(info.name, XDPCOUNT_MARKER, strlen(XDPCOUNT_MARKER)) == 0;
+	if (!ours)
+		return 0;
+	our_place(&opts);
+	err = bpf_tc_detach(&hook, &opts);
+	if (err)
+		return err;
+	/* Whoever created the qdisc, an empty one counts nothing: a leftover
+	 * of ours goes with our filter, anyone else's filters keep it. */
+	err = clsact_remove_if_empty(ifindex);
+	return err ? err : 1;
+}

@@ -1,0 +1,116 @@
+/* The tc half of the per-interface plan: counting at tc ingress, behind a
+ * foreign XDP program (auto) or because --mode tc asked for it, through tcx
+ * or a clsact qdisc with a cls_bpf filter. Pure. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bpf/stats.h"
+#include "plan/internal.h"
+
+/* The tc attach: tcx (a bpf_link, 6.6+) where the kernel has it, else a
+ * clsact qdisc with a cls_bpf filter (every kernel of our range). For tc,
+ * --attach link means tcx and --attach netlink means clsact. Returns true
+ * when clsact was chosen for want of tcx (a degradation). */
+static bool decide_tc_attach(const struct probe *p, const struct plan_request *req,
+			     const struct probe_iface *it, struct plan_iface *pi,
+			     char *why, size_t len)
+{
+	char qdisc[120] = "";
+
+	if (it->clsact.state == FACT_YES)
+		snprintf(qdisc, sizeof(qdisc), "; the %s qdisc there%s is kept on exit",
+			 it->clsact_kind[0] ? it->clsact_kind : "clsact",
+			 it->tc_filters ? " (with someone else's filters, left alone)" : "");
+	else if (it->clsact.state == FACT_NO)
+		snprintf(qdisc, sizeof(qdisc), "; creates a clsact qdisc and removes it on exit");
+	if (req->attach == ATTACH_LINK || (req->attach == ATTACH_AUTO && p->tcx.state == FACT_YES)) {
+		pi->attach = ATTACH_LINK;
+		if (req->attach == ATTACH_AUTO)
+			snprintf(why, len, "tcx (6.6+): a bpf_link, first in line, gone if xdpcount dies");
+		else if (p->tcx.state == FACT_NO) {
+			pi->refuse = true;
+			snprintf(why, len, "tcx (bpf_link) attach requested, but the kernel has no "
+				 "tcx (6.6+); --attach netlink uses a clsact qdisc");
+		} else
+			snprintf(why, len, "tcx (bpf_link) attach requested");
+		return false;
+	}
+	pi->attach = ATTACH_NETLINK;
+	if (req->attach == ATTACH_NETLINK) {
+		snprintf(why, len, "clsact qdisc with a cls_bpf filter requested%s", qdisc);
+		return false;
+	}
+	snprintf(why, len, "clsact qdisc with a cls_bpf filter: %s tcx (6.6+)%s",
+		 p->tcx.state == FACT_NO ? "no" : "unknown whether the kernel has", qdisc);
+	return true;
+}
+
+/* An xdpcount tc filter already on ingress (a leftover of a run killed in
+ * clsact mode, or another xdpcount), or a foreign one at our place. */
+const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t len,
+				 bool *ours)
+{
+	*ours = false;
+	if (it->tcx_prog.ours) {
+		*ours = true;
+		snprintf(buf, len, "an xdpcount tc program (tcx, program id %u) is on ingress "
+			 "already: another xdpcount counts here", it->tcx_prog.id);
+		return buf;
+	}
+	if (!it->tc_prog.id)
+		return NULL;
+	*ours = it->tc_prog.ours;
+	if (it->tc_prog.ours)
+		snprintf(buf, len, "an xdpcount tc filter (program id %u) is on ingress already: "
+			 "another xdpcount runs here, or one was killed in clsact mode",
+			 it->tc_prog.id);
+	else
+		snprintf(buf, len, "the cls_bpf filter at handle 0x%x priority %u (program id %u "
+			 "\"%s\") is not xdpcount's: will not replace it", XDPCOUNT_TC_HANDLE,
+			 XDPCOUNT_TC_PRIO, it->tc_prog.id, it->tc_prog.name[0] ? it->tc_prog.name : "?");
+	return buf;
+}
+
+/* The tc hook, forced (--mode tc) or behind a foreign XDP program (auto). */
+void plan_tc(const struct probe *p, const struct plan_request *req,
+		    const struct probe_iface *it, const char *foreign_id,
+		    struct plan_iface *pi, struct verdict_acc *acc)
+{
+	char attach_why[PLAN_REASON_LEN], slot[PLAN_REASON_LEN], eb[24];
+	const char *taken;
+	bool ours, no_tcx;
+
+	pi->mode = XDP_MODE_TC;
+	pi->fallback_generic = false;
+	no_tcx = decide_tc_attach(p, req, it, pi, attach_why, sizeof(attach_why));
+	taken = tc_slot_taken(it, slot, sizeof(slot), &ours);
+	if (taken && !ours && pi->attach == ATTACH_LINK)
+		taken = NULL; /* someone's filter at our clsact place: tcx does not care */
+	if (pi->refuse) {
+		pi->refusal = REFUSE_ATTACH;
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", attach_why);
+		return;
+	}
+	if (taken) {
+		pi->refuse = true;
+		pi->refusal = ours ? REFUSE_OURS : REFUSE_FOREIGN;
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", taken);
+		return;
+	}
+	if (foreign_id)
+		snprintf(pi->reason, PLAN_REASON_LEN, "%sbehind %.70s, which stays: "
+			 "counts only what it passes; %.120s",
+			 req->mode == XDP_MODE_TC ? "requested; " : "", foreign_id, attach_why);
+	else
+		snprintf(pi->reason, PLAN_REASON_LEN, "requested: counts what reaches tc, "
+			 "after XDP; %.150s", attach_why);
+	acc_add(acc, VERDICT_DEGRADED, "%s: counting at tc ingress%s%.100s%s", it->name,
+		foreign_id ? " behind " : "", foreign_id ? foreign_id : "",
+		foreign_id ? " (only what it passes)" : " (requested)");
+	if (no_tcx)
+		acc_add(acc, VERDICT_DEGRADED, "%s: %s tcx (6.6+): the cls_bpf filter outlives a "
+			"crash of xdpcount (`xdpcount detach %s` removes it)", it->name,
+			p->tcx.state == FACT_NO ? "this kernel has no" :
+			p->tcx.err ? plan_errno_name(p->tcx.err, eb, sizeof(eb)) : "could not tell",
+			it->name);
+}

@@ -1,0 +1,264 @@
+/* tc facts: does the kernel have tcx (6.6+), and per interface, is there a
+ * clsact qdisc, which ingress filters sit on it, and is one of them a
+ * leftover of ours. Read-only: nothing is created, nothing attached. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <linux/netlink.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/stats.h"
+#include "probe/probe.h"
+#include "probe/internal.h"
+
+/* tcx: 6.6, e420bed02507 "bpf: Add fd-based tcx multi-prog infra with link
+ * support". BPF_PROG_QUERY of attach type BPF_TCX_INGRESS on lo: with tcx it
+ * answers (0, no programs), before it the attach type is unknown and
+ * bpf_prog_query() says EINVAL. Nothing is created or attached. The query
+ * itself needs CAP_NET_ADMIN (EPERM without). */
+void probe_tcx(struct probe *p)
+{
+	union bpf_attr attr;
+	unsigned int lo = if_nametoindex("lo");
+	int ret;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.query.target_fd = lo ? lo : 1; /* target_ifindex in newer UAPI */
+	attr.query.attach_type = XDPC_BPF_TCX_INGRESS;
+	ret = probe_sys_bpf(BPF_PROG_QUERY, &attr);
+	if (ret >= 0) {
+		p->tcx.state = FACT_YES;
+		p->tcx.err = 0;
+	} else if (ret == -EINVAL) {
+		p->tcx.state = FACT_NO;
+		p->tcx.err = EINVAL;
+	} else {
+		p->tcx.state = (ret == -EPERM || ret == -EACCES) ? FACT_DENIED : FACT_UNKNOWN;
+		p->tcx.err = -ret;
+	}
+}
+
+struct tc_req {
+	struct nlmsghdr nh;
+	struct tcmsg tc;
+};
+
+/* The TCA_KIND attribute of one RTM_NEWQDISC/RTM_NEWTFILTER message. */
+static const char *tc_kind(const struct nlmsghdr *nh, const struct tcmsg *t)
+{
+	const struct rtattr *a = (const struct rtattr *)((const char *)t + NLMSG_ALIGN(sizeof(*t)));
+	int len = (int)nh->nlmsg_len - NLMSG_LENGTH(sizeof(*t));
+
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == TCA_KIND && RTA_PAYLOAD(a) > 0 &&
+		    ((const char *)RTA_DATA(a))[RTA_PAYLOAD(a) - 1] == '\0')
+			return RTA_DATA(a);
+	return "";
+}
+
+/* One RTM_GET* dump. ifindex 0: every interface's messages reach fn (the
+ * kernel does not filter qdisc dumps by interface). */
+int probe_tc_dump(int type, int ifindex, uint32_t parent, probe_tc_fn fn, void *ctx)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 2 };
+	char buf[16384] __attribute__((aligned(4)));
+	struct tc_req req;
+	__u32 seq = 1;
+	int fd, ret = 0;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.tc));
+	req.nh.nlmsg_type = (__u16)type;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nh.nlmsg_seq = seq;
+	req.tc.tcm_family = AF_UNSPEC;
+	req.tc.tcm_ifindex = ifindex;
+	req.tc.tcm_parent = parent;
+	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nh;
+		int len;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			goto out;
+		}
+		if (n == 0) {
+			ret = -EIO;
+			goto out;
+		}
+		len = (int)n;
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+			const struct tcmsg *t = NLMSG_DATA(nh);
+
+			if (nh->nlmsg_seq != seq)
+				continue;
+			if (nh->nlmsg_type == NLMSG_DONE)
+				goto out;
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(nh);
+
+				ret = nh->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) ? e->error : -EIO;
+				goto out;
+			}
+			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*t)) ||
+			    (ifindex && t->tcm_ifindex != ifindex))
+				continue;
+			if (ret == 0)
+				ret = fn(ctx, t, tc_kind(nh, t));
+		}
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+static int qdisc_seen(void *ctx, const struct tcmsg *t, const char *kind)
+{
+	struct probe *p = ctx;
+
+	/* clsact, or the older ingress qdisc: both own the ffff: handle */
+	if (t->tcm_handle != TC_H_MAKE(TC_H_CLSACT, 0) ||
+	    (strcmp(kind, "clsact") && strcmp(kind, "ingress")))
+		return 0;
+	for (unsigned int i = 0; i < p->n_ifaces; i++) {
+		struct probe_iface *it = &p->ifaces[i];
+
+		if (it->ifindex != t->tcm_ifindex)
+			continue;
+		it->clsact.state = FACT_YES;
+		snprintf(it->clsact_kind, sizeof(it->clsact_kind), "%s", kind);
+	}
+	return 0;
+}
+
+static int filter_seen(void *ctx, const struct tcmsg *t, const char *kind)
+{
+	struct probe_iface *it = ctx;
+
+	if (!t->tcm_handle)
+		return 0; /* the chain's head, not a filter */
+	if (t->tcm_handle == XDPCOUNT_TC_HANDLE &&
+	    TC_H_MAJ(t->tcm_info) >> 16 == XDPCOUNT_TC_PRIO && !strcmp(kind, "bpf"))
+		return 0; /* ours (or at our place): probe_tc_ours() looks at it */
+	it->tc_filters++;
+	return 0;
+}
+
+static void prog_facts(struct probe_xdp_prog *x, __u32 id)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd;
+
+	x->id = id;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return;
+	memset(&info, 0, sizeof(info));
+	if (bpf_prog_get_info_by_fd(fd, &info, &len) == 0) {
+		memcpy(x->name, info.name, sizeof(x->name));
+		x->name[sizeof(x->name) - 1] = '\0';
+		x->ours = strncmp(x->name, XDPCOUNT_MARKER, strlen(XDPCOUNT_MARKER)) == 0;
+	}
+	close(fd);
+}
+
+/* The programs on tcx ingress (6.6+; nothing to find before). */
+static void probe_tcx_progs(struct probe_iface *it)
+{
+	__u32 ids[64];
+	LIBBPF_OPTS(bpf_prog_query_opts, q, .prog_ids = ids, .count = 64);
+
+	if (!it->ifindex || bpf_prog_query_opts(it->ifindex, XDPC_BPF_TCX_INGRESS, &q))
+		return;
+	it->tcx_progs = q.count;
+	for (__u32 i = 0; i < q.count && i < 64; i++) {
+		struct probe_xdp_prog x;
+
+		memset(&x, 0, sizeof(x));
+		prog_facts(&x, ids[i]);
+		if (x.ours) {
+			it->tcx_prog = x;
+			return;
+		}
+	}
+}
+
+/* The program of the cls_bpf filter at our handle and priority, if any. */
+static void probe_tc_ours(struct probe_iface *it)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+
+	memset(&hook, 0, sizeof(hook));
+	hook.sz = sizeof(hook);
+	hook.ifindex = it->ifindex;
+	hook.attach_point = BPF_TC_INGRESS;
+	memset(&opts, 0, sizeof(opts));
+	opts.sz = sizeof(opts);
+	opts.handle = XDPCOUNT_TC_HANDLE;
+	opts.priority = XDPCOUNT_TC_PRIO;
+	if (bpf_tc_query(&hook, &opts) || !opts.prog_id)
+		return;
+	prog_facts(&it->tc_prog, opts.prog_id);
+}
+
+/* The filters on a clsact qdisc's ingress, and our place among them. */
+static void probe_tc_filters(struct probe_iface *it)
+{
+	int err = probe_tc_dump(RTM_GETTFILTER, it->ifindex,
+				TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS), filter_seen, it);
+
+	if (err) {
+		it->clsact.err = -err; /* present; its filters unknown */
+		return;
+	}
+	probe_tc_ours(it);
+}
+
+void probe_tc_ifaces(struct probe *p)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < p->n_ifaces; i++) {
+		p->ifaces[i].clsact.state = FACT_NO;
+		p->ifaces[i].clsact.err = 0;
+		p->ifaces[i].tc_filters = 0;
+		memset(&p->ifaces[i].tc_prog, 0, sizeof(p->ifaces[i].tc_prog));
+		memset(&p->ifaces[i].tcx_prog, 0, sizeof(p->ifaces[i].tcx_prog));
+		p->ifaces[i].tcx_progs = 0;
+		probe_tcx_progs(&p->ifaces[i]);
+	}
+	/* One dump for all of them: the kernel sends every interface's
+	 * qdiscs whatever the request names. */
+	err = probe_tc_dump(RTM_GETQDISC, 0, 0, qdisc_seen, p);
+	for (i = 0; i < p->n_ifaces; i++) {
+		struct probe_iface *it = &p->ifaces[i];
+
+		if (err) {
+			it->clsact.state = FACT_UNKNOWN;
+			it->clsact.err = -err;
+		} else if (it->clsact.state == FACT_YES && it->ifindex) {
+			probe_tc_filters(it);
+		}
+	}
+}
