@@ -5,13 +5,18 @@
 #include <string.h>
 
 #include "cli/errors.h"
+#include "cli/stop.h"
+#include "loader/watch.h"
+
+#define STR(x) #x
+#define XSTR(x) STR(x)
 
 struct failure {
 	int set;
 	enum stage stage;
 	int err;
 	char subject[128];
-	char detail[384];
+	char detail[640];
 };
 
 static struct failure failure;
@@ -34,6 +39,9 @@ static const char *const stage_what[] = {
 	[STAGE_OUTPUT] = "cannot write the output",
 	[STAGE_SIGNAL] = "cannot set up signal handling",
 	[STAGE_TC] = "cannot attach at tc ingress of %s",
+	[STAGE_LOST] = "lost %s",
+	[STAGE_LEFT] = "left a program behind on %s",
+	[STAGE_STOPPED] = "stopped by %s",
 };
 
 /* Cause words and what to do, by stage and errno (stage -1: any stage;
@@ -79,7 +87,10 @@ static const struct advice advice[] = {
 	{ STAGE_TC, ENOLINK, "the kernel has no tcx (6.6+)", "use --attach netlink (a clsact qdisc), or --attach auto" },
 	{ STAGE_TC, 0, NULL, "see `tc qdisc show dev IFACE` and `tc filter show dev IFACE ingress`" },
 	{ STAGE_FOREIGN, 0, NULL, "remove that program first (`ip link set dev IFACE xdp off`), or count on another interface" },
+	{ STAGE_OUTPUT, ETIMEDOUT, "stdout took nothing for " XSTR(STOP_OUTPUT_DEADLINE_S) " s after the stop; the final lines were lost", "read the output faster, or send it to a file" },
+	{ STAGE_OUTPUT, EINTR, "stdout was blocked when the stop came; the lines not yet written were lost", "read the output faster, or send it to a file" },
 	{ STAGE_OUTPUT, 0, NULL, "check where stdout goes" },
+	{ STAGE_STOPPED, 0, "detached first; ending as the signal asks", NULL },
 	{ -1, 0, NULL, NULL },
 };
 
@@ -140,21 +151,79 @@ static int exit_code_of(const struct failure *f)
 	}
 }
 
-int failure_report(void)
+void failure_format(char *buf, size_t len, enum stage stage, int err, const char *subject,
+		    const char *detail)
 {
-	const struct advice *a;
+	const struct advice *a = find_advice(stage, abs(err));
 	char what[256];
 
+	err = abs(err);
+	snprintf(what, sizeof(what), stage_what[stage], subject ? subject : "");
+	snprintf(buf, len, "%s: %s%s%s", what,
+		 detail && detail[0] ? detail : a->cause ? a->cause : err ? strerror(err) : "failed",
+		 a->todo ? "; " : "", a->todo ? a->todo : "");
+}
+
+void failure_note(enum stage stage, int err, const char *subject, const char *detail)
+{
+	char line[1024];
+
+	failure_format(line, sizeof(line), stage, err, subject, detail);
+	fprintf(stderr, "xdpcount: %s\n", line);
+}
+
+int failure_report(void)
+{
 	if (!failure.set)
 		return EXIT_OK;
-	a = find_advice(failure.stage, failure.err);
-	snprintf(what, sizeof(what), stage_what[failure.stage], failure.subject);
-	fprintf(stderr, "xdpcount: %s: %s", what,
-		failure.detail[0] ? failure.detail
-				  : a->cause ? a->cause
-					     : failure.err ? strerror(failure.err) : "failed");
-	if (a->todo)
-		fprintf(stderr, "; %s", a->todo);
-	fputs("\n", stderr);
+	failure_note(failure.stage, failure.err, failure.subject, failure.detail);
 	return exit_code_of(&failure);
+}
+
+void fault_words(char *buf, size_t len, const struct watch_iface *w)
+{
+	switch (w->fault) {
+	case WATCH_DELETED:
+		snprintf(buf, len, "the interface was deleted (and our program with it)");
+		return;
+	case WATCH_MOVED:
+		if (w->new_nsid >= 0)
+			snprintf(buf, len, "the interface moved to the network namespace with nsid %d "
+				 "(ifindex %d there)", w->new_nsid, w->new_ifindex);
+		else
+			snprintf(buf, len, "the interface moved to another network namespace");
+		return;
+	case WATCH_GONE:
+		snprintf(buf, len, "the interface left this network namespace (deleted or moved)");
+		return;
+	case WATCH_PROG_GONE:
+		if (w->now_id)
+			snprintf(buf, len, "our XDP program was replaced by program id %u", w->now_id);
+		else
+			snprintf(buf, len, "our XDP program was removed from the interface "
+				 "(xdpcount detach, or ip link set ... xdp off)");
+		return;
+	case WATCH_LINK_GONE:
+		snprintf(buf, len, "our XDP link was detached from the interface by someone else");
+		return;
+	case WATCH_OK:
+		break;
+	}
+	snprintf(buf, len, "nothing happened");
+}
+
+int fail_left_behind(const char *iface, const struct watch_iface *w, unsigned int prog_id)
+{
+	failure_clear(); /* this says more than "lost": it is the one line to print */
+	if (w && w->fault == WATCH_MOVED && w->new_nsid >= 0)
+		return fail(STAGE_LEFT, ENODEV, iface,
+			    "our program (id %u) stays attached: %s moved to the network namespace "
+			    "with nsid %d (ifindex %d there), where it cannot be detached from here; "
+			    "remove it there with `ip -n NETNS link set dev %s xdp off` "
+			    "(`ip netns list-id` names nsid %d)", prog_id, iface, w->new_nsid,
+			    w->new_ifindex, iface, w->new_nsid);
+	return fail(STAGE_LEFT, ENODEV, iface,
+		    "%s left this network namespace; if it moved, our program (id %u) stays "
+		    "attached to it there: remove it with `ip -n NETNS link set dev %s xdp off`",
+		    iface, prog_id, iface);
 }

@@ -4,6 +4,8 @@
 #ifndef XDPCOUNT_ERRORS_H
 #define XDPCOUNT_ERRORS_H
 
+#include <stddef.h>
+
 enum stage {
 	STAGE_USAGE,   /* bad command line: exit 2 */
 	STAGE_IFACE,   /* looking up an interface */
@@ -21,6 +23,9 @@ enum stage {
 	STAGE_OUTPUT,  /* writing to stdout */
 	STAGE_SIGNAL,  /* setting up signal handling */
 	STAGE_TC,      /* attaching at tc ingress (tcx or clsact) */
+	STAGE_LOST,    /* what we counted went away while running */
+	STAGE_LEFT,    /* a program stays where we cannot detach it */
+	STAGE_STOPPED, /* a signal other than INT/TERM/HUP stopped us */
 };
 
 enum exit_code { EXIT_OK = 0, EXIT_FAILURE_ENV = 1, EXIT_USAGE = 2, EXIT_DEGRADED = 3 };
@@ -37,5 +42,19 @@ int failure_report(void);
 void failure_clear(void);
 /* The cause words for an errno in a stage, e.g. for JSON "reason" fields. */
 const char *failure_cause(enum stage stage, int err);
+/* Formats a failure as its one line (without "xdpcount: " and newline), as
+ * failure_report() would print it, without recording it. */
+void failure_format(char *buf, size_t len, enum stage stage, int err, const char *subject,
+		    const char *detail);
+/* Prints such a line on stderr now (a fault that --keep-going survives). */
+void failure_note(enum stage stage, int err, const char *subject, const char *detail);
+
+struct watch_iface;
+/* What happened to a watched interface, in words (no advice), e.g. "it was
+ * deleted" or "it moved to the network namespace with nsid 3 (ifindex 7)". */
+void fault_words(char *buf, size_t len, const struct watch_iface *w);
+/* Records that our netlink program stays on an interface that moved away,
+ * naming where and the command that removes it. Returns -ENODEV. */
+int fail_left_behind(const char *iface, const struct watch_iface *w, unsigned int prog_id);
 
 #endif

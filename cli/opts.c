@@ -11,7 +11,7 @@
 enum opt_id {
 	OPT_MODE = 'm', OPT_INTERVAL = 'i', OPT_COUNT = 'c', OPT_JSON = 'j',
 	OPT_QUIET = 'q', OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
-	OPT_ATTACH = 256, OPT_BTF, OPT_STRICT, OPT_SELFTEST, OPT_DUMP,
+	OPT_ATTACH = 256, OPT_BTF, OPT_STRICT, OPT_SELFTEST, OPT_DUMP, OPT_KEEP_GOING,
 };
 
 struct opt_def {
@@ -44,6 +44,10 @@ static const struct opt_def opt_defs[] = {
 	  "report every SECONDS (default 1; decimals allowed;\n"
 	  "at most 3600)" },
 	{ "count", OPT_COUNT, required_argument, CMD_RUN, "N", "stop after N reports" },
+	{ "keep-going", OPT_KEEP_GOING, no_argument, CMD_RUN, NULL,
+	  "when an interface (or our program on it) goes\n"
+	  "away, report it and count on the others; exit 1\n"
+	  "at the end (without it: exit 1 at once)" },
 	{ "json", OPT_JSON, no_argument, CMD_RUN | CMD_CHECK | CMD_OBJECTS, NULL,
 	  "JSON on stdout (JSON Lines for the counter)" },
 	{ "btf", OPT_BTF, required_argument, CMD_RUN | CMD_CHECK, "FILE",
@@ -138,6 +142,7 @@ static int apply(struct opts *o, int id, const char *arg)
 	case OPT_BTF: o->btf = arg; return 0;
 	case OPT_STRICT: o->strict = true; return 0;
 	case OPT_SELFTEST: o->selftest = true; return 0;
+	case OPT_KEEP_GOING: o->keep_going = true; return 0;
 	case OPT_DUMP:
 		if (strcmp(arg, "little") && strcmp(arg, "big"))
 			return fail(STAGE_USAGE, EINVAL, NULL, "invalid --dump '%s' (expected little or big)", arg);

@@ -1,13 +1,17 @@
 /* xdpcount [run] [OPTIONS] [IFACE...]: attach, count, report, detach. */
 #include <errno.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli/commands.h"
 #include "cli/errors.h"
+#include "cli/health.h"
 #include "cli/session.h"
+#include "cli/stop.h"
 #include "loader/attach.h"
 #include "out/log.h"
 #include "out/report.h"
@@ -18,27 +22,6 @@ struct iface_run {
 	bool attached;
 	struct xdpcount_stats last;
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
-
-static int install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop; /* no SA_RESTART: a signal ends the sleep */
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
-	    sigaction(SIGHUP, &sa, NULL))
-		return -errno;
-	signal(SIGPIPE, SIG_IGN); /* a closed stdout is a write error, not a death */
-	return 0;
-}
 
 static double now_mono(void)
 {
@@ -63,7 +46,7 @@ static void sleep_until(double until)
 
 	ts.tv_sec = (time_t)until;
 	ts.tv_nsec = (long)((until - (double)ts.tv_sec) * 1e9);
-	while (!stop_signal && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+	while (!stop_requested() && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
 }
 
@@ -108,22 +91,24 @@ attached:
 	return 0;
 }
 
-static int report_all(struct session *s, struct report *rep, struct iface_run *irs, int n,
-		      double dt)
+static int report_all(struct session *s, struct report *rep, const struct health *h,
+		      struct iface_run *irs, int n, double dt)
 {
 	double t = now_unix();
 	int err = counter_read_all(s->counter);
 
 	if (err)
-		return fail(STAGE_READ, err, n == 1 ? irs[0].pi->name : NULL, NULL);
+		return fail(STAGE_READ, err, n == 1 ? health_name(h, 0) : NULL, NULL);
 	for (int i = 0; i < n; i++) {
 		struct xdpcount_stats cur;
 		struct iface_stats st;
 
+		if (health_fault(h, i) != WATCH_OK)
+			continue;
 		err = counter_sum(s->counter, irs[i].pi->ifindex, &cur);
 		if (err)
-			return fail(STAGE_READ, err, irs[i].pi->name, NULL);
-		st.iface = irs[i].pi->name;
+			return fail(STAGE_READ, err, health_name(h, i), NULL);
+		st.iface = health_name(h, i);
 		st.ifindex = irs[i].pi->ifindex;
 		st.packets = cur.packets;
 		st.bytes = cur.bytes;
@@ -133,13 +118,15 @@ static int report_all(struct session *s, struct report *rep, struct iface_run *i
 		report_stats(rep, t, &st);
 	}
 	if (report_flush(rep))
-		return fail(STAGE_OUTPUT, errno ? errno : EIO, NULL, NULL);
+		/* EINTR: the stop signal ended a write that blocked */
+		return fail(STAGE_OUTPUT, stop_requested() ? EINTR : errno ? errno : EIO, NULL, NULL);
 	return 0;
 }
 
-/* Detaches everything attached, then reports the final totals. */
-static int detach_all(struct session *s, struct report *rep, struct iface_run *irs, int n,
-		      bool report)
+/* Detaches everything attached, then reports the final totals. A netlink
+ * program on an interface that left this namespace is said to stay there. */
+static int detach_all(struct session *s, struct report *rep, struct health *h,
+		      struct iface_run *irs, int n)
 {
 	int ret = 0;
 	bool read = false;
@@ -149,9 +136,16 @@ static int detach_all(struct session *s, struct report *rep, struct iface_run *i
 
 		if (!irs[i].attached)
 			continue;
+		if (health_fault(h, i) == WATCH_DELETED && irs[i].att.kind == ATTACH_NETLINK)
+			continue; /* the program went with the interface */
 		err = detach_xdp(&irs[i].att);
+		if (err == -ENODEV && irs[i].att.kind == ATTACH_NETLINK)
+			err = fail_left_behind(health_name(h, i), health_iface(h, i),
+					       irs[i].att.prog_id);
+		else if (err)
+			err = fail(STAGE_DETACH, err, health_name(h, i), NULL);
 		if (err && !ret)
-			ret = fail(STAGE_DETACH, err, irs[i].pi->name, NULL);
+			ret = err;
 	}
 	/* Everything is detached: one read has the final totals. */
 	for (int i = 0; i < n; i++) {
@@ -160,15 +154,33 @@ static int detach_all(struct session *s, struct report *rep, struct iface_run *i
 		if (!irs[i].attached)
 			continue;
 		irs[i].attached = false;
+		if (health_fault(h, i) != WATCH_OK)
+			continue; /* its "lost" event had the final totals */
 		if (!read)
 			read = counter_read_all(s->counter) == 0;
 		if (read)
 			counter_sum(s->counter, irs[i].pi->ifindex, &fin);
-		if (report)
-			report_detached(rep, irs[i].pi->name, fin.packets, fin.bytes);
+		report_detached(rep, health_name(h, i), fin.packets, fin.bytes);
 	}
-	report_flush(rep);
 	return ret;
+}
+
+/* The final lines, within the stop deadline: a blocked stdout loses them
+ * (and says so through the exit status) instead of holding the exit. */
+static int final_flush(struct report *rep)
+{
+	int err = report_flush(rep);
+
+	if (stop_disarm_deadline() && err) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		if (null >= 0) { /* nothing may block at exit either */
+			dup2(null, STDOUT_FILENO);
+			close(null);
+		}
+		return fail(STAGE_OUTPUT, ETIMEDOUT, NULL, NULL);
+	}
+	return err ? fail(STAGE_OUTPUT, err, NULL, NULL) : 0;
 }
 
 static void report_plan_all(struct session *s, struct report *rep)
@@ -209,6 +221,7 @@ static int refuse_check(struct session *s)
 int cmd_run(const struct opts *o)
 {
 	static struct session s;
+	static struct health h;
 	struct iface_run irs[PROBE_MAX_IFACES];
 	struct report rep;
 	unsigned long reports = 0;
@@ -232,23 +245,25 @@ int cmd_run(const struct opts *o)
 		report_plan_all(&s, &rep);
 		err = session_load(&s);
 	}
-	if (!err)
-		err = install_signals();
+	if (!err && stop_install())
+		err = fail(STAGE_SIGNAL, errno, NULL, NULL);
 	if (err)
 		goto out;
 
 	n = (int)s.plan.n_ifaces;
 	memset(irs, 0, sizeof(irs));
+	health_init(&h, &rep, s.counter, o->keep_going);
 	for (int i = 0; i < n; i++) {
 		irs[i].pi = &s.plan.ifaces[i];
 		err = session_load_iface(&s, irs[i].pi->name, irs[i].pi->ifindex, irs[i].pi->variant);
 		if (err)
 			goto detach;
 	}
-	for (int i = 0; i < n && !stop_signal; i++) {
+	for (int i = 0; i < n && !stop_requested(); i++) {
 		err = attach_one(&s, &rep, &irs[i]);
 		if (err)
 			goto detach; /* nothing stays half-attached */
+		health_add(&h, i, &irs[i].att, irs[i].pi->name);
 	}
 	if (report_flush(&rep)) {
 		err = fail(STAGE_OUTPUT, errno ? errno : EIO, NULL, NULL);
@@ -257,14 +272,17 @@ int cmd_run(const struct opts *o)
 
 	last = now_mono();
 	next = last + o->interval;
-	while (!stop_signal) {
+	while (!stop_requested()) {
 		double t;
 
 		sleep_until(next);
-		if (stop_signal)
+		if (stop_requested())
+			break;
+		err = health_step(&h);
+		if (err)
 			break;
 		t = now_mono();
-		err = report_all(&s, &rep, irs, n, t - last);
+		err = report_all(&s, &rep, &h, irs, n, t - last);
 		if (err)
 			break;
 		last = t;
@@ -275,13 +293,28 @@ int cmd_run(const struct opts *o)
 			break;
 	}
 detach:
+	stop_arm_deadline();
+	if (!err)
+		err = health_step(&h); /* what changed since the last look */
 	{
-		int derr = detach_all(&s, &rep, irs, n, true);
+		int derr = detach_all(&s, &rep, &h, irs, n);
+		int ferr = final_flush(&rep);
 
 		if (!err)
-			err = derr;
+			err = derr ? derr : ferr;
 	}
+	if (!err && h.lost)
+		err = fail(STAGE_LOST, ENODEV, h.lost == 1 ? "1 interface" : "interfaces",
+			   "%d of %d lost while counting (reported above)", h.lost, h.n);
+	health_close(&h);
 out:
 	session_close(&s);
+	if (stop_requested() && !stop_is_normal(stop_requested())) {
+		fflush(stdout);
+		if (!err)
+			fail(STAGE_STOPPED, EINTR, stop_signal_name(stop_requested()), NULL);
+		failure_report();
+		stop_reraise(stop_requested());
+	}
 	return err;
 }

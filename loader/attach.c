@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
 
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
@@ -80,6 +81,7 @@ int attach_query_mode(struct attachment *a)
 
 	if (err)
 		return err;
+	a->prog_id = id;
 	err = query_ids(a->ifindex, &q);
 	if (err)
 		return err;
@@ -90,6 +92,41 @@ int attach_query_mode(struct attachment *a)
 	else
 		return -ENOENT; /* attached, yet not ours: someone raced us */
 	return 0;
+}
+
+int attach_check(const struct attachment *a, uint32_t *now_id)
+{
+	struct bpf_xdp_query_opts q;
+	char name[IF_NAMESIZE];
+	int err;
+
+	*now_id = 0;
+	if (a->kind == ATTACH_LINK) {
+		struct bpf_link_info info;
+		__u32 len = sizeof(info);
+
+		if (a->link_fd < 0)
+			return -ENOLINK;
+		memset(&info, 0, sizeof(info));
+		if (bpf_link_get_info_by_fd(a->link_fd, &info, &len))
+			return -errno;
+		/* the kernel clears the ifindex when the link is detached (xdp
+		 * and tcx links both keep it first in their union member) */
+		if (info.xdp.ifindex == 0)
+			return -ENOLINK;
+	}
+	/* the query answers "nothing attached" for an ifindex that is gone */
+	if (!if_indextoname((unsigned int)a->ifindex, name))
+		return errno == ENXIO || errno == ENODEV ? -ENODEV : -errno;
+	if (a->kind == ATTACH_LINK || a->mode == XDP_MODE_TC)
+		return 0; /* a live link is on its device; (a clsact filter is not checked) */
+	err = query_ids(a->ifindex, &q);
+	if (err)
+		return err;
+	if (q.drv_prog_id == a->prog_id || q.skb_prog_id == a->prog_id)
+		return 0;
+	*now_id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
+	return -ENOENT;
 }
 
 int detach_xdp(struct attachment *a)
@@ -110,8 +147,8 @@ int detach_xdp(struct attachment *a)
 		LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = a->prog_fd);
 
 		err = bpf_xdp_detach(a->ifindex, a->flags | XDP_FLAGS_REPLACE, &opts);
-		if (err == -EEXIST || err == -ENODEV)
-			err = 0; /* no longer ours, or the interface is gone */
+		if (err == -EEXIST)
+			err = 0; /* no longer ours: someone else's now */
 		a->flags = 0;
 	}
 	return err;

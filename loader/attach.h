@@ -17,6 +17,7 @@ struct attachment {
 	int link_fd;           /* LINK only, else -1 */
 	uint32_t flags;        /* NETLINK only: the mode flag used; tc: the program id */
 	bool qdisc_created;    /* clsact only: we created the qdisc */
+	uint32_t prog_id;      /* the kernel's id of our program */
 };
 
 /* Attaches prog_fd to ifindex in exactly this mode (NATIVE or GENERIC) with
@@ -27,8 +28,14 @@ int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind ki
 	       struct attachment *a);
 /* Asks the kernel which mode runs our program on a->ifindex; updates a->mode. */
 int attach_query_mode(struct attachment *a);
+/* Is our program still attached where we put it? 0 yes; -ENODEV the interface
+ * is gone from this namespace; -ENOENT the program is no longer on it (*now_id:
+ * what sits there instead, 0 for nothing); -ENOLINK our link was detached. */
+int attach_check(const struct attachment *a, uint32_t *now_id);
 /* Detaches, only if our program is still the one attached. Idempotent.
- * Handles tc attachments too (detach_tc). */
+ * Handles tc attachments too (detach_tc).
+ * -ENODEV (netlink): the interface left this namespace and the program may
+ * stay attached to it elsewhere; a program that is no longer ours is 0. */
 int detach_xdp(struct attachment *a);
 
 /* tc ingress (loader/tc.c). LINK: a tcx link, first in line (6.6+).

@@ -128,6 +128,39 @@ void report_detached(struct report *r, const char *iface, uint64_t packets, uint
 		(unsigned long long)packets, (unsigned long long)bytes, fmt_bytes(size, bytes));
 }
 
+void report_renamed(struct report *r, const char *old_name, const char *new_name, int ifindex)
+{
+	if (r->json) {
+		event_begin(r, "renamed");
+		json_kv_string(&r->j, "iface", new_name);
+		json_kv_string(&r->j, "old_iface", old_name);
+		json_kv_i64(&r->j, "ifindex", ifindex);
+		event_end(r);
+		return;
+	}
+	fprintf(r->f, "%s is now named %s (ifindex %d); counting goes on\n", old_name, new_name,
+		ifindex);
+}
+
+void report_lost(struct report *r, const char *iface, int ifindex, const char *what,
+		 int nsid, int new_ifindex, uint64_t packets, uint64_t bytes, const char *message)
+{
+	if (!r->json)
+		return;
+	event_begin(r, "lost");
+	json_kv_string(&r->j, "iface", iface);
+	json_kv_i64(&r->j, "ifindex", ifindex);
+	json_kv_string(&r->j, "what", what);
+	if (nsid >= 0)
+		json_kv_i64(&r->j, "netnsid", nsid);
+	if (new_ifindex > 0)
+		json_kv_i64(&r->j, "new_ifindex", new_ifindex);
+	json_kv_u64(&r->j, "packets", packets);
+	json_kv_u64(&r->j, "bytes", bytes);
+	json_kv_string(&r->j, "message", message);
+	event_end(r);
+}
+
 int report_flush(struct report *r)
 {
 	if (fflush(r->f) || ferror(r->f))

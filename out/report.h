@@ -31,6 +31,13 @@ void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_
 		     enum attach_kind attach, const char *reason);
 void report_stats(struct report *r, double time, const struct iface_stats *s);
 void report_detached(struct report *r, const char *iface, uint64_t packets, uint64_t bytes);
+/* The interface was renamed while counting: counts go on under the new name. */
+void report_renamed(struct report *r, const char *old_name, const char *new_name, int ifindex);
+/* We lost what we counted on iface (what: "deleted", "moved", ...); message
+ * is the one human line. JSON only: the human line goes to stderr. nsid and
+ * new_ifindex are written when >= 0 / > 0. */
+void report_lost(struct report *r, const char *iface, int ifindex, const char *what,
+		 int nsid, int new_ifindex, uint64_t packets, uint64_t bytes, const char *message);
 /* Flushes; returns 0 or -errno when the output could not be written. */
 int report_flush(struct report *r);
 

@@ -34,6 +34,7 @@ T_FAILED0=0             # FAILED when the running test began
 . "$TOP/tests/integration/lib.sh"
 . "$TOP/tests/integration/variants.sh"
 . "$TOP/tests/integration/tc.sh"
+. "$TOP/tests/integration/faults.sh"
 trap teardown EXIT
 trap 'exit 130' INT TERM
 
@@ -500,7 +501,7 @@ ALL_TESTS="
 	test_check_btf_missing_garbage_truncated_exit_2
 $VARIANT_TESTS
 $TC_TESTS
-"
+$FAULT_TESTS"
 
 run_test() {
 	local rc

@@ -1,0 +1,214 @@
+# shellcheck shell=bash disable=SC2015,SC2016
+# Fault tests (issue 9): what happens to a running counter when what it counts
+# goes away, when stdout blocks, and on every terminating signal. Sourced by
+# run.sh; the tests are listed in FAULT_TESTS.
+
+# fault_setup: namespaces a (xdpcount's), b (the peer's) and c (elsewhere),
+# veth0 in a <-> veth1 in b. Sets A B C.
+fault_setup() {
+	ns_new A "$1-a" && ns_new B "$1-b" && ns_new C "$1-c" && veth "$A" veth0 "$B" veth1 ||
+		{ fail "$CUR: setup"; return 1; }
+}
+
+# wait_exit MS: true once xdpcount ($XPID) has exited (reaped, status in
+# XRC), false if it still runs after MS milliseconds.
+wait_exit() {
+	local i
+	for ((i = 0; i < $1 / 50; i++)); do
+		kill -0 "$XPID" 2>/dev/null || { wait "$XPID" 2>/dev/null; XRC=$?; return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+
+# A netlink program stays on an interface moved to another namespace: the
+# run says so at once (lost, moved, the nsid), and at exit names what was
+# left where and the command; exit 1. Nothing is claimed detached.
+test_netlink_iface_moved_away_says_what_stays_where() {
+	local out nsid id
+	need_bin && fault_setup moved || return
+	out=$WORK/moved.out
+	start_attached "$A" "$out" veth0 -- --json -i 0.5 --attach netlink || return
+	id=$(xdp_id "$A" veth0)
+	ip -n "$A" link set veth0 netns "$C" || { fail "$CUR: moving veth0"; return; }
+	check "$CUR: exits within 2 intervals" wait_exit 1500
+	check_eq "$CUR: exit status" "${XRC:-}" 1
+	nsid=$(ip -n "$A" -j netns list-id 2>/dev/null | jq --arg n "$C" '.[] | select(.name == $n) | .nsid')
+	check_eq "$CUR: a lost event saying moved" "$(field "$out" lost veth0 what)" moved
+	check_eq "$CUR: with the namespace id" "$(field "$out" lost veth0 netnsid)" "$nsid"
+	check_match "$CUR: one line naming program, nsid and command" "$(cat "$out.err")" \
+		"id $id.*nsid $nsid.*ip -n NETNS link set dev veth0 xdp off"
+	check_eq "$CUR: one line on stderr" "$(grep -c . "$out.err")" 1
+	check_eq "$CUR: no detached event" "$(events "$out" detached)" ""
+	check_eq "$CUR: the program is indeed still there" "$(xdp_id "$C" veth0)" "$id"
+	check "$CUR: stdout is JSON Lines" all_json "$out"
+	ip -n "$C" link set dev veth0 xdp off
+}
+
+# Link mode: the link follows the interface and is detached from here.
+test_link_iface_moved_away_is_detached_and_reported() {
+	local out
+	need_bin && fault_setup lmoved || return
+	out=$WORK/lmoved.out
+	start_attached "$A" "$out" veth0 -- --json -i 0.5 --attach link || return
+	ip -n "$A" link set veth0 netns "$C" || { fail "$CUR: moving veth0"; return; }
+	check "$CUR: exits within 2 intervals" wait_exit 1500
+	check_eq "$CUR: exit status" "${XRC:-}" 1
+	check_eq "$CUR: a lost event saying moved" "$(field "$out" lost veth0 what)" moved
+	check_match "$CUR: the line says it moved" "$(cat "$out.err")" "lost veth0: .*moved.*nsid"
+	check "$CUR: nothing left in the other namespace" wait_no_xdp "$C" veth0
+}
+
+# The interface is deleted (through its peer's namespace): exit 1 within two
+# intervals, in both attach kinds, with the last totals.
+test_iface_deleted_mid_run_exits_1_within_2_intervals() {
+	local out how
+	need_bin || return
+	for how in link netlink; do
+		fault_setup "del-$how" || return
+		out=$WORK/del-$how.out
+		start_attached "$A" "$out" veth0 -- --json -i 0.5 --attach $how || return
+		ip -n "$B" link del veth1 # takes veth0 with it
+		check "$CUR ($how): exits within 2 intervals" wait_exit 1500
+		check_eq "$CUR ($how): exit status" "${XRC:-}" 1
+		check_eq "$CUR ($how): lost event" "$(field "$out" lost veth0 what)" deleted
+		check_match "$CUR ($how): one line naming it" "$(cat "$out.err")" \
+			"^xdpcount: lost veth0: the interface was deleted"
+		check_eq "$CUR ($how): one line on stderr" "$(grep -c . "$out.err")" 1
+		test_cleanup
+	done
+	# the peer's whole namespace (the kernel tears it down in the background)
+	fault_setup del-ns || return
+	out=$WORK/del-ns.out
+	start_attached "$A" "$out" veth0 -- --json -i 0.5 --attach netlink || return
+	ip netns del "$B"
+	check "$CUR (peer netns deleted): exits" wait_exit 5000
+	check_eq "$CUR (peer netns deleted): exit status" "${XRC:-}" 1
+	check_eq "$CUR (peer netns deleted): lost event" "$(field "$out" lost veth0 what)" deleted
+}
+
+# Someone removes our program (xdpcount detach; or detaches our link).
+test_program_removed_by_someone_else_is_noticed() {
+	local out id
+	need_bin && fault_setup gone || return
+	out=$WORK/gone.out
+	start_attached "$A" "$out" veth0 -- --json -i 0.5 --attach netlink || return
+	ip netns exec "$A" "$BIN" detach -q veth0
+	check "$CUR (netlink): exits within 2 intervals" wait_exit 1500
+	check_eq "$CUR (netlink): exit status" "${XRC:-}" 1
+	check_eq "$CUR (netlink): lost event" "$(field "$out" lost veth0 what)" program_gone
+	check_match "$CUR (netlink): the line says so" "$(cat "$out.err")" "lost veth0: our XDP program was removed"
+	command -v bpftool >/dev/null || return 0
+	out=$WORK/gone-link.out
+	start_attached "$A" "$out" veth0 -- --json -i 0.5 --attach link || return
+	id=$(bpftool -j link show 2>/dev/null |
+		jq --arg p "$(xdp_id "$A" veth0)" '.[] | select(.type == "xdp" and .prog_id == ($p | tonumber)) | .id')
+	[ -n "$id" ] && bpftool link detach id "$id"
+	check "$CUR (link): exits within 2 intervals" wait_exit 1500
+	check_eq "$CUR (link): exit status" "${XRC:-}" 1
+	check_eq "$CUR (link): lost event" "$(field "$out" lost veth0 what)" link_gone
+}
+
+# A rename is reported, and the counts go on under the new name.
+test_renamed_iface_is_reported_under_its_new_name() {
+	local out
+	need_bin && need_sendframes && fault_setup ren || return
+	out=$WORK/ren.out
+	start_attached "$A" "$out" veth0 -- --json -i 0.2 --attach netlink || return
+	ip -n "$A" link set dev veth0 name xren$$ || { fail "$CUR: rename"; return; }
+	check "$CUR: a renamed event" wait_event "$out" renamed "xren$$" 3
+	check_eq "$CUR: naming the old name" "$(field "$out" renamed "xren$$" old_iface)" veth0
+	check_eq "$CUR: sent 100" "$(send "$B" veth1 100 64)" 100
+	wait_packets "$out" "xren$$" 100
+	stop TERM
+	check_eq "$CUR: exit status" "$XRC" 0
+	check_eq "$CUR: stats under the new name" "$(field "$out" stats "xren$$" packets)" 100
+	check_eq "$CUR: detached under the new name" "$(field "$out" detached "xren$$" packets)" 100
+	check_eq "$CUR: nothing left" "$(xdp_id "$A" "xren$$")" ""
+}
+
+# --keep-going: the other interface keeps counting; exit 1 at the end.
+test_keep_going_counts_on_the_other_interface() {
+	local out
+	need_bin && need_sendframes && fault_setup keep || return
+	veth "$A" veth2 "$B" veth3 || { fail "$CUR: setup"; return; }
+	out=$WORK/keep.out
+	start_attached "$A" "$out" veth0 veth2 -- --json -i 0.2 --keep-going || return
+	ip -n "$A" link del veth0
+	check "$CUR: a lost event for veth0" wait_event "$out" lost veth0 3
+	check "$CUR: still running" kill -0 "$XPID"
+	check_eq "$CUR: sent 500 on veth3" "$(send "$B" veth3 500 64)" 500
+	wait_packets "$out" veth2 500
+	stop TERM
+	check_eq "$CUR: exit status" "$XRC" 1
+	check_eq "$CUR: veth2 totals" "$(field "$out" detached veth2 packets)" 500
+	check_match "$CUR: stderr names the loss, then the summary" "$(cat "$out.err")" \
+		"lost veth0: the interface was deleted.*goes on"
+	check_match "$CUR: the summary" "$(tail -n 1 "$out.err")" "1 of 2 lost"
+}
+
+# A blocked stdout (a reader that never reads): the stop takes at most the
+# output deadline (2 s), the program is detached, exit 1 says lines were lost.
+test_blocked_stdout_does_not_hold_the_stop() {
+	local start took rc
+	need_bin && fault_setup block || return
+	# shellcheck disable=SC2216 # a reader that never reads is the point
+	( ip netns exec "$A" "$BIN" -j -i 0.001 --attach netlink veth0 2>"$WORK/block.err"
+	  echo $? >"$WORK/block.rc" ) | sleep 30 &
+	BGPIDS+=("$!")
+	sleep 1.5 # the pipe is full long before
+	XPID=$(pgrep -n -f -- "-j -i 0.001 --attach netlink veth0") ||
+		{ fail "$CUR: xdpcount is not running"; return; }
+	start=$(date +%s%N)
+	kill -TERM "$XPID"
+	check "$CUR: it exits within 3 s" wait_pid_gone "$XPID" 3
+	took=$((($(date +%s%N) - start) / 1000000))
+	echo "      stop took $took ms"
+	sleep 0.2
+	rc=$(cat "$WORK/block.rc" 2>/dev/null)
+	check_eq "$CUR: exit status tells lines were lost" "$rc" 1
+	check_match "$CUR: the line says so" "$(cat "$WORK/block.err")" "stdout.*lost"
+	check_eq "$CUR: nothing left on veth0" "$(xdp_id "$A" veth0)" ""
+}
+
+wait_pid_gone() {
+	local i
+	for ((i = 0; i < $2 * 20; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Signals whose default action kills: netlink mode detaches first, prints
+# the totals, and then ends as the signal asks (status 128+N). (Signals 32-34
+# belong to the C library (musl) and cannot be caught; SIGKILL and SIGSTOP
+# never can.)
+test_every_terminating_signal_detaches_first() {
+	local sig out num
+	need_bin && fault_setup sigs || return
+	for sig in USR1 USR2 ALRM QUIT XCPU VTALRM PROF XFSZ RTMIN+3; do
+		out=$WORK/sig-$sig.out
+		start_attached "$A" "$out" veth0 -- --json -i 0.2 --attach netlink || return
+		stop "$sig"
+		num=$(kill -l "$sig")
+		[ "$sig" = RTMIN+3 ] && sig=RTMIN+$((num - 35)) # musl's SIGRTMIN is 35
+		check_eq "$CUR ($sig): ends as the signal asks" "$XRC" $((128 + num))
+		check "$CUR ($sig): a detached event" test -n "$(events "$out" detached veth0)"
+		check_match "$CUR ($sig): one line naming the signal" "$(cat "$out.err")" \
+			"stopped by SIG${sig/+/\\+}: detached first"
+		check_eq "$CUR ($sig): nothing left on veth0" "$(xdp_id "$A" veth0)" ""
+	done
+}
+
+# shellcheck disable=SC2034 # read by run.sh
+FAULT_TESTS="
+	test_netlink_iface_moved_away_says_what_stays_where
+	test_link_iface_moved_away_is_detached_and_reported
+	test_iface_deleted_mid_run_exits_1_within_2_intervals
+	test_program_removed_by_someone_else_is_noticed
+	test_renamed_iface_is_reported_under_its_new_name
+	test_keep_going_counts_on_the_other_interface
+	test_blocked_stdout_does_not_hold_the_stop
+	test_every_terminating_signal_detaches_first
+"
