@@ -214,16 +214,26 @@ void fault_words(char *buf, size_t len, const struct watch_iface *w)
 
 int fail_left_behind(const char *iface, const struct watch_iface *w, unsigned int prog_id)
 {
+	const char *off = w && w->att->mode == XDP_MODE_GENERIC ? "xdpgeneric off" : "xdpdrv off";
+	char ns[256];
+
 	failure_clear(); /* this says more than "lost": it is the one line to print */
-	if (w && w->fault == WATCH_MOVED && w->new_nsid >= 0)
+	if (w && w->fault == WATCH_MOVED && w->new_nsid >= 0) {
+		if (watch_netns_name(w->new_nsid, ns, sizeof(ns)) == 0)
+			return fail(STAGE_LEFT, ENODEV, iface,
+				    "our program (id %u) stays attached: %s moved to network namespace "
+				    "%s (nsid %d, ifindex %d there), where it cannot be detached from "
+				    "here; remove it with `ip -n %s link set dev %s %s`", prog_id, iface,
+				    ns, w->new_nsid, w->new_ifindex, ns, iface, off);
 		return fail(STAGE_LEFT, ENODEV, iface,
 			    "our program (id %u) stays attached: %s moved to the network namespace "
 			    "with nsid %d (ifindex %d there), where it cannot be detached from here; "
-			    "remove it there with `ip -n NETNS link set dev %s xdp off` "
-			    "(`ip netns list-id` names nsid %d)", prog_id, iface, w->new_nsid,
-			    w->new_ifindex, iface, w->new_nsid);
+			    "remove it there with `ip link set dev %s %s` (`ip netns list-id` names "
+			    "nsid %d)", prog_id, iface, w->new_nsid, w->new_ifindex, iface, off,
+			    w->new_nsid);
+	}
 	return fail(STAGE_LEFT, ENODEV, iface,
 		    "%s left this network namespace; if it moved, our program (id %u) stays "
-		    "attached to it there: remove it with `ip -n NETNS link set dev %s xdp off`",
-		    iface, prog_id, iface);
+		    "attached to it there: remove it there with `ip link set dev %s %s`",
+		    iface, prog_id, iface, off);
 }

@@ -8,6 +8,7 @@
 
 #include <net/if.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "loader/attach.h"
@@ -45,6 +46,9 @@ void watch_close(struct watch *w);
  * fault yet. Sets the news flags (the caller clears them) and returns the
  * number of interfaces with news. */
 int watch_poll(struct watch *w, struct watch_iface *wi, int n);
+/* The name under /run/netns (ip netns) of the namespace with this nsid as seen
+ * from here. 0, or -ENOENT when it has none. */
+int watch_netns_name(int nsid, char *name, size_t len);
 /* Names of the faults for JSON ("deleted", "moved", ...). */
 const char *watch_fault_name(enum watch_fault f);
 

@@ -37,12 +37,12 @@ test_netlink_iface_moved_away_says_what_stays_where() {
 	check_eq "$CUR: a lost event saying moved" "$(field "$out" lost veth0 what)" moved
 	check_eq "$CUR: with the namespace id" "$(field "$out" lost veth0 netnsid)" "$nsid"
 	check_match "$CUR: one line naming program, nsid and command" "$(cat "$out.err")" \
-		"id $id.*nsid $nsid.*ip -n NETNS link set dev veth0 xdp off"
+		"id $id.*namespace $C \\(nsid $nsid.*\`ip -n $C link set dev veth0 xdpdrv off\`"
 	check_eq "$CUR: one line on stderr" "$(grep -c . "$out.err")" 1
 	check_eq "$CUR: no detached event" "$(events "$out" detached)" ""
 	check_eq "$CUR: the program is indeed still there" "$(xdp_id "$C" veth0)" "$id"
 	check "$CUR: stdout is JSON Lines" all_json "$out"
-	ip -n "$C" link set dev veth0 xdp off
+	ip -n "$C" link set dev veth0 xdpdrv off
 }
 
 # Link mode: the link follows the interface and is detached from here.
