@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 
 #include "cli/errors.h"
 #include "cli/stop.h"
 #include "loader/watch.h"
+#include "probe/probe.h"
 
 #define STR(x) #x
 #define XSTR(x) STR(x)
@@ -42,6 +44,7 @@ static const char *const stage_what[] = {
 	[STAGE_LOST] = "lost %s",
 	[STAGE_LEFT] = "left a program behind on %s",
 	[STAGE_STOPPED] = "stopped by %s",
+	[STAGE_UNOWNED] = "will not detach from %s",
 };
 
 /* Cause words and what to do, by stage and errno (stage -1: any stage;
@@ -53,10 +56,11 @@ struct advice {
 	const char *todo;
 };
 
-#define PRIV_TODO "run as root, or grant CAP_BPF and CAP_NET_ADMIN (CAP_SYS_ADMIN on kernels before 5.8)"
+static const char PRIV_TODO[] = "run as root, or grant CAP_BPF and CAP_NET_ADMIN (CAP_SYS_ADMIN on kernels before 5.8)";
 
 static const struct advice advice[] = {
 	{ STAGE_USAGE, 0, NULL, "see xdpcount --help" },
+	{ STAGE_UNOWNED, 0, NULL, NULL }, /* the detail says what to do */
 	{ STAGE_IFACE, ENODEV, "no such interface", "list interfaces with `ip link` and pass one as IFACE" },
 	{ STAGE_PICK, ENOENT, "there is no IPv4 default route to pick one from", "name one: xdpcount IFACE (see `ip link`)" },
 	{ STAGE_IFACE, E2BIG, "too many interfaces", "count on at most 64 interfaces per run" },
@@ -151,17 +155,39 @@ static int exit_code_of(const struct failure *f)
 	}
 }
 
+/* What to grant, from the capabilities this process holds now. */
+static const char *privilege_todo(void)
+{
+	uint64_t eff = 0;
+	bool userns = false;
+
+	if (probe_caps_now(&eff, &userns))
+		return PRIV_TODO;
+	if (userns)
+		return "capabilities held inside a user namespace do not count for bpf() and XDP: "
+		       "run outside it, with CAP_BPF and CAP_NET_ADMIN";
+	if (eff >> CAP_SYS_ADMIN & 1 || (eff >> 39 & 1 && eff >> CAP_NET_ADMIN & 1))
+		return "the capabilities are held: a seccomp filter or an LSM (SELinux, AppArmor, "
+		       "lockdown) refuses";
+	if (eff >> 39 & 1)
+		return "grant CAP_NET_ADMIN as well (CAP_BPF is held)";
+	if (eff >> CAP_NET_ADMIN & 1)
+		return "grant CAP_BPF as well (CAP_NET_ADMIN is held; CAP_SYS_ADMIN on kernels before 5.8)";
+	return PRIV_TODO;
+}
+
 void failure_format(char *buf, size_t len, enum stage stage, int err, const char *subject,
 		    const char *detail)
 {
 	const struct advice *a = find_advice(stage, abs(err));
+	const char *todo = a->todo && a->todo == (const char *)PRIV_TODO ? privilege_todo() : a->todo;
 	char what[256];
 
 	err = abs(err);
 	snprintf(what, sizeof(what), stage_what[stage], subject ? subject : "");
 	snprintf(buf, len, "%s: %s%s%s", what,
 		 detail && detail[0] ? detail : a->cause ? a->cause : err ? strerror(err) : "failed",
-		 a->todo ? "; " : "", a->todo ? a->todo : "");
+		 todo ? "; " : "", todo ? todo : "");
 }
 
 void failure_note(enum stage stage, int err, const char *subject, const char *detail)

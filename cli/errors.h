@@ -26,6 +26,7 @@ enum stage {
 	STAGE_LOST,    /* what we counted went away while running */
 	STAGE_LEFT,    /* a program stays where we cannot detach it */
 	STAGE_STOPPED, /* a signal other than INT/TERM/HUP stopped us */
+	STAGE_UNOWNED, /* detach: a program we cannot tell is ours stays */
 };
 
 enum exit_code { EXIT_OK = 0, EXIT_FAILURE_ENV = 1, EXIT_USAGE = 2, EXIT_DEGRADED = 3 };

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/caps.h"
 #include "cli/commands.h"
 #include "cli/errors.h"
 #include "cli/health.h"
@@ -60,6 +61,13 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 	int err;
 
 	snprintf(reason, sizeof(reason), "%s", pi->reason);
+	if (pi->stale_id) {
+		err = detach_stale(pi->ifindex, pi->stale_id, pi->stale_mode);
+		if (err)
+			return fail(STAGE_DETACH, err, pi->name, "cannot remove our stale program id %u "
+				    "(%s)", pi->stale_id, failure_cause(STAGE_DETACH, err));
+		report_stale_removed(rep, pi->name, pi->stale_id, pi->stale_pid);
+	}
 	if (pi->mode == XDP_MODE_TC) {
 		err = attach_tc(counter_tc_prog_fd(s->counter, pi->ifindex), pi->ifindex, pi->attach,
 				&ir->att);
@@ -183,6 +191,38 @@ static int final_flush(struct report *rep)
 	return err ? fail(STAGE_OUTPUT, err, NULL, NULL) : 0;
 }
 
+struct read_probe {
+	struct session *s;
+	int ifindex;
+};
+
+static int can_still_read(void *ctx)
+{
+	struct read_probe *rp = ctx;
+	struct xdpcount_stats st;
+
+	return counter_read(rp->s->counter, rp->ifindex, &st);
+}
+
+/* After attaching, keep only what the rest of the run needs. */
+static void drop_privileges(struct session *s, struct iface_run *irs, int n)
+{
+	struct read_probe rp = { s, n ? irs[0].pi->ifindex : 0 };
+	bool netlink = false;
+	uint64_t kept;
+	char names[64];
+	int err;
+
+	for (int i = 0; i < n; i++)
+		netlink |= irs[i].att.kind == ATTACH_NETLINK;
+	err = caps_drop_after_attach(netlink, can_still_read, &rp, &kept);
+	if (err)
+		log_msg(LOG_VERBOSE, "xdpcount: could not drop capabilities (%s)\n", strerror(-err));
+	else
+		log_msg(LOG_VERBOSE, "xdpcount: attached; capabilities kept: %s\n",
+			caps_names(kept, names, sizeof(names)));
+}
+
 static void report_plan_all(struct session *s, struct report *rep)
 {
 	for (unsigned int i = 0; i < s->plan.n_ifaces; i++)
@@ -269,6 +309,7 @@ int cmd_run(const struct opts *o)
 		err = fail(STAGE_OUTPUT, errno ? errno : EIO, NULL, NULL);
 		goto detach;
 	}
+	drop_privileges(&s, irs, n);
 
 	last = now_mono();
 	next = last + o->interval;

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -10,6 +11,7 @@
 
 #include "bpf/stats.h"
 #include "loader/attach.h"
+#include "loader/pin.h"
 #include "out/log.h"
 
 static uint32_t mode_flag(enum xdp_mode mode)
@@ -46,9 +48,17 @@ int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind ki
 		}
 	}
 	err = attach_query_mode(a);
-	if (err)
+	if (err) {
 		detach_xdp(a); /* nothing stays half-attached */
-	return err;
+		return err;
+	}
+	if (kind == ATTACH_NETLINK) {
+		/* a netlink program outlives us: the pin says it is ours */
+		a->pin_err = pin_add(prog_fd, ifindex, a->pin, sizeof(a->pin));
+		if (a->pin_err)
+			a->pin[0] = '\0';
+	}
+	return 0;
 }
 
 static int prog_id_of(int prog_fd, uint32_t *id)
@@ -150,53 +160,98 @@ int detach_xdp(struct attachment *a)
 		if (err == -EEXIST)
 			err = 0; /* no longer ours: someone else's now */
 		a->flags = 0;
+		pin_remove(a->pin); /* even when it stays elsewhere: no pin may leak it */
+		a->pin[0] = '\0';
 	}
 	return err;
 }
 
-static int is_ours(uint32_t id, bool *ours)
+/* An fd of program id on ifindex if it is ours (by pin, or by name), with
+ * the pin's path; -ENOENT not ours; -EPERM cannot be told. */
+static int ours_fd(int ifindex, uint32_t id, char *pin, size_t pin_len)
 {
 	struct bpf_prog_info info;
+	struct pin_owner o;
 	__u32 len = sizeof(info);
-	int fd = bpf_prog_get_fd_by_id(id);
-	int err = 0;
+	int fd, err;
+
+	pin[0] = '\0';
+	if (pin_find(ifindex, id, &o) == 0) {
+		fd = pin_get(o.path);
+		if (fd >= 0) {
+			snprintf(pin, pin_len, "%s", o.path);
+			return fd;
+		}
+	}
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return errno == EPERM || errno == EACCES ? -EPERM : -errno;
+	memset(&info, 0, sizeof(info));
+	err = bpf_prog_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+	if (!err && strncmp(info.name, XDPCOUNT_MARKER, strlen(XDPCOUNT_MARKER)))
+		err = -ENOENT;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int detach_exact(int ifindex, int fd, uint32_t flag)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = fd);
+
+	return bpf_xdp_detach(ifindex, flag | XDP_FLAGS_REPLACE, &opts);
+}
+
+int detach_stale(int ifindex, uint32_t id, enum xdp_mode mode)
+{
+	char pin[PIN_PATH_LEN];
+	int fd = ours_fd(ifindex, id, pin, sizeof(pin));
+	int err;
 
 	if (fd < 0)
-		return -errno;
-	memset(&info, 0, sizeof(info));
-	if (bpf_prog_get_info_by_fd(fd, &info, &len))
-		err = -errno;
-	else
-		*ours = strncmp(info.name, XDPCOUNT_MARKER, strlen(XDPCOUNT_MARKER)) == 0;
+		return fd;
+	err = detach_exact(ifindex, fd, mode_flag(mode));
 	close(fd);
+	if (!err)
+		pin_remove(pin);
 	return err;
 }
 
-int detach_ours(int ifindex)
+int detach_ours(int ifindex, uint32_t *unknown_id)
 {
 	struct bpf_xdp_query_opts q;
 	struct { uint32_t id; uint32_t flag; } slots[3];
 	int err = query_ids(ifindex, &q);
 	int removed = 0;
 
+	*unknown_id = 0;
 	if (err)
 		return err;
 	slots[0].id = q.drv_prog_id, slots[0].flag = XDP_FLAGS_DRV_MODE;
 	slots[1].id = q.skb_prog_id, slots[1].flag = XDP_FLAGS_SKB_MODE;
 	slots[2].id = q.hw_prog_id, slots[2].flag = XDP_FLAGS_HW_MODE;
 	for (int i = 0; i < 3; i++) {
-		bool ours = false;
+		char pin[PIN_PATH_LEN];
+		int fd;
 
 		if (!slots[i].id)
 			continue;
-		err = is_ours(slots[i].id, &ours);
-		if (err)
-			return err;
-		if (!ours)
+		fd = ours_fd(ifindex, slots[i].id, pin, sizeof(pin));
+		if (fd == -ENOENT)
 			continue;
-		err = bpf_xdp_detach(ifindex, slots[i].flag, NULL);
+		if (fd == -EPERM) {
+			*unknown_id = slots[i].id;
+			continue;
+		}
+		if (fd < 0)
+			return fd;
+		err = detach_exact(ifindex, fd, slots[i].flag);
+		close(fd);
 		if (err)
 			return err;
+		pin_remove(pin);
 		removed++;
 	}
 	return removed;

@@ -18,6 +18,8 @@ struct attachment {
 	uint32_t flags;        /* NETLINK only: the mode flag used; tc: the program id */
 	bool qdisc_created;    /* clsact only: we created the qdisc */
 	uint32_t prog_id;      /* the kernel's id of our program */
+	char pin[256];         /* NETLINK: our bpffs pin (loader/pin.h), "" if none */
+	int pin_err;           /* why there is no pin (-errno), 0 if there is */
 };
 
 /* Attaches prog_fd to ifindex in exactly this mode (NATIVE or GENERIC) with
@@ -51,9 +53,15 @@ int detach_tc(struct attachment *a);
  * of filters removed (0 or 1), or -errno. */
 int detach_ours_tc(int ifindex);
 
-/* Detaches whatever xdpcount program (by ownership marker) sits on ifindex,
- * in any mode; used by `xdpcount detach` after a netlink run was killed.
- * Returns the number of programs removed, or -errno. Foreign programs stay. */
-int detach_ours(int ifindex);
+/* Removes our own stale program id (left by an xdpcount that no longer
+ * runs) from ifindex in mode, exactly that one, and its pin. 0 or -errno. */
+int detach_stale(int ifindex, uint32_t id, enum xdp_mode mode);
+
+/* Detaches whatever xdpcount program (by our bpffs pin, or by name where
+ * CAP_SYS_ADMIN allows reading it) sits on ifindex, in any mode; used by
+ * `xdpcount detach` after a netlink run was killed. Returns the number of
+ * programs removed, or -errno. Foreign programs stay; *unknown_id is set to a
+ * program that could not be recognised either way (0 if none). */
+int detach_ours(int ifindex, uint32_t *unknown_id);
 
 #endif

@@ -161,6 +161,25 @@ void report_lost(struct report *r, const char *iface, int ifindex, const char *w
 	event_end(r);
 }
 
+void report_stale_removed(struct report *r, const char *iface, unsigned int prog_id, int pid)
+{
+	if (r->json) {
+		event_begin(r, "stale_removed");
+		json_kv_string(&r->j, "iface", iface);
+		json_kv_u64(&r->j, "program_id", prog_id);
+		if (pid > 0)
+			json_kv_i64(&r->j, "pid", pid);
+		event_end(r);
+		return;
+	}
+	if (pid > 0)
+		fprintf(r->f, "%s: removed our stale program id %u (its xdpcount, pid %d, no longer "
+			"runs)\n", iface, prog_id, pid);
+	else
+		fprintf(r->f, "%s: removed our stale program id %u (no xdpcount holds it)\n", iface,
+			prog_id);
+}
+
 int report_flush(struct report *r)
 {
 	if (fflush(r->f) || ferror(r->f))

@@ -38,6 +38,8 @@ void report_renamed(struct report *r, const char *old_name, const char *new_name
  * new_ifindex are written when >= 0 / > 0. */
 void report_lost(struct report *r, const char *iface, int ifindex, const char *what,
 		 int nsid, int new_ifindex, uint64_t packets, uint64_t bytes, const char *message);
+/* Our own stale program (its xdpcount is gone) was removed before attaching. */
+void report_stale_removed(struct report *r, const char *iface, unsigned int prog_id, int pid);
 /* Flushes; returns 0 or -errno when the output could not be written. */
 int report_flush(struct report *r);
 

@@ -170,32 +170,54 @@ static void decide_attach(const struct probe *p,
 }
 
 /* A program already attached that is not ours: never replace it. One of
- * ours is only noted (a leftover, or another xdpcount running). */
+ * ours is refused while the xdpcount that attached it runs (naming its pid),
+ * or when that cannot be told; a stale one (its xdpcount is gone) is noted in
+ * pi->stale_* to be replaced. */
 static const char *foreign_prog(const struct probe_iface *it, char *buf,
 				size_t len, const char **ours, char *ours_buf,
-				size_t ours_len, char *id_buf, size_t id_len)
+				size_t ours_len, char *id_buf, size_t id_len, struct plan_iface *pi)
 {
-	const struct { const struct probe_xdp_prog *x; const char *mode; } m[] = {
-		{ &it->drv, "native" }, { &it->skb, "generic" },
-		{ &it->hw, "offload" },
+	const struct { const struct probe_xdp_prog *x; const char *mode; enum xdp_mode m; } m[] = {
+		{ &it->drv, "native", XDP_MODE_NATIVE }, { &it->skb, "generic", XDP_MODE_GENERIC },
+		{ &it->hw, "offload", XDP_MODE_NATIVE },
 	};
 	size_t i;
 
 	*ours = NULL;
 	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
-		if (!m[i].x->id)
+		const struct probe_xdp_prog *x = m[i].x;
+
+		if (!x->id)
 			continue;
-		if (m[i].x->ours) {
-			snprintf(ours_buf, ours_len, "an xdpcount program (id %u, %s mode) is "
-				 "attached already: another xdpcount runs here, or one was "
-				 "killed while attached through netlink", m[i].x->id, m[i].mode);
+		if (x->ours && x->holder_alive) {
+			snprintf(ours_buf, ours_len, "xdpcount pid %d counts on it already "
+				 "(program id %u, %s mode)", x->holder_pid, x->id, m[i].mode);
 			*ours = ours_buf;
 			continue;
 		}
-		snprintf(id_buf, id_len, "XDP program id %u \"%s\" (%s mode)",
-			 m[i].x->id, m[i].x->name[0] ? m[i].x->name : "?", m[i].mode);
-		snprintf(buf, len, "already carries %s, not xdpcount's: will not "
-			 "replace it", id_buf);
+		if (x->ours && x->holder_unknown) {
+			snprintf(ours_buf, ours_len, "an xdpcount program (id %u, %s mode) is "
+				 "attached already, and whether the xdpcount that attached it still "
+				 "runs cannot be told here", x->id, m[i].mode);
+			*ours = ours_buf;
+			continue;
+		}
+		if (x->ours && i < 2) {
+			pi->stale_id = x->id;
+			pi->stale_mode = m[i].m;
+			pi->stale_pid = x->holder_pid;
+			continue;
+		}
+		if (x->name_unreadable) {
+			snprintf(id_buf, id_len, "XDP program id %u (%s mode)", x->id, m[i].mode);
+			snprintf(buf, len, "already carries %s, not recognisably xdpcount's (no pin "
+				 "of ours; its name needs CAP_SYS_ADMIN): will not replace it", id_buf);
+		} else {
+			snprintf(id_buf, id_len, "XDP program id %u \"%s\" (%s mode)",
+				 x->id, x->name[0] ? x->name : "?", m[i].mode);
+			snprintf(buf, len, "already carries %s, not xdpcount's: will not "
+				 "replace it", id_buf);
+		}
 		return buf;
 	}
 	return NULL;
@@ -213,8 +235,9 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 
 	memcpy(pi->name, it->name, sizeof(pi->name));
 	pi->ifindex = it->ifindex;
+	pi->stale_id = 0;
 	f = foreign_prog(it, foreign, sizeof(foreign), &ours, ours_why,
-			 sizeof(ours_why), fid, sizeof(fid));
+			 sizeof(ours_why), fid, sizeof(fid), pi);
 	if (!it->ifindex) {
 		pi->refuse = true;
 		pi->refusal = REFUSE_MISSING;
@@ -264,6 +287,12 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 		return;
 	snprintf(pi->reason, PLAN_REASON_LEN, "%.140s; %.110s", mode_why,
 			 attach_why);
+	if (pi->stale_id) {
+		size_t l = strlen(pi->reason);
+
+		snprintf(pi->reason + l, PLAN_REASON_LEN - l, "; replaces our stale program id %u",
+			 pi->stale_id);
+	}
 }
 
 static bool uses_xdp(const struct plan *plan)

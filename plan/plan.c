@@ -98,6 +98,14 @@ static void privilege_reason(const struct probe *p, const struct fact *f,
 	bool held = p->caps_known &&
 		    (p->cap_sys_admin || (p->cap_bpf && p->cap_net_admin));
 
+	if (p->in_user_ns && p->caps_known && (p->cap_sys_admin || p->cap_bpf)) {
+		acc_add(acc, VERDICT_INCOMPATIBLE,
+			"bpf() is not allowed (%s): this process holds its capabilities only "
+			"inside a user namespace, and bpf() and XDP need CAP_BPF and "
+			"CAP_NET_ADMIN in the initial user namespace; run it outside the user "
+			"namespace with those capabilities", e);
+		return;
+	}
 	if (held) {
 		acc_add(acc, VERDICT_INCOMPATIBLE,
 			"bpf() is refused (%s) although this process holds %s: "
@@ -118,6 +126,8 @@ static void privilege_reason(const struct probe *p, const struct fact *f,
 		"CAP_SYS_ADMIN and CAP_NET_ADMIN (CAP_BPF needs 5.8+)" :
 		p->caps_known && p->cap_bpf ?
 		"CAP_NET_ADMIN (CAP_BPF alone cannot load XDP programs)" :
+		p->caps_known && p->cap_net_admin ?
+		"CAP_BPF (CAP_NET_ADMIN is held)" :
 		"CAP_BPF and CAP_NET_ADMIN (or CAP_SYS_ADMIN)", extra);
 }
 

@@ -64,6 +64,11 @@ struct plan_iface {
 		REFUSE_OURS,       /* an xdpcount program is attached already */
 	} refusal;
 	char reason[PLAN_REASON_LEN];
+	/* Our own program left by an xdpcount that no longer runs (kill -9 in
+	 * netlink mode): removed before attaching, unattended. 0: none. */
+	uint32_t stale_id;
+	enum xdp_mode stale_mode;
+	int stale_pid;         /* the xdpcount that left it, 0 unknown */
 };
 
 /* "xdp" or "tc": the hook a planned mode runs at. */

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/stats.h"
+#include "loader/pin.h"
 #include "probe/probe.h"
 #include "probe/internal.h"
 
@@ -67,28 +68,47 @@ static void probe_link_facts(struct probe_iface *it)
 }
 
 /* Id, kernel name and ownership of one attached program. Reading the name
- * needs CAP_SYS_ADMIN (bpf_prog_get_fd_by_id); without it the name stays
- * empty and the program counts as not ours. */
-static void probe_prog(struct probe_xdp_prog *x, __u32 id)
+ * needs CAP_SYS_ADMIN (bpf_prog_get_fd_by_id); our bpffs pin needs only
+ * CAP_BPF (loader/pin.h). Who holds it: the pin names the pid; otherwise the
+ * fds in /proc/PID/fdinfo (readable for processes of our uid whose
+ * capabilities we hold; xdpcount drops its own after attaching). */
+static void probe_prog(struct probe_xdp_prog *x, __u32 id, int ifindex)
 {
 	struct bpf_prog_info info;
+	struct pin_owner o;
 	__u32 len = sizeof(info);
-	int fd;
+	int fd, holder;
 
 	x->id = id;
 	if (!id)
 		return;
 	fd = bpf_prog_get_fd_by_id(id);
-	if (fd < 0)
-		return;
-	memset(&info, 0, sizeof(info));
-	if (bpf_prog_get_info_by_fd(fd, &info, &len) == 0) {
-		memcpy(x->name, info.name, sizeof(x->name));
-		x->name[sizeof(x->name) - 1] = '\0';
-		x->ours = strncmp(x->name, XDPCOUNT_MARKER,
-				  strlen(XDPCOUNT_MARKER)) == 0;
+	if (fd >= 0) {
+		memset(&info, 0, sizeof(info));
+		if (bpf_prog_get_info_by_fd(fd, &info, &len) == 0) {
+			memcpy(x->name, info.name, sizeof(x->name));
+			x->name[sizeof(x->name) - 1] = '\0';
+			x->ours = strncmp(x->name, XDPCOUNT_MARKER,
+					  strlen(XDPCOUNT_MARKER)) == 0;
+		}
+		close(fd);
+	} else {
+		x->name_unreadable = true;
 	}
-	close(fd);
+	if (pin_find(ifindex, id, &o) == 0) {
+		x->ours = x->pinned = true;
+		x->holder_pid = o.pid;
+		x->holder_alive = o.alive;
+		return;
+	}
+	holder = pin_holder_scan(id);
+	if (holder > 0 && (x->ours || pin_process_is_xdpcount(holder))) {
+		x->ours = true;
+		x->holder_pid = holder;
+		x->holder_alive = true;
+	} else if (holder < 0 && x->ours) {
+		x->holder_unknown = true;
+	}
 }
 
 static void probe_netdev_family(struct probe *p)
@@ -129,9 +149,9 @@ static void probe_xdp(struct probe *p, struct probe_iface *it)
 		else
 			q.drv_prog_id = q.prog_id;
 	}
-	probe_prog(&it->drv, q.drv_prog_id);
-	probe_prog(&it->skb, q.skb_prog_id);
-	probe_prog(&it->hw, q.hw_prog_id);
+	probe_prog(&it->drv, q.drv_prog_id, it->ifindex);
+	probe_prog(&it->skb, q.skb_prog_id, it->ifindex);
+	probe_prog(&it->hw, q.hw_prog_id, it->ifindex);
 
 	if (err) {
 		it->xdp_features_known.state = FACT_UNKNOWN;

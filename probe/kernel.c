@@ -136,21 +136,43 @@ int kver_parse(const char *release, const char *version_signature,
 	return err;
 }
 
+/* The initial user namespace maps all of 0..2^32-2 onto itself. */
+static bool user_ns_nested(void)
+{
+	char map[128];
+	unsigned long a, b, n;
+
+	if (probe_read_text("/proc/self/uid_map", map, sizeof(map)) <= 0)
+		return false;
+	if (sscanf(map, "%lu %lu %lu", &a, &b, &n) != 3)
+		return false;
+	return !(a == 0 && b == 0 && n == 4294967295UL) || strchr(map, '\n') != strrchr(map, '\n');
+}
+
 /* Effective capabilities, read with capget() (v3: 64 bits). CAP_BPF is 5.8+;
  * an older kernel simply never reports bit 39. */
-static void probe_caps(struct probe *p)
+int probe_caps_now(uint64_t *eff, bool *in_user_ns)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 		.pid = 0,
 	};
 	struct __user_cap_data_struct data[2];
-	uint64_t eff;
 
 	memset(data, 0, sizeof(data));
+	*in_user_ns = user_ns_nested();
 	if (syscall(SYS_capget, &hdr, data) != 0)
+		return -errno;
+	*eff = (uint64_t)data[1].effective << 32 | data[0].effective;
+	return 0;
+}
+
+static void probe_caps(struct probe *p)
+{
+	uint64_t eff;
+
+	if (probe_caps_now(&eff, &p->in_user_ns))
 		return;
-	eff = (uint64_t)data[1].effective << 32 | data[0].effective;
 	p->cap_bpf = eff >> CAP_BPF & 1;
 	p->cap_net_admin = eff >> CAP_NET_ADMIN & 1;
 	p->cap_sys_admin = eff >> CAP_SYS_ADMIN & 1;

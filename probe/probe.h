@@ -27,7 +27,12 @@ struct fact {
 struct probe_xdp_prog {
 	uint32_t id;                    /* 0: none */
 	char name[PROBE_PROG_NAME_LEN]; /* kernel program name, may be empty */
-	bool ours;                      /* carries xdpcount's ownership marker */
+	bool ours;                      /* carries xdpcount's ownership marker, or our pin */
+	bool name_unreadable;           /* reading it by id needs CAP_SYS_ADMIN */
+	bool pinned;                    /* recognised by our bpffs pin (see loader/pin.h) */
+	int holder_pid;                 /* an xdpcount holding it, 0 none known */
+	bool holder_alive;              /* holder_pid runs: it counts there now */
+	bool holder_unknown;            /* ours, but who holds it could not be told */
 };
 
 struct probe_iface {
@@ -75,6 +80,7 @@ struct probe {
 	/* Privilege. */
 	bool cap_bpf, cap_net_admin, cap_sys_admin, cap_sys_resource;
 	bool caps_known; /* capget() answered; the cap_* fields are meaningless otherwise */
+	bool in_user_ns; /* not the initial user namespace: its capabilities do not count for bpf() */
 	int unprivileged_bpf_disabled; /* sysctl value, -1 if unreadable */
 
 	/* BPF itself. */
@@ -107,6 +113,9 @@ struct probe {
 /* Kernel identity, privilege, RLIMIT_MEMLOCK, possible CPUs, JIT sysctl.
  * No bpf(). Returns 0, or -errno if uname() fails. Cached. */
 int probe_kernel(struct probe *p);
+/* The effective capabilities now (bit n: capability n), and whether this
+ * process lives in a user namespace other than the initial one. */
+int probe_caps_now(uint64_t *effective, bool *in_user_ns);
 
 /* "5.4.0-1234-aws" -> 5.4.0. version_signature (Ubuntu's
  * /proc/version_signature, may be NULL) wins when it parses: it carries the

@@ -116,12 +116,17 @@ wait_no_xdp() {
 # Deletes the running test's namespaces, after checking that none of their
 # interfaces was left with an XDP program (the leak check per test).
 test_cleanup() {
-	local ns left pid
+	local ns left pid m
 	for pid in "${BGPIDS[@]}"; do
 		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
 		{ wait "$pid"; } 2>/dev/null
 	done
 	BGPIDS=()
+	for m in "${MOUNTS[@]}"; do
+		umount "$m" 2>/dev/null
+	done
+	MOUNTS=()
+	unset XDPCOUNT_BPFFS
 	for ns in "${NSS[@]}"; do
 		left=$(ip -n "$ns" -j -d link show 2>/dev/null |
 		       jq -r '.[] | select(.xdp != null) | .ifname' | tr '\n' ' ')
@@ -132,9 +137,12 @@ test_cleanup() {
 }
 
 teardown() {
-	local ns pid
+	local ns pid m
 	for pid in "${BGPIDS[@]}"; do
 		kill -KILL "$pid" 2>/dev/null
+	done
+	for m in "${MOUNTS[@]}"; do
+		umount "$m" 2>/dev/null
 	done
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 		case $ns in "$PREFIX"-*) ip netns del "$ns" 2>/dev/null ;; esac

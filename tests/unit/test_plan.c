@@ -398,6 +398,31 @@ static void test_unprivileged_is_incompatible_naming_capabilities(void)
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	CHECK(reasons_have("CAP_SYS_ADMIN"));
 	CHECK(!reasons_have("unprivileged_bpf_disabled"));
+
+	/* CAP_NET_ADMIN alone: only CAP_BPF is missing, and it says so. */
+	kernel("6.1.0-50-amd64", 6, 1, 0);
+	p.cap_bpf = p.cap_sys_admin = false;
+	p.bpf_syscall.state = FACT_DENIED;
+	p.bpf_syscall.err = EPERM;
+	rest_unknown(EPERM);
+	make(&req_auto);
+	CHECK(reasons_have("missing CAP_BPF (CAP_NET_ADMIN is held)"));
+	CHECK(!reasons_have("CAP_BPF and CAP_NET_ADMIN"));
+}
+
+/* Root of a user namespace holds every capability there, none that bpf()
+ * honours: the reason names the user namespace, not a filter. */
+static void test_user_namespace_root_is_told_why(void)
+{
+	kernel("6.18.44-fc-v782", 6, 18, 44);
+	p.in_user_ns = true;
+	p.bpf_syscall.state = FACT_DENIED;
+	p.bpf_syscall.err = EPERM;
+	rest_unknown(EPERM);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+	CHECK(reasons_have("only inside a user namespace"));
+	CHECK(!reasons_have("seccomp"));
 }
 
 static void test_root_refused_by_a_filter_says_so(void)
@@ -458,18 +483,45 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	p.ifaces[1].ifindex = 3;
 
-	/* A program of ours is not foreign, but it is not replaced either:
-	 * another xdpcount may be running; a leftover is for `detach`. */
+	/* A program of ours that a live xdpcount holds is refused, naming the
+	 * pid; one that nobody holds is stale: replaced, unattended; one whose
+	 * holder cannot be told is refused. */
 	it->drv.id = 0;
 	it->skb.id = 7;
 	snprintf(it->skb.name, sizeof(it->skb.name), "xdpcount_legacy");
 	it->skb.ours = true;
+	it->skb.holder_pid = 4242;
+	it->skb.holder_alive = true;
 	make(&req_auto);
 	CHECK(plan.ifaces[0].refuse);
 	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
-	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount program (id 7, generic mode) is attached already");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount pid 4242 counts on it already (program id 7, generic mode)");
 	CHECK_EQ_INT(plan.ifaces[1].refusal, REFUSE_NONE);
 	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+
+	it->skb.holder_alive = false;
+	make(&req_auto);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].stale_id, 7);
+	CHECK_EQ_INT(plan.ifaces[0].stale_mode, XDP_MODE_GENERIC);
+	CHECK_EQ_INT(plan.ifaces[0].stale_pid, 4242);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "replaces our stale program id 7");
+
+	it->skb.holder_pid = 0;
+	it->skb.holder_unknown = true;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "cannot be told");
+
+	/* Not ours, and its name unreadable (no CAP_SYS_ADMIN): foreign, and
+	 * the reason says why it could not be recognised. */
+	it->skb.ours = it->skb.holder_unknown = false;
+	it->skb.name[0] = '\0';
+	it->skb.name_unreadable = true;
+	make(&req_native); /* in auto mode it would go to tc behind it */
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "not recognisably xdpcount's");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "CAP_SYS_ADMIN");
 }
 
 /* 6.6+ with a load balancer's XDP program on eth0: tc ingress through a
@@ -756,6 +808,7 @@ int main(void)
 	test_existing_clsact_with_a_filter_is_kept();
 	test_tc_leftover_is_refused_and_foreign_slot_kept();
 	test_loopback_goes_generic();
+	test_user_namespace_root_is_told_why();
 	test_jit_disabled_is_degraded();
 	test_too_many_reasons_are_summarised();
 	test_memlock_need_formula();

@@ -1,0 +1,20 @@
+/* Dropping capabilities once the counter is attached: the rest of a run
+ * needs at most CAP_NET_ADMIN (to detach a netlink program at exit), and on
+ * kernels that refuse bpf() map reads without it, CAP_BPF (or CAP_SYS_ADMIN
+ * before 5.8). */
+#ifndef XDPCOUNT_CAPS_H
+#define XDPCOUNT_CAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Keeps only need_net_admin's CAP_NET_ADMIN, plus the bpf capabilities if
+ * still_works() fails without them (tried with the effective set only, which
+ * can be undone). Permitted, effective, inheritable and ambient sets all
+ * shrink. Returns 0 or -errno; *kept receives the capabilities kept. */
+int caps_drop_after_attach(bool need_net_admin, int (*still_works)(void *ctx), void *ctx,
+			   uint64_t *kept);
+/* "CAP_NET_ADMIN", "CAP_NET_ADMIN CAP_BPF" or "none", for -v. */
+const char *caps_names(uint64_t caps, char *buf, unsigned int len);
+
+#endif
