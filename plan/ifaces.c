@@ -102,13 +102,22 @@ static void decide_mode(const struct probe_iface *it,
  * attach it, or drop, where frames would not fit), so data_end - data is
  * the whole frame and no helper is called. Frags only where native mode
  * needs it to attach at all. */
-static void decide_variant(const struct plan *plan, const struct probe_iface *it,
-			   struct plan_iface *pi)
+static void decide_variant(const struct probe *p, const struct plan *plan,
+			   const struct probe_iface *it, struct plan_iface *pi)
 {
 	bool big = it->mtu > PLAN_XDP_LINEAR_MTU;
+	/* data_end - data is pointer arithmetic, which the verifier allows only
+	 * with CAP_PERFMON (or CAP_SYS_ADMIN): with just CAP_BPF and
+	 * CAP_NET_ADMIN, the linear program is refused (EACCES) */
+	bool ptr_math = !p->caps_known || p->cap_perfmon || p->cap_sys_admin;
 
 	pi->variant = VARIANT_LINEAR;
-	if (pi->mode == XDP_MODE_GENERIC)
+	if (!ptr_math && plan->frags_available) {
+		pi->variant = VARIANT_FRAGS;
+		snprintf(pi->variant_reason, PLAN_REASON_LEN, "frags: without CAP_PERFMON the "
+			 "verifier refuses the linear program's data_end - data; the frags "
+			 "program counts with bpf_xdp_get_buff_len");
+	} else if (pi->mode == XDP_MODE_GENERIC)
 		snprintf(pi->variant_reason, PLAN_REASON_LEN, "linear: generic XDP "
 			 "linearizes every frame, so data_end - data is its length "
 			 "(no helper call)");
@@ -264,7 +273,7 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 	pi->refuse = false;
 	decide_mode(it, req, plan, pi, mode_why, sizeof(mode_why), acc);
 	mode_refused = pi->refuse;
-	decide_variant(plan, it, pi);
+	decide_variant(p, plan, it, pi);
 	taken = tc_slot_taken(it, slot, sizeof(slot), &tc_ours);
 	if (!tc_ours)
 		taken = NULL; /* a foreign filter at our tc place does not matter to XDP */

@@ -177,6 +177,7 @@ static void probe_caps(struct probe *p)
 	p->cap_net_admin = eff >> CAP_NET_ADMIN & 1;
 	p->cap_sys_admin = eff >> CAP_SYS_ADMIN & 1;
 	p->cap_sys_resource = eff >> CAP_SYS_RESOURCE & 1;
+	p->cap_perfmon = eff >> 38 & 1; /* CAP_PERFMON, 5.8 */
 	p->caps_known = true;
 }
 

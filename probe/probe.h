@@ -79,6 +79,7 @@ struct probe {
 
 	/* Privilege. */
 	bool cap_bpf, cap_net_admin, cap_sys_admin, cap_sys_resource;
+	bool cap_perfmon; /* 5.8+: lets the verifier accept pointer arithmetic such as data_end - data */
 	bool caps_known; /* capget() answered; the cap_* fields are meaningless otherwise */
 	bool in_user_ns; /* not the initial user namespace: its capabilities do not count for bpf() */
 	int unprivileged_bpf_disabled; /* sysctl value, -1 if unreadable */

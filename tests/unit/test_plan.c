@@ -338,6 +338,22 @@ static void test_jumbo_mtu_stays_native_with_frags(void)
 	CHECK(reasons_have("eth1: generic mode"));
 }
 
+/* Exactly CAP_BPF + CAP_NET_ADMIN: the verifier refuses the linear
+ * program's data_end - data (pointer arithmetic needs CAP_PERFMON), so the
+ * frags program, which asks a helper for the length, is planned instead. */
+static void test_without_cap_perfmon_the_frags_program_is_planned(void)
+{
+	kernel("6.18.44-fc-v782", 6, 18, 44);
+	p.cap_sys_admin = false;
+	iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_FRAGS);
+	CHECK_CONTAINS(plan.ifaces[0].variant_reason, "without CAP_PERFMON");
+	p.cap_perfmon = true;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
+}
+
 static void test_bpf_enosys_is_incompatible(void)
 {
 	kernel("6.1.0-50-s390x", 6, 1, 0);
@@ -808,6 +824,7 @@ int main(void)
 	test_existing_clsact_with_a_filter_is_kept();
 	test_tc_leftover_is_refused_and_foreign_slot_kept();
 	test_loopback_goes_generic();
+	test_without_cap_perfmon_the_frags_program_is_planned();
 	test_user_namespace_root_is_told_why();
 	test_jit_disabled_is_degraded();
 	test_too_many_reasons_are_summarised();
