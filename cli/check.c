@@ -10,6 +10,7 @@
 #include "cli/session.h"
 #include "loader/attach.h"
 #include "out/check_report.h"
+#include "out/log.h"
 
 #define TEST_FRAME_LEN 64
 
@@ -233,6 +234,12 @@ int cmd_check(const struct opts *o)
 	session_close(&s);
 	if (c.verdict == VERDICT_INCOMPATIBLE)
 		return EXIT_FAILURE_ENV;
+	if (o->selftest && !st.ran && o->strict) {
+		/* asked to prove it, strictly, and the proof did not run */
+		log_msg(LOG_QUIET, "xdpcount: check --strict: the selftest did not run (%s)\n",
+			st.reason[0] ? st.reason : "no reason given");
+		return EXIT_DEGRADED;
+	}
 	if (c.verdict == VERDICT_DEGRADED && o->strict)
 		return EXIT_DEGRADED;
 	return 0;

@@ -8,6 +8,7 @@
 #include "cli/errors.h"
 #include "cli/stop.h"
 #include "loader/watch.h"
+#include "out/fmt.h"
 #include "probe/probe.h"
 
 #define STR(x) #x
@@ -65,6 +66,9 @@ static const struct advice advice[] = {
 	{ STAGE_PICK, ENOENT, "there is no IPv4 default route to pick one from", "name one: xdpcount IFACE (see `ip link`)" },
 	{ STAGE_IFACE, E2BIG, "too many interfaces", "count on at most 64 interfaces per run" },
 	{ STAGE_BTF, ENOENT, "no such file", "pass an existing vmlinux or raw BTF file" },
+	{ STAGE_BTF, ENAMETOOLONG, "the path is too long for this system", "pass a shorter path to a vmlinux or raw BTF file" },
+	{ STAGE_BTF, ENOTDIR, "a part of the path is not a directory", "pass an existing vmlinux or raw BTF file" },
+	{ STAGE_BTF, ELOOP, "too many symbolic links in the path", "pass an existing vmlinux or raw BTF file" },
 	{ STAGE_BTF, EISDIR, "it is a directory", "pass a vmlinux or raw BTF file, not a directory" },
 	{ STAGE_BTF, EACCES, "permission denied", "make the file readable, or pass another" },
 	{ STAGE_BTF, ENOEXEC, "neither raw BTF nor an ELF file", "pass a vmlinux or raw BTF file, e.g. /sys/kernel/btf/vmlinux" },
@@ -125,7 +129,10 @@ int fail(enum stage stage, int err, const char *subject, const char *detail_fmt,
 	failure.set = 1;
 	failure.stage = stage;
 	failure.err = err;
-	snprintf(failure.subject, sizeof(failure.subject), "%s", subject ? subject : "");
+	if (subject && strlen(subject) >= sizeof(failure.subject)) /* a 5000-byte path */
+		snprintf(failure.subject, sizeof(failure.subject), "%.100s...", subject);
+	else
+		snprintf(failure.subject, sizeof(failure.subject), "%s", subject ? subject : "");
 	failure.detail[0] = '\0';
 	if (detail_fmt) {
 		va_start(ap, detail_fmt);
@@ -181,10 +188,11 @@ void failure_format(char *buf, size_t len, enum stage stage, int err, const char
 {
 	const struct advice *a = find_advice(stage, abs(err));
 	const char *todo = a->todo && a->todo == (const char *)PRIV_TODO ? privilege_todo() : a->todo;
-	char what[256];
+	char what[512], subj[400];
 
 	err = abs(err);
-	snprintf(what, sizeof(what), stage_what[stage], subject ? subject : "");
+	snprintf(what, sizeof(what), stage_what[stage],
+		 fmt_name(subj, sizeof(subj), subject ? subject : ""));
 	snprintf(buf, len, "%s: %s%s%s", what,
 		 detail && detail[0] ? detail : a->cause ? a->cause : err ? strerror(err) : "failed",
 		 todo ? "; " : "", todo ? todo : "");
@@ -238,27 +246,29 @@ void fault_words(char *buf, size_t len, const struct watch_iface *w)
 	snprintf(buf, len, "nothing happened");
 }
 
-int fail_left_behind(const char *iface, const struct watch_iface *w, unsigned int prog_id)
+int fail_left_behind(const char *raw_iface, const struct watch_iface *w, unsigned int prog_id)
 {
+	char iface[FMT_NAME_LEN];
 	const char *off = w && w->att->mode == XDP_MODE_GENERIC ? "xdpgeneric off" : "xdpdrv off";
 	char ns[256];
 
+	fmt_name(iface, sizeof(iface), raw_iface);
 	failure_clear(); /* this says more than "lost": it is the one line to print */
 	if (w && w->fault == WATCH_MOVED && w->new_nsid >= 0) {
 		if (watch_netns_name(w->new_nsid, ns, sizeof(ns)) == 0)
-			return fail(STAGE_LEFT, ENODEV, iface,
+			return fail(STAGE_LEFT, ENODEV, raw_iface,
 				    "our program (id %u) stays attached: %s moved to network namespace "
 				    "%s (nsid %d, ifindex %d there), where it cannot be detached from "
 				    "here; remove it with `ip -n %s link set dev %s %s`", prog_id, iface,
 				    ns, w->new_nsid, w->new_ifindex, ns, iface, off);
-		return fail(STAGE_LEFT, ENODEV, iface,
+		return fail(STAGE_LEFT, ENODEV, raw_iface,
 			    "our program (id %u) stays attached: %s moved to the network namespace "
 			    "with nsid %d (ifindex %d there), where it cannot be detached from here; "
 			    "remove it there with `ip link set dev %s %s` (`ip netns list-id` names "
 			    "nsid %d)", prog_id, iface, w->new_nsid, w->new_ifindex, iface, off,
 			    w->new_nsid);
 	}
-	return fail(STAGE_LEFT, ENODEV, iface,
+	return fail(STAGE_LEFT, ENODEV, raw_iface,
 		    "%s left this network namespace; if it moved, our program (id %u) stays "
 		    "attached to it there: remove it there with `ip link set dev %s %s`",
 		    iface, prog_id, iface, off);

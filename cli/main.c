@@ -120,6 +120,9 @@ int main(int argc, char **argv)
 		}
 	}
 	ret = opts_parse(argc, argv, cmd->mask, &o);
+	if (!ret && o.n_ifaces && !strstr(cmd->args, "IFACE"))
+		ret = fail(STAGE_USAGE, EINVAL, NULL, "%s takes no IFACE (got '%s')", cmd->name,
+			   o.ifaces[0]);
 	if (ret)
 		return finish(ret);
 	if (o.help) {

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +42,8 @@ static const struct opt_def opt_defs[] = {
 	  "link is tcx (6.6+) and netlink a clsact qdisc\n"
 	  "with a cls_bpf filter" },
 	{ "interval", OPT_INTERVAL, required_argument, CMD_RUN, "SECONDS",
-	  "report every SECONDS (default 1; decimals allowed;\n"
-	  "at most 3600)" },
+	  "report every SECONDS (default 1; decimal, from\n"
+	  "0.01 to 3600)" },
 	{ "count", OPT_COUNT, required_argument, CMD_RUN, "N", "stop after N reports" },
 	{ "keep-going", OPT_KEEP_GOING, no_argument, CMD_RUN, NULL,
 	  "when an interface (or our program on it) goes\n"
@@ -88,29 +89,50 @@ static int parse_enum(const struct enum_name *table, const char *what, const cha
 	return v;
 }
 
+/* Plain decimal: digits, at most one '.', at least one digit; no sign,
+ * exponent, hex, spaces, inf or nan (strtod takes them all). */
+static bool plain_decimal(const char *s, bool dot_ok)
+{
+	bool digit = false, dot = false;
+
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if (*s == '.' && dot_ok && !dot)
+			dot = true;
+		else
+			return false;
+	}
+	return digit;
+}
+
+#define INTERVAL_MIN 0.01
+#define INTERVAL_MAX 3600
+
 static int parse_interval(const char *arg, double *out)
 {
-	char *end;
-	double v;
+	double v = 0;
 
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno || end == arg || *end || !isfinite(v) || v <= 0 || v > 3600)
+	if (plain_decimal(arg, true))
+		v = strtod(arg, NULL);
+	if (!(v >= INTERVAL_MIN && v <= INTERVAL_MAX))
 		return fail(STAGE_USAGE, EINVAL, NULL,
-			    "invalid interval '%s' (expected seconds, > 0 and <= 3600, e.g. 0.5)", arg);
+			    "invalid interval '%s' (expected decimal seconds from 0.01 to 3600, "
+			    "e.g. 0.5)", arg);
 	*out = v;
 	return 0;
 }
 
 static int parse_count(const char *arg, unsigned long *out)
 {
-	char *end;
-	unsigned long v;
+	unsigned long v = 0;
 
 	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v == 0)
-		return fail(STAGE_USAGE, EINVAL, NULL, "invalid count '%s' (expected a positive integer)", arg);
+	if (plain_decimal(arg, false))
+		v = strtoul(arg, NULL, 10);
+	if (errno || v == 0)
+		return fail(STAGE_USAGE, EINVAL, NULL, "invalid count '%s' (expected a positive "
+			    "decimal integer)", arg);
 	*out = v;
 	return 0;
 }
@@ -139,7 +161,12 @@ static int apply(struct opts *o, int id, const char *arg)
 	case OPT_VERBOSE: o->verbosity = o->verbosity < 0 ? 1 : o->verbosity + 1; return 0;
 	case OPT_HELP: o->help = true; return 0;
 	case OPT_VERSION: o->version = true; return 0;
-	case OPT_BTF: o->btf = arg; return 0;
+	case OPT_BTF:
+		if (!arg[0])
+			return fail(STAGE_USAGE, EINVAL, NULL, "--btf needs a file name, not an empty "
+				    "string");
+		o->btf = arg;
+		return 0;
 	case OPT_STRICT: o->strict = true; return 0;
 	case OPT_SELFTEST: o->selftest = true; return 0;
 	case OPT_KEEP_GOING: o->keep_going = true; return 0;

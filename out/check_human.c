@@ -89,19 +89,20 @@ void check_print_human(FILE *f, const struct check_result *c)
 				      : c->tc_test_run_error);
 	for (unsigned int i = 0; i < c->plan->n_ifaces; i++) {
 		const struct plan_iface *pi = &c->plan->ifaces[i];
+		char nb[FMT_NAME_LEN];
 		enum mark m = pi->refuse ? BAD : pi->mode == XDP_MODE_GENERIC ||
 				     pi->mode == XDP_MODE_TC ? WARN : OK;
 
 		if (pi->refuse)
-			row(f, m, pi->name, "refused: %s", pi->reason);
+			row(f, m, fmt_name(nb, sizeof(nb), pi->name), "refused: %s", pi->reason);
 		else if (c->verdict == VERDICT_INCOMPATIBLE)
-			row(f, BAD, pi->name, "cannot run here (see the verdict); planned %s via %s",
+			row(f, BAD, fmt_name(nb, sizeof(nb), pi->name), "cannot run here (see the verdict); planned %s via %s",
 			    enum_name(xdp_mode_names, pi->mode), plan_attach_name(pi->mode, pi->attach));
 		else if (pi->mode == XDP_MODE_TC)
-			row(f, m, pi->name, "tc ingress via %s: %s",
+			row(f, m, fmt_name(nb, sizeof(nb), pi->name), "tc ingress via %s: %s",
 			    plan_attach_name(pi->mode, pi->attach), pi->reason);
 		else
-			row(f, m, pi->name, "xdp %s%s via %s, %s program: %s; %s",
+			row(f, m, fmt_name(nb, sizeof(nb), pi->name), "xdp %s%s via %s, %s program: %s; %s",
 			    enum_name(xdp_mode_names, pi->mode),
 			    pi->fallback_generic ? " (generic if refused)" : "",
 			    enum_name(attach_kind_names, pi->attach),

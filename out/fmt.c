@@ -1,5 +1,8 @@
 #include <stdio.h>
 
+#include <stdbool.h>
+#include <string.h>
+
 #include "out/fmt.h"
 
 /* Scales value by step until it is below step; prefixes[i] names the scale. */
@@ -39,5 +42,56 @@ const char *fmt_rate(char buf[FMT_LEN], double value, const char *unit)
 const char *fmt_u64(char buf[FMT_LEN], uint64_t v)
 {
 	snprintf(buf, FMT_LEN, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+size_t fmt_utf8_len(const unsigned char *p)
+{
+	unsigned int cp;
+	size_t n;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+const char *fmt_name(char *buf, size_t len, const char *name)
+{
+	size_t o = 0;
+
+	if (!len)
+		return buf;
+	for (const unsigned char *p = (const unsigned char *)name; *p && o + 5 < len;) {
+		size_t n = *p >= 0x80 ? fmt_utf8_len(p) : 0;
+		/* C1 controls (U+0080-U+009F) are 0xc2 0x80-0x9f in UTF-8 */
+		bool c1 = n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+
+		if (*p == '\\') {
+			buf[o++] = '\\', buf[o++] = '\\';
+			p++;
+		} else if (*p >= 0x20 && *p < 0x7f) {
+			buf[o++] = (char)*p++;
+		} else if (n && !c1) {
+			memcpy(buf + o, p, n);
+			o += n, p += n;
+		} else {
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", *p++);
+		}
+	}
+	buf[o] = '\0';
 	return buf;
 }

@@ -14,4 +14,13 @@ const char *fmt_rate(char buf[FMT_LEN], double value, const char *unit);
 /* 1234567 -> "1234567" with no grouping (stable for scripts and eyes) */
 const char *fmt_u64(char buf[FMT_LEN], uint64_t v);
 
+/* The length (2-4) of the well-formed UTF-8 sequence at p, or 0 when the
+ * byte at p does not start one (no overlongs, surrogates or > U+10FFFF). */
+size_t fmt_utf8_len(const unsigned char *p);
+/* NAME_ESC_LEN holds any interface name (15 bytes) escaped. */
+#define FMT_NAME_LEN 64
+/* A name safe for a terminal: control bytes (C0, DEL, C1) and bytes that are
+ * not UTF-8 become \xNN, and a backslash becomes \\; the rest is kept. */
+const char *fmt_name(char *buf, size_t len, const char *name);
+
 #endif

@@ -1,6 +1,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "out/fmt.h"
 #include "out/json.h"
 
 void json_init(struct json *j, FILE *f)
@@ -53,10 +54,23 @@ static void write_escaped(FILE *f, const char *s)
 		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (*p < 0x20 || *p == 0x7f) {
 				fprintf(f, "\\u%04x", *p);
-			else
+			} else if (*p < 0x80) {
 				fputc(*p, f);
+			} else {
+				/* well-formed UTF-8 as is; any other byte b (a
+				 * legal interface name need not be UTF-8) as
+				 * \u00XX, i.e. read as Latin-1 */
+				size_t n = fmt_utf8_len(p);
+
+				if (n) {
+					fwrite(p, 1, n, f);
+					p += n - 1;
+				} else {
+					fprintf(f, "\\u%04x", *p);
+				}
+			}
 		}
 	}
 	fputc('"', f);

@@ -3,6 +3,9 @@
 #include "out/fmt.h"
 #include "out/report.h"
 
+/* Names on human lines go through fmt_name: no raw control bytes. */
+#define NAME(n) fmt_name((char[FMT_NAME_LEN]){ 0 }, FMT_NAME_LEN, (n))
+
 void report_init(struct report *r, FILE *f, bool json, bool quiet)
 {
 	r->f = f;
@@ -45,9 +48,9 @@ void report_plan(struct report *r, const struct plan *plan, const struct plan_if
 		return;
 	}
 	if (pi->mode == XDP_MODE_TC)
-		fprintf(r->f, "plan %s: tc ingress via %s: %s\n", pi->name, attach, pi->reason);
+		fprintf(r->f, "plan %s: tc ingress via %s: %s\n", NAME(pi->name), attach, pi->reason);
 	else
-		fprintf(r->f, "plan %s: %s%s via %s, %s program: %s; %s\n", pi->name, mode,
+		fprintf(r->f, "plan %s: %s%s via %s, %s program: %s; %s\n", NAME(pi->name), mode,
 			pi->fallback_generic ? " (generic if refused)" : "", attach,
 			enum_name(variant_names, pi->variant), pi->reason, pi->variant_reason);
 }
@@ -63,7 +66,7 @@ void report_fallback(struct report *r, const char *iface, const char *why)
 		event_end(r);
 		return;
 	}
-	fprintf(r->f, "%s: native mode refused (%s); falling back to generic\n", iface, why);
+	fprintf(r->f, "%s: native mode refused (%s); falling back to generic\n", NAME(iface), why);
 }
 
 void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_mode mode,
@@ -84,9 +87,9 @@ void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_
 		return;
 	if (mode == XDP_MODE_TC)
 		fprintf(r->f, "attached to %s (ifindex %d): tc ingress via %s (counts what XDP passed)\n",
-			iface, ifindex, plan_attach_name(mode, attach));
+			NAME(iface), ifindex, plan_attach_name(mode, attach));
 	else
-		fprintf(r->f, "attached to %s (ifindex %d): %s mode via %s\n", iface, ifindex,
+		fprintf(r->f, "attached to %s (ifindex %d): %s mode via %s\n", NAME(iface), ifindex,
 			enum_name(xdp_mode_names, mode), enum_name(attach_kind_names, attach));
 }
 
@@ -107,7 +110,7 @@ void report_stats(struct report *r, double time, const struct iface_stats *s)
 		return;
 	}
 	/* exact totals for scripts and eyes, scaled figures for the rates */
-	fprintf(r->f, "%-15s packets %12llu  bytes %15llu  %10s  %12s  %14s\n", s->iface,
+	fprintf(r->f, "%-15s packets %12llu  bytes %15llu  %10s  %12s  %14s\n", NAME(s->iface),
 		(unsigned long long)s->packets, (unsigned long long)s->bytes,
 		fmt_bytes(size, s->bytes), fmt_rate(pps, s->pps, "pps"), fmt_rate(bps, s->bps, "bit/s"));
 }
@@ -124,12 +127,14 @@ void report_detached(struct report *r, const char *iface, uint64_t packets, uint
 		event_end(r);
 		return;
 	}
-	fprintf(r->f, "detached from %s: %llu packets, %llu bytes (%s) in total\n", iface,
+	fprintf(r->f, "detached from %s: %llu packets, %llu bytes (%s) in total\n", NAME(iface),
 		(unsigned long long)packets, (unsigned long long)bytes, fmt_bytes(size, bytes));
 }
 
 void report_renamed(struct report *r, const char *old_name, const char *new_name, int ifindex)
 {
+	char nb2[FMT_NAME_LEN];
+
 	if (r->json) {
 		event_begin(r, "renamed");
 		json_kv_string(&r->j, "iface", new_name);
@@ -138,7 +143,8 @@ void report_renamed(struct report *r, const char *old_name, const char *new_name
 		event_end(r);
 		return;
 	}
-	fprintf(r->f, "%s is now named %s (ifindex %d); counting goes on\n", old_name, new_name,
+	fprintf(r->f, "%s is now named %s (ifindex %d); counting goes on\n", NAME(old_name),
+		fmt_name(nb2, sizeof(nb2), new_name),
 		ifindex);
 }
 
@@ -174,9 +180,9 @@ void report_stale_removed(struct report *r, const char *iface, unsigned int prog
 	}
 	if (pid > 0)
 		fprintf(r->f, "%s: removed our stale program id %u (its xdpcount, pid %d, no longer "
-			"runs)\n", iface, prog_id, pid);
+			"runs)\n", NAME(iface), prog_id, pid);
 	else
-		fprintf(r->f, "%s: removed our stale program id %u (no xdpcount holds it)\n", iface,
+		fprintf(r->f, "%s: removed our stale program id %u (no xdpcount holds it)\n", NAME(iface),
 			prog_id);
 }
 

@@ -150,15 +150,19 @@ test_keep_going_counts_on_the_other_interface() {
 # A blocked stdout (a reader that never reads): the stop takes at most the
 # output deadline (2 s), the program is detached, exit 1 says lines were lost.
 test_blocked_stdout_does_not_hold_the_stop() {
-	local start took rc
+	local start took rc i ifs=(veth0)
 	need_bin && fault_setup block || return
+	for i in 2 4 6; do # more lines per interval: the pipe fills sooner
+		veth "$A" "veth$i" "$B" "veth$((i + 1))" || { fail "$CUR: setup"; return; }
+		ifs+=("veth$i")
+	done
 	# shellcheck disable=SC2216 # a reader that never reads is the point
-	( ip netns exec "$A" "$BIN" -j -i 0.001 --attach netlink veth0 2>"$WORK/block.err"
+	( ip netns exec "$A" "$BIN" -j -i 0.01 --attach netlink "${ifs[@]}" 2>"$WORK/block.err"
 	  echo $? >"$WORK/block.rc" ) | sleep 30 &
 	BGPIDS+=("$!")
-	sleep 1.5 # the pipe is full long before
-	XPID=$(pgrep -n -f -- "-j -i 0.001 --attach netlink veth0") ||
-		{ fail "$CUR: xdpcount is not running"; return; }
+	sleep 2.5 # 64 KiB of pipe are full after about 1.5 s
+	XPID=$(pgrep -n -f -- "-j -i 0.01 --attach netlink ${ifs[*]}") ||
+		{ fail "$CUR: xdpcount is not running"; show "$WORK/block.err"; return; }
 	start=$(date +%s%N)
 	kill -TERM "$XPID"
 	check "$CUR: it exits within 3 s" wait_pid_gone "$XPID" 3
@@ -168,7 +172,9 @@ test_blocked_stdout_does_not_hold_the_stop() {
 	rc=$(cat "$WORK/block.rc" 2>/dev/null)
 	check_eq "$CUR: exit status tells lines were lost" "$rc" 1
 	check_match "$CUR: the line says so" "$(cat "$WORK/block.err")" "stdout.*lost"
-	check_eq "$CUR: nothing left on veth0" "$(xdp_id "$A" veth0)" ""
+	for i in "${ifs[@]}"; do
+		check_eq "$CUR: nothing left on $i" "$(xdp_id "$A" "$i")" ""
+	done
 }
 
 wait_pid_gone() {

@@ -37,6 +37,7 @@ T_FAILED0=0             # FAILED when the running test began
 . "$TOP/tests/integration/tc.sh"
 . "$TOP/tests/integration/faults.sh"
 . "$TOP/tests/integration/privilege.sh"
+. "$TOP/tests/integration/messages.sh"
 trap teardown EXIT
 trap 'exit 130' INT TERM
 
@@ -510,7 +511,8 @@ ALL_TESTS="
 $VARIANT_TESTS
 $TC_TESTS
 $FAULT_TESTS
-$PRIV_TESTS"
+$PRIV_TESTS
+$MSG_TESTS"
 
 run_test() {
 	local rc

@@ -3,10 +3,17 @@
 #include "cli/opts.h"
 #include "tests/unit/check.h"
 
+/* opts keeps pointers into argv (o->ifaces): the words are copied to an
+ * array that outlives the ARGV() compound literal, which ends with the block
+ * of the CHECK that holds it. */
 static int parse(unsigned int mask, struct opts *o, int argc, char **argv)
 {
+	static char *kept[32];
+
+	for (int i = 0; i <= argc && i < 32; i++)
+		kept[i] = argv[i];
 	failure_clear();
-	return opts_parse(argc, argv, mask, o);
+	return opts_parse(argc, kept, mask, o);
 }
 
 #define ARGV(...) (char *[]){ __VA_ARGS__, NULL }
@@ -73,6 +80,35 @@ static void test_bad_values_are_usage_errors(void)
 	CHECK_EQ_INT(failure_report(), EXIT_USAGE);
 }
 
+/* Decimal numbers only (strtod would take hex, exponents, signs, spaces),
+ * and an interval of at least 0.01 s. */
+static void test_numbers_are_plain_decimals(void)
+{
+	static const char *const bad_intervals[] = {
+		"0x10", "4e-324", "1e3", "+1", " 1", "1 ", "0.001", "0.009", "inf", "1..2", ".",
+		"", "١", "0,5",
+	};
+	static const char *const bad_counts[] = { "+3", " 3", "0x3", "3.0", "1e2", "", "18446744073709551616" };
+	struct opts o;
+
+	for (size_t i = 0; i < sizeof(bad_intervals) / sizeof(bad_intervals[0]); i++) {
+		CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-i", (char *)bad_intervals[i]) < 0);
+		CHECK_EQ_INT(failure_report(), EXIT_USAGE);
+	}
+	for (size_t i = 0; i < sizeof(bad_counts) / sizeof(bad_counts[0]); i++)
+		CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-c", (char *)bad_counts[i]) < 0);
+	CHECK_EQ_INT(PARSE(CMD_RUN, &o, "xdpcount", "-i", "0.01"), 0);
+	CHECK(o.interval == 0.01);
+	CHECK_EQ_INT(PARSE(CMD_RUN, &o, "xdpcount", "-i", ".5"), 0);
+	CHECK(o.interval == 0.5);
+	CHECK_EQ_INT(PARSE(CMD_RUN, &o, "xdpcount", "-i", "10."), 0);
+	CHECK(o.interval == 10);
+	CHECK_EQ_INT(PARSE(CMD_RUN, &o, "xdpcount", "-c", "007"), 0);
+	CHECK_EQ_INT(o.count, 7);
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--btf", "") < 0);
+	CHECK_EQ_INT(failure_report(), EXIT_USAGE);
+}
+
 static void test_options_belong_to_their_commands(void)
 {
 	struct opts o;
@@ -102,6 +138,7 @@ int main(void)
 	test_all_run_options_and_interfaces();
 	test_long_forms_and_options_after_interfaces();
 	test_bad_values_are_usage_errors();
+	test_numbers_are_plain_decimals();
 	test_options_belong_to_their_commands();
 	test_verbosity();
 	CHECK_DONE();

@@ -118,6 +118,44 @@ static void test_human_line_has_name_totals_and_rates(void)
 	free(out);
 }
 
+static void write_non_utf8(FILE *f)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_object_begin(&j);
+	/* é and € and U+10348 as UTF-8; a lone 0xff; an overlong '/'; a
+	 * surrogate; a truncated sequence at the end */
+	json_kv_string(&j, "s", "\xc3\xa9\xe2\x82\xac\xf0\x90\x8d\x88|\xff|\xc0\xaf|\xed\xa0\x80|\xe2\x82");
+	json_object_end(&j);
+	json_line_end(&j);
+}
+
+/* A legal interface name need not be UTF-8: the JSON stays valid UTF-8, each
+ * stray byte written as \u00XX (the byte read as Latin-1, documented). */
+static void test_json_escapes_bytes_that_are_not_utf8(void)
+{
+	char *out = capture(write_non_utf8);
+
+	CHECK_EQ_STR(out, "{\"s\":\"\xc3\xa9\xe2\x82\xac\xf0\x90\x8d\x88|\\u00ff|\\u00c0\\u00af|"
+			  "\\u00ed\\u00a0\\u0080|\\u00e2\\u0082\"}\n");
+	free(out);
+}
+
+/* Human lines carry no raw control bytes (C0, DEL, C1) or stray bytes. */
+static void test_names_are_safe_on_a_terminal(void)
+{
+	char buf[FMT_NAME_LEN];
+
+	CHECK_EQ_STR(fmt_name(buf, sizeof(buf), "eth0"), "eth0");
+	CHECK_EQ_STR(fmt_name(buf, sizeof(buf), "e\x1b[2Jx"), "e\\x1b[2Jx");
+	CHECK_EQ_STR(fmt_name(buf, sizeof(buf), "a\x7f\xc2\x9b\xff\\"), "a\\x7f\\xc2\\x9b\\xff\\\\");
+	CHECK_EQ_STR(fmt_name(buf, sizeof(buf), "caf\xc3\xa9"), "caf\xc3\xa9");
+	/* fifteen bytes, all escaped, still fit */
+	CHECK_EQ_STR(fmt_name(buf, sizeof(buf), "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"),
+		     "\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\x09\\x0a\\x0b\\x0c\\x0d\\x0e\\x0f");
+}
+
 static void test_sizes_and_rates(void)
 {
 	char b[FMT_LEN];
@@ -140,5 +178,7 @@ int main(void)
 	test_human_line_has_name_totals_and_rates();
 	test_tc_attached_event_says_hook_tc();
 	test_sizes_and_rates();
+	test_json_escapes_bytes_that_are_not_utf8();
+	test_names_are_safe_on_a_terminal();
 	CHECK_DONE();
 }

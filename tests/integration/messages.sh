@@ -1,0 +1,91 @@
+# shellcheck shell=bash disable=SC2015,SC2016
+# Messages and input (issue 9, items 7 and 8): strict numbers, extra words,
+# --btf edge cases, check --strict with a selftest that could not run, and
+# interface names that are not UTF-8. Sourced by run.sh; tests in MSG_TESTS.
+
+# usage_exit_2 DESC REGEX ARGS...: xdpcount ARGS exits 2 with one line
+# matching REGEX.
+usage_exit_2() {
+	local desc=$1 re=$2 err=$WORK/usage.err; shift 2
+	timeout 20 "$BIN" "$@" >/dev/null 2>"$err"
+	check_eq "$CUR: $desc: exit status" "$?" 2
+	check_eq "$CUR: $desc: one line" "$(grep -c . "$err")" 1
+	check_match "$CUR: $desc: the line" "$(cat "$err")" "$re"
+}
+
+test_numbers_and_extra_words_are_refused() {
+	need_bin || return
+	usage_exit_2 "-i 0x10" "invalid interval '0x10'.*decimal" -i 0x10 lo
+	usage_exit_2 "-i 4e-324" "invalid interval '4e-324'.*from 0.01" -i 4e-324 lo
+	usage_exit_2 "-i 0.001" "invalid interval" -i 0.001 lo
+	usage_exit_2 "-c +3" "invalid count" -c +3 lo
+	usage_exit_2 "objects ra0" "objects takes no IFACE \\(got 'ra0'\\)" objects ra0
+	usage_exit_2 "--btf ''" "--btf needs a file name" check --btf ''
+	usage_exit_2 "--btf 5000 characters" "cannot use BTF file /{10,}\\.\\.\\.: the path is too long" \
+		check --btf "$(printf '/%.0s' {1..5000})x"
+}
+
+# detach A B with B missing touches nothing, not even A.
+test_detach_checks_every_name_first() {
+	local a b out id
+	need_bin || return
+	ns_new a det2-a && ns_new b det2-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/det2.out
+	start_attached "$a" "$out" veth0 -- --json --attach netlink || return
+	stop KILL
+	id=$(xdp_id "$a" veth0)
+	timeout 20 ip netns exec "$a" "$BIN" detach veth0 nosuch0 >"$out" 2>"$out.err"
+	check_eq "$CUR: exit status" "$?" 2
+	check_match "$CUR: names the missing one" "$(cat "$out.err")" "nosuch0: no such interface"
+	check_eq "$CUR: veth0 untouched" "$(xdp_id "$a" veth0)" "$id"
+	ip netns exec "$a" "$BIN" detach veth0 >/dev/null 2>&1
+}
+
+# --strict promises "exit 0 if this box can run it": with --selftest, a
+# selftest that could not run (no CAP_SYS_ADMIN for its namespace) is no proof.
+test_check_strict_selftest_that_did_not_run_exits_3() {
+	local a b out
+	need_bin || return
+	ns_new a strict-st-a && ns_new b strict-st-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/strict-st.out
+	timeout 60 ip netns exec "$a" setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin \
+		"$BIN" check --selftest --strict --json veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: exit status" "$?" 3
+	check_eq "$CUR: selftest.ran" "$(jq -r .selftest.ran "$out" 2>/dev/null)" false
+	check_match "$CUR: stderr says why" "$(cat "$out.err")" "strict: the selftest did not run"
+}
+
+# A legal name that is not UTF-8, with an escape byte in it: JSON stays valid
+# UTF-8 (stray bytes as \u00XX), human lines carry no raw control byte.
+test_non_utf8_interface_name() {
+	local a b name out
+	need_bin || return
+	command -v iconv >/dev/null || return "$SKIP"
+	ns_new a utf-a && ns_new b utf-b || { fail "$CUR: setup"; return; }
+	name=$'v\xff\x1b[1m'
+	veth "$a" "$name" "$b" veth1 || { fail "$CUR: a veth named v\\xff\\x1b[1m"; return; }
+	out=$WORK/utf.out
+	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.1 "$name" >"$out" 2>"$out.err"
+	check_eq "$CUR: JSON run exits 0" "$?" 0
+	check "$CUR: stdout is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$out" -o /dev/null
+	check "$CUR: stdout is JSON Lines" all_json "$out"
+	check_eq "$CUR: the name, escaped" "$(jq -j 'select(.event == "attached") | .iface' "$out" |
+		od -An -tx1 | tr -d ' \n')" "76c3bf1b5b316d"
+	timeout 20 ip netns exec "$a" "$BIN" -c 1 -i 0.1 "$name" >"$out" 2>"$out.err"
+	check_eq "$CUR: human run exits 0" "$?" 0
+	check_eq "$CUR: no raw ESC byte in the human output" "$(tr -cd '\033' <"$out" | wc -c)" 0
+	check_match "$CUR: the name shown escaped" "$(cat "$out")" 'attached to v\\xff\\x1b\[1m'
+	# (ip -j prints such a name raw, which jq refuses: check and remove it here)
+	check "$CUR: nothing left on it" lacks "$(ip -n "$a" -d link show)" "prog/xdp"
+	ip -n "$a" link del "$name"
+}
+
+# shellcheck disable=SC2034 # read by run.sh
+MSG_TESTS="
+	test_numbers_and_extra_words_are_refused
+	test_detach_checks_every_name_first
+	test_check_strict_selftest_that_did_not_run_exits_3
+	test_non_utf8_interface_name
+"
