@@ -133,7 +133,7 @@ const char *stop_signal_name(int sig)
 		if (names[i].sig == sig)
 			return names[i].name;
 	if (sig >= SIGRTMIN && sig <= SIGRTMAX)
-		snprintf(buf, sizeof(buf), "SIGRTMIN+%d", sig - SIGRTMIN);
+		snprintf(buf, sizeof(buf), "real-time signal %d", sig); /* SIGRTMIN differs by libc */
 	else
 		snprintf(buf, sizeof(buf), "signal %d", sig);
 	return buf;

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # make test: every suite in turn, then one closing "N passed, N failed" line.
-# Suites: unit, integration (veth in our own netns), cross (qemu-user),
+# Suites: unit, integration (veth in our own netns), san (both again with the
+# ASan+UBSan build), cross (qemu-user),
 # dist (release tarballs twice: reproducible, SBOM, checksums),
 # kernels (qemu-system). SUITES="unit integration" picks some.
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 ARCH=${ARCH:-$(uname -m)}
-SUITES=${SUITES:-unit integration cross dist kernels}
+SUITES=${SUITES:-unit integration san cross dist kernels}
 logdir=build/test-logs
 mkdir -p "$logdir"
 
@@ -25,6 +26,7 @@ for s in $SUITES; do
 	case $s in
 	unit) run_suite unit tests/run-unit.sh build/"$ARCH"/unit/test_* ;;
 	integration) run_suite integration tests/integration/run.sh build/xdpcount ;;
+	san) run_suite san tests/san/run.sh ;;
 	cross) [ -x tests/cross/run.sh ] && run_suite cross tests/cross/run.sh ;;
 	dist) run_suite dist dist/test-reproducible.sh x86_64 aarch64 s390x ;;
 	kernels) [ -x tests/kernels/run.sh ] && run_suite kernels tests/kernels/run.sh ;;
