@@ -220,6 +220,24 @@ san: $(SAN)/xdpcount $(SAN_UNIT)
 test-san: san tools
 	$(Q)tests/san/run.sh
 
+# libFuzzer (clang) targets over every parser of outside input, with ASan and
+# UBSan; seeds in tests/fuzz/corpus/TARGET (the regression inputs too).
+# make fuzz [FUZZ_SECONDS=100 per target]. Not in make test.
+FUZZ := build/fuzz
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -g -O1
+FUZZ_OBJS := $(patsubst %.c,$(FUZZ)/obj/%.o,$(filter-out cli/main.c,$(SRCS)))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+$(FUZZ)/obj/%.o: %.c $(SAN)/.libbpf | $(BUILD)/gen/objects_sha256.h
+	$(call msg,FUZZ-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(SAN_CFLAGS:-O0=) $(FUZZ_FLAGS) -c $< -o $@
+$(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(SAN)/obj/loader/embed.o
+	$(call msg,FUZZ-LD,$@)
+	$(Q)$(CLANG) $(SAN_CFLAGS:-O0=) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ $(SAN_LIBS) -o $@
+.SECONDARY: $(FUZZ_OBJS)
+fuzz: $(FUZZ_TARGETS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_TARGETS)
+
 clean:
 	rm -rf build dist/out
 

@@ -1,6 +1,7 @@
 /* Kernel BTF: where it is, whether libbpf can parse it, and whether it
  * belongs to the running kernel. Nothing stays loaded. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -121,7 +122,10 @@ int btf_header_check(const char *path, uint64_t size)
 	type_len = get32(h + 12, swap);
 	str_off = get32(h + 16, swap);
 	str_len = get32(h + 20, swap);
-	if (h[2] != 1 || hdr_len < sizeof(h) || hdr_len > size || str_len == 0) {
+	/* misaligned sections: the kernel refuses them, and libbpf 1.5.0 would
+	 * read its types unaligned (undefined behaviour; found by fuzzing) */
+	if (h[2] != 1 || hdr_len < sizeof(h) || hdr_len > size || str_len == 0 ||
+	    hdr_len % 4 || type_off % 4 || type_len % 4) {
 		err = -EINVAL;
 		goto out;
 	}
@@ -138,6 +142,82 @@ int btf_header_check(const char *path, uint64_t size)
 	    pread(fd, &last, 1, (off_t)(hdr_len + str_end - 1)) != 1 || first || last)
 		err = -EINVAL;
 out:
+	close(fd);
+	return err;
+}
+
+/* The BTF header's own checks, before libbpf sees the data: libbpf 1.5.0
+ * reads types at hdr_len + type_off unaligned (undefined behaviour) when
+ * that is not a multiple of 4, and the kernel refuses such BTF anyway.
+ * -EINVAL when the header is not sound for a buffer of size bytes (the
+ * in-memory twin of btf_header_check(), for ELF .BTF sections). */
+static int btf_header_sound(const void *d, size_t avail, uint64_t size)
+{
+	struct btf_header h;
+	bool swap;
+
+	if (avail < sizeof(h) || size < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, d, sizeof(h));
+	swap = h.magic == __builtin_bswap16(BTF_MAGIC);
+	if (!swap && h.magic != BTF_MAGIC)
+		return -EINVAL;
+	if (swap) {
+		h.hdr_len = __builtin_bswap32(h.hdr_len);
+		h.type_off = __builtin_bswap32(h.type_off);
+		h.type_len = __builtin_bswap32(h.type_len);
+		h.str_off = __builtin_bswap32(h.str_off);
+		h.str_len = __builtin_bswap32(h.str_len);
+	}
+	if (h.hdr_len < sizeof(h) || h.hdr_len % 4 || h.type_off % 4 || h.type_len % 4 ||
+	    (uint64_t)h.hdr_len + h.type_off + h.type_len > size ||
+	    (uint64_t)h.hdr_len + h.str_off + h.str_len > size)
+		return -EINVAL;
+	return 0;
+}
+
+/* The size of an ELF file's .BTF section: -ENODATA without one, or when it
+ * is empty (libbpf 1.5.0 would then memcpy from NULL in btf_new), -EINVAL
+ * when libelf cannot read the file. */
+static int elf_btf_size(const char *path, uint64_t *size)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	int fd, err = -ENODATA;
+	Elf *elf;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx)) {
+		err = -EINVAL;
+		goto out;
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name || strcmp(name, ".BTF"))
+			continue;
+		*size = sh.sh_type == SHT_NOBITS ? 0 : sh.sh_size;
+		err = *size ? 0 : -ENODATA;
+		if (!err) {
+			Elf_Data *d = elf_getdata(scn, NULL);
+
+			err = d && d->d_buf ? btf_header_sound(d->d_buf, d->d_size, d->d_size)
+					    : -EINVAL;
+		}
+		break;
+	}
+out:
+	if (elf)
+		elf_end(elf);
 	close(fd);
 	return err;
 }
@@ -314,8 +394,18 @@ static int btf_try(const char *path, bool full, struct btf_report *r)
 	kind = btf_classify(path, &size);
 	if (kind < 0)
 		return kind;
+	if (kind == BTFF_ELF) {
+		uint64_t btf_size = 0;
+
+		/* no (or an empty) .BTF, or a misaligned one: refused before libbpf */
+		err = elf_btf_size(path, &btf_size);
+		if (err)
+			return err;
+	}
 	full = full || kind != BTFF_RAW;
-	err = full ? btf_validate(path) : btf_header_check(path, size);
+	err = kind == BTFF_RAW ? btf_header_check(path, size) : 0;
+	if (!err && full)
+		err = btf_validate(path);
 	if (err)
 		return err;
 	r->available = true;

@@ -72,7 +72,7 @@ static const struct advice advice[] = {
 	{ STAGE_BTF, EISDIR, "it is a directory", "pass a vmlinux or raw BTF file, not a directory" },
 	{ STAGE_BTF, EACCES, "permission denied", "make the file readable, or pass another" },
 	{ STAGE_BTF, ENOEXEC, "neither raw BTF nor an ELF file", "pass a vmlinux or raw BTF file, e.g. /sys/kernel/btf/vmlinux" },
-	{ STAGE_BTF, ENODATA, "an ELF file without a .BTF section", "pass a vmlinux built with CONFIG_DEBUG_INFO_BTF, or raw BTF" },
+	{ STAGE_BTF, ENODATA, "an ELF file without BTF (no .BTF section, or an empty one)", "pass a vmlinux built with CONFIG_DEBUG_INFO_BTF, or raw BTF" },
 	{ STAGE_BTF, 0, "not a valid BTF or ELF-with-BTF file (garbage or truncated)", "pass a complete vmlinux or raw BTF file, e.g. /sys/kernel/btf/vmlinux" },
 	{ STAGE_OBJECT, ENOEXEC, "no embedded object matches this host's byte order", "this build is broken: rebuild with make" },
 	{ -1, ENOSYS, "this kernel (or emulator) has no bpf() syscall", "run on a kernel built with CONFIG_BPF_SYSCALL" },

@@ -202,7 +202,7 @@ int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o)
 	}
 	longs[n] = (struct option){ 0 };
 
-	optind = 1;
+	optind = 0; /* 0, not 1: a full reset, or getopt keeps a pointer into the last argv */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == '?' || c == ':') {

@@ -51,10 +51,33 @@ static int netns_ino(unsigned long long *ino)
 	return 0;
 }
 
+int pin_parse_stat_start(const char *buf, unsigned long long *t)
+{
+	const char *p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
+	char *end;
+
+	if (!p)
+		return -EIO;
+	p++;
+	/* p is at the space before field 3 */
+	for (int field = 3; field < 22; field++) {
+		if (!*p) /* the text ends before field 22 */
+			return -EIO;
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return -EIO;
+	}
+	errno = 0;
+	*t = strtoull(p + 1, &end, 10);
+	if (end == p + 1 || errno)
+		return -EIO;
+	return 0;
+}
+
 /* Field 22 of /proc/PID/stat: when the process started, in clock ticks. */
 static int start_time(int pid, unsigned long long *t)
 {
-	char path[64], buf[1024], *p;
+	char path[64], buf[1024];
 	ssize_t n;
 	int fd;
 
@@ -67,18 +90,7 @@ static int start_time(int pid, unsigned long long *t)
 	if (n <= 0)
 		return -EIO;
 	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
-	if (!p)
-		return -EIO;
-	p++;
-	/* p is at the space before field 3 */
-	for (int field = 3; field < 22; field++) {
-		p = strchr(p + 1, ' ');
-		if (!p)
-			return -EIO;
-	}
-	*t = strtoull(p + 1, NULL, 10);
-	return 0;
+	return pin_parse_stat_start(buf, t);
 }
 
 int pin_add(int prog_fd, int ifindex, char *path, size_t len)

@@ -36,6 +36,8 @@ int pin_get(const char *path);
 /* The pid of a live process other than us holding an fd of prog_id, found in
  * /proc/PID/fdinfo; 0 none found, -errno could not look everywhere. */
 int pin_holder_scan(uint32_t prog_id);
+/* Field 22 (start time) of a /proc/PID/stat text. 0 or -EIO. */
+int pin_parse_stat_start(const char *stat_text, unsigned long long *t);
 /* Is pid an xdpcount (by /proc/PID/comm)? */
 bool pin_process_is_xdpcount(int pid);
 /* The bpffs directory in use ($XDPCOUNT_BPFFS or /sys/fs/bpf). */

@@ -70,7 +70,7 @@ static void on_link(struct watch_iface *wi, int n, const struct nlmsghdr *h)
 	bool moved = false;
 	struct watch_iface *w;
 
-	if (len < 0)
+	if (len < 0 || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
 		return;
 	w = find(wi, n, ifi->ifi_index);
 	if (!w)
@@ -106,13 +106,19 @@ static void on_link(struct watch_iface *wi, int n, const struct nlmsghdr *h)
 	set_fault(w, moved ? WATCH_MOVED : WATCH_DELETED);
 }
 
+void watch_parse(struct watch_iface *wi, int n, const void *buf, int len)
+{
+	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len))
+		if (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK)
+			on_link(wi, n, h);
+}
+
 static void drain(struct watch *w, struct watch_iface *wi, int n)
 {
 	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
 
 	for (;;) {
 		ssize_t got = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT);
-		int len = (int)got;
 
 		if (got < 0) {
 			if (errno == EINTR || errno == ENOBUFS)
@@ -121,10 +127,7 @@ static void drain(struct watch *w, struct watch_iface *wi, int n)
 		}
 		if (got == 0)
 			return;
-		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
-		     h = NLMSG_NEXT(h, len))
-			if (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK)
-				on_link(wi, n, h);
+		watch_parse(wi, n, buf, (int)got);
 	}
 }
 
@@ -180,37 +183,9 @@ const char *watch_fault_name(enum watch_fault f)
 	return fault_names[f];
 }
 
-/* The nsid (as seen from here) of the namespace behind fd, or -errno. */
-static int nsid_of(int nl, int ns_fd)
+int watch_parse_nsid(const void *buf, int len)
 {
-	struct {
-		struct nlmsghdr h;
-		struct rtgenmsg g;
-		char attrs[16];
-	} req;
-	char buf[512] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct rtattr *a;
-	ssize_t got;
-	int len;
-
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_type = RTM_GETNSID;
-	req.h.nlmsg_flags = NLM_F_REQUEST;
-	req.h.nlmsg_seq = 1;
-	req.g.rtgen_family = AF_UNSPEC;
-	a = (struct rtattr *)((char *)&req + NLMSG_ALIGN(NLMSG_LENGTH(sizeof(req.g))));
-	a->rta_type = NETNSA_FD;
-	a->rta_len = RTA_LENGTH(sizeof(int));
-	memcpy(RTA_DATA(a), &ns_fd, sizeof(int));
-	req.h.nlmsg_len = NLMSG_ALIGN(NLMSG_LENGTH(sizeof(req.g))) + RTA_ALIGN(a->rta_len);
-	if (send(nl, &req, req.h.nlmsg_len, 0) < 0)
-		return -errno;
-	got = recv(nl, buf, sizeof(buf), 0);
-	if (got < 0)
-		return -errno;
-	len = (int)got;
-	for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
-	     h = NLMSG_NEXT(h, len)) {
+	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
 		const struct rtgenmsg *g = NLMSG_DATA(h);
 		int alen = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(*g)));
 
@@ -229,6 +204,36 @@ static int nsid_of(int nl, int ns_fd)
 		}
 	}
 	return -ENOENT;
+}
+
+/* The nsid (as seen from here) of the namespace behind fd, or -errno. */
+static int nsid_of(int nl, int ns_fd)
+{
+	struct {
+		struct nlmsghdr h;
+		struct rtgenmsg g;
+		char attrs[16];
+	} req;
+	char buf[512] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct rtattr *a;
+	ssize_t got;
+
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_type = RTM_GETNSID;
+	req.h.nlmsg_flags = NLM_F_REQUEST;
+	req.h.nlmsg_seq = 1;
+	req.g.rtgen_family = AF_UNSPEC;
+	a = (struct rtattr *)((char *)&req + NLMSG_ALIGN(NLMSG_LENGTH(sizeof(req.g))));
+	a->rta_type = NETNSA_FD;
+	a->rta_len = RTA_LENGTH(sizeof(int));
+	memcpy(RTA_DATA(a), &ns_fd, sizeof(int));
+	req.h.nlmsg_len = NLMSG_ALIGN(NLMSG_LENGTH(sizeof(req.g))) + RTA_ALIGN(a->rta_len);
+	if (send(nl, &req, req.h.nlmsg_len, 0) < 0)
+		return -errno;
+	got = recv(nl, buf, sizeof(buf), 0);
+	if (got < 0)
+		return -errno;
+	return watch_parse_nsid(buf, (int)got);
 }
 
 int watch_netns_name(int nsid, char *name, size_t len)

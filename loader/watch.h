@@ -49,6 +49,10 @@ int watch_poll(struct watch *w, struct watch_iface *wi, int n);
 /* The name under /run/netns (ip netns) of the namespace with this nsid as seen
  * from here. 0, or -ENOENT when it has none. */
 int watch_netns_name(int nsid, char *name, size_t len);
+/* Applies the link notifications in buf (len bytes) to wi (for fuzzing too). */
+void watch_parse(struct watch_iface *wi, int n, const void *buf, int len);
+/* The nsid in an RTM_NEWNSID reply, or -errno. */
+int watch_parse_nsid(const void *buf, int len);
 /* Names of the faults for JSON ("deleted", "moved", ...). */
 const char *watch_fault_name(enum watch_fault f);
 

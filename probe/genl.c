@@ -18,16 +18,40 @@ struct genl_req {
 	char attrs[64];
 };
 
+int genl_parse_reply(const void *buf, int len, __u32 seq, int *found, int *result)
+{
+	for (const struct nlmsghdr *nh = buf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+		if (nh->nlmsg_seq != seq)
+			continue;
+		if (nh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = NLMSG_DATA(nh);
+
+			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+				*result = -EIO;
+			else if (e->error == 0) /* the ACK */
+				*result = *found;
+			else
+				*result = e->error == -ENOENT ? 0 : e->error;
+			return 1;
+		}
+		if (nh->nlmsg_type == GENL_ID_CTRL)
+			*found = 1;
+		if (nh->nlmsg_type == NLMSG_DONE) {
+			*result = *found;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Reads replies until the ACK or an error for our sequence number. */
 static int genl_wait(int fd, __u32 seq)
 {
 	char buf[8192] __attribute__((aligned(4)));
-	int found = 0;
+	int found = 0, result = 0;
 
 	for (;;) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *nh;
-		int len;
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -36,25 +60,8 @@ static int genl_wait(int fd, __u32 seq)
 		}
 		if (n == 0)
 			return -EIO;
-		len = (int)n;
-		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, len);
-		     nh = NLMSG_NEXT(nh, len)) {
-			if (nh->nlmsg_seq != seq)
-				continue;
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(nh);
-
-				if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-					return -EIO;
-				if (e->error == 0) /* the ACK */
-					return found;
-				return e->error == -ENOENT ? 0 : e->error;
-			}
-			if (nh->nlmsg_type == GENL_ID_CTRL)
-				found = 1;
-			if (nh->nlmsg_type == NLMSG_DONE)
-				return found;
-		}
+		if (genl_parse_reply(buf, (int)n, seq, &found, &result))
+			return result;
 	}
 }
 

@@ -20,5 +20,8 @@ int probe_sys_bpf(int cmd, union bpf_attr *attr);
 /* 1 if the generic netlink family exists, 0 if the kernel says ENOENT,
  * -errno if it could not be asked. */
 int genl_family_exists(const char *name);
+/* One buffer of replies to request seq: 1 when it ends the exchange (the
+ * answer in *result: 1 found, 0 not, -errno), 0 to read on. */
+int genl_parse_reply(const void *buf, int len, __u32 seq, int *found, int *result);
 
 #endif

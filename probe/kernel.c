@@ -136,17 +136,24 @@ int kver_parse(const char *release, const char *version_signature,
 	return err;
 }
 
-/* The initial user namespace maps all of 0..2^32-2 onto itself. */
+/* The initial user namespace maps all of 0..2^32-2 onto itself, in one line. */
+bool probe_uid_map_nested(const char *map)
+{
+	unsigned long a, b, n;
+	const char *nl = strchr(map, '\n');
+
+	if (sscanf(map, "%lu %lu %lu", &a, &b, &n) != 3)
+		return false;
+	return !(a == 0 && b == 0 && n == 4294967295UL) || (nl && nl[1] != '\0');
+}
+
 static bool user_ns_nested(void)
 {
 	char map[128];
-	unsigned long a, b, n;
 
 	if (probe_read_text("/proc/self/uid_map", map, sizeof(map)) <= 0)
 		return false;
-	if (sscanf(map, "%lu %lu %lu", &a, &b, &n) != 3)
-		return false;
-	return !(a == 0 && b == 0 && n == 4294967295UL) || strchr(map, '\n') != strrchr(map, '\n');
+	return probe_uid_map_nested(map);
 }
 
 /* Effective capabilities, read with capget() (v3: 64 bits). CAP_BPF is 5.8+;

@@ -117,6 +117,8 @@ int probe_kernel(struct probe *p);
 /* The effective capabilities now (bit n: capability n), and whether this
  * process lives in a user namespace other than the initial one. */
 int probe_caps_now(uint64_t *effective, bool *in_user_ns);
+/* Does this /proc/self/uid_map text belong to a non-initial user namespace? */
+bool probe_uid_map_nested(const char *uid_map);
 
 /* "5.4.0-1234-aws" -> 5.4.0. version_signature (Ubuntu's
  * /proc/version_signature, may be NULL) wins when it parses: it carries the

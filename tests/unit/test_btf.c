@@ -12,12 +12,56 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/btf.h>
+#include <elf.h>
+#include <stddef.h>
 
 #include "tests/unit/check.h"
 #include "btf/btf.h"
 
 static char dir[64];
 static struct btf_report r;
+
+/* An ELF64 file with a .shstrtab and an empty .BTF section, by hand. */
+static int write_elf_with_empty_btf(const char *path)
+{
+	static const char strtab[] = "\0.shstrtab\0.BTF";
+	struct {
+		Elf64_Ehdr eh;
+		char strs[sizeof(strtab)];
+		Elf64_Shdr sh[3] __attribute__((aligned(8)));
+	} f;
+	int fd;
+	ssize_t n;
+
+	memset(&f, 0, sizeof(f));
+	memcpy(f.eh.e_ident, ELFMAG, SELFMAG);
+	f.eh.e_ident[EI_CLASS] = ELFCLASS64;
+	f.eh.e_ident[EI_DATA] = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB;
+	f.eh.e_ident[EI_VERSION] = EV_CURRENT;
+	f.eh.e_type = ET_REL;
+	f.eh.e_machine = EM_BPF;
+	f.eh.e_version = EV_CURRENT;
+	f.eh.e_ehsize = sizeof(Elf64_Ehdr);
+	f.eh.e_shentsize = sizeof(Elf64_Shdr);
+	f.eh.e_shnum = 3;
+	f.eh.e_shstrndx = 1;
+	f.eh.e_shoff = offsetof(__typeof__(f), sh);
+	memcpy(f.strs, strtab, sizeof(strtab));
+	f.sh[1].sh_name = 1;
+	f.sh[1].sh_type = SHT_STRTAB;
+	f.sh[1].sh_offset = offsetof(__typeof__(f), strs);
+	f.sh[1].sh_size = sizeof(strtab);
+	f.sh[2].sh_name = 11;
+	f.sh[2].sh_type = SHT_PROGBITS;
+	f.sh[2].sh_offset = f.eh.e_shoff;
+	f.sh[2].sh_size = 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, &f, sizeof(f));
+	close(fd);
+	return n == (ssize_t)sizeof(f) ? 0 : -EIO;
+}
 
 static void path_in(char *buf, size_t len, const char *name)
 {
@@ -101,6 +145,12 @@ static void test_override_errors_are_distinct(void)
 
 	/* An ELF file without a .BTF section: this very test program. */
 	CHECK_EQ_INT(btf_find("/proc/self/exe", NULL, &r), -ENODATA);
+
+	/* One whose .BTF section is empty: refused before libbpf (1.5.0 would
+	 * memcpy from NULL in btf_new). */
+	path_in(path, sizeof(path), "empty-btf.elf");
+	CHECK_EQ_INT(write_elf_with_empty_btf(path), 0);
+	CHECK_EQ_INT(btf_find(path, NULL, &r), -ENODATA);
 }
 
 static void test_small_raw_btf_is_valid_but_not_this_kernel(void)
