@@ -238,6 +238,10 @@ $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(SAN)/obj/loader/embed.o
 fuzz: $(FUZZ_TARGETS)
 	$(Q)tests/fuzz/run.sh $(FUZZ_TARGETS)
 
+# make stress [LINK_CYCLES=1000 NETLINK_CYCLES=200 STEADY_MINUTES=10]: not in make test.
+stress: all tools
+	$(Q)tests/stress/run.sh
+
 clean:
 	rm -rf build dist/out
 

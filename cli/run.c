@@ -95,7 +95,9 @@ attached:
 		return fail(st, err, pi->name, NULL);
 	}
 	ir->attached = true;
-	report_attached(rep, pi->name, pi->ifindex, ir->att.mode, ir->att.kind, reason);
+	report_attached(rep, pi->name, pi->ifindex, ir->att.mode, ir->att.kind,
+			ir->att.mode == XDP_MODE_TC ? ir->att.flags : ir->att.prog_id,
+			reason);
 	return 0;
 }
 

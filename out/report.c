@@ -70,7 +70,7 @@ void report_fallback(struct report *r, const char *iface, const char *why)
 }
 
 void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_mode mode,
-		     enum attach_kind attach, const char *reason)
+		     enum attach_kind attach, unsigned int prog_id, const char *reason)
 {
 	if (r->json) {
 		event_begin(r, "attached");
@@ -79,6 +79,7 @@ void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_
 		json_kv_string(&r->j, "hook", plan_hook_name(mode));
 		json_kv_string(&r->j, "mode", enum_name(xdp_mode_names, mode));
 		json_kv_string(&r->j, "attach", plan_attach_name(mode, attach));
+		json_kv_u64(&r->j, "program_id", prog_id);
 		json_kv_string(&r->j, "reason", reason);
 		event_end(r);
 		return;

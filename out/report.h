@@ -28,7 +28,7 @@ void report_init(struct report *r, FILE *f, bool json, bool quiet);
 void report_plan(struct report *r, const struct plan *plan, const struct plan_iface *pi);
 void report_fallback(struct report *r, const char *iface, const char *why);
 void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_mode mode,
-		     enum attach_kind attach, const char *reason);
+		     enum attach_kind attach, unsigned int prog_id, const char *reason);
 void report_stats(struct report *r, double time, const struct iface_stats *s);
 void report_detached(struct report *r, const char *iface, uint64_t packets, uint64_t bytes);
 /* The interface was renamed while counting: counts go on under the new name. */

@@ -48,7 +48,7 @@ static void write_events(FILE *f)
 	struct iface_stats s = { "veth0", 7, 10000, 640000, 1000.5, 512000 };
 
 	report_init(&r, f, true, false);
-	report_attached(&r, "veth0", 7, XDP_MODE_NATIVE, ATTACH_LINK, "why");
+	report_attached(&r, "veth0", 7, XDP_MODE_NATIVE, ATTACH_LINK, 42, "why");
 	report_stats(&r, 1700000000.5, &s);
 	report_detached(&r, "veth0", 10000, 640000);
 }
@@ -58,9 +58,9 @@ static void write_tc_attached(FILE *f)
 	struct report r;
 
 	report_init(&r, f, true, false);
-	report_attached(&r, "veth0", 7, XDP_MODE_TC, ATTACH_NETLINK, "behind");
+	report_attached(&r, "veth0", 7, XDP_MODE_TC, ATTACH_NETLINK, 43, "behind");
 	report_init(&r, f, false, false);
-	report_attached(&r, "veth0", 7, XDP_MODE_TC, ATTACH_LINK, "behind");
+	report_attached(&r, "veth0", 7, XDP_MODE_TC, ATTACH_LINK, 44, "behind");
 }
 
 static void test_tc_attached_event_says_hook_tc(void)
@@ -69,7 +69,7 @@ static void test_tc_attached_event_says_hook_tc(void)
 
 	CHECK_EQ_STR(out,
 		     "{\"event\":\"attached\",\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"tc\","
-		     "\"mode\":\"tc\",\"attach\":\"clsact\",\"reason\":\"behind\"}\n"
+		     "\"mode\":\"tc\",\"attach\":\"clsact\",\"program_id\":43,\"reason\":\"behind\"}\n"
 		     "attached to veth0 (ifindex 7): tc ingress via tcx (counts what XDP passed)\n");
 	free(out);
 }
@@ -98,7 +98,7 @@ static void test_json_lines_events_keep_the_contract(void)
 
 	CHECK_EQ_STR(out,
 		     "{\"event\":\"attached\",\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"xdp\","
-		     "\"mode\":\"native\",\"attach\":\"link\",\"reason\":\"why\"}\n"
+		     "\"mode\":\"native\",\"attach\":\"link\",\"program_id\":42,\"reason\":\"why\"}\n"
 		     "{\"event\":\"stats\",\"time\":1700000000.5,\"iface\":\"veth0\",\"ifindex\":7,"
 		     "\"packets\":10000,\"bytes\":640000,\"pps\":1000.5,\"bps\":512000}\n"
 		     "{\"event\":\"detached\",\"iface\":\"veth0\",\"packets\":10000,\"bytes\":640000}\n");
