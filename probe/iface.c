@@ -101,6 +101,8 @@ static void probe_prog(struct probe_xdp_prog *x, __u32 id, int ifindex)
 		x->holder_alive = o.alive;
 		return;
 	}
+	if (!x->ours && !x->name_unreadable)
+		return; /* named, and not ours: no need to look for its holder */
 	holder = pin_holder_scan(id);
 	if (holder > 0 && (x->ours || pin_process_is_xdpcount(holder))) {
 		x->ours = true;
