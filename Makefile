@@ -198,7 +198,7 @@ SAN_OBJS := $(patsubst %.c,$(SAN)/obj/%.o,$(SRCS)) $(SAN)/obj/loader/embed.o
 SAN_LIBOBJS := $(filter-out $(SAN)/obj/cli/main.o,$(SAN_OBJS))
 SAN_UNIT := $(patsubst tests/unit/%.c,$(SAN)/unit/%,$(UNIT_SRCS))
 
-$(SAN)/.libbpf:
+$(SAN)/.libbpf: ci/sanitize.sh deps.lock
 	$(Q)ci/sanitize.sh >/dev/null
 	@mkdir -p $(@D) && touch $@
 $(SAN)/obj/%.o: %.c $(SAN)/.libbpf | $(BUILD)/gen/objects_sha256.h

@@ -9,12 +9,10 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
-. "$ROOT/ci/cache.sh"
+ME=sanitize.sh
+. "$ROOT/ci/lib.sh"
 ARCH=$(uname -m)
 SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
-
-log() { echo "sanitize.sh: $*" >&2; }
-die() { log "$*"; exit 1; }
 
 orig=$(awk '$1 == "libbpf" { print $4 }' "$ROOT/deps.lock")
 ver=$(awk '$1 == "libbpf" { print $3 }' "$ROOT/deps.lock")
@@ -29,33 +27,12 @@ if [ -f "$PREFIX/.done" ]; then
 	exit 0
 fi
 
-apt_retry() { # apt-get, waiting while another apt/dpkg run holds a lock
-	local i rc err
-	err=$(mktemp)
-	for i in $(seq 1 150); do
-		rc=0
-		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@" 2>"$err" || rc=$?
-		cat "$err" >&2
-		[ $rc != 0 ] || break
-		grep -q 'Could not get lock\|Unable to lock\|Unable to acquire' "$err" || break
-		log "apt is busy, waiting ($i)"; sleep 2
-	done
-	rm -f "$err"
-	return $rc
-}
-need=()
-for p in clang libelf-dev zlib1g-dev pkg-config make; do
-	dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-	log "installing ${need[*]}"
-	apt_retry -q install -y --no-install-recommends "${need[@]}" >&2 ||
-		{ apt_retry -q update >&2; apt_retry -q install -y --no-install-recommends "${need[@]}" >&2; }
-fi
+apt_install clang libelf-dev zlib1g-dev pkg-config make >&2
 # the pinned source: ci/deps.sh fetches and checks it (sha256) with the musl deps
 [ -f "$CACHE/src/$orig" ] || "$HERE/deps.sh" "$ARCH" >/dev/null
 [ -f "$CACHE/src/$orig" ] || die "missing $CACHE/src/$orig"
 
+mkdir -p "$CACHE/build"
 B=$(mktemp -d "$CACHE/build/asan-libbpf.XXXXXX")
 trap 'rm -rf "$B"' EXIT
 tar -C "$B" -xf "$CACHE/src/$orig"
