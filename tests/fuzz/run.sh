@@ -25,7 +25,9 @@ for bin in "$@"; do
 	cp -n "$seeds"/* "$corpus"/ 2>/dev/null
 	log=$work/$name.log
 	# the corpus grows in build/fuzz/work; the seeds in the repo stay as they are
-	"$bin" -max_total_time="$SECS" -jobs="$JOBS" -workers="$JOBS" -print_final_stats=1 \
+	par=()
+	[ "$JOBS" -gt 1 ] && par=(-jobs="$JOBS" -workers="$JOBS") # output then in fuzz-N.log
+	"$bin" -max_total_time="$SECS" "${par[@]}" -print_final_stats=1 \
 		-artifact_prefix="$crashes/" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 		"$corpus" >"$log" 2>&1
 	rc=$?
