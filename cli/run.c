@@ -14,6 +14,7 @@
 #include "cli/session.h"
 #include "cli/stop.h"
 #include "loader/attach.h"
+#include "loader/pin.h"
 #include "out/log.h"
 #include "out/report.h"
 
@@ -95,6 +96,11 @@ attached:
 		return fail(st, err, pi->name, NULL);
 	}
 	ir->attached = true;
+	if (ir->att.kind == ATTACH_NETLINK && ir->att.mode != XDP_MODE_TC && ir->att.pin_err)
+		log_msg(LOG_VERBOSE, "xdpcount: %s: program not pinned in %s (%s): a leftover would "
+			"be recognised only with CAP_SYS_ADMIN\n", pi->name, pin_bpffs(),
+			ir->att.pin_err == -EMEDIUMTYPE ? "no bpffs mounted there"
+							: strerror(-ir->att.pin_err));
 	report_attached(rep, pi->name, pi->ifindex, ir->att.mode, ir->att.kind,
 			ir->att.mode == XDP_MODE_TC ? ir->att.flags : ir->att.prog_id,
 			reason);

@@ -24,7 +24,7 @@ const char *pin_bpffs(void)
 	return d && d[0] ? d : "/sys/fs/bpf";
 }
 
-/* Our directory in bpffs; -ENOENT when no bpffs is mounted there. */
+/* Our directory in bpffs; -EMEDIUMTYPE when no bpffs is mounted there. */
 static int pin_dir(char *buf, size_t len, bool create)
 {
 	struct statfs st;
@@ -33,7 +33,7 @@ static int pin_dir(char *buf, size_t len, bool create)
 	if (statfs(fs, &st))
 		return -errno;
 	if ((unsigned long)st.f_type != (unsigned long)BPF_FS_MAGIC)
-		return -ENOENT;
+		return -EMEDIUMTYPE;
 	if ((size_t)snprintf(buf, len, "%s/xdpcount", fs) >= len)
 		return -ENAMETOOLONG;
 	if (create && mkdir(buf, 0700) && errno != EEXIST)

@@ -24,7 +24,8 @@ struct pin_owner {
 };
 
 /* Pins prog_fd for ifindex in this namespace; path receives the pin's path.
- * -errno when bpffs is missing or not writable (the run goes on unpinned). */
+ * -errno when bpffs is missing (-EMEDIUMTYPE: no bpffs mounted there) or not
+ * writable (the run goes on unpinned). */
 int pin_add(int prog_fd, int ifindex, char *path, size_t len);
 /* Removes a pin (idempotent). */
 int pin_remove(const char *path);
