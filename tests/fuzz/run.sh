@@ -12,6 +12,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 SECS=${FUZZ_SECONDS:-100}
 JOBS=${FUZZ_JOBS:-1}
+top=$PWD
 work=build/fuzz/work
 mkdir -p "$work" build/fuzz/crashes
 printf '%-14s %8s %12s %10s %s\n' target seconds execs exec/s result
@@ -27,14 +28,14 @@ for bin in "$@"; do
 	# the corpus grows in build/fuzz/work; the seeds in the repo stay as they are
 	par=()
 	[ "$JOBS" -gt 1 ] && par=(-jobs="$JOBS" -workers="$JOBS") # output then in fuzz-N.log
-	"$bin" -max_total_time="$SECS" "${par[@]}" -print_final_stats=1 \
-		-artifact_prefix="$crashes/" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-		"$corpus" >"$log" 2>&1
+	# run in the work directory: -jobs writes its fuzz-N.log files there
+	( cd "$work" && "$top/$bin" -max_total_time="$SECS" "${par[@]}" -print_final_stats=1 \
+		-artifact_prefix="$top/$crashes/" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+		"$top/$corpus" ) >"$log" 2>&1
 	rc=$?
-	# with -jobs, the stats are in fuzz-N.log files
-	execs=$(cat "$log" fuzz-*.log 2>/dev/null | sed -n 's/^stat::number_of_executed_units: *//p' |
-		awk '{ s += $1 } END { print s + 0 }')
-	rm -f fuzz-*.log
+	execs=$(cat "$log" "$work"/fuzz-*.log 2>/dev/null |
+		sed -n 's/^stat::number_of_executed_units: *//p' | awk '{ s += $1 } END { print s + 0 }')
+	rm -f "$work"/fuzz-*.log
 	found=$(find "$crashes" -type f | wc -l)
 	if [ "$rc" -eq 0 ] && [ "$found" -eq 0 ]; then
 		TOTAL_PASSED=$((TOTAL_PASSED + 1)); result=ok
