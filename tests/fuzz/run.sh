@@ -18,6 +18,7 @@ mkdir -p "$work" build/fuzz/crashes
 printf '%-14s %8s %12s %10s %s\n' target seconds execs exec/s result
 total_execs=0
 for bin in "$@"; do
+	case $bin in /*) ;; *) bin=$top/$bin ;; esac
 	name=$(basename "$bin"); name=${name#fuzz_}
 	seeds=tests/fuzz/corpus/$name
 	corpus=$work/corpus-$name
@@ -29,7 +30,7 @@ for bin in "$@"; do
 	par=()
 	[ "$JOBS" -gt 1 ] && par=(-jobs="$JOBS" -workers="$JOBS") # output then in fuzz-N.log
 	# run in the work directory: -jobs writes its fuzz-N.log files there
-	( cd "$work" && "$top/$bin" -max_total_time="$SECS" "${par[@]}" -print_final_stats=1 \
+	( cd "$work" && "$bin" -max_total_time="$SECS" "${par[@]}" -print_final_stats=1 \
 		-artifact_prefix="$top/$crashes/" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 		"$top/$corpus" ) >"$log" 2>&1
 	rc=$?
