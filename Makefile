@@ -189,7 +189,7 @@ test-fresh:
 SAN := build/san
 SAN_FLAGS := -fsanitize=address,undefined -fsanitize-address-use-after-scope -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g -O0
-SAN_PREFIX = $(shell ci/sanitize.sh --print-prefix)
+SAN_PREFIX := $(shell ci/sanitize.sh --print-prefix 2>/dev/null)
 SAN_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -MMD -MP -I. -I$(BUILD)/gen \
 	-I$(SAN_PREFIX)/include -idirafter $(DEPS)/uapi -DXDPCOUNT_VERSION='"$(VERSION)"' \
 	-DXDPCOUNT_ARCH='"$(ARCH)"' $(SAN_FLAGS)
