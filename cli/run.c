@@ -155,7 +155,8 @@ static int detach_all(struct session *s, struct report *rep, struct health *h,
 		if (health_fault(h, i) == WATCH_DELETED && irs[i].att.kind == ATTACH_NETLINK)
 			continue; /* the program went with the interface */
 		err = detach_xdp(&irs[i].att);
-		if (err == -ENODEV && irs[i].att.kind == ATTACH_NETLINK)
+		if (err == -ENODEV && irs[i].att.kind == ATTACH_NETLINK &&
+		    irs[i].att.mode != XDP_MODE_TC)
 			err = fail_left_behind(health_name(h, i), health_iface(h, i),
 					       irs[i].att.prog_id);
 		else if (err)
