@@ -37,3 +37,88 @@ apt_install() {
 	apt_retry -q update || log "warning: apt-get update reported errors, trying the install anyway"
 	apt_retry -q install -y --no-install-recommends "${need[@]}"
 }
+
+# ---------------------------------------------------------------- arches
+# The arch table, ci/arches (XDPCOUNT_ARCHES_FILE overrides, for tests).
+ARCHES_FILE=${XDPCOUNT_ARCHES_FILE:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/arches}
+ARCH_FIELDS="NAME RELEASE DEBARCH GNU MUSL MUSLSRC QEMU QSYS QPKG MACHINE CONSOLE FLAVOUR KIMAGE ELF ORDER KERNELS"
+
+# _arch_rows KIND: the table's rows of that kind ("arch" rows or "series"),
+# fields trimmed, '|'-separated.
+_arch_rows() {
+	awk -F'|' -v kind="$1" '
+	/^[ \t]*(#|$)/ { next }
+	{
+		for (i = 1; i <= NF; i++) gsub(/^[ \t]+|[ \t]+$/, "", $i)
+		if ((kind == "series") != ($1 == "series")) next
+		s = $1; for (i = 2; i <= NF; i++) s = s "|" $i; print s
+	}' "$ARCHES_FILE"
+}
+
+# arch_list [required|wanted]: the arches of the table, in its order.
+arch_list() {
+	_arch_rows arch | awk -F'|' -v r="${1:-}" 'r == "" || $2 == r { print $1 }' | tr '\n' ' ' | sed 's/ $//'
+}
+
+# arch_load ARCH: sets A_NAME A_RELEASE A_DEBARCH A_GNU A_MUSL A_MUSLSRC A_QEMU
+# A_QSYS A_QPKG A_MACHINE A_CONSOLE A_FLAVOUR A_KIMAGE A_ELF A_ORDER A_KERNELS
+# ('-' becomes empty) and A_ROW (the row as written); returns 1 for an arch
+# the table does not have.
+arch_load() {
+	local row f v rest
+	row=$(_arch_rows arch | awk -F'|' -v a="$1" '$1 == a')
+	[ -n "$row" ] || return 1
+	A_ROW=$row rest=$row
+	for f in $ARCH_FIELDS; do
+		v=${rest%%|*}; rest=${rest#*|}
+		[ "$v" = - ] && v=
+		printf -v "A_$f" %s "$v"
+	done
+}
+
+# arch_need ARCH: arch_load or die naming the known arches.
+arch_need() {
+	arch_load "$1" || die "unknown arch '$1' (ci/arches has: $(arch_list))"
+}
+
+# series_suite SERIES: the Debian suite serving that kernel series.
+series_suite() {
+	_arch_rows series | awk -F'|' -v s="$1" '$2 == s { print $3; f = 1 } END { exit !f }'
+}
+
+# ---------------------------------------------------------------- assertions
+# For the test scripts: one line per assertion, counted in PASSED / FAILED /
+# SKIPPED, and results_line for the closing "N passed, N failed" that
+# tests/lib.sh's tally reads.
+PASSED=${PASSED:-0} FAILED=${FAILED:-0} SKIPPED=${SKIPPED:-0}
+ok()   { PASSED=$((PASSED + 1)); echo "  ok    $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "  FAIL  $*"; }
+skip() { SKIPPED=$((SKIPPED + 1)); echo "  skip  $*"; }
+
+# check DESC CMD...: one assertion, passes when CMD succeeds.
+check() {
+	local desc=$1; shift
+	if "$@"; then ok "$desc"; else fail "$desc"; fi
+}
+
+# check_eq DESC GOT WANT
+check_eq() {
+	if [ "$2" == "$3" ]; then ok "$1"; else fail "$1 (got '$2', want '$3')"; fi
+}
+
+# check_match DESC TEXT REGEX (extended, case-insensitive)
+check_match() {
+	if grep -qiE -- "$3" <<<"$2"; then ok "$1"
+	else fail "$1 ('$2' does not match /$3/)"; fi
+}
+
+# lacks TEXT REGEX: true when TEXT has no match (extended, case-insensitive).
+lacks() {
+	! grep -qiE -- "$2" <<<"$1"
+}
+
+# results_line: prints "N passed, N failed" and returns 1 if anything failed.
+results_line() {
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}

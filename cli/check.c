@@ -169,6 +169,7 @@ static void load(struct session *s, struct check_result *c)
 	}
 	c->loaded = true;
 	c->insns = counter_insns(s->counter, lo);
+	c->jited_len = counter_jited_len(s->counter, lo);
 	test_run(s, c, lo);
 	if (c->test_run_ok)
 		tc_test_run(s, c, lo);

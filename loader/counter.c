@@ -286,6 +286,18 @@ unsigned int counter_insns(const struct counter *c, int ifindex)
 	return info.xlated_prog_len / sizeof(struct bpf_insn);
 }
 
+unsigned int counter_jited_len(const struct counter *c, int ifindex)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = counter_prog_fd(c, ifindex);
+
+	memset(&info, 0, sizeof(info));
+	if (fd < 0 || bpf_prog_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.jited_prog_len;
+}
+
 const char *counter_verifier_log(const struct counter *c)
 {
 	return c->log_tail;

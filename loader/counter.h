@@ -32,6 +32,9 @@ int counter_prog_fd(const struct counter *c, int ifindex);
 const char *counter_prog_name(const struct counter *c, int ifindex);
 /* Instructions after verification (xlated), 0 if unknown. */
 unsigned int counter_insns(const struct counter *c, int ifindex);
+/* Bytes of JIT-compiled code the kernel holds for ifindex's program: 0 when
+ * it runs in the interpreter (or the length is hidden from the caller). */
+unsigned int counter_jited_len(const struct counter *c, int ifindex);
 /* The tc program instance counting ifindex, -ENOENT if none. */
 int counter_tc_prog_fd(const struct counter *c, int ifindex);
 /* The last line of the verifier log that explains a failed load, or "". */

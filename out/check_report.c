@@ -194,6 +194,11 @@ void check_print_json(FILE *f, const struct check_result *c)
 		json_u64(&j, c->insns);
 	else
 		json_null(&j);
+	json_key(&j, "jited_len");
+	if (c->loaded)
+		json_u64(&j, c->jited_len);
+	else
+		json_null(&j);
 	json_kv_string(&j, "error", c->load_tried && !c->loaded ? c->load_error : NULL);
 	json_object_end(&j);
 

@@ -25,6 +25,7 @@ struct check_result {
 
 	bool load_tried, loaded;
 	unsigned int insns;
+	unsigned int jited_len;  /* bytes of JIT-compiled code, 0: interpreted */
 	char load_error[PLAN_REASON_LEN];
 
 	bool test_run_tried, test_run_ok;

@@ -2,13 +2,14 @@
 # tests/kernels/fetch.sh - fetch Debian kernel images for the kernel matrix.
 #
 # Usage: fetch.sh [--refresh|--offline] [TARGET...]
-#   TARGET is ARCH:SERIES, ARCH in x86_64 aarch64 s390x, SERIES in 5.10 6.1 6.12
-#   (default: the whole matrix).  For every target it prints one line
-#   "TARGET DIR" where DIR holds the extracted kernel, veth.ko (+ deps) and a
-#   'manifest' file (key=value) recording the exact package used.
+#   TARGET is ARCH:SERIES (default: the whole matrix, i.e. every arch of
+#   ci/arches with each series of its 'kernels' field). For every target it
+#   prints one line "TARGET DIR" where DIR holds the extracted kernel, veth.ko
+#   (+ deps) and a 'manifest' file (key=value) recording the exact package used.
 #
-# Everything goes through a private APT_CONFIG (own sources list, lists, cache,
-# status; APT::Architectures amd64 arm64 s390x) under
+# Everything goes through a private APT_CONFIG per suite (own sources list,
+# lists, cache, status; APT::Architectures = the Debian arches of ci/arches
+# that boot a kernel of that suite) under
 #   ${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}/kernels/
 # The archive URIs are read at run time from the system's apt sources; the
 # system's configuration is never modified.  The newest ABI package each suite
@@ -20,14 +21,13 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-CACHE=${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}/kernels
+ME=fetch
+. "$HERE/../../ci/lib.sh"
+KCACHE=$CACHE/kernels
 TTL=${XDPCOUNT_KERNELS_TTL:-21600}
 OFFLINE=${XDPCOUNT_OFFLINE:-0}
 REFRESH=0
-DEFAULT_TARGETS="x86_64:5.10 x86_64:6.1 x86_64:6.12 aarch64:5.10 aarch64:6.1 aarch64:6.12 s390x:6.1 s390x:6.12"
-
-log() { echo "fetch: $*" >&2; }
-die() { echo "fetch: error: $*" >&2; exit 1; }
+DEFAULT_TARGETS=$(for a in $(arch_list); do arch_load "$a"; for s in $A_KERNELS; do printf '%s:%s ' "$a" "$s"; done; done)
 
 targets=()
 while [ $# -gt 0 ]; do
@@ -42,17 +42,17 @@ while [ $# -gt 0 ]; do
 done
 [ ${#targets[@]} -gt 0 ] || read -r -a targets <<<"$DEFAULT_TARGETS"
 
-series_suite() {
-    case "$1" in
-        5.10) echo bullseye ;; 6.1) echo bookworm ;; 6.12) echo trixie ;;
-        *) die "unknown kernel series $1" ;;
-    esac
-}
-debarch() {
-    case "$1" in
-        x86_64) echo amd64 ;; aarch64) echo arm64 ;; s390x) echo s390x ;;
-        *) die "unknown arch $1" ;;
-    esac
+suite_of() { series_suite "$1" || die "unknown kernel series $1 (ci/arches has no series row for it)"; }
+# suite_debarches SUITE: the Debian arches that boot a kernel of SUITE, comma-separated.
+suite_debarches() {
+    local a s out=""
+    for a in $(arch_list); do
+        arch_load "$a"
+        for s in $A_KERNELS; do
+            [ "$(suite_of "$s")" = "$1" ] && out="$out${out:+,}$A_DEBARCH"
+        done
+    done
+    echo "$out"
 }
 
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -64,11 +64,12 @@ read -r MAIN_URI SEC_URI < <(python3 "$HERE/ktool.py" sources) ||
 [ -n "$MAIN_URI" ] || die "no Debian archive URI found in the system's apt sources"
 
 # ---- private apt, one per suite ------------------------------------------
-DEBS=$CACHE/debs
+DEBS=$KCACHE/debs
 mkdir -p "$DEBS/partial"
 
 apt_setup() {  # suite -> prints the APT_CONFIG path
-    local suite=$1 d=$CACHE/apt/$1
+    local suite=$1 d=$KCACHE/apt/$1 DEBARCHES
+    DEBARCHES=$(suite_debarches "$suite")
     mkdir -p "$d/lists/partial" "$d/cache" "$d/sources.list.d" "$d/preferences.d" "$d/apt.conf.d"
     [ -e "$d/status" ] || : >"$d/status"
     # $d/exclude: "dist arch" pairs whose index failed to download at the
@@ -77,7 +78,7 @@ apt_setup() {  # suite -> prints the APT_CONFIG path
     local uri dist archs a
     for spec in "$MAIN_URI $suite" "$MAIN_URI $suite-updates" ${SEC_URI:+"$SEC_URI $suite-security"}; do
         uri=${spec% *}; dist=${spec#* }; archs=""
-        for a in amd64 arm64 s390x; do
+        for a in ${DEBARCHES//,/ }; do
             grep -qx "$dist $a" "$d/exclude" 2>/dev/null || archs="$archs${archs:+,}$a"
         done
         [ -n "$archs" ] && echo "deb [signed-by=$KEYRING arch=$archs] $uri $dist main"
@@ -99,8 +100,8 @@ Dir::State::Lists "$d/lists";
 Dir::State::Status "$d/status";
 Dir::Cache "$d/cache";
 Dir::Cache::Archives "$DEBS";
-APT::Architecture "amd64";
-APT::Architectures { "amd64"; "arm64"; "s390x"; };
+APT::Architecture "${DEBARCHES%%,*}";
+APT::Architectures { $(for a in ${DEBARCHES//,/ }; do printf '"%s"; ' "$a"; done)};
 Acquire::Languages "none";
 Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled "false";
 Acquire::Retries "2";
@@ -111,7 +112,7 @@ CONF
 }
 
 apt_update() {  # suite
-    local suite=$1 d=$CACHE/apt/$1 age ok=0
+    local suite=$1 d=$KCACHE/apt/$1 age ok=0
     if [ "$OFFLINE" = 1 ]; then
         [ -e "$d/updated" ] || die "offline and no cached lists for $suite"
         return 0
@@ -152,44 +153,61 @@ apt_update() {  # suite
 # Candidates (newest first): the ABI package the metapackage depends on, then
 # every other ABI of the same series and flavour the index offers (no rt/cloud
 # flavours), each signed image followed by its -unsigned twin (same build).
-candidates() {  # suite debarch series
-    local suite=$1 da=$2 series=$3 cfg=$CACHE/apt/$1/apt.conf meta dep
-    meta=linux-image-$da
+candidates() {  # suite debarch flavour series
+    local suite=$1 da=$2 fl=$3 series=$4 cfg=$KCACHE/apt/$1/apt.conf meta dep
+    meta=linux-image-$fl
     dep=$(APT_CONFIG=$cfg apt-cache show --no-all-versions "$meta:$da" 2>/dev/null |
           sed -n 's/^Depends: //p' | tr ',' '\n' |
-          sed -n "s/^ *\(linux-image-[0-9][^ ]*-$da\)\( .*\)\?$/\1/p" | head -n1)
+          sed -n "s/^ *\(linux-image-[0-9][^ ]*-$fl\)\( .*\)\?$/\1/p" | head -n1)
     [ -n "$dep" ] || die "$suite: metapackage $meta:$da has no linux-image dependency"
     case "$dep" in linux-image-"$series".*) ;; *) die "$suite: $meta:$da -> $dep is not series $series" ;; esac
     {
         APT_CONFIG=$cfg apt-cache madison "$dep:$da" | awk -F'|' '{gsub(/ /,"",$1);sub(/:.*/,"",$1);gsub(/ /,"",$2);print $1, $2, 0}'
         APT_CONFIG=$cfg apt-cache pkgnames "linux-image-$series." |
-            sed "s/:$da\$//" | grep -E "^linux-image-${series//./\\.}\.[0-9]+(-[0-9]+|\+deb[0-9]+)-$da(-unsigned)?\$" | sort -u |
+            sed "s/:$da\$//" | grep -E "^linux-image-${series//./\\.}\.[0-9]+(-[0-9]+|\+deb[0-9]+)-$fl(-unsigned)?\$" | sort -u |
             while read -r p; do
                 [ "$p" = "$dep" ] && continue
                 APT_CONFIG=$cfg apt-cache madison "$p:$da" | awk -F'|' '{gsub(/ /,"",$1);sub(/:.*/,"",$1);gsub(/ /,"",$2);print $1, $2, 1}'
             done
-    } | python3 "$HERE/ktool.py" sortcand
+    } | python3 "$HERE/ktool.py" sortcand --flavour "$fl"
 }
 
 complete() {  # dir: manifest (of the current extract version), kernel and modules all present
     local f
-    grep -qx "extract=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import ktool; print(ktool.EXTRACT_VERSION)' "$HERE")" "$1/manifest" || return 1
+    grep -qx "extract=$(python3 -B -c 'import sys; sys.path.insert(0, sys.argv[1]); import ktool; print(ktool.EXTRACT_VERSION)' "$HERE")" "$1/manifest" || return 1
     for f in $(sed -n 's/^kernel=//p; s/^modules=//p' "$1/manifest"); do
         [ -s "$1/$f" ] || return 1
     done
 }
 
+# The kernel's BPF JIT default (bpf_jit=, from the config in its package), for
+# a manifest written without it (older extractions): added, not re-extracted.
+ensure_facts() {  # dir
+    local m=$1/manifest deb
+    grep -q '^bpf_jit=' "$m" && return 0
+    deb=$DEBS/$(sed -n 's/^deb=//p' "$m")
+    python3 "$HERE/ktool.py" kconfig --deb "$deb" >>"$m"
+}
+
 fetch_target() {  # arch series
-    local arch=$1 series=$2 suite da cfg out pkg ver deb tries=0
-    suite=$(series_suite "$series"); da=$(debarch "$arch")
-    cfg=$CACHE/apt/$suite/apt.conf
-    out=$CACHE/$arch-$series
+    local line
+    line=$(fetch_one "$@") || return 1
+    ensure_facts "${line#* }" || { log "error: $1 $2: cannot read the kernel config"; return 1; }
+    echo "$line"
+}
+
+fetch_one() {  # arch series
+    local arch=$1 series=$2 suite da fl cfg out pkg ver deb tries=0
+    arch_load "$arch" || { log "error: unknown arch $arch (not in ci/arches)"; return 1; }
+    suite=$(suite_of "$series"); da=$A_DEBARCH; fl=$A_FLAVOUR
+    cfg=$KCACHE/apt/$suite/apt.conf
+    out=$KCACHE/$arch-$series
     # Resolved since the lists were last refreshed: nothing to do.
-    if [ -e "$out/manifest" ] && [ "$out/manifest" -nt "$CACHE/apt/$suite/updated" ] && complete "$out"; then
+    if [ -e "$out/manifest" ] && [ "$out/manifest" -nt "$KCACHE/apt/$suite/updated" ] && complete "$out"; then
         echo "$arch:$series $out"; return 0
     fi
-    local cands failed=$CACHE/apt/$suite/failed
-    cands=$(candidates "$suite" "$da" "$series")
+    local cands failed=$KCACHE/apt/$suite/failed
+    cands=$(candidates "$suite" "$da" "$fl" "$series")
     [ -n "$cands" ] || { log "error: $arch $series: no candidate kernel package in $suite"; return 1; }
     while read -r pkg ver; do
         tries=$((tries + 1))
@@ -226,11 +244,11 @@ fetch_target() {  # arch series
 }
 
 # One fetch at a time per cache (run.sh from CI and by hand, say).
-mkdir -p "$CACHE"
-exec 9>"$CACHE/.lock"
-flock -w 1800 9 || die "could not lock $CACHE/.lock"
+mkdir -p "$KCACHE"
+exec 9>"$KCACHE/.lock"
+flock -w 1800 9 || die "could not lock $KCACHE/.lock"
 
-suites=$(for t in "${targets[@]}"; do series_suite "${t#*:}"; done | sort -u)
+suites=$(for t in "${targets[@]}"; do suite_of "${t#*:}"; done | sort -u)
 for s in $suites; do apt_setup "$s" >/dev/null; apt_update "$s"; done
 rc=0
 for t in "${targets[@]}"; do
@@ -239,7 +257,7 @@ done
 # Drop downloads no extracted kernel refers to any more (superseded ABIs).
 for deb in "$DEBS"/*.deb; do
     [ -e "$deb" ] || continue
-    grep -qsx "deb=$(basename "$deb")" "$CACHE"/*/manifest || { log "pruning $(basename "$deb")"; rm -f "$deb"; }
+    grep -qsx "deb=$(basename "$deb")" "$KCACHE"/*/manifest || { log "pruning $(basename "$deb")"; rm -f "$deb"; }
 done
 rm -f "$DEBS/partial/"*.deb
 exit $rc

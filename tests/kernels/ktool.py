@@ -2,17 +2,22 @@
 """Helpers for tests/kernels (stdlib only).
 
   ktool.py sources                 print "MAIN_URI SECURITY_URI" from the system's apt sources
-  ktool.py sortcand                sort "pkg version prio" lines (stdin) newest first
+  ktool.py sortcand --flavour F    sort "pkg version prio" lines (stdin) newest first
   ktool.py extract --arch A --deb D --out DIR --package P --version V --suite S
                                    unpack kernel + veth.ko (+ deps) from a linux-image .deb
+  ktool.py kconfig --deb D         print bpf_jit=<default> from the package's kernel config
   ktool.py cpio --out F NAME=SRC[:MODE]...
                                    write a gzip'd newc initramfs
-  ktool.py elfcheck FILE ARCH      is FILE a static executable for ARCH?
+  ktool.py elfcheck FILE ARCH      is FILE a static executable for ARCH? (ci/arches.py)
   ktool.py report --log L --manifest M --target A:S --boot-secs S --out R
                                    judge one boot's console log -> result JSON
   ktool.py table [--skipped N] R... print the table, failures, "N passed, N failed"
 """
 import argparse, glob, gzip, hashlib, io, json, lzma, os, re, shutil, struct, subprocess, sys, tarfile, zlib
+
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "ci"))
+import arches  # noqa: E402  (the arch table, ci/arches)
 
 DEBIAN_SUITES = {"buster", "bullseye", "bookworm", "trixie", "forky", "duke", "sid",
                  "stable", "testing", "unstable", "oldstable", "oldoldstable"}
@@ -121,7 +126,7 @@ def vercmp(a, b):
     return _cmp_part(ua, ub) or _cmp_part(ra, rb)
 
 
-def cmd_sortcand(_args):
+def cmd_sortcand(a):
     import functools
     rows, seen = [], set()
     for line in sys.stdin:
@@ -132,7 +137,7 @@ def cmd_sortcand(_args):
         rows.append((p[0], p[1], int(p[2])))
 
     def parse(pkg):
-        m = re.match(r"linux-image-(.+?)-(amd64|arm64|s390x)(-unsigned)?$", pkg)
+        m = re.match(r"linux-image-(.+?)-(%s)(-unsigned)?$" % re.escape(a.flavour), pkg)
         return (m.group(1), 1 if m.group(3) else 0) if m else (pkg, 0)
 
     def key(x, y):
@@ -267,7 +272,7 @@ def cmd_extract(a):
     # veth for the selftest; clsact (sch_ingress) and cls_bpf for the tc
     # path, loaded when they are modules (built in: nothing to load).
     want = {"veth"} | set(TC_MODULES)
-    found, vmlinuz, release = {}, None, None
+    found, vmlinuz, release, config = {}, None, None, None
     for _pass in range(4):
         need = {w for w in want if w not in found}
         if not need and vmlinuz:
@@ -277,7 +282,11 @@ def cmd_extract(a):
                 continue
             if vmlinuz is None and re.match(r"^\./boot/vmlinu[xz]-", m.name):
                 vmlinuz = tf.extractfile(m).read()
+                vmname = os.path.basename(m.name).split("-", 1)[0]
                 release = m.name.split("-", 1)[1]
+                continue
+            if config is None and re.match(r"^\./boot/config-", m.name):
+                config = tf.extractfile(m).read().decode("utf-8", "replace")
                 continue
             mm = MOD_RE.match(m.name)
             if mm and mm.group(3).replace("-", "_") in {n.replace("-", "_") for n in need}:
@@ -311,7 +320,8 @@ def cmd_extract(a):
             visit(mod)
 
     fmt = "image"
-    if a.arch == "x86_64":
+    kimage = arches.rows()[a.arch]["kimage"]
+    if kimage == "pvh":
         open(os.path.join(out, "vmlinuz"), "wb").write(vmlinuz)
         elf = bzimage_payload(vmlinuz)
         if elf and elf_has_pvh_note(elf):
@@ -319,23 +329,48 @@ def cmd_extract(a):
             kernel, fmt = "vmlinux", "pvh-elf"
         else:
             kernel, fmt = "vmlinuz", "bzimage"
-    elif a.arch == "aarch64":
+    elif kimage == "image":
         img = arm64_image(vmlinuz)
         open(os.path.join(out, "Image"), "wb").write(img)
         kernel = "Image"
     else:
-        open(os.path.join(out, "vmlinuz"), "wb").write(vmlinuz)
-        kernel = "vmlinuz"
+        open(os.path.join(out, vmname), "wb").write(vmlinuz)
+        kernel, fmt = vmname, "as-shipped"
+    jit = _jit_default(config)
     h = hashlib.sha256()
     with open(a.deb, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     with open(os.path.join(out, "manifest"), "w") as f:
         f.write("package=%s\nversion=%s\nsuite=%s\narch=%s\nrelease=%s\nkernel=%s\n"
-                "kernel_format=%s\nmodules=%s\ndeb=%s\ndeb_sha256=%s\ncandidate=%s\nextract=%s\n" % (
-                    a.package, a.version, a.suite, a.arch, release, kernel, fmt,
+                "kernel_format=%s\nbpf_jit=%s\nmodules=%s\ndeb=%s\ndeb_sha256=%s\ncandidate=%s\nextract=%s\n" % (
+                    a.package, a.version, a.suite, a.arch, release, kernel, fmt, jit,
                     " ".join(order), os.path.basename(a.deb), h.hexdigest(), a.candidate,
                     EXTRACT_VERSION))
+    return 0
+
+
+def _jit_default(config):
+    """The BPF JIT by the kernel's own config: none (not built), always
+    (BPF_JIT_ALWAYS_ON), on (BPF_JIT_DEFAULT_ON) or off (built, off by default:
+    net.core.bpf_jit_enable=0 until set); unknown without a config."""
+    if config is None:
+        return "unknown"
+    y = set(re.findall(r"^(CONFIG_BPF_JIT\w*)=y$", config, re.M))
+    if "CONFIG_BPF_JIT" not in y:
+        return "none"
+    if "CONFIG_BPF_JIT_ALWAYS_ON" in y:
+        return "always"
+    return "on" if "CONFIG_BPF_JIT_DEFAULT_ON" in y else "off"
+
+
+def cmd_kconfig(a):
+    """Print bpf_jit=<default> from the config in a linux-image .deb."""
+    for m, tf in _members(a.deb):
+        if m.isfile() and re.match(r"^\./boot/config-", m.name):
+            print("bpf_jit=%s" % _jit_default(tf.extractfile(m).read().decode("utf-8", "replace")))
+            return 0
+    print("bpf_jit=unknown")
     return 0
 
 
@@ -374,31 +409,12 @@ def cmd_cpio(a):
 
 
 # ---------------------------------------------------------------- binaries
-ELF_MACHINE = {"x86_64": (62, 1), "aarch64": (183, 1), "s390x": (22, 2)}  # (e_machine, EI_DATA)
-
-
 def cmd_elfcheck(a):
     """Exit 0 if FILE is a static ELF executable for ARCH, else print why."""
-    try:
-        d = open(a.file, "rb").read(1 << 20)
-    except OSError as e:
-        print("cannot read: %s" % e.strerror)
+    why = arches.elfcheck(a.file, a.arch)
+    if why:
+        print(why)
         return 1
-    if d[:4] != b"\x7fELF" or d[4] != 2:
-        print("not a 64-bit ELF file")
-        return 1
-    end = "<" if d[5] == 1 else ">"
-    mach = struct.unpack_from(end + "H", d, 18)[0]
-    want = ELF_MACHINE[a.arch]
-    if (mach, d[5]) != want:
-        print("built for e_machine %d (%s-endian), not %s" % (mach, "little" if d[5] == 1 else "big", a.arch))
-        return 1
-    phoff = struct.unpack_from(end + "Q", d, 0x20)[0]
-    phentsize, phnum = struct.unpack_from(end + "HH", d, 0x36)
-    for i in range(phnum):
-        if struct.unpack_from(end + "I", d, phoff + i * phentsize)[0] == 3:  # PT_INTERP
-            print("dynamically linked (has PT_INTERP); the initramfs has no libc")
-            return 1
     return 0
 
 
@@ -528,25 +544,24 @@ def cmd_report(a):
               st.get("ok") is True and isinstance(sent, int) and sent > 0 and counted == sent,
               "ok=%s sent=%s counted=%s reason=%s" % (st.get("ok"), sent, counted,
                                                      st.get("reason") or _get(doc, "selftest.reason")))
-    # The tc path (issue 11): xdpcount only, the stub has none. tcx from 6.6,
+    # The tc path (issue 11). tcx from 6.6,
     # a clsact qdisc with cls_bpf before.
     want_tc = "tcx" if tuple(int(x) for x in series.split(".")) >= (6, 6) else "clsact"
-    if a.stub != "1":
-        st = _get(doc, "selftest.tc")
-        st = st if isinstance(st, dict) else {}
-        sent, counted = st.get("sent"), st.get("counted")
-        check("selftest tc: ok and counted == sent, bytes too",
-              st.get("ok") is True and isinstance(sent, int) and sent > 0 and counted == sent and
-              st.get("bytes_counted") == st.get("bytes_sent"),
-              "ok=%s sent=%s counted=%s bytes %s/%s reason=%s" % (
-                  st.get("ok"), sent, counted, st.get("bytes_counted"), st.get("bytes_sent"),
-                  st.get("reason") or _get(doc, "selftest.reason")))
-        check("selftest tc: through %s on %s" % (want_tc, series),
-              _get(doc, "selftest.tc_attach") == want_tc,
-              "tc_attach=%s" % _get(doc, "selftest.tc_attach"))
-        check("features.tcx == %s" % (want_tc == "tcx"),
-              _get(doc, "features.tcx") is (want_tc == "tcx"),
-              "tcx=%s" % _get(doc, "features.tcx"))
+    st = _get(doc, "selftest.tc")
+    st = st if isinstance(st, dict) else {}
+    sent, counted = st.get("sent"), st.get("counted")
+    check("selftest tc: ok and counted == sent, bytes too",
+          st.get("ok") is True and isinstance(sent, int) and sent > 0 and counted == sent and
+          st.get("bytes_counted") == st.get("bytes_sent"),
+          "ok=%s sent=%s counted=%s bytes %s/%s reason=%s" % (
+              st.get("ok"), sent, counted, st.get("bytes_counted"), st.get("bytes_sent"),
+              st.get("reason") or _get(doc, "selftest.reason")))
+    check("selftest tc: through %s on %s" % (want_tc, series),
+          _get(doc, "selftest.tc_attach") == want_tc,
+          "tc_attach=%s" % _get(doc, "selftest.tc_attach"))
+    check("features.tcx == %s" % (want_tc == "tcx"),
+          _get(doc, "features.tcx") is (want_tc == "tcx"),
+          "tcx=%s" % _get(doc, "features.tcx"))
     if series == "5.10":
         check("5.10: memlock needed and raised",
               _get(doc, "memlock.needed") is True and _get(doc, "memlock.action") == "raised",
@@ -561,6 +576,36 @@ def cmd_report(a):
         check("s390x 6.1: btf.available == false", _get(doc, "btf.available") is False,
               "btf=%s" % json.dumps(doc.get("btf")))
         check("s390x 6.1: verdict ok without BTF", verdict == "ok", "verdict=%s" % verdict)
+
+    # The BPF JIT, from the kernel: the loaded counter's jited_len (check's
+    # verifier.jited_len, from bpf_prog_get_info_by_fd), never the sysctl.
+    cfg = man.get("bpf_jit", "unknown")
+    jit_cmdline = a.jit_cmdline == "1"
+    jit_expected = cfg in ("on", "always") or (cfg == "off" and jit_cmdline)
+    jited = _get(doc, "verifier.jited_len")
+    how = "cmdline" if jit_cmdline else cfg
+    jit_reasons = [x for x in (doc.get("reasons") or []) if "JIT" in x]
+    if jit_expected:
+        check("JIT (%s): the counter is JIT-compiled (verifier.jited_len > 0)" % how,
+              isinstance(jited, int) and jited > 0, "jited_len=%s" % jited)
+        other = [x for x in (doc.get("reasons") or []) if "JIT" not in x]
+        check("JIT on: verdict ok (or degraded for a reason other than the JIT)",
+              not jit_reasons and (verdict == "ok" or (verdict == "degraded" and other)),
+              "verdict=%s reasons=%s" % (verdict, doc.get("reasons")))
+    elif cfg == "none":
+        # No JIT in the kernel: no sysctl to read, and the counter runs in
+        # the interpreter.
+        check("JIT not built: the counter is interpreted (verifier.jited_len == 0)",
+              jited == 0, "jited_len=%s" % jited)
+    elif cfg == "off":
+        check("JIT off: the counter is interpreted (verifier.jited_len == 0)",
+              jited == 0, "jited_len=%s" % jited)
+        check("JIT off: verdict degraded, with a reason naming the JIT",
+              verdict == "degraded" and jit_reasons,
+              "verdict=%s reasons=%s" % (verdict, doc.get("reasons")))
+    else:
+        check("JIT: the kernel package has a config to tell the JIT default", False,
+              "bpf_jit=%s in the manifest" % cfg)
 
     cnt = r["steps"].get("count")
     events = []
@@ -584,25 +629,24 @@ def cmd_report(a):
 
     tc_events, tc_att = [], None
     ctc = r["steps"].get("counttc")
-    if a.stub != "1":
-        for line in (ctc or {}).get("out", []):
-            try:
-                ev = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(ev, dict) and ev.get("event") == "stats":
-                tc_events.append(ev)
-            if isinstance(ev, dict) and ev.get("event") == "attached":
-                tc_att = ev
-        check("tc count run: exit code 0",
-              ctc is not None and ctc.get("rc") == "0" and ctc.get("timeout") == "0",
-              "step missing" if ctc is None else "rc=%s timeout=%s" % (ctc.get("rc"), ctc.get("timeout")))
-        check("tc count run: attached at hook tc through %s" % want_tc,
-              isinstance(tc_att, dict) and tc_att.get("hook") == "tc" and tc_att.get("attach") == want_tc,
-              "attached=%s" % json.dumps(tc_att))
-        check("tc count run: counts the traffic on lo",
-              tc_events and isinstance(tc_events[-1].get("packets"), int) and tc_events[-1]["packets"] > 0,
-              "%d stats events, last %s" % (len(tc_events), json.dumps(tc_events[-1]) if tc_events else "-"))
+    for line in (ctc or {}).get("out", []):
+        try:
+            ev = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(ev, dict) and ev.get("event") == "stats":
+            tc_events.append(ev)
+        if isinstance(ev, dict) and ev.get("event") == "attached":
+            tc_att = ev
+    check("tc count run: exit code 0",
+          ctc is not None and ctc.get("rc") == "0" and ctc.get("timeout") == "0",
+          "step missing" if ctc is None else "rc=%s timeout=%s" % (ctc.get("rc"), ctc.get("timeout")))
+    check("tc count run: attached at hook tc through %s" % want_tc,
+          isinstance(tc_att, dict) and tc_att.get("hook") == "tc" and tc_att.get("attach") == want_tc,
+          "attached=%s" % json.dumps(tc_att))
+    check("tc count run: counts the traffic on lo",
+          tc_events and isinstance(tc_events[-1].get("packets"), int) and tc_events[-1]["packets"] > 0,
+          "%d stats events, last %s" % (len(tc_events), json.dumps(tc_events[-1]) if tc_events else "-"))
 
     def yn(v):
         return "-" if v is None else ("yes" if v else "no")
@@ -614,7 +658,9 @@ def cmd_report(a):
         return "%s %s/%s" % ("ok" if s.get("ok") else "FAIL", s.get("counted"), s.get("sent"))
     ml = doc.get("memlock") if isinstance(doc.get("memlock"), dict) else {}
     row = {
-        "arch": arch, "series": series, "release": rel or man.get("release"),
+        "arch": arch, "series": series + ("+jit" if jit_cmdline else ""),
+        "release": rel or man.get("release"),
+        "jit": "%s %s" % (how, "-" if jited is None else jited),
         "boot": "%.1f" % float(a.boot_secs), "verdict": verdict or "-",
         "native": st("native"), "generic": st("generic"),
         "tc": ("%s %s" % (_get(doc, "selftest.tc_attach"), st("tc"))) if _get(doc, "selftest.tc_attach") else "-",
@@ -632,7 +678,8 @@ def cmd_report(a):
 
 def cmd_table(a):
     res = [json.load(open(f)) for f in a.results]
-    cols = [("arch", "arch"), ("release", "kernel"), ("boot", "boot s"), ("verdict", "verdict"),
+    cols = [("arch", "arch"), ("release", "kernel"), ("jit", "JIT jited_len"), ("boot", "boot s"),
+            ("verdict", "verdict"),
             ("native", "native"), ("generic", "generic"), ("tc", "tc"), ("memlock", "memlock"),
             ("btf", "BTF"), ("memcg", "memcg"), ("order", "obj order"), ("result", "result")]
     rows = []
@@ -668,11 +715,14 @@ def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("sources")
-    sub.add_parser("sortcand")
+    sc = sub.add_parser("sortcand")
+    sc.add_argument("--flavour", required=True)
     e = sub.add_parser("extract")
     for o in ("arch", "deb", "out", "package", "version", "suite"):
         e.add_argument("--" + o, required=True)
     e.add_argument("--candidate", default="1")
+    k = sub.add_parser("kconfig")
+    k.add_argument("--deb", required=True)
     c = sub.add_parser("cpio")
     c.add_argument("--out", required=True)
     c.add_argument("entries", nargs="+")
@@ -683,13 +733,13 @@ def main():
     for o in ("log", "manifest", "target", "boot-secs", "out"):
         r.add_argument("--" + o, required=True)
     r.add_argument("--timed-out", default="0")
-    r.add_argument("--stub", default="0")
+    r.add_argument("--jit-cmdline", default="0")
     t = sub.add_parser("table")
     t.add_argument("--skipped", default="0")
     t.add_argument("results", nargs="*")
     a = ap.parse_args()
     return {"sources": cmd_sources, "sortcand": cmd_sortcand, "extract": cmd_extract,
-            "cpio": cmd_cpio, "elfcheck": cmd_elfcheck, "report": cmd_report,
+            "cpio": cmd_cpio, "kconfig": cmd_kconfig, "elfcheck": cmd_elfcheck, "report": cmd_report,
             "table": cmd_table}[a.cmd](a)
 
 

@@ -5,25 +5,27 @@
 #
 # Usage: tests/kernels/run.sh [options] [TARGET...]
 #   TARGET        ARCH:SERIES (x86_64:6.1), ARCH (s390x) or SERIES (5.10);
-#                 default: the whole matrix
-#                   x86_64: 5.10 6.1 6.12   aarch64: 5.10 6.1 6.12   s390x: 6.1 6.12
+#                 default: the whole matrix, every arch of ci/arches with each
+#                 series of its 'kernels' field. A kernel whose BPF JIT is
+#                 built but off by default (its config) boots twice: as
+#                 shipped, and with sysctl.net.core.bpf_jit_enable=1 (the
+#                 row ARCH:SERIES+jit).
 #   --bin ARCH=PATH   xdpcount binary for ARCH (repeatable); default
 #                     build/ARCH/xdpcount under the repository root, first
 #                     brought up to date (ci/toolchain.sh ARCH; make ARCH=ARCH
 #                     build/ARCH/xdpcount) unless --no-build
-#   --stub        boot tests/kernels/stub-xdpcount.c (built here) instead
 #   --skip-missing  kernels whose arch has no binary are skipped, not failed
-#   -j N          parallel boots (default 2)
+#   --no-jit-rows   boot each kernel once, as shipped
+#   -j N          parallel boots (default: the number of CPUs)
 #   --timeout S   wall-clock bound of one boot (default 240)
 #   --offline     use only cached package lists and kernels
 #   --refresh     refresh the package lists now (else after 6 h)
 #   -v            print the console log of every failing boot
-# Env: XDPCOUNT_BIN_x86_64 / XDPCOUNT_BIN_aarch64 / XDPCOUNT_BIN_s390x (= --bin),
-#      XDPCOUNT_KERNELS_STUB=1 (= --stub), XDPCOUNT_KERNELS_JOBS, XDPCOUNT_BOOT_TIMEOUT,
+# Env: XDPCOUNT_BIN_<arch> (= --bin), XDPCOUNT_KERNELS_JOBS, XDPCOUNT_BOOT_TIMEOUT,
 #      XDPCOUNT_KERNELS_OUT (logs, initramfs, results; default build/kernels),
 #      XDPCOUNT_CACHE (downloads; default ~/.cache/xdpcount), XDPCOUNT_OFFLINE=1,
 #      XDPCOUNT_CHECK_ARGS / XDPCOUNT_COUNT_ARGS / XDPCOUNT_COUNTTC_ARGS (the commands
-#      run in the guest; the third, at tc ingress, not with --stub),
+#      run in the guest; the third at tc ingress),
 #      XDPCOUNT_CHECK_TIMEOUT (120) / XDPCOUNT_COUNT_TIMEOUT (60): their in-guest bounds.
 # Output: one table row per kernel, the failed assertions, and the last line
 # "N passed, N failed"; exit status 1 on any failure.
@@ -31,11 +33,14 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-MATRIX="x86_64:5.10 x86_64:6.1 x86_64:6.12 aarch64:5.10 aarch64:6.1 aarch64:6.12 s390x:6.1 s390x:6.12"
+ME=kernels
+. "$ROOT/ci/lib.sh"
+die() { echo "kernels: $*" >&2; exit 2; }
+MATRIX=$(for a in $(arch_list); do arch_load "$a"; for s in $A_KERNELS; do printf '%s:%s ' "$a" "$s"; done; done)
 OUT=${XDPCOUNT_KERNELS_OUT:-$ROOT/build/kernels}
-JOBS=${XDPCOUNT_KERNELS_JOBS:-2}
+JOBS=${XDPCOUNT_KERNELS_JOBS:-$(nproc 2>/dev/null || echo 2)}
 TIMEOUT=${XDPCOUNT_BOOT_TIMEOUT:-240}
-STUB=${XDPCOUNT_KERNELS_STUB:-0}
+JIT_ROWS=1
 SKIP_MISSING=0
 VERBOSE=0
 FETCH_ARGS=()
@@ -46,13 +51,11 @@ CHECK_TIMEOUT=${XDPCOUNT_CHECK_TIMEOUT:-120}   # in-guest alarm() bounds, second
 COUNT_TIMEOUT=${XDPCOUNT_COUNT_TIMEOUT:-60}
 BUILD=1
 declare -A BIN=() GIVEN=()
-for a in x86_64 aarch64 s390x; do
+for a in $(arch_list); do
     v=XDPCOUNT_BIN_$a
     if [ -n "${!v:-}" ]; then BIN[$a]=${!v}; GIVEN[$a]=1; else BIN[$a]=$ROOT/build/$a/xdpcount; fi
 done
 
-die() { echo "kernels: $*" >&2; exit 2; }
-log() { echo "kernels: $*" >&2; }
 
 sel=()
 while [ $# -gt 0 ]; do
@@ -60,7 +63,7 @@ while [ $# -gt 0 ]; do
         --bin) [ $# -ge 2 ] || die "--bin needs ARCH=PATH"; BIN[${2%%=*}]=${2#*=}; GIVEN[${2%%=*}]=1; shift ;;
         --bin=*) v=${1#--bin=}; BIN[${v%%=*}]=${v#*=}; GIVEN[${v%%=*}]=1 ;;
         --no-build) BUILD=0 ;;
-        --stub) STUB=1 ;;
+        --no-jit-rows) JIT_ROWS=0 ;;
         --skip-missing) SKIP_MISSING=1 ;;
         -j) JOBS=$2; shift ;;
         -j*) JOBS=${1#-j} ;;
@@ -88,19 +91,17 @@ T0=$(date +%s.%N)
 "$HERE/setup.sh" || die "setup failed"
 mkdir -p "$OUT"
 
-# ---- guest programs: /init and (with --stub) the stub, per arch ----------
+# ---- guest programs: /init per arch --------------------------------------
 # The project's static musl compiler when ci/deps.sh names one that exists;
-# else the gcc (cross) compiler with -static.
+# else the gcc (cross) compiler of ci/arches with -static.
 guest_cc() {
     local arch=$1 cc=""
     if [ -x "$ROOT/ci/deps.sh" ]; then
         cc=$("$ROOT/ci/deps.sh" --print-cc "$arch" 2>/dev/null || true)
         if [ -n "$cc" ] && command -v "${cc%% *}" >/dev/null 2>&1; then echo "$cc"; return; fi
     fi
-    case "$arch" in
-        x86_64) [ "$(uname -m)" = x86_64 ] && echo gcc || echo x86_64-linux-gnu-gcc ;;
-        *) echo "$arch-linux-gnu-gcc" ;;
-    esac
+    arch_load "$arch"
+    if [ "$arch" = "$(uname -m)" ]; then echo gcc; else echo "$A_GNU-gcc"; fi
 }
 
 build_guest() {  # arch src out
@@ -119,27 +120,21 @@ build_guest() {  # arch src out
 arches=$(printf '%s\n' "${targets[@]}" | cut -d: -f1 | sort -u)
 declare -A MISSING=()
 for a in $arches; do
-    build_guest "$a" "$HERE/init.c" "$OUT/guest/$a/init" || die "cannot build the init for $a"
-    if [ "$STUB" = 1 ]; then
-        build_guest "$a" "$HERE/stub-xdpcount.c" "$OUT/guest/$a/stub-xdpcount" ||
-            die "cannot build the stub for $a"
-        BIN[$a]=$OUT/guest/$a/stub-xdpcount
-    else
-        # The default binaries are brought up to date the way tests/cross does.
-        if [ $BUILD = 1 ] && [ -z "${GIVEN[$a]:-}" ]; then
-            blog=$OUT/build-$a.log
-            if ! { "$ROOT/ci/toolchain.sh" "$a" &&
-                   make -C "$ROOT" --no-print-directory ARCH="$a" "build/$a/xdpcount"; } >"$blog" 2>&1; then
-                log "building build/$a/xdpcount failed (see $blog):"; tail -n 8 "$blog" | sed 's/^/    /' >&2
-            fi
-        fi
-        why=$(python3 "$HERE/ktool.py" elfcheck "${BIN[$a]}" "$a") || {
-            MISSING[$a]="${BIN[$a]}: $why"
-            log "no usable xdpcount for $a: ${MISSING[$a]}"
-        }
+    # The default binaries are brought up to date the way tests/cross does
+    # (the toolchain also gives the init its compiler).
+    blog=$OUT/build-$a.log
+    if ! "$ROOT/ci/toolchain.sh" "$a" >"$blog" 2>&1; then
+        log "ci/toolchain.sh $a failed (see $blog):"; tail -n 8 "$blog" | sed 's/^/    /' >&2
+    elif [ $BUILD = 1 ] && [ -z "${GIVEN[$a]:-}" ] &&
+         ! make -C "$ROOT" --no-print-directory ARCH="$a" "build/$a/xdpcount" >>"$blog" 2>&1; then
+        log "building build/$a/xdpcount failed (see $blog):"; tail -n 8 "$blog" | sed 's/^/    /' >&2
     fi
+    build_guest "$a" "$HERE/init.c" "$OUT/guest/$a/init" || die "cannot build the init for $a"
+    why=$(python3 "$HERE/ktool.py" elfcheck "${BIN[$a]}" "$a") || {
+        MISSING[$a]="${BIN[$a]}: $why"
+        log "no usable xdpcount for $a: ${MISSING[$a]}"
+    }
 done
-[ "$STUB" = 1 ] && log "STUB mode: booting tests/kernels/stub-xdpcount.c, not xdpcount"
 
 # ---- kernels ------------------------------------------------------------
 TF0=$(date +%s.%N)
@@ -150,10 +145,14 @@ done < <("$HERE/fetch.sh" "${FETCH_ARGS[@]}" "${targets[@]}")
 TF1=$(date +%s.%N)
 
 # ---- one boot -------------------------------------------------------------
-boot() {  # target -> writes $OUT/<arch>-<series>/result.json
-    local t=$1 arch=${1%%:*} series=${1#*:} d w k kernel qemu t0 t1 to=0 rc
-    w=$OUT/$arch-$series
-    d=${KDIR[$t]}
+# TARGET is ARCH:SERIES, or ARCH:SERIES+jit: the same kernel with the BPF JIT
+# switched on from the command line.
+boot() {  # target -> writes $OUT/<arch>-<series>[-jit]/result.json
+    local t=$1 kt=${1%+jit} arch=${1%%:*} series d w k kernel qemu t0 t1 to=0 rc jit=0
+    series=${kt#*:}
+    [ "$kt" != "$t" ] && jit=1
+    w=$OUT/$(workname "$t")
+    d=${KDIR[$kt]}
     rm -rf "$w"; mkdir -p "$w"
     k=$(sed -n 's/^kernel=//p' "$d/manifest")
     kernel=$d/$k
@@ -164,15 +163,15 @@ boot() {  # target -> writes $OUT/<arch>-<series>/result.json
     done
     printf 'check %s 0 /xdpcount %s\ncount %s 1 /xdpcount %s\n' "$CHECK_TIMEOUT" "$CHECK_ARGS" \
         "$COUNT_TIMEOUT" "$COUNT_ARGS" >"$w/steps"
-    [ "$STUB" = 1 ] || printf 'counttc %s 1 /xdpcount %s\n' "$COUNT_TIMEOUT" "$COUNTTC_ARGS" >>"$w/steps"
+    printf 'counttc %s 1 /xdpcount %s\n' "$COUNT_TIMEOUT" "$COUNTTC_ARGS" >>"$w/steps"
     ents+=(steps="$w/steps")
     python3 "$HERE/ktool.py" cpio --out "$w/initramfs.cpio.gz" "${ents[@]}" || return 1
     local append="panic=-1 quiet loglevel=3 oops=panic"
-    case "$arch" in
-        x86_64) qemu=(qemu-system-x86_64 -M q35 -m 1G); append="console=ttyS0 $append" ;;
-        aarch64) qemu=(qemu-system-aarch64 -M virt -cpu neoverse-n1 -m 1G); append="console=ttyAMA0 $append" ;;
-        s390x) qemu=(qemu-system-s390x -M s390-ccw-virtio -m 1G) ;;
-    esac
+    arch_load "$arch"
+    [ -n "$A_CONSOLE" ] && append="console=$A_CONSOLE $append"
+    [ $jit = 1 ] && append="$append sysctl.net.core.bpf_jit_enable=1"
+    # shellcheck disable=SC2206 # the machine options are words
+    qemu=("$A_QSYS" $A_MACHINE -m 1G)
     qemu+=(-smp 1 -nographic -no-reboot -net none -kernel "$kernel"
            -initrd "$w/initramfs.cpio.gz" -append "$append")
     printf '%q ' "${qemu[@]}" >"$w/qemu.cmd"; echo >>"$w/qemu.cmd"
@@ -181,37 +180,58 @@ boot() {  # target -> writes $OUT/<arch>-<series>/result.json
     rc=$?
     t1=$(date +%s.%N)
     [ $rc = 124 ] || [ $rc = 137 ] && to=1
-    python3 "$HERE/ktool.py" report --log "$w/console.log" --manifest "$d/manifest" --target "$t" \
-        --boot-secs "$(awk "BEGIN{print $t1 - $t0}")" --timed-out "$to" --stub "$STUB" --out "$w/result.json"
+    python3 "$HERE/ktool.py" report --log "$w/console.log" --manifest "$d/manifest" --target "$kt" \
+        --jit-cmdline "$jit" --boot-secs "$(awk "BEGIN{print $t1 - $t0}")" --timed-out "$to" \
+        --out "$w/result.json"
 }
 
-results=()
+workname() { local t=${1%+jit}; echo "${t%%:*}-${t#*:}${1#"$t"}" | sed 's/+jit$/-jit/'; }
+
+# The JIT-on rows: kernels whose config builds the JIT but leaves it off.
+boots=()
+for t in "${targets[@]}"; do
+    boots+=("$t")
+    if [ $JIT_ROWS = 1 ] && [ -n "${KDIR[$t]:-}" ] && grep -qx 'bpf_jit=off' "${KDIR[$t]}/manifest"; then
+        boots+=("$t+jit")
+    fi
+done
+declare -A RES=()
+for t in "${boots[@]}"; do RES[$t]=$OUT/$(workname "$t")/result.json; done
+# Longest first (by the last run's boot time), so that -j boots end together.
+mapfile -t order < <(for t in "${boots[@]}"; do
+    r=$OUT/$(workname "$t")/result.json
+    s=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["row"]["boot"])' "$r" 2>/dev/null || echo 999)
+    echo "$s $t"
+done | sort -k1,1nr | cut -d' ' -f2)
+
 skipped=0
 running=0
-for t in "${targets[@]}"; do
+for t in "${order[@]}"; do
     arch=${t%%:*}
-    if [ -z "${KDIR[$t]:-}" ]; then
+    if [ -z "${KDIR[${t%+jit}]:-}" ]; then
         log "$t: no kernel (see fetch errors above)"
         printf '{"target":"%s","manifest":{},"row":{"arch":"%s","series":"%s","release":"?"},"asserts":[{"name":"kernel fetched","ok":false,"detail":"fetch.sh failed"}],"pass":false,"log":"-"}\n' \
-            "$t" "$arch" "${t#*:}" >"$OUT/$arch-${t#*:}.nokernel.json"
-        results+=("$OUT/$arch-${t#*:}.nokernel.json"); continue
+            "$t" "$arch" "${t#*:}" >"$OUT/$(workname "$t").nokernel.json"
+        RES[$t]=$OUT/$(workname "$t").nokernel.json; continue
     fi
     if [ -n "${MISSING[$arch]:-}" ]; then
-        if [ $SKIP_MISSING = 1 ]; then skipped=$((skipped + 1)); continue; fi
+        if [ $SKIP_MISSING = 1 ]; then skipped=$((skipped + 1)); unset "RES[$t]"; continue; fi
         printf '{"target":"%s","manifest":{},"row":{"arch":"%s","series":"%s","release":"%s"},"asserts":[{"name":"xdpcount binary for %s","ok":false,"detail":%s}],"pass":false,"log":"-"}\n' \
-            "$t" "$arch" "${t#*:}" "$(sed -n 's/^release=//p' "${KDIR[$t]}/manifest")" "$arch" \
+            "$t" "$arch" "${t#*:}" "$(sed -n 's/^release=//p' "${KDIR[${t%+jit}]}/manifest")" "$arch" \
             "$(python3 -c 'import json,sys;print(json.dumps(sys.argv[1]))' "${MISSING[$arch]}")" \
-            >"$OUT/$arch-${t#*:}.nobin.json"
-        results+=("$OUT/$arch-${t#*:}.nobin.json"); continue
+            >"$OUT/$(workname "$t").nobin.json"
+        RES[$t]=$OUT/$(workname "$t").nobin.json; continue
     fi
-    rm -f "$OUT/$arch-${t#*:}".no*.json
+    rm -f "$OUT/$(workname "$t")".no*.json
     if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
     boot "$t" &
     running=$((running + 1))
-    results+=("$OUT/$arch-${t#*:}/result.json")
+    
 done
 wait
 T1=$(date +%s.%N)
+results=()
+for t in "${boots[@]}"; do [ -z "${RES[$t]:-}" ] || results+=("${RES[$t]}"); done
 
 echo "kernel packages:"
 for t in "${targets[@]}"; do
@@ -220,8 +240,7 @@ for t in "${targets[@]}"; do
     printf '  %-13s %s %s (%s, %s)\n' "$t" "$(sed -n 's/^package=//p' "$m")" \
         "$(sed -n 's/^version=//p' "$m")" "$(sed -n 's/^suite=//p' "$m")" "$(sed -n 's/^kernel_format=//p' "$m")"
 done
-[ "$STUB" = 1 ] && echo "binary: STUB (tests/kernels/stub-xdpcount.c)" ||
-    for a in $arches; do echo "binary $a: ${BIN[$a]}"; done
+for a in $arches; do echo "binary $a: ${BIN[$a]}"; done
 echo
 for r in "${results[@]}"; do
     [ -e "$r" ] || printf '{"target":"?","manifest":{},"row":{"arch":"?","series":"?"},"asserts":[{"name":"boot produced a result","ok":false,"detail":"%s missing"}],"pass":false,"log":"-"}\n' "$r" >"$r"
