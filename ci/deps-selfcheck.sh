@@ -2,24 +2,15 @@
 # ci/deps-selfcheck.sh [ARCH...] - sanity check of the dependency prefixes.
 # For each ARCH (default: the native one): build the prefix (ci/deps.sh ARCH),
 # compile and statically link a small program calling libbpf, libelf and zlib
-# against it with the arch's musl compiler, check with `file` that it is a
-# statically linked executable for that arch, and run it (qemu-user for
-# foreign arches). Prints one "PASS"/"FAIL" line per arch and a summary line.
+# against it with the arch's musl compiler, check that it is a statically
+# linked executable of the arch's ELF class, machine and byte order
+# (ci/arches), and run it (qemu-user for foreign arches). Prints one
+# "PASS"/"FAIL" line per arch and a summary line.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$HERE/lib.sh"
 [ $# -gt 0 ] || set -- "$(uname -m)"
-
-expect_file() {
-	case $1 in
-	x86_64)  echo 'x86-64' ;;
-	aarch64) echo 'ARM aarch64' ;;
-	s390x)   echo 'IBM S/390' ;;
-	armhf)   echo '32-bit LSB .* ARM, EABI5' ;;
-	ppc64le) echo '64-bit LSB .* PowerPC' ;;
-	riscv64) echo 'RISC-V' ;;
-	esac
-}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -56,33 +47,32 @@ int main(void)
 }
 EOF
 
-pass=0 fail=0
+npass=0 nfail=0
 for arch in "$@"; do
 	if ! prefix=$("$HERE/deps.sh" "$arch" | tail -n1) || [ ! -d "$prefix" ]; then
-		echo "FAIL $arch: ci/deps.sh $arch failed"; fail=$((fail + 1)); continue
+		echo "FAIL $arch: ci/deps.sh $arch failed"; nfail=$((nfail + 1)); continue
 	fi
 	cc=$("$HERE/deps.sh" --print-cc "$arch")
-	read -r _ _ _ qemu < <("$HERE/deps.sh" --arch-info "$arch")
-	[ "$qemu" != - ] || qemu=
+	arch_load "$arch"; qemu=$A_QEMU
 	out=$tmp/t-$arch
 	# shellcheck disable=SC2086 # $cc may carry flags
 	if ! $cc -static -O2 -Wall -I"$prefix/include" -idirafter "$prefix/uapi" \
 		"$tmp/t.c" -L"$prefix/lib" -lbpf -lelf -lz -o "$out" 2> "$tmp/cc.log"; then
-		cat "$tmp/cc.log"; echo "FAIL $arch: compile/link failed"; fail=$((fail + 1)); continue
+		cat "$tmp/cc.log"; echo "FAIL $arch: compile/link failed"; nfail=$((nfail + 1)); continue
 	fi
 	desc=$(file -b "$out")
-	if ! grep -q 'statically linked' <<< "$desc" || ! grep -Eq "$(expect_file "$arch")" <<< "$desc"; then
-		echo "FAIL $arch: file says: $desc"; fail=$((fail + 1)); continue
+	if ! why=$(python3 "$HERE/arches.py" elfcheck "$out" "$arch"); then
+		echo "FAIL $arch: $why ($desc)"; nfail=$((nfail + 1)); continue
 	fi
 	if [ "$arch" = "$(uname -m)" ]; then run=("$out")
 	elif command -v "$qemu" >/dev/null; then run=("$qemu" "$out")
-	else echo "FAIL $arch: $qemu not installed (ci/toolchain.sh $arch)"; fail=$((fail + 1)); continue
+	else echo "FAIL $arch: $qemu not installed (ci/toolchain.sh $arch)"; nfail=$((nfail + 1)); continue
 	fi
 	if ! msg=$("${run[@]}" 2>&1); then
-		echo "FAIL $arch: test program failed: $msg"; fail=$((fail + 1)); continue
+		echo "FAIL $arch: test program failed: $msg"; nfail=$((nfail + 1)); continue
 	fi
 	echo "PASS $arch: $msg [$desc]"
-	pass=$((pass + 1))
+	npass=$((npass + 1))
 done
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+echo "$npass passed, $nfail failed"
+[ "$nfail" = 0 ]

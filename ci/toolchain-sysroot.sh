@@ -17,15 +17,15 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-. "$HERE/cache.sh"
-die() { echo "toolchain-sysroot.sh: $*" >&2; exit 1; }
+. "$HERE/lib.sh"
 
 arch=${1:?usage: toolchain-sysroot.sh ARCH}
-read -r debarch gnu musl _ < <("$HERE/deps.sh" --arch-info "$arch") || exit 1
-case $arch in
-riscv64) suites="trixie sid" ;;      # not in bookworm
-armhf|ppc64le) suites="bookworm trixie sid" ;;
-*) die "$arch does not use a private sysroot" ;;
+arch_need "$arch"
+debarch=$A_DEBARCH gnu=$A_GNU musl=$A_MUSL
+# the suites to take musl from, in order (ci/arches: muslsrc sysroot:S1,S2...)
+case $A_MUSLSRC in
+sysroot:?*) suites=${A_MUSLSRC#sysroot:}; suites=${suites//,/ } ;;
+*) die "$arch does not use a private sysroot (ci/arches: muslsrc $A_MUSLSRC)" ;;
 esac
 
 T=$CACHE/toolchains/$arch
@@ -33,6 +33,13 @@ cc=$T/bin/$musl-gcc
 [ "$("$HERE/deps.sh" --print-cc "$arch")" = "$cc" ] || die "ci/deps.sh --print-cc $arch disagrees with $cc"
 FORMAT=2   # bump when the sysroot layout/processing below changes
 if [ -x "$cc" ] && [ -f "$T/musl.info" ] && grep -qx "SYSROOT_FORMAT=$FORMAT" "$T/musl.info"; then
+	# A record written before MUSL_SUITE existed says the suite only inside
+	# MUSL_PKG: add the field once (the sysroot itself is unchanged).
+	if ! grep -q '^MUSL_SUITE=' "$T/musl.info"; then
+		s=$(sed -n "s/^MUSL_PKG='.* (\([a-z]*\), private sysroot)'$/\1/p" "$T/musl.info")
+		[ -n "$s" ] || die "$T/musl.info: no suite; remove $T to fetch the sysroot again"
+		echo "MUSL_SUITE='$s'" >> "$T/musl.info"
+	fi
 	exit 0   # already there (warm)
 fi
 command -v "$gnu-gcc" >/dev/null || die "$gnu-gcc missing (ci/toolchain.sh installs gcc-$gnu)"
@@ -42,7 +49,7 @@ ok=
 for s in $suites; do
 	if "$HERE/apt-private.sh" download "$T/debs" "$s" "$debarch" musl musl-dev; then ok=$s; break; fi
 	rm -f "$T"/debs/*.deb
-	echo "toolchain-sysroot.sh: no musl for $debarch in $s, trying the next suite" >&2
+	log "no musl for $debarch in $s, trying the next suite"
 done
 [ -n "$ok" ] || die "could not download musl/musl-dev for $debarch from any of: $suites"
 
@@ -75,9 +82,10 @@ copyright=$sys/usr/share/doc/musl/copyright
 	echo "SYSROOT_FORMAT=$FORMAT"
 	echo "MUSL_PKG='musl-dev:$debarch ($ok, private sysroot)'"
 	echo "MUSL_DEBVER='$debver'"
+	echo "MUSL_SUITE='$ok'"
 	echo "MUSL_COPYRIGHT='$copyright'"
 	echo "MUSL_DEB='$(basename "$devdeb")'"
 	echo "MUSL_DEB_SHA256='$(sha256sum "$devdeb" | cut -d' ' -f1)'"
 } > "$T/musl.info"
 mv "$cc.tmp" "$cc"
-echo "toolchain-sysroot.sh: $arch musl $debver from $ok -> $cc" >&2
+log "$arch musl $debver from $ok -> $cc"

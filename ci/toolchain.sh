@@ -5,7 +5,7 @@
 # musl-dev for the arch, cross kernel UAPI headers, qemu-user-static).
 #
 # A warm run checks with one dpkg-query call and runs no apt-get at all.
-# ARCH: x86_64 aarch64 s390x armhf ppc64le riscv64 (see ci/deps.sh).
+# ARCH: an arch of ci/arches.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,23 +19,23 @@ NATIVE_ARCH=$(uname -m)
 PKGS=(
 	clang llvm musl musl-dev musl-tools bpftool linux-libc-dev libc6-dev gcc make
 	dpkg-dev xz-utils bzip2 gzip tar file iproute2 m4 pkg-config gawk
-	debian-archive-keyring util-linux
+	debian-archive-keyring util-linux python3
 )
 
-# Arches whose musl comes from a private sysroot (no usable bookworm musl-dev).
-# armhf and ppc64el: their (security) indexes are not reliably served by the
-# archive, and a foreign arch whose index fails breaks the system's
-# `apt-get update` for everybody; riscv64: not in bookworm.
-SYSROOT_ARCHES=" armhf riscv64 ppc64le "
-
-ADD_ARCHES=()
+# Arches whose musl comes from a private sysroot (ci/arches: muslsrc
+# sysroot:...), e.g. armhf and ppc64el, whose (security) indexes are not
+# reliably served by the archive - a foreign arch whose index fails breaks the
+# system's `apt-get update` for everybody - and riscv64, not in bookworm.
+ADD_ARCHES=() SYSROOT=()
 for arch in "$@"; do
+	arch_need "$arch"
 	[ "$arch" = "$NATIVE_ARCH" ] && continue
-	read -r debarch gnu _ _ < <("$HERE/deps.sh" --arch-info "$arch") || exit 1
-	PKGS+=("gcc-$gnu" "binutils-$gnu" "linux-libc-dev-$debarch-cross" qemu-user-static)
-	if [[ $SYSROOT_ARCHES != *" $arch "* ]]; then
-		PKGS+=("musl-dev:$debarch" "musl:$debarch")
-		ADD_ARCHES+=("$debarch")
+	PKGS+=("gcc-$A_GNU" "binutils-$A_GNU" "linux-libc-dev-$A_DEBARCH-cross" qemu-user-static)
+	if [ "$A_MUSLSRC" = system ]; then
+		PKGS+=("musl-dev:$A_DEBARCH" "musl:$A_DEBARCH")
+		ADD_ARCHES+=("$A_DEBARCH")
+	else
+		SYSROOT+=("$arch")
 	fi
 done
 
@@ -69,8 +69,7 @@ if [ -n "$need" ]; then
 fi
 
 # ---- private musl sysroots for arches without a usable bookworm musl-dev
-for arch in "$@"; do
-	[[ $SYSROOT_ARCHES == *" $arch "* ]] || continue
+for arch in "${SYSROOT[@]}"; do
 	"$HERE/toolchain-sysroot.sh" "$arch"
 done
 exit 0

@@ -12,7 +12,8 @@
 # its files with normalised owners/times, the source tarball carries VERSION,
 # and the SBOM is SPDX 2.3 with a checksum for every tarball and dependency.
 #
-# ARCH: default x86_64 aarch64 s390x (cheap once the deps are cached).
+# ARCH: default the required arches of ci/arches (cheap once the deps are
+# cached).
 # REPRO_FRESH_DEPS=1: the second run also rebuilds the deps (libbpf, libelf,
 # zlib) in a private cache (sources copied from the shared one), so the
 # deps' own reproducibility is tested too. Slower.
@@ -20,15 +21,13 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
-ARCHES=${*:-x86_64 aarch64 s390x}
-CACHE=${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}
+ME=repro
+# shellcheck source=ci/lib.sh
+. ci/lib.sh
+ARCHES=${*:-$(arch_list required)}
 TMP=$(mktemp -d /tmp/xdpcount-repro.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
-PASSED=0 FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "ok   - $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL - $*"; }
-check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
 
 unset SOURCE_DATE_EPOCH   # both runs take it from the commit
 VERSION=$(git describe --tags --always HEAD)
@@ -63,7 +62,7 @@ tb=$((SECONDS - t1))
 
 # ------------------------------------------------------------ same bytes?
 if cmp -s "$A/out/SHA256SUMS" "$B/out/SHA256SUMS"; then
-	pass "SHA256SUMS identical ($(wc -l < "$A/out/SHA256SUMS") artefacts)"
+	ok "SHA256SUMS identical ($(wc -l < "$A/out/SHA256SUMS") artefacts)"
 else
 	fail "SHA256SUMS differ"
 	diff "$A/out/SHA256SUMS" "$B/out/SHA256SUMS" | sed 's/^/    /'
@@ -85,8 +84,9 @@ check "sha256sum -c SHA256SUMS" eval "(cd '$O' && sha256sum --quiet -c SHA256SUM
 for a in $ARCHES; do
 	t=$O/xdpcount-$VERSION-linux-$a.tar.gz
 	if [ ! -f "$t" ]; then
-		case $a in x86_64|aarch64|s390x) fail "$a: $(basename "$t") exists" ;;
-		*) echo "skip - $a: not in this release (see $TMP/a.log)" ;; esac
+		arch_load "$a"
+		if [ "$A_RELEASE" = required ]; then fail "$a: $(basename "$t") exists"
+		else skip "$a: not in this release (see $TMP/a.log)"; fi
 		continue
 	fi
 	d=xdpcount-$VERSION-linux-$a
@@ -151,9 +151,8 @@ ok(bins and set(bins) <= links, "SBOM: every binary package has STATIC_LINK rela
 EOF
 [ $? = 0 ] || fail "SBOM checks ran (python: $(tail -n 1 "$TMP/sbom.txt"))"
 while read -r st msg; do
-	case $st in ok) pass "$msg" ;; *) fail "$msg" ;; esac
+	case $st in ok) ok "$msg" ;; *) fail "$msg" ;; esac
 done < "$TMP/sbom.txt"
 
 echo "build A ${ta} s, build B ${tb} s (from clean work directories)"
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+results_line

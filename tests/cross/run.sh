@@ -16,16 +16,18 @@
 # reason naming the missing bpf() syscall, features.bpf_syscall false, valid
 # JSON and no crash.
 #
-# ARCH defaults to the release set. Required arches (x86_64 aarch64 s390x)
-# must build; a wanted one (armhf ppc64le riscv64) whose toolchain cannot be
-# installed is reported as skipped with the reason. Ends with the line
-# "N passed, N failed"; exits 1 on any failure.
+# ARCH defaults to the release set, ci/arches. Required arches must build; a
+# wanted one whose toolchain cannot be installed is reported as skipped with
+# the reason. Ends with the line "N passed, N failed"; exits 1 on any failure.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
+ME=cross
+# shellcheck source=ci/lib.sh
+. ci/lib.sh
 
-REQUIRED="x86_64 aarch64 s390x"
-WANTED="armhf ppc64le riscv64"
+REQUIRED=$(arch_list required)
+WANTED=$(arch_list wanted)
 TIMEOUT=${CROSS_TIMEOUT:-120}   # seconds per qemu run (TCG, cold page cache)
 
 DIST=
@@ -34,37 +36,15 @@ if [ "${1:-}" = --dist ]; then
 fi
 ARCHES=${*:-$REQUIRED $WANTED}
 
-PASSED=0 FAILED=0 SKIPPED=0
 WORK=$(mktemp -d /tmp/xdpcount-cross.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
-
-pass() { PASSED=$((PASSED + 1)); echo "ok   - $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL - $*"; }
-skip() { SKIPPED=$((SKIPPED + 1)); echo "skip - $*"; }
-# check DESC COND...: one assertion
-check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
-check_eq() { # DESC GOT WANT
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1 (got '$2', want '$3')"; fi
-}
 
 # exactly one JSON object in FILE (jq 1.6 -e accepts an empty file)
 json_ok() { [ "$(jq -s 'length == 1 and (.[0] | type == "object")' "$1" 2>/dev/null)" = true ]; }
 is_required() { [[ " $REQUIRED " == *" $1 "* ]]; }
 
 # ------------------------------------------------------------------ setup
-apt_install() { # installs the missing ones of "$@" (root, waits for apt locks)
-	local _
-	[ "$(id -u)" = 0 ] || { echo "cross: need $* (not root, cannot install)" >&2; return 1; }
-	echo "cross: installing $*" >&2
-	for _ in 1 2 3; do
-		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -qq update >/dev/null &&
-		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -qq install -y \
-			--no-install-recommends "$@" >/dev/null && return 0
-		sleep 5
-	done
-	return 1
-}
 need=()
 command -v jq >/dev/null || need+=(jq)
 command -v file >/dev/null || need+=(file)
@@ -72,22 +52,8 @@ command -v readelf >/dev/null || need+=(binutils)
 command -v sha256sum >/dev/null || need+=(coreutils)
 command -v qemu-aarch64-static >/dev/null || need+=(qemu-user-static)
 if [ ${#need[@]} -gt 0 ]; then
-	apt_install "${need[@]}" || { echo "cross: setup failed"; echo "0 passed, 1 failed"; exit 1; }
+	apt_install "${need[@]}" >&2 || { echo "cross: setup failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
-
-# ------------------------------------------------------------------ per arch
-# qemu binary, `file` machine words, readelf machine, readelf data
-arch_facts() {
-	case $1 in
-	x86_64)  QEMU=qemu-x86_64-static;  FILE_M="x86-64";          RE_M="Advanced Micro Devices X86-64"; ORDER=little ;;
-	aarch64) QEMU=qemu-aarch64-static; FILE_M="ARM aarch64";     RE_M="AArch64";                       ORDER=little ;;
-	s390x)   QEMU=qemu-s390x-static;   FILE_M="IBM S/390";       RE_M="IBM S/390";                     ORDER=big ;;
-	armhf)   QEMU=qemu-arm-static;     FILE_M="ARM, EABI5";      RE_M="ARM";                           ORDER=little ;;
-	ppc64le) QEMU=qemu-ppc64le-static; FILE_M="64-bit PowerPC";  RE_M="PowerPC64";                     ORDER=little ;;
-	riscv64) QEMU=qemu-riscv64-static; FILE_M="RISC-V";          RE_M="RISC-V";                        ORDER=little ;;
-	*) return 1 ;;
-	esac
-}
 
 # Makes build/<arch>/xdpcount up to date (make is a no-op when it is).
 # Returns 0 built, 1 failed, 2 toolchain unavailable (wanted arches only).
@@ -118,21 +84,23 @@ test_arch() {
 	local a=$1 w v rc n got want o
 	w=$WORK/$a
 	mkdir -p "$w"
-	arch_facts "$a" || { fail "$a: unknown arch"; return; }
+	arch_load "$a" || { fail "$a: unknown arch (not in ci/arches)"; return; }
+	QEMU=$A_QEMU ORDER=$A_ORDER
 	command -v "$QEMU" >/dev/null || { fail "$a: $QEMU not installed"; return; }
 
 	# --- the ELF itself
 	file -b "$BIN" > "$w/file"
 	check "$a: file says statically linked ($(cut -c1-60 < "$w/file")...)" \
 		grep -Eq 'statically linked|static-pie linked' "$w/file"
-	check "$a: file says $FILE_M" grep -qF "$FILE_M" "$w/file"
+	got=$(python3 ci/arches.py elfcheck "$BIN" "$a")
+	check "$a: ELF class, machine and byte order of ci/arches ($A_ELF $A_ORDER)${got:+: $got}" test -z "$got"
 	readelf -h -l -W "$BIN" > "$w/readelf" 2>&1
 	check "$a: no INTERP program header" eval "! grep -q '^ *INTERP' '$w/readelf'"
 	check "$a: no DYNAMIC program header" eval "! grep -q '^ *DYNAMIC' '$w/readelf'"
-	got=$(sed -n 's/^ *Machine: *//p' "$w/readelf")
-	check_eq "$a: ELF machine" "$got" "$RE_M"
+	got=$(sed -n 's/^ *Class: *ELF\([0-9]*\)$/\1/p' "$w/readelf")
+	check_eq "$a: readelf: ELF class" "$got" "${A_ELF%/*}"
 	got=$(sed -n 's/^ *Data: *2.s complement, \([a-z]*\) endian.*/\1/p' "$w/readelf")
-	check_eq "$a: ELF byte order" "$got" "$ORDER"
+	check_eq "$a: readelf: ELF byte order" "$got" "$ORDER"
 
 	# --- --version
 	runq "$w/version" --version
@@ -148,7 +116,7 @@ test_arch() {
 	o=$w/objects.out
 	check_eq "$a: objects --json exits 0" "$(cat "$w/objects.rc")" 0
 	if json_ok "$o"; then
-		pass "$a: objects --json is one valid JSON object"
+		ok "$a: objects --json is one valid JSON object"
 		check_eq "$a: objects: one little and one big object" \
 			"$(jq -c '[.objects[].byte_order] | sort' "$o")" '["big","little"]'
 		check_eq "$a: objects: exactly one selected" \
@@ -181,7 +149,7 @@ test_arch() {
 		test "$rc" -lt 124
 	check_eq "$a: check --json exits 1" "$rc" 1
 	if json_ok "$o"; then
-		pass "$a: check --json is one valid JSON object"
+		ok "$a: check --json is one valid JSON object"
 		check_eq "$a: check: verdict" "$(jq -r .verdict "$o")" incompatible
 		check_eq "$a: check: a reason names the missing bpf() syscall" \
 			"$(jq '[.reasons[] | select(test("bpf\\(\\)") and test("syscall|ENOSYS"))] | length > 0' "$o")" true
@@ -215,7 +183,7 @@ for a in $ARCHES; do
 		REASON=
 		build_arch "$a"
 		case $? in
-		0) pass "$a: build/$a/xdpcount is built and up to date" ;;
+		0) ok "$a: build/$a/xdpcount is built and up to date" ;;
 		1) fail "$a: make ARCH=$a build/$a/xdpcount"; continue ;;
 		2) skip "$a: toolchain unavailable: $REASON"; continue ;;
 		esac
@@ -224,5 +192,4 @@ for a in $ARCHES; do
 	echo "  ($a: $((SECONDS - t0)) s)"
 done
 echo "cross: $SKIPPED arch(es) skipped; took $((SECONDS - start)) s"
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+results_line

@@ -5,30 +5,10 @@
 # SENDFRAMES, PREFIX, WORK and N from run.sh.
 
 # ---------------------------------------------------------------- reporting
-ok()   { PASSED=$((PASSED + 1)); echo "  ok    $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "  FAIL  $*"; }
-
-# check DESC CMD...: one assertion, passes when CMD succeeds.
-check() {
-	local desc=$1; shift
-	if "$@"; then ok "$desc"; else fail "$desc"; fi
-}
-
-# check_eq DESC GOT WANT
-check_eq() {
-	if [ "$2" == "$3" ]; then ok "$1"; else fail "$1 (got '$2', want '$3')"; fi
-}
-
-# check_match DESC TEXT REGEX (extended, case-insensitive)
-check_match() {
-	if grep -qiE -- "$3" <<<"$2"; then ok "$1"
-	else fail "$1 ('$2' does not match /$3/)"; fi
-}
-
-# lacks TEXT REGEX: true when TEXT has no match (extended, case-insensitive).
-lacks() {
-	! grep -qiE -- "$2" <<<"$1"
-}
+# ok, fail, check, check_eq, check_match, lacks: the project's assertion
+# helpers, from ci/lib.sh.
+# shellcheck source=ci/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../ci/lib.sh"
 
 # Shows a captured file when a test needs explaining.
 show() {

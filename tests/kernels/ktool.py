@@ -570,9 +570,10 @@ def cmd_report(a):
         check("6.x: features.memcg_accounting == true",
               _get(doc, "features.memcg_accounting") is True,
               "memcg_accounting=%s" % _get(doc, "features.memcg_accounting"))
+    order = arches.rows()[arch]["order"]
+    check("object.byte_order == %s (ci/arches)" % order, _get(doc, "object.byte_order") == order,
+          "object=%s" % json.dumps(doc.get("object")))
     if arch == "s390x" and series == "6.1":
-        check("s390x 6.1: object.byte_order == big", _get(doc, "object.byte_order") == "big",
-              "object=%s" % json.dumps(doc.get("object")))
         check("s390x 6.1: btf.available == false", _get(doc, "btf.available") is False,
               "btf=%s" % json.dumps(doc.get("btf")))
         check("s390x 6.1: verdict ok without BTF", verdict == "ok", "verdict=%s" % verdict)
