@@ -7,10 +7,12 @@
 #   prints one line "TARGET DIR" where DIR holds the extracted kernel, veth.ko
 #   (+ deps) and a 'manifest' file (key=value) recording the exact package used.
 #
-# Everything goes through a private APT_CONFIG per suite (own sources list,
-# lists, cache, status; APT::Architectures = the Debian arches of ci/arches
-# that boot a kernel of that suite) under
-#   ${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}/kernels/
+# Everything goes through a private APT_CONFIG per suite (ci/apt-private.sh
+# config kernels-<suite>: own sources list with -updates and -security, lists,
+# status; APT::Architectures = the Debian arches of ci/arches that boot a
+# kernel of that suite; indexes that fail to download left out) under
+#   ${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}/apt/kernels-<suite>/
+# and the kernels in ${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}/kernels/.
 # The archive URIs are read at run time from the system's apt sources; the
 # system's configuration is never modified.  The newest ABI package each suite
 # serves is resolved at run time from the metapackage (linux-image-<flavour>).
@@ -21,7 +23,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-ME=fetch
+ME=fetch  # for ci/lib.sh's log and die
+# shellcheck source=ci/lib.sh
 . "$HERE/../../ci/lib.sh"
 KCACHE=$CACHE/kernels
 TTL=${XDPCOUNT_KERNELS_TTL:-21600}
@@ -55,106 +58,28 @@ suite_debarches() {
     echo "$out"
 }
 
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -r "$KEYRING" ] || die "$KEYRING missing (package debian-archive-keyring)"
-
-# Archive URIs from the system's sources (deb822 and classic), never hard-coded.
-read -r MAIN_URI SEC_URI < <(python3 "$HERE/ktool.py" sources) ||
-    die "could not read the archive URI from the system's apt sources"
-[ -n "$MAIN_URI" ] || die "no Debian archive URI found in the system's apt sources"
-
-# ---- private apt, one per suite ------------------------------------------
+# ---- private apt, one per suite (ci/apt-private.sh) -----------------------
+# Its lists are refreshed after TTL; the .debs go to DEBS.
 DEBS=$KCACHE/debs
 mkdir -p "$DEBS/partial"
+declare -A CFG=()
 
-apt_setup() {  # suite -> prints the APT_CONFIG path
-    local suite=$1 d=$KCACHE/apt/$1 DEBARCHES
-    DEBARCHES=$(suite_debarches "$suite")
-    mkdir -p "$d/lists/partial" "$d/cache" "$d/sources.list.d" "$d/preferences.d" "$d/apt.conf.d"
-    [ -e "$d/status" ] || : >"$d/status"
-    # $d/exclude: "dist arch" pairs whose index failed to download at the
-    # last update (apt then drops the whole dist); they are left out so the
-    # other architectures of that dist are still usable.
-    local uri dist archs a
-    for spec in "$MAIN_URI $suite" "$MAIN_URI $suite-updates" ${SEC_URI:+"$SEC_URI $suite-security"}; do
-        uri=${spec% *}; dist=${spec#* }; archs=""
-        for a in ${DEBARCHES//,/ }; do
-            grep -qx "$dist $a" "$d/exclude" 2>/dev/null || archs="$archs${archs:+,}$a"
-        done
-        [ -n "$archs" ] && echo "deb [signed-by=$KEYRING arch=$archs] $uri $dist main"
-    done >"$d/sources.list.new"
-    # A changed sources list invalidates the lists.
-    if ! cmp -s "$d/sources.list.new" "$d/sources.list" 2>/dev/null; then
-        mv "$d/sources.list.new" "$d/sources.list"; rm -f "$d/updated"
-    else
-        rm -f "$d/sources.list.new"
-    fi
-    cat >"$d/apt.conf" <<CONF
-Dir::Etc::SourceList "$d/sources.list";
-Dir::Etc::SourceParts "$d/sources.list.d";
-Dir::Etc::Preferences "$d/preferences";
-Dir::Etc::PreferencesParts "$d/preferences.d";
-Dir::Etc::Parts "$d/apt.conf.d";
-Dir::State "$d";
-Dir::State::Lists "$d/lists";
-Dir::State::Status "$d/status";
-Dir::Cache "$d/cache";
-Dir::Cache::Archives "$DEBS";
-APT::Architecture "${DEBARCHES%%,*}";
-APT::Architectures { $(for a in ${DEBARCHES//,/ }; do printf '"%s"; ' "$a"; done)};
-Acquire::Languages "none";
-Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled "false";
-Acquire::Retries "2";
-Debug::NoLocking "true";
-APT::Sandbox::User "root";
-CONF
-    echo "$d/apt.conf"
-}
-
-apt_update() {  # suite
-    local suite=$1 d=$KCACHE/apt/$1 age ok=0
-    if [ "$OFFLINE" = 1 ]; then
-        [ -e "$d/updated" ] || die "offline and no cached lists for $suite"
-        return 0
-    fi
-    if [ "$REFRESH" = 0 ] && [ -e "$d/updated" ]; then
-        age=$(( $(date +%s) - $(stat -c %Y "$d/updated") ))
-        [ "$age" -lt "$TTL" ] && return 0
-    fi
-    log "updating package lists for $suite"
-    rm -f "$d/exclude" "$d/update-first.log" "$d/failed"; apt_setup "$suite" >/dev/null
-    if APT_CONFIG=$d/apt.conf apt-get -qq update >"$d/update.log" 2>&1; then
-        ok=1
-    else
-        # apt drops a whole dist when one of its indexes fails (e.g. one
-        # architecture mid-sync).  Leave out the (dist, arch) indexes that
-        # failed and try once more, so the other architectures stay usable.
-        sed -n 's|^E: Failed to fetch .*/dists/\([^/]*\)/[^/]*/binary-\([a-z0-9]*\)/.*|\1 \2|p' \
-            "$d/update.log" | sort -u >"$d/exclude"
-        if [ -s "$d/exclude" ]; then
-            log "warning: $suite: indexes failed to download, left out:" \
-                "$(tr '\n' ';' <"$d/exclude")"
-            mv "$d/update.log" "$d/update-first.log"
-            apt_setup "$suite" >/dev/null
-            APT_CONFIG=$d/apt.conf apt-get -qq update >"$d/update.log" 2>&1 && ok=1
-        fi
-    fi
-    if [ $ok = 1 ]; then
-        touch "$d/updated"
-    elif ls "$d/lists/"*_Packages >/dev/null 2>&1; then
-        log "warning: apt-get update for $suite had errors; using the lists it got:"
-        grep '^E: ' "$d/update.log" | sed 's/^/    /' >&2 || true
-        touch "$d/updated"
-    else
-        cat "$d/update.log" >&2; die "apt-get update for $suite failed"
-    fi
+apt_setup() {  # suite: sets CFG[suite] (the APT_CONFIG path)
+    local suite=$1 opts=(--updates --ttl "$TTL" --archives "$DEBS") d
+    [ "$OFFLINE" = 1 ] && opts+=(--offline)
+    [ "$REFRESH" = 1 ] && opts+=(--refresh)
+    CFG[$suite]=$("$HERE/../../ci/apt-private.sh" config "${opts[@]}" "kernels-$suite" \
+        "$(suite_debarches "$suite")" deb "$suite") || die "no package lists for $suite"
+    d=$(dirname "${CFG[$suite]}")
+    # downloads that failed are retried once the lists are refreshed
+    [ ! "$d/updated" -nt "$d/failed" ] || rm -f "$d/failed"
 }
 
 # Candidates (newest first): the ABI package the metapackage depends on, then
 # every other ABI of the same series and flavour the index offers (no rt/cloud
 # flavours), each signed image followed by its -unsigned twin (same build).
 candidates() {  # suite debarch flavour series
-    local suite=$1 da=$2 fl=$3 series=$4 cfg=$KCACHE/apt/$1/apt.conf meta dep
+    local suite=$1 da=$2 fl=$3 series=$4 cfg=${CFG[$1]} meta dep
     meta=linux-image-$fl
     dep=$(APT_CONFIG=$cfg apt-cache show --no-all-versions "$meta:$da" 2>/dev/null |
           sed -n 's/^Depends: //p' | tr ',' '\n' |
@@ -175,7 +100,7 @@ candidates() {  # suite debarch flavour series
 complete() {  # dir: manifest (of the current extract version), kernel and modules all present
     local f
     grep -qx "extract=$(python3 -B -c 'import sys; sys.path.insert(0, sys.argv[1]); import ktool; print(ktool.EXTRACT_VERSION)' "$HERE")" "$1/manifest" || return 1
-    for f in $(sed -n 's/^kernel=//p; s/^modules=//p' "$1/manifest"); do
+    for f in $(sed -n 's/^kernel=//p; s/^modules=//p' "$1/manifest" | tr '\n' ' '); do
         [ -s "$1/$f" ] || return 1
     done
 }
@@ -200,13 +125,14 @@ fetch_one() {  # arch series
     local arch=$1 series=$2 suite da fl cfg out pkg ver deb tries=0
     arch_load "$arch" || { log "error: unknown arch $arch (not in ci/arches)"; return 1; }
     suite=$(suite_of "$series"); da=$A_DEBARCH; fl=$A_FLAVOUR
-    cfg=$KCACHE/apt/$suite/apt.conf
+    cfg=${CFG[$suite]}
     out=$KCACHE/$arch-$series
     # Resolved since the lists were last refreshed: nothing to do.
-    if [ -e "$out/manifest" ] && [ "$out/manifest" -nt "$KCACHE/apt/$suite/updated" ] && complete "$out"; then
+    if [ -e "$out/manifest" ] && [ "$out/manifest" -nt "$(dirname "$cfg")/updated" ] && complete "$out"; then
         echo "$arch:$series $out"; return 0
     fi
-    local cands failed=$KCACHE/apt/$suite/failed
+    local cands failed
+    failed=$(dirname "$cfg")/failed
     cands=$(candidates "$suite" "$da" "$fl" "$series")
     [ -n "$cands" ] || { log "error: $arch $series: no candidate kernel package in $suite"; return 1; }
     while read -r pkg ver; do
@@ -229,7 +155,7 @@ fetch_one() {  # arch series
                 continue
             fi
             mv "$DEBS/partial/${pkg}_"*"_$da.deb" "$DEBS/" 2>/dev/null || true
-            deb=$(ls "$DEBS/${pkg}_"*"_$da.deb" | head -n1)
+            for deb in "$DEBS/${pkg}_"*"_$da.deb"; do break; done
         fi
         log "extracting $(basename "$deb")"
         if python3 "$HERE/ktool.py" extract --arch "$arch" --deb "$deb" --out "$out.new" \
@@ -249,7 +175,7 @@ exec 9>"$KCACHE/.lock"
 flock -w 1800 9 || die "could not lock $KCACHE/.lock"
 
 suites=$(for t in "${targets[@]}"; do suite_of "${t#*:}"; done | sort -u)
-for s in $suites; do apt_setup "$s" >/dev/null; apt_update "$s"; done
+for s in $suites; do apt_setup "$s"; done
 rc=0
 for t in "${targets[@]}"; do
     fetch_target "${t%%:*}" "${t#*:}" || rc=1

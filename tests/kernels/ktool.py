@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Helpers for tests/kernels (stdlib only).
+"""Helpers for tests/kernels (stdlib only). The system's apt sources are read
+by ci/apt-private.sh (the one parser), the arch facts come from ci/arches.
 
-  ktool.py sources                 print "MAIN_URI SECURITY_URI" from the system's apt sources
   ktool.py sortcand --flavour F    sort "pkg version prio" lines (stdin) newest first
   ktool.py extract --arch A --deb D --out DIR --package P --version V --suite S
                                    unpack kernel + veth.ko (+ deps) from a linux-image .deb
@@ -13,75 +13,11 @@
                                    judge one boot's console log -> result JSON
   ktool.py table [--skipped N] R... print the table, failures, "N passed, N failed"
 """
-import argparse, glob, gzip, hashlib, io, json, lzma, os, re, shutil, struct, subprocess, sys, tarfile, zlib
+import argparse, gzip, hashlib, io, json, lzma, os, re, shutil, struct, subprocess, sys, tarfile, zlib
 
 sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "ci"))
 import arches  # noqa: E402  (the arch table, ci/arches)
-
-DEBIAN_SUITES = {"buster", "bullseye", "bookworm", "trixie", "forky", "duke", "sid",
-                 "stable", "testing", "unstable", "oldstable", "oldoldstable"}
-
-
-# ---------------------------------------------------------------- sources
-def _apt_sources():
-    """Yield (types, uris, suites) from deb822 .sources and classic .list files."""
-    d = os.environ.get("XDPCOUNT_APT_ETC", "/etc/apt")  # for testing the parser
-    for f in sorted(glob.glob(d + "/sources.list.d/*.sources")):
-        stanza = {}
-        key = None
-        text = open(f, encoding="utf-8", errors="replace").read()
-        for para in re.split(r"\n\s*\n", text):
-            stanza = {}
-            key = None
-            for line in para.splitlines():
-                if not line.strip() or line.lstrip().startswith("#"):
-                    continue
-                if line[0] in " \t" and key:
-                    stanza[key] += " " + line.strip()
-                    continue
-                if ":" in line:
-                    key, val = line.split(":", 1)
-                    key = key.strip().lower()
-                    stanza[key] = val.strip()
-            if stanza.get("enabled", "yes").lower() == "no":
-                continue
-            if "uris" in stanza:
-                yield (stanza.get("types", "").split(), stanza["uris"].split(),
-                       stanza.get("suites", "").split())
-    for f in [d + "/sources.list"] + sorted(glob.glob(d + "/sources.list.d/*.list")):
-        if not os.path.exists(f):
-            continue
-        for line in open(f, encoding="utf-8", errors="replace"):
-            line = line.split("#", 1)[0].strip()
-            if not line:
-                continue
-            line = re.sub(r"\[[^\]]*\]", " ", line)
-            parts = line.split()
-            if len(parts) >= 3:
-                yield ([parts[0]], [parts[1]], [parts[2]])
-
-
-def cmd_sources(_args):
-    main = sec = ""
-    for types, uris, suites in _apt_sources():
-        if "deb" not in types:
-            continue
-        for s in suites:
-            base = s.split("/")[0].split("-")[0]
-            if base not in DEBIAN_SUITES:
-                continue
-            if s.endswith("-security") or s.endswith("/updates"):
-                sec = sec or uris[0].rstrip("/")
-            elif "-" not in s:
-                main = main or uris[0].rstrip("/")
-    if main and not sec and main.endswith("/debian"):
-        sec = main + "-security"
-    if not main:
-        return 1
-    print(main, sec)
-    return 0
-
 
 # ---------------------------------------------------------------- versions
 def _order(c):
@@ -715,7 +651,6 @@ def cmd_table(a):
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("sources")
     sc = sub.add_parser("sortcand")
     sc.add_argument("--flavour", required=True)
     e = sub.add_parser("extract")
@@ -739,7 +674,7 @@ def main():
     t.add_argument("--skipped", default="0")
     t.add_argument("results", nargs="*")
     a = ap.parse_args()
-    return {"sources": cmd_sources, "sortcand": cmd_sortcand, "extract": cmd_extract,
+    return {"sortcand": cmd_sortcand, "extract": cmd_extract,
             "cpio": cmd_cpio, "kconfig": cmd_kconfig, "elfcheck": cmd_elfcheck, "report": cmd_report,
             "table": cmd_table}[a.cmd](a)
 
