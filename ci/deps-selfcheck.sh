@@ -9,6 +9,7 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=ci/lib.sh
 . "$HERE/lib.sh"
 [ $# -gt 0 ] || set -- "$(uname -m)"
 

@@ -8,7 +8,7 @@
 #   ci/deps.sh --arch-info ARCH      print "debarch gnu-triplet musl-triplet qemu"
 #   ci/deps.sh ARCH                  build unless cached; last stdout line = prefix
 #
-# ARCH: x86_64 aarch64 s390x armhf ppc64le riscv64
+# ARCH: an arch of ci/arches (its row goes into the prefix hash)
 # Cache: ${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}/{src,deps,build,apt,toolchains}
 # Overrides: LIBBPF_SRC / ELFUTILS_SRC / ZLIB_SRC = already unpacked source
 # trees; that dependency is then not fetched (its version is read from the
@@ -19,27 +19,24 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 LOCKFILE=$ROOT/deps.lock
-. "$ROOT/ci/cache.sh"
+ME=deps.sh
+# shellcheck source=ci/lib.sh
+. "$ROOT/ci/lib.sh"
 DEPS="libbpf elfutils zlib"
 
-die() { echo "deps.sh: $*" >&2; exit 1; }
-log() { echo "deps.sh: $*" >&2; }
-
 # ---------------------------------------------------------------- arches
-# Sets DEBARCH GNU_TRIPLET MUSL_TRIPLET QEMU CC_CMD for $1.
-# CC_CMD for the arches without a bookworm musl-dev package is a wrapper that
-# ci/toolchain.sh generates under $CACHE/toolchains/<arch>/.
+# Sets DEBARCH GNU_TRIPLET MUSL_TRIPLET QEMU CC_CMD NATIVE ARCH_ROW for $1,
+# from its row in ci/arches. CC_CMD: musl-gcc for the machine's own arch,
+# <musl>-gcc from musl-dev:<debarch> for a 'system' musl, else the wrapper
+# that ci/toolchain-sysroot.sh generates under $CACHE/toolchains/<arch>/.
 arch_info() {
-	case $1 in
-	x86_64)  DEBARCH=amd64;   GNU_TRIPLET=x86_64-linux-gnu;        MUSL_TRIPLET=x86_64-linux-musl;        QEMU=;                  CC_CMD=musl-gcc ;;
-	aarch64) DEBARCH=arm64;   GNU_TRIPLET=aarch64-linux-gnu;       MUSL_TRIPLET=aarch64-linux-musl;       QEMU=qemu-aarch64-static; CC_CMD=aarch64-linux-musl-gcc ;;
-	s390x)   DEBARCH=s390x;   GNU_TRIPLET=s390x-linux-gnu;         MUSL_TRIPLET=s390x-linux-musl;         QEMU=qemu-s390x-static;   CC_CMD=s390x-linux-musl-gcc ;;
-	armhf)   DEBARCH=armhf;   GNU_TRIPLET=arm-linux-gnueabihf;     MUSL_TRIPLET=arm-linux-musleabihf;     QEMU=qemu-arm-static;     CC_CMD=$CACHE/toolchains/armhf/bin/arm-linux-musleabihf-gcc ;;
-	ppc64le) DEBARCH=ppc64el; GNU_TRIPLET=powerpc64le-linux-gnu;   MUSL_TRIPLET=powerpc64le-linux-musl;   QEMU=qemu-ppc64le-static; CC_CMD=$CACHE/toolchains/ppc64le/bin/powerpc64le-linux-musl-gcc ;;
-	riscv64) DEBARCH=riscv64; GNU_TRIPLET=riscv64-linux-gnu;       MUSL_TRIPLET=riscv64-linux-musl;       QEMU=qemu-riscv64-static; CC_CMD=$CACHE/toolchains/riscv64/bin/riscv64-linux-musl-gcc ;;
-	*) die "unknown ARCH '$1' (x86_64 aarch64 s390x armhf ppc64le riscv64)" ;;
-	esac
+	arch_need "$1"
+	DEBARCH=$A_DEBARCH GNU_TRIPLET=$A_GNU MUSL_TRIPLET=$A_MUSL QEMU=$A_QEMU ARCH_ROW=$A_ROW
 	NATIVE=0; [ "$1" = "$(uname -m)" ] && NATIVE=1
+	if [ "$A_MUSLSRC" != system ]; then CC_CMD=$CACHE/toolchains/$1/bin/$A_MUSL-gcc
+	elif [ $NATIVE = 1 ]; then CC_CMD=musl-gcc
+	else CC_CMD=$A_MUSL-gcc
+	fi
 	return 0
 }
 
@@ -50,7 +47,7 @@ read_lock() {
 	local name suite ver orig sha rest
 	while read -r name suite ver orig sha rest; do
 		case $name in ''|\#*) continue ;; esac
-		[ -n "$sha" ] && [ -z "$rest" ] || die "deps.lock: malformed line for '$name'"
+		if [ -z "$sha" ] || [ -n "$rest" ]; then die "deps.lock: malformed line for '$name'"; fi
 		printf -v "LOCK_suite_$name" %s "$suite"
 		printf -v "LOCK_ver_$name" %s "$ver"
 		printf -v "LOCK_orig_$name" %s "$orig"
@@ -83,7 +80,7 @@ compute_prefix() {
 	local arch=$1 d ov dir v hashin
 	VER_libbpf='' VER_elfutils='' VER_zlib=''
 	read_lock
-	hashin=$(cat "$LOCKFILE" "$HERE/deps.sh")
+	hashin=$(cat "$LOCKFILE" "$HERE/deps.sh")$'\n'"arch $ARCH_ROW"
 	for d in $DEPS; do
 		ov=$(override_var "$d"); dir=${!ov:-}
 		if [ -n "$dir" ]; then
@@ -123,8 +120,8 @@ fetch() {
 			rm -rf "$tmp"
 			die "$d: suite '$suite' now ships '${got% }', deps.lock pins '$orig' - update the pin"
 		fi
-		dsc=$(cd "$tmp" && ls -- "${d}"_*.dsc | head -n1)
-		sed -n 's/^Version: //p' "$tmp/$dsc" | head -n1 > "$tmp/$orig.debian"
+		for dsc in "$tmp/${d}"_*.dsc; do break; done
+		sed -n 's/^Version: //p' "$dsc" | head -n1 > "$tmp/$orig.debian"
 		echo "$suite" >> "$tmp/$orig.debian"
 		# keep .dsc / debian tarball / signature next to the orig (provenance)
 		find "$tmp" -maxdepth 1 -type f -exec mv -f {} "$CACHE/src/" \;
@@ -219,7 +216,7 @@ copy_uapi() {
 		mkdir -p "$PREFIX/uapi/$(dirname "$rel")"
 		cp "$f" "$PREFIX/uapi/$rel"
 	done
-	[ -f "$PREFIX/uapi/linux/bpf.h" ] && [ -d "$PREFIX/uapi/asm" ] || die "UAPI copy from $pkg incomplete"
+	if [ ! -f "$PREFIX/uapi/linux/bpf.h" ] || [ ! -d "$PREFIX/uapi/asm" ]; then die "UAPI copy from $pkg incomplete"; fi
 }
 
 build_zlib() {
@@ -227,7 +224,8 @@ build_zlib() {
 	unpack zlib "$s"
 	(
 		cd "$s"
-		export CC="$CC_CMD" CFLAGS="$BASE_CFLAGS -ffile-prefix-map=$s=." AR="$AR" ARFLAGS=rc RANLIB="$RANLIB"
+		export CC="$CC_CMD" CFLAGS="$BASE_CFLAGS -ffile-prefix-map=$s=." ARFLAGS=rc
+		export AR RANLIB
 		run_logged zlib-configure ./configure --static --prefix="$PREFIX"
 		run_logged zlib-make make -j"$JOBS" libz.a
 		run_logged zlib-install make install
@@ -292,13 +290,17 @@ copy_licenses() {
 	cp "$MUSL_COPYRIGHT" "$l/musl/copyright"
 }
 
-musl_info() { # sets MUSL_VER MUSL_DEBVER MUSL_PKG MUSL_COPYRIGHT
+musl_info() { # sets MUSL_VER MUSL_DEBVER MUSL_PKG MUSL_SUITE MUSL_SYSROOT MUSL_COPYRIGHT
 	local info=$CACHE/toolchains/$ARCH/musl.info
-	MUSL_DEB='' MUSL_DEB_SHA256=''
+	MUSL_DEB='' MUSL_DEB_SHA256='' MUSL_SUITE='' MUSL_SYSROOT=false
 	if [ -f "$info" ]; then  # private sysroot made by ci/toolchain-sysroot.sh
 		# shellcheck disable=SC1090 # generated by ci/toolchain-sysroot.sh
 		. "$info"
+		MUSL_SYSROOT=true
+		[ -n "$MUSL_SUITE" ] || die "$info names no MUSL_SUITE (run ci/toolchain.sh $ARCH)"
 	else
+		# the system's own musl-dev: from the system's suite
+		MUSL_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 		MUSL_PKG=musl-dev:$DEBARCH
 		dpkg-query -W "$MUSL_PKG" >/dev/null 2>&1 || die "$MUSL_PKG is not installed (run ci/toolchain.sh $ARCH)"
 		MUSL_DEBVER=$(dpkg-query -W -f='${Version}' "$MUSL_PKG")
@@ -308,79 +310,64 @@ musl_info() { # sets MUSL_VER MUSL_DEBVER MUSL_PKG MUSL_COPYRIGHT
 	MUSL_VER=${MUSL_DEBVER%%-*}; MUSL_VER=${MUSL_VER#*:}
 }
 
-json() { # escape a string for JSON
-	local s=$1
-	s=${s//\\/\\\\}; s=${s//\"/\\\"}
-	printf '"%s"' "$s"
-}
-
+# The prefix's manifest.json (with python3's json: every string escaped) and
+# versions.txt.
 write_manifest() {
-	local d v suite orig sha debver origin lic first=1 m=$PREFIX/manifest.json t=$PREFIX/versions.txt cc_ver
+	local d v ver suite orig sha debver origin lic lib t=$PREFIX/versions.txt cc_ver deps=()
 	cc_ver=$($CC_CMD --version 2>/dev/null | head -n1)
 	{
 		echo "# xdpcount dependency prefix $PREFIX_NAME"
 		echo "# name upstream_version debian_source_version suite orig_tarball sha256"
 	} > "$t"
-	{
-		echo '{'
-		echo '  "schema": 1,'
-		echo "  \"arch\": $(json "$ARCH"),"
-		echo "  \"prefix_name\": $(json "$PREFIX_NAME"),"
-		echo "  \"cc\": $(json "$CC_CMD"),"
-		echo "  \"cc_version\": $(json "$cc_ver"),"
-		echo "  \"cflags\": $(json "${BASE_CFLAGS//$CACHE/<cache>} -ffile-prefix-map=<srcdir>=."),"
-		echo "  \"uapi_headers\": {\"debian_package\": $(json "$UAPI_PKG"), \"debian_version\": $(json "$UAPI_VER")},"
-		echo '  "dependencies": ['
-		for d in $DEPS; do
-			v=VER_$d; ver=${!v}
-			v=SRC_$d
-			if [ -n "${!v}" ]; then
-				origin="override:${!v}"; suite=""; orig=""; sha=""; debver=""
-			else
-				origin=debian-archive
-				v=LOCK_suite_$d; suite=${!v}; v=LOCK_orig_$d; orig=${!v}; v=LOCK_sha_$d; sha=${!v}
-				debver=$(sed -n 1p "$CACHE/src/$orig.debian" 2>/dev/null || true)
-			fi
-			case $d in
-			libbpf)   lic="LGPL-2.1-only OR BSD-2-Clause"; lib=lib/libbpf.a ;;
-			elfutils) lic="GPL-2.0-or-later OR LGPL-3.0-or-later"; lib=lib/libelf.a ;;
-			zlib)     lic="Zlib"; lib=lib/libz.a ;;
-			esac
-			[ $first = 1 ] || echo '    },'
-			first=0
-			echo '    {'
-			echo "      \"name\": $(json "$d"),"
-			echo "      \"upstream_version\": $(json "$ver"),"
-			echo "      \"debian_source_package\": $(json "$d"),"
-			echo "      \"debian_source_version\": $(json "$debver"),"
-			echo "      \"suite\": $(json "$suite"),"
-			echo "      \"orig_tarball\": $(json "$orig"),"
-			echo "      \"sha256\": $(json "$sha"),"
-			echo "      \"origin\": $(json "$origin"),"
-			echo "      \"license\": $(json "$lic"),"
-			echo "      \"license_dir\": \"licenses/$d\","
-			echo "      \"library\": \"$lib\""
-			echo "$d $ver ${debver:--} ${suite:--} ${orig:--} ${sha:--}" >> "$t"
-		done
-		echo '    },'
-		echo '    {'
-		echo '      "name": "musl",'
-		echo "      \"upstream_version\": $(json "$MUSL_VER"),"
-		echo "      \"debian_binary_package\": $(json "$MUSL_PKG"),"
-		echo "      \"debian_version\": $(json "$MUSL_DEBVER"),"
-		if [ -n "${MUSL_DEB:-}" ]; then
-			echo "      \"debian_deb\": $(json "$MUSL_DEB"),"
-			echo "      \"deb_sha256\": $(json "$MUSL_DEB_SHA256"),"
+	for d in $DEPS; do
+		v=VER_$d; ver=${!v}
+		v=SRC_$d
+		if [ -n "${!v}" ]; then
+			origin="override:${!v}"; suite=""; orig=""; sha=""; debver=""
+		else
+			origin=debian-archive
+			v=LOCK_suite_$d; suite=${!v}; v=LOCK_orig_$d; orig=${!v}; v=LOCK_sha_$d; sha=${!v}
+			debver=$(sed -n 1p "$CACHE/src/$orig.debian" 2>/dev/null || true)
 		fi
-		echo '      "origin": "debian-binary-package",'
-		echo '      "license": "MIT",'
-		echo '      "license_dir": "licenses/musl",'
-		echo '      "library": "libc.a (linked by the compiler)"'
-		echo '    }'
-		echo '  ]'
-		echo '}'
-	} > "$m"
-	echo "musl $MUSL_VER $MUSL_DEBVER - $MUSL_PKG -" >> "$t"
+		case $d in
+		libbpf)   lic="LGPL-2.1-only OR BSD-2-Clause"; lib=lib/libbpf.a ;;
+		elfutils) lic="GPL-2.0-or-later OR LGPL-3.0-or-later"; lib=lib/libelf.a ;;
+		zlib)     lic="Zlib"; lib=lib/libz.a ;;
+		esac
+		deps+=("$d" "$ver" "$debver" "$suite" "$orig" "$sha" "$origin" "$lic" "$lib")
+		echo "$d $ver ${debver:--} ${suite:--} ${orig:--} ${sha:--}" >> "$t"
+	done
+	echo "musl $MUSL_VER $MUSL_DEBVER $MUSL_SUITE $MUSL_PKG -" >> "$t"
+	ARCH=$ARCH PREFIX_NAME=$PREFIX_NAME CC_CMD=$CC_CMD CC_VER=$cc_ver \
+	CFLAGS_REC="${BASE_CFLAGS//$CACHE/<cache>} -ffile-prefix-map=<srcdir>=." \
+	UAPI_PKG=$UAPI_PKG UAPI_VER=$UAPI_VER MUSL_VER=$MUSL_VER MUSL_PKG=$MUSL_PKG \
+	MUSL_DEBVER=$MUSL_DEBVER MUSL_SUITE=$MUSL_SUITE MUSL_SYSROOT=$MUSL_SYSROOT \
+	MUSL_DEB=${MUSL_DEB:-} MUSL_DEB_SHA256=${MUSL_DEB_SHA256:-} \
+	python3 - "${deps[@]}" > "$PREFIX/manifest.json" <<-'EOF'
+	import json, os, sys
+	e = os.environ
+	deps = []
+	a = sys.argv[1:]
+	for i in range(0, len(a), 9):
+	    name, ver, debver, suite, orig, sha, origin, lic, lib = a[i:i + 9]
+	    deps.append({"name": name, "upstream_version": ver, "debian_source_package": name,
+	                 "debian_source_version": debver, "suite": suite, "orig_tarball": orig,
+	                 "sha256": sha, "origin": origin, "license": lic,
+	                 "license_dir": "licenses/" + name, "library": lib})
+	musl = {"name": "musl", "upstream_version": e["MUSL_VER"],
+	        "debian_binary_package": e["MUSL_PKG"], "debian_version": e["MUSL_DEBVER"],
+	        "debian_suite": e["MUSL_SUITE"], "private_sysroot": e["MUSL_SYSROOT"] == "true"}
+	if e["MUSL_DEB"]:
+	    musl.update(debian_deb=e["MUSL_DEB"], deb_sha256=e["MUSL_DEB_SHA256"])
+	musl.update({"origin": "debian-binary-package", "license": "MIT",
+	             "license_dir": "licenses/musl", "library": "libc.a (linked by the compiler)"})
+	deps.append(musl)
+	json.dump({"schema": 2, "arch": e["ARCH"], "prefix_name": e["PREFIX_NAME"],
+	           "cc": e["CC_CMD"], "cc_version": e["CC_VER"], "cflags": e["CFLAGS_REC"],
+	           "uapi_headers": {"debian_package": e["UAPI_PKG"], "debian_version": e["UAPI_VER"]},
+	           "dependencies": deps}, sys.stdout, indent=2)
+	print()
+	EOF
 }
 
 build() {
@@ -433,7 +420,7 @@ case ${1:-} in
 	arch_info "$2"; echo "$CC_CMD" ;;
 --arch-info)
 	[ $# = 2 ] || die "usage: deps.sh --arch-info ARCH"
-	arch_info "$2"; echo "$DEBARCH $GNU_TRIPLET $MUSL_TRIPLET ${QEMU:--}" ;;
+	arch_info "$2"; [ "$NATIVE" = 0 ] || QEMU=; echo "$DEBARCH $GNU_TRIPLET $MUSL_TRIPLET ${QEMU:--}" ;;
 -h|--help|'')
 	sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; [ $# -gt 0 ] ;;
 -*) die "unknown option $1" ;;

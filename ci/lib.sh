@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # ci/lib.sh - sourced by the build and test scripts: the cache directory,
 # logging, and apt-get with a lock wait. Set ME to the script's name first.
+# shellcheck source=ci/cache.sh
 . "$(dirname "${BASH_SOURCE[0]}")/cache.sh"
 : "${ME:=$(basename "$0")}"
 
@@ -55,9 +56,11 @@ _arch_rows() {
 	}' "$ARCHES_FILE"
 }
 
-# arch_list [required|wanted]: the arches of the table, in its order.
-arch_list() {
-	_arch_rows arch | awk -F'|' -v r="${1:-}" 'r == "" || $2 == r { print $1 }' | tr '\n' ' ' | sed 's/ $//'
+# arch_list: the arches of the table, in its order; arch_list_release
+# required|wanted: those of that release class.
+arch_list() { arch_list_release ""; }
+arch_list_release() {
+	_arch_rows arch | awk -F'|' -v r="$1" 'r == "" || $2 == r { print $1 }' | tr '\n' ' ' | sed 's/ $//'
 }
 
 # arch_load ARCH: sets A_NAME A_RELEASE A_DEBARCH A_GNU A_MUSL A_MUSLSRC A_QEMU
@@ -68,6 +71,7 @@ arch_load() {
 	local row f v rest
 	row=$(_arch_rows arch | awk -F'|' -v a="$1" '$1 == a')
 	[ -n "$row" ] || return 1
+	# shellcheck disable=SC2034 # for the caller
 	A_ROW=$row rest=$row
 	for f in $ARCH_FIELDS; do
 		v=${rest%%|*}; rest=${rest#*|}

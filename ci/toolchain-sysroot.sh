@@ -17,6 +17,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=ci/lib.sh
 . "$HERE/lib.sh"
 
 arch=${1:?usage: toolchain-sysroot.sh ARCH}

@@ -9,6 +9,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=ci/lib.sh
 . "$HERE/lib.sh"
 NATIVE_ARCH=$(uname -m)
 
@@ -49,23 +50,22 @@ missing() {
 	done
 }
 
-need=$(missing)
-if [ -n "$need" ]; then
-	[ "$(id -u)" = 0 ] || die "missing packages ($(echo $need)) and not root"
+mapfile -t todo < <(missing)
+if [ ${#todo[@]} -gt 0 ]; then
+	[ "$(id -u)" = 0 ] || die "missing packages (${todo[*]}) and not root"
 	for a in "${ADD_ARCHES[@]}"; do
 		if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
 			log "dpkg --add-architecture $a"
 			dpkg --add-architecture "$a"
 		fi
 	done
-	log "installing:" $need
+	log "installing: ${todo[*]}"
 	# an index that fails to download is reported but need not stop us: the
 	# install below says whether what we need is there
 	apt_retry -q update || log "warning: apt-get update reported errors, trying the install anyway"
-	# shellcheck disable=SC2086
-	apt_retry -q install -y --no-install-recommends $need
-	need=$(missing)
-	[ -z "$need" ] || die "still missing after install: $(echo $need)"
+	apt_retry -q install -y --no-install-recommends "${todo[@]}"
+	mapfile -t todo < <(missing)
+	[ ${#todo[@]} -eq 0 ] || die "still missing after install: ${todo[*]}"
 fi
 
 # ---- private musl sysroots for arches without a usable bookworm musl-dev

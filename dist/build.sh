@@ -20,9 +20,8 @@
 # normalised, and two runs from one commit give the same SHA256SUMS
 # (dist/test-reproducible.sh checks it).
 #
-# ARCH: x86_64 aarch64 s390x (required: a failure fails the release) and
-# armhf ppc64le riscv64 (wanted: a failure is reported and that tarball left
-# out). Default: all six.
+# ARCH: the arches of ci/arches, required (a failure fails the release) or
+# wanted (a failure is reported and that tarball left out). Default: all.
 #
 # Environment:
 #   DIST_OUT     output directory (default dist/out)
@@ -42,14 +41,14 @@ unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES CFLAGS CPPFLAGS LDFLAGS LDLIBS CL
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-REQUIRED="x86_64 aarch64 s390x"
-WANTED="armhf ppc64le riscv64"
+ME=dist
+# shellcheck source=ci/lib.sh
+. "$ROOT/ci/lib.sh"
+REQUIRED=$(arch_list_release required)
+WANTED=$(arch_list_release wanted)
 ARCHES=${*:-$REQUIRED $WANTED}
-. "$ROOT/ci/cache.sh"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
-die() { echo "dist: $*" >&2; exit 1; }
-log() { echo "dist: $*" >&2; }
 is_required() { [[ " $REQUIRED " == *" $1 "* ]]; }
 
 for v in LIBBPF_SRC ELFUTILS_SRC ZLIB_SRC; do
@@ -182,12 +181,11 @@ for a in "${BUILT[@]}"; do
 		musl) MUSL+=("$x $y") ;;
 		esac
 	done < <(python3 -c '
-import json, re, sys
+import json, sys
 m = json.load(open(sys.argv[1]))
 for d in m["dependencies"]:
     if d["name"] == "musl":
-        s = re.search(r"\((\w+), private sysroot\)", d.get("debian_binary_package", ""))
-        print("musl", d["upstream_version"], s.group(1) if s else "-")
+        print("musl", d["upstream_version"], d["debian_suite"])
     elif d.get("orig_tarball"):
         print("orig", d["orig_tarball"], d["sha256"])
 ' "$prefix/manifest.json")
@@ -204,11 +202,9 @@ find_orig() { # DIR VERSION: the musl orig tarball in DIR, if any
 	done
 	return 0
 }
-codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
 MUSL_ORIGS=()
 for mv in $(printf '%s\n' "${MUSL[@]}" | sort -u | tr ' ' '='); do
 	ver=${mv%%=*} suite=${mv#*=}
-	[ "$suite" = - ] && suite=$codename
 	dir=$CACHE/src/musl-$suite
 	orig=$(find_orig "$dir" "$ver")
 	if [ -z "$orig" ]; then

@@ -24,7 +24,7 @@ cd "$ROOT" || exit 1
 ME=repro
 # shellcheck source=ci/lib.sh
 . ci/lib.sh
-ARCHES=${*:-$(arch_list required)}
+ARCHES=${*:-$(arch_list_release required)}
 TMP=$(mktemp -d /tmp/xdpcount-repro.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
@@ -37,6 +37,7 @@ EPOCH=$(git log -1 --format=%ct HEAD)
 t0=$SECONDS
 echo "== build A ($ARCHES)"
 A=$TMP/a
+# shellcheck disable=SC2086 # ARCHES is a list of words
 (umask 022; DIST_CLEAN=1 DIST_WORK=$A/work DIST_OUT=$A/out TZ=UTC LANG=C.UTF-8 \
 	dist/build.sh $ARCHES) > "$TMP/a.log" 2>&1
 check "build A succeeded (log: tail below on failure)" test $? = 0 || tail -n 30 "$TMP/a.log"
@@ -55,6 +56,7 @@ if [ "${REPRO_FRESH_DEPS:-0}" = 1 ]; then
 	envB=(XDPCOUNT_CACHE="$TMP/cacheB")
 	echo "   (deps rebuilt in $TMP/cacheB)"
 fi
+# shellcheck disable=SC2086 # ARCHES is a list of words
 (umask 077; env "${envB[@]}" DIST_CLEAN=1 DIST_WORK="$B/work" DIST_OUT="$B/out" \
 	TZ=Pacific/Kiritimati LANG=de_DE.UTF-8 LC_ALL= dist/build.sh $ARCHES) > "$TMP/b.log" 2>&1
 check "build B succeeded" test $? = 0 || tail -n 30 "$TMP/b.log"
@@ -115,7 +117,7 @@ tar -tzf "$s" | grep -v '/$' | grep -vx "xdpcount-$VERSION/VERSION" | sort > "$T
 check "source tarball = git ls-files of HEAD + VERSION" cmp -s "$TMP/git" "$TMP/src"
 
 # the SBOM
-python3 - "$O/xdpcount-$VERSION.spdx.json" "$O" "$EPOCH" > "$TMP/sbom.txt" 2>&1 <<'EOF'
+python3 - "$O/xdpcount-$VERSION.spdx.json" "$O" "$EPOCH" > "$TMP/sbom.txt" 2>&1 <<'EOF' ||
 import datetime, hashlib, json, os, re, sys
 doc = json.load(open(sys.argv[1])); out = sys.argv[2]; epoch = int(sys.argv[3])
 ok = lambda c, m: print(("ok   " if c else "FAIL ") + m)
@@ -149,7 +151,7 @@ bins = [p["SPDXID"] for p in pk if p.get("primaryPackagePurpose") == "APPLICATIO
 links = {(r["spdxElementId"]) for r in doc["relationships"] if r["relationshipType"] == "STATIC_LINK"}
 ok(bins and set(bins) <= links, "SBOM: every binary package has STATIC_LINK relationships")
 EOF
-[ $? = 0 ] || fail "SBOM checks ran (python: $(tail -n 1 "$TMP/sbom.txt"))"
+	fail "SBOM checks ran (python: $(tail -n 1 "$TMP/sbom.txt"))"
 while read -r st msg; do
 	case $st in ok) ok "$msg" ;; *) fail "$msg" ;; esac
 done < "$TMP/sbom.txt"

@@ -26,8 +26,8 @@ ME=cross
 # shellcheck source=ci/lib.sh
 . ci/lib.sh
 
-REQUIRED=$(arch_list required)
-WANTED=$(arch_list wanted)
+REQUIRED=$(arch_list_release required)
+WANTED=$(arch_list_release wanted)
 TIMEOUT=${CROSS_TIMEOUT:-120}   # seconds per qemu run (TCG, cold page cache)
 
 DIST=
@@ -40,6 +40,8 @@ WORK=$(mktemp -d /tmp/xdpcount-cross.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
+# first FILE...: the first of the files a glob matched (none: nothing)
+first() { [ -e "$1" ] && echo "$1"; return 0; }
 # exactly one JSON object in FILE (jq 1.6 -e accepts an empty file)
 json_ok() { [ "$(jq -s 'length == 1 and (.[0] | type == "object")' "$1" 2>/dev/null)" = true ]; }
 is_required() { [[ " $REQUIRED " == *" $1 "* ]]; }
@@ -168,7 +170,7 @@ for a in $ARCHES; do
 	FAILED0=$FAILED
 	t0=$SECONDS
 	if [ -n "$DIST" ]; then
-		tb=$(ls "$DIST"/xdpcount-*-linux-"$a".tar.gz 2>/dev/null | head -n 1)
+		tb=$(first "$DIST"/xdpcount-*-linux-"$a".tar.gz)
 		if [ -z "$tb" ]; then
 			if is_required "$a"; then fail "$a: no release tarball in $DIST"
 			else skip "$a: no release tarball in $DIST"; fi
@@ -176,7 +178,7 @@ for a in $ARCHES; do
 		fi
 		mkdir -p "$WORK/x-$a"
 		tar -xzf "$tb" -C "$WORK/x-$a"
-		BIN=$(ls "$WORK/x-$a"/*/xdpcount 2>/dev/null | head -n 1)
+		BIN=$(first "$WORK/x-$a"/*/xdpcount)
 		check "$a: $(basename "$tb") holds the binary" test -x "${BIN:-/nonexistent}" || continue
 	else
 		BIN=$TOP/build/$a/xdpcount
