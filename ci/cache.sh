@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # ci/cache.sh - sourced by the build and release scripts: sets CACHE to the
 # absolute cache directory outside the repo (XDPCOUNT_CACHE, default
 # ~/.cache/xdpcount) and exports it so child scripts agree.

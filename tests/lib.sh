@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the test runners: run a suite, keep its output, add up its
 # closing "N passed, N failed" line.
 TOTAL_PASSED=0

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs each unit-test binary given as an argument; ends with "N passed, N failed".
 set -u
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT

@@ -18,6 +18,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck disable=SC2034 # read by ci/lib.sh
 ME=test-fresh
+# shellcheck source=ci/lib.sh
 . "$TOP/ci/lib.sh"
 
 SUITE=${1:-bookworm}

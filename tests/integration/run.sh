@@ -32,6 +32,7 @@ MOUNTS=()               # mounts (private bpffs) of the running test
 
 T_FAILED0=0             # FAILED when the running test began
 
+# shellcheck source=tests/integration/lib.sh
 . "$TOP/tests/integration/lib.sh"
 . "$TOP/tests/integration/variants.sh"
 . "$TOP/tests/integration/tc.sh"

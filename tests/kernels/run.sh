@@ -34,6 +34,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 ME=kernels
+# shellcheck source=ci/lib.sh
 . "$ROOT/ci/lib.sh"
 die() { echo "kernels: $*" >&2; exit 2; }
 MATRIX=$(for a in $(arch_list); do arch_load "$a"; for s in $A_KERNELS; do printf '%s:%s ' "$a" "$s"; done; done)
@@ -148,8 +149,7 @@ TF1=$(date +%s.%N)
 # TARGET is ARCH:SERIES, or ARCH:SERIES+jit: the same kernel with the BPF JIT
 # switched on from the command line.
 boot() {  # target -> writes $OUT/<arch>-<series>[-jit]/result.json
-    local t=$1 kt=${1%+jit} arch=${1%%:*} series d w k kernel qemu t0 t1 to=0 rc jit=0
-    series=${kt#*:}
+    local t=$1 kt=${1%+jit} arch=${1%%:*} d w k kernel qemu t0 t1 to=0 rc jit=0
     [ "$kt" != "$t" ] && jit=1
     w=$OUT/$(workname "$t")
     d=${KDIR[$kt]}
@@ -158,7 +158,7 @@ boot() {  # target -> writes $OUT/<arch>-<series>[-jit]/result.json
     kernel=$d/$k
     # initramfs: /init, /xdpcount, /modules/NN-name.ko (load order), /steps
     local ents=(init="$OUT/guest/$arch/init:755" xdpcount="${BIN[$arch]}:755" modules/) i=10 m
-    for m in $(sed -n 's/^modules=//p' "$d/manifest"); do
+    for m in $(sed -n 's/^modules=//p' "$d/manifest" | tr '\n' ' '); do
         ents+=("modules/$i-$m=$d/$m"); i=$((i + 1))
     done
     printf 'check %s 0 /xdpcount %s\ncount %s 1 /xdpcount %s\n' "$CHECK_TIMEOUT" "$CHECK_ARGS" \

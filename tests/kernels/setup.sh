@@ -5,7 +5,8 @@
 # comes from ci/toolchain.sh, which run.sh calls.)
 # A warm run (everything present) is instant: only dpkg-query is consulted.
 set -euo pipefail
-ME=setup
+ME=setup  # for ci/lib.sh's log and die
+# shellcheck source=ci/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../ci/lib.sh"
 
 pkgs=(cpio xz-utils zstd kmod python3 gzip binutils ca-certificates debian-archive-keyring)
