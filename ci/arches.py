@@ -5,6 +5,10 @@
                                  ARCH's class, machine and byte order; else
                                  print why and exit 1
   arches.py get ARCH FIELD       print one field of ARCH's row
+  arches.py check                check every row against dpkg-architecture (GNU
+                                 triplet, bits, byte order) and itself (release
+                                 class, muslsrc, kimage, series); one line per
+                                 assertion, then "N passed, N failed"
 
 As a module: rows() -> {arch: {field: value}}, series() -> {series: suite}.
 """
@@ -77,6 +81,43 @@ def elfcheck(path, arch):
     return None
 
 
+def check_table():
+    """Consistency of ci/arches, so that a new row is right before it is used."""
+    import subprocess
+    res = {"ok": 0, "fail": 0}
+
+    def check(ok, what):
+        res["ok" if ok else "fail"] += 1
+        print("  %-5s %s" % ("ok" if ok else "FAIL", what))
+    try:
+        rs, ser = rows(), series()
+    except (OSError, ValueError) as e:
+        check(False, "ci/arches parses: %s" % e)
+        rs, ser = {}, {}
+    check(len(rs) > 0 and len(ser) > 0, "ci/arches has arch rows (%d) and series rows (%d)" % (len(rs), len(ser)))
+    for a, r in rs.items():
+        q = {}
+        for var in ("DEB_HOST_GNU_TYPE", "DEB_HOST_ARCH_BITS", "DEB_HOST_ARCH_ENDIAN"):
+            p = subprocess.run(["dpkg-architecture", "-a", r["debarch"], "-f", "-q", var],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            q[var] = p.stdout.strip() if p.returncode == 0 else None
+        check(q["DEB_HOST_GNU_TYPE"] == r["gnu"], "%s: gnu %s is dpkg-architecture's for %s (%s)" % (
+            a, r["gnu"], r["debarch"], q["DEB_HOST_GNU_TYPE"]))
+        check(q["DEB_HOST_ARCH_BITS"] == str(r["elf_class"]) and q["DEB_HOST_ARCH_ENDIAN"] == r["order"],
+              "%s: ELF%d %s-endian as dpkg-architecture says (%s-bit %s)" % (
+                  a, r["elf_class"], r["order"], q["DEB_HOST_ARCH_BITS"], q["DEB_HOST_ARCH_ENDIAN"]))
+        check(r["release"] in ("required", "wanted"), "%s: release class '%s'" % (a, r["release"]))
+        check(r["muslsrc"] == "system" or (r["muslsrc"].startswith("sysroot:") and r["muslsrc"][8:]),
+              "%s: muslsrc '%s' is system or sysroot:SUITE,..." % (a, r["muslsrc"]))
+        check(r["kimage"] in ("pvh", "image", "asis"), "%s: kimage '%s' is pvh, image or asis" % (a, r["kimage"]))
+        check(all(s in ser for s in r["kernel_series"]),
+              "%s: every kernel series (%s) has a series row" % (a, r["kernels"]))
+        check(r["musl"].split("-")[0] == r["gnu"].split("-")[0],
+              "%s: musl triplet %s is for the same CPU as %s" % (a, r["musl"], r["gnu"]))
+    print("%d passed, %d failed" % (res["ok"], res["fail"]))
+    return 1 if res["fail"] else 0
+
+
 def main(argv):
     if len(argv) == 3 and argv[0] == "elfcheck":
         why = elfcheck(argv[1], argv[2])
@@ -84,6 +125,8 @@ def main(argv):
             print(why)
             return 1
         return 0
+    if argv == ["check"]:
+        return check_table()
     if len(argv) == 3 and argv[0] == "get":
         r = rows().get(argv[1])
         if r is None or argv[2] not in FIELDS:

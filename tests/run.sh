@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # make test: every suite in turn, then one closing "N passed, N failed" line.
-# Suites: shellcheck (every shell script), unit, integration (veth in our own
-# netns), san (both again with the ASan+UBSan build), cross (qemu-user), dist
-# (release tarballs twice: reproducible, SBOM, checksums), kernels
-# (qemu-system). SUITES="unit integration" picks some.
+# Suites: shellcheck (every shell script), arches (ci/arches is consistent with
+# itself and dpkg-architecture), unit, integration (veth in our own netns), san
+# (both again with the ASan+UBSan build), cross (qemu-user), dist (release
+# tarballs twice: reproducible, SBOM, checksums), kernels (qemu-system).
+# SUITES="unit integration" picks some.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
 ARCH=${ARCH:-$(uname -m)}
-SUITES=${SUITES:-shellcheck unit integration san cross dist kernels}
+SUITES=${SUITES:-shellcheck arches unit integration san cross dist kernels}
 logdir=build/test-logs
 mkdir -p "$logdir"
 
@@ -26,6 +27,7 @@ run_suite() {
 for s in $SUITES; do
 	case $s in
 	shellcheck) run_suite shellcheck tests/shellcheck.sh ;;
+	arches) run_suite arches python3 ci/arches.py check ;;
 	unit) run_suite unit tests/run-unit.sh build/"$ARCH"/unit/test_* ;;
 	integration) run_suite integration tests/integration/run.sh build/xdpcount ;;
 	san) run_suite san tests/san/run.sh ;;
