@@ -43,7 +43,9 @@ done
 # ---- warm check: everything installed? (no apt-get)
 missing() {
 	local want have
-	have=$(dpkg-query -W -f='${db:Status-Abbrev} ${binary:Package}\n' "${PKGS[@]}" 2>/dev/null \
+	# dpkg-query fails when any package is unknown: that is the answer, not an
+	# error (and under errexit it would end this function with no output)
+	have=$({ dpkg-query -W -f='${db:Status-Abbrev} ${binary:Package}\n' "${PKGS[@]}" 2>/dev/null || true; } \
 		| awk '$1 == "ii" { print $2 }' | sed 's/:'"$(dpkg --print-architecture)"'$//')
 	for want in "${PKGS[@]}"; do
 		grep -qxF "${want%:"$(dpkg --print-architecture)"}" <<< "$have" || echo "$want"
