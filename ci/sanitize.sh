@@ -22,12 +22,15 @@ if [ "${1:-}" = --print-prefix ]; then
 	echo "$PREFIX"
 	exit 0
 fi
+# libclang-rt-dev: the ASan/UBSan (and libFuzzer) runtimes of the default
+# clang, only a recommendation of clang, so absent on a fresh machine. Checked
+# on every run (cheap when installed): linking xdpcount needs it too.
+apt_install clang libclang-rt-dev libelf-dev zlib1g-dev pkg-config make >&2
+
 if [ -f "$PREFIX/.done" ]; then
 	echo "$PREFIX"
 	exit 0
 fi
-
-apt_install clang libelf-dev zlib1g-dev pkg-config make >&2
 # the pinned source: ci/deps.sh fetches and checks it (sha256) with the musl deps
 [ -f "$CACHE/src/$orig" ] || "$HERE/deps.sh" "$ARCH" >/dev/null
 [ -f "$CACHE/src/$orig" ] || die "missing $CACHE/src/$orig"
