@@ -60,7 +60,7 @@ ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -MMD -MP \
 ALL_LDFLAGS := -static -Wl,--gc-sections $(LDFLAGS)
 LDLIBS := -L$(DEPS)/lib -lbpf -lelf -lz
 
-SRCDIRS := probe plan btf loader selftest out cli
+SRCDIRS := probe plan btf loader selftest out metrics cli
 SRCS := $(sort $(wildcard $(addsuffix /*.c,$(SRCDIRS))))
 OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/loader/embed.o
 LIBOBJS := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))

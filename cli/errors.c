@@ -46,6 +46,8 @@ static const char *const stage_what[] = {
 	[STAGE_LEFT] = "left a program behind on %s",
 	[STAGE_STOPPED] = "stopped by %s",
 	[STAGE_UNOWNED] = "will not detach from %s",
+	[STAGE_METRICS] = "cannot serve metrics on %s",
+	[STAGE_TEXTFILE] = "cannot write the metrics textfile %s",
 };
 
 /* Cause words and what to do, by stage and errno (stage -1: any stage;
@@ -75,6 +77,12 @@ static const struct advice advice[] = {
 	{ STAGE_BTF, ENODATA, "an ELF file without BTF (no .BTF section, or an empty one)", "pass a vmlinux built with CONFIG_DEBUG_INFO_BTF, or raw BTF" },
 	{ STAGE_BTF, 0, "not a valid BTF or ELF-with-BTF file (garbage or truncated)", "pass a complete vmlinux or raw BTF file, e.g. /sys/kernel/btf/vmlinux" },
 	{ STAGE_OBJECT, ENOEXEC, "no embedded object matches this host's byte order", "this build is broken: rebuild with make" },
+	{ STAGE_METRICS, EADDRINUSE, "the address is already in use", "pick another port, or stop what listens there (`ss -ltnp`)" },
+	{ STAGE_METRICS, EADDRNOTAVAIL, "no interface of this host has that address", "use one of this host's addresses, or give only the PORT for loopback" },
+	{ STAGE_METRICS, EINVAL, "that file descriptor is not a listening socket", "pass fd://N only for a socket inherited in the listening state (systemd socket activation)" },
+	{ STAGE_METRICS, EBADF, "no such file descriptor", "pass fd://N only for a socket inherited in the listening state (systemd socket activation)" },
+	{ STAGE_TEXTFILE, ENOENT, "its directory does not exist", "create the directory (node_exporter's --collector.textfile.directory)" },
+	{ STAGE_TEXTFILE, 0, NULL, "make its directory writable for xdpcount, or pass another path" },
 	{ -1, ENOSYS, "this kernel (or emulator) has no bpf() syscall", "run on a kernel built with CONFIG_BPF_SYSCALL" },
 	{ -1, EPERM, "operation not permitted", PRIV_TODO },
 	{ -1, EACCES, "permission denied", PRIV_TODO },

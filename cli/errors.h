@@ -27,6 +27,8 @@ enum stage {
 	STAGE_LEFT,    /* a program stays where we cannot detach it */
 	STAGE_STOPPED, /* a signal other than INT/TERM/HUP stopped us */
 	STAGE_UNOWNED, /* detach: a program we cannot tell is ours stays */
+	STAGE_METRICS, /* --metrics: the listener */
+	STAGE_TEXTFILE, /* --textfile: writing the file */
 };
 
 enum exit_code { EXIT_OK = 0, EXIT_FAILURE_ENV = 1, EXIT_USAGE = 2, EXIT_DEGRADED = 3 };

@@ -8,11 +8,13 @@
 
 #include "cli/errors.h"
 #include "cli/opts.h"
+#include "metrics/metrics.h"
 
 enum opt_id {
 	OPT_MODE = 'm', OPT_INTERVAL = 'i', OPT_COUNT = 'c', OPT_JSON = 'j',
 	OPT_QUIET = 'q', OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
 	OPT_ATTACH = 256, OPT_BTF, OPT_STRICT, OPT_SELFTEST, OPT_DUMP, OPT_KEEP_GOING,
+	OPT_METRICS, OPT_TEXTFILE,
 };
 
 struct opt_def {
@@ -51,6 +53,13 @@ static const struct opt_def opt_defs[] = {
 	  "at the end (without it: exit 1 at once)" },
 	{ "json", OPT_JSON, no_argument, CMD_RUN | CMD_CHECK | CMD_OBJECTS, NULL,
 	  "JSON on stdout (JSON Lines for the counter)" },
+	{ "metrics", OPT_METRICS, required_argument, CMD_RUN, "[ADDR:]PORT",
+	  "serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+	  "(ADDR: IPv4, or IPv6 in brackets; loopback when\n"
+	  "omitted; fd://N takes a socket from systemd)" },
+	{ "textfile", OPT_TEXTFILE, required_argument, CMD_RUN, "FILE",
+	  "write the same metrics to FILE every interval\n"
+	  "(atomically, for node_exporter's textfile collector)" },
 	{ "btf", OPT_BTF, required_argument, CMD_RUN | CMD_CHECK, "FILE",
 	  "kernel BTF instead of /sys/kernel/btf/vmlinux\n"
 	  "(parsed in full and reported; without it, check\n"
@@ -170,6 +179,23 @@ static int apply(struct opts *o, int id, const char *arg)
 	case OPT_STRICT: o->strict = true; return 0;
 	case OPT_SELFTEST: o->selftest = true; return 0;
 	case OPT_KEEP_GOING: o->keep_going = true; return 0;
+	case OPT_METRICS: {
+		struct sockaddr_storage ss;
+		socklen_t len;
+		int fd;
+
+		if (metrics_parse_listen(arg, &ss, &len, &fd))
+			return fail(STAGE_USAGE, EINVAL, NULL,
+				    "invalid --metrics '%s' (expected [ADDR:]PORT, e.g. 9435, 0.0.0.0:9435 or [::1]:9435, or fd://N)",
+				    arg);
+		o->metrics = arg;
+		return 0;
+	}
+	case OPT_TEXTFILE:
+		if (!*arg)
+			return fail(STAGE_USAGE, EINVAL, NULL, "--textfile needs a file name");
+		o->textfile = arg;
+		return 0;
 	case OPT_DUMP:
 		if (strcmp(arg, "little") && strcmp(arg, "big"))
 			return fail(STAGE_USAGE, EINVAL, NULL, "invalid --dump '%s' (expected little or big)", arg);

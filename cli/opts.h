@@ -25,6 +25,8 @@ struct opts {
 	int verbosity;          /* -1 quiet, 0 normal, 1 -v, 2 -vv */
 	const char *btf;        /* --btf FILE */
 	const char *dump;       /* objects --dump little|big */
+	const char *metrics;    /* --metrics [ADDR:]PORT | fd://N */
+	const char *textfile;   /* --textfile FILE */
 	char **ifaces;
 	int n_ifaces;
 };

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/errors.h"
 #include "cli/health.h"
+#include "cli/run_metrics.h"
 #include "cli/session.h"
 #include "cli/stop.h"
 #include "loader/attach.h"
@@ -271,6 +272,7 @@ int cmd_run(const struct opts *o)
 {
 	static struct session s;
 	static struct health h;
+	static struct metrics met;
 	struct iface_run irs[PROBE_MAX_IFACES];
 	struct report rep;
 	unsigned long reports = 0;
@@ -289,7 +291,9 @@ int cmd_run(const struct opts *o)
 	if (s.default_iface_note && !rep.quiet)
 		log_msg(LOG_NORMAL, "xdpcount: no interface given; using %s (IPv4 default route)\n",
 			s.default_iface_note);
-	err = refuse_check(&s);
+	err = run_metrics_open(&met, o, &s); /* a busy port fails before anything loads */
+	if (!err)
+		err = refuse_check(&s);
 	if (!err) {
 		report_plan_all(&s, &rep);
 		err = session_load(&s);
@@ -310,10 +314,14 @@ int cmd_run(const struct opts *o)
 	}
 	for (int i = 0; i < n && !stop_requested(); i++) {
 		err = attach_one(&s, &rep, &irs[i]);
+		run_metrics_attached(&met, i, err, irs[i].att.mode);
 		if (err)
 			goto detach; /* nothing stays half-attached */
 		health_add(&h, i, &irs[i].att, irs[i].pi->name);
 	}
+	err = run_metrics_publish(&met, true);
+	if (err)
+		goto detach;
 	if (report_flush(&rep)) {
 		err = fail(STAGE_OUTPUT, errno ? errno : EIO, NULL, NULL);
 		goto detach;
@@ -325,7 +333,10 @@ int cmd_run(const struct opts *o)
 	while (!stop_requested()) {
 		double t;
 
-		sleep_until(next);
+		if (met.listen_fd >= 0)
+			metrics_serve_until(&met, next, stop_requested);
+		else
+			sleep_until(next);
 		if (stop_requested())
 			break;
 		err = health_step(&h);
@@ -333,6 +344,10 @@ int cmd_run(const struct opts *o)
 			break;
 		t = now_mono();
 		err = report_all(&s, &rep, &h, irs, n, t - last);
+		for (int i = 0; i < n && !err; i++)
+			run_metrics_counts(&met, i, irs[i].last.packets, irs[i].last.bytes);
+		if (!err)
+			err = run_metrics_publish(&met, true);
 		if (err)
 			break;
 		last = t;
@@ -358,6 +373,7 @@ detach:
 			   "%d of %d lost while counting (reported above)", h.lost, h.n);
 	health_close(&h);
 out:
+	run_metrics_close(&met);
 	session_close(&s);
 	if (stop_requested() && !stop_is_normal(stop_requested())) {
 		fflush(stdout);

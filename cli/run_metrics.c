@@ -1,0 +1,65 @@
+#include <errno.h>
+#include <stdio.h>
+
+#include <bpf/libbpf.h>
+
+#include "cli/errors.h"
+#include "cli/run_metrics.h"
+#include "metrics/textfile.h"
+
+int run_metrics_open(struct metrics *m, const struct opts *o, const struct session *s)
+{
+	struct prom_snapshot *snap;
+	int err = o->textfile ? textfile_check(o->textfile) : 0;
+
+	if (err) {
+		metrics_open(m, NULL, NULL); /* an empty module, safe to close */
+		return fail(STAGE_TEXTFILE, err, o->textfile, NULL);
+	}
+	err = metrics_open(m, o->metrics, o->textfile);
+	if (err)
+		return fail(STAGE_METRICS, err == -ENOTSOCK ? -EINVAL : err, o->metrics, NULL);
+	snap = &m->snap;
+	snap->version = XDPCOUNT_VERSION;
+	snap->arch = XDPCOUNT_ARCH;
+	snap->libbpf = libbpf_version_string();
+	snap->byte_order = byte_order_name(s->obj ? s->obj->order : host_byte_order());
+	snap->n_ifaces = s->plan.n_ifaces;
+	for (unsigned int i = 0; i < s->plan.n_ifaces; i++) {
+		snprintf(snap->ifaces[i].name, sizeof(snap->ifaces[i].name), "%s",
+			 s->plan.ifaces[i].name);
+		snap->ifaces[i].state = s->plan.ifaces[i].refusal != REFUSE_NONE ? PROM_STATE_REFUSED
+										 : PROM_STATE_PENDING;
+	}
+	return 0;
+}
+
+void run_metrics_attached(struct metrics *m, int i, int err, enum xdp_mode mode)
+{
+	m->snap.ifaces[i].state = err ? PROM_STATE_REFUSED
+			      : mode == XDP_MODE_GENERIC ? PROM_STATE_GENERIC
+							 : PROM_STATE_NATIVE;
+}
+
+void run_metrics_counts(struct metrics *m, int i, uint64_t packets, uint64_t bytes)
+{
+	m->snap.ifaces[i].packets = packets;
+	m->snap.ifaces[i].bytes = bytes;
+}
+
+int run_metrics_publish(struct metrics *m, bool up)
+{
+	int err;
+
+	if (!metrics_active(m))
+		return 0;
+	m->snap.up = up;
+	err = metrics_publish(m);
+	return err ? fail(STAGE_TEXTFILE, err, m->textfile, NULL) : 0;
+}
+
+void run_metrics_close(struct metrics *m)
+{
+	run_metrics_publish(m, false);
+	metrics_close(m);
+}

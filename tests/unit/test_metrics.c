@@ -1,0 +1,190 @@
+/* The Prometheus renderer, the HTTP request parser and the --metrics
+ * address parser: pure functions, no kernel, no sockets. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+
+#include "check.h"
+#include "metrics/http.h"
+#include "metrics/metrics.h"
+#include "out/prom.h"
+
+static int parse(const char *s)
+{
+	struct http_request req;
+
+	return http_request_parse(s, strlen(s), &req);
+}
+
+static void test_a_get_of_metrics_is_200_and_says_how_long_it_was(void)
+{
+	const char *r = "GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n";
+	struct http_request req;
+
+	CHECK_EQ_INT(http_request_parse(r, strlen(r), &req), 200);
+	CHECK_EQ_INT(req.method, HTTP_GET);
+	CHECK_EQ_INT(req.consumed, strlen(r));
+	CHECK_EQ_INT(parse("HEAD /metrics HTTP/1.0\r\n\r\n"), 200);
+	CHECK_EQ_INT(parse("GET /metrics?x=1 HTTP/1.1\n\n"), 200);
+}
+
+static void test_incomplete_requests_ask_for_more(void)
+{
+	CHECK_EQ_INT(parse(""), HTTP_NEED_MORE);
+	CHECK_EQ_INT(parse("GE"), HTTP_NEED_MORE);
+	CHECK_EQ_INT(parse("GET /metrics HTTP/1.1\r\n"), HTTP_NEED_MORE);
+	CHECK_EQ_INT(parse("GET /metrics HTTP/1.1\r\nHost: x\r\n"), HTTP_NEED_MORE);
+}
+
+static void test_wrong_path_method_and_version_get_their_status(void)
+{
+	CHECK_EQ_INT(parse("GET / HTTP/1.1\r\n\r\n"), 404);
+	CHECK_EQ_INT(parse("GET /metricsx HTTP/1.1\r\n\r\n"), 404);
+	CHECK_EQ_INT(parse("POST /metrics HTTP/1.1\r\n\r\n"), 405);
+	CHECK_EQ_INT(parse("DELETE /x HTTP/1.1\r\n\r\n"), 405);
+	CHECK_EQ_INT(parse("GET /metrics HTTP/2.0\r\n\r\n"), 505);
+	CHECK_EQ_INT(parse("GET /metrics HTTP/1.2\r\n\r\n"), 505);
+}
+
+static void test_garbage_is_400_as_soon_as_it_shows(void)
+{
+	const char nul[] = "GET /me\0trics HTTP/1.1\r\n\r\n";
+	struct http_request req;
+
+	CHECK_EQ_INT(parse("\x16\x03\x01"), 400);           /* a TLS hello */
+	CHECK_EQ_INT(parse("GET\r\n\r\n"), 400);
+	CHECK_EQ_INT(parse("GET /metrics\r\n\r\n"), 400);    /* HTTP/0.9 */
+	CHECK_EQ_INT(parse("GET  /metrics HTTP/1.1\r\n\r\n"), 400);
+	CHECK_EQ_INT(parse("GET metrics HTTP/1.1\r\n\r\n"), 400);
+	CHECK_EQ_INT(parse("GET /metrics HTTP/1.1 \r\n\r\n"), 400);
+	CHECK_EQ_INT(parse("GET /metrics FTP/1.1\r\n\r\n"), 400);
+	CHECK_EQ_INT(parse("GET /metrics HTTP/1.1\r\nNoColon\r\n\r\n"), 400);
+	CHECK_EQ_INT(parse("GET /metrics HTTP/1.1\r\nBad Name: x\r\n\r\n"), 400);
+	CHECK_EQ_INT(parse("GET /metrics HTTP/1.1\r\nA: b\r\n folded\r\n\r\n"), 400);
+	CHECK_EQ_INT(parse("GET /metrics HTTP/1.1\r\nA: b\x01\r\n\r\n"), 400);
+	CHECK_EQ_INT(http_request_parse(nul, sizeof(nul) - 1, &req), 400);
+}
+
+static void test_limits_give_414_and_431(void)
+{
+	static char big[HTTP_MAX_REQUEST + 64];
+	size_t n;
+
+	/* a request line that never ends */
+	memcpy(big, "GET /", 5);
+	memset(big + 5, 'a', HTTP_MAX_LINE);
+	CHECK_EQ_INT(http_request_parse(big, HTTP_MAX_LINE + 5, &(struct http_request){ 0 }), 414);
+	/* a request line one byte over, complete */
+	n = (size_t)snprintf(big, sizeof(big), "GET /%0*d HTTP/1.1\r\n\r\n",
+			     HTTP_MAX_LINE - 15, 0);
+	CHECK_EQ_INT(http_request_parse(big, n, &(struct http_request){ 0 }), 414);
+	/* exactly at the limit is fine (404: the path is not /metrics) */
+	n = (size_t)snprintf(big, sizeof(big), "GET /%0*d HTTP/1.1\r\n\r\n",
+			     HTTP_MAX_LINE - 16, 0);
+	CHECK_EQ_INT(http_request_parse(big, n, &(struct http_request){ 0 }), 404);
+	/* too many headers */
+	n = (size_t)snprintf(big, sizeof(big), "GET /metrics HTTP/1.1\r\n");
+	for (int i = 0; i <= HTTP_MAX_HEADERS; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "X-%d: y\r\n", i);
+	n += (size_t)snprintf(big + n, sizeof(big) - n, "\r\n");
+	CHECK_EQ_INT(http_request_parse(big, n, &(struct http_request){ 0 }), 431);
+	/* headers that never end and fill the buffer */
+	n = (size_t)snprintf(big, sizeof(big), "GET /metrics HTTP/1.1\r\nX: ");
+	memset(big + n, 'y', HTTP_MAX_REQUEST - n);
+	CHECK_EQ_INT(http_request_parse(big, HTTP_MAX_REQUEST, &(struct http_request){ 0 }), 431);
+}
+
+static struct prom_snapshot sample(void)
+{
+	struct prom_snapshot s = { .version = "v1.2", .arch = "x86_64", .libbpf = "v1.5",
+				   .byte_order = "little", .up = true, .n_ifaces = 3 };
+
+	snprintf(s.ifaces[0].name, sizeof(s.ifaces[0].name), "eth0");
+	s.ifaces[0].state = PROM_STATE_NATIVE;
+	s.ifaces[0].packets = 10000;
+	s.ifaces[0].bytes = 18446744073709551615ULL;
+	snprintf(s.ifaces[1].name, sizeof(s.ifaces[1].name), "we\"ird\\");
+	s.ifaces[1].state = PROM_STATE_GENERIC;
+	s.ifaces[1].packets = 7;
+	snprintf(s.ifaces[2].name, sizeof(s.ifaces[2].name), "ifb0");
+	s.ifaces[2].state = PROM_STATE_REFUSED;
+	return s;
+}
+
+static void test_exposition_has_the_counters_states_build_info_and_up(void)
+{
+	struct prom_snapshot s = sample();
+	char buf[8192];
+	size_t n = prom_render(buf, sizeof(buf), &s);
+
+	CHECK_EQ_INT(n, strlen(buf));
+	CHECK_CONTAINS(buf, "# TYPE xdpcount_packets_total counter\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_packets_total{interface=\"eth0\",mode=\"native\"} 10000\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_bytes_total{interface=\"eth0\",mode=\"native\"} 18446744073709551615\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_packets_total{interface=\"we\\\"ird\\\\\",mode=\"generic\"} 7\n");
+	CHECK(!strstr(buf, "xdpcount_packets_total{interface=\"ifb0\""));
+	CHECK_CONTAINS(buf, "\nxdpcount_attach_state{interface=\"ifb0\",state=\"refused\"} 1\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_attach_state{interface=\"ifb0\",state=\"native\"} 0\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_attach_state{interface=\"eth0\",state=\"native\"} 1\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_build_info{version=\"v1.2\",arch=\"x86_64\",libbpf=\"v1.5\",object_byte_order=\"little\"} 1\n");
+	CHECK_CONTAINS(buf, "# HELP xdpcount_up ");
+	CHECK_CONTAINS(buf, "\nxdpcount_up 1\n");
+	CHECK_EQ_INT(buf[n - 1], '\n');
+}
+
+static void test_a_short_buffer_gets_the_length_it_needs(void)
+{
+	struct prom_snapshot s = sample();
+	char full[8192], small[100];
+	size_t n = prom_render(full, sizeof(full), &s);
+
+	CHECK_EQ_INT(prom_render(small, sizeof(small), &s), n);
+	CHECK_EQ_INT(strlen(small), sizeof(small) - 1);
+	CHECK_EQ_INT(prom_render(NULL, 0, &s), n);
+}
+
+static void test_listen_specs(void)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int fd;
+
+	CHECK_EQ_INT(metrics_parse_listen("9435", &ss, &len, &fd), 0);
+	CHECK_EQ_INT(in4->sin_family, AF_INET);
+	CHECK_EQ_INT(ntohl(in4->sin_addr.s_addr), INADDR_LOOPBACK);
+	CHECK_EQ_INT(ntohs(in4->sin_port), 9435);
+	CHECK_EQ_INT(fd, -1);
+	CHECK_EQ_INT(metrics_parse_listen("0.0.0.0:80", &ss, &len, &fd), 0);
+	CHECK_EQ_INT(in4->sin_addr.s_addr, 0);
+	CHECK_EQ_INT(metrics_parse_listen("[::1]:9435", &ss, &len, &fd), 0);
+	CHECK_EQ_INT(in6->sin6_family, AF_INET6);
+	CHECK_EQ_INT(len, sizeof(*in6));
+	CHECK_EQ_INT(metrics_parse_listen("fd://3", &ss, &len, &fd), 0);
+	CHECK_EQ_INT(fd, 3);
+	CHECK_EQ_INT(metrics_parse_listen("", &ss, &len, &fd), -EINVAL);
+	CHECK_EQ_INT(metrics_parse_listen("0", &ss, &len, &fd), -EINVAL);
+	CHECK_EQ_INT(metrics_parse_listen("65536", &ss, &len, &fd), -EINVAL);
+	CHECK_EQ_INT(metrics_parse_listen("-1", &ss, &len, &fd), -EINVAL);
+	CHECK_EQ_INT(metrics_parse_listen("localhost:80", &ss, &len, &fd), -EINVAL);
+	CHECK_EQ_INT(metrics_parse_listen("::1:80", &ss, &len, &fd), -EINVAL);
+	CHECK_EQ_INT(metrics_parse_listen("[::1]80", &ss, &len, &fd), -EINVAL);
+	CHECK_EQ_INT(metrics_parse_listen(":80", &ss, &len, &fd), -EINVAL);
+	CHECK_EQ_INT(metrics_parse_listen("1.2.3.4:", &ss, &len, &fd), -EINVAL);
+	CHECK_EQ_INT(metrics_parse_listen("fd://", &ss, &len, &fd), -EINVAL);
+	CHECK_EQ_INT(metrics_parse_listen("fd://x", &ss, &len, &fd), -EINVAL);
+}
+
+int main(void)
+{
+	test_a_get_of_metrics_is_200_and_says_how_long_it_was();
+	test_incomplete_requests_ask_for_more();
+	test_wrong_path_method_and_version_get_their_status();
+	test_garbage_is_400_as_soon_as_it_shows();
+	test_limits_give_414_and_431();
+	test_exposition_has_the_counters_states_build_info_and_up();
+	test_a_short_buffer_gets_the_length_it_needs();
+	test_listen_specs();
+	CHECK_DONE();
+}
