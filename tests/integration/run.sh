@@ -39,6 +39,7 @@ T_FAILED0=0             # FAILED when the running test began
 . "$TOP/tests/integration/faults.sh"
 . "$TOP/tests/integration/privilege.sh"
 . "$TOP/tests/integration/messages.sh"
+. "$TOP/tests/integration/metrics.sh"
 trap teardown EXIT
 trap 'exit 130' INT TERM
 
@@ -517,6 +518,7 @@ $TC_TESTS
 $FAULT_TESTS
 $PRIV_TESTS
 $MSG_TESTS"
+ALL_TESTS+=$METRICS_TESTS
 
 run_test() {
 	local rc

@@ -1,0 +1,271 @@
+# shellcheck shell=bash disable=SC2015,SC2016,SC2086
+# (A && B || fail is meant; the bash -c scripts expand inside; N is a number.)
+# --metrics and --textfile against the real servers: Debian's prometheus,
+# promtool and prometheus-node-exporter (unpacked by ci/prometheus.sh, never
+# installed as services), plus curl and raw sockets for malformed requests.
+# Sourced by run.sh. Every server runs on the loopback of the test's own
+# network namespace, so fixed ports cannot clash with anything else.
+
+MPORT=9435      # xdpcount --metrics
+PPORT=9090      # prometheus
+NPORT=9100      # node_exporter
+
+# need_prom_tools: sets PROMBIN (prometheus, promtool, node_exporter) and
+# makes sure curl is there.
+need_prom_tools() {
+	if ! command -v curl >/dev/null; then
+		apt-get install -y -qq curl >/dev/null 2>&1 ||
+			{ apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq curl >/dev/null 2>&1; }
+	fi
+	command -v curl >/dev/null || { fail "$CUR: curl is missing and could not be installed"; return 1; }
+	[ -n "${PROMBIN:-}" ] && return 0
+	PROMBIN=$("$TOP/ci/prometheus.sh" 2>"$WORK/prometheus-fetch.log") ||
+		{ fail "$CUR: ci/prometheus.sh failed"; show "$WORK/prometheus-fetch.log"; return 1; }
+}
+
+# get NS URL: the body of an HTTP GET inside NS (empty on failure).
+get() {
+	ip netns exec "$1" curl -s --max-time 5 "$2"
+}
+
+# status NS URL [CURL ARGS...]: the HTTP status code curl saw.
+status() {
+	local ns=$1 url=$2; shift 2
+	ip netns exec "$ns" curl -s -o /dev/null --max-time 5 -w '%{http_code}' "$@" "$url"
+}
+
+# raw NS DATA: sends DATA (printf %b escapes) to xdpcount's port, prints the
+# status line of the answer (or nothing when the connection closed).
+raw() {
+	ip netns exec "$1" timeout 8 bash -c \
+		'exec 3<>/dev/tcp/127.0.0.1/'$MPORT' || exit 1; printf "%b" "$1" >&3; head -n 1 <&3 | tr -d "\r"' \
+		_ "$2" 2>/dev/null
+}
+
+# sample BODY SERIES: the value of SERIES (name{labels} as printed) in an
+# exposition, as an integer (node_exporter re-renders 1000000 as 1e+06).
+sample() {
+	awk -v k="$2" '$1 == k { printf "%.0f", $2; exit }' <<<"$1"
+}
+
+# wait_http NS URL: true once URL answers 200 (10 s at most).
+wait_http() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(status "$1" "$2")" == 200 ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# metrics_setup NAME: namespaces a (veth0, where xdpcount counts) and b (veth1).
+metrics_setup() {
+	need_bin && need_sendframes && need_prom_tools || return 1
+	ns_new A "$1-a" && ns_new B "$1-b" && veth "$A" veth0 "$B" veth1 ||
+		{ fail "$CUR: setup"; return 1; }
+}
+
+# bg NS CMD...: a background server in NS, killed by the test's cleanup.
+bg() {
+	local ns=$1; shift
+	ip netns exec "$ns" "$@" >"$WORK/bg.$#.$RANDOM.log" 2>&1 &
+	BGPIDS+=("$!")
+}
+
+# prom_query NS EXPR: the value of an instant query's first sample, or "".
+prom_query() {
+	get "$1" "http://127.0.0.1:$PPORT/api/v1/query?query=$(jq -rn --arg q "$2" '$q|@uri')" |
+		jq -r '.data.result[0].value[1] // empty' 2>/dev/null
+}
+
+test_prometheus_server_scrapes_exactly_10000_frames() {
+	local out i got=""
+	metrics_setup prom || return
+	out=$WORK/prom.out
+	cat >"$WORK/prometheus.yml" <<-EOF2
+		global:
+		  scrape_interval: 1s
+		scrape_configs:
+		  - job_name: xdpcount
+		    static_configs:
+		      - targets: ['127.0.0.1:$MPORT']
+	EOF2
+	start_attached "$A" "$out" veth0 -- --json -i 0.2 --metrics $MPORT || return
+	bg "$A" "$PROMBIN/prometheus" --config.file="$WORK/prometheus.yml" \
+		--storage.tsdb.path="$WORK/prom-data" --web.listen-address=127.0.0.1:$PPORT
+	wait_http "$A" "http://127.0.0.1:$PPORT/-/ready" ||
+		{ fail "$CUR: prometheus did not become ready"; return; }
+	check_eq "$CUR: sendframes sent $N" "$(send "$B" veth1 $N 64)" "$N"
+	for ((i = 0; i < 300; i++)); do # 30 s at most: scrapes are 1 s apart
+		got=$(prom_query "$A" 'xdpcount_packets_total{interface="veth0",mode="native"}')
+		[ "$got" == "$N" ] && break
+		sleep 0.1
+	done
+	check_eq "$CUR: prometheus query shows xdpcount_packets_total" "$got" "$N"
+	check_eq "$CUR: bytes" "$(prom_query "$A" 'xdpcount_bytes_total{interface="veth0"}')" $((N * 64))
+	check_eq "$CUR: xdpcount_up" "$(prom_query "$A" 'xdpcount_up')" 1
+	check_eq "$CUR: the scrape target is up" "$(prom_query "$A" 'up{job="xdpcount"}')" 1
+	check_eq "$CUR: attach state native" \
+		"$(prom_query "$A" 'xdpcount_attach_state{interface="veth0",state="native"}')" 1
+	check_eq "$CUR: build info" \
+		"$(prom_query "$A" 'count(xdpcount_build_info{arch!="",libbpf!="",version!="",object_byte_order!=""})')" 1
+	stop INT
+	check_eq "$CUR: exit status after SIGINT" "$XRC" 0
+	check_eq "$CUR: detached packets" "$(field "$out" detached veth0 packets)" $N
+}
+
+test_node_exporter_textfile_collector_reads_exactly_10000_frames() {
+	local out dir i body="" line
+	metrics_setup ntxt || return
+	out=$WORK/ntxt.out
+	dir=$WORK/textfile
+	mkdir -p "$dir"
+	start_attached "$A" "$out" veth0 -- --json -i 0.2 --textfile "$dir/xdpcount.prom" || return
+	bg "$A" "$PROMBIN/prometheus-node-exporter" --collector.disable-defaults \
+		--collector.textfile --collector.textfile.directory="$dir" \
+		--web.listen-address=127.0.0.1:$NPORT
+	wait_http "$A" "http://127.0.0.1:$NPORT/metrics" ||
+		{ fail "$CUR: node_exporter did not answer"; return; }
+	check_eq "$CUR: sendframes sent $N" "$(send "$B" veth1 $N 100)" "$N"
+	line='xdpcount_packets_total{interface="veth0",mode="native"}'
+	for ((i = 0; i < 100; i++)); do
+		body=$(get "$A" "http://127.0.0.1:$NPORT/metrics")
+		[ "$(sample "$body" "$line")" == $N ] && break
+		sleep 0.1
+	done
+	check_eq "$CUR: node_exporter serves $line" "$(sample "$body" "$line")" $N
+	check_eq "$CUR: bytes too" \
+		"$(sample "$body" 'xdpcount_bytes_total{interface="veth0",mode="native"}')" $((N * 100))
+	check "$CUR: node_exporter read the file without error" \
+		grep -qxF 'node_textfile_scrape_error 0' <<<"$body"
+	check "$CUR: the textfile passes promtool" \
+		eval "'$PROMBIN/promtool' check metrics <'$dir/xdpcount.prom' >/dev/null 2>&1"
+	stop TERM
+	check_eq "$CUR: exit status after SIGTERM" "$XRC" 0
+	check "$CUR: the last textfile says xdpcount_up 0" grep -qxF 'xdpcount_up 0' "$dir/xdpcount.prom"
+	check_eq "$CUR: no temporary file is left" "$(ls -A "$dir")" xdpcount.prom
+}
+
+test_promtool_check_metrics_is_clean() {
+	local out body lint
+	metrics_setup lint || return
+	out=$WORK/lint.out
+	# generic mode too, so both mode labels are linted
+	start_attached "$A" "$out" veth0 -- --json -i 0.2 -m generic --metrics $MPORT || return
+	send "$B" veth1 10 64 >/dev/null
+	wait_packets "$out" veth0 10
+	body=$(get "$A" "http://127.0.0.1:$MPORT/metrics")
+	check_match "$CUR: generic mode label" "$body" '^xdpcount_packets_total\{interface="veth0",mode="generic"\} 10$'
+	lint=$("$PROMBIN/promtool" check metrics <<<"$body" 2>&1)
+	check_eq "$CUR: promtool check metrics exit status" "$?" 0
+	check_eq "$CUR: promtool has nothing to say" "$lint" ""
+	check_match "$CUR: HELP and TYPE for every family" \
+		"$(grep -c '^# TYPE xdpcount_' <<<"$body")/$(grep -c '^# HELP xdpcount_' <<<"$body")" '^5/5$'
+	stop INT
+}
+
+test_metrics_http_refuses_malformed_requests_and_keeps_counting() {
+	local out long hdrs i before after
+	metrics_setup http || return
+	out=$WORK/http.out
+	start_attached "$A" "$out" veth0 -- --json -i 0.2 --metrics $MPORT || return
+	local u=http://127.0.0.1:$MPORT
+	check_eq "$CUR: GET /metrics" "$(status "$A" $u/metrics)" 200
+	check_eq "$CUR: content type is the Prometheus text format" \
+		"$(ip netns exec "$A" curl -s -o /dev/null -w '%{content_type}' $u/metrics)" \
+		'text/plain; version=0.0.4; charset=utf-8'
+	check_eq "$CUR: GET / is 404" "$(status "$A" $u/)" 404
+	check_eq "$CUR: GET /metrics/x is 404" "$(status "$A" $u/metrics/x)" 404
+	check_eq "$CUR: POST is 405" "$(status "$A" $u/metrics -d x=1)" 405
+	check_eq "$CUR: PUT is 405" "$(status "$A" $u/metrics -X PUT)" 405
+	check_eq "$CUR: HEAD is 200" "$(status "$A" $u/metrics -I)" 200
+	check_eq "$CUR: HTTP/1.0 is fine" "$(status "$A" $u/metrics --http1.0)" 200
+	check_eq "$CUR: a query string is ignored" "$(status "$A" "$u/metrics?x=1")" 200
+	long=$(head -c 2000 /dev/zero | tr '\0' a)
+	check_eq "$CUR: a 2000-byte path is 414" "$(status "$A" "$u/$long")" 414
+	hdrs=()
+	for ((i = 0; i < 70; i++)); do hdrs+=(-H "X-H$i: v"); done
+	check_eq "$CUR: 70 headers are 431" "$(status "$A" $u/metrics "${hdrs[@]}")" 431
+	check_eq "$CUR: an 8 kB header is 431" \
+		"$(status "$A" $u/metrics -H "X-Big: $(head -c 9000 /dev/zero | tr '\0' b)")" 431
+	check_eq "$CUR: binary garbage is 400" "$(raw "$A" '\x16\x03\x01\x02\x00\x01\x00')" \
+		'HTTP/1.1 400 Bad Request'
+	check_eq "$CUR: a NUL in the request is 400" "$(raw "$A" 'GET /me\x00trics HTTP/1.1\r\n\r\n')" \
+		'HTTP/1.1 400 Bad Request'
+	check_eq "$CUR: HTTP/0.9 is 400" "$(raw "$A" 'GET /metrics\r\n\r\n')" 'HTTP/1.1 400 Bad Request'
+	check_eq "$CUR: HTTP/2.0 is 505" "$(raw "$A" 'GET /metrics HTTP/2.0\r\n\r\n')" \
+		'HTTP/1.1 505 HTTP Version Not Supported'
+	check_eq "$CUR: folded header is 400" "$(raw "$A" 'GET /metrics HTTP/1.1\r\nA: b\r\n c\r\n\r\n')" \
+		'HTTP/1.1 400 Bad Request'
+
+	# Twelve clients connect and say nothing: more than the 8 slots. The
+	# counting loop must keep its pace meanwhile, and serve again once the
+	# 5 s read timeout has dropped them.
+	for ((i = 0; i < 12; i++)); do
+		bg "$A" bash -c "exec 3<>/dev/tcp/127.0.0.1/$MPORT; sleep 9"
+	done
+	sleep 0.3
+	before=$(events "$out" stats veth0 | wc -l)
+	sleep 2
+	after=$(events "$out" stats veth0 | wc -l)
+	# 2 s at 0.2 s: 10 reports; allow for a loaded machine, not for a stall
+	check "$CUR: reports kept coming while 12 silent clients held on ($((after - before)) in 2 s)" \
+		test $((after - before)) -ge 7
+	for ((i = 0; i < 100; i++)); do
+		[ "$(status "$A" $u/metrics)" == 200 ] && break
+		sleep 0.1
+	done
+	check_eq "$CUR: served again after the read timeout" "$(status "$A" $u/metrics)" 200
+	check "$CUR: still running" kill -0 "$XPID"
+	send "$B" veth1 100 64 >/dev/null
+	check "$CUR: still counting" wait_packets "$out" veth0 100
+	stop INT
+	check_eq "$CUR: exit status after SIGINT" "$XRC" 0
+	check "$CUR: stdout is JSON Lines" all_json "$out"
+}
+
+test_metrics_port_in_use_fails_before_attaching() {
+	local out1 out2 rc
+	metrics_setup busy || return
+	out1=$WORK/busy1.out out2=$WORK/busy2.out
+	start_attached "$A" "$out1" veth0 -- --json -i 0.2 --metrics $MPORT || return
+	ip -n "$A" link add veth2 type veth peer name veth3
+	ip -n "$A" link set veth2 up
+	ip netns exec "$A" "$BIN" --json -c 1 --metrics $MPORT veth2 >"$out2" 2>"$out2.err"
+	rc=$?
+	check_eq "$CUR: exit 1" "$rc" 1
+	check_match "$CUR: says why" "$(cat "$out2.err")" \
+		"cannot serve metrics on $MPORT: the address is already in use"
+	check_eq "$CUR: nothing was attached to veth2" "$(xdp_id "$A" veth2)" ""
+	check_eq "$CUR: a bad --metrics value is bad usage" \
+		"$("$BIN" --metrics localhost:80 lo >/dev/null 2>&1; echo $?)" 2
+	check_eq "$CUR: an unwritable --textfile directory exits 1 before attaching" \
+		"$(ip netns exec "$A" "$BIN" -c 1 --textfile /nonexistent/x.prom veth2 >/dev/null 2>&1; echo $?)/$(xdp_id "$A" veth2)" "1/"
+	stop INT
+}
+
+test_textfile_says_refused_when_native_is_refused() {
+	local out a dir
+	need_bin && need_prom_tools || return
+	ifb_setup a txtifb || { fail "$CUR: setup"; return; }
+	dir=$WORK/refused
+	mkdir -p "$dir"
+	ip netns exec "$a" "$BIN" --json -m native -c 1 --textfile "$dir/x.prom" ifb0 >/dev/null 2>&1
+	check_eq "$CUR: exit 1" "$?" 1
+	check "$CUR: xdpcount_up 0" grep -qxF 'xdpcount_up 0' "$dir/x.prom"
+	check "$CUR: state refused" grep -qxF \
+		'xdpcount_attach_state{interface="ifb0",state="refused"} 1' "$dir/x.prom"
+	check "$CUR: no packet counter for a refused interface" \
+		eval "! grep -q '^xdpcount_packets_total{' '$dir/x.prom'"
+	check "$CUR: promtool clean" eval "'$PROMBIN/promtool' check metrics <'$dir/x.prom'"
+}
+
+# shellcheck disable=SC2034 # read by run.sh
+METRICS_TESTS="
+	test_prometheus_server_scrapes_exactly_10000_frames
+	test_node_exporter_textfile_collector_reads_exactly_10000_frames
+	test_promtool_check_metrics_is_clean
+	test_metrics_http_refuses_malformed_requests_and_keeps_counting
+	test_metrics_port_in_use_fails_before_attaching
+	test_textfile_says_refused_when_native_is_refused
+"
