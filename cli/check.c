@@ -208,11 +208,14 @@ int cmd_check(const struct opts *o)
 	static struct session s;
 	static struct selftest_result st;
 	static struct check_result c;
+	static struct identity id;
 	int err = session_plan(&s, o, IFACE_DEFAULT_ALL_UP, true);
 
 	if (err)
 		return err; /* bad usage: a missing interface, an unreadable --btf */
 	memset(&c, 0, sizeof(c));
+	identity_get(&id);
+	c.id = &id;
 	c.probe = &s.probe;
 	c.plan = &s.plan;
 	c.btf = &s.btf;

@@ -214,6 +214,58 @@ void failure_note(enum stage stage, int err, const char *subject, const char *de
 	fprintf(stderr, "xdpcount: %s\n", line);
 }
 
+/* Stable codes for JSON consumers: never reworded, only added to. */
+static const char *const stage_code[] = {
+	[STAGE_USAGE] = "usage",
+	[STAGE_IFACE] = "interface",
+	[STAGE_PICK] = "no_interface",
+	[STAGE_BTF] = "btf",
+	[STAGE_OBJECT] = "object",
+	[STAGE_BPF] = "bpf",
+	[STAGE_PLAN] = "incompatible",
+	[STAGE_MEMLOCK] = "memlock",
+	[STAGE_LOAD] = "load",
+	[STAGE_ATTACH] = "attach",
+	[STAGE_FOREIGN] = "foreign_program",
+	[STAGE_READ] = "read",
+	[STAGE_DETACH] = "detach",
+	[STAGE_OUTPUT] = "output",
+	[STAGE_SIGNAL] = "signal",
+	[STAGE_TC] = "tc_attach",
+	[STAGE_LOST] = "lost",
+	[STAGE_LEFT] = "left_behind",
+	[STAGE_STOPPED] = "stopped",
+	[STAGE_UNOWNED] = "unowned",
+	[STAGE_METRICS] = "metrics",
+	[STAGE_TEXTFILE] = "textfile",
+};
+
+static const struct { int err; const char *name; } errno_names[] = {
+	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EIO, "EIO" }, { E2BIG, "E2BIG" },
+	{ ENOEXEC, "ENOEXEC" }, { EBADF, "EBADF" }, { ENOMEM, "ENOMEM" }, { EACCES, "EACCES" },
+	{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { ENOTDIR, "ENOTDIR" },
+	{ EISDIR, "EISDIR" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { EROFS, "EROFS" },
+	{ EPIPE, "EPIPE" }, { ERANGE, "ERANGE" }, { ENAMETOOLONG, "ENAMETOOLONG" },
+	{ ENOSYS, "ENOSYS" }, { ENODATA, "ENODATA" }, { ENOLINK, "ENOLINK" },
+	{ ENOTSOCK, "ENOTSOCK" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { EADDRINUSE, "EADDRINUSE" },
+	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" }, { ETIMEDOUT, "ETIMEDOUT" }, { ENXIO, "ENXIO" },
+};
+
+int failure_get(struct failure_info *fi)
+{
+	if (!failure.set)
+		return 0;
+	failure_format(fi->message, sizeof(fi->message), failure.stage, failure.err,
+		       failure.subject, failure.detail);
+	fi->code = stage_code[failure.stage];
+	snprintf(fi->errno_name, sizeof(fi->errno_name), "errno%d", failure.err);
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+		if (errno_names[i].err == failure.err)
+			snprintf(fi->errno_name, sizeof(fi->errno_name), "%s", errno_names[i].name);
+	fi->exit_code = exit_code_of(&failure);
+	return 1;
+}
+
 int failure_report(void)
 {
 	if (!failure.set)

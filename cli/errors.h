@@ -41,6 +41,17 @@ int fail(enum stage stage, int err, const char *subject, const char *detail_fmt,
 /* Prints the recorded failure as one line on stderr and returns its exit
  * code; returns EXIT_OK when nothing failed. */
 int failure_report(void);
+/* The recorded failure for machines: a stable code per stage ("attach",
+ * "foreign_program", ...), the errno's symbolic name, the exit code and the
+ * same one-line message as on stderr (without the "xdpcount: " prefix). */
+struct failure_info {
+	const char *code;
+	char errno_name[16];
+	int exit_code;
+	char message[640];
+};
+/* Returns 1 and fills fi when a failure was recorded, else 0. */
+int failure_get(struct failure_info *fi);
 /* Forgets a recorded failure (e.g. after a fallback handled it). */
 void failure_clear(void);
 /* The cause words for an errno in a stage, e.g. for JSON "reason" fields. */

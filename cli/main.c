@@ -11,6 +11,8 @@
 #include "cli/errors.h"
 #include "cli/opts.h"
 #include "loader/objects.h"
+#include "out/identity.h"
+#include "out/json.h"
 #include "out/log.h"
 #include "plan/memlock.h"
 
@@ -71,8 +73,39 @@ static void help(const struct command *c)
 		      "3 degraded with --strict.\n", f);
 }
 
-static void version(void)
+static void version_json(void)
 {
+	struct identity id;
+	struct json j;
+
+	identity_get(&id);
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_identity(&j, &id);
+	json_kv_string(&j, "arch", XDPCOUNT_ARCH);
+	json_kv_string(&j, "libbpf", libbpf_version_string());
+	json_key(&j, "objects");
+	json_array_begin(&j);
+	for (int i = 0; i < EMBEDDED_OBJECTS; i++) {
+		const struct embedded_object *obj = embedded_object(i);
+
+		json_object_begin(&j);
+		json_kv_string(&j, "byte_order", byte_order_name(obj->order));
+		json_kv_u64(&j, "size", obj->size);
+		json_kv_string(&j, "sha256", obj->sha256);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	json_line_end(&j);
+}
+
+static void version(bool json)
+{
+	if (json) {
+		version_json();
+		return;
+	}
 	printf("xdpcount %s (%s, libbpf %s)\n", XDPCOUNT_VERSION, XDPCOUNT_ARCH,
 	       libbpf_version_string());
 	for (int i = 0; i < EMBEDDED_OBJECTS; i++) {
@@ -91,7 +124,30 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-static int finish(int ret)
+/* In --json mode a failure is also one {"event":"error"} line on stdout, so
+ * that a pipeline reading only stdout learns why it stopped. */
+static void error_event(void)
+{
+	struct failure_info fi;
+	struct identity id;
+	struct json j;
+
+	if (!failure_get(&fi))
+		return;
+	identity_get(&id);
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_kv_string(&j, "event", "error");
+	json_kv_string(&j, "hostname", id.hostname);
+	json_kv_string(&j, "code", fi.code);
+	json_kv_string(&j, "errno", fi.errno_name);
+	json_kv_i64(&j, "exit_code", fi.exit_code);
+	json_kv_string(&j, "message", fi.message);
+	json_object_end(&j);
+	json_line_end(&j);
+}
+
+static int finish(int ret, bool json)
 {
 	/* Flush stdout at exit and fail loudly on a write error. */
 	if (fflush(stdout) || ferror(stdout)) {
@@ -99,9 +155,20 @@ static int finish(int ret)
 			fail(STAGE_OUTPUT, errno ? errno : EIO, NULL, NULL);
 		ret = -EIO;
 	}
+	if (ret < 0 && json)
+		error_event();
 	if (ret < 0)
 		return failure_report();
 	return ret;
+}
+
+/* Was --json (or -j) on a command line that did not parse? */
+static bool json_asked(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			return true;
+	return false;
 }
 
 int main(int argc, char **argv)
@@ -124,17 +191,17 @@ int main(int argc, char **argv)
 		ret = fail(STAGE_USAGE, EINVAL, NULL, "%s takes no IFACE (got '%s')", cmd->name,
 			   o.ifaces[0]);
 	if (ret)
-		return finish(ret);
+		return finish(ret, json_asked(argc, argv));
 	if (o.help) {
 		help(cmd == &commands[0] && argc == 1 ? NULL : cmd);
-		return finish(0);
+		return finish(0, false);
 	}
 	if (o.version) {
-		version();
-		return finish(0);
+		version(o.json);
+		return finish(0, false);
 	}
 	log_set_level(o.verbosity);
 	log_route_libbpf();
 	memlock_libbpf_off();
-	return finish(cmd->fn(&o));
+	return finish(cmd->fn(&o), o.json);
 }

@@ -77,7 +77,8 @@ static const struct opt_def opt_defs[] = {
 	{ "help", OPT_HELP, no_argument, ALL, NULL, "show this help" },
 	{ "version", OPT_VERSION, no_argument, ALL, NULL,
 	  "version, arch, libbpf version, and the sha256 of\n"
-	  "each embedded BPF object" },
+	  "each embedded BPF object (a JSON document with\n"
+	  "--json)" },
 	{ 0 },
 };
 

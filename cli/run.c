@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/caps.h"
 #include "cli/commands.h"
@@ -273,6 +274,7 @@ int cmd_run(const struct opts *o)
 	static struct session s;
 	static struct health h;
 	static struct metrics met;
+	static struct identity id;
 	struct iface_run irs[PROBE_MAX_IFACES];
 	struct report rep;
 	unsigned long reports = 0;
@@ -285,6 +287,9 @@ int cmd_run(const struct opts *o)
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	report_init(&rep, stdout, o->json, o->verbosity < 0);
+	identity_get(&id);
+	rep.hostname = id.hostname;
+	report_start(&rep, &id, (long)getpid());
 	err = session_plan(&s, o, IFACE_DEFAULT_ROUTE, false);
 	if (err)
 		return err;

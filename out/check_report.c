@@ -96,10 +96,13 @@ static void json_interfaces(struct json *j, const struct check_result *c)
 		json_kv_u64(j, "tc_filters", pr->tc_filters); /* ingress, not ours */
 		json_kv_u64(j, "tcx_programs", pr->tcx_progs);
 		json_key(j, "xdp_features");
-		if (pr->xdp_features_known.state == FACT_YES)
+		if (pr->xdp_features_known.state == FACT_YES) {
 			json_u64(j, pr->xdp_features);
-		else
+			json_xdp_features(j, "xdp_features_names", pr->xdp_features);
+		} else {
 			json_null(j);
+			json_kv_null(j, "xdp_features_names");
+		}
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -132,6 +135,8 @@ void check_print_json(FILE *f, const struct check_result *c)
 
 	json_init(&j, f);
 	json_object_begin(&j);
+	if (c->id)
+		json_identity(&j, c->id);
 	json_kv_string(&j, "verdict", enum_name(verdict_names, c->verdict));
 	json_key(&j, "reasons");
 	json_array_begin(&j);

@@ -7,11 +7,13 @@
 #include <stdio.h>
 
 #include "btf/btf.h"
+#include "out/identity.h"
 #include "plan/plan.h"
 #include "probe/probe.h"
 #include "selftest/selftest.h"
 
 struct check_result {
+	const struct identity *id; /* NULL: not reported */
 	const struct probe *probe;
 	const struct plan *plan;
 	const struct btf_report *btf;

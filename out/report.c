@@ -11,6 +11,7 @@ void report_init(struct report *r, FILE *f, bool json, bool quiet)
 	r->f = f;
 	r->json = json;
 	r->quiet = quiet;
+	r->hostname = NULL;
 	json_init(&r->j, f);
 }
 
@@ -18,6 +19,8 @@ static void event_begin(struct report *r, const char *event)
 {
 	json_object_begin(&r->j);
 	json_kv_string(&r->j, "event", event);
+	if (r->hostname)
+		json_kv_string(&r->j, "hostname", r->hostname);
 }
 
 static void event_end(struct report *r)
@@ -185,6 +188,18 @@ void report_stale_removed(struct report *r, const char *iface, unsigned int prog
 	else
 		fprintf(r->f, "%s: removed our stale program id %u (no xdpcount holds it)\n", NAME(iface),
 			prog_id);
+}
+
+void report_start(struct report *r, const struct identity *id, long pid)
+{
+	if (!r->json)
+		return;
+	json_object_begin(&r->j);
+	json_kv_string(&r->j, "event", "start");
+	json_identity(&r->j, id);
+	json_kv_double(&r->j, "time", id->time);
+	json_kv_i64(&r->j, "pid", pid);
+	event_end(r);
 }
 
 int report_flush(struct report *r)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "out/identity.h"
 #include "out/json.h"
 #include "plan/plan.h"
 
@@ -15,6 +16,7 @@ struct report {
 	bool json;
 	bool quiet;
 	struct json j;
+	const char *hostname; /* JSON events carry it when set */
 };
 
 struct iface_stats {
@@ -40,6 +42,9 @@ void report_lost(struct report *r, const char *iface, int ifindex, const char *w
 		 int nsid, int new_ifindex, uint64_t packets, uint64_t bytes, const char *message);
 /* Our own stale program (its xdpcount is gone) was removed before attaching. */
 void report_stale_removed(struct report *r, const char *iface, unsigned int prog_id, int pid);
+/* JSON only: the first event of a stream, with the identity (schema
+ * version, version, hostname, timestamp) and the pid. */
+void report_start(struct report *r, const struct identity *id, long pid);
 /* Flushes; returns 0 or -errno when the output could not be written. */
 int report_flush(struct report *r);
 
