@@ -9,5 +9,6 @@ int cmd_run(const struct opts *o);
 int cmd_check(const struct opts *o);
 int cmd_objects(const struct opts *o);
 int cmd_detach(const struct opts *o);
+int cmd_status(const struct opts *o);
 
 #endif

@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	  "list the embedded BPF objects, or dump one" },
 	{ "detach", cmd_detach, CMD_DETACH, "IFACE...",
 	  "remove a leftover xdpcount program (after kill -9)" },
+	{ "status", cmd_status, CMD_STATUS, "[--json] [IFACE...]",
+	  "show the XDP programs attached, ours and others' (read-only)" },
 	{ 0 },
 };
 
@@ -45,7 +47,8 @@ static void help(const struct command *c)
 		      "Usage: xdpcount [run] [OPTIONS] [IFACE...]\n"
 		      "       xdpcount check [OPTIONS] [IFACE...]\n"
 		      "       xdpcount objects [--json] [--dump little|big]\n"
-		      "       xdpcount detach IFACE...\n\n"
+		      "       xdpcount detach IFACE...\n"
+		      "       xdpcount status [--json] [IFACE...]\n\n"
 		      "With no IFACE, run counts on the interface of the IPv4 default route.\n"
 		      "Every interval it prints, per interface, the packets and bytes seen since\n"
 		      "attach and the rates over the interval. SIGINT or SIGTERM detaches, prints\n"
@@ -106,7 +109,7 @@ static void version(bool json)
 		version_json();
 		return;
 	}
-	printf("xdpcount %s (%s, libbpf %s)\n", XDPCOUNT_VERSION, XDPCOUNT_ARCH,
+	printf("xdpcount %s (%s, libbpf %s)\n", xdpcount_version, XDPCOUNT_ARCH,
 	       libbpf_version_string());
 	for (int i = 0; i < EMBEDDED_OBJECTS; i++) {
 		const struct embedded_object *obj = embedded_object(i);

@@ -26,7 +26,7 @@ struct opt_def {
 	const char *help;
 };
 
-#define ALL (CMD_RUN | CMD_CHECK | CMD_OBJECTS | CMD_DETACH)
+#define ALL (CMD_RUN | CMD_CHECK | CMD_OBJECTS | CMD_DETACH | CMD_STATUS)
 
 static const struct opt_def opt_defs[] = {
 	{ "mode", OPT_MODE, required_argument, CMD_RUN | CMD_CHECK, "MODE",
@@ -51,7 +51,7 @@ static const struct opt_def opt_defs[] = {
 	  "when an interface (or our program on it) goes\n"
 	  "away, report it and count on the others; exit 1\n"
 	  "at the end (without it: exit 1 at once)" },
-	{ "json", OPT_JSON, no_argument, CMD_RUN | CMD_CHECK | CMD_OBJECTS, NULL,
+	{ "json", OPT_JSON, no_argument, CMD_RUN | CMD_CHECK | CMD_OBJECTS | CMD_STATUS, NULL,
 	  "JSON on stdout (JSON Lines for the counter)" },
 	{ "metrics", OPT_METRICS, required_argument, CMD_RUN, "[ADDR:]PORT",
 	  "serve Prometheus metrics at http://ADDR:PORT/metrics\n"

@@ -13,6 +13,7 @@ enum {
 	CMD_CHECK = 1 << 1,
 	CMD_OBJECTS = 1 << 2,
 	CMD_DETACH = 1 << 3,
+	CMD_STATUS = 1 << 4,
 };
 
 struct opts {

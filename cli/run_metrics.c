@@ -6,6 +6,7 @@
 #include "cli/errors.h"
 #include "cli/run_metrics.h"
 #include "metrics/textfile.h"
+#include "out/identity.h"
 
 int run_metrics_open(struct metrics *m, const struct opts *o, const struct session *s)
 {
@@ -20,7 +21,7 @@ int run_metrics_open(struct metrics *m, const struct opts *o, const struct sessi
 	if (err)
 		return fail(STAGE_METRICS, err == -ENOTSOCK ? -EINVAL : err, o->metrics, NULL);
 	snap = &m->snap;
-	snap->version = XDPCOUNT_VERSION;
+	snap->version = xdpcount_version;
 	snap->arch = XDPCOUNT_ARCH;
 	snap->libbpf = libbpf_version_string();
 	snap->byte_order = byte_order_name(s->obj ? s->obj->order : host_byte_order());

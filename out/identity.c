@@ -5,6 +5,8 @@
 
 #include "out/identity.h"
 
+const char xdpcount_version[] = XDPCOUNT_VERSION;
+
 void identity_get(struct identity *id)
 {
 	struct utsname u;
@@ -13,7 +15,7 @@ void identity_get(struct identity *id)
 
 	memset(id, 0, sizeof(*id));
 	id->schema_version = XDPCOUNT_JSON_SCHEMA;
-	id->version = XDPCOUNT_VERSION;
+	id->version = xdpcount_version;
 	if (uname(&u) == 0)
 		snprintf(id->hostname, sizeof(id->hostname), "%s", u.nodename);
 	clock_gettime(CLOCK_REALTIME, &ts);

@@ -18,6 +18,11 @@ struct identity {
 	char timestamp[32];   /* the same time, RFC 3339 UTC */
 };
 
+/* The version string, defined in one object only: every output that names
+ * the version (--version, JSON, build_info) agrees even in a build where
+ * make did not recompile everything after a commit. */
+extern const char xdpcount_version[];
+
 /* Fills id from uname(2) and the real-time clock. */
 void identity_get(struct identity *id);
 /* Writes schema_version, version, hostname and timestamp as keys of the

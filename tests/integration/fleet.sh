@@ -42,8 +42,12 @@ test_json_fields_match_the_documented_contract() {
 	ip netns exec "$a" "$BIN" --json nosuch0 >"$out/error" 2>/dev/null
 	timeout 60 ip netns exec "$a" "$BIN" check --json --selftest veth0 >"$out/check" 2>/dev/null
 	"$BIN" --version --json >"$out/version"
+	start_attached "$a" "$out/bg" veth0 -- --json -i 1 || return
+	ip netns exec "$a" "$BIN" status --json veth0 >"$out/status" 2>/dev/null
+	stop INT
 	got=$( { event_fields "$out/run" "$out/fallback" "$out/error"
-		 json_fields check "$out/check"; json_fields version "$out/version"; } | sort -u)
+		 json_fields check "$out/check"; json_fields version "$out/version"
+		 json_fields status "$out/status"; } | sort -u)
 	for d in start plan fallback attached stats detached error; do
 		check "$CUR: the program printed a $d event" grep -q "^$d " <<<"$got"
 	done

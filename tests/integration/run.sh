@@ -41,6 +41,7 @@ T_FAILED0=0             # FAILED when the running test began
 . "$TOP/tests/integration/messages.sh"
 . "$TOP/tests/integration/metrics.sh"
 . "$TOP/tests/integration/fleet.sh"
+. "$TOP/tests/integration/status.sh"
 trap teardown EXIT
 trap 'exit 130' INT TERM
 
@@ -519,7 +520,7 @@ $TC_TESTS
 $FAULT_TESTS
 $PRIV_TESTS
 $MSG_TESTS"
-ALL_TESTS+=$METRICS_TESTS$FLEET_TESTS
+ALL_TESTS+=$METRICS_TESTS$FLEET_TESTS$STATUS_TESTS
 
 run_test() {
 	local rc

@@ -1,0 +1,183 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/stats.h"
+#include "loader/status.h"
+
+const char *status_mode_name(enum status_mode m)
+{
+	return m == STATUS_NATIVE ? "native" : m == STATUS_GENERIC ? "generic" : "offload";
+}
+
+/* Unix time of a CLOCK_BOOTTIME instant in nanoseconds. */
+static double boot_ns_to_unix(uint64_t ns)
+{
+	struct timespec rt, bt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return (double)rt.tv_sec + rt.tv_nsec / 1e9 - ((double)bt.tv_sec + bt.tv_nsec / 1e9) +
+	       (double)ns / 1e9;
+}
+
+static void prog_info(struct status_prog *p)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(p->id);
+
+	if (fd < 0)
+		return; /* unprivileged: ids and modes only */
+	memset(&info, 0, sizeof(info));
+	if (bpf_prog_get_info_by_fd(fd, &info, &len) == 0) {
+		p->info_known = true;
+		snprintf(p->name, sizeof(p->name), "%s", info.name);
+		for (int i = 0; i < 8; i++)
+			snprintf(p->tag + 2 * i, 3, "%02x", info.tag[i]);
+		p->ours = strncmp(info.name, XDPCOUNT_MARKER, strlen(XDPCOUNT_MARKER)) == 0;
+		p->loaded_at = info.load_time ? boot_ns_to_unix(info.load_time) : 0;
+	}
+	close(fd);
+}
+
+/* XDP links: which (ifindex, prog id) pairs are attached through a link. */
+static void find_links(struct status_iface *ifs, unsigned int n)
+{
+	uint32_t id = 0;
+
+	while (bpf_link_get_next_id(id, &id) == 0) {
+		struct bpf_link_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_link_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (bpf_link_get_info_by_fd(fd, &info, &len) == 0 && info.type == BPF_LINK_TYPE_XDP)
+			for (unsigned int i = 0; i < n; i++)
+				for (unsigned int k = 0; k < ifs[i].n_progs; k++)
+					if (ifs[i].ifindex == (int)info.xdp.ifindex &&
+					    ifs[i].progs[k].id == info.prog_id) {
+						ifs[i].progs[k].attach = ATTACH_LINK;
+						ifs[i].progs[k].link_id = info.id;
+					}
+		close(fd);
+	}
+}
+
+static void add_pid(struct status_prog *p, int pid)
+{
+	for (unsigned int i = 0; i < p->n_pids; i++)
+		if (p->pids[i] == pid)
+			return;
+	if (p->n_pids < STATUS_MAX_PIDS)
+		p->pids[p->n_pids++] = pid;
+}
+
+/* One fdinfo file: a BPF program ("prog_id:") or link ("link_id:") fd. */
+static void match_fdinfo(struct status_iface *ifs, unsigned int n, int pid, const char *path)
+{
+	char buf[1024], *s;
+	unsigned long prog = 0, link = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return;
+	buf[r] = '\0';
+	if ((s = strstr(buf, "\nprog_id:")))
+		prog = strtoul(s + 9, NULL, 10);
+	if ((s = strstr(buf, "\nlink_id:")))
+		link = strtoul(s + 9, NULL, 10);
+	if (!prog && !link)
+		return;
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int k = 0; k < ifs[i].n_progs; k++) {
+			struct status_prog *p = &ifs[i].progs[k];
+
+			if ((prog && p->id == prog) || (link && p->link_id && p->link_id == link))
+				add_pid(p, pid);
+		}
+}
+
+/* Which processes hold the programs: every /proc/PID/fdinfo that names a
+ * BPF program or link id. */
+static void find_pids(struct status_iface *ifs, unsigned int n)
+{
+	DIR *proc, *fds;
+	struct dirent *d, *f;
+	char path[64];
+
+	if (!(proc = opendir("/proc")))
+		return;
+	while ((d = readdir(proc))) {
+		int pid = atoi(d->d_name);
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
+		if (!(fds = opendir(path)))
+			continue;
+		while ((f = readdir(fds))) {
+			char fi[320];
+
+			if (f->d_name[0] == '.')
+				continue;
+			snprintf(fi, sizeof(fi), "%s/%s", path, f->d_name);
+			match_fdinfo(ifs, n, pid, fi);
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int k = 0; k < ifs[i].n_progs; k++)
+			ifs[i].progs[k].pids_known = true;
+}
+
+int status_query(struct status_iface *ifs, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct status_iface *s = &ifs[i];
+		struct bpf_xdp_query_opts q;
+		uint32_t ids[3];
+
+		memset(&q, 0, sizeof(q));
+		q.sz = offsetof(struct bpf_xdp_query_opts, feature_flags); /* ids only */
+		s->n_progs = 0;
+		s->err = bpf_xdp_query(s->ifindex, 0, &q);
+		if (s->err)
+			continue;
+		ids[STATUS_NATIVE] = q.drv_prog_id;
+		ids[STATUS_GENERIC] = q.skb_prog_id;
+		ids[STATUS_OFFLOAD] = q.hw_prog_id;
+		for (int m = STATUS_NATIVE; m <= STATUS_OFFLOAD; m++) {
+			struct status_prog *p = &s->progs[s->n_progs];
+
+			if (!ids[m])
+				continue;
+			memset(p, 0, sizeof(*p));
+			p->mode = (enum status_mode)m;
+			p->id = ids[m];
+			p->attach = ATTACH_NETLINK;
+			prog_info(p);
+			s->n_progs++;
+		}
+	}
+	find_links(ifs, n);
+	find_pids(ifs, n);
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* `xdpcount status`: which XDP programs sit on which interface, read-only.
+ * For each program: mode, id, name, tag, attach kind (a bpf_link, or netlink
+ * when no XDP link points at it), whether it is xdpcount's, when it was
+ * loaded, and which processes hold it open. */
+#ifndef XDPCOUNT_STATUS_H
+#define XDPCOUNT_STATUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "plan/plan.h"
+
+#define STATUS_MAX_PIDS 8
+
+enum status_mode { STATUS_NATIVE, STATUS_GENERIC, STATUS_OFFLOAD };
+
+struct status_prog {
+	enum status_mode mode;
+	uint32_t id;
+	bool info_known;        /* name, tag, load time: need CAP_SYS_ADMIN */
+	char name[16];
+	char tag[17];
+	bool ours;              /* xdpcount's (by its name marker) */
+	enum attach_kind attach; /* LINK or NETLINK */
+	uint32_t link_id;       /* LINK only */
+	double loaded_at;       /* unix seconds; 0 unknown */
+	unsigned int n_pids;    /* processes holding the program or its link */
+	int pids[STATUS_MAX_PIDS];
+	bool pids_known;        /* /proc was readable */
+};
+
+struct status_iface {
+	char name[16];
+	int ifindex;
+	unsigned int n_progs;
+	struct status_prog progs[3];
+	int err;                /* the query's -errno, or 0 */
+};
+
+/* Queries ifindex's XDP programs (netlink) and describes each. The link and
+ * pid lookups are done once per call over all interfaces. 0 or -errno. */
+int status_query(struct status_iface *ifs, unsigned int n);
+const char *status_mode_name(enum status_mode m);
+
+#endif

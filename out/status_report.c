@@ -1,0 +1,132 @@
+#include <string.h>
+#include <time.h>
+
+#include "out/json.h"
+#include "out/status_report.h"
+
+static void rfc3339(char *buf, size_t cap, double t)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void status_print_json(FILE *f, const struct identity *id, const struct status_iface *ifs,
+		       unsigned int n)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_object_begin(&j);
+	json_identity(&j, id);
+	json_key(&j, "interfaces");
+	json_array_begin(&j);
+	for (unsigned int i = 0; i < n; i++) {
+		const struct status_iface *s = &ifs[i];
+
+		json_object_begin(&j);
+		json_kv_string(&j, "name", s->name);
+		json_kv_i64(&j, "ifindex", s->ifindex);
+		json_kv_string(&j, "error", s->err ? strerror(-s->err) : NULL);
+		json_key(&j, "programs");
+		json_array_begin(&j);
+		for (unsigned int k = 0; k < s->n_progs; k++) {
+			const struct status_prog *p = &s->progs[k];
+			char ts[32];
+
+			json_object_begin(&j);
+			json_kv_string(&j, "mode", status_mode_name(p->mode));
+			json_kv_u64(&j, "id", p->id);
+			json_kv_string(&j, "name", p->info_known ? p->name : NULL);
+			json_kv_string(&j, "tag", p->info_known ? p->tag : NULL);
+			json_key(&j, "ours");
+			if (p->info_known)
+				json_bool(&j, p->ours);
+			else
+				json_null(&j);
+			json_kv_string(&j, "attach", enum_name(attach_kind_names, p->attach));
+			json_key(&j, "link_id");
+			if (p->attach == ATTACH_LINK)
+				json_u64(&j, p->link_id);
+			else
+				json_null(&j);
+			rfc3339(ts, sizeof(ts), p->loaded_at);
+			json_kv_string(&j, "loaded_at", p->loaded_at > 0 ? ts : NULL);
+			json_key(&j, "pids");
+			if (p->pids_known) {
+				json_array_begin(&j);
+				for (unsigned int q = 0; q < p->n_pids; q++)
+					json_i64(&j, p->pids[q]);
+				json_array_end(&j);
+			} else {
+				json_null(&j);
+			}
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	json_line_end(&j);
+}
+
+void status_print_human(FILE *f, const struct status_iface *ifs, unsigned int n, bool all)
+{
+	unsigned int shown = 0;
+
+	fprintf(f, "%-15s %-8s %7s  %-16s %-8s %s\n", "interface", "mode", "id", "name", "attach",
+		"owner");
+	for (unsigned int i = 0; i < n; i++) {
+		const struct status_iface *s = &ifs[i];
+
+		if (s->err) {
+			fprintf(f, "%-15s cannot query: %s\n", s->name, strerror(-s->err));
+			continue;
+		}
+		if (!s->n_progs) {
+			if (!all) /* every interface was listed: say it has none */
+				fprintf(f, "%-15s -\n", s->name);
+			continue;
+		}
+		for (unsigned int k = 0; k < s->n_progs; k++, shown++) {
+			const struct status_prog *p = &s->progs[k];
+			char owner[160] = "", ts[32];
+			size_t l;
+
+			if (!p->info_known) {
+				snprintf(owner, sizeof(owner), "unknown (run as root to see)");
+			} else if (!p->ours) {
+				snprintf(owner, sizeof(owner), "another program");
+				l = strlen(owner);
+				for (unsigned int q = 0; q < p->n_pids && l < sizeof(owner); q++)
+					l += (size_t)snprintf(owner + l, sizeof(owner) - l, "%s %d",
+							      q ? "" : ", pid", p->pids[q]);
+			} else {
+				snprintf(owner, sizeof(owner), "xdpcount");
+				l = strlen(owner);
+				if (p->pids_known && p->n_pids) {
+					l += (size_t)snprintf(owner + l, sizeof(owner) - l, ", pid");
+					for (unsigned int q = 0; q < p->n_pids && l < sizeof(owner); q++)
+						l += (size_t)snprintf(owner + l, sizeof(owner) - l, " %d",
+								      p->pids[q]);
+				} else if (p->pids_known) {
+					l += (size_t)snprintf(owner + l, sizeof(owner) - l,
+							      ", no process (a leftover: xdpcount detach %s)",
+							      s->name);
+				}
+				if (p->loaded_at > 0 && l < sizeof(owner)) {
+					rfc3339(ts, sizeof(ts), p->loaded_at);
+					snprintf(owner + l, sizeof(owner) - l, ", since %s", ts);
+				}
+			}
+			fprintf(f, "%-15s %-8s %7u  %-16s %-8s %s\n", k ? "" : s->name,
+				status_mode_name(p->mode), p->id, p->info_known ? p->name : "?",
+				enum_name(attach_kind_names, p->attach), owner);
+		}
+	}
+	if (all && !shown)
+		fprintf(f, "(no XDP program on any interface)\n");
+}
