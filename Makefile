@@ -12,6 +12,9 @@
 #   make fuzz            libFuzzer targets over every parser of outside input (not in make test)
 #   make stress          kill -9 / restart cycles and a 10-minute run (not in make test)
 #   make dist            release tarballs, SHA256SUMS and SBOM in dist/out/
+#   make install [PREFIX=/usr/local] [DESTDIR=]
+#                        binary, man page, bash completion, systemd unit and
+#                        drop-in examples; make uninstall removes them
 # V=1 shows full commands.
 
 .DELETE_ON_ERROR:
@@ -77,7 +80,8 @@ BPF_OBJS := $(BPFBUILD)/counter.bpfel.o $(BPFBUILD)/counter.bpfeb.o
 BPF_INC := -I$(DEPS)/include -idirafter $(DEPS)/uapi
 
 .PHONY: all toolchain deps bpf unit tools test test-unit test-integration \
-	test-cross test-kernels test-fresh bench dist run clean san test-san fuzz stress
+	test-deploy test-cross test-kernels test-fresh bench dist run clean san test-san fuzz stress \
+	man install uninstall
 
 all: $(BUILD)/xdpcount
 
@@ -162,6 +166,9 @@ test-integration: all tools
 test: all unit tools san
 	$(Q)tests/run.sh
 
+test-deploy: all tools
+	$(Q)tests/deploy/run.sh build/xdpcount
+
 test-cross:
 	$(Q)tests/cross/run.sh
 
@@ -241,6 +248,43 @@ fuzz: $(FUZZ_TARGETS)
 # make stress [LINK_CYCLES=1000 NETLINK_CYCLES=200 STEADY_MINUTES=10]: not in make test.
 stress: all tools
 	$(Q)tests/stress/run.sh
+
+# ---- install, the way packagers expect (DESTDIR staging, PREFIX layout)
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/xdpcount
+INSTALLED := $(BINDIR)/xdpcount $(MANDIR)/man8/xdpcount.8 $(BASHCOMPDIR)/xdpcount \
+	$(UNITDIR)/xdpcount@.service $(DOCDIR)/systemd/metrics.conf \
+	$(DOCDIR)/systemd/textfile.conf $(DOCDIR)/systemd/strict.conf
+
+# The man page with its date (SOURCE_DATE_EPOCH) and version.
+build/xdpcount.8: dist/xdpcount.8 dist/man.sh FORCE
+	@mkdir -p $(@D)
+	$(Q)dist/man.sh $< '$(VERSION)' '$(SOURCE_DATE_EPOCH)' > $@
+
+man: build/xdpcount.8
+FORCE:
+
+install: all build/xdpcount.8
+	install -D -m 755 build/xdpcount $(DESTDIR)$(BINDIR)/xdpcount
+	install -D -m 644 build/xdpcount.8 $(DESTDIR)$(MANDIR)/man8/xdpcount.8
+	install -D -m 644 dist/xdpcount.bash-completion $(DESTDIR)$(BASHCOMPDIR)/xdpcount
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/bin/xdpcount|$(BINDIR)/xdpcount|g' dist/xdpcount@.service \
+		> $(DESTDIR)$(UNITDIR)/xdpcount@.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/xdpcount@.service
+	@mkdir -p $(DESTDIR)$(DOCDIR)/systemd
+	for f in metrics.conf textfile.conf strict.conf; do \
+		sed 's|/usr/local/bin/xdpcount|$(BINDIR)/xdpcount|g' dist/systemd/$$f \
+			> $(DESTDIR)$(DOCDIR)/systemd/$$f && chmod 644 $(DESTDIR)$(DOCDIR)/systemd/$$f; \
+	done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR)/systemd $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build dist/out

@@ -4,7 +4,10 @@
 #
 #   xdpcount-<version>-linux-<arch>.tar.gz   binary, README.md, LICENSE,
 #                                            licenses/ of the static libraries,
-#                                            xdpcount.8, xdpcount@.service
+#                                            xdpcount.8, xdpcount@.service,
+#                                            xdpcount.bash-completion, systemd/
+#                                            drop-ins, kubernetes/ (DaemonSet,
+#                                            Containerfile), ansible/ playbook
 #   xdpcount-<version>.tar.gz                our source (git archive + VERSION)
 #   xdpcount-<version>-third-party-sources.tar   the pinned upstream tarballs of
 #                                            the linked libraries (GPL/LGPL
@@ -150,8 +153,15 @@ for a in "${BUILT[@]}"; do
 	mkdir -p "$d/licenses"
 	install -m 755 "$TREE/build/$a/xdpcount" "$d/xdpcount"
 	install -m 644 "$TREE/README.md" "$TREE/LICENSE" "$d/"
-	for f in xdpcount.8 xdpcount@.service xdpcount.service; do
+	for f in xdpcount@.service xdpcount.service xdpcount.bash-completion; do
 		if [ -f "$TREE/dist/$f" ]; then install -m 644 "$TREE/dist/$f" "$d/"; fi
+	done
+	# the man page with its date and version; the deployment examples
+	"$TREE/dist/man.sh" "$TREE/dist/xdpcount.8" "$VERSION" "$SOURCE_DATE_EPOCH" > "$d/xdpcount.8"
+	chmod 644 "$d/xdpcount.8"
+	for dir in systemd kubernetes ansible; do
+		mkdir -p "$d/$dir"
+		install -m 644 "$TREE/dist/$dir"/* "$d/$dir/"
 	done
 	for dep in libbpf elfutils zlib musl; do
 		[ -d "$prefix/licenses/$dep" ] || die "$a: no licences of $dep in $prefix/licenses"

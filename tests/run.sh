@@ -2,15 +2,16 @@
 # make test: every suite in turn, then one closing "N passed, N failed" line.
 # Suites: shellcheck (every shell script), arches (ci/arches is consistent with
 # itself and dpkg-architecture), unit, integration (veth in our own netns), san
-# (both again with the ASan+UBSan build), cross (qemu-user), dist (release
-# tarballs twice: reproducible, SBOM, checksums), kernels (qemu-system).
-# SUITES="unit integration" picks some.
+# (both again with the ASan+UBSan build), deploy (man page, completion,
+# install, systemd, Kubernetes, image, Ansible), cross (qemu-user), dist
+# (release tarballs twice: reproducible, SBOM, checksums), kernels
+# (qemu-system). SUITES="unit integration" picks some.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
 ARCH=${ARCH:-$(uname -m)}
-SUITES=${SUITES:-shellcheck arches unit integration san cross dist kernels}
+SUITES=${SUITES:-shellcheck arches unit integration san deploy cross dist kernels}
 logdir=build/test-logs
 mkdir -p "$logdir"
 
@@ -31,6 +32,7 @@ for s in $SUITES; do
 	unit) run_suite unit tests/run-unit.sh build/"$ARCH"/unit/test_* ;;
 	integration) run_suite integration tests/integration/run.sh build/xdpcount ;;
 	san) run_suite san tests/san/run.sh ;;
+	deploy) run_suite deploy tests/deploy/run.sh build/xdpcount ;;
 	cross) [ -x tests/cross/run.sh ] && run_suite cross tests/cross/run.sh ;;
 	dist) run_suite dist dist/test-reproducible.sh ;;
 	kernels) [ -x tests/kernels/run.sh ] && run_suite kernels tests/kernels/run.sh ;;

@@ -1,0 +1,320 @@
+#!/bin/bash
+# shellcheck disable=SC2015 # A && B || fail: meant for a failure of either
+# The deployment artefacts: man page (mandoc lint, .TH, agrees with --help),
+# bash completion (agrees with --help), make install/uninstall, the systemd
+# unit and drop-ins (systemd-analyze verify and the fields that matter), the
+# DaemonSet (validated against the Kubernetes API schema offline, and the
+# fields that matter), the FROM scratch image (built with buildah into a
+# private store), and the Ansible example run against localhost.
+#
+#   tests/deploy/run.sh [BINARY]   (root: apt-get, netns, chroot)
+#   TESTS="test_a test_b" tests/deploy/run.sh
+# Ends with "N passed, N failed".
+set -u
+SKIP=77
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=$(realpath -m "${1:-$TOP/build/xdpcount}")
+ARCH=${ARCH:-$(uname -m)}
+TOOLS=${TOOLS:-$TOP/build/$ARCH/tools}
+PREFIX="xdpdp$$"
+WORK=$(mktemp -d /tmp/xdpcount-deploy.XXXXXX)
+PASSED=0 FAILED=0 SKIPPED=0 CUR="" NSS=() BGPIDS=() T_FAILED0=0
+N=0 SENDFRAMES=""
+. "$TOP/tests/integration/lib.sh"
+trap teardown EXIT
+trap 'exit 130' INT TERM
+PY=/usr/bin/python3    # Debian's, with Debian's modules (not a pyenv shim)
+
+apt_install() { # PACKAGE...: waits for another apt; refreshes the lists once
+	local i
+	for i in 1 2; do
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+			--no-install-recommends "$@" >"$WORK/apt.log" 2>&1 && return 0
+		apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null 2>&1
+	done
+	cat "$WORK/apt.log"
+	return 1
+}
+
+setup_deploy_tools() {
+	local need=() c
+	for c in mandoc:mandoc ansible-playbook:ansible-core buildah:buildah \
+		systemd-analyze:systemd jq:jq; do
+		command -v "${c%%:*}" >/dev/null || need+=("${c#*:}")
+	done
+	$PY -c 'import kubernetes, yaml' 2>/dev/null || need+=(python3-kubernetes python3-yaml)
+	[ ${#need[@]} -eq 0 ] && return 0
+	echo "installing ${need[*]} (apt-get)"
+	apt_install "${need[@]}" || { echo "cannot install ${need[*]}"; exit 1; }
+}
+
+# help_opts CMD: the long options `xdpcount CMD --help` lists, sorted.
+help_opts() {
+	"$BIN" "$1" --help | grep -oE -- '^ {1,6}(-[a-zA-Z], )?--[a-z][a-z-]+' | grep -oE -- '--[a-z-]+' |
+		sort -u
+}
+
+# ---------------------------------------------------------------- man page
+test_man_page_lints_clean_and_carries_date_and_version() {
+	local man=$WORK/xdpcount.8 lint th
+	"$TOP/dist/man.sh" "$TOP/dist/xdpcount.8" v9.8.7 1700000000 >"$man"
+	lint=$(mandoc -Tlint -Wstyle "$man" 2>&1)
+	check_eq "$CUR: mandoc -Tlint -Wstyle has nothing to say" "$lint" ""
+	th=$(grep '^\.TH' "$man")
+	check_eq "$CUR: .TH" "$th" '.TH XDPCOUNT 8 "2023-11-14" "xdpcount v9.8.7" "System Administration"'
+	check "$CUR: the source keeps the placeholders" grep -q '^\.TH XDPCOUNT 8 "@DATE@" "xdpcount @VERSION@"' \
+		"$TOP/dist/xdpcount.8"
+	check "$CUR: it renders, with its JSON section" eval "mandoc -Thtml '$man' | grep -q 'id=\"JSON_OUTPUT\"'"
+}
+
+test_help_and_man_page_agree() {
+	local man=$TOP/dist/xdpcount.8 cmd all_help man_opts d help_cmds man_cmds
+	all_help=$(for cmd in run check objects detach status; do help_opts "$cmd"; done | sort -u)
+	# options documented in OPTIONS: .BR \-\-name or .B \-\-name at the start of a .TP item
+	# shellcheck disable=SC1003 # a literal backslash for tr
+	man_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$man" | grep -A1 '^\.TP' |
+		grep -oE '^\.BR? .*' | grep -oE '\\-\\-[a-z][a-z\\-]+' | tr -d '\\' | sort -u)
+	d=$(diff <(echo "$all_help") <(echo "$man_opts") | grep '^[<>]' | tr '\n' ' ')
+	check_eq "$CUR: the options of --help are the man page's (< help only, > man only)" "$d" ""
+	for cmd in check objects detach status; do
+		for o in $(help_opts $cmd); do
+			# the man page says which commands take an option: (run, check)
+			sed -n "/^\.BR\? .*\\\\-\\\\-${o#--}\\b/,/^\.TP/p" "$man" | grep -q "$cmd\|^\.TP" ||
+				fail "$CUR: the man page does not say $o is an option of $cmd"
+		done
+	done
+	help_cmds=$("$BIN" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 {print $1}' | sort)
+	man_cmds=$(sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$man" | grep -A1 '^\.TP' |
+		awk '$1 == ".B" {print $2}' | sort)
+	check_eq "$CUR: the commands of --help are the man page's" "$(tr '\n' ' ' <<<"$help_cmds")" "$(tr '\n' ' ' <<<"$man_cmds")"
+	for cmd in $help_cmds; do
+		check "$CUR: SYNOPSIS names $cmd" grep -qE "^\.B xdpcount $cmd\$|^\.RB \[ $cmd \]" "$man"
+	done
+}
+
+# -------------------------------------------------------------- completion
+# complete_words WORDS...: what the completion offers for the last word.
+complete_words() {
+	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _xdpcount
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$TOP/dist/xdpcount.bash-completion" "$@" | sort -u
+}
+
+test_bash_completion_agrees_with_help() {
+	local cmd got want
+	check_eq "$CUR: run's options" "$(complete_words xdpcount -- | tr '\n' ' ')" \
+		"$(help_opts run | tr '\n' ' ')"
+	for cmd in check objects detach status; do
+		check_eq "$CUR: $cmd's options" "$(complete_words xdpcount $cmd -- | tr '\n' ' ')" \
+			"$(help_opts $cmd | tr '\n' ' ')"
+	done
+	got=$(complete_words xdpcount "" | tr '\n' ' ')
+	for want in run check objects detach status lo; do
+		check_match "$CUR: the first word offers $want" "$got" "(^| )$want( |$)"
+	done
+	check_eq "$CUR: --mode" "$(complete_words xdpcount --mode "" | tr '\n' ' ')" "auto generic native "
+	check_eq "$CUR: -m n" "$(complete_words xdpcount check -m n | tr '\n' ' ')" "native "
+	check_eq "$CUR: --attach" "$(complete_words xdpcount --attach "" | tr '\n' ' ')" "auto link netlink "
+	check_eq "$CUR: --dump" "$(complete_words xdpcount objects --dump "" | tr '\n' ' ')" "big little "
+	check_match "$CUR: interfaces after run's options" "$(complete_words xdpcount -i 1 "" | tr '\n' ' ')" '(^| )lo( |$)'
+	check_eq "$CUR: status completes interfaces" "$(complete_words xdpcount status l)" \
+		"$(cd /sys/class/net && printf '%s\n' l*)"
+}
+
+# ------------------------------------------------------------------ install
+test_make_install_and_uninstall_with_destdir() {
+	local d=$WORK/destdir p f list
+	for p in /usr/local /usr; do
+		rm -rf "$d"
+		make -s -C "$TOP" install PREFIX=$p DESTDIR="$d" >"$WORK/install.log" 2>&1
+		check_eq "$CUR ($p): make install exit status" "$?" 0 || sed 's/^/      /' "$WORK/install.log" | tail -n 5
+		list=$(cd "$d" && find . -type f | sort | tr '\n' ' ')
+		check_eq "$CUR ($p): the files" "$list" "$(printf '.%s ' "$p/bin/xdpcount" \
+			"$p/lib/systemd/system/xdpcount@.service" \
+			"$p/share/bash-completion/completions/xdpcount" \
+			"$p/share/doc/xdpcount/systemd/metrics.conf" \
+			"$p/share/doc/xdpcount/systemd/strict.conf" \
+			"$p/share/doc/xdpcount/systemd/textfile.conf" \
+			"$p/share/man/man8/xdpcount.8")"
+		check "$CUR ($p): the installed binary runs" eval "'$d$p/bin/xdpcount' --version >/dev/null"
+		check_eq "$CUR ($p): the binary is mode 755" "$(stat -c %a "$d$p/bin/xdpcount")" 755
+		check_match "$CUR ($p): the man page has a date and the version" \
+			"$(grep '^\.TH' "$d$p/share/man/man8/xdpcount.8")" \
+			"^\.TH XDPCOUNT 8 \"[0-9]{4}-[0-9]{2}-[0-9]{2}\" \"xdpcount [^@\"]+\""
+		check_eq "$CUR ($p): the unit and drop-ins run $p/bin/xdpcount" \
+			"$(cat "$d$p/lib/systemd/system/xdpcount@.service" "$d$p"/share/doc/xdpcount/systemd/*.conf |
+			   grep -oE '/[a-z/]+/xdpcount ' | sort -u | tr -d ' ')" "$p/bin/xdpcount"
+		make -s -C "$TOP" uninstall PREFIX=$p DESTDIR="$d" >/dev/null 2>&1
+		check_eq "$CUR ($p): make uninstall leaves no file" "$(find "$d" -type f | wc -l)" 0
+	done
+}
+
+# ------------------------------------------------------------------ systemd
+test_systemd_unit_and_drop_ins_verify() {
+	local p=$WORK/pfx u=$WORK/units f out base
+	make -s -C "$TOP" install PREFIX="$p" >/dev/null 2>&1 || { fail "$CUR: make install PREFIX=$p"; return; }
+	mkdir -p "$u"
+	base=$p/lib/systemd/system/xdpcount@.service
+	cp "$base" "$u/"
+	for f in metrics textfile strict; do # a drop-in's lines, as if appended
+		cat "$base" "$p/share/doc/xdpcount/systemd/$f.conf" >"$u/xdpcount-$f@.service"
+	done
+	for f in "$u"/*.service; do
+		out=$(MANPATH=$p/share/man systemd-analyze verify "$f" 2>&1)
+		check_eq "$CUR: systemd-analyze verify $(basename "$f")" "$?/$out" "0/"
+	done
+	check "$CUR: the unit denies IP traffic" grep -qx 'IPAddressDeny=any' "$base"
+	check "$CUR: the unit checks before it starts" grep -qx "ExecStartPre=$p/bin/xdpcount check %I" "$base"
+	check "$CUR: no bpffs, no CAP_SYS_ADMIN" eval "! grep -qE 'bpf|SYS_ADMIN' <(grep -E '^(AmbientCapabilities|CapabilityBoundingSet|BindPaths|ReadWritePaths)=' '$base')"
+	f=$p/share/doc/xdpcount/systemd/metrics.conf
+	check "$CUR: metrics drop-in listens" grep -q -- '--metrics ' "$f"
+	check "$CUR: metrics drop-in allows the scrapers" grep -qx 'IPAddressAllow=localhost' "$f"
+	f=$p/share/doc/xdpcount/systemd/textfile.conf
+	local tf dir
+	tf=$(grep -oE -- '--textfile [^ "]+' "$f" | cut -d' ' -f2)
+	dir=$(grep -oE '^ReadWritePaths=.*' "$f" | cut -d= -f2)
+	check_eq "$CUR: textfile drop-in may write the textfile's directory" "$(dirname "$tf")" "$dir"
+	check_match "$CUR: the textfile is a .prom file per instance" "$tf" '-%i\.prom$'
+	check "$CUR: textfile drop-in keeps IPAddressDeny" eval "! grep -q '^IPAddress' '$f'"
+	f=$p/share/doc/xdpcount/systemd/strict.conf
+	check_eq "$CUR: strict drop-in replaces ExecStartPre" "$(grep '^ExecStartPre=' "$f" | tr '\n' '|')" \
+		"ExecStartPre=|ExecStartPre=$p/bin/xdpcount check --strict %I|"
+	# the drop-ins' options are real options (run --help)
+	for f in metrics textfile; do
+		local opts
+		opts=$(grep -oE 'XDPCOUNT_OPTS=[^"]+' "$p/share/doc/xdpcount/systemd/$f.conf" | cut -d= -f2- |
+		       sed "s/%i/lo/")
+		check "$CUR: $f's XDPCOUNT_OPTS parse" eval "'$BIN' -c 1 --help $opts >/dev/null 2>&1"
+	done
+}
+
+# --------------------------------------------------------------- kubernetes
+yq() { # FILE PYEXPR: evaluates PYEXPR with d = the DaemonSet document
+	$PY -c 'import sys, yaml, json
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+d = [x for x in docs if x["kind"] == "DaemonSet"][0]
+print(json.dumps(eval(sys.argv[2]), sort_keys=True))' "$1" "$2"
+}
+
+test_daemonset_validates_and_has_the_fields_that_matter() {
+	local m=$TOP/dist/kubernetes/xdpcount-daemonset.yaml out port
+	out=$($PY "$TOP/tests/deploy/k8s_validate.py" "$m" 2>&1)
+	check_eq "$CUR: valid against the Kubernetes API schema" "$?/$out" "0/2 documents, 0 problems"
+	# the validator can fail: a typo, a wrong type, a missing required field
+	sed -e 's/hostNetwork:/hostNetwrk:/' -e 's/containerPort: 9435/containerPort: "9435"/' \
+		-e '/^  selector:/,/^  updateStrategy:/{/^  updateStrategy:/!d}' "$m" >"$WORK/bad.yaml"
+	out=$($PY "$TOP/tests/deploy/k8s_validate.py" "$WORK/bad.yaml" 2>&1)
+	check_match "$CUR: a typo is caught" "$out" 'hostNetwrk: no such field'
+	check_match "$CUR: a wrong type is caught" "$out" 'containerPort: expected int'
+	check_match "$CUR: a missing selector is caught" "$out" 'selector'
+	local pod='d["spec"]["template"]["spec"]'
+	check_eq "$CUR: hostNetwork" "$(yq "$m" "${pod}[\"hostNetwork\"]")" true
+	for c in initContainers containers; do
+		check_eq "$CUR: $c: capabilities" \
+			"$(yq "$m" "${pod}[\"$c\"][0][\"securityContext\"][\"capabilities\"]")" \
+			'{"add": ["BPF", "NET_ADMIN"], "drop": ["ALL"]}'
+		check_eq "$CUR: $c: not privileged, no escalation, read-only root" \
+			"$(yq "$m" "[${pod}[\"$c\"][0][\"securityContext\"][k] for k in (\"privileged\", \"allowPrivilegeEscalation\", \"readOnlyRootFilesystem\")]")" \
+			'[false, false, true]'
+		check_eq "$CUR: $c: requests and a memory limit" \
+			"$(yq "$m" "sorted(list(${pod}[\"$c\"][0][\"resources\"][\"requests\"])) + list(${pod}[\"$c\"][0][\"resources\"][\"limits\"])")" \
+			'["cpu", "memory", "memory"]'
+	done
+	check_eq "$CUR: no volumes (no bpffs)" "$(yq "$m" "$pod.get(\"volumes\")")" null
+	check_eq "$CUR: the init container runs check --strict" \
+		"$(yq "$m" "${pod}[\"initContainers\"][0][\"args\"]")" '["check", "--strict"]'
+	check_eq "$CUR: its reasons become the termination message" \
+		"$(yq "$m" "${pod}[\"initContainers\"][0][\"terminationMessagePolicy\"]")" '"FallbackToLogsOnError"'
+	check_eq "$CUR: one image for both" \
+		"$(yq "$m" "${pod}[\"initContainers\"][0][\"image\"] == ${pod}[\"containers\"][0][\"image\"]")" true
+	port=$(yq "$m" "${pod}[\"containers\"][0][\"args\"][${pod}[\"containers\"][0][\"args\"].index(\"--metrics\") + 1]" |
+		tr -d '"' | sed 's/.*://')
+	check_eq "$CUR: scrape annotations match the --metrics port" \
+		"$(yq "$m" "d[\"spec\"][\"template\"][\"metadata\"][\"annotations\"]")" \
+		"{\"prometheus.io/path\": \"/metrics\", \"prometheus.io/port\": \"$port\", \"prometheus.io/scrape\": \"true\"}"
+	check_eq "$CUR: the container port is the --metrics port" \
+		"$(yq "$m" "${pod}[\"containers\"][0][\"ports\"][0][\"containerPort\"]")" "$port"
+	check "$CUR: the container's args parse" eval \
+		"'$BIN' --help $(yq "$m" "' '.join(${pod}[\"containers\"][0][\"args\"])" | tr -d '"') >/dev/null 2>&1"
+}
+
+test_container_image_from_scratch() {
+	local ctx=$WORK/ctx b c mnt cfg files
+	b=(buildah --root "$WORK/storage" --runroot "$WORK/runroot" --storage-driver vfs)
+	mkdir -p "$ctx/licenses/libbpf"
+	cp "$BIN" "$ctx/xdpcount" && cp "$TOP/LICENSE" "$TOP/README.md" "$ctx/" &&
+		echo licence >"$ctx/licenses/libbpf/LICENSE"
+	"${b[@]}" bud -q -f "$TOP/dist/kubernetes/Containerfile" -t xdpcount:test "$ctx" \
+		>"$WORK/bud.log" 2>&1
+	check_eq "$CUR: buildah builds it" "$?" 0 || { show "$WORK/bud.log"; return; }
+	cfg=$("${b[@]}" inspect --type image xdpcount:test | jq -c '.OCIv1.config | {User, Entrypoint}')
+	check_eq "$CUR: entrypoint and user" "$cfg" '{"User":"0","Entrypoint":["/xdpcount"]}'
+	c=$("${b[@]}" from xdpcount:test) && mnt=$("${b[@]}" mount "$c") ||
+		{ fail "$CUR: buildah from/mount"; return; }
+	files=$(cd "$mnt" && find . -type f | sort | tr '\n' ' ')
+	check_eq "$CUR: nothing but the binary and its papers" "$files" \
+		"./usr/share/doc/xdpcount/LICENSE ./usr/share/doc/xdpcount/README.md ./usr/share/doc/xdpcount/licenses/libbpf/LICENSE ./xdpcount "
+	check_eq "$CUR: the static binary runs in the empty root" \
+		"$(chroot "$mnt" /xdpcount --version --json | jq -r .version)" "$("$BIN" --version --json | jq -r .version)"
+	"${b[@]}" umount "$c" >/dev/null; "${b[@]}" rm "$c" >/dev/null
+	"${b[@]}" rmi -a >/dev/null 2>&1
+}
+
+# ------------------------------------------------------------------ ansible
+test_ansible_playbook_gates_on_check_against_localhost() {
+	local a b rel=$WORK/release ver=test out
+	ns_new a ans-a && ns_new b ans-b && veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
+	mkdir -p "$rel/xdpcount-$ver-linux-$ARCH" "$WORK/ansbin" "$WORK/anstmp"
+	cp "$BIN" "$TOP/dist/xdpcount@.service" "$rel/xdpcount-$ver-linux-$ARCH/"
+	tar -C "$rel" -czf "$rel/xdpcount-$ver-linux-$ARCH.tar.gz" "xdpcount-$ver-linux-$ARCH"
+	run_playbook() { # [WRAPPER...]: ansible-playbook inside netns a, output in $out
+		ip netns exec "$a" env ANSIBLE_LOCAL_TEMP="$WORK/anstmp" ANSIBLE_REMOTE_TEMP="$WORK/anstmp" \
+			ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 "$@" \
+			ansible-playbook -i localhost, -c local "$TOP/dist/ansible/xdpcount.yml" \
+			-e ansible_python_interpreter=$PY -e xdpcount_release_dir="$rel" \
+			-e xdpcount_version=$ver -e xdpcount_bindir="$WORK/ansbin" -e xdpcount_tmp="$WORK/anstmp" \
+			-e '{"xdpcount_check_args": ["veth0"]}' >"$out" 2>&1
+	}
+	out=$WORK/ansible-ok.log
+	run_playbook
+	check_eq "$CUR: the playbook passes on a host that can count" "$?" 0 || show "$out"
+	check "$CUR: it installed the binary" cmp "$BIN" "$WORK/ansbin/xdpcount"
+	check_match "$CUR: the gate says the verdict" "$(cat "$out")" "verdict ok, xdpcount "
+	check_eq "$CUR: nothing attached" "$(xdp_id "$a" veth0)" ""
+	out=$WORK/ansible-nobpf.log
+	run_playbook "$TOOLS/deny" bpf ENOSYS
+	check "$CUR: the playbook fails where bpf() is missing" test $? -ne 0
+	check_match "$CUR: and says why" "$(cat "$out")" "verdict incompatible"
+}
+
+ALL_TESTS="
+	test_man_page_lints_clean_and_carries_date_and_version
+	test_help_and_man_page_agree
+	test_bash_completion_agrees_with_help
+	test_make_install_and_uninstall_with_destdir
+	test_systemd_unit_and_drop_ins_verify
+	test_daemonset_validates_and_has_the_fields_that_matter
+	test_container_image_from_scratch
+	test_ansible_playbook_gates_on_check_against_localhost
+"
+
+main() {
+	local t start=$SECONDS
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "SKIP: the deploy tests need root"; echo "0 passed, 0 failed"; exit $SKIP
+	fi
+	[ -x "$BIN" ] || { echo "$BIN is missing (run make)"; echo "0 passed, 1 failed"; exit 1; }
+	setup_deploy_tools
+	for t in ${TESTS:-$ALL_TESTS}; do
+		CUR=$t
+		T_FAILED0=$FAILED
+		echo "== $t"
+		"$t"
+		[ $? -eq $SKIP ] && { SKIPPED=$((SKIPPED + 1)); echo "  skip  $t"; }
+		test_cleanup
+	done
+	echo "($((SECONDS - start)) s, $SKIPPED skipped)"
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+main
