@@ -7,6 +7,7 @@
 #include "cli/run_metrics.h"
 #include "metrics/textfile.h"
 #include "out/identity.h"
+#include "out/log.h"
 
 int run_metrics_open(struct metrics *m, const struct opts *o, const struct session *s)
 {
@@ -20,6 +21,12 @@ int run_metrics_open(struct metrics *m, const struct opts *o, const struct sessi
 	err = metrics_open(m, o->metrics, o->textfile);
 	if (err)
 		return fail(STAGE_METRICS, err == -ENOTSOCK ? -EINVAL : err, o->metrics, NULL);
+	if (o->metrics)
+		log_msg(LOG_VERBOSE, "xdpcount: serving Prometheus metrics on %s at /metrics\n",
+			o->metrics);
+	if (o->textfile)
+		log_msg(LOG_VERBOSE, "xdpcount: writing Prometheus metrics to %s every %g s\n",
+			o->textfile, o->interval);
 	snap = &m->snap;
 	snap->version = xdpcount_version;
 	snap->arch = XDPCOUNT_ARCH;

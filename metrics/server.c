@@ -176,7 +176,7 @@ static void conn_read(struct metrics *m, struct metrics_conn *c)
 		st = 431;
 	if (st == HTTP_NEED_MORE)
 		return;
-	if (conn_respond(m, c, st, req.method == HTTP_HEAD && st == 200))
+	if (conn_respond(m, c, st, req.method == HTTP_HEAD))
 		conn_close(c);
 }
 

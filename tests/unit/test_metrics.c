@@ -176,6 +176,53 @@ static void test_listen_specs(void)
 	CHECK_EQ_INT(metrics_parse_listen("fd://x", &ss, &len, &fd), -EINVAL);
 }
 
+/* A deterministic fuzz pass until tests/fuzz has a libFuzzer harness: seed
+ * requests mutated byte by byte (flips, inserts, truncations, NULs, CR/LF).
+ * The parser must never read past len, and must answer with a known status;
+ * a complete request must say how much it consumed. */
+static void test_parser_survives_200000_mutated_requests(void)
+{
+	static const char *const seeds[] = {
+		"GET /metrics HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n",
+		"HEAD /metrics?x HTTP/1.0\n\n",
+		"POST /x HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+	};
+	static const int known[] = { HTTP_NEED_MORE, 200, 400, 404, 405, 414, 431, 505 };
+	unsigned int seed = 12345, bad = 0, bad_consumed = 0;
+
+	for (int n = 0; n < 200000; n++) {
+		char *buf, tmp[256];
+		size_t len = strlen(seeds[n % 3]);
+		struct http_request req;
+		int st, ok = 0;
+
+		memcpy(tmp, seeds[n % 3], len);
+		for (int k = 0; k < 1 + n % 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 8) % (len + 1);
+			static const char pool[] = "\r\n :/\0\tGET HTTP/1.1x\x80\xff";
+
+			switch ((seed >> 4) % 4) {
+			case 0: if (at < len) tmp[at] = pool[(seed >> 16) % (sizeof(pool) - 1)]; break;
+			case 1: if (len < sizeof(tmp) - 1) { memmove(tmp + at + 1, tmp + at, len - at); tmp[at] = pool[(seed >> 16) % (sizeof(pool) - 1)]; len++; } break;
+			case 2: len = at; break;
+			default: if (at < len) tmp[at] ^= (char)(1 << ((seed >> 12) % 8)); break;
+			}
+		}
+		buf = malloc(len ? len : 1); /* exactly len bytes: an overread would be a bug */
+		memcpy(buf, tmp, len);
+		st = http_request_parse(buf, len, &req);
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			ok |= st == known[i];
+		bad += !ok;
+		if (st == 200 || st == 404 || st == 405)
+			bad_consumed += req.consumed == 0 || req.consumed > len;
+		free(buf);
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(bad_consumed, 0);
+}
+
 int main(void)
 {
 	test_a_get_of_metrics_is_200_and_says_how_long_it_was();
@@ -186,5 +233,6 @@ int main(void)
 	test_exposition_has_the_counters_states_build_info_and_up();
 	test_a_short_buffer_gets_the_length_it_needs();
 	test_listen_specs();
+	test_parser_survives_200000_mutated_requests();
 	CHECK_DONE();
 }
