@@ -260,6 +260,32 @@ test_textfile_says_refused_when_native_is_refused() {
 	check "$CUR: promtool clean" eval "'$PROMBIN/promtool' check metrics <'$dir/x.prom'"
 }
 
+# fd://3: a listening socket inherited the systemd way (systemd-socket-activate
+# listens, and execs xdpcount on the first connection, which it then serves).
+test_metrics_fd_socket_activation_serves_the_first_connection() {
+	local out code
+	metrics_setup sockact || return
+	command -v systemd-socket-activate >/dev/null || { echo "  (no systemd-socket-activate)"; return $SKIP; }
+	out=$WORK/sockact.out
+	ip netns exec "$A" systemd-socket-activate -l 127.0.0.1:$MPORT \
+		"$BIN" --json -i 0.2 --metrics fd://3 veth0 >"$out" 2>"$out.err" &
+	XPID=$!
+	BGPIDS+=("$XPID")
+	sleep 0.3 # listening, xdpcount not started yet
+	check_eq "$CUR: nothing attached before the first connection" "$(xdp_id "$A" veth0)" ""
+	code=$(status "$A" "http://127.0.0.1:$MPORT/metrics")
+	check_eq "$CUR: the first connection is served" "$code" 200
+	check "$CUR: attached" wait_event "$out" attached veth0
+	check_match "$CUR: and counting" "$(get "$A" "http://127.0.0.1:$MPORT/metrics")" \
+		'^xdpcount_up 1$'
+	stop INT
+	check_eq "$CUR: exit status after SIGINT" "$XRC" 0
+	ip netns exec "$A" "$BIN" --json -c 1 --metrics fd://0 veth0 </dev/null >"$out" 2>"$out.err"
+	check_eq "$CUR: fd://0 that is not a socket: exit 1" "$?" 1
+	check_match "$CUR: says so" "$(cat "$out.err")" 'cannot serve metrics on fd://0: that file descriptor is not a listening socket'
+	check_eq "$CUR: nothing attached" "$(xdp_id "$A" veth0)" ""
+}
+
 # shellcheck disable=SC2034 # read by run.sh
 METRICS_TESTS="
 	test_prometheus_server_scrapes_exactly_10000_frames
@@ -268,4 +294,5 @@ METRICS_TESTS="
 	test_metrics_http_refuses_malformed_requests_and_keeps_counting
 	test_metrics_port_in_use_fails_before_attaching
 	test_textfile_says_refused_when_native_is_refused
+	test_metrics_fd_socket_activation_serves_the_first_connection
 "
