@@ -10,7 +10,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=ci/cache.sh
-. "$HERE/cache.sh"
+. "$HERE/cache.sh"   # CACHE
 
 suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ -n "$suite" ] || { echo "prometheus.sh: no VERSION_CODENAME in /etc/os-release" >&2; exit 1; }

@@ -21,20 +21,12 @@ WORK=$(mktemp -d /tmp/xdpcount-deploy.XXXXXX)
 PASSED=0 FAILED=0 SKIPPED=0 CUR="" NSS=() BGPIDS=() T_FAILED0=0
 N=0 SENDFRAMES=""
 . "$TOP/tests/integration/lib.sh"
+ME=tests/deploy
+# shellcheck source=ci/lib.sh
+. "$TOP/ci/lib.sh"       # apt_install
 trap teardown EXIT
 trap 'exit 130' INT TERM
 PY=/usr/bin/python3    # Debian's, with Debian's modules (not a pyenv shim)
-
-apt_install() { # PACKAGE...: waits for another apt; refreshes the lists once
-	local i
-	for i in 1 2; do
-		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-			--no-install-recommends "$@" >"$WORK/apt.log" 2>&1 && return 0
-		apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null 2>&1
-	done
-	cat "$WORK/apt.log"
-	return 1
-}
 
 setup_deploy_tools() {
 	local need=() c
@@ -45,7 +37,8 @@ setup_deploy_tools() {
 	$PY -c 'import kubernetes, yaml' 2>/dev/null || need+=(python3-kubernetes python3-yaml)
 	[ ${#need[@]} -eq 0 ] && return 0
 	echo "installing ${need[*]} (apt-get)"
-	apt_install "${need[@]}" || { echo "cannot install ${need[*]}"; exit 1; }
+	apt_install "${need[@]}" >"$WORK/apt.log" 2>&1 ||
+		{ cat "$WORK/apt.log"; echo "cannot install ${need[*]}"; echo "0 passed, 1 failed"; exit 1; }
 }
 
 # help_opts CMD: the long options `xdpcount CMD --help` lists, sorted.
