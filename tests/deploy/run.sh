@@ -60,8 +60,19 @@ test_man_page_lints_clean_and_carries_date_and_version() {
 	check "$CUR: it renders, with its JSON section" eval "mandoc -Thtml '$man' | grep -q 'id=\"JSON_OUTPUT\"'"
 }
 
+# man_item MAN --OPTION: the lines of the OPTIONS item (from its .TP to the
+# next .TP or .SH) whose first line names --OPTION.
+man_item() {
+	o="\\-\\-${2#--}" awk '
+		BEGIN { o = ENVIRON["o"] }   # as written in roff: \-\-name
+		/^\.(TP|SH)/ { if (keep) exit; tp = 1; next }
+		tp && index($0, o) { keep = 1 }
+		{ tp = 0 }
+		keep { print }' "$1"
+}
+
 test_help_and_man_page_agree() {
-	local man=$TOP/dist/xdpcount.8 cmd all_help man_opts d help_cmds man_cmds
+	local man=$TOP/dist/xdpcount.8 cmd o ann all_help man_opts d help_cmds man_cmds
 	all_help=$(for cmd in run check objects detach status; do help_opts "$cmd"; done | sort -u)
 	# options documented in OPTIONS: .BR \-\-name or .B \-\-name at the start of a .TP item
 	# shellcheck disable=SC1003 # a literal backslash for tr
@@ -69,13 +80,22 @@ test_help_and_man_page_agree() {
 		grep -oE '^\.BR? .*' | grep -oE '\\-\\-[a-z][a-z\\-]+' | tr -d '\\' | sort -u)
 	d=$(diff <(echo "$all_help") <(echo "$man_opts") | grep '^[<>]' | tr '\n' ' ')
 	check_eq "$CUR: the options of --help are the man page's (< help only, > man only)" "$d" ""
-	for cmd in check objects detach status; do
+	# An option's item names the commands that take it, as "(run, check)";
+	# items without that line apply to every command.
+	for cmd in run check objects detach status; do
 		for o in $(help_opts $cmd); do
-			# the man page says which commands take an option: (run, check)
-			sed -n "/^\.BR\? .*\\\\-\\\\-${o#--}\\b/,/^\.TP/p" "$man" | grep -q "$cmd\|^\.TP" ||
-				fail "$CUR: the man page does not say $o is an option of $cmd"
+			ann=$(man_item "$man" "$o" | grep '^\.RB (')
+			[ -z "$ann" ] || grep -qw "$cmd" <<<"$ann" ||
+				fail "$CUR: the man page does not say $o is an option of $cmd ($ann)"
 		done
 	done
+	for o in $man_opts; do
+		for cmd in $(man_item "$man" "$o" | grep '^\.RB (' | grep -oE '[a-z]+' | grep -vx RB); do
+			help_opts "$cmd" | grep -qxF -- "$o" ||
+				fail "$CUR: the man page says $o is an option of $cmd; $cmd --help disagrees"
+		done
+	done
+	ok "$CUR: each option's commands agree (see any failure above)"
 	help_cmds=$("$BIN" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 {print $1}' | sort)
 	man_cmds=$(sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$man" | grep -A1 '^\.TP' |
 		awk '$1 == ".B" {print $2}' | sort)
