@@ -246,6 +246,11 @@ test_daemonset_validates_and_has_the_fields_that_matter() {
 		"{\"prometheus.io/path\": \"/metrics\", \"prometheus.io/port\": \"$port\", \"prometheus.io/scrape\": \"true\"}"
 	check_eq "$CUR: the container port is the --metrics port" \
 		"$(yq "$m" "${pod}[\"containers\"][0][\"ports\"][0][\"containerPort\"]")" "$port"
+	# the API server's rule for hostNetwork pods, which the models do not carry
+	check_eq "$CUR: hostPort equals containerPort (hostNetwork)" \
+		"$(yq "$m" "${pod}[\"containers\"][0][\"ports\"][0][\"hostPort\"]")" "$port"
+	check_eq "$CUR: DNS as a host-network pod needs it" \
+		"$(yq "$m" "${pod}[\"dnsPolicy\"]")" '"ClusterFirstWithHostNet"'
 	check "$CUR: the container's args parse" eval \
 		"'$BIN' --help $(yq "$m" "' '.join(${pod}[\"containers\"][0][\"args\"])" | tr -d '"') >/dev/null 2>&1"
 }
