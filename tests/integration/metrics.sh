@@ -234,6 +234,9 @@ test_metrics_port_in_use_fails_before_attaching() {
 	check_match "$CUR: says why" "$(cat "$out2.err")" \
 		"cannot serve metrics on $MPORT: the address is already in use"
 	check_eq "$CUR: nothing was attached to veth2" "$(xdp_id "$A" veth2)" ""
+	check_match "$CUR: a low port without CAP_NET_BIND_SERVICE says what to do" \
+		"$(ip netns exec "$A" setpriv --bounding-set=-net_bind_service "$BIN" -c 1 --metrics 80 veth2 2>&1)" \
+		'cannot serve metrics on 80: ports below 1024 need CAP_NET_BIND_SERVICE; use a port above 1023'
 	check_eq "$CUR: a bad --metrics value is bad usage" \
 		"$("$BIN" --metrics localhost:80 lo >/dev/null 2>&1; echo $?)" 2
 	check_eq "$CUR: an unwritable --textfile directory exits 1 before attaching" \
