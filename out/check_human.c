@@ -107,6 +107,15 @@ void check_print_human(FILE *f, const struct check_result *c)
 			    pi->fallback_generic ? " (generic if refused)" : "",
 			    enum_name(attach_kind_names, pi->attach),
 			    enum_name(variant_names, pi->variant), pi->reason, pi->variant_reason);
+		if (c->probe->ifaces[i].xdp_features_known.state == FACT_YES) {
+			char names[160];
+
+			fprintf(f, "    %-22s xdp-features: %s\n", "",
+				c->probe->ifaces[i].xdp_features
+					? xdp_features_str(names, sizeof(names),
+							   c->probe->ifaces[i].xdp_features, ", ")
+					: "none");
+		}
 	}
 	if (c->selftest) {
 		const struct selftest_result *st = c->selftest;

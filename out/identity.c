@@ -74,8 +74,10 @@ const char *xdp_features_str(char *buf, unsigned long cap, unsigned long long fe
 			n = snprintf(buf + len, cap - len, "%s%s", len ? sep : "", feature_names[b]);
 		else
 			n = snprintf(buf + len, cap - len, "%sbit%u", len ? sep : "", b);
-		if (n < 0 || (size_t)n >= cap - len)
+		if (n < 0 || (size_t)n >= cap - len) {
+			buf[len] = '\0'; /* whole names only */
 			break;
+		}
 		len += (size_t)n;
 	}
 	return buf;
