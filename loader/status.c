@@ -54,8 +54,9 @@ static void prog_info(struct status_prog *p)
 static void find_links(struct status_iface *ifs, unsigned int n)
 {
 	uint32_t id = 0;
+	int err;
 
-	while (bpf_link_get_next_id(id, &id) == 0) {
+	while ((err = bpf_link_get_next_id(id, &id)) == 0) {
 		struct bpf_link_info info;
 		__u32 len = sizeof(info);
 		int fd = bpf_link_get_fd_by_id(id);
@@ -73,6 +74,11 @@ static void find_links(struct status_iface *ifs, unsigned int n)
 					}
 		close(fd);
 	}
+	if (err != -ENOENT) /* not the end of the list: EPERM without privilege */
+		return;
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int k = 0; k < ifs[i].n_progs; k++)
+			ifs[i].progs[k].attach_known = true;
 }
 
 static void add_pid(struct status_prog *p, int pid)
@@ -121,6 +127,7 @@ static void find_pids(struct status_iface *ifs, unsigned int n)
 	DIR *proc, *fds;
 	struct dirent *d, *f;
 	char path[64];
+	bool all = true;
 
 	if (!(proc = opendir("/proc")))
 		return;
@@ -130,8 +137,13 @@ static void find_pids(struct status_iface *ifs, unsigned int n)
 		if (pid <= 0)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
-		if (!(fds = opendir(path)))
+		if (!(fds = opendir(path))) {
+			/* gone is fine; unreadable means the list may be short, unless
+			 * we are root and it is a process of another user namespace
+			 * or sandbox, which cannot hold our programs' fds anyway */
+			all &= errno == ENOENT;
 			continue;
+		}
 		while ((f = readdir(fds))) {
 			char fi[320];
 
@@ -145,7 +157,7 @@ static void find_pids(struct status_iface *ifs, unsigned int n)
 	closedir(proc);
 	for (unsigned int i = 0; i < n; i++)
 		for (unsigned int k = 0; k < ifs[i].n_progs; k++)
-			ifs[i].progs[k].pids_known = true;
+			ifs[i].progs[k].pids_known = all || geteuid() == 0;
 }
 
 int status_query(struct status_iface *ifs, unsigned int n)

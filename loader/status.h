@@ -22,11 +22,12 @@ struct status_prog {
 	char tag[17];
 	bool ours;              /* xdpcount's (by its name marker) */
 	enum attach_kind attach; /* LINK or NETLINK */
+	bool attach_known;      /* the XDP links could be listed (privilege) */
 	uint32_t link_id;       /* LINK only */
 	double loaded_at;       /* unix seconds; 0 unknown */
 	unsigned int n_pids;    /* processes holding the program or its link */
 	int pids[STATUS_MAX_PIDS];
-	bool pids_known;        /* /proc was readable */
+	bool pids_known;        /* every process's fdinfo was readable (or root) */
 };
 
 struct status_iface {

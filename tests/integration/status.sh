@@ -48,6 +48,12 @@ test_status_shows_ours_and_others_and_changes_nothing() {
 	check_match "$CUR: human: veth0 row" "$human" "^veth0 +native +[0-9]+ +xdpcount_[a-z]+ +link +xdpcount, pid $pid1, since "
 	check_match "$CUR: human: veth4 row" "$human" "^veth4 +generic +[0-9]+ .* netlink +another program"
 	check_match "$CUR: human: lo has none" "$human" '^lo +-$'
+	ip netns exec "$a" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$BIN" status --json veth0 >"$out.nobody" 2>/dev/null
+	check_eq "$CUR: unprivileged: exit 0" "$?" 0
+	check_eq "$CUR: unprivileged: the id and mode, and null for what it cannot know" \
+		"$(prog "$out.nobody" veth0 '[.mode, .id, .name, .ours, .attach, .pids] | map(tostring) | join(" ")')" \
+		"native $(xdp_id "$a" veth0) null null null null"
 	after=$(for i in veth0 veth2 veth4; do xdp_id "$a" $i; done | tr '\n' ' ')
 	check_eq "$CUR: status changed nothing" "$after" "$before"
 	stop INT
