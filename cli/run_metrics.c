@@ -46,6 +46,7 @@ void run_metrics_attached(struct metrics *m, int i, int err, enum xdp_mode mode)
 {
 	m->snap.ifaces[i].state = err ? PROM_STATE_REFUSED
 			      : mode == XDP_MODE_GENERIC ? PROM_STATE_GENERIC
+			      : mode == XDP_MODE_TC	 ? PROM_STATE_TC
 							 : PROM_STATE_NATIVE;
 }
 

@@ -48,6 +48,7 @@ static const char *const state_names[] = {
 	[PROM_STATE_NATIVE] = "native",
 	[PROM_STATE_GENERIC] = "generic",
 	[PROM_STATE_REFUSED] = "refused",
+	[PROM_STATE_TC] = "tc",
 };
 
 const char *prom_state_name(enum prom_state st)
@@ -58,7 +59,8 @@ const char *prom_state_name(enum prom_state st)
 
 static bool counting(const struct prom_iface *i)
 {
-	return i->state == PROM_STATE_NATIVE || i->state == PROM_STATE_GENERIC;
+	return i->state == PROM_STATE_NATIVE || i->state == PROM_STATE_GENERIC ||
+	       i->state == PROM_STATE_TC;
 }
 
 static void put_counter(struct sink *k, const struct prom_snapshot *s, const char *name,
@@ -79,7 +81,7 @@ static void put_counter(struct sink *k, const struct prom_snapshot *s, const cha
 size_t prom_render(char *buf, size_t cap, const struct prom_snapshot *s)
 {
 	static const enum prom_state shown[] = { PROM_STATE_NATIVE, PROM_STATE_GENERIC,
-						 PROM_STATE_REFUSED };
+						 PROM_STATE_TC, PROM_STATE_REFUSED };
 	struct sink k = { buf, cap, 0 };
 
 	if (cap)
@@ -92,7 +94,7 @@ size_t prom_render(char *buf, size_t cap, const struct prom_snapshot *s)
 	put_counter(&k, s, "xdpcount_bytes_total", true);
 
 	put_family(&k, "xdpcount_attach_state", "gauge",
-		   "1 for the state the interface is in (native, generic, or refused), 0 for the others.");
+		   "1 for the state the interface is in (native, generic, tc, or refused), 0 for the others.");
 	for (unsigned int i = 0; i < s->n_ifaces; i++) {
 		for (unsigned int j = 0; j < sizeof(shown) / sizeof(shown[0]); j++) {
 			put(&k, "xdpcount_attach_state{interface=\"");

@@ -16,6 +16,7 @@ enum prom_state {
 	PROM_STATE_NATIVE,
 	PROM_STATE_GENERIC,
 	PROM_STATE_REFUSED,
+	PROM_STATE_TC,          /* tc ingress, beside someone else's XDP program */
 };
 
 struct prom_iface {
