@@ -13,7 +13,8 @@ NPORT=9100      # node_exporter
 # need_prom_tools: sets PROMBIN (prometheus, promtool, node_exporter) and
 # makes sure curl is there.
 need_prom_tools() {
-	command -v curl >/dev/null || (ME=integration; . "$TOP/ci/lib.sh"; apt_install curl) >/dev/null 2>&1
+	command -v curl >/dev/null ||
+		ME=integration bash -c '. "$1/ci/lib.sh" && apt_install curl' _ "$TOP" >/dev/null 2>&1
 	command -v curl >/dev/null || { fail "$CUR: curl is missing and could not be installed"; return 1; }
 	[ -n "${PROMBIN:-}" ] && return 0
 	PROMBIN=$("$TOP/ci/prometheus.sh" 2>"$WORK/prometheus-fetch.log") ||
