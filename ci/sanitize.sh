@@ -42,8 +42,11 @@ tar -C "$B" -xf "$CACHE/src/$orig"
 src=$(find "$B" -mindepth 1 -maxdepth 1 -type d | head -n1)
 log "building libbpf $ver with ASan+UBSan (glibc) into $PREFIX"
 rm -rf "$PREFIX"
+# -fno-sanitize=null for libbpf only: clang 19 (trixie) reports libbpf's
+# offsetofend() idiom, sizeof(((T *)0)->f), as a member access within a null
+# pointer (btf_ext_parse, on every object with .BTF.ext). Our code keeps it.
 make -C "$src/src" -j"$(nproc)" install BUILD_STATIC_ONLY=1 CC=clang \
-	CFLAGS="$SAN_FLAGS -Wall -std=gnu89" \
+	CFLAGS="$SAN_FLAGS -fno-sanitize=null -Wall -std=gnu89" \
 	PREFIX="$PREFIX" LIBDIR="$PREFIX/lib" INCLUDEDIR="$PREFIX/include" >"$B/make.log" 2>&1 ||
 	{ tail -n 30 "$B/make.log" >&2; die "libbpf build failed"; }
 touch "$PREFIX/.done"
