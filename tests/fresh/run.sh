@@ -7,8 +7,9 @@
 #      is read from this system's apt sources), cached as a tarball under
 #      $XDPCOUNT_CACHE/fresh/ and unpacked anew for every run;
 #   2. a clone of the current commit in /root/xdpcount inside it;
-#   3. inside a chroot with /proc, /sys, /dev and bpffs bound in (in a private
-#      mount namespace, so nothing stays mounted): `make test`, then
+#   3. inside a chroot with /proc, /sys, /dev and bpffs bound in (a private
+#      mount namespace whose root is pivoted there, so nothing stays mounted
+#      and the root is a real one): `make test`, then
 #      `make run IFACE=veth0 ARGS='-c 3'` on a veth pair in a network
 #      namespace of this test's own.
 # It passes only if both succeed, and prints how long each took.
@@ -106,7 +107,13 @@ in_root() {
 		for d in proc sys dev; do mount --rbind "/$d" "$R/$d"; done
 		[ "$(stat -f -c %T "$R/sys/fs/bpf" 2>/dev/null)" = bpf_fs ] ||
 			mount -t bpf bpf "$R/sys/fs/bpf"
-		exec chroot "$R" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" LANG=C.UTF-8 \
+		# pivot_root, not only chroot: the root is then the mount namespace'"'"'s
+		# own, as on a real machine (a chrooted process may not create a user
+		# namespace, for one); the old root is detached
+		cd "$R"
+		pivot_root . .
+		umount -l .
+		exec chroot . /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" LANG=C.UTF-8 \
 			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 			bash -c "cd /root/xdpcount && $*"' in_root "$ROOT" "$@"
 }
