@@ -56,7 +56,7 @@ export SOURCE_DATE_EPOCH
 # CFLAGS and LDFLAGS are the user's (make CFLAGS=-O0 ...); the project's own
 # flags live in ALL_CFLAGS/ALL_LDFLAGS and are always there.
 CFLAGS ?= -O2 -g0
-ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -MMD -MP \
+ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration -Wno-unused-parameter -MMD -MP \
 	-ffunction-sections -fdata-sections -ffile-prefix-map=$(CURDIR)=. \
 	-I. -I$(BUILD)/gen -I$(DEPS)/include -idirafter $(DEPS)/uapi \
 	-DXDPCOUNT_VERSION='"$(VERSION)"' -DXDPCOUNT_ARCH='"$(ARCH)"' $(CFLAGS)
@@ -197,7 +197,7 @@ SAN := build/san
 SAN_FLAGS := -fsanitize=address,undefined -fsanitize-address-use-after-scope -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g -O0
 SAN_PREFIX := $(shell ci/sanitize.sh --print-prefix 2>/dev/null)
-SAN_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -MMD -MP -I. -I$(BUILD)/gen \
+SAN_CFLAGS = -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration -Wno-unused-parameter -Wno-sign-compare -MMD -MP -I. -I$(BUILD)/gen \
 	-I$(SAN_PREFIX)/include -idirafter $(DEPS)/uapi -DXDPCOUNT_VERSION='"$(VERSION)"' \
 	-DXDPCOUNT_ARCH='"$(ARCH)"' $(SAN_FLAGS)
 SAN_LIBS = -L$(SAN_PREFIX)/lib -l:libbpf.a -lelf -lz

@@ -1,6 +1,8 @@
 /* The /metrics listener: one non-blocking socket and at most
  * METRICS_MAX_CONNS non-blocking connections, each with a deadline, served
  * with poll() from the run loop's wait. One request per connection. */
+/* accept4() is a GNU extension: glibc declares it only with _GNU_SOURCE. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -31,7 +31,7 @@ PY=/usr/bin/python3    # Debian's, with Debian's modules (not a pyenv shim)
 setup_deploy_tools() {
 	local need=() c
 	for c in mandoc:mandoc ansible-playbook:ansible-core buildah:buildah \
-		systemd-analyze:systemd jq:jq; do
+		systemd-analyze:systemd jq:jq man:man-db; do
 		command -v "${c%%:*}" >/dev/null || need+=("${c#*:}")
 	done
 	$PY -c 'import kubernetes, yaml' 2>/dev/null || need+=(python3-kubernetes python3-yaml)
