@@ -62,15 +62,23 @@ fi
 # ---------------------------------------------------------------- this run
 ROOT=$CACHE/fresh/root-$SUITE
 NS=xdpfresh$$
-# kill_in_root: ends every process whose root directory is inside $ROOT (what
-# an interrupted run left running), so the root can be removed.
+# in_our_root PID: true when the process lives in $ROOT: chrooted there, or in
+# a mount namespace whose / is $ROOT pivoted (its mountinfo says so).
+in_our_root() {
+	local r
+	r=$(readlink "/proc/$1/root" 2>/dev/null) || return 1
+	case $r in "$ROOT"|"$ROOT"/*) return 0 ;; esac
+	awk -v r="$ROOT" '$4 == r && $5 == "/" { f = 1 } END { exit !f }' "/proc/$1/mountinfo" 2>/dev/null
+}
+
+# kill_in_root: ends every process that lives in $ROOT (what an interrupted
+# run left running), so the root can be removed.
 kill_in_root() {
-	local p r _
+	local p _
 	for _ in 1 2 3 4 5; do
 		local pids=()
 		for p in /proc/[0-9]*; do
-			r=$(readlink "$p/root" 2>/dev/null) || continue
-			case $r in "$ROOT"|"$ROOT"/*) pids+=("${p#/proc/}") ;; esac
+			[ "${p#/proc/}" != $$ ] && in_our_root "${p#/proc/}" && pids+=("${p#/proc/}")
 		done
 		[ ${#pids[@]} -eq 0 ] && return 0
 		kill -9 "${pids[@]}" 2>/dev/null || true
