@@ -63,7 +63,7 @@ ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration -Wn
 ALL_LDFLAGS := -static -Wl,--gc-sections $(LDFLAGS)
 LDLIBS := -L$(DEPS)/lib -lbpf -lelf -lz
 
-SRCDIRS := probe plan btf loader selftest out metrics cli
+SRCDIRS := log probe plan btf loader selftest report metrics cli
 SRCS := $(sort $(wildcard $(addsuffix /*.c,$(SRCDIRS))))
 OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/loader/embed.o
 LIBOBJS := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))

@@ -9,8 +9,8 @@
 #include "cli/errors.h"
 #include "cli/session.h"
 #include "loader/attach.h"
-#include "out/check_report.h"
-#include "out/log.h"
+#include "report/check_report.h"
+#include "log/log.h"
 
 #define TEST_FRAME_LEN 64
 

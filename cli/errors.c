@@ -8,7 +8,7 @@
 #include "cli/errors.h"
 #include "cli/stop.h"
 #include "loader/watch.h"
-#include "out/fmt.h"
+#include "report/fmt.h"
 #include "probe/probe.h"
 
 #define STR(x) #x

@@ -9,7 +9,7 @@
 
 #include "loader/counter.h"
 #include "loader/watch.h"
-#include "out/report.h"
+#include "report/report.h"
 #include "probe/probe.h"
 
 struct health {

@@ -11,9 +11,9 @@
 #include "cli/errors.h"
 #include "cli/opts.h"
 #include "loader/objects.h"
-#include "out/identity.h"
-#include "out/json.h"
-#include "out/log.h"
+#include "report/identity.h"
+#include "report/json.h"
+#include "log/log.h"
 #include "plan/memlock.h"
 
 struct command {

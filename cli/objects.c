@@ -7,7 +7,7 @@
 #include "cli/errors.h"
 #include "loader/counter.h"
 #include "loader/objects.h"
-#include "out/json.h"
+#include "report/json.h"
 
 struct names {
 	const char *kind;

@@ -17,8 +17,8 @@
 #include "cli/stop.h"
 #include "loader/attach.h"
 #include "loader/pin.h"
-#include "out/log.h"
-#include "out/report.h"
+#include "log/log.h"
+#include "report/report.h"
 
 struct iface_run {
 	const struct plan_iface *pi;
@@ -79,7 +79,7 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 	err = attach_xdp(prog_fd, pi->ifindex, pi->mode, pi->attach, &ir->att);
 	if (err && pi->mode == XDP_MODE_NATIVE && pi->fallback_generic && err != -EPERM &&
 	    err != -EEXIST && err != -EBUSY) {
-		const char *kmsg = log_kernel_message();
+		const char *kmsg = ir->att.kmsg[0] ? ir->att.kmsg : NULL;
 		char why[200];
 
 		snprintf(why, sizeof(why), "%s%s%s", failure_cause(STAGE_ATTACH, err),
@@ -90,7 +90,7 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 	}
 attached:
 	if (err) {
-		const char *kmsg = log_kernel_message();
+		const char *kmsg = ir->att.kmsg[0] ? ir->att.kmsg : NULL;
 		enum stage st = pi->mode == XDP_MODE_TC ? STAGE_TC : STAGE_ATTACH;
 
 		if (kmsg)

@@ -6,8 +6,8 @@
 #include "cli/errors.h"
 #include "cli/run_metrics.h"
 #include "metrics/textfile.h"
-#include "out/identity.h"
-#include "out/log.h"
+#include "report/identity.h"
+#include "log/log.h"
 
 int run_metrics_open(struct metrics *m, const struct opts *o, const struct session *s)
 {

@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/errors.h"
 #include "loader/status.h"
-#include "out/status_report.h"
+#include "report/status_report.h"
 #include "probe/probe.h"
 
 #define STATUS_MAX_IFACES 1024

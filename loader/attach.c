@@ -12,15 +12,15 @@
 #include "bpf/stats.h"
 #include "loader/attach.h"
 #include "loader/pin.h"
-#include "out/log.h"
+#include "log/log.h"
 
 static uint32_t mode_flag(enum xdp_mode mode)
 {
 	return mode == XDP_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
 }
 
-int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind kind,
-	       struct attachment *a)
+static int attach_xdp_once(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind kind,
+			   struct attachment *a)
 {
 	int err;
 
@@ -30,7 +30,6 @@ int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind ki
 	a->mode = mode;
 	a->prog_fd = prog_fd;
 	a->link_fd = -1;
-	log_kernel_message_clear();
 
 	if (kind == ATTACH_LINK) {
 		LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = mode_flag(mode));
@@ -59,6 +58,19 @@ int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind ki
 			a->pin[0] = '\0';
 	}
 	return 0;
+}
+
+int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind kind,
+	       struct attachment *a)
+{
+	char kmsg[sizeof(a->kmsg)];
+	int err;
+
+	log_kernel_message_to(kmsg, sizeof(kmsg));
+	err = attach_xdp_once(prog_fd, ifindex, mode, kind, a);
+	log_kernel_message_to(NULL, 0);
+	memcpy(a->kmsg, kmsg, sizeof(kmsg));
+	return err;
 }
 
 static int prog_id_of(int prog_fd, uint32_t *id)

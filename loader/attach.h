@@ -20,12 +20,13 @@ struct attachment {
 	uint32_t prog_id;      /* the kernel's id of our program */
 	char pin[256];         /* NETLINK: our bpffs pin (loader/pin.h), "" if none */
 	int pin_err;           /* why there is no pin (-errno), 0 if there is */
+	char kmsg[256];        /* the kernel's extack message on the last attach, "" if none */
 };
 
 /* Attaches prog_fd to ifindex in exactly this mode (NATIVE or GENERIC) with
  * this kind (LINK or NETLINK); netlink never replaces an existing program.
  * On failure returns -errno and leaves nothing attached; the kernel's extack
- * message, if any, is in log_kernel_message(). */
+ * message, if any, is in a->kmsg. */
 int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind kind,
 	       struct attachment *a);
 /* Asks the kernel which mode runs our program on a->ifindex; updates a->mode. */
@@ -43,7 +44,8 @@ int detach_xdp(struct attachment *a);
 /* tc ingress (loader/tc.c). LINK: a tcx link, first in line (6.6+).
  * NETLINK: a cls_bpf direct-action filter at XDPCOUNT_TC_HANDLE/PRIO on a
  * clsact qdisc, created only if absent. Never replaces a filter. On failure
- * returns -errno and leaves nothing attached (nor a qdisc it created). */
+ * returns -errno and leaves nothing attached (nor a qdisc it created); the
+ * kernel's extack message, if any, is in a->kmsg. */
 int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment *a);
 /* Removes our filter (if still ours) and the qdisc if we created it and no
  * filter is left on it; closes the tcx link. Idempotent. */

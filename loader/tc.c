@@ -13,7 +13,7 @@
 
 #include "bpf/stats.h"
 #include "loader/attach.h"
-#include "out/log.h"
+#include "log/log.h"
 #include "probe/probe.h"
 
 static void ingress_hook(struct bpf_tc_hook *hook, int ifindex, enum bpf_tc_attach_point where)
@@ -101,7 +101,7 @@ static int attach_clsact(int prog_fd, int ifindex, struct attachment *a)
 	return 0;
 }
 
-int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment *a)
+static int attach_tc_once(int prog_fd, int ifindex, enum attach_kind kind, struct attachment *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->ifindex = ifindex;
@@ -109,7 +109,6 @@ int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment
 	a->mode = XDP_MODE_TC;
 	a->prog_fd = prog_fd;
 	a->link_fd = -1;
-	log_kernel_message_clear();
 
 	if (kind == ATTACH_LINK) {
 		/* First in line: what reaches tc ingress, before other tcx
@@ -123,6 +122,18 @@ int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment
 		return 0;
 	}
 	return attach_clsact(prog_fd, ifindex, a);
+}
+
+int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment *a)
+{
+	char kmsg[sizeof(a->kmsg)];
+	int err;
+
+	log_kernel_message_to(kmsg, sizeof(kmsg));
+	err = attach_tc_once(prog_fd, ifindex, kind, a);
+	log_kernel_message_to(NULL, 0);
+	memcpy(a->kmsg, kmsg, sizeof(kmsg));
+	return err;
 }
 
 int detach_tc(struct attachment *a)

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "out/prom.h"
+#include "report/prom.h"
 
 #define METRICS_MAX_CONNS 8        /* clients served at once; more are closed */
 #define METRICS_READ_TIMEOUT_MS 5000  /* to send a whole request */

@@ -2,7 +2,7 @@
 #include <stdio.h>
 
 #include "check.h"
-#include "out/identity.h"
+#include "report/identity.h"
 
 static void test_xdp_features_are_named_bit_by_bit(void)
 {

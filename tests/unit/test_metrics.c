@@ -7,7 +7,7 @@
 #include "check.h"
 #include "metrics/http.h"
 #include "metrics/metrics.h"
-#include "out/prom.h"
+#include "report/prom.h"
 
 static int parse(const char *s)
 {

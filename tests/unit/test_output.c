@@ -1,9 +1,9 @@
 /* Output formatting: JSON escaping and shape, sizes and rates. */
 #include <stdlib.h>
 
-#include "out/fmt.h"
-#include "out/json.h"
-#include "out/report.h"
+#include "report/fmt.h"
+#include "report/json.h"
+#include "report/report.h"
 #include "tests/unit/check.h"
 
 /* Runs fn on a memory stream and returns what it wrote (caller frees). */

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "out/identity.h"
-#include "out/json.h"
+#include "report/identity.h"
+#include "report/json.h"
 #include "plan/plan.h"
 
 struct report {

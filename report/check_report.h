@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "btf/btf.h"
-#include "out/identity.h"
+#include "report/identity.h"
 #include "plan/plan.h"
 #include "probe/probe.h"
 #include "selftest/selftest.h"

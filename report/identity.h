@@ -4,7 +4,7 @@
 #ifndef XDPCOUNT_IDENTITY_H
 #define XDPCOUNT_IDENTITY_H
 
-#include "out/json.h"
+#include "report/json.h"
 
 /* Bumped when a JSON field changes meaning or goes away; adding a field does
  * not bump it. The field lists are in README.md ("JSON output"). */

@@ -1,8 +1,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "out/fmt.h"
-#include "out/json.h"
+#include "report/fmt.h"
+#include "report/json.h"
 
 void json_init(struct json *j, FILE *f)
 {

@@ -2,8 +2,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "out/check_report.h"
-#include "out/fmt.h"
+#include "report/check_report.h"
+#include "report/fmt.h"
 
 enum mark { OK, WARN, BAD, UNKNOWN };
 

@@ -1,9 +1,9 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "out/check_report.h"
-#include "out/fmt.h"
-#include "out/json.h"
+#include "report/check_report.h"
+#include "report/fmt.h"
+#include "report/json.h"
 
 void check_add_reason(struct check_result *c, enum verdict at_least, const char *fmt, ...)
 {

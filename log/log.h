@@ -3,17 +3,18 @@
 #ifndef XDPCOUNT_LOG_H
 #define XDPCOUNT_LOG_H
 
+#include <stddef.h>
+
 enum log_level { LOG_QUIET = -1, LOG_NORMAL = 0, LOG_VERBOSE = 1, LOG_DEBUG = 2 };
 
 void log_set_level(int level);
-int log_level(void);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Installs the libbpf print callback. It also keeps the last "Kernel error
- * message" (netlink extack) that libbpf reported. */
+/* Installs the libbpf print callback. */
 void log_route_libbpf(void);
-/* The last kernel extack message since log_kernel_message_clear(), or NULL. */
-const char *log_kernel_message(void);
-void log_kernel_message_clear(void);
+/* Until the next call, the "Kernel error message" (netlink extack) that
+ * libbpf reports is copied into buf (len bytes, "" if none); the loader
+ * points it at its result struct around an attach. (NULL, 0) stops it. */
+void log_kernel_message_to(char *buf, size_t len);
 
 #endif

@@ -3,7 +3,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#include "out/identity.h"
+#include "report/identity.h"
 
 const char xdpcount_version[] = XDPCOUNT_VERSION;
 

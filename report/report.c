@@ -1,7 +1,7 @@
 #include <errno.h>
 
-#include "out/fmt.h"
-#include "out/report.h"
+#include "report/fmt.h"
+#include "report/report.h"
 
 /* Names on human lines go through fmt_name: no raw control bytes. */
 #define NAME(n) fmt_name((char[FMT_NAME_LEN]){ 0 }, FMT_NAME_LEN, (n))

@@ -3,7 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "out/fmt.h"
+#include "report/fmt.h"
 
 /* Scales value by step until it is below step; prefixes[i] names the scale. */
 static const char *scaled(char buf[FMT_LEN], double value, double step,

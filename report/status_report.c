@@ -1,8 +1,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "out/json.h"
-#include "out/status_report.h"
+#include "report/json.h"
+#include "report/status_report.h"
 
 static void rfc3339(char *buf, size_t cap, double t)
 {

@@ -4,19 +4,15 @@
 
 #include <bpf/libbpf.h>
 
-#include "out/log.h"
+#include "log/log.h"
 
 static int current_level = LOG_NORMAL;
-static char kernel_message[256];
+static char *kernel_message; /* the caller's buffer, or NULL */
+static size_t kernel_message_len;
 
 void log_set_level(int level)
 {
 	current_level = level;
-}
-
-int log_level(void)
-{
-	return current_level;
 }
 
 void log_msg(int level, const char *fmt, ...)
@@ -37,14 +33,16 @@ static void keep_kernel_message(const char *fmt, va_list ap)
 	const char *p;
 	size_t n;
 
+	if (!kernel_message)
+		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	p = strstr(line, tag);
 	if (!p)
 		return;
 	p += sizeof(tag) - 1;
 	n = strcspn(p, "\n");
-	if (n >= sizeof(kernel_message))
-		n = sizeof(kernel_message) - 1;
+	if (n >= kernel_message_len)
+		n = kernel_message_len - 1;
 	memcpy(kernel_message, p, n);
 	kernel_message[n] = '\0';
 }
@@ -67,12 +65,10 @@ void log_route_libbpf(void)
 	libbpf_set_print(libbpf_print);
 }
 
-const char *log_kernel_message(void)
+void log_kernel_message_to(char *buf, size_t len)
 {
-	return kernel_message[0] ? kernel_message : NULL;
-}
-
-void log_kernel_message_clear(void)
-{
-	kernel_message[0] = '\0';
+	kernel_message = len ? buf : NULL;
+	kernel_message_len = len;
+	if (kernel_message)
+		kernel_message[0] = '\0';
 }

@@ -1,7 +1,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "out/prom.h"
+#include "report/prom.h"
 
 /* A bounded appender: counts what it would write, writes what fits. */
 struct sink {
