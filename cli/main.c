@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <net/if.h>
 
 #include <bpf/libbpf.h>
 
@@ -187,6 +188,11 @@ int main(int argc, char **argv)
 			cmd = c;
 			argc--;
 			argv++;
+		} else if (!if_nametoindex(argv[1]) && errno == ENODEV) {
+			/* `xdpcount stauts`: neither a command nor an interface here */
+			ret = fail(STAGE_USAGE, EINVAL, NULL, "unknown command or interface '%s'",
+				   argv[1]);
+			return finish(ret, json_asked(argc, argv));
 		}
 	}
 	ret = opts_parse(argc, argv, cmd->mask, &o);

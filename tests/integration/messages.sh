@@ -82,8 +82,27 @@ test_non_utf8_interface_name() {
 	ip -n "$a" link del "$name"
 }
 
+# A mistyped command is not taken for an interface name: `xdpcount stauts`
+# says so, while an existing interface in that place still counts.
+test_unknown_word_is_an_unknown_command_or_interface() {
+	local a out
+	need_bin || return
+	ns_new a word || { fail "$CUR: setup"; return; }
+	out=$WORK/word.out
+	ip netns exec "$a" "$BIN" stauts >/dev/null 2>"$out.err"
+	check_eq "$CUR: exit status" "$?" 2
+	check_eq "$CUR: one line" "$(grep -c . "$out.err")" 1
+	check_match "$CUR: the line" "$(cat "$out.err")" "unknown command or interface 'stauts'"
+	ip netns exec "$a" "$BIN" stauts --json >"$out" 2>/dev/null
+	check_eq "$CUR: --json: the error code" "$(field "$out" error "" code)" usage
+	ip netns exec "$a" ip link set lo up
+	timeout 20 ip netns exec "$a" "$BIN" lo -c 1 -i 0.1 >/dev/null 2>"$out.err"
+	check_eq "$CUR: an interface there still counts" "$?" 0
+}
+
 # shellcheck disable=SC2034 # read by run.sh
 MSG_TESTS="
+	test_unknown_word_is_an_unknown_command_or_interface
 	test_numbers_and_extra_words_are_refused
 	test_detach_checks_every_name_first
 	test_check_strict_selftest_that_did_not_run_exits_3
