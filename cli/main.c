@@ -15,7 +15,7 @@
 #include "report/identity.h"
 #include "report/json.h"
 #include "log/log.h"
-#include "plan/memlock.h"
+#include "loader/memlock.h"
 
 struct command {
 	const char *name;

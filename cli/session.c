@@ -5,7 +5,7 @@
 #include "cli/errors.h"
 #include "cli/session.h"
 #include "log/log.h"
-#include "plan/memlock.h"
+#include "loader/memlock.h"
 
 static int probe_ifaces(struct session *s, const struct opts *o, enum iface_default dflt)
 {

@@ -1,5 +1,5 @@
-/* Carrying out the plan's RLIMIT_MEMLOCK decision. Not pure (setrlimit), so
- * apart from plan.c. */
+/* Carrying out the plan's RLIMIT_MEMLOCK decision: an action (setrlimit), so
+ * beside the loader; the decision stays in plan/plan.c. */
 #ifndef XDPCOUNT_MEMLOCK_H
 #define XDPCOUNT_MEMLOCK_H
 

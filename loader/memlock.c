@@ -3,7 +3,7 @@
 #include <sys/resource.h>
 #include <bpf/bpf.h>
 
-#include "plan/memlock.h"
+#include "loader/memlock.h"
 
 static rlim_t to_rlim(uint64_t v)
 {
