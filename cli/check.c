@@ -150,7 +150,7 @@ static void load(struct session *s, struct check_result *c)
 	c->load_tried = true;
 	err = session_load(s);
 	if (!err)
-		err = session_load_iface(s, "lo", lo, VARIANT_LINEAR);
+		err = session_load_iface(s, "lo", lo, s->plan.check_variant);
 	if (s->obj) {
 		c->object_byte_order = byte_order_name(s->obj->order);
 		c->object_sha256 = s->obj->sha256;
@@ -178,8 +178,8 @@ static void load(struct session *s, struct check_result *c)
 static void run_selftest(struct session *s, struct check_result *c, struct selftest_result *st)
 {
 	struct hook_ctx h = { .counter = s->counter,
-			      .attach = s->probe.link_xdp.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK,
-			      .tc_attach = s->probe.tcx.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK };
+			      .attach = s->plan.selftest_attach,
+			      .tc_attach = s->plan.selftest_tc_attach };
 	struct selftest_hooks hooks = { &h, hook_attach, hook_detach, hook_read,
 					s->counter && counter_tc_prog_fd(s->counter, loopback()) >= 0 };
 
@@ -226,7 +226,7 @@ int cmd_check(const struct opts *o)
 		c.object_byte_order = byte_order_name(s.obj->order);
 		c.object_sha256 = s.obj->sha256;
 	}
-	c.program = XDPCOUNT_PROG_LINEAR; /* what the test run loads */
+	c.program = plan_variant_prog(s.plan.check_variant); /* what the test run loads */
 	if (s.plan.verdict != VERDICT_INCOMPATIBLE)
 		load(&s, &c);
 	if (o->selftest)

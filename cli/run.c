@@ -77,8 +77,7 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 		goto attached;
 	}
 	err = attach_xdp(prog_fd, pi->ifindex, pi->mode, pi->attach, &ir->att);
-	if (err && pi->mode == XDP_MODE_NATIVE && pi->fallback_generic && err != -EPERM &&
-	    err != -EEXIST && err != -EBUSY) {
+	if (plan_may_fall_back(pi, err)) {
 		const char *kmsg = ir->att.kmsg[0] ? ir->att.kmsg : NULL;
 		char why[200];
 

@@ -114,9 +114,7 @@ int session_load_iface(struct session *s, const char *name, int ifindex, enum va
 		return fail(STAGE_LOAD, err, name, "the verifier said: %s", why);
 	}
 	log_msg(LOG_VERBOSE, "xdpcount: loaded %s for %s from the %s-endian object (sha256 %.16s...)\n",
-		variant == VARIANT_TC ? XDPCOUNT_PROG_TC :
-		variant == VARIANT_FRAGS ? XDPCOUNT_PROG_FRAGS : XDPCOUNT_PROG_LINEAR,
-		name, byte_order_name(s->obj->order), s->obj->sha256);
+		plan_variant_prog(variant), name, byte_order_name(s->obj->order), s->obj->sha256);
 	return 0;
 }
 

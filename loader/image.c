@@ -127,8 +127,7 @@ int image_parse(const struct embedded_object *obj, enum variant variant, struct 
 	int err;
 
 	memset(img, 0, sizeof(*img));
-	img->name = variant == VARIANT_FRAGS ? XDPCOUNT_PROG_FRAGS :
-		    variant == VARIANT_TC ? XDPCOUNT_PROG_TC : XDPCOUNT_PROG_LINEAR;
+	img->name = plan_variant_prog(variant);
 	img->frags = variant == VARIANT_FRAGS;
 	img->tc = variant == VARIANT_TC;
 	if (elf_version(EV_CURRENT) == EV_NONE)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bpf/stats.h"
 #include "plan/plan.h"
 
 const struct enum_name xdp_mode_names[] = {
@@ -26,6 +27,12 @@ const struct enum_name variant_names[] = {
 	{ "tc", VARIANT_TC },
 	{ NULL, 0 },
 };
+
+const char *plan_variant_prog(enum variant v)
+{
+	return v == VARIANT_FRAGS ? XDPCOUNT_PROG_FRAGS : v == VARIANT_TC ? XDPCOUNT_PROG_TC
+									 : XDPCOUNT_PROG_LINEAR;
+}
 
 /* "raised" is the JSON contract's spelling of the action (issue 3). */
 const struct enum_name memlock_action_names[] = {

@@ -303,6 +303,19 @@ static void plan_verdict(struct plan *plan, const struct verdict_acc *acc)
 	plan->n_reasons = n;
 }
 
+static void plan_check(const struct probe *probe, struct plan *plan)
+{
+	plan->check_variant = VARIANT_LINEAR; /* loads on every kernel */
+	plan->selftest_attach = probe->link_xdp.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK;
+	plan->selftest_tc_attach = probe->tcx.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK;
+}
+
+bool plan_may_fall_back(const struct plan_iface *pi, int err)
+{
+	return err && pi->mode == XDP_MODE_NATIVE && pi->fallback_generic && err != -EPERM &&
+	       err != -EEXIST && err != -EBUSY;
+}
+
 void plan_make(const struct probe *probe, const struct plan_request *req,
 	       struct plan *plan)
 {
@@ -317,5 +330,6 @@ void plan_make(const struct probe *probe, const struct plan_request *req,
 	plan_variant(probe, plan);
 	plan_memlock(probe, plan, &acc);
 	plan_ifaces(probe, req, plan, &acc);
+	plan_check(probe, plan);
 	plan_verdict(plan, &acc);
 }

@@ -92,7 +92,23 @@ struct plan {
 
 	unsigned int n_ifaces; /* mirrors probe->ifaces, same order */
 	struct plan_iface ifaces[PROBE_MAX_IFACES];
+
+	/* check: the variant its loopback test run loads, and how its
+	 * selftest attaches (XDP: link where the kernel has XDP links; tc:
+	 * tcx where it has tcx, else clsact). */
+	enum variant check_variant;
+	enum attach_kind selftest_attach;
+	enum attach_kind selftest_tc_attach;
 };
+
+/* The program name of a variant's instance (bpf/stats.h, XDPCOUNT_PROG_*). */
+const char *plan_variant_prog(enum variant v);
+
+/* A native attach of pi failed with err (-errno): may it fall back to
+ * generic? Only where the plan allows it (auto mode), and not when the
+ * kernel said no to us rather than to native mode: no permission (-EPERM),
+ * or a program in the way (-EEXIST, -EBUSY). */
+bool plan_may_fall_back(const struct plan_iface *pi, int err);
 
 /* Does any interface of the plan count at tc (so the tc program loads)? */
 bool plan_uses_tc(const struct plan *plan);

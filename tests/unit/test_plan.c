@@ -805,6 +805,60 @@ static void test_plan_is_pure(void)
 	CHECK(memcmp(&a, &b, sizeof(a)) == 0);
 }
 
+/* The selftest attaches the way the kernel can: XDP link on 5.9+, else
+ * netlink; tcx on 6.6+, else clsact. The test run loads the linear program. */
+static void test_check_attach_kinds_follow_the_kernel(void)
+{
+	kernel("6.6.0", 6, 6, 0);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.selftest_attach, ATTACH_LINK);
+	CHECK_EQ_INT(plan.selftest_tc_attach, ATTACH_LINK);
+	CHECK_EQ_INT(plan.check_variant, VARIANT_LINEAR);
+	CHECK_EQ_STR(plan_variant_prog(plan.check_variant), "xdpcount_linear");
+
+	kernel("5.8.0-63-generic", 5, 8, 0);
+	no(&p.link_xdp, EINVAL);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.selftest_attach, ATTACH_NETLINK);
+	CHECK_EQ_INT(plan.selftest_tc_attach, ATTACH_NETLINK);
+}
+
+/* One name per variant, the ones the embedded object carries. */
+static void test_variant_program_names(void)
+{
+	CHECK_EQ_STR(plan_variant_prog(VARIANT_LINEAR), "xdpcount_linear");
+	CHECK_EQ_STR(plan_variant_prog(VARIANT_FRAGS), "xdpcount_frags");
+	CHECK_EQ_STR(plan_variant_prog(VARIANT_TC), "xdpcount_tc");
+}
+
+/* Native refused: auto mode falls back to generic unless the kernel said no
+ * to us (EPERM) or a program is in the way (EEXIST, EBUSY); strict native
+ * and generic never fall back. */
+static void test_native_fallback_only_for_native_refusals(void)
+{
+	static const struct plan_request want_native = { XDP_MODE_NATIVE, ATTACH_AUTO };
+
+	kernel("5.15.0", 5, 15, 0);
+	iface("eth0", "ixgbe", 1500, -1);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK(plan_may_fall_back(&plan.ifaces[0], -EOPNOTSUPP));
+	CHECK(plan_may_fall_back(&plan.ifaces[0], -EINVAL));
+	CHECK(plan_may_fall_back(&plan.ifaces[0], -ERANGE));
+	CHECK(!plan_may_fall_back(&plan.ifaces[0], 0));
+	CHECK(!plan_may_fall_back(&plan.ifaces[0], -EPERM));
+	CHECK(!plan_may_fall_back(&plan.ifaces[0], -EEXIST));
+	CHECK(!plan_may_fall_back(&plan.ifaces[0], -EBUSY));
+
+	make(&want_native);
+	CHECK(!plan_may_fall_back(&plan.ifaces[0], -EOPNOTSUPP));
+
+	iface("lo", "", 65536, -1)->loopback = true; /* generic from the start */
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[1].mode, XDP_MODE_GENERIC);
+	CHECK(!plan_may_fall_back(&plan.ifaces[1], -EOPNOTSUPP));
+}
+
 int main(void)
 {
 	test_rhel8_4_18_runs_degraded_through_netlink();
@@ -831,5 +885,8 @@ int main(void)
 	test_memlock_need_formula();
 	test_variant_per_interface_with_reasons();
 	test_plan_is_pure();
+	test_check_attach_kinds_follow_the_kernel();
+	test_variant_program_names();
+	test_native_fallback_only_for_native_refusals();
 	CHECK_DONE();
 }
