@@ -465,3 +465,12 @@ void btf_fact(const struct btf_report *r, struct fact *f)
 	f->state = r->available ? FACT_YES : FACT_NO;
 	f->err = r->available ? 0 : (r->err < 0 ? -r->err : (r->err ? r->err : ENOENT));
 }
+
+int probe_btf(struct probe *p, const char *override, struct btf_report *r)
+{
+	int err = btf_find(override, p->release, r);
+
+	if (!err)
+		btf_fact(r, &p->btf_vmlinux);
+	return err;
+}

@@ -48,4 +48,8 @@ int btf_header_check(const char *path, uint64_t size);
  * error kept). */
 void btf_fact(const struct btf_report *r, struct fact *f);
 
+/* The probe step for kernel BTF: btf_find() for p's release, and
+ * p->btf_vmlinux filled from what it found. Returns btf_find()'s error. */
+int probe_btf(struct probe *p, const char *override, struct btf_report *r);
+
 #endif

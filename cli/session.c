@@ -60,10 +60,9 @@ int session_plan(struct session *s, const struct opts *o, enum iface_default dfl
 	/* The counter needs no BTF: parse it only when asked to report or
 	 * validate it (vmlinux BTF costs megabytes of memory). */
 	if (report_btf || o->btf) {
-		err = btf_find(o->btf, s->probe.release, &s->btf);
+		err = probe_btf(&s->probe, o->btf, &s->btf);
 		if (err)
 			return fail(STAGE_BTF, err, o->btf, NULL);
-		btf_fact(&s->btf, &s->probe.btf_vmlinux);
 	}
 	/* bpf() facts decide the plan; an error here is kept in the facts */
 	probe_bpf(&s->probe);

@@ -247,6 +247,23 @@ static void test_btf_fact(void)
 	CHECK_EQ_INT(f.err, EINVAL);
 }
 
+/* The probe step fills the probe's fact itself; a bad override fills nothing. */
+static void test_probe_btf_fills_the_probe(void)
+{
+	static struct probe pr;
+	char path[128];
+
+	path_in(path, sizeof(path), "probe.btf");
+	CHECK_EQ_INT(write_small_btf(path, 0), 0);
+	memset(&pr, 0, sizeof(pr));
+	CHECK_EQ_INT(probe_btf(&pr, path, &r), 0);
+	CHECK_EQ_INT(pr.btf_vmlinux.state, FACT_YES);
+	memset(&pr, 0, sizeof(pr));
+	path_in(path, sizeof(path), "no-such.btf");
+	CHECK_EQ_INT(probe_btf(&pr, path, &r), -ENOENT);
+	CHECK_EQ_INT(pr.btf_vmlinux.state, FACT_UNKNOWN);
+}
+
 static void cleanup(void)
 {
 	static const char *const names[] = {
@@ -287,6 +304,7 @@ int main(void)
 	test_header_check();
 	test_kernel_btf_copies();
 	test_btf_fact();
+	test_probe_btf_fills_the_probe();
 	cleanup();
 	CHECK_DONE();
 }
