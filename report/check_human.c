@@ -67,9 +67,8 @@ void check_print_human(FILE *f, const struct check_result *c)
 		    c->btf->matches_kernel == 0 ? ", NOT this kernel's" : "");
 	else
 		row(f, OK, "kernel BTF", "absent; the counter does not need it");
-	row(f, c->plan->memlock == MEMLOCK_IMPOSSIBLE ? BAD : OK, "memlock", "%s%s%s",
-	    c->memlock_raised ? "raised: " : "", c->plan->memlock_reason,
-	    c->memlock_raised ? "" : "");
+	row(f, c->plan->memlock == MEMLOCK_IMPOSSIBLE ? BAD : OK, "memlock", "%s%s",
+	    c->memlock_raised ? "raised: " : "", c->plan->memlock_reason);
 	if (c->object_byte_order)
 		row(f, OK, "BPF object", "%s-endian, %s program (%s)", c->object_byte_order,
 		    c->program ? c->program : "?", c->plan->variant_reason);

@@ -39,12 +39,6 @@ const char *fmt_rate(char buf[FMT_LEN], double value, const char *unit)
 	return scaled(buf, value, 1000.0, si, 6, unit);
 }
 
-const char *fmt_u64(char buf[FMT_LEN], uint64_t v)
-{
-	snprintf(buf, FMT_LEN, "%llu", (unsigned long long)v);
-	return buf;
-}
-
 size_t fmt_utf8_len(const unsigned char *p)
 {
 	unsigned int cp;

@@ -11,8 +11,6 @@
 const char *fmt_bytes(char buf[FMT_LEN], uint64_t bytes);
 /* 1234567, "pps" -> "1.23 Mpps"; 9600, "bit/s" -> "9.60 kbit/s" (SI, for rates) */
 const char *fmt_rate(char buf[FMT_LEN], double value, const char *unit);
-/* 1234567 -> "1234567" with no grouping (stable for scripts and eyes) */
-const char *fmt_u64(char buf[FMT_LEN], uint64_t v);
 
 /* The length (2-4) of the well-formed UTF-8 sequence at p, or 0 when the
  * byte at p does not start one (no overlongs, surrogates or > U+10FFFF). */
