@@ -463,7 +463,7 @@ int btf_find(const char *override, const char *release, struct btf_report *r)
 void btf_fact(const struct btf_report *r, struct fact *f)
 {
 	f->state = r->available ? FACT_YES : FACT_NO;
-	f->err = r->available ? 0 : (r->err < 0 ? -r->err : (r->err ? r->err : ENOENT));
+	f->err = r->available ? 0 : r->err ? r->err : -ENOENT;
 }
 
 int probe_btf(struct probe *p, const char *override, struct btf_report *r)

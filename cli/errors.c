@@ -124,18 +124,17 @@ static const struct advice *find_advice(enum stage stage, int err)
 
 const char *failure_cause(enum stage stage, int err)
 {
-	const struct advice *a = find_advice(stage, abs(err));
+	const struct advice *a = find_advice(stage, -err);
 
-	return a->cause ? a->cause : strerror(abs(err));
+	return a->cause ? a->cause : strerror(-err);
 }
 
 int fail(enum stage stage, int err, const char *subject, const char *detail_fmt, ...)
 {
 	va_list ap;
 
-	err = abs(err);
 	if (failure.set)
-		return -err;
+		return err;
 	failure.set = 1;
 	failure.stage = stage;
 	failure.err = err;
@@ -149,7 +148,7 @@ int fail(enum stage stage, int err, const char *subject, const char *detail_fmt,
 		vsnprintf(failure.detail, sizeof(failure.detail), detail_fmt, ap);
 		va_end(ap);
 	}
-	return -err;
+	return err;
 }
 
 void failure_clear(void)
@@ -165,7 +164,7 @@ static int exit_code_of(const struct failure *f)
 	case STAGE_PICK:
 		return EXIT_USAGE;
 	case STAGE_IFACE:
-		return f->err == ENODEV || f->err == E2BIG ? EXIT_USAGE
+		return f->err == -ENODEV || f->err == -E2BIG ? EXIT_USAGE
 										 : EXIT_FAILURE_ENV;
 	default:
 		return EXIT_FAILURE_ENV;
@@ -196,15 +195,14 @@ static const char *privilege_todo(void)
 void failure_format(char *buf, size_t len, enum stage stage, int err, const char *subject,
 		    const char *detail)
 {
-	const struct advice *a = find_advice(stage, abs(err));
+	const struct advice *a = find_advice(stage, -err);
 	const char *todo = a->todo && a->todo == (const char *)PRIV_TODO ? privilege_todo() : a->todo;
 	char what[512], subj[400];
 
-	err = abs(err);
 	snprintf(what, sizeof(what), stage_what[stage],
 		 fmt_name(subj, sizeof(subj), subject ? subject : ""));
 	snprintf(buf, len, "%s: %s%s%s", what,
-		 detail && detail[0] ? detail : a->cause ? a->cause : err ? strerror(err) : "failed",
+		 detail && detail[0] ? detail : a->cause ? a->cause : err ? strerror(-err) : "failed",
 		 todo ? "; " : "", todo ? todo : "");
 }
 
@@ -260,9 +258,9 @@ int failure_get(struct failure_info *fi)
 	failure_format(fi->message, sizeof(fi->message), failure.stage, failure.err,
 		       failure.subject, failure.detail);
 	fi->code = stage_code[failure.stage];
-	snprintf(fi->errno_name, sizeof(fi->errno_name), "errno%d", failure.err);
+	snprintf(fi->errno_name, sizeof(fi->errno_name), "errno%u", 0u - (unsigned int)failure.err);
 	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
-		if (errno_names[i].err == failure.err)
+		if (errno_names[i].err == -failure.err)
 			snprintf(fi->errno_name, sizeof(fi->errno_name), "%s", errno_names[i].name);
 	fi->exit_code = exit_code_of(&failure);
 	return 1;
@@ -318,19 +316,19 @@ int fail_left_behind(const char *raw_iface, const struct watch_iface *w, unsigne
 	failure_clear(); /* this says more than "lost": it is the one line to print */
 	if (w && w->fault == WATCH_MOVED && w->new_nsid >= 0) {
 		if (watch_netns_name(w->new_nsid, ns, sizeof(ns)) == 0)
-			return fail(STAGE_LEFT, ENODEV, raw_iface,
+			return fail(STAGE_LEFT, -ENODEV, raw_iface,
 				    "our program (id %u) stays attached: %s moved to network namespace "
 				    "%s (nsid %d, ifindex %d there), where it cannot be detached from "
 				    "here; remove it with `ip -n %s link set dev %s %s`", prog_id, iface,
 				    ns, w->new_nsid, w->new_ifindex, ns, iface, off);
-		return fail(STAGE_LEFT, ENODEV, raw_iface,
+		return fail(STAGE_LEFT, -ENODEV, raw_iface,
 			    "our program (id %u) stays attached: %s moved to the network namespace "
 			    "with nsid %d (ifindex %d there), where it cannot be detached from here; "
 			    "remove it there with `ip link set dev %s %s` (`ip netns list-id` names "
 			    "nsid %d)", prog_id, iface, w->new_nsid, w->new_ifindex, iface, off,
 			    w->new_nsid);
 	}
-	return fail(STAGE_LEFT, ENODEV, raw_iface,
+	return fail(STAGE_LEFT, -ENODEV, raw_iface,
 		    "%s left this network namespace; if it moved, our program (id %u) stays "
 		    "attached to it there: remove it there with `ip link set dev %s %s`",
 		    iface, prog_id, iface, off);

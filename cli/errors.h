@@ -33,8 +33,8 @@ enum stage {
 
 enum exit_code { EXIT_OK = 0, EXIT_FAILURE_ENV = 1, EXIT_USAGE = 2, EXIT_DEGRADED = 3 };
 
-/* Records the first failure and returns -err (err is a positive or negative
- * errno). subject names the object (an interface, a file) and may be NULL;
+/* Records the first failure and returns err (a negative errno, as every
+ * function of the tree returns). subject names the object (an interface, a file) and may be NULL;
  * detail, when given, replaces the generic cause words. */
 int fail(enum stage stage, int err, const char *subject, const char *detail_fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -54,7 +54,7 @@ struct failure_info {
 int failure_get(struct failure_info *fi);
 /* Forgets a recorded failure (e.g. after a fallback handled it). */
 void failure_clear(void);
-/* The cause words for an errno in a stage, e.g. for JSON "reason" fields. */
+/* The cause words for an errno (-errno) in a stage, e.g. for JSON "reason" fields. */
 const char *failure_cause(enum stage stage, int err);
 /* Formats a failure as its one line (without "xdpcount: " and newline), as
  * failure_report() would print it, without recording it. */

@@ -41,13 +41,13 @@ static int on_lost(struct health *h, struct watch_iface *w)
 	if (h->keep_going && h->lost < h->n) {
 		snprintf(detail, sizeof(detail), "%s; counting goes on on the other interfaces",
 			 words);
-		failure_note(STAGE_LOST, ENODEV, w->name, detail);
+		failure_note(STAGE_LOST, -ENODEV, w->name, detail);
 		return 0;
 	}
 	snprintf(detail, sizeof(detail), "%s; counting stops%s", words,
 		 h->keep_going ? " (no interface is left)"
 			       : " (--keep-going counts on the other interfaces)");
-	return fail(STAGE_LOST, ENODEV, w->name, "%s", detail);
+	return fail(STAGE_LOST, -ENODEV, w->name, "%s", detail);
 }
 
 int health_step(struct health *h)

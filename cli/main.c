@@ -156,7 +156,7 @@ static int finish(int ret, bool json)
 	/* Flush stdout at exit and fail loudly on a write error. */
 	if (fflush(stdout) || ferror(stdout)) {
 		if (ret == 0 || ret > 0)
-			fail(STAGE_OUTPUT, errno ? errno : EIO, NULL, NULL);
+			fail(STAGE_OUTPUT, errno ? -errno : -EIO, NULL, NULL);
 		ret = -EIO;
 	}
 	if (ret < 0 && json)
@@ -190,14 +190,14 @@ int main(int argc, char **argv)
 			argv++;
 		} else if (!if_nametoindex(argv[1]) && errno == ENODEV) {
 			/* `xdpcount stauts`: neither a command nor an interface here */
-			ret = fail(STAGE_USAGE, EINVAL, NULL, "unknown command or interface '%s'",
+			ret = fail(STAGE_USAGE, -EINVAL, NULL, "unknown command or interface '%s'",
 				   argv[1]);
 			return finish(ret, json_asked(argc, argv));
 		}
 	}
 	ret = opts_parse(argc, argv, cmd->mask, &o);
 	if (!ret && o.n_ifaces && !strstr(cmd->args, "IFACE"))
-		ret = fail(STAGE_USAGE, EINVAL, NULL, "%s takes no IFACE (got '%s')", cmd->name,
+		ret = fail(STAGE_USAGE, -EINVAL, NULL, "%s takes no IFACE (got '%s')", cmd->name,
 			   o.ifaces[0]);
 	if (ret)
 		return finish(ret, json_asked(argc, argv));

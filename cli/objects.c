@@ -37,10 +37,10 @@ static int dump(const char *order)
 		if (strcmp(byte_order_name(obj->order), order))
 			continue;
 		if (fwrite(obj->data, 1, obj->size, stdout) != obj->size)
-			return fail(STAGE_OUTPUT, errno ? errno : EIO, NULL, NULL);
+			return fail(STAGE_OUTPUT, errno ? -errno : -EIO, NULL, NULL);
 		return 0;
 	}
-	return fail(STAGE_USAGE, EINVAL, NULL, "no %s-endian object", order);
+	return fail(STAGE_USAGE, -EINVAL, NULL, "no %s-endian object", order);
 }
 
 int cmd_objects(const struct opts *o)

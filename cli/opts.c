@@ -94,7 +94,7 @@ static int parse_enum(const struct enum_name *table, const char *what, const cha
 			if (e[1].name)
 				strncat(names, "|", sizeof(names) - strlen(names) - 1);
 		}
-		return fail(STAGE_USAGE, EINVAL, NULL, "invalid %s '%s' (expected %s)", what, arg, names);
+		return fail(STAGE_USAGE, -EINVAL, NULL, "invalid %s '%s' (expected %s)", what, arg, names);
 	}
 	return v;
 }
@@ -126,7 +126,7 @@ static int parse_interval(const char *arg, double *out)
 	if (plain_decimal(arg, true))
 		v = strtod(arg, NULL);
 	if (!(v >= INTERVAL_MIN && v <= INTERVAL_MAX))
-		return fail(STAGE_USAGE, EINVAL, NULL,
+		return fail(STAGE_USAGE, -EINVAL, NULL,
 			    "invalid interval '%s' (expected decimal seconds from 0.01 to 3600, "
 			    "e.g. 0.5)", arg);
 	*out = v;
@@ -141,7 +141,7 @@ static int parse_count(const char *arg, unsigned long *out)
 	if (plain_decimal(arg, false))
 		v = strtoul(arg, NULL, 10);
 	if (errno || v == 0)
-		return fail(STAGE_USAGE, EINVAL, NULL, "invalid count '%s' (expected a positive "
+		return fail(STAGE_USAGE, -EINVAL, NULL, "invalid count '%s' (expected a positive "
 			    "decimal integer)", arg);
 	*out = v;
 	return 0;
@@ -173,7 +173,7 @@ static int apply(struct opts *o, int id, const char *arg)
 	case OPT_VERSION: o->version = true; return 0;
 	case OPT_BTF:
 		if (!arg[0])
-			return fail(STAGE_USAGE, EINVAL, NULL, "--btf needs a file name, not an empty "
+			return fail(STAGE_USAGE, -EINVAL, NULL, "--btf needs a file name, not an empty "
 				    "string");
 		o->btf = arg;
 		return 0;
@@ -186,7 +186,7 @@ static int apply(struct opts *o, int id, const char *arg)
 		int fd;
 
 		if (metrics_parse_listen(arg, &ss, &len, &fd))
-			return fail(STAGE_USAGE, EINVAL, NULL,
+			return fail(STAGE_USAGE, -EINVAL, NULL,
 				    "invalid --metrics '%s' (expected [ADDR:]PORT, e.g. 9435, 0.0.0.0:9435 or [::1]:9435, or fd://N)",
 				    arg);
 		o->metrics = arg;
@@ -194,16 +194,16 @@ static int apply(struct opts *o, int id, const char *arg)
 	}
 	case OPT_TEXTFILE:
 		if (!*arg)
-			return fail(STAGE_USAGE, EINVAL, NULL, "--textfile needs a file name");
+			return fail(STAGE_USAGE, -EINVAL, NULL, "--textfile needs a file name");
 		o->textfile = arg;
 		return 0;
 	case OPT_DUMP:
 		if (strcmp(arg, "little") && strcmp(arg, "big"))
-			return fail(STAGE_USAGE, EINVAL, NULL, "invalid --dump '%s' (expected little or big)", arg);
+			return fail(STAGE_USAGE, -EINVAL, NULL, "invalid --dump '%s' (expected little or big)", arg);
 		o->dump = arg;
 		return 0;
 	}
-	return fail(STAGE_USAGE, EINVAL, NULL, "unknown option");
+	return fail(STAGE_USAGE, -EINVAL, NULL, "unknown option");
 }
 
 int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o)
@@ -236,9 +236,9 @@ int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o)
 			const char *bad = argv[optind - 1];
 
 			if (optopt && optopt < 256)
-				return fail(STAGE_USAGE, EINVAL, NULL, c == ':' || strchr(shorts, optopt)
+				return fail(STAGE_USAGE, -EINVAL, NULL, c == ':' || strchr(shorts, optopt)
 					    ? "option '-%c' needs a value" : "unknown option '-%c'", optopt);
-			return fail(STAGE_USAGE, EINVAL, NULL, "unknown or incomplete option '%s'", bad);
+			return fail(STAGE_USAGE, -EINVAL, NULL, "unknown or incomplete option '%s'", bad);
 		}
 		err = apply(o, c, optarg);
 		if (err)

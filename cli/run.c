@@ -136,7 +136,7 @@ static int report_all(struct session *s, struct report *rep, const struct health
 	}
 	if (report_flush(rep))
 		/* EINTR: the stop signal ended a write that blocked */
-		return fail(STAGE_OUTPUT, stop_requested() ? EINTR : errno ? errno : EIO, NULL, NULL);
+		return fail(STAGE_OUTPUT, stop_requested() ? -EINTR : errno ? -errno : -EIO, NULL, NULL);
 	return 0;
 }
 
@@ -196,7 +196,7 @@ static int final_flush(struct report *rep)
 			dup2(null, STDOUT_FILENO);
 			close(null);
 		}
-		return fail(STAGE_OUTPUT, ETIMEDOUT, NULL, NULL);
+		return fail(STAGE_OUTPUT, -ETIMEDOUT, NULL, NULL);
 	}
 	return err ? fail(STAGE_OUTPUT, err, NULL, NULL) : 0;
 }
@@ -249,21 +249,21 @@ static int refuse_check(struct session *s)
 			break;
 		case REFUSE_FOREIGN:
 			if (pi->mode == XDP_MODE_TC) /* someone's filter at our tc place */
-				return fail(STAGE_TC, EEXIST, pi->name, "%s", pi->reason);
-			return fail(STAGE_FOREIGN, EEXIST, pi->name, "%s", pi->reason);
+				return fail(STAGE_TC, -EEXIST, pi->name, "%s", pi->reason);
+			return fail(STAGE_FOREIGN, -EEXIST, pi->name, "%s", pi->reason);
 		case REFUSE_MODE:
-			return fail(STAGE_ATTACH, EOPNOTSUPP, pi->name, "%s", pi->reason);
+			return fail(STAGE_ATTACH, -EOPNOTSUPP, pi->name, "%s", pi->reason);
 		case REFUSE_ATTACH:
 			return fail(pi->mode == XDP_MODE_TC ? STAGE_TC : STAGE_ATTACH, ENOLINK,
 				    pi->name, "%s", pi->reason);
 		case REFUSE_OURS:
-			return fail(STAGE_ATTACH, EEXIST, pi->name, "%s", pi->reason);
+			return fail(STAGE_ATTACH, -EEXIST, pi->name, "%s", pi->reason);
 		case REFUSE_MISSING:
-			return fail(STAGE_IFACE, ENODEV, pi->name, NULL);
+			return fail(STAGE_IFACE, -ENODEV, pi->name, NULL);
 		}
 	}
 	if (s->plan.verdict == VERDICT_INCOMPATIBLE)
-		return fail(STAGE_PLAN, EOPNOTSUPP, NULL, "%s",
+		return fail(STAGE_PLAN, -EOPNOTSUPP, NULL, "%s",
 			    s->plan.n_reasons ? s->plan.reasons[0] : "the plan says no");
 	return 0;
 }
@@ -303,7 +303,7 @@ int cmd_run(const struct opts *o)
 		err = session_load(&s);
 	}
 	if (!err && stop_install())
-		err = fail(STAGE_SIGNAL, errno, NULL, NULL);
+		err = fail(STAGE_SIGNAL, -errno, NULL, NULL);
 	if (err)
 		goto out;
 
@@ -327,7 +327,7 @@ int cmd_run(const struct opts *o)
 	if (err)
 		goto detach;
 	if (report_flush(&rep)) {
-		err = fail(STAGE_OUTPUT, errno ? errno : EIO, NULL, NULL);
+		err = fail(STAGE_OUTPUT, errno ? -errno : -EIO, NULL, NULL);
 		goto detach;
 	}
 	drop_privileges(&s, irs, n);
@@ -373,7 +373,7 @@ detach:
 			err = derr ? derr : ferr;
 	}
 	if (!err && h.lost)
-		err = fail(STAGE_LOST, ENODEV, h.lost == 1 ? "1 interface" : "interfaces",
+		err = fail(STAGE_LOST, -ENODEV, h.lost == 1 ? "1 interface" : "interfaces",
 			   "%d of %d lost while counting (reported above)", h.lost, h.n);
 	health_close(&h);
 out:
@@ -382,7 +382,7 @@ out:
 	if (stop_requested() && !stop_is_normal(stop_requested())) {
 		fflush(stdout);
 		if (!err)
-			fail(STAGE_STOPPED, EINTR, stop_signal_name(stop_requested()), NULL);
+			fail(STAGE_STOPPED, -EINTR, stop_signal_name(stop_requested()), NULL);
 		failure_report();
 		stop_reraise(stop_requested());
 	}

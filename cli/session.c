@@ -33,10 +33,10 @@ static int probe_ifaces(struct session *s, const struct opts *o, enum iface_defa
 	for (int i = 0; i < o->n_ifaces; i++) {
 		for (int k = 0; k < i; k++)
 			if (strcmp(o->ifaces[k], o->ifaces[i]) == 0)
-				return fail(STAGE_USAGE, EINVAL, NULL, "interface %s given twice",
+				return fail(STAGE_USAGE, -EINVAL, NULL, "interface %s given twice",
 					    o->ifaces[i]);
 		if (strlen(o->ifaces[i]) >= IF_NAMESIZE)
-			return fail(STAGE_IFACE, ENODEV, o->ifaces[i], "name longer than %d characters",
+			return fail(STAGE_IFACE, -ENODEV, o->ifaces[i], "name longer than %d characters",
 				    IF_NAMESIZE - 1);
 		err = probe_iface(&s->probe, o->ifaces[i]);
 		if (err)

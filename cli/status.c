@@ -20,12 +20,12 @@ int cmd_status(const struct opts *o)
 	unsigned int n = 0;
 
 	if (o->n_ifaces > STATUS_MAX_IFACES)
-		return fail(STAGE_IFACE, E2BIG, NULL, NULL);
+		return fail(STAGE_IFACE, -E2BIG, NULL, NULL);
 	for (int i = 0; i < o->n_ifaces; i++) {
 		int ifindex = (int)if_nametoindex(o->ifaces[i]);
 
 		if (!ifindex)
-			return fail(STAGE_IFACE, ENODEV, o->ifaces[i], NULL);
+			return fail(STAGE_IFACE, -ENODEV, o->ifaces[i], NULL);
 		snprintf(ifs[n].name, sizeof(ifs[n].name), "%s", o->ifaces[i]);
 		ifs[n++].ifindex = ifindex;
 	}
@@ -33,7 +33,7 @@ int cmd_status(const struct opts *o)
 		struct if_nameindex *all = if_nameindex(), *p;
 
 		if (!all)
-			return fail(STAGE_IFACE, errno, "(all)", "cannot list the interfaces");
+			return fail(STAGE_IFACE, -errno, "(all)", "cannot list the interfaces");
 		for (p = all; p->if_index && n < STATUS_MAX_IFACES; p++) {
 			snprintf(ifs[n].name, sizeof(ifs[n].name), "%s", p->if_name);
 			ifs[n++].ifindex = (int)p->if_index;

@@ -17,7 +17,7 @@ struct verdict_acc {
 void acc_add(struct verdict_acc *acc, enum verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* "EPERM", "ENOSYS", ... or "errno N"; "not probed" for 0. Static storage
+/* -EPERM -> "EPERM", ... or "errno N"; "not probed" for 0. Static storage
  * only for the names; the "errno N" form uses buf. */
 const char *plan_errno_name(int err, char *buf, size_t len);
 

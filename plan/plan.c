@@ -48,14 +48,12 @@ const char *plan_errno_name(int err, char *buf, size_t len)
 	};
 	size_t i;
 
-	if (err < 0)
-		err = -err;
 	if (!err)
 		return "not probed";
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].err == err)
+		if (names[i].err == -err)
 			return names[i].name;
-	snprintf(buf, len, "errno %d", err);
+	snprintf(buf, len, "errno %d", -err);
 	return buf;
 }
 
@@ -141,7 +139,7 @@ static void plan_kernel(const struct probe *p, struct verdict_acc *acc)
 			"the kernel has no bpf() syscall (%s): built without "
 			"CONFIG_BPF_SYSCALL, or an emulator or seccomp filter "
 			"hides it",
-			plan_errno_name(p->bpf_syscall.err ? p->bpf_syscall.err : ENOSYS,
+			plan_errno_name(p->bpf_syscall.err ? p->bpf_syscall.err : -ENOSYS,
 					eb, sizeof(eb)));
 		return;
 	}

@@ -29,7 +29,7 @@ int probe_sys_bpf(int cmd, union bpf_attr *attr)
 static void fact_set(struct fact *f, enum fact_state state, int err)
 {
 	f->state = state;
-	f->err = err < 0 ? -err : err;
+	f->err = err; /* -errno, 0 for none */
 }
 
 /* The usual reading of a refused probe: EPERM/EACCES mean "not allowed",

@@ -124,9 +124,9 @@ static void probe_netdev_family(struct probe *p)
 		p->netdev_family.state = FACT_YES;
 	} else if (ret == 0) {
 		p->netdev_family.state = FACT_NO;
-		p->netdev_family.err = ENOENT;
+		p->netdev_family.err = -ENOENT;
 	} else {
-		p->netdev_family.err = -ret;
+		p->netdev_family.err = ret;
 	}
 }
 
@@ -157,7 +157,7 @@ static void probe_xdp(struct probe *p, struct probe_iface *it)
 
 	if (err) {
 		it->xdp_features_known.state = FACT_UNKNOWN;
-		it->xdp_features_known.err = -err;
+		it->xdp_features_known.err = err;
 		return;
 	}
 	it->xdp_features_known = p->netdev_family;

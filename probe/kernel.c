@@ -203,7 +203,7 @@ static void probe_jit_sysctl(struct probe *p)
 	err = probe_read_long("/proc/sys/net/core/bpf_jit_enable", &v);
 	if (err) {
 		p->jit.state = FACT_UNKNOWN;
-		p->jit.err = -err;
+		p->jit.err = err;
 		return;
 	}
 	p->jit.state = v ? FACT_YES : FACT_NO;

@@ -17,7 +17,7 @@ enum fact_state {
 
 struct fact {
 	enum fact_state state;
-	int err; /* positive errno that decided the answer, 0 if none */
+	int err; /* -errno that decided the answer, 0 if none */
 };
 
 #define PROBE_MAX_IFACES 64

@@ -37,10 +37,10 @@ void probe_tcx(struct probe *p)
 		p->tcx.err = 0;
 	} else if (ret == -EINVAL) {
 		p->tcx.state = FACT_NO;
-		p->tcx.err = EINVAL;
+		p->tcx.err = -EINVAL;
 	} else {
 		p->tcx.state = (ret == -EPERM || ret == -EACCES) ? FACT_DENIED : FACT_UNKNOWN;
-		p->tcx.err = -ret;
+		p->tcx.err = ret;
 	}
 }
 
@@ -228,7 +228,7 @@ static void probe_tc_filters(struct probe_iface *it)
 				TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS), filter_seen, it);
 
 	if (err) {
-		it->clsact.err = -err; /* present; its filters unknown */
+		it->clsact.err = err; /* present; its filters unknown */
 		return;
 	}
 	probe_tc_ours(it);
@@ -256,7 +256,7 @@ void probe_tc_ifaces(struct probe *p)
 
 		if (err) {
 			it->clsact.state = FACT_UNKNOWN;
-			it->clsact.err = -err;
+			it->clsact.err = err;
 		} else if (it->clsact.state == FACT_YES && it->ifindex) {
 			probe_tc_filters(it);
 		}

@@ -35,10 +35,10 @@ static void fact_row(FILE *f, const char *what, const struct fact *fa, enum mark
 		row(f, missing_mark, what, "%s", no);
 		break;
 	case FACT_DENIED:
-		row(f, BAD, what, "not allowed (%s)", strerror(fa->err));
+		row(f, BAD, what, "not allowed (%s)", strerror(-fa->err));
 		break;
 	default:
-		row(f, UNKNOWN, what, "unknown%s%s", fa->err ? ": " : "", fa->err ? strerror(fa->err) : "");
+		row(f, UNKNOWN, what, "unknown%s%s", fa->err ? ": " : "", fa->err ? strerror(-fa->err) : "");
 	}
 }
 

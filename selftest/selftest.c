@@ -109,7 +109,7 @@ static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode,
 	m->ran = true;
 	err = h->attach(h->ctx, if_xdp, mode);
 	if (err) {
-		m->err = -err;
+		m->err = err;
 		say(m->reason, "attaching in %s mode to veth failed: %s", name,
 		    strerror(-err));
 		return;
@@ -117,13 +117,13 @@ static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode,
 	/* Baseline after attach: the slot may hold counts of an earlier mode. */
 	err = h->read(h->ctx, if_xdp, &p0, &b0);
 	if (err) {
-		m->err = -err;
+		m->err = err;
 		say(m->reason, "reading the counters failed: %s", strerror(-err));
 		goto out;
 	}
 	sent = inject_frames(if_src, n, len);
 	if (sent < 0) {
-		m->err = -sent;
+		m->err = sent;
 		say(m->reason, "injecting %u frames failed: %s", n,
 		    strerror(-sent));
 		goto out;
@@ -132,7 +132,7 @@ static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode,
 	m->bytes_sent = (uint64_t)sent * len;
 	err = read_settled(h, if_xdp, p0 + m->sent, &p1, &b1);
 	if (err) {
-		m->err = -err;
+		m->err = err;
 		say(m->reason, "reading the counters failed: %s", strerror(-err));
 		goto out;
 	}
@@ -156,7 +156,7 @@ out:
 	err = h->detach(h->ctx, if_xdp);
 	if (err && m->ok) {
 		m->ok = false;
-		m->err = -err;
+		m->err = err;
 		say(m->reason, "detaching in %s mode failed: %s", name,
 		    strerror(-err));
 	}
@@ -198,7 +198,7 @@ static void child_run(const struct selftest_hooks *h, unsigned int n,
 	const unsigned int flags = IFF_UP | IFF_NOARP;
 
 	if (unshare(CLONE_NEWNET) < 0) {
-		r->err = errno;
+		r->err = -errno;
 		say(r->reason, "cannot create a network namespace: %s%s",
 		    strerror(errno),
 		    errno == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
@@ -206,7 +206,7 @@ static void child_run(const struct selftest_hooks *h, unsigned int n,
 	}
 	err = link_set_up((int)if_nametoindex("lo"));
 	if (err) {
-		r->err = -err;
+		r->err = err;
 		say(r->reason, "cannot bring lo up in the namespace: %s",
 		    strerror(-err));
 		return;
@@ -215,7 +215,7 @@ static void child_run(const struct selftest_hooks *h, unsigned int n,
 	ipv6_disable("default");
 	err = veth_create(VETH_XDP, VETH_SRC);
 	if (err) {
-		r->err = -err;
+		r->err = err;
 		say(r->reason, "cannot create a veth pair: %s%s%s",
 		    strerror(-err), netlink_extack()[0] ? ": " : "",
 		    netlink_extack());
@@ -224,7 +224,7 @@ static void child_run(const struct selftest_hooks *h, unsigned int n,
 	if_xdp = (int)if_nametoindex(VETH_XDP);
 	if_src = (int)if_nametoindex(VETH_SRC);
 	if (!if_xdp || !if_src) {
-		r->err = ENODEV;
+		r->err = -ENODEV;
 		say(r->reason, "the new veth pair has no ifindex");
 		goto out;
 	}
@@ -234,7 +234,7 @@ static void child_run(const struct selftest_hooks *h, unsigned int n,
 	if (!err)
 		err = link_set_flags(if_xdp, flags, flags);
 	if (err) {
-		r->err = -err;
+		r->err = err;
 		say(r->reason, "cannot set the veth pair up: %s", strerror(-err));
 		goto out;
 	}
@@ -242,7 +242,7 @@ static void child_run(const struct selftest_hooks *h, unsigned int n,
 	if (!err)
 		err = wait_running(VETH_XDP, 3000);
 	if (err) {
-		r->err = -err;
+		r->err = err;
 		say(r->reason, "the veth pair did not come up: %s", strerror(-err));
 		goto out;
 	}
@@ -353,7 +353,7 @@ int selftest_run_timeout(const struct selftest_hooks *h, unsigned int nframes,
 	memset(r, 0, sizeof(*r));
 	if (!h || !h->attach || !h->detach || !h->read) {
 		err = -EINVAL;
-		r->err = EINVAL;
+		r->err = -EINVAL;
 		say(r->reason, "selftest: no BPF hooks given");
 		goto out;
 	}
@@ -363,13 +363,13 @@ int selftest_run_timeout(const struct selftest_hooks *h, unsigned int nframes,
 		frame_len = SELFTEST_DEFAULT_FRAME_LEN;
 	if (frame_len < INJECT_MIN_LEN || frame_len > INJECT_MAX_LEN) {
 		err = -EINVAL;
-		r->err = EINVAL;
+		r->err = -EINVAL;
 		say(r->reason, "selftest: frame length %u out of range", frame_len);
 		goto out;
 	}
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		err = -errno;
-		r->err = errno;
+		r->err = -errno;
 		say(r->reason, "selftest: pipe: %s", strerror(errno));
 		goto out;
 	}
@@ -377,7 +377,7 @@ int selftest_run_timeout(const struct selftest_hooks *h, unsigned int nframes,
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
-		r->err = errno;
+		r->err = -errno;
 		say(r->reason, "selftest: fork: %s", strerror(errno));
 		goto out;
 	}
@@ -392,13 +392,13 @@ int selftest_run_timeout(const struct selftest_hooks *h, unsigned int nframes,
 	/* On a timeout kill at once; otherwise the child is on its way out. */
 	reap(pid, err == -ETIMEDOUT ? 0 : now_ms() + 1000, &status);
 	if (err == -ETIMEDOUT) {
-		r->err = ETIMEDOUT;
+		r->err = -ETIMEDOUT;
 		say(r->reason, "selftest did not finish within %u ms; its process was killed",
 		    timeout_ms);
 		goto out;
 	}
 	if (err) {
-		r->err = -err;
+		r->err = err;
 		if (WIFSIGNALED(status))
 			say(r->reason, "selftest process died of signal %d (%s)",
 			    WTERMSIG(status), strsignal(WTERMSIG(status)));
@@ -413,7 +413,7 @@ int selftest_run_timeout(const struct selftest_hooks *h, unsigned int nframes,
 	r->generic.reason[sizeof(r->generic.reason) - 1] = '\0';
 	r->tc.reason[sizeof(r->tc.reason) - 1] = '\0';
 	if (!r->ran)
-		err = r->err ? -r->err : -EOPNOTSUPP;
+		err = r->err ? r->err : -EOPNOTSUPP;
 	else if (!r->native.ok || !r->generic.ok || (h->tc && !r->tc.ok))
 		err = -EPROTO;
 out:

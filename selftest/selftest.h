@@ -40,7 +40,7 @@ struct selftest_hooks {
 struct selftest_mode {
 	bool ran, ok;
 	uint64_t sent, counted, bytes_sent, bytes_counted;
-	int err;      /* positive errno, 0 if none */
+	int err;      /* -errno, 0 if none */
 	char reason[SELFTEST_REASON_LEN];
 };
 
@@ -48,7 +48,7 @@ struct selftest_result {
 	bool ran;     /* false: veth could not be had (reason says why) */
 	struct selftest_mode native, generic;
 	struct selftest_mode tc; /* ran only when the hooks asked for it */
-	int err;      /* positive errno, 0 if none */
+	int err;      /* -errno, 0 if none */
 	char reason[SELFTEST_REASON_LEN];
 };
 

@@ -241,10 +241,10 @@ static void test_btf_fact(void)
 	r.err = 0;
 	btf_fact(&r, &f);
 	CHECK_EQ_INT(f.state, FACT_NO);
-	CHECK_EQ_INT(f.err, ENOENT);
+	CHECK_EQ_INT(f.err, -ENOENT);
 	r.err = -EINVAL;
 	btf_fact(&r, &f);
-	CHECK_EQ_INT(f.err, EINVAL);
+	CHECK_EQ_INT(f.err, -EINVAL);
 }
 
 /* The probe step fills the probe's fact itself; a bad override fills nothing. */

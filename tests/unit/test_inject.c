@@ -196,7 +196,7 @@ static void test_selftest_refused_native(void)
 	CHECK_EQ_INT(selftest_run(&h, 100, 64, &r), -EPROTO);
 	CHECK(r.ran);
 	CHECK(r.native.ran && !r.native.ok);
-	CHECK_EQ_INT(r.native.err, EOPNOTSUPP);
+	CHECK_EQ_INT(r.native.err, -EOPNOTSUPP);
 	CHECK_CONTAINS(r.native.reason, "native");
 	CHECK(r.generic.ok);
 	CHECK_EQ_U64(r.generic.counted, 100);
@@ -229,7 +229,7 @@ static void test_selftest_tc_case(void)
 	CHECK_EQ_INT(selftest_run(&h, 100, 64, &r), -EPROTO);
 	CHECK(r.native.ok && r.generic.ok);
 	CHECK(r.tc.ran && !r.tc.ok);
-	CHECK_EQ_INT(r.tc.err, ENOENT);
+	CHECK_EQ_INT(r.tc.err, -ENOENT);
 	CHECK_CONTAINS(r.tc.reason, "attaching in tc mode");
 	CHECK_CONTAINS(r.reason, "tc mode");
 }
@@ -252,7 +252,7 @@ static void test_selftest_child_dies_or_hangs(void)
 	CHECK_EQ_INT(selftest_run_timeout(&h, 10, 64, 300, &r), -ETIMEDOUT);
 	CHECK(time(NULL) - t0 <= 3);
 	CHECK(!r.ran);
-	CHECK_EQ_INT(r.err, ETIMEDOUT);
+	CHECK_EQ_INT(r.err, -ETIMEDOUT);
 	CHECK_CONTAINS(r.reason, "killed");
 }
 

@@ -46,7 +46,7 @@ static void kernel(const char *release, unsigned int maj, unsigned int min,
 	if (maj > 6 || (maj == 6 && min >= 6))
 		yes(&p.tcx);
 	else
-		no(&p.tcx, EINVAL);
+		no(&p.tcx, -EINVAL);
 	p.memlock_cur = p.memlock_max = 8 * MIB;
 	p.ncpus = 4;
 	p.page_size = 4096;
@@ -69,7 +69,7 @@ static struct probe_iface *iface(const char *name, const char *driver,
 		yes(&it->xdp_features_known);
 		it->xdp_features = (uint64_t)features;
 	} else {
-		no(&it->xdp_features_known, ENOENT);
+		no(&it->xdp_features_known, -ENOENT);
 	}
 	p.n_ifaces++;
 	return it;
@@ -118,11 +118,11 @@ static void test_rhel8_4_18_runs_degraded_through_netlink(void)
 {
 	kernel("4.18.0-553.el8_10.x86_64", 4, 18, 0);
 	p.cap_bpf = false; /* unknown to 4.18 */
-	no(&p.link_xdp, EINVAL);
-	no(&p.xdp_frags, EINVAL);
-	no(&p.memcg_accounting, EPERM);
-	no(&p.btf_vmlinux, ENOENT);
-	no(&p.netdev_family, ENOENT);
+	no(&p.link_xdp, -EINVAL);
+	no(&p.xdp_frags, -EINVAL);
+	no(&p.memcg_accounting, -EPERM);
+	no(&p.btf_vmlinux, -ENOENT);
+	no(&p.netdev_family, -ENOENT);
 	p.memlock_cur = p.memlock_max = 64 * KIB;
 	iface("eth0", "virtio_net", 1500, -1);
 	make(&req_auto);
@@ -148,10 +148,10 @@ static void test_rhel8_4_18_runs_degraded_through_netlink(void)
 static void test_ubuntu_5_4_raises_soft_limit_without_cap_sys_resource(void)
 {
 	kernel("5.4.0-1234-aws", 5, 4, 272);
-	no(&p.link_xdp, EINVAL);
-	no(&p.xdp_frags, EINVAL);
-	no(&p.memcg_accounting, EPERM);
-	no(&p.netdev_family, ENOENT);
+	no(&p.link_xdp, -EINVAL);
+	no(&p.xdp_frags, -EINVAL);
+	no(&p.memcg_accounting, -EPERM);
+	no(&p.netdev_family, -ENOENT);
 	p.cap_bpf = false;
 	p.cap_sys_resource = false;
 	p.memlock_cur = 64 * KIB;
@@ -175,10 +175,10 @@ static void test_5_8_link_trap_uses_netlink(void)
 	static const struct plan_request want_link = { XDP_MODE_AUTO, ATTACH_LINK };
 
 	kernel("5.8.0-63-generic", 5, 8, 0);
-	no(&p.link_xdp, EINVAL); /* cgroup links work here, XDP links do not */
-	no(&p.xdp_frags, EINVAL);
-	no(&p.memcg_accounting, EPERM);
-	no(&p.netdev_family, ENOENT);
+	no(&p.link_xdp, -EINVAL); /* cgroup links work here, XDP links do not */
+	no(&p.xdp_frags, -EINVAL);
+	no(&p.memcg_accounting, -EPERM);
+	no(&p.netdev_family, -ENOENT);
 	iface("eth0", "ixgbe", 1500, -1);
 	make(&req_auto);
 
@@ -203,9 +203,9 @@ static void test_5_8_link_trap_uses_netlink(void)
 static void test_5_10_with_64k_memlock(void)
 {
 	kernel("5.10.0-30-amd64", 5, 10, 0);
-	no(&p.xdp_frags, EINVAL);
-	no(&p.memcg_accounting, EPERM);
-	no(&p.netdev_family, ENOENT);
+	no(&p.xdp_frags, -EINVAL);
+	no(&p.memcg_accounting, -EPERM);
+	no(&p.netdev_family, -ENOENT);
 	p.memlock_cur = p.memlock_max = 64 * KIB;
 	iface("eth0", "virtio_net", 1500, -1);
 
@@ -239,8 +239,8 @@ static void test_5_10_with_64k_memlock(void)
 static void test_5_15_native_with_fallback_and_link(void)
 {
 	kernel("5.15.0-107-generic", 5, 15, 0);
-	no(&p.xdp_frags, EINVAL);
-	no(&p.netdev_family, ENOENT);
+	no(&p.xdp_frags, -EINVAL);
+	no(&p.netdev_family, -ENOENT);
 	iface("eth0", "ixgbe", 1500, -1);
 	make(&req_auto);
 
@@ -261,8 +261,8 @@ static void test_6_1_s390x_without_btf_is_ok(void)
 	kernel("6.1.0-50-s390x", 6, 1, 0);
 	snprintf(p.machine, sizeof(p.machine), "s390x");
 	p.host_big_endian = true;
-	no(&p.btf_vmlinux, ENOENT);
-	no(&p.netdev_family, ENOENT);
+	no(&p.btf_vmlinux, -ENOENT);
+	no(&p.netdev_family, -ENOENT);
 	iface("enc1000", "qeth", 1500, -1);
 	make(&req_auto);
 
@@ -357,8 +357,8 @@ static void test_without_cap_perfmon_the_frags_program_is_planned(void)
 static void test_bpf_enosys_is_incompatible(void)
 {
 	kernel("6.1.0-50-s390x", 6, 1, 0);
-	no(&p.bpf_syscall, ENOSYS);
-	rest_unknown(ENOSYS);
+	no(&p.bpf_syscall, -ENOSYS);
+	rest_unknown(-ENOSYS);
 	iface("eth0", "virtio_net", 1500, -1);
 	make(&req_auto);
 
@@ -374,8 +374,8 @@ static void test_unprivileged_is_incompatible_naming_capabilities(void)
 	kernel("6.1.0-50-amd64", 6, 1, 0);
 	p.cap_bpf = p.cap_net_admin = p.cap_sys_admin = p.cap_sys_resource = false;
 	p.bpf_syscall.state = FACT_DENIED;
-	p.bpf_syscall.err = EPERM;
-	rest_unknown(EPERM);
+	p.bpf_syscall.err = -EPERM;
+	rest_unknown(-EPERM);
 	p.memlock_cur = p.memlock_max = 64 * KIB; /* must not be blamed */
 	iface("eth0", "virtio_net", 1500, -1);
 	make(&req_auto);
@@ -398,7 +398,7 @@ static void test_unprivileged_is_incompatible_naming_capabilities(void)
 	kernel("6.1.0-50-amd64", 6, 1, 0);
 	p.cap_net_admin = p.cap_sys_admin = false;
 	p.prog_type_xdp.state = FACT_DENIED;
-	p.prog_type_xdp.err = EPERM;
+	p.prog_type_xdp.err = -EPERM;
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	CHECK(reasons_have("missing CAP_NET_ADMIN (CAP_BPF alone"));
@@ -409,7 +409,7 @@ static void test_unprivileged_is_incompatible_naming_capabilities(void)
 	p.cap_bpf = p.cap_net_admin = p.cap_sys_admin = p.cap_sys_resource = false;
 	p.unprivileged_bpf_disabled = 0;
 	p.prog_type_xdp.state = FACT_DENIED;
-	p.prog_type_xdp.err = EPERM;
+	p.prog_type_xdp.err = -EPERM;
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	CHECK(reasons_have("CAP_SYS_ADMIN"));
@@ -419,8 +419,8 @@ static void test_unprivileged_is_incompatible_naming_capabilities(void)
 	kernel("6.1.0-50-amd64", 6, 1, 0);
 	p.cap_bpf = p.cap_sys_admin = false;
 	p.bpf_syscall.state = FACT_DENIED;
-	p.bpf_syscall.err = EPERM;
-	rest_unknown(EPERM);
+	p.bpf_syscall.err = -EPERM;
+	rest_unknown(-EPERM);
 	make(&req_auto);
 	CHECK(reasons_have("missing CAP_BPF (CAP_NET_ADMIN is held)"));
 	CHECK(!reasons_have("CAP_BPF and CAP_NET_ADMIN"));
@@ -433,8 +433,8 @@ static void test_user_namespace_root_is_told_why(void)
 	kernel("6.18.44-fc-v782", 6, 18, 44);
 	p.in_user_ns = true;
 	p.bpf_syscall.state = FACT_DENIED;
-	p.bpf_syscall.err = EPERM;
-	rest_unknown(EPERM);
+	p.bpf_syscall.err = -EPERM;
+	rest_unknown(-EPERM);
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	CHECK(reasons_have("only inside a user namespace"));
@@ -445,8 +445,8 @@ static void test_root_refused_by_a_filter_says_so(void)
 {
 	kernel("6.18.44-fc-v782", 6, 18, 44);
 	p.bpf_syscall.state = FACT_DENIED;
-	p.bpf_syscall.err = EPERM;
-	rest_unknown(EPERM);
+	p.bpf_syscall.err = -EPERM;
+	rest_unknown(-EPERM);
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	CHECK(reasons_have("although this process holds CAP_SYS_ADMIN"));
@@ -671,7 +671,7 @@ static void test_tc_leftover_is_refused_and_foreign_slot_kept(void)
 		make(&tc_link);
 		CHECK(!plan.ifaces[0].refuse);
 		CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
-		no(&p.tcx, EINVAL);
+		no(&p.tcx, -EINVAL);
 		p.kver_minor = 1;
 	}
 	make(&req_auto); /* XDP does not care about someone's tc filter */
@@ -756,7 +756,7 @@ static void test_variant_per_interface_with_reasons(void)
 
 	/* 5.15: no multi-buffer, the jumbo interface counts in generic mode
 	 * with the linear program, and says so. */
-	no(&p.xdp_frags, EINVAL);
+	no(&p.xdp_frags, -EINVAL);
 	make(&req_auto);
 	CHECK(!plan.frags_available);
 	CHECK_EQ_INT(plan.ifaces[2].mode, XDP_MODE_GENERIC);
@@ -793,7 +793,7 @@ static void test_plan_is_pure(void)
 	static struct plan a, b;
 
 	kernel("5.10.0-30-amd64", 5, 10, 0);
-	no(&p.memcg_accounting, EPERM);
+	no(&p.memcg_accounting, -EPERM);
 	p.memlock_cur = p.memlock_max = 64 * KIB;
 	iface("eth0", "virtio_net", 1500, -1);
 	memset(&a, 0xaa, sizeof(a));
@@ -817,7 +817,7 @@ static void test_check_attach_kinds_follow_the_kernel(void)
 	CHECK_EQ_STR(plan_variant_prog(plan.check_variant), "xdpcount_linear");
 
 	kernel("5.8.0-63-generic", 5, 8, 0);
-	no(&p.link_xdp, EINVAL);
+	no(&p.link_xdp, -EINVAL);
 	make(&req_auto);
 	CHECK_EQ_INT(plan.selftest_attach, ATTACH_NETLINK);
 	CHECK_EQ_INT(plan.selftest_tc_attach, ATTACH_NETLINK);

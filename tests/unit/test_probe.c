@@ -161,7 +161,7 @@ static void test_real_kernel_smoke(void)
 	CHECK_EQ_INT(real.map_hash.state, FACT_YES);
 	if (real.kver_major > 5 || (real.kver_major == 5 && real.kver_minor >= 18)) {
 		CHECK_EQ_INT(real.link_xdp.state, FACT_YES);
-		CHECK_EQ_INT(real.link_xdp.err, EOPNOTSUPP);
+		CHECK_EQ_INT(real.link_xdp.err, -EOPNOTSUPP);
 		CHECK_EQ_INT(real.xdp_frags.state, FACT_YES);
 		CHECK_EQ_INT(real.memcg_accounting.state, FACT_YES);
 	}
