@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 
 #include "probe/internal.h"
+#include "probe/nl.h"
 
 struct genl_req {
 	struct nlmsghdr nh;
@@ -18,51 +19,29 @@ struct genl_req {
 	char attrs[64];
 };
 
-int genl_parse_reply(const void *buf, int len, __u32 seq, int *found, int *result)
+/* A CTRL_CMD_NEWFAMILY answer: the family exists. */
+static int family_seen(void *ctx, const struct nlmsghdr *nh)
 {
-	for (const struct nlmsghdr *nh = buf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
-		if (nh->nlmsg_seq != seq)
-			continue;
-		if (nh->nlmsg_type == NLMSG_ERROR) {
-			const struct nlmsgerr *e = NLMSG_DATA(nh);
-
-			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-				*result = -EIO;
-			else if (e->error == 0) /* the ACK */
-				*result = *found;
-			else
-				*result = e->error == -ENOENT ? 0 : e->error;
-			return 1;
-		}
-		if (nh->nlmsg_type == GENL_ID_CTRL)
-			*found = 1;
-		if (nh->nlmsg_type == NLMSG_DONE) {
-			*result = *found;
-			return 1;
-		}
-	}
+	if (nh->nlmsg_type == GENL_ID_CTRL)
+		*(int *)ctx = 1;
 	return 0;
 }
 
-/* Reads replies until the ACK or an error for our sequence number. */
-static int genl_wait(int fd, __u32 seq)
+/* The answer's end: 1 found, 0 missing (ENOENT), or the kernel's -errno. */
+static int family_result(int ret, int found)
 {
-	char buf[8192] __attribute__((aligned(4)));
-	int found = 0, result = 0;
+	return ret == -ENOENT ? 0 : ret < 0 ? ret : found;
+}
 
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+int genl_parse_reply(const void *buf, int len, __u32 seq, int *found, int *result)
+{
+	struct nl_answer a = { .fn = family_seen, .ctx = found };
+	int ret;
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;
-		if (genl_parse_reply(buf, (int)n, seq, &found, &result))
-			return result;
-	}
+	if (!nl_parse(&a, buf, len, seq, &ret))
+		return 0;
+	*result = family_result(ret, *found);
+	return 1;
 }
 
 int genl_family_exists(const char *name)
@@ -73,7 +52,8 @@ int genl_family_exists(const char *name)
 	struct nlattr *a;
 	size_t nlen = strlen(name) + 1;
 	__u32 seq = 1;
-	int fd, ret;
+	int fd, ret, found = 0;
+	struct nl_answer answer = { .fn = family_seen, .ctx = &found };
 
 	if (NLA_HDRLEN + NLA_ALIGN(nlen) > sizeof(req.attrs))
 		return -ENAMETOOLONG;
@@ -100,7 +80,8 @@ int genl_family_exists(const char *name)
 		ret = -errno;
 		goto out;
 	}
-	ret = genl_wait(fd, seq);
+	ret = nl_wait(fd, seq, &answer);
+	ret = family_result(ret, found);
 out:
 	close(fd);
 	return ret;

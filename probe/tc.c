@@ -16,6 +16,7 @@
 #include "bpf/stats.h"
 #include "probe/probe.h"
 #include "probe/internal.h"
+#include "probe/nl.h"
 
 /* tcx: 6.6, e420bed02507 "bpf: Add fd-based tcx multi-prog infra with link
  * support". BPF_PROG_QUERY of attach type BPF_TCX_INGRESS on lo: with tcx it
@@ -62,13 +63,31 @@ static const char *tc_kind(const struct nlmsghdr *nh, const struct tcmsg *t)
 	return "";
 }
 
+struct tc_dump {
+	probe_tc_fn fn;
+	void *ctx;
+	int ifindex;
+};
+
+/* One message of a dump: a tcmsg of our interface goes to the caller's fn. */
+static int tc_msg(void *ctx, const struct nlmsghdr *nh)
+{
+	const struct tc_dump *d = ctx;
+	const struct tcmsg *t = NLMSG_DATA(nh);
+
+	if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*t)) || (d->ifindex && t->tcm_ifindex != d->ifindex))
+		return 0;
+	return d->fn(d->ctx, t, tc_kind(nh, t));
+}
+
 /* One RTM_GET* dump. ifindex 0: every interface's messages reach fn (the
  * kernel does not filter qdisc dumps by interface). */
 int probe_tc_dump(int type, int ifindex, uint32_t parent, probe_tc_fn fn, void *ctx)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct timeval tv = { .tv_sec = 2 };
-	char buf[16384] __attribute__((aligned(4)));
+	struct tc_dump dump = { fn, ctx, ifindex };
+	struct nl_answer answer = { .fn = tc_msg, .ctx = &dump };
 	struct tc_req req;
 	__u32 seq = 1;
 	int fd, ret = 0;
@@ -89,42 +108,7 @@ int probe_tc_dump(int type, int ifindex, uint32_t parent, probe_tc_fn fn, void *
 		ret = -errno;
 		goto out;
 	}
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *nh;
-		int len;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			goto out;
-		}
-		if (n == 0) {
-			ret = -EIO;
-			goto out;
-		}
-		len = (int)n;
-		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
-			const struct tcmsg *t = NLMSG_DATA(nh);
-
-			if (nh->nlmsg_seq != seq)
-				continue;
-			if (nh->nlmsg_type == NLMSG_DONE)
-				goto out;
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(nh);
-
-				ret = nh->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) ? e->error : -EIO;
-				goto out;
-			}
-			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*t)) ||
-			    (ifindex && t->tcm_ifindex != ifindex))
-				continue;
-			if (ret == 0)
-				ret = fn(ctx, t, tc_kind(nh, t));
-		}
-	}
+	ret = nl_wait(fd, seq, &answer);
 out:
 	close(fd);
 	return ret;

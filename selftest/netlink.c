@@ -17,20 +17,13 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
+#include "probe/nl.h"
+
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
 #ifndef NETLINK_CAP_ACK
 #define NETLINK_CAP_ACK 10
-#endif
-#ifndef NLM_F_CAPPED
-#define NLM_F_CAPPED 0x100
-#endif
-#ifndef NLM_F_ACK_TLVS
-#define NLM_F_ACK_TLVS 0x200
-#endif
-#ifndef NLMSGERR_ATTR_MSG
-#define NLMSGERR_ATTR_MSG 1
 #endif
 /* finit_module flag, 5.17+ (kernel/module: in-kernel decompression). */
 #define XDPC_MODULE_INIT_COMPRESSED_FILE 4
@@ -136,43 +129,12 @@ static void nl_nest_end(struct nl_req *r)
 	a->nla_len = (unsigned short)((char *)nl_tail(r) - (char *)a);
 }
 
-/* Copies the NLMSGERR_ATTR_MSG of an error message into extack_msg. */
-static void nl_keep_extack(const struct nlmsghdr *nh)
-{
-	const struct nlmsgerr *e = NLMSG_DATA(nh);
-	const char *end = (const char *)nh + nh->nlmsg_len;
-	const char *p = (const char *)e + sizeof(*e);
-	const struct nlattr *a;
-
-	if (!(nh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (!(nh->nlmsg_flags & NLM_F_CAPPED))
-		p += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
-	while (p + NLA_HDRLEN <= end) {
-		a = (const struct nlattr *)p;
-		if (a->nla_len < NLA_HDRLEN || p + a->nla_len > end)
-			break;
-		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
-			snprintf(extack_msg, sizeof(extack_msg), "%.*s",
-				 (int)(a->nla_len - NLA_HDRLEN),
-				 p + NLA_HDRLEN);
-			return;
-		}
-		p += NLA_ALIGN(a->nla_len);
-	}
-}
-
 /* Sends the request and waits for its ACK. Returns 0 or the kernel's -errno. */
 static int nl_talk(struct nl_req *r)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	union {
-		struct nlmsghdr nh;
-		char buf[8192];
-	} ans;
-	struct nlmsghdr *nh;
+	struct nl_answer answer = { .extack = extack_msg, .extack_len = sizeof(extack_msg) };
 	int one = 1, fd, err;
-	ssize_t n;
 
 	extack_msg[0] = '\0';
 	if (r->overflow || r->depth)
@@ -188,34 +150,7 @@ static int nl_talk(struct nl_req *r)
 		err = -errno;
 		goto out;
 	}
-	for (;;) {
-		n = recv(fd, ans.buf, sizeof(ans.buf), 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			goto out;
-		}
-		if (n == 0) {
-			err = -ECONNRESET;
-			goto out;
-		}
-		for (nh = &ans.nh; NLMSG_OK(nh, (unsigned int)n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			if (nh->nlmsg_seq != r->nh.nlmsg_seq)
-				continue;
-			if (nh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
-				err = -EBADMSG;
-				goto out;
-			}
-			err = ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
-			if (err)
-				nl_keep_extack(nh);
-			goto out;
-		}
-	}
+	err = nl_wait(fd, r->nh.nlmsg_seq, &answer);
 out:
 	close(fd);
 	return err;
