@@ -21,6 +21,7 @@
 
 #include "bpf/stats.h"
 #include "plan/internal.h"
+#include "probe/facts.h"
 
 void acc_add(struct verdict_acc *acc, enum verdict v, const char *fmt, ...)
 {
@@ -71,15 +72,12 @@ static bool kver_before(const struct probe *p, unsigned int maj,
 
 static const struct fact *first_denied(const struct probe *p)
 {
-	const struct fact *f[] = {
-		&p->bpf_syscall, &p->prog_type_xdp, &p->map_percpu_array,
-		&p->map_hash,
-	};
-	size_t i;
+	for (size_t i = 0; i < probe_n_facts; i++) {
+		const struct fact *f = fact_of(p, &probe_facts[i]);
 
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (f[i]->state == FACT_DENIED)
-			return f[i];
+		if (probe_facts[i].flags & FACT_DENIABLE && f->state == FACT_DENIED)
+			return f;
+	}
 	return NULL;
 }
 

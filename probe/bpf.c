@@ -12,6 +12,7 @@
 #include <linux/bpf.h>
 #include <linux/if_link.h>
 
+#include "probe/facts.h"
 #include "probe/probe.h"
 #include "probe/internal.h"
 
@@ -168,14 +169,9 @@ static void probe_jit_prog(struct probe *p, int prog_fd)
 
 static void leave_unknown(struct probe *p, int err)
 {
-	struct fact *facts[] = {
-		&p->prog_type_xdp, &p->map_percpu_array, &p->map_hash,
-		&p->link_xdp, &p->xdp_frags, &p->memcg_accounting, &p->tcx,
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
-		fact_set(facts[i], FACT_UNKNOWN, err);
+	for (size_t i = 0; i < probe_n_facts; i++)
+		if (probe_facts[i].flags & FACT_BY_BPF)
+			fact_set(fact_at(p, &probe_facts[i]), FACT_UNKNOWN, err);
 }
 
 /* Before 5.11 every object is charged to RLIMIT_MEMLOCK, checked against

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "probe/facts.h"
 #include "report/check_report.h"
 #include "report/fmt.h"
 
@@ -49,17 +50,14 @@ void check_print_human(FILE *f, const struct check_result *c)
 
 	fprintf(f, "xdpcount check: kernel %s on %s (%s-endian)\n", p->release, p->machine,
 		p->host_big_endian ? "big" : "little");
-	fact_row(f, "bpf() syscall", &p->bpf_syscall, BAD, "available", "missing");
-	fact_row(f, "XDP programs", &p->prog_type_xdp, BAD, "supported", "missing");
-	fact_row(f, "per-CPU array maps", &p->map_percpu_array, BAD, "supported", "missing");
-	fact_row(f, "XDP via bpf_link", &p->link_xdp, WARN, "supported (5.9+)",
-		 "missing: netlink attach, detached on exit");
-	fact_row(f, "XDP frags", &p->xdp_frags, WARN, "supported (5.18+)", "missing: jumbo MTUs count in generic mode");
-	fact_row(f, "memcg accounting", &p->memcg_accounting, WARN, "yes (5.11+): no memlock limit applies",
-		 "no: BPF memory counts against RLIMIT_MEMLOCK");
-	fact_row(f, "BPF JIT", &p->jit, WARN, "enabled", "disabled: the interpreter is slower");
-	fact_row(f, "tcx (tc via bpf_link)", &p->tcx, OK, "supported (6.6+)",
-		 "missing: tc ingress through a clsact qdisc");
+	for (size_t i = 0; i < probe_n_facts; i++) {
+		const struct fact_desc *d = &probe_facts[i];
+
+		if (d->label)
+			fact_row(f, d->label, fact_of(p, d), d->need == FACT_NEEDED ? BAD
+							    : d->need == FACT_WANTED ? WARN : OK,
+				 d->yes, d->no);
+	}
 	if (c->btf->available)
 		row(f, OK, "kernel BTF", "%s (%s%s)%s; the counter does not need it", c->btf->source,
 		    fmt_bytes(size, c->btf->size),

@@ -1,6 +1,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "probe/facts.h"
 #include "report/check_report.h"
 #include "report/fmt.h"
 #include "report/json.h"
@@ -48,16 +49,8 @@ static void json_features(struct json *j, const struct probe *p)
 {
 	json_key(j, "features");
 	json_object_begin(j);
-	json_fact(j, "bpf_syscall", &p->bpf_syscall);
-	json_fact(j, "prog_type_xdp", &p->prog_type_xdp);
-	json_fact(j, "map_percpu_array", &p->map_percpu_array);
-	json_fact(j, "map_hash", &p->map_hash);
-	json_fact(j, "bpf_link_xdp", &p->link_xdp);
-	json_fact(j, "xdp_frags", &p->xdp_frags);
-	json_fact(j, "memcg_accounting", &p->memcg_accounting);
-	json_fact(j, "jit", &p->jit);
-	json_fact(j, "btf_vmlinux", &p->btf_vmlinux);
-	json_fact(j, "tcx", &p->tcx);
+	for (size_t i = 0; i < probe_n_facts; i++)
+		json_fact(j, probe_facts[i].key, fact_of(p, &probe_facts[i]));
 	json_kv_bool(j, "cap_bpf", p->cap_bpf);
 	json_kv_bool(j, "cap_net_admin", p->cap_net_admin);
 	json_kv_bool(j, "cap_sys_admin", p->cap_sys_admin);

@@ -8,6 +8,7 @@
 
 #include "tests/unit/check.h"
 #include "plan/plan.h"
+#include "probe/facts.h"
 
 #define KIB 1024ULL
 #define MIB (1024ULL * 1024)
@@ -32,15 +33,8 @@ static void kernel(const char *release, unsigned int maj, unsigned int min,
 	p.caps_known = true;
 	p.cap_bpf = p.cap_net_admin = p.cap_sys_admin = p.cap_sys_resource = true;
 	p.unprivileged_bpf_disabled = 2;
-	yes(&p.bpf_syscall);
-	yes(&p.prog_type_xdp);
-	yes(&p.map_percpu_array);
-	yes(&p.map_hash);
-	yes(&p.link_xdp);
-	yes(&p.xdp_frags);
-	yes(&p.memcg_accounting);
-	yes(&p.jit);
-	yes(&p.btf_vmlinux);
+	for (size_t i = 0; i < probe_n_facts; i++)
+		yes(fact_at(&p, &probe_facts[i]));
 	yes(&p.netdev_family);
 	/* tcx: 6.6+ */
 	if (maj > 6 || (maj == 6 && min >= 6))
@@ -78,13 +72,13 @@ static struct probe_iface *iface(const char *name, const char *driver,
 /* What probe_bpf() leaves when bpf() itself failed with err. */
 static void rest_unknown(int err)
 {
-	struct fact *f[] = { &p.prog_type_xdp, &p.map_percpu_array, &p.map_hash,
-			     &p.link_xdp, &p.xdp_frags, &p.memcg_accounting };
-	size_t i;
+	for (size_t i = 0; i < probe_n_facts; i++) {
+		struct fact *f = fact_at(&p, &probe_facts[i]);
 
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		f[i]->state = FACT_UNKNOWN;
-		f[i]->err = err;
+		if (probe_facts[i].flags & FACT_BY_BPF) {
+			f->state = FACT_UNKNOWN;
+			f->err = err;
+		}
 	}
 }
 
@@ -859,6 +853,32 @@ static void test_native_fallback_only_for_native_refusals(void)
 	CHECK(!plan_may_fall_back(&plan.ifaces[1], -EOPNOTSUPP));
 }
 
+/* Each fact the table says the counter needs makes its absence
+ * incompatible; each it wants, degraded at worst; and every row names a
+ * distinct field, key and version. */
+static void test_fact_table_drives_the_verdict(void)
+{
+	for (size_t i = 0; i < probe_n_facts; i++) {
+		const struct fact_desc *d = &probe_facts[i];
+
+		CHECK(d->key && d->key[0] && d->since && d->yes && d->no);
+		for (size_t k = 0; k < i; k++) {
+			CHECK(probe_facts[k].offset != d->offset);
+			CHECK(strcmp(probe_facts[k].key, d->key) != 0);
+		}
+		if (d->offset == offsetof(struct probe, bpf_syscall))
+			continue; /* without bpf() the rest is not probed */
+		kernel("6.6.0", 6, 6, 0);
+		iface("eth0", "ixgbe", 1500, -1);
+		no(fact_at(&p, d), -EINVAL);
+		make(&req_auto);
+		if (d->need == FACT_NEEDED)
+			CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
+		else
+			CHECK(plan.verdict != VERDICT_INCOMPATIBLE);
+	}
+}
+
 int main(void)
 {
 	test_rhel8_4_18_runs_degraded_through_netlink();
@@ -888,5 +908,6 @@ int main(void)
 	test_check_attach_kinds_follow_the_kernel();
 	test_variant_program_names();
 	test_native_fallback_only_for_native_refusals();
+	test_fact_table_drives_the_verdict();
 	CHECK_DONE();
 }
