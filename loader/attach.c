@@ -182,9 +182,8 @@ int detach_xdp(struct attachment *a)
  * the pin's path; -ENOENT not ours; -EPERM cannot be told. */
 static int ours_fd(int ifindex, uint32_t id, char *pin, size_t pin_len)
 {
-	struct bpf_prog_info info;
+	char name[PIN_PROG_NAME_LEN];
 	struct pin_owner o;
-	__u32 len = sizeof(info);
 	int fd, err;
 
 	pin[0] = '\0';
@@ -195,16 +194,12 @@ static int ours_fd(int ifindex, uint32_t id, char *pin, size_t pin_len)
 			return fd;
 		}
 	}
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd < 0)
-		return errno == EPERM || errno == EACCES ? -EPERM : -errno;
-	memset(&info, 0, sizeof(info));
-	err = bpf_prog_get_info_by_fd(fd, &info, &len) ? -errno : 0;
-	if (!err && strncmp(info.name, XDPCOUNT_MARKER, strlen(XDPCOUNT_MARKER)))
-		err = -ENOENT;
-	if (err) {
+	err = prog_name_by_id(id, name, &fd);
+	if (err)
+		return err == -EACCES ? -EPERM : err;
+	if (!prog_name_ours(name)) {
 		close(fd);
-		return err;
+		return -ENOENT;
 	}
 	return fd;
 }

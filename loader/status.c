@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/stats.h"
+#include "loader/pin.h"
 #include "loader/status.h"
 
 const char *status_mode_name(enum status_mode m)
@@ -44,7 +45,7 @@ static void prog_info(struct status_prog *p)
 		snprintf(p->name, sizeof(p->name), "%s", info.name);
 		for (int i = 0; i < 8; i++)
 			snprintf(p->tag + 2 * i, 3, "%02x", info.tag[i]);
-		p->ours = strncmp(info.name, XDPCOUNT_MARKER, strlen(XDPCOUNT_MARKER)) == 0;
+		p->ours = prog_name_ours(info.name);
 		p->loaded_at = info.load_time ? boot_ns_to_unix(info.load_time) : 0;
 	}
 	close(fd);

@@ -13,6 +13,7 @@
 
 #include "bpf/stats.h"
 #include "loader/attach.h"
+#include "loader/pin.h"
 #include "log/log.h"
 #include "probe/probe.h"
 
@@ -182,26 +183,18 @@ int detach_ours_tc(int ifindex)
 {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts opts;
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-	bool ours = false;
-	int fd, err;
+	char name[PIN_PROG_NAME_LEN];
+	int err;
 
 	ingress_hook(&hook, ifindex, BPF_TC_INGRESS);
 	our_place(&opts);
 	err = bpf_tc_query(&hook, &opts);
 	if (err)
 		return err == -ENOENT || err == -EINVAL ? 0 : err; /* no filter, or no qdisc */
-	fd = bpf_prog_get_fd_by_id(opts.prog_id);
-	if (fd < 0)
-		return -errno;
-	memset(&info, 0, sizeof(info));
-	err = bpf_prog_get_info_by_fd(fd, &info, &len) ? -errno : 0;
-	close(fd);
+	err = prog_name_by_id(opts.prog_id, name, NULL);
 	if (err)
 		return err;
-	ours = strncmp(info.name, XDPCOUNT_MARKER, strlen(XDPCOUNT_MARKER)) == 0;
-	if (!ours)
+	if (!prog_name_ours(name))
 		return 0;
 	our_place(&opts);
 	err = bpf_tc_detach(&hook, &opts);

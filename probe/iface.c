@@ -74,27 +74,16 @@ static void probe_link_facts(struct probe_iface *it)
  * capabilities we hold; xdpcount drops its own after attaching). */
 static void probe_prog(struct probe_xdp_prog *x, __u32 id, int ifindex)
 {
-	struct bpf_prog_info info;
 	struct pin_owner o;
-	__u32 len = sizeof(info);
-	int fd, holder;
+	int holder;
 
 	x->id = id;
 	if (!id)
 		return;
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd >= 0) {
-		memset(&info, 0, sizeof(info));
-		if (bpf_prog_get_info_by_fd(fd, &info, &len) == 0) {
-			memcpy(x->name, info.name, sizeof(x->name));
-			x->name[sizeof(x->name) - 1] = '\0';
-			x->ours = strncmp(x->name, XDPCOUNT_MARKER,
-					  strlen(XDPCOUNT_MARKER)) == 0;
-		}
-		close(fd);
-	} else {
+	if (prog_name_by_id(id, x->name, NULL) == 0)
+		x->ours = prog_name_ours(x->name);
+	else
 		x->name_unreadable = true;
-	}
 	if (pin_find(ifindex, id, &o) == 0) {
 		x->ours = x->pinned = true;
 		x->holder_pid = o.pid;

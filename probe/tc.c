@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/stats.h"
+#include "loader/pin.h"
 #include "probe/probe.h"
 #include "probe/internal.h"
 #include "probe/nl.h"
@@ -148,21 +149,9 @@ static int filter_seen(void *ctx, const struct tcmsg *t, const char *kind)
 
 static void prog_facts(struct probe_xdp_prog *x, __u32 id)
 {
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-	int fd;
-
 	x->id = id;
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd < 0)
-		return;
-	memset(&info, 0, sizeof(info));
-	if (bpf_prog_get_info_by_fd(fd, &info, &len) == 0) {
-		memcpy(x->name, info.name, sizeof(x->name));
-		x->name[sizeof(x->name) - 1] = '\0';
-		x->ours = strncmp(x->name, XDPCOUNT_MARKER, strlen(XDPCOUNT_MARKER)) == 0;
-	}
-	close(fd);
+	if (prog_name_by_id(id, x->name, NULL) == 0)
+		x->ours = prog_name_ours(x->name);
 }
 
 /* The programs on tcx ingress (6.6+; nothing to find before). */
