@@ -182,7 +182,7 @@ int detach_xdp(struct attachment *a)
  * the pin's path; -ENOENT not ours; -EPERM cannot be told. */
 static int ours_fd(int ifindex, uint32_t id, char *pin, size_t pin_len)
 {
-	char name[PIN_PROG_NAME_LEN];
+	char name[PROBE_PROG_NAME_LEN];
 	struct pin_owner o;
 	int fd, err;
 

@@ -11,7 +11,6 @@
 
 #include <bpf/bpf.h>
 
-#include "bpf/stats.h"
 #include "loader/pin.h"
 
 #ifndef BPF_FS_MAGIC
@@ -261,31 +260,4 @@ bool pin_process_is_xdpcount(int pid)
 		return false;
 	comm[n] = '\0';
 	return strcmp(comm, "xdpcount\n") == 0;
-}
-
-int prog_name_by_id(uint32_t id, char *name, int *fd_out)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-	int fd = bpf_prog_get_fd_by_id(id);
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	memset(&info, 0, sizeof(info));
-	err = bpf_prog_get_info_by_fd(fd, &info, &len) ? -errno : 0;
-	if (!err) {
-		memcpy(name, info.name, PIN_PROG_NAME_LEN);
-		name[PIN_PROG_NAME_LEN - 1] = '\0';
-	}
-	if (err || !fd_out)
-		close(fd);
-	else
-		*fd_out = fd;
-	return err;
-}
-
-bool prog_name_ours(const char *name)
-{
-	return strncmp(name, XDPCOUNT_MARKER, strlen(XDPCOUNT_MARKER)) == 0;
 }

@@ -29,14 +29,6 @@ struct pin_owner {
 int pin_add(int prog_fd, int ifindex, char *path, size_t len);
 /* Removes a pin (idempotent). */
 int pin_remove(const char *path);
-/* The one ownership check by name (the way that needs CAP_SYS_ADMIN): the
- * kernel's name of program id into name (PIN_PROG_NAME_LEN bytes) and, if fd
- * is not NULL, an fd of the program (the caller closes it). 0 or -errno. */
-#define PIN_PROG_NAME_LEN 16
-int prog_name_by_id(uint32_t id, char *name, int *fd);
-/* Does a program name carry xdpcount's marker (bpf/stats.h)? */
-bool prog_name_ours(const char *name);
-
 /* Looks for the pin of prog_id on ifindex in this namespace. 0 found (o
  * filled), -ENOENT none, other -errno: could not look (no bpffs). */
 int pin_find(int ifindex, uint32_t prog_id, struct pin_owner *o);

@@ -12,8 +12,8 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/stats.h"
-#include "loader/pin.h"
 #include "loader/status.h"
+#include "probe/probe.h"
 
 const char *status_mode_name(enum status_mode m)
 {

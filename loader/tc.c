@@ -13,7 +13,6 @@
 
 #include "bpf/stats.h"
 #include "loader/attach.h"
-#include "loader/pin.h"
 #include "log/log.h"
 #include "probe/probe.h"
 
@@ -183,7 +182,7 @@ int detach_ours_tc(int ifindex)
 {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts opts;
-	char name[PIN_PROG_NAME_LEN];
+	char name[PROBE_PROG_NAME_LEN];
 	int err;
 
 	ingress_hook(&hook, ifindex, BPF_TC_INGRESS);

@@ -157,6 +157,14 @@ void probe_tcx(struct probe *p);
  * interfaces are probed (probe_iface(), probe_default_ifaces()). */
 void probe_tc_ifaces(struct probe *p);
 
+/* The one ownership check by name (the way that needs CAP_SYS_ADMIN; the
+ * bpffs pin of loader/pin.h needs only CAP_BPF): the kernel's name of
+ * program id into name (PROBE_PROG_NAME_LEN bytes) and, if fd is not NULL,
+ * an fd of the program (the caller closes it). 0 or -errno. */
+int prog_name_by_id(uint32_t id, char *name, int *fd);
+/* Does a program name carry xdpcount's marker (bpf/stats.h)? */
+bool prog_name_ours(const char *name);
+
 /* Dumps RTM_GETQDISC or RTM_GETTFILTER (parent: the filters' parent) of one
  * interface; fn sees each message of that interface with its TCA_KIND and
  * stops the walk by returning non-zero (returned). 0 or -errno. */

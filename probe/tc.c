@@ -14,7 +14,6 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/stats.h"
-#include "loader/pin.h"
 #include "probe/probe.h"
 #include "probe/internal.h"
 #include "probe/nl.h"
