@@ -35,10 +35,21 @@ setup_deploy_tools() {
 		command -v "${c%%:*}" >/dev/null || need+=("${c#*:}")
 	done
 	$PY -c 'import kubernetes, yaml' 2>/dev/null || need+=(python3-kubernetes python3-yaml)
-	[ ${#need[@]} -eq 0 ] && return 0
-	echo "installing ${need[*]} (apt-get)"
-	apt_install "${need[@]}" >"$WORK/apt.log" 2>&1 ||
-		{ cat "$WORK/apt.log"; echo "cannot install ${need[*]}"; echo "0 passed, 1 failed"; exit 1; }
+	if [ ${#need[@]} -gt 0 ]; then
+		echo "installing ${need[*]} (apt-get)"
+		apt_install "${need[@]}" >"$WORK/apt.log" 2>&1 ||
+			{ cat "$WORK/apt.log"; echo "cannot install ${need[*]}"; echo "0 passed, 1 failed"; exit 1; }
+	fi
+	# trixie's buildah sets up its network backend even for a FROM scratch
+	# build, and that is netavark, which it only suggests (bookworm's needs none)
+	if buildah --root "$WORK/bprobe" --runroot "$WORK/brun" --storage-driver vfs from scratch 2>&1 |
+		grep -q netavark; then
+		echo "installing netavark (apt-get)"
+		apt_install netavark >"$WORK/apt.log" 2>&1 ||
+			{ cat "$WORK/apt.log"; echo "cannot install netavark"; echo "0 passed, 1 failed"; exit 1; }
+	fi
+	buildah --root "$WORK/bprobe" --runroot "$WORK/brun" --storage-driver vfs rm -a >/dev/null 2>&1
+	rm -rf "$WORK/bprobe" "$WORK/brun"
 }
 
 # help_opts CMD: the long options `xdpcount CMD --help` lists, sorted.
