@@ -32,6 +32,12 @@ if ! have; then
 		for deb in "$dir"/debs/*.deb; do
 			dpkg-deb -x "$deb" "$dir/root.new"
 		done
+		# bookworm ships promtool inside prometheus; trixie in its own package
+		if [ ! -x "$dir/root.new/usr/bin/promtool" ]; then
+			rm -rf "$dir/debs"
+			"$HERE/apt-private.sh" download "$dir/debs" "$suite" "$arch" promtool >&2
+			dpkg-deb -x "$dir"/debs/promtool_*.deb "$dir/root.new"
+		fi
 		rm -rf "$dir/root"
 		mv "$dir/root.new" "$dir/root"
 		rm -rf "$dir/debs"
