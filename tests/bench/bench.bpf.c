@@ -18,4 +18,11 @@ int bench_tx(struct xdp_md *ctx)
 	return XDP_TX;
 }
 
+/* The tc floor: a tc program that does nothing (TC_ACT_UNSPEC, 5.10+: -1). */
+SEC("tc")
+int bench_empty_tc(struct __sk_buff *skb)
+{
+	return -1;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -129,6 +129,13 @@ row "2 CPUs, wall clock: empty (Mpps; other tenants dilute it)" "$(fmt "$ew")" -
 row "2 CPUs, wall clock: tutorial counter (Mpps)" "$(fmt "$tw2")" "$(fmt "$ew")" "$(ratio "$tw2" "$ew")" ""
 row "2 CPUs, wall clock: xdpcount linear (Mpps)" "$(fmt "$lw2")" "$(fmt "$ew")" "$(ratio "$lw2" "$ew")" ""
 row "xdpcount linear: instructions after verification" "$(pk xdpcount_linear insns)" - - ""
+# the tc path (beside a foreign XDP program): one CPU, over an empty tc program
+A "$XB" tcpkt "$BPFDIR" "$VA" "$ROUNDS" "$REPEAT" >"$WORK/tcpkt.json" || die "tc per-packet runs failed"
+tk() { jq -r --arg p "$1" "select(.prog == \$p) | .$2" "$WORK/tcpkt.json"; }
+tce=$(tk tc_empty ns_1cpu); tcx=$(tk xdpcount_tc ns_1cpu); tcov=$(over "$tcx" "$tce")
+row "1 CPU: empty tc program, the tc floor (ns/packet)" "$(fmt "$tce")" "$(fmt "$e1")" "$(ratio "$tce" "$e1")" "vs the XDP floor"
+row "1 CPU: xdpcount tc over the tc floor (ns)" "$tcov" "$lov" "$(ratio "$tcov" "$lov")" \
+	"vs xdpcount linear over the XDP floor; $(tk xdpcount_tc_bytes per_packet) bytes counted per 64-byte frame"
 
 # ---------------------------------------------------------------- live frames
 section "live frames: XDP_TX generator on va -> vb, $LIVE_FRAMES frames, $LIVE_ROUNDS rounds; Mpps of CPU 0 time"

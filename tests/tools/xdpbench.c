@@ -271,6 +271,65 @@ static int cmd_pkt(const char *dir, int ifindex, int rounds, unsigned int repeat
 	return 0;
 }
 
+/* One CPU: BPF_PROG_TEST_RUN of a tc program on the 64-byte frame, with the
+ * counted interface's ifindex in the __sk_buff context. */
+static int tc_test_run(int fd, int ifindex, unsigned int repeat)
+{
+	struct __sk_buff ctx = { .ifindex = (__u32)ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = FRAME_LEN,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = repeat);
+
+	return bpf_prog_test_run_opts(fd, &opts) ? -errno : 0;
+}
+
+/* tcpkt: the tc path's cost per packet on one CPU, beside an empty tc
+ * program, interleaved rounds, medians; xdpcount's count checked exact. */
+static int cmd_tcpkt(const char *dir, int ifindex, int rounds, unsigned int repeat)
+{
+	struct { const char *name; int fd; double one[MAX_ROUNDS]; } p[2];
+	struct bpf_object *o;
+	struct counter *c;
+	struct xdpcount_stats s;
+	const struct embedded_object *obj;
+	int err;
+
+	if (rounds < 1 || rounds > MAX_ROUNDS)
+		die("rounds", EINVAL);
+	p[0].name = "tc_empty";
+	p[0].fd = load_prog(dir, "bench.o", "bench_empty_tc", &o);
+	err = object_select(&obj);
+	if (!err)
+		err = counter_open(obj, &c);
+	if (!err)
+		err = counter_add_iface(c, ifindex, VARIANT_TC);
+	if (err)
+		die("loading xdpcount's tc program", err);
+	p[1].name = "xdpcount_tc";
+	p[1].fd = counter_tc_prog_fd(c, ifindex);
+	pin(0);
+	for (int i = 0; i < 2; i++) /* warm up */
+		if ((err = tc_test_run(p[i].fd, ifindex, repeat / 10 + 1)))
+			die(p[i].name, err);
+	for (int r = 0; r < rounds; r++)
+		for (int k = 0; k < 2; k++) {
+			int i = (k + r) % 2;
+			double t0 = thread_ns();
+
+			if ((err = tc_test_run(p[i].fd, ifindex, repeat)))
+				die(p[i].name, err);
+			p[i].one[r] = (thread_ns() - t0) / repeat;
+		}
+	if (counter_read(c, ifindex, &s) || s.packets != (__u64)(repeat / 10 + 1) + (__u64)rounds * repeat)
+		die("xdpcount_tc did not count exactly", EPROTO);
+	for (int i = 0; i < 2; i++)
+		printf("{\"prog\":\"%s\",\"ns_1cpu\":%.2f}\n", p[i].name, median(p[i].one, rounds));
+	printf("{\"prog\":\"xdpcount_tc_bytes\",\"per_packet\":%.1f}\n",
+	       (double)s.bytes / (double)s.packets);
+	counter_close(c);
+	bpf_object__close(o);
+	return 0;
+}
+
 /* On-CPU nanoseconds of ksoftirqd/0 (/proc/PID/schedstat), 0 if unknown. */
 static double ksoftirqd0_ns(void)
 {
@@ -495,6 +554,8 @@ int main(int argc, char **argv)
 	libbpf_set_print(NULL);
 	if (argc == 6 && strcmp(argv[1], "pkt") == 0)
 		return cmd_pkt(argv[2], atoi(argv[3]), atoi(argv[4]), (unsigned int)atoi(argv[5]));
+	if (argc == 6 && strcmp(argv[1], "tcpkt") == 0)
+		return cmd_tcpkt(argv[2], atoi(argv[3]), atoi(argv[4]), (unsigned int)atoi(argv[5]));
 	if (argc == 5 && strcmp(argv[1], "live") == 0)
 		return cmd_live(argv[2], atoi(argv[3]), (unsigned int)strtoul(argv[4], NULL, 10));
 	if (argc == 6 && strcmp(argv[1], "hold") == 0)
