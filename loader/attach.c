@@ -73,7 +73,7 @@ int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind ki
 	return err;
 }
 
-static int prog_id_of(int prog_fd, uint32_t *id)
+int attach_prog_id(int prog_fd, uint32_t *id)
 {
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
@@ -99,7 +99,7 @@ int attach_query_mode(struct attachment *a)
 {
 	struct bpf_xdp_query_opts q;
 	uint32_t id = 0;
-	int err = prog_id_of(a->prog_fd, &id);
+	int err = attach_prog_id(a->prog_fd, &id);
 
 	if (err)
 		return err;

@@ -29,6 +29,8 @@ struct attachment {
  * message, if any, is in a->kmsg. */
 int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind kind,
 	       struct attachment *a);
+/* The kernel's id of a loaded program (0 or -errno). */
+int attach_prog_id(int prog_fd, uint32_t *id);
 /* Asks the kernel which mode runs our program on a->ifindex; updates a->mode. */
 int attach_query_mode(struct attachment *a);
 /* Is our program still attached where we put it? 0 yes; -ENODEV the interface

@@ -274,27 +274,30 @@ const char *counter_prog_name(const struct counter *c, int ifindex)
 	return in ? c->img[in->variant].name : NULL;
 }
 
+/* The kernel's view of the XDP instance on ifindex; zeroed when unknown. */
+static void instance_info(const struct counter *c, int ifindex, struct bpf_prog_info *info)
+{
+	__u32 len = sizeof(*info);
+	int fd = counter_prog_fd(c, ifindex);
+
+	memset(info, 0, sizeof(*info));
+	if (fd < 0 || bpf_prog_get_info_by_fd(fd, info, &len))
+		memset(info, 0, sizeof(*info));
+}
+
 unsigned int counter_insns(const struct counter *c, int ifindex)
 {
 	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-	int fd = counter_prog_fd(c, ifindex);
 
-	memset(&info, 0, sizeof(info));
-	if (fd < 0 || bpf_prog_get_info_by_fd(fd, &info, &len))
-		return 0;
+	instance_info(c, ifindex, &info);
 	return info.xlated_prog_len / sizeof(struct bpf_insn);
 }
 
 unsigned int counter_jited_len(const struct counter *c, int ifindex)
 {
 	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-	int fd = counter_prog_fd(c, ifindex);
 
-	memset(&info, 0, sizeof(info));
-	if (fd < 0 || bpf_prog_get_info_by_fd(fd, &info, &len))
-		return 0;
+	instance_info(c, ifindex, &info);
 	return info.jited_prog_len;
 }
 

@@ -32,18 +32,6 @@ static void our_place(struct bpf_tc_opts *opts)
 	opts->priority = XDPCOUNT_TC_PRIO;
 }
 
-static int prog_id_of(int prog_fd, uint32_t *id)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
-		return -errno;
-	*id = info.id;
-	return 0;
-}
-
 static int count_filter(void *ctx, const struct tcmsg *t, const char *kind)
 {
 	if (t->tcm_handle)
@@ -164,7 +152,7 @@ int detach_tc(struct attachment *a)
 	if (err && err != -ENOENT && err != -EINVAL && err != -ENODEV)
 		return err;
 	/* Ours still there (not replaced by someone meanwhile): remove it. */
-	if (!err && prog_id_of(a->prog_fd, &id) == 0 && opts.prog_id == id) {
+	if (!err && attach_prog_id(a->prog_fd, &id) == 0 && opts.prog_id == id) {
 		our_place(&opts);
 		err = bpf_tc_detach(&hook, &opts);
 		if (err && err != -ENOENT)
