@@ -5,13 +5,15 @@
 #include "cli/errors.h"
 #include "cli/health.h"
 
+_Static_assert(WATCH_MAX == PROBE_MAX_IFACES, "one question per interface");
+
 void health_init(struct health *h, struct report *rep, struct counter *c, bool keep_going)
 {
 	memset(h, 0, sizeof(*h));
 	h->rep = rep;
 	h->counter = c;
 	h->keep_going = keep_going;
-	watch_open(&h->w); /* without notifications, the cheap checks still run */
+	watch_open(&h->w); /* without its sockets, each interface is checked alone */
 }
 
 void health_add(struct health *h, int i, const struct attachment *att, const char *name)

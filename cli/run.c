@@ -103,7 +103,7 @@ attached:
 			ir->att.pin_err == -EMEDIUMTYPE ? "no bpffs mounted there"
 							: strerror(-ir->att.pin_err));
 	report_attached(rep, pi->name, pi->ifindex, ir->att.mode, ir->att.kind,
-			ir->att.mode == XDP_MODE_TC ? ir->att.flags : ir->att.prog_id,
+			ir->att.prog_id,
 			reason);
 	return 0;
 }

@@ -116,6 +116,21 @@ int attach_query_mode(struct attachment *a)
 	return 0;
 }
 
+int attach_link_alive(const struct attachment *a)
+{
+	struct bpf_link_info info;
+	__u32 len = sizeof(info);
+
+	if (a->link_fd < 0)
+		return -ENOLINK;
+	memset(&info, 0, sizeof(info));
+	if (bpf_link_get_info_by_fd(a->link_fd, &info, &len))
+		return -errno;
+	/* the kernel clears the ifindex when the link is detached (xdp and
+	 * tcx links both keep it first in their union member) */
+	return info.xdp.ifindex == 0 ? -ENOLINK : 0;
+}
+
 int attach_check(const struct attachment *a, uint32_t *now_id)
 {
 	struct bpf_xdp_query_opts q;
@@ -124,18 +139,9 @@ int attach_check(const struct attachment *a, uint32_t *now_id)
 
 	*now_id = 0;
 	if (a->kind == ATTACH_LINK) {
-		struct bpf_link_info info;
-		__u32 len = sizeof(info);
-
-		if (a->link_fd < 0)
-			return -ENOLINK;
-		memset(&info, 0, sizeof(info));
-		if (bpf_link_get_info_by_fd(a->link_fd, &info, &len))
-			return -errno;
-		/* the kernel clears the ifindex when the link is detached (xdp
-		 * and tcx links both keep it first in their union member) */
-		if (info.xdp.ifindex == 0)
-			return -ENOLINK;
+		err = attach_link_alive(a);
+		if (err)
+			return err;
 	}
 	/* the query answers "nothing attached" for an ifindex that is gone */
 	if (!if_indextoname((unsigned int)a->ifindex, name))

@@ -37,6 +37,8 @@ int attach_query_mode(struct attachment *a);
  * is gone from this namespace; -ENOENT the program is no longer on it (*now_id:
  * what sits there instead, 0 for nothing); -ENOLINK our link was detached. */
 int attach_check(const struct attachment *a, uint32_t *now_id);
+/* Is our link (XDP or tcx) still attached? 0 yes, -ENOLINK no (or no link). */
+int attach_link_alive(const struct attachment *a);
 /* Detaches, only if our program is still the one attached. Idempotent.
  * Handles tc attachments too (detach_tc).
  * -ENODEV (netlink): the interface left this namespace and the program may

@@ -121,6 +121,8 @@ int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment
 	err = attach_tc_once(prog_fd, ifindex, kind, a);
 	log_kernel_message_to(NULL, 0);
 	memcpy(a->kmsg, kmsg, sizeof(kmsg));
+	if (!err && attach_prog_id(prog_fd, &a->prog_id))
+		a->prog_id = 0; /* only reported */
 	return err;
 }
 

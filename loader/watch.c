@@ -1,39 +1,96 @@
+#define _GNU_SOURCE /* recvmmsg */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 
 #include "loader/watch.h"
 
+/* One question: RTM_GETLINK for one ifindex, without the statistics. */
+struct watch_req {
+	struct nlmsghdr h;
+	struct ifinfomsg ifi;
+	struct rtattr a;
+	uint32_t ext_mask;
+};
+
+/* An answer is about 1.1 KiB (a veth on 6.18); the name and the XDP ids come
+ * in its first few hundred bytes, so even a cut answer usually tells. */
+#define ANSWER_LEN 2048
+/* One slot more than questions: a recvmmsg that fills fewer slots than it
+ * has emptied the queue, so it needs no second call to learn that. */
+#define ANSWER_SLOTS (WATCH_MAX + 1)
+
+struct watch_query {
+	struct watch_req req[WATCH_MAX];
+	struct mmsghdr msgs[ANSWER_SLOTS];
+	struct iovec iov[ANSWER_SLOTS];
+	char answer[ANSWER_SLOTS][ANSWER_LEN] __attribute__((aligned(8)));
+};
+
+static int open_query(struct watch *w)
+{
+	int rcvbuf = 1 << 20; /* 64 answers of ~4 KiB truesize; capped by rmem_max */
+	struct watch_query *q;
+
+	w->qfd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+	if (w->qfd < 0)
+		return -errno;
+	(void)setsockopt(w->qfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	q = malloc(sizeof(*q)); /* its pages are touched only as answers come */
+	if (!q) {
+		close(w->qfd);
+		w->qfd = -1;
+		return -ENOMEM;
+	}
+	for (int j = 0; j < ANSWER_SLOTS; j++) {
+		q->iov[j].iov_base = q->answer[j];
+		q->iov[j].iov_len = ANSWER_LEN;
+		memset(&q->msgs[j], 0, sizeof(q->msgs[j]));
+		q->msgs[j].msg_hdr.msg_iov = &q->iov[j];
+		q->msgs[j].msg_hdr.msg_iovlen = 1;
+	}
+	w->q = q;
+	return 0;
+}
+
 int watch_open(struct watch *w)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
+	int err = 0;
 
+	w->gen = 0;
+	w->q = NULL;
 	w->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
-	if (w->fd < 0)
-		return -errno;
-	if (bind(w->fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		int err = -errno;
-
+	if (w->fd < 0) {
+		err = -errno;
+	} else if (bind(w->fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
 		close(w->fd);
 		w->fd = -1;
-		return err;
 	}
-	return 0;
+	return open_query(w) ?: err;
 }
 
 void watch_close(struct watch *w)
 {
 	if (w->fd >= 0)
 		close(w->fd);
-	w->fd = -1;
+	if (w->qfd >= 0)
+		close(w->qfd);
+	free(w->q);
+	w->q = NULL;
+	w->fd = w->qfd = -1;
 }
 
 static struct watch_iface *find(struct watch_iface *wi, int n, int ifindex)
@@ -60,6 +117,17 @@ static void rename_to(struct watch_iface *w, const char *name)
 	w->renamed = true;
 }
 
+/* IFLA_IFNAME's payload into name (left alone when malformed). */
+static void attr_name(const struct rtattr *a, char name[IF_NAMESIZE])
+{
+	size_t plen = RTA_PAYLOAD(a);
+
+	if (plen > 0 && plen <= IF_NAMESIZE) {
+		memcpy(name, RTA_DATA(a), plen);
+		name[plen - 1] = '\0';
+	}
+}
+
 /* One RTM_NEWLINK/RTM_DELLINK message. */
 static void on_link(struct watch_iface *wi, int n, const struct nlmsghdr *h)
 {
@@ -80,10 +148,7 @@ static void on_link(struct watch_iface *wi, int n, const struct nlmsghdr *h)
 
 		switch (a->rta_type) {
 		case IFLA_IFNAME:
-			if (plen > 0 && plen <= IF_NAMESIZE) {
-				memcpy(name, RTA_DATA(a), plen);
-				name[plen - 1] = '\0';
-			}
+			attr_name(a, name);
 			break;
 		case IFLA_NEW_NETNSID:
 			if (plen >= sizeof(int)) {
@@ -131,6 +196,126 @@ static void drain(struct watch *w, struct watch_iface *wi, int n)
 	}
 }
 
+/* Sequence numbers: the poll number above the interface's index. */
+#define SEQ_SHIFT 6 /* WATCH_MAX == 1 << SEQ_SHIFT */
+_Static_assert(WATCH_MAX == 1 << SEQ_SHIFT, "WATCH_MAX is a power of two");
+
+static uint32_t seq_of(uint32_t gen, int i)
+{
+	return gen << SEQ_SHIFT | (uint32_t)i;
+}
+
+int watch_build_query(struct watch_iface *wi, int n, uint32_t gen, void *buf, size_t size)
+{
+	struct watch_req *r = buf;
+	size_t k = 0;
+
+	for (int i = 0; i < n && i < WATCH_MAX; i++) {
+		struct watch_iface *w = &wi[i];
+
+		w->asked = w->answered = w->xdp_known = w->ours = false;
+		w->answer_err = 0;
+		w->other_id = 0;
+		if (w->fault != WATCH_OK || (k + 1) * sizeof(*r) > size)
+			continue;
+		memset(&r[k], 0, sizeof(r[k]));
+		r[k].h.nlmsg_len = sizeof(r[k]);
+		r[k].h.nlmsg_type = RTM_GETLINK;
+		r[k].h.nlmsg_flags = NLM_F_REQUEST;
+		r[k].h.nlmsg_seq = seq_of(gen, i);
+		r[k].ifi.ifi_family = AF_UNSPEC;
+		r[k].ifi.ifi_index = w->att->ifindex;
+		r[k].a.rta_type = IFLA_EXT_MASK;
+		r[k].a.rta_len = RTA_LENGTH(sizeof(r[k].ext_mask));
+		r[k].ext_mask = RTEXT_FILTER_SKIP_STATS; /* older kernels ignore it */
+		w->asked = true;
+		k++;
+	}
+	return (int)(k * sizeof(*r));
+}
+
+/* The IFLA_XDP nest: is our program among the attached ones? */
+static void on_xdp(struct watch_iface *w, const struct rtattr *nest)
+{
+	int len = (int)RTA_PAYLOAD(nest);
+
+	w->xdp_known = true;
+	for (const struct rtattr *a = RTA_DATA(nest); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		uint32_t id;
+
+		switch (a->rta_type & NLA_TYPE_MASK) {
+		case IFLA_XDP_PROG_ID:
+		case IFLA_XDP_DRV_PROG_ID:
+		case IFLA_XDP_SKB_PROG_ID:
+		case IFLA_XDP_HW_PROG_ID:
+			if (RTA_PAYLOAD(a) < sizeof(id))
+				break;
+			memcpy(&id, RTA_DATA(a), sizeof(id));
+			if (id == w->att->prog_id)
+				w->ours = true;
+			else if (id && !w->other_id)
+				w->other_id = id;
+			break;
+		}
+	}
+}
+
+/* One RTM_NEWLINK answer, mlen bytes of it (less than nlmsg_len if cut). */
+static void on_answer(struct watch_iface *w, const struct nlmsghdr *h, int mlen)
+{
+	const struct ifinfomsg *ifi = NLMSG_DATA(h);
+	int len = mlen - (int)NLMSG_LENGTH(sizeof(*ifi));
+	char name[IF_NAMESIZE] = "";
+
+	if (len < 0 || ifi->ifi_index != w->att->ifindex)
+		return;
+	w->answered = true;
+	for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		switch (a->rta_type & NLA_TYPE_MASK) {
+		case IFLA_IFNAME:
+			attr_name(a, name);
+			break;
+		case IFLA_XDP:
+			on_xdp(w, a);
+			break;
+		}
+	}
+	rename_to(w, name);
+}
+
+void watch_parse_answers(struct watch_iface *wi, int n, uint32_t gen, const void *buf, int len)
+{
+	const char *p = buf;
+
+	/* like NLMSG_OK/NLMSG_NEXT, except that a last message cut by a short
+	 * buffer is still read as far as it goes */
+	while (len >= (int)NLMSG_HDRLEN) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)p;
+		int mlen = h->nlmsg_len <= (unsigned int)len ? (int)h->nlmsg_len : len;
+		int i = (int)(h->nlmsg_seq & (WATCH_MAX - 1));
+		struct watch_iface *w;
+
+		if (h->nlmsg_len < NLMSG_HDRLEN)
+			return;
+		p += NLMSG_ALIGN(mlen);
+		len -= NLMSG_ALIGN(mlen);
+		if (h->nlmsg_seq >> SEQ_SHIFT != (gen << SEQ_SHIFT) >> SEQ_SHIFT || i >= n)
+			continue;
+		w = &wi[i];
+		if (!w->asked || w->answered)
+			continue;
+		if (h->nlmsg_type == NLMSG_ERROR && mlen >= (int)NLMSG_LENGTH(sizeof(int))) {
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+
+			w->answered = true;
+			w->answer_err = e->error < 0 ? e->error : -EPROTO;
+		} else if (h->nlmsg_type == RTM_NEWLINK) {
+			on_answer(w, h, mlen);
+		}
+	}
+}
+
+/* The one-interface check, where the answer cannot tell. */
 static void check(struct watch_iface *w)
 {
 	char name[IF_NAMESIZE];
@@ -155,15 +340,82 @@ static void check(struct watch_iface *w)
 	}
 }
 
+void watch_judge(struct watch_iface *w)
+{
+	const struct attachment *a = w->att;
+
+	if (w->fault != WATCH_OK)
+		return;
+	if (!w->answered || (w->answer_err && w->answer_err != -ENODEV)) {
+		check(w);
+		return;
+	}
+	if (w->answer_err == -ENODEV) {
+		set_fault(w, WATCH_GONE);
+		return;
+	}
+	if (a->mode == XDP_MODE_TC) {
+		/* no answer shows tc programs: ask the tcx link (a clsact
+		 * filter is not checked) */
+		if (a->kind == ATTACH_LINK && attach_link_alive(a) == -ENOLINK)
+			set_fault(w, WATCH_LINK_GONE);
+		return;
+	}
+	if (!w->xdp_known) {
+		check(w);
+		return;
+	}
+	if (w->ours)
+		return;
+	if (a->kind == ATTACH_LINK) {
+		set_fault(w, WATCH_LINK_GONE);
+	} else {
+		w->now_id = w->other_id;
+		set_fault(w, WATCH_PROG_GONE);
+	}
+}
+
+/* One question for every interface that still counts, and all the answers. */
+static void ask(struct watch *w, struct watch_iface *wi, int n)
+{
+	struct watch_query *q = w->q;
+	int len;
+
+	if (w->qfd < 0) {
+		watch_build_query(wi, n, 0, NULL, 0); /* resets; asks nothing */
+		return;
+	}
+	len = watch_build_query(wi, n, ++w->gen, q->req, sizeof(q->req));
+	if (len == 0)
+		return;
+	if (send(w->qfd, q->req, (size_t)len, 0) < 0) {
+		watch_build_query(wi, n, 0, NULL, 0);
+		return;
+	}
+	/* the kernel answers inside send(): every answer is queued by now */
+	for (;;) {
+		int got = recvmmsg(w->qfd, q->msgs, ANSWER_SLOTS, MSG_DONTWAIT, NULL);
+
+		if (got < 0 && (errno == EINTR || errno == ENOBUFS))
+			continue; /* ENOBUFS: some answers were dropped; those are checked alone */
+		if (got <= 0)
+			return;
+		for (int j = 0; j < got; j++)
+			watch_parse_answers(wi, n, w->gen, q->answer[j], (int)q->msgs[j].msg_len);
+		if (got < ANSWER_SLOTS)
+			return;
+	}
+}
+
 int watch_poll(struct watch *w, struct watch_iface *wi, int n)
 {
 	int news = 0;
 
 	if (w->fd >= 0)
 		drain(w, wi, n);
+	ask(w, wi, n);
 	for (int i = 0; i < n; i++) {
-		if (wi[i].fault == WATCH_OK)
-			check(&wi[i]);
+		watch_judge(&wi[i]);
 		news += wi[i].renamed || wi[i].fault_new;
 	}
 	return news;

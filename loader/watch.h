@@ -1,8 +1,14 @@
 /* Watching what we count while the counter runs: is the interface still in
  * this namespace, under which name, and is our program still on it? rtnetlink
  * link notifications tell a move to another namespace (with that namespace's
- * id) from a deletion and report renames; a cheap check on every poll catches
- * what notifications miss (a full socket buffer, a detach by someone else). */
+ * id) from a deletion and report renames. Every poll also asks the kernel
+ * about all our interfaces at once, which catches what notifications miss (a
+ * full socket buffer, a detach by someone else): one send carrying one
+ * RTM_GETLINK per interface and one recvmmsg for all the answers, each with
+ * the interface's name and the ids of the XDP programs on it. That is the
+ * same three syscalls per poll for 1 interface or 64. Only a tcx link costs
+ * one more bpf() per interface (no netlink answer shows tcx programs), and an
+ * interface whose answer did not come is checked on its own (attach_check). */
 #ifndef XDPCOUNT_WATCH_H
 #define XDPCOUNT_WATCH_H
 
@@ -32,14 +38,28 @@ struct watch_iface {
 	int new_nsid;            /* WATCH_MOVED: the namespace id seen from here, -1 unknown */
 	int new_ifindex;         /* WATCH_MOVED: its ifindex there, 0 unknown */
 	uint32_t now_id;         /* WATCH_PROG_GONE: the program on it now, 0 none */
+	/* This poll's answer (watch_parse_answers), reset before each query. */
+	bool asked, answered;    /* a question went out / its answer came */
+	int answer_err;          /* the kernel's -errno for it, 0 */
+	bool xdp_known;          /* the answer carried the XDP program ids */
+	bool ours;               /* our program id is among them */
+	uint32_t other_id;       /* a program id on it that is not ours, 0 none */
 };
+
+#define WATCH_MAX 64 /* interfaces (PROBE_MAX_IFACES) */
+
+struct watch_query;
 
 struct watch {
-	int fd; /* rtnetlink socket subscribed to link events, -1 without */
+	int fd;  /* rtnetlink socket subscribed to link events, -1 without */
+	int qfd; /* rtnetlink socket for the per-poll question, -1 without */
+	uint32_t gen; /* poll number, in the question's sequence numbers */
+	struct watch_query *q; /* its buffers, allocated once */
 };
 
-/* Subscribes to link notifications. Never fails: without a socket (-errno
- * returned, fd -1) the cheap checks still run. */
+/* Subscribes to link notifications and opens the question socket with its
+ * buffers. Never fails: without them (-errno returned) each interface is
+ * checked on its own. */
 int watch_open(struct watch *w);
 void watch_close(struct watch *w);
 /* Reads the pending notifications, then checks every interface that has no
@@ -51,6 +71,16 @@ int watch_poll(struct watch *w, struct watch_iface *wi, int n);
 int watch_netns_name(int nsid, char *name, size_t len);
 /* Applies the link notifications in buf (len bytes) to wi (for fuzzing too). */
 void watch_parse(struct watch_iface *wi, int n, const void *buf, int len);
+/* Builds the question of poll gen into buf (room for WATCH_MAX requests):
+ * one RTM_GETLINK for each interface that still counts; marks them asked.
+ * Returns its length in bytes (0: nothing to ask). */
+int watch_build_query(struct watch_iface *wi, int n, uint32_t gen, void *buf, size_t size);
+/* Applies one datagram of answers to the question of poll gen (renames
+ * included); answers to other polls are ignored. */
+void watch_parse_answers(struct watch_iface *wi, int n, uint32_t gen, const void *buf, int len);
+/* Decides, from this poll's answer, whether interface w still counts, and
+ * checks it on its own where the answer cannot tell. */
+void watch_judge(struct watch_iface *w);
 /* The nsid in an RTM_NEWNSID reply, or -errno. */
 int watch_parse_nsid(const void *buf, int len);
 /* Names of the faults for JSON ("deleted", "moved", ...). */

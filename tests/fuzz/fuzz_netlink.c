@@ -1,6 +1,7 @@
 /* libFuzzer: the netlink replies we parse ourselves: link notifications
  * (RTM_NEWLINK/DELLINK: renames, moves with IFLA_NEW_NETNSID), RTM_NEWNSID,
- * and generic netlink family replies. The first byte picks the parser. */
+ * generic netlink family replies, and the answers to the per-poll RTM_GETLINK
+ * question (cut ones too). The first byte picks the parser. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < 3; i++) {
 		att[i].ifindex = i + 1;
 		wi[i].att = &att[i];
+		att[i].prog_id = 5;
 		wi[i].new_nsid = -1;
+		wi[i].asked = true;
 		memcpy(wi[i].name, "eth0", 5);
 	}
-	switch (data[0] % 3) {
+	switch (data[0] % 4) {
 	case 0:
 		watch_parse(wi, 3, buf, (int)(size - 1));
 		for (int i = 0; i < 3; i++)
@@ -41,6 +44,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 2:
 		genl_parse_reply(buf, (int)(size - 1), 7, &found, &result);
+		break;
+	case 3:
+		watch_parse_answers(wi, 3, data[0] >> 2, buf, (int)(size - 1));
+		for (int i = 0; i < 3; i++)
+			if (strnlen(wi[i].name, IF_NAMESIZE) >= IF_NAMESIZE ||
+			    (wi[i].ours && !wi[i].xdp_known))
+				abort();
 		break;
 	}
 	free(buf);

@@ -107,6 +107,17 @@ test_program_removed_by_someone_else_is_noticed() {
 	check "$CUR (link): exits within 2 intervals" wait_exit 1500
 	check_eq "$CUR (link): exit status" "${XRC:-}" 1
 	check_eq "$CUR (link): lost event" "$(field "$out" lost veth0 what)" link_gone
+	# a tcx link (tc ingress): no netlink answer shows it, the link is asked
+	out=$WORK/gone-tcx.out
+	start_attached "$A" "$out" veth0 -- --json -i 0.5 --mode tc || return
+	check_eq "$CUR (tcx): attached through" "$(field "$out" attached veth0 attach)" tcx
+	id=$(bpftool -j link show 2>/dev/null |
+		jq --arg p "$(field "$out" attached veth0 program_id)" \
+			'.[] | select(.prog_id == ($p | tonumber)) | .id') # (bookworm's bpftool prints tcx as type 11)
+	[ -n "$id" ] && bpftool link detach id "$id"
+	check "$CUR (tcx): exits within 2 intervals" wait_exit 1500
+	check_eq "$CUR (tcx): exit status" "${XRC:-}" 1
+	check_eq "$CUR (tcx): lost event" "$(field "$out" lost veth0 what)" link_gone
 }
 
 # A rename is reported, and the counts go on under the new name.

@@ -1,0 +1,340 @@
+/* The per-poll question of loader/watch: the RTM_GETLINK batch it builds and
+ * how it reads the answers (no kernel: the answers are built here). */
+#include <errno.h>
+#include <string.h>
+
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "check.h"
+#include "loader/watch.h"
+
+#define N 3
+
+struct fixture {
+	struct attachment att[N];
+	struct watch_iface wi[N];
+};
+
+static void setup(struct fixture *f, enum attach_kind kind, enum xdp_mode mode)
+{
+	static const char *const names[N] = { "veth0", "veth1", "veth2" };
+
+	memset(f, 0, sizeof(*f));
+	for (int i = 0; i < N; i++) {
+		f->att[i].ifindex = 10 + i;
+		f->att[i].kind = kind;
+		f->att[i].mode = mode;
+		f->att[i].link_fd = -1;
+		f->att[i].prog_id = 100 + (uint32_t)i;
+		f->wi[i].att = &f->att[i];
+		f->wi[i].new_nsid = -1;
+		snprintf(f->wi[i].name, sizeof(f->wi[i].name), "%s", names[i]);
+	}
+}
+
+/* An answer under construction, in buf at *len. */
+struct msg {
+	char *buf;
+	int start, len;
+};
+
+static struct rtattr *put_attr(struct msg *m, unsigned short type, const void *data, size_t size)
+{
+	struct rtattr *a = (struct rtattr *)(m->buf + m->len);
+
+	a->rta_type = type;
+	a->rta_len = (unsigned short)RTA_LENGTH(size);
+	if (size)
+		memcpy(RTA_DATA(a), data, size);
+	m->len += (int)RTA_ALIGN(a->rta_len);
+	return a;
+}
+
+static void begin_link(struct msg *m, uint32_t seq, int ifindex)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)(m->buf + m->len);
+	struct ifinfomsg *ifi = NLMSG_DATA(h);
+
+	m->start = m->len;
+	memset(h, 0, NLMSG_LENGTH(sizeof(*ifi)));
+	h->nlmsg_type = RTM_NEWLINK;
+	h->nlmsg_seq = seq;
+	ifi->ifi_index = ifindex;
+	m->len += (int)NLMSG_LENGTH(sizeof(*ifi));
+}
+
+static void put_name(struct msg *m, const char *name)
+{
+	put_attr(m, IFLA_IFNAME, name, strlen(name) + 1);
+}
+
+/* IFLA_XDP with the given (type, id) pairs. */
+static void put_xdp(struct msg *m, int pairs, const unsigned short *types, const uint32_t *ids)
+{
+	struct rtattr *nest = put_attr(m, IFLA_XDP, NULL, 0);
+	uint8_t attached = pairs ? XDP_ATTACHED_MULTI : XDP_ATTACHED_NONE;
+
+	put_attr(m, IFLA_XDP_ATTACHED, &attached, 1);
+	for (int k = 0; k < pairs; k++)
+		put_attr(m, types[k], &ids[k], sizeof(ids[k]));
+	nest->rta_len = (unsigned short)(m->buf + m->len - (char *)nest);
+}
+
+static void end_msg(struct msg *m)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)(m->buf + m->start);
+
+	h->nlmsg_len = (uint32_t)(m->len - m->start);
+	m->len = m->start + (int)NLMSG_ALIGN(h->nlmsg_len);
+}
+
+static void put_error(struct msg *m, uint32_t seq, int err)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)(m->buf + m->len);
+	struct nlmsgerr *e = NLMSG_DATA(h);
+
+	m->start = m->len;
+	memset(h, 0, NLMSG_LENGTH(sizeof(*e)));
+	h->nlmsg_type = NLMSG_ERROR;
+	h->nlmsg_seq = seq;
+	e->error = err;
+	m->len += (int)NLMSG_LENGTH(sizeof(*e));
+	end_msg(m);
+}
+
+/* One answer: name, then the XDP ids (one drv id, or none). */
+static int answer(char *buf, uint32_t seq, int ifindex, const char *name, uint32_t drv_id)
+{
+	static const unsigned short drv[] = { IFLA_XDP_DRV_PROG_ID };
+	struct msg m = { .buf = buf };
+
+	begin_link(&m, seq, ifindex);
+	put_name(&m, name);
+	put_xdp(&m, drv_id ? 1 : 0, drv, &drv_id);
+	end_msg(&m);
+	return m.len;
+}
+
+static uint32_t seq(uint32_t gen, int i)
+{
+	return gen << 6 | (uint32_t)i;
+}
+
+static void test_one_getlink_per_counting_interface(void)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifinfomsg ifi;
+		struct rtattr a;
+		uint32_t mask;
+	} req[WATCH_MAX];
+	struct fixture f;
+	int len;
+
+	setup(&f, ATTACH_NETLINK, XDP_MODE_NATIVE);
+	f.wi[1].fault = WATCH_DELETED; /* already lost: not asked again */
+	len = watch_build_query(f.wi, N, 7, req, sizeof(req));
+	CHECK_EQ_INT(sizeof(req[0]), 40);
+	CHECK_EQ_INT(len, 2 * 40);
+	CHECK(f.wi[0].asked && !f.wi[1].asked && f.wi[2].asked);
+	CHECK_EQ_INT(req[0].h.nlmsg_len, 40);
+	CHECK_EQ_INT(req[0].h.nlmsg_type, RTM_GETLINK);
+	CHECK_EQ_INT(req[0].h.nlmsg_flags, NLM_F_REQUEST);
+	CHECK_EQ_INT(req[0].h.nlmsg_seq, seq(7, 0));
+	CHECK_EQ_INT(req[0].ifi.ifi_index, 10);
+	CHECK_EQ_INT(req[0].a.rta_type, IFLA_EXT_MASK);
+	CHECK_EQ_INT(req[0].mask, RTEXT_FILTER_SKIP_STATS);
+	CHECK_EQ_INT(req[1].h.nlmsg_seq, seq(7, 2));
+	CHECK_EQ_INT(req[1].ifi.ifi_index, 12);
+	/* no room: nothing asked, and a stale answer state is reset */
+	f.wi[0].answered = true;
+	CHECK_EQ_INT(watch_build_query(f.wi, N, 8, NULL, 0), 0);
+	CHECK(!f.wi[0].asked && !f.wi[0].answered);
+}
+
+static void test_our_program_there_keeps_counting_and_a_new_name_is_news(void)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct fixture f;
+	int len;
+
+	setup(&f, ATTACH_NETLINK, XDP_MODE_NATIVE);
+	watch_build_query(f.wi, N, 3, NULL, 0);
+	f.wi[0].asked = f.wi[1].asked = f.wi[2].asked = true;
+	len = answer(buf, seq(3, 0), 10, "veth0", 100);
+	len += answer(buf + len, seq(3, 1), 11, "wan1", 101);
+	len += answer(buf + len, seq(3, 2), 12, "veth2", 102);
+	watch_parse_answers(f.wi, N, 3, buf, len);
+	for (int i = 0; i < N; i++) {
+		CHECK(f.wi[i].answered && f.wi[i].xdp_known && f.wi[i].ours);
+		watch_judge(&f.wi[i]);
+		CHECK_EQ_INT(f.wi[i].fault, WATCH_OK);
+		CHECK(!f.wi[i].fault_new);
+	}
+	CHECK(!f.wi[0].renamed && f.wi[1].renamed && !f.wi[2].renamed);
+	CHECK_EQ_STR(f.wi[1].name, "wan1");
+	CHECK_EQ_STR(f.wi[1].old_name, "veth1");
+}
+
+static void test_someone_elses_program_or_none_is_a_loss(void)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct fixture f;
+	int len;
+
+	setup(&f, ATTACH_NETLINK, XDP_MODE_NATIVE);
+	watch_build_query(f.wi, N, 1, NULL, 0);
+	f.wi[0].asked = f.wi[1].asked = true;
+	len = answer(buf, seq(1, 0), 10, "veth0", 555);
+	len += answer(buf + len, seq(1, 1), 11, "veth1", 0);
+	watch_parse_answers(f.wi, N, 1, buf, len);
+	watch_judge(&f.wi[0]);
+	watch_judge(&f.wi[1]);
+	CHECK_EQ_INT(f.wi[0].fault, WATCH_PROG_GONE);
+	CHECK(f.wi[0].fault_new);
+	CHECK_EQ_INT(f.wi[0].now_id, 555);
+	CHECK_EQ_INT(f.wi[1].fault, WATCH_PROG_GONE);
+	CHECK_EQ_INT(f.wi[1].now_id, 0);
+
+	/* a link whose program left the interface: the link was detached */
+	setup(&f, ATTACH_LINK, XDP_MODE_NATIVE);
+	watch_build_query(f.wi, N, 1, NULL, 0);
+	f.wi[0].asked = true;
+	len = answer(buf, seq(1, 0), 10, "veth0", 0);
+	watch_parse_answers(f.wi, N, 1, buf, len);
+	watch_judge(&f.wi[0]);
+	CHECK_EQ_INT(f.wi[0].fault, WATCH_LINK_GONE);
+}
+
+static void test_generic_and_multi_mode_ids_are_all_read(void)
+{
+	static const unsigned short types[] = { IFLA_XDP_DRV_PROG_ID, IFLA_XDP_SKB_PROG_ID };
+	static const uint32_t ids[] = { 900, 101 };
+	char buf[4096] __attribute__((aligned(8)));
+	struct msg m = { .buf = buf };
+	struct fixture f;
+
+	setup(&f, ATTACH_NETLINK, XDP_MODE_GENERIC);
+	watch_build_query(f.wi, N, 2, NULL, 0);
+	f.wi[1].asked = true;
+	begin_link(&m, seq(2, 1), 11);
+	put_name(&m, "veth1");
+	put_xdp(&m, 2, types, ids);
+	end_msg(&m);
+	watch_parse_answers(f.wi, N, 2, buf, m.len);
+	CHECK(f.wi[1].ours);
+	CHECK_EQ_INT(f.wi[1].other_id, 900);
+	watch_judge(&f.wi[1]);
+	CHECK_EQ_INT(f.wi[1].fault, WATCH_OK);
+}
+
+static void test_no_such_device_is_gone(void)
+{
+	char buf[256] __attribute__((aligned(8)));
+	struct msg m = { .buf = buf };
+	struct fixture f;
+
+	setup(&f, ATTACH_LINK, XDP_MODE_NATIVE);
+	watch_build_query(f.wi, N, 5, NULL, 0);
+	f.wi[2].asked = true;
+	put_error(&m, seq(5, 2), -ENODEV);
+	watch_parse_answers(f.wi, N, 5, buf, m.len);
+	CHECK(f.wi[2].answered);
+	CHECK_EQ_INT(f.wi[2].answer_err, -ENODEV);
+	watch_judge(&f.wi[2]);
+	CHECK_EQ_INT(f.wi[2].fault, WATCH_GONE);
+	CHECK(f.wi[2].fault_new);
+}
+
+static void test_answers_to_another_poll_or_interface_are_ignored(void)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct fixture f;
+	int len;
+
+	setup(&f, ATTACH_NETLINK, XDP_MODE_NATIVE);
+	watch_build_query(f.wi, N, 9, NULL, 0);
+	f.wi[0].asked = f.wi[1].asked = true;
+	len = answer(buf, seq(8, 0), 10, "old0", 100);        /* last poll's */
+	len += answer(buf + len, seq(9, 1), 99, "other", 101); /* not its ifindex */
+	len += answer(buf + len, seq(9, 2), 12, "veth2", 102); /* not asked */
+	watch_parse_answers(f.wi, N, 9, buf, len);
+	for (int i = 0; i < N; i++)
+		CHECK(!f.wi[i].answered && !f.wi[i].renamed);
+	/* the first answer counts; a second for the same question does not */
+	len = answer(buf, seq(9, 0), 10, "veth0", 100);
+	len += answer(buf + len, seq(9, 0), 10, "veth0", 555);
+	watch_parse_answers(f.wi, N, 9, buf, len);
+	CHECK(f.wi[0].ours && f.wi[0].other_id == 0);
+}
+
+static void test_a_cut_answer_tells_what_it_holds(void)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct fixture f;
+	int len, xdp_end;
+
+	setup(&f, ATTACH_NETLINK, XDP_MODE_NATIVE);
+	len = answer(buf, seq(4, 0), 10, "veth0", 100);
+	xdp_end = len;
+	{
+		/* more after IFLA_XDP, as the kernel puts IFLA_AF_SPEC there */
+		struct msg m = { .buf = buf, .start = 0, .len = len };
+		char pad[600];
+
+		memset(pad, 0, sizeof(pad));
+		put_attr(&m, IFLA_AF_SPEC, pad, sizeof(pad));
+		end_msg(&m);
+		len = m.len;
+	}
+	watch_build_query(f.wi, N, 4, NULL, 0);
+	f.wi[0].asked = true;
+	watch_parse_answers(f.wi, N, 4, buf, xdp_end + 100); /* cut inside AF_SPEC */
+	CHECK(f.wi[0].answered && f.wi[0].xdp_known && f.wi[0].ours);
+	watch_build_query(f.wi, N, 4, NULL, 0);
+	f.wi[0].asked = true;
+	watch_parse_answers(f.wi, N, 4, buf, xdp_end - 6); /* cut inside IFLA_XDP */
+	CHECK(f.wi[0].answered && !f.wi[0].xdp_known);
+	watch_build_query(f.wi, N, 4, NULL, 0);
+	f.wi[0].asked = true;
+	watch_parse_answers(f.wi, N, 4, buf, len);
+	CHECK(f.wi[0].xdp_known && f.wi[0].ours);
+}
+
+static void test_tc_hooks_are_judged_without_xdp_ids(void)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct fixture f;
+	int len;
+
+	/* clsact: the answer says the interface is there; no XDP id is ours */
+	setup(&f, ATTACH_NETLINK, XDP_MODE_TC);
+	watch_build_query(f.wi, N, 6, NULL, 0);
+	f.wi[0].asked = true;
+	len = answer(buf, seq(6, 0), 10, "veth0", 0);
+	watch_parse_answers(f.wi, N, 6, buf, len);
+	watch_judge(&f.wi[0]);
+	CHECK_EQ_INT(f.wi[0].fault, WATCH_OK);
+	/* tcx: the link is asked (here there is none: -ENOLINK) */
+	setup(&f, ATTACH_LINK, XDP_MODE_TC);
+	watch_build_query(f.wi, N, 6, NULL, 0);
+	f.wi[0].asked = true;
+	watch_parse_answers(f.wi, N, 6, buf, len);
+	watch_judge(&f.wi[0]);
+	CHECK_EQ_INT(f.wi[0].fault, WATCH_LINK_GONE);
+}
+
+int main(void)
+{
+	test_one_getlink_per_counting_interface();
+	test_our_program_there_keeps_counting_and_a_new_name_is_news();
+	test_someone_elses_program_or_none_is_a_loss();
+	test_generic_and_multi_mode_ids_are_all_read();
+	test_no_such_device_is_gone();
+	test_answers_to_another_poll_or_interface_are_ignored();
+	test_a_cut_answer_tells_what_it_holds();
+	test_tc_hooks_are_judged_without_xdp_ids();
+	CHECK_DONE();
+}
