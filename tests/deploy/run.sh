@@ -240,7 +240,7 @@ test_daemonset_validates_and_has_the_fields_that_matter() {
 	for c in initContainers containers; do
 		check_eq "$CUR: $c: capabilities" \
 			"$(yq "$m" "${pod}[\"$c\"][0][\"securityContext\"][\"capabilities\"]")" \
-			'{"add": ["BPF", "NET_ADMIN"], "drop": ["ALL"]}'
+			'{"add": ["BPF", "NET_ADMIN", "PERFMON"], "drop": ["ALL"]}'
 		check_eq "$CUR: $c: not privileged, no escalation, read-only root" \
 			"$(yq "$m" "[${pod}[\"$c\"][0][\"securityContext\"][k] for k in (\"privileged\", \"allowPrivilegeEscalation\", \"readOnlyRootFilesystem\")]")" \
 			'[false, false, true]'

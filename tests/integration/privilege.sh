@@ -173,9 +173,51 @@ test_user_namespace_root_is_told_why() {
 	check "$CUR: it does not blame seccomp" lacks "$(cat "$ERR")" "seccomp"
 }
 
+# The capabilities our systemd unit grants (and the DaemonSet: the deploy
+# suite checks it adds the same) are enough for the linear program, the
+# cheapest; with exactly CAP_BPF + CAP_NET_ADMIN the verifier refuses its
+# data_end - data and the plan loads the frags program, saying why. Both count
+# exactly.
+test_the_units_capabilities_load_the_cheapest_program() {
+	local a b out caps set
+	need_bin && need_sendframes || return
+	command -v setpriv >/dev/null || return "$SKIP"
+	# the unit's list, less what this machine does not give (CAP_SYS_RESOURCE
+	# here; it only raises RLIMIT_MEMLOCK on kernels before 5.11)
+	caps=$(sed -n 's/^AmbientCapabilities=//p' "$TOP/dist/xdpcount@.service" |
+		tr 'A-Z ' 'a-z\n' | sed -n 's/^cap_\(.*\)/+\1/p' |
+		while read -r c; do setpriv "--inh-caps=$c" true 2>/dev/null && echo "$c"; done |
+		paste -sd, -)
+	check_match "$CUR: the unit grants CAP_PERFMON" "$caps" '\+perfmon'
+	ns_new a unit-caps-a && ns_new b unit-caps-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	for set in unit two; do
+		out=$WORK/unit-caps-$set.out
+		if [ "$set" = unit ]; then
+			ip netns exec "$a" setpriv "--inh-caps=-all,$caps" "--bounding-set=-all,$caps" \
+				"$BIN" --json -i 0.2 veth0 >"$out" 2>"$out.err" &
+		else
+			ip netns exec "$a" "${TWO_CAPS[@]}" "$BIN" --json -i 0.2 veth0 >"$out" 2>"$out.err" &
+		fi
+		XPID=$!; BGPIDS+=("$XPID")
+		check "$CUR ($set): attached" wait_event "$out" attached veth0 ||
+			{ show "$out.err"; return; }
+		check_eq "$CUR ($set): sent 1000" "$(send "$b" veth1 1000 64)" 1000
+		wait_packets "$out" veth0 1000
+		stop TERM
+		check_eq "$CUR ($set): exact" "$(field "$out" detached veth0 packets)" 1000
+	done
+	check_eq "$CUR: the unit's capabilities: linear" \
+		"$(field "$WORK/unit-caps-unit.out" plan veth0 variant)" linear
+	check_eq "$CUR: two capabilities: frags" "$(field "$WORK/unit-caps-two.out" plan veth0 variant)" frags
+	check_match "$CUR: and the plan says why" \
+		"$(field "$WORK/unit-caps-two.out" plan veth0 variant_reason)" 'CAP_PERFMON'
+}
+
 # shellcheck disable=SC2034 # read by run.sh
 PRIV_TESTS="
 	test_two_caps_restart_replaces_our_stale_program_and_detach_removes_it
+	test_the_units_capabilities_load_the_cheapest_program
 	test_live_xdpcount_is_refused_by_pid
 	test_foreign_program_is_never_replaced_unattended
 	test_capabilities_dropped_after_attach
