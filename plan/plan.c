@@ -169,8 +169,12 @@ static void plan_kernel(const struct probe *p, struct verdict_acc *acc)
 			"process lacks; run as root");
 	if (p->jit.state == FACT_NO)
 		acc_add(acc, VERDICT_DEGRADED,
-			"the BPF JIT is disabled (net.core.bpf_jit_enable=0): "
-			"the counter runs interpreted, several times slower");
+			p->jit.err == -EOPNOTSUPP
+				? "this kernel has no BPF JIT (programs load without JITed "
+				  "code; no net.core.bpf_jit_enable): the counter runs "
+				  "interpreted, several times slower"
+				: "the BPF JIT is disabled (net.core.bpf_jit_enable=0): "
+				  "the counter runs interpreted, several times slower");
 }
 
 static void plan_variant(const struct probe *p, struct plan *plan)

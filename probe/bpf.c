@@ -149,9 +149,11 @@ static void probe_memcg(struct probe *p)
 	}
 }
 
-/* When the sysctl could not be read: a program with JITed code proves the
- * JIT is on. A length of 0 proves nothing (it is hidden without
- * CAP_SYS_ADMIN/CAP_BPF). */
+/* When the sysctl could not be read (it is absent where the kernel has no
+ * JIT, as in Debian's s390x kernels): a program with JITed code proves the
+ * JIT is on. A JITed length of 0 beside a translated length above 0 proves it
+ * runs interpreted: both lengths are hidden (0) without CAP_BPF or
+ * CAP_SYS_ADMIN, so 0 and 0 proves nothing. */
 static void probe_jit_prog(struct probe *p, int prog_fd)
 {
 	struct bpf_prog_info info;
@@ -162,9 +164,12 @@ static void probe_jit_prog(struct probe *p, int prog_fd)
 	attr.info.bpf_fd = (__u32)prog_fd;
 	attr.info.info_len = sizeof(info);
 	attr.info.info = (__u64)(unsigned long)&info;
-	if (probe_sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) == 0 &&
-	    info.jited_prog_len > 0)
+	if (probe_sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) != 0)
+		return;
+	if (info.jited_prog_len > 0)
 		fact_set(&p->jit, FACT_YES, 0);
+	else if (info.xlated_prog_len > 0)
+		fact_set(&p->jit, FACT_NO, -EOPNOTSUPP); /* no sysctl, no JIT */
 }
 
 static void leave_unknown(struct probe *p, int err)

@@ -45,10 +45,22 @@ test_json_fields_match_the_documented_contract() {
 	start_attached "$a" "$out/bg" veth0 -- --json -i 1 || return
 	ip netns exec "$a" "$BIN" status --json veth0 >"$out/status" 2>/dev/null
 	stop INT
-	got=$( { event_fields "$out/run" "$out/fallback" "$out/error"
+	# the events of trouble: a netlink leftover (pinned, so it names its
+	# pid) replaced by the next run, which sees veth0 renamed, then moved
+	bpffs_private || return
+	start_attached "$a" "$out/k9" veth0 -- --json -i 0.1 --attach netlink || return
+	stop KILL
+	start_attached "$a" "$out/trouble" veth0 -- --json -i 0.1 --attach netlink || return
+	ip -n "$a" link set dev veth0 name jf$$
+	check "$CUR: a renamed event" wait_event "$out/trouble" renamed "jf$$" 3
+	ip -n "$a" link set dev "jf$$" netns "$b"
+	check "$CUR: a lost event" wait_event "$out/trouble" lost "jf$$" 3
+	stop TERM
+	ip -n "$b" link set dev "jf$$" xdp off 2>/dev/null # left there, as it says
+	got=$( { event_fields "$out/run" "$out/fallback" "$out/error" "$out/trouble"
 		 json_fields check "$out/check"; json_fields version "$out/version"
 		 json_fields status "$out/status"; } | sort -u)
-	for d in start plan fallback attached stats detached error; do
+	for d in start plan fallback attached stats detached error renamed lost stale_removed; do
 		check "$CUR: the program printed a $d event" grep -q "^$d " <<<"$got"
 	done
 	want=$(doc_fields "$TOP/README.md")

@@ -512,7 +512,9 @@ def cmd_report(a):
     if arch == "s390x" and series == "6.1":
         check("s390x 6.1: btf.available == false", _get(doc, "btf.available") is False,
               "btf=%s" % json.dumps(doc.get("btf")))
-        check("s390x 6.1: verdict ok without BTF", verdict == "ok", "verdict=%s" % verdict)
+        check("s390x 6.1: no BTF is no reason to degrade",
+              not [x for x in (doc.get("reasons") or []) if "BTF" in x],
+              "reasons=%s" % doc.get("reasons"))
 
     # The BPF JIT, from the kernel: the loaded counter's jited_len (check's
     # verifier.jited_len, from bpf_prog_get_info_by_fd), never the sysctl.
@@ -534,6 +536,9 @@ def cmd_report(a):
         # the interpreter.
         check("JIT not built: the counter is interpreted (verifier.jited_len == 0)",
               jited == 0, "jited_len=%s" % jited)
+        check("JIT not built: verdict degraded, the reason says the kernel has none",
+              verdict == "degraded" and any("has no BPF JIT" in x for x in jit_reasons),
+              "verdict=%s reasons=%s" % (verdict, doc.get("reasons")))
     elif cfg == "off":
         check("JIT off: the counter is interpreted (verifier.jited_len == 0)",
               jited == 0, "jited_len=%s" % jited)

@@ -708,6 +708,18 @@ static void test_jit_disabled_is_degraded(void)
 	CHECK_EQ_INT(plan.n_ifaces, 0);
 }
 
+/* Debian's s390x kernels: no JIT built, so no sysctl; the probe program
+ * loaded without JITed code. */
+static void test_no_jit_in_the_kernel_is_degraded(void)
+{
+	kernel("6.1.0-50-s390x", 6, 1, 0);
+	no(&p.jit, -EOPNOTSUPP);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(reasons_have("this kernel has no BPF JIT"));
+	CHECK(!reasons_have("bpf_jit_enable=0"));
+}
+
 static void test_too_many_reasons_are_summarised(void)
 {
 	unsigned int i;
@@ -901,6 +913,7 @@ int main(void)
 	test_without_cap_perfmon_the_frags_program_is_planned();
 	test_user_namespace_root_is_told_why();
 	test_jit_disabled_is_degraded();
+	test_no_jit_in_the_kernel_is_degraded();
 	test_too_many_reasons_are_summarised();
 	test_memlock_need_formula();
 	test_variant_per_interface_with_reasons();
