@@ -13,6 +13,7 @@
 #include "loader/attach.h"
 #include "loader/pin.h"
 #include "log/log.h"
+#include "probe/nl.h"
 
 static uint32_t mode_flag(enum xdp_mode mode)
 {
@@ -85,31 +86,21 @@ int attach_prog_id(int prog_fd, uint32_t *id)
 	return 0;
 }
 
-/* Only the program ids: an opts size that ends before feature_flags keeps
- * libbpf from also asking the netdev genl family, which may be missing or
- * filtered and must not turn a good attach into a failure. */
-static int query_ids(int ifindex, struct bpf_xdp_query_opts *q)
-{
-	memset(q, 0, sizeof(*q));
-	q->sz = offsetof(struct bpf_xdp_query_opts, feature_flags);
-	return bpf_xdp_query(ifindex, 0, q);
-}
-
 int attach_query_mode(struct attachment *a)
 {
-	struct bpf_xdp_query_opts q;
+	struct nl_xdp_ids q;
 	uint32_t id = 0;
 	int err = attach_prog_id(a->prog_fd, &id);
 
 	if (err)
 		return err;
 	a->prog_id = id;
-	err = query_ids(a->ifindex, &q);
+	err = nl_link_xdp_ids(a->ifindex, &q);
 	if (err)
 		return err;
-	if (q.drv_prog_id == id)
+	if (q.drv == id)
 		a->mode = XDP_MODE_NATIVE;
-	else if (q.skb_prog_id == id)
+	else if (q.skb == id)
 		a->mode = XDP_MODE_GENERIC;
 	else
 		return -ENOENT; /* attached, yet not ours: someone raced us */
@@ -133,7 +124,7 @@ int attach_link_alive(const struct attachment *a)
 
 int attach_check(const struct attachment *a, uint32_t *now_id)
 {
-	struct bpf_xdp_query_opts q;
+	struct nl_xdp_ids q;
 	char name[IF_NAMESIZE];
 	int err;
 
@@ -148,12 +139,12 @@ int attach_check(const struct attachment *a, uint32_t *now_id)
 		return errno == ENXIO || errno == ENODEV ? -ENODEV : -errno;
 	if (a->kind == ATTACH_LINK || a->mode == XDP_MODE_TC)
 		return 0; /* a live link is on its device; (a clsact filter is not checked) */
-	err = query_ids(a->ifindex, &q);
+	err = nl_link_xdp_ids(a->ifindex, &q);
 	if (err)
 		return err;
-	if (q.drv_prog_id == a->prog_id || q.skb_prog_id == a->prog_id)
+	if (q.drv == a->prog_id || q.skb == a->prog_id)
 		return 0;
-	*now_id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
+	*now_id = q.drv ? q.drv : q.skb;
 	return -ENOENT;
 }
 
@@ -234,17 +225,17 @@ int detach_stale(int ifindex, uint32_t id, enum xdp_mode mode)
 
 int detach_ours(int ifindex, uint32_t *unknown_id)
 {
-	struct bpf_xdp_query_opts q;
+	struct nl_xdp_ids q;
 	struct { uint32_t id; uint32_t flag; } slots[3];
-	int err = query_ids(ifindex, &q);
+	int err = nl_link_xdp_ids(ifindex, &q);
 	int removed = 0;
 
 	*unknown_id = 0;
 	if (err)
 		return err;
-	slots[0].id = q.drv_prog_id, slots[0].flag = XDP_FLAGS_DRV_MODE;
-	slots[1].id = q.skb_prog_id, slots[1].flag = XDP_FLAGS_SKB_MODE;
-	slots[2].id = q.hw_prog_id, slots[2].flag = XDP_FLAGS_HW_MODE;
+	slots[0].id = q.drv, slots[0].flag = XDP_FLAGS_DRV_MODE;
+	slots[1].id = q.skb, slots[1].flag = XDP_FLAGS_SKB_MODE;
+	slots[2].id = q.hw, slots[2].flag = XDP_FLAGS_HW_MODE;
 	for (int i = 0; i < 3; i++) {
 		char pin[PIN_PATH_LEN];
 		int fd;

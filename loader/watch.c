@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 
 #include "loader/watch.h"
+#include "probe/nl.h"
 
 /* One question: RTM_GETLINK for one ifindex, without the statistics. */
 struct watch_req {
@@ -237,26 +238,19 @@ int watch_build_query(struct watch_iface *wi, int n, uint32_t gen, void *buf, si
 /* The IFLA_XDP nest: is our program among the attached ones? */
 static void on_xdp(struct watch_iface *w, const struct rtattr *nest)
 {
-	int len = (int)RTA_PAYLOAD(nest);
+	struct nl_xdp_ids x;
+	uint32_t all[3];
 
+	nl_xdp_ids(nest, &x);
+	all[0] = x.drv;
+	all[1] = x.skb;
+	all[2] = x.hw;
 	w->xdp_known = true;
-	for (const struct rtattr *a = RTA_DATA(nest); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-		uint32_t id;
-
-		switch (a->rta_type & NLA_TYPE_MASK) {
-		case IFLA_XDP_PROG_ID:
-		case IFLA_XDP_DRV_PROG_ID:
-		case IFLA_XDP_SKB_PROG_ID:
-		case IFLA_XDP_HW_PROG_ID:
-			if (RTA_PAYLOAD(a) < sizeof(id))
-				break;
-			memcpy(&id, RTA_DATA(a), sizeof(id));
-			if (id == w->att->prog_id)
-				w->ours = true;
-			else if (id && !w->other_id)
-				w->other_id = id;
-			break;
-		}
+	for (int k = 0; k < 3; k++) {
+		if (all[k] == w->att->prog_id)
+			w->ours = true;
+		else if (all[k] && !w->other_id)
+			w->other_id = all[k];
 	}
 }
 

@@ -1,17 +1,22 @@
-/* Does a generic netlink family exist? One CTRL_CMD_GETFAMILY request. Used
- * to tell "the netdev family (6.3+, d3d854fd6a1d "netdev-genl: create a
+/* Generic netlink: does a family exist (one CTRL_CMD_GETFAMILY request), and
+ * the netdev family's xdp-features of one interface (NETDEV_CMD_DEV_GET). The
+ * first tells "the netdev family (6.3+, d3d854fd6a1d "netdev-genl: create a
  * simple family for netdev stuff") is missing" from "the driver reports no
- * XDP features": bpf_xdp_query() answers feature_flags 0 for both. */
+ * XDP features". One socket per request, no dump, nothing of libbpf's. */
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
 #include "probe/internal.h"
 #include "probe/nl.h"
+
+/* include/uapi/linux/netdev.h (6.3+), which older UAPI headers lack; the
+ * values are ABI. */
+#define XDPC_NETDEV_FAMILY_VERSION 1
+#define XDPC_NETDEV_CMD_DEV_GET 1
+#define XDPC_NETDEV_A_DEV_IFINDEX 1
+#define XDPC_NETDEV_A_DEV_XDP_FEATURES 3
 
 struct genl_req {
 	struct nlmsghdr nh;
@@ -19,18 +24,44 @@ struct genl_req {
 	char attrs[64];
 };
 
-/* A CTRL_CMD_NEWFAMILY answer: the family exists. */
+/* The attributes after a genl message's header: the first of this type of
+ * at least size bytes, or NULL. */
+static const struct nlattr *genl_attr(const struct nlmsghdr *nh, unsigned short type, size_t size)
+{
+	const char *p = (const char *)NLMSG_DATA(nh) + GENL_HDRLEN;
+	const char *end = (const char *)nh + nh->nlmsg_len;
+
+	if (nh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return NULL;
+	while (p + NLA_HDRLEN <= end) {
+		const struct nlattr *a = (const struct nlattr *)p;
+
+		if (a->nla_len < NLA_HDRLEN || p + a->nla_len > end)
+			return NULL;
+		if ((a->nla_type & NLA_TYPE_MASK) == type && (size_t)(a->nla_len - NLA_HDRLEN) >= size)
+			return a;
+		p += NLA_ALIGN(a->nla_len);
+	}
+	return NULL;
+}
+
+/* A CTRL_CMD_NEWFAMILY answer: the family exists, with this id. */
 static int family_seen(void *ctx, const struct nlmsghdr *nh)
 {
-	if (nh->nlmsg_type == GENL_ID_CTRL)
-		*(int *)ctx = 1;
+	const struct nlattr *a = genl_attr(nh, CTRL_ATTR_FAMILY_ID, sizeof(__u16));
+	__u16 id;
+
+	if (nh->nlmsg_type != GENL_ID_CTRL || !a)
+		return 0;
+	memcpy(&id, (const char *)a + NLA_HDRLEN, sizeof(id));
+	*(int *)ctx = id;
 	return 0;
 }
 
-/* The answer's end: 1 found, 0 missing (ENOENT), or the kernel's -errno. */
-static int family_result(int ret, int found)
+/* The answer's end: the id, 0 missing (ENOENT), or the kernel's -errno. */
+static int family_result(int ret, int id)
 {
-	return ret == -ENOENT ? 0 : ret < 0 ? ret : found;
+	return ret == -ENOENT ? 0 : ret < 0 ? ret : id;
 }
 
 int genl_parse_reply(const void *buf, int len, __u32 seq, int *found, int *result)
@@ -44,45 +75,74 @@ int genl_parse_reply(const void *buf, int len, __u32 seq, int *found, int *resul
 	return 1;
 }
 
-int genl_family_exists(const char *name)
+/* A request of type with one attribute (data, size bytes). */
+static size_t genl_build(struct genl_req *req, __u16 type, __u8 cmd, __u8 version,
+			 unsigned short attr, const void *data, size_t size)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct timeval tv = { .tv_sec = 2 };
+	struct nlattr *a = (struct nlattr *)req->attrs;
+
+	memset(req, 0, sizeof(*req));
+	req->nh.nlmsg_type = type;
+	req->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req->nh.nlmsg_seq = 1;
+	req->gh.cmd = cmd;
+	req->gh.version = version;
+	a->nla_type = attr;
+	a->nla_len = (__u16)(NLA_HDRLEN + size);
+	memcpy((char *)a + NLA_HDRLEN, data, size);
+	req->nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(a->nla_len);
+	return req->nh.nlmsg_len;
+}
+
+int genl_family_id(const char *name)
+{
 	struct genl_req req;
-	struct nlattr *a;
 	size_t nlen = strlen(name) + 1;
-	__u32 seq = 1;
-	int fd, ret, found = 0;
-	struct nl_answer answer = { .fn = family_seen, .ctx = &found };
+	int id = 0, ret;
+	struct nl_answer answer = { .fn = family_seen, .ctx = &id };
 
 	if (NLA_HDRLEN + NLA_ALIGN(nlen) > sizeof(req.attrs))
 		return -ENAMETOOLONG;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0)
-		return -errno;
-	/* Never hang, whatever the environment. */
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	ret = nl_request(NETLINK_GENERIC,
+			 &req, genl_build(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 2,
+					  CTRL_ATTR_FAMILY_NAME, name, nlen), &answer);
+	return family_result(ret, id);
+}
 
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_type = GENL_ID_CTRL;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.nh.nlmsg_seq = seq;
-	req.gh.cmd = CTRL_CMD_GETFAMILY;
-	req.gh.version = 2;
-	a = (struct nlattr *)req.attrs;
-	a->nla_type = CTRL_ATTR_FAMILY_NAME;
-	a->nla_len = (__u16)(NLA_HDRLEN + nlen);
-	memcpy((char *)a + NLA_HDRLEN, name, nlen);
-	req.nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(a->nla_len);
+struct features_ctx {
+	__u64 features;
+	int seen;
+};
 
-	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0) {
-		ret = -errno;
-		goto out;
+static int features_seen(void *ctx, const struct nlmsghdr *nh)
+{
+	const struct nlattr *a = genl_attr(nh, XDPC_NETDEV_A_DEV_XDP_FEATURES, sizeof(__u64));
+	struct features_ctx *f = ctx;
+
+	if (a) {
+		memcpy(&f->features, (const char *)a + NLA_HDRLEN, sizeof(f->features));
+		f->seen = 1;
 	}
-	ret = nl_wait(fd, seq, &answer);
-	ret = family_result(ret, found);
-out:
-	close(fd);
-	return ret;
+	return 0;
+}
+
+int genl_xdp_features(int family, int ifindex, __u64 *features)
+{
+	struct genl_req req;
+	__u32 idx = (__u32)ifindex;
+	struct features_ctx f = { 0 };
+	struct nl_answer answer = { .fn = features_seen, .ctx = &f };
+	int ret;
+
+	ret = nl_request(NETLINK_GENERIC, &req,
+			 genl_build(&req, (__u16)family, XDPC_NETDEV_CMD_DEV_GET,
+				    XDPC_NETDEV_FAMILY_VERSION, XDPC_NETDEV_A_DEV_IFINDEX, &idx,
+				    sizeof(idx)),
+			 &answer);
+	if (ret)
+		return ret;
+	if (!f.seen)
+		return -ENODATA;
+	*features = f.features;
+	return 0;
 }

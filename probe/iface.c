@@ -16,6 +16,7 @@
 #include "loader/pin.h"
 #include "probe/probe.h"
 #include "probe/internal.h"
+#include "probe/nl.h"
 
 /* Any socket reaches the device ioctls; AF_UNIX works where AF_INET is
  * not compiled in or filtered. */
@@ -108,9 +109,10 @@ static void probe_netdev_family(struct probe *p)
 
 	if (p->netdev_family.state != FACT_UNKNOWN || p->netdev_family.err)
 		return; /* asked already */
-	ret = genl_family_exists("netdev");
+	ret = genl_family_id("netdev");
 	if (ret > 0) {
 		p->netdev_family.state = FACT_YES;
+		p->netdev_family_id = ret;
 	} else if (ret == 0) {
 		p->netdev_family.state = FACT_NO;
 		p->netdev_family.err = -ENOENT;
@@ -119,39 +121,34 @@ static void probe_netdev_family(struct probe *p)
 	}
 }
 
-/* bpf_xdp_query (libbpf 1.2+): the program per mode (RTM_GETLINK), and the
- * xdp-features (netdev family, 6.3+; libbpf reports 0 when the family is
- * missing, hence probe_netdev_family()). */
+/* The programs per mode, and the xdp-features (netdev family, 6.3+; hence
+ * probe_netdev_family(), to tell a missing family from no features). */
 static void probe_xdp(struct probe *p, struct probe_iface *it)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct nl_xdp_ids ids;
+	__u64 features = 0;
 	int err;
 
-	probe_netdev_family(p);
-	/* libbpf fills the program ids before it asks the netdev family, so
-	 * they are good even when only the features part failed. */
-	err = bpf_xdp_query(it->ifindex, 0, &q);
-	/* Kernels before 4.19 give only the one program and its mode. */
-	if (q.prog_id && !q.drv_prog_id && !q.skb_prog_id && !q.hw_prog_id) {
-		if (q.attach_mode == XDP_ATTACHED_SKB)
-			q.skb_prog_id = q.prog_id;
-		else if (q.attach_mode == XDP_ATTACHED_HW)
-			q.hw_prog_id = q.prog_id;
-		else
-			q.drv_prog_id = q.prog_id;
-	}
-	probe_prog(&it->drv, q.drv_prog_id, it->ifindex);
-	probe_prog(&it->skb, q.skb_prog_id, it->ifindex);
-	probe_prog(&it->hw, q.hw_prog_id, it->ifindex);
-
+	err = nl_link_xdp_ids(it->ifindex, &ids);
+	probe_prog(&it->drv, ids.drv, it->ifindex);
+	probe_prog(&it->skb, ids.skb, it->ifindex);
+	probe_prog(&it->hw, ids.hw, it->ifindex);
 	if (err) {
 		it->xdp_features_known.state = FACT_UNKNOWN;
 		it->xdp_features_known.err = err;
 		return;
 	}
+	probe_netdev_family(p);
 	it->xdp_features_known = p->netdev_family;
-	if (p->netdev_family.state == FACT_YES)
-		it->xdp_features = q.feature_flags;
+	if (p->netdev_family.state != FACT_YES)
+		return;
+	err = genl_xdp_features(p->netdev_family_id, it->ifindex, &features);
+	if (err) {
+		it->xdp_features_known.state = FACT_UNKNOWN;
+		it->xdp_features_known.err = err;
+		return;
+	}
+	it->xdp_features = features;
 }
 
 int probe_iface(struct probe *p, const char *name)

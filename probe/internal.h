@@ -17,11 +17,15 @@ int probe_read_long(const char *path, long *val);
  * libbpf's own RLIMIT_MEMLOCK bump never runs behind our back. */
 int probe_sys_bpf(int cmd, union bpf_attr *attr);
 
-/* 1 if the generic netlink family exists, 0 if the kernel says ENOENT,
+/* The id (> 0) of a generic netlink family, 0 if the kernel says ENOENT,
  * -errno if it could not be asked. */
-int genl_family_exists(const char *name);
+int genl_family_id(const char *name);
 /* One buffer of replies to request seq: 1 when it ends the exchange (the
- * answer in *result: 1 found, 0 not, -errno), 0 to read on. */
+ * answer in *result: the family id, 0 missing, -errno; *found: the id seen so
+ * far), 0 to read on. */
 int genl_parse_reply(const void *buf, int len, __u32 seq, int *found, int *result);
+/* The netdev family's (id family) NETDEV_A_DEV_XDP_FEATURES of an interface:
+ * 0, or -errno (-ENODATA: the answer had none). */
+int genl_xdp_features(int family, int ifindex, __u64 *features);
 
 #endif

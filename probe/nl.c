@@ -1,6 +1,11 @@
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 
 #include "probe/nl.h"
 
@@ -94,4 +99,108 @@ int nl_wait(int fd, unsigned int seq, struct nl_answer *a)
 		if (nl_parse(a, ans.buf, (int)n, seq, &result))
 			return result;
 	}
+}
+
+int nl_request(int protocol, void *req, size_t len, struct nl_answer *a)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 2 };
+	const struct nlmsghdr *nh = req;
+	int fd, ret;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+	if (fd < 0)
+		return -errno;
+	/* Never hang, whatever the environment. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (sendto(fd, req, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		ret = -errno;
+	else
+		ret = nl_wait(fd, nh->nlmsg_seq, a);
+	close(fd);
+	return ret;
+}
+
+void nl_xdp_ids(const struct rtattr *nest, struct nl_xdp_ids *ids)
+{
+	int len = (int)RTA_PAYLOAD(nest);
+	__u32 one = 0;
+	__u8 mode = XDP_ATTACHED_NONE;
+
+	memset(ids, 0, sizeof(*ids));
+	for (const struct rtattr *a = RTA_DATA(nest); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		unsigned short type = a->rta_type & NLA_TYPE_MASK;
+		__u32 v;
+
+		if (type == IFLA_XDP_ATTACHED && RTA_PAYLOAD(a) >= 1) {
+			memcpy(&mode, RTA_DATA(a), 1);
+			continue;
+		}
+		if (RTA_PAYLOAD(a) < sizeof(v))
+			continue;
+		memcpy(&v, RTA_DATA(a), sizeof(v));
+		if (type == IFLA_XDP_PROG_ID)
+			one = v;
+		else if (type == IFLA_XDP_DRV_PROG_ID)
+			ids->drv = v;
+		else if (type == IFLA_XDP_SKB_PROG_ID)
+			ids->skb = v;
+		else if (type == IFLA_XDP_HW_PROG_ID)
+			ids->hw = v;
+	}
+	if (one && !ids->drv && !ids->skb && !ids->hw) {
+		if (mode == XDP_ATTACHED_SKB)
+			ids->skb = one;
+		else if (mode == XDP_ATTACHED_HW)
+			ids->hw = one;
+		else
+			ids->drv = one;
+	}
+}
+
+struct link_answer {
+	int ifindex;
+	struct nl_xdp_ids ids;
+};
+
+/* The RTM_NEWLINK answer: its IFLA_XDP nest (absent before 4.8: no ids). */
+static int link_seen(void *ctx, const struct nlmsghdr *nh)
+{
+	struct link_answer *la = ctx;
+	const struct ifinfomsg *ifi = NLMSG_DATA(nh);
+	int len = (int)nh->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*ifi));
+
+	if (nh->nlmsg_type != RTM_NEWLINK || len < 0 || ifi->ifi_index != la->ifindex)
+		return 0;
+	for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if ((a->rta_type & NLA_TYPE_MASK) == IFLA_XDP)
+			nl_xdp_ids(a, &la->ids);
+	return 0;
+}
+
+int nl_link_xdp_ids(int ifindex, struct nl_xdp_ids *ids)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifinfomsg ifi;
+		struct rtattr a;
+		__u32 ext_mask;
+	} req;
+	struct link_answer la = { .ifindex = ifindex };
+	struct nl_answer answer = { .fn = link_seen, .ctx = &la };
+	int err;
+
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_len = sizeof(req);
+	req.h.nlmsg_type = RTM_GETLINK;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.h.nlmsg_seq = 1;
+	req.ifi.ifi_family = AF_UNSPEC;
+	req.ifi.ifi_index = ifindex;
+	req.a.rta_type = IFLA_EXT_MASK;
+	req.a.rta_len = RTA_LENGTH(sizeof(req.ext_mask));
+	req.ext_mask = RTEXT_FILTER_SKIP_STATS; /* older kernels ignore it */
+	err = nl_request(NETLINK_ROUTE, &req, sizeof(req), &answer);
+	*ids = la.ids;
+	return err;
 }

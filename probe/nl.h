@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 /* Called for each message of our sequence number that is neither the
  * NLMSG_ERROR (ACK or error) nor NLMSG_DONE. Returns 0 or -errno; after the
@@ -29,5 +30,22 @@ int nl_parse(struct nl_answer *a, const void *buf, int len, unsigned int seq, in
  * (from the NLMSG_ERROR), else fn's first -errno, else 0; -errno of recv
  * (-EAGAIN after SO_RCVTIMEO), or -EIO if the socket closed. */
 int nl_wait(int fd, unsigned int seq, struct nl_answer *a);
+
+/* Sends one request of len bytes (nlmsg_seq set, NLM_F_ACK in it) on a new
+ * socket of this netlink protocol and reads the answer (nl_wait). Never
+ * hangs: 2 s at most. */
+int nl_request(int protocol, void *req, size_t len, struct nl_answer *a);
+
+/* The XDP program ids in an IFLA_XDP nest (RTM_NEWLINK), per mode; 0 for
+ * none. Kernels before 4.19 name one program and its mode
+ * (IFLA_XDP_PROG_ID, IFLA_XDP_ATTACHED): it is filed under that mode. */
+struct nl_xdp_ids {
+	__u32 drv, skb, hw;
+};
+void nl_xdp_ids(const struct rtattr *nest, struct nl_xdp_ids *ids);
+/* The XDP programs on ifindex, per mode: one RTM_GETLINK for this ifindex
+ * (not a dump of every interface, as bpf_xdp_query does), without the
+ * statistics. 0 or -errno (-ENODEV: no such interface here). */
+int nl_link_xdp_ids(int ifindex, struct nl_xdp_ids *ids);
 
 #endif

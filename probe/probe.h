@@ -101,9 +101,10 @@ struct probe {
 	unsigned int ncpus; /* possible CPUs, 0 if unknown */
 	unsigned int page_size; /* 0 if unknown */
 
-	/* The netdev generic netlink family (6.3+): without it bpf_xdp_query()
-	 * reports feature_flags 0, which cannot be told from "no features". */
+	/* The netdev generic netlink family (6.3+), which answers the
+	 * xdp-features: without it "no features" cannot be told apart. */
 	struct fact netdev_family;
+	int netdev_family_id;         /* its generic netlink id, when YES */
 
 	bool kernel_probed, bpf_probed; /* probe_kernel() / probe_bpf() ran */
 
