@@ -170,8 +170,9 @@ static void plan_kernel(const struct probe *p, struct verdict_acc *acc)
 	if (p->jit.state == FACT_NO)
 		acc_add(acc, VERDICT_DEGRADED,
 			p->jit.err == -EOPNOTSUPP
-				? "this kernel has no BPF JIT (programs load without JITed "
-				  "code; no net.core.bpf_jit_enable): the counter runs "
+				? "BPF programs load without JITed code here (this kernel "
+				  "has no BPF JIT, or net.core.bpf_jit_enable=0, which only "
+				  "the initial network namespace shows): the counter runs "
 				  "interpreted, several times slower"
 				: "the BPF JIT is disabled (net.core.bpf_jit_enable=0): "
 				  "the counter runs interpreted, several times slower");

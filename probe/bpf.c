@@ -150,7 +150,8 @@ static void probe_memcg(struct probe *p)
 }
 
 /* When the sysctl could not be read (it is absent where the kernel has no
- * JIT, as in Debian's s390x kernels): a program with JITed code proves the
+ * JIT, as in Debian's s390x kernels, and outside the initial network
+ * namespace): a program with JITed code proves the
  * JIT is on. A JITed length of 0 beside a translated length above 0 proves it
  * runs interpreted: both lengths are hidden (0) without CAP_BPF or
  * CAP_SYS_ADMIN, so 0 and 0 proves nothing. */

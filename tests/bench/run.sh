@@ -315,7 +315,7 @@ fi
 section "size and memory"
 for b in "$TOP"/build/*/xdpcount; do
 	a=$(basename "$(dirname "$b")")
-	[ "$a" = bpf ] && continue
+	case $a in bpf | san) continue ;; esac # not release binaries
 	if [ "$a" = "$ARCH" ] && [ "$GO_OK" = 1 ]; then
 		row "binary size, $a, static (bytes) vs Go tutorial" "$(stat -c %s "$b")" \
 			"$(stat -c %s "$GO_TUT")" "$(ratio "$(stat -c %s "$b")" "$(stat -c %s "$GO_TUT")")" ""

@@ -537,7 +537,7 @@ def cmd_report(a):
         check("JIT not built: the counter is interpreted (verifier.jited_len == 0)",
               jited == 0, "jited_len=%s" % jited)
         check("JIT not built: verdict degraded, the reason says the kernel has none",
-              verdict == "degraded" and any("has no BPF JIT" in x for x in jit_reasons),
+              verdict == "degraded" and any("without JITed code" in x for x in jit_reasons),
               "verdict=%s reasons=%s" % (verdict, doc.get("reasons")))
     elif cfg == "off":
         check("JIT off: the counter is interpreted (verifier.jited_len == 0)",
