@@ -71,6 +71,7 @@ int watch_open(struct watch *w)
 	int err = 0;
 
 	w->gen = 0;
+	w->resync = false;
 	w->q = NULL;
 	w->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
 	if (w->fd < 0) {
@@ -129,6 +130,27 @@ static void attr_name(const struct rtattr *a, char name[IF_NAMESIZE])
 	}
 }
 
+/* The IFLA_XDP nest: is our program among the attached ones? */
+static void on_xdp(struct watch_iface *w, const struct rtattr *nest)
+{
+	struct nl_xdp_ids x;
+	uint32_t all[3];
+
+	nl_xdp_ids(nest, &x);
+	all[0] = x.drv;
+	all[1] = x.skb;
+	all[2] = x.hw;
+	w->xdp_known = true;
+	w->ours = false;
+	w->other_id = 0;
+	for (int k = 0; k < 3; k++) {
+		if (all[k] == w->att->prog_id)
+			w->ours = true;
+		else if (all[k] && !w->other_id)
+			w->other_id = all[k];
+	}
+}
+
 /* One RTM_NEWLINK/RTM_DELLINK message. */
 static void on_link(struct watch_iface *wi, int n, const struct nlmsghdr *h)
 {
@@ -161,6 +183,10 @@ static void on_link(struct watch_iface *wi, int n, const struct nlmsghdr *h)
 			if (plen >= sizeof(int))
 				memcpy(&new_ifindex, RTA_DATA(a), sizeof(int));
 			break;
+		case IFLA_XDP:
+			if (h->nlmsg_type == RTM_NEWLINK)
+				on_xdp(w, a); /* the last notification of the poll wins */
+			break;
 		}
 	}
 	if (h->nlmsg_type == RTM_NEWLINK) {
@@ -187,8 +213,10 @@ static void drain(struct watch *w, struct watch_iface *wi, int n)
 		ssize_t got = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT);
 
 		if (got < 0) {
+			if (errno == ENOBUFS)
+				w->resync = true; /* some were lost: ask about all */
 			if (errno == EINTR || errno == ENOBUFS)
-				continue; /* ENOBUFS: some were lost; the checks cover them */
+				continue;
 			return;
 		}
 		if (got == 0)
@@ -233,25 +261,6 @@ int watch_build_query(struct watch_iface *wi, int n, uint32_t gen, void *buf, si
 		k++;
 	}
 	return (int)(k * sizeof(*r));
-}
-
-/* The IFLA_XDP nest: is our program among the attached ones? */
-static void on_xdp(struct watch_iface *w, const struct rtattr *nest)
-{
-	struct nl_xdp_ids x;
-	uint32_t all[3];
-
-	nl_xdp_ids(nest, &x);
-	all[0] = x.drv;
-	all[1] = x.skb;
-	all[2] = x.hw;
-	w->xdp_known = true;
-	for (int k = 0; k < 3; k++) {
-		if (all[k] == w->att->prog_id)
-			w->ours = true;
-		else if (all[k] && !w->other_id)
-			w->other_id = all[k];
-	}
 }
 
 /* One RTM_NEWLINK answer, mlen bytes of it (less than nlmsg_len if cut). */
@@ -401,15 +410,42 @@ static void ask(struct watch *w, struct watch_iface *wi, int n)
 	}
 }
 
+void watch_judge_notified(struct watch_iface *w)
+{
+	const struct attachment *a = w->att;
+
+	if (w->fault != WATCH_OK)
+		return;
+	if (a->kind == ATTACH_LINK) {
+		/* XDP or tcx: no notification says a link was detached */
+		if (attach_link_alive(a) == -ENOLINK)
+			set_fault(w, WATCH_LINK_GONE);
+		return;
+	}
+	if (a->mode != XDP_MODE_TC && w->xdp_known && !w->ours) {
+		w->now_id = w->other_id;
+		set_fault(w, WATCH_PROG_GONE);
+	}
+	/* (a clsact filter is not checked) */
+}
+
 int watch_poll(struct watch *w, struct watch_iface *wi, int n)
 {
 	int news = 0;
+	bool all;
 
+	watch_build_query(wi, n, 0, NULL, 0); /* resets this poll's news */
 	if (w->fd >= 0)
 		drain(w, wi, n);
-	ask(w, wi, n);
+	all = w->fd < 0 || w->resync;
+	w->resync = false;
+	if (all)
+		ask(w, wi, n);
 	for (int i = 0; i < n; i++) {
-		watch_judge(&wi[i]);
+		if (all)
+			watch_judge(&wi[i]);
+		else
+			watch_judge_notified(&wi[i]);
 		news += wi[i].renamed || wi[i].fault_new;
 	}
 	return news;

@@ -1,14 +1,21 @@
 /* Watching what we count while the counter runs: is the interface still in
- * this namespace, under which name, and is our program still on it? rtnetlink
- * link notifications tell a move to another namespace (with that namespace's
- * id) from a deletion and report renames. Every poll also asks the kernel
- * about all our interfaces at once, which catches what notifications miss (a
- * full socket buffer, a detach by someone else): one send carrying one
- * RTM_GETLINK per interface and one recvmmsg for all the answers, each with
- * the interface's name and the ids of the XDP programs on it. That is the
- * same three syscalls per poll for 1 interface or 64. Only a tcx link costs
- * one more bpf() per interface (no netlink answer shows tcx programs), and an
- * interface whose answer did not come is checked on its own (attach_check). */
+ * this namespace, under which name, and is our program still on it?
+ *
+ * rtnetlink link notifications, read once per poll (one recv), tell a move to
+ * another namespace (with that namespace's id) from a deletion, report
+ * renames, and carry the XDP program ids whenever a netlink attach or detach
+ * changes them. The kernel announces nothing when a bpf_link is detached, so
+ * each poll asks each of our links (XDP or tcx) whether it still holds its
+ * device: one cheap bpf(BPF_OBJ_GET_INFO_BY_FD) per link.
+ *
+ * When notifications were lost (a full socket buffer) or cannot be had, the
+ * poll asks the kernel about all our interfaces at once instead: one send
+ * carrying one RTM_GETLINK per interface and one recvmmsg for all the
+ * answers, each with the interface's name and its XDP program ids. That is
+ * two syscalls for 1 interface or 64, but about 11 us of kernel time per
+ * interface (it builds each interface's whole description), so it is the
+ * resync, not the routine. An interface whose answer did not come is checked
+ * on its own (attach_check). */
 #ifndef XDPCOUNT_WATCH_H
 #define XDPCOUNT_WATCH_H
 
@@ -38,10 +45,12 @@ struct watch_iface {
 	int new_nsid;            /* WATCH_MOVED: the namespace id seen from here, -1 unknown */
 	int new_ifindex;         /* WATCH_MOVED: its ifindex there, 0 unknown */
 	uint32_t now_id;         /* WATCH_PROG_GONE: the program on it now, 0 none */
-	/* This poll's answer (watch_parse_answers), reset before each query. */
+	/* This poll's news of the XDP programs on it, reset at each poll: from
+	 * the last notification that carried them, or from the answer to the
+	 * resync question (watch_parse_answers). */
 	bool asked, answered;    /* a question went out / its answer came */
 	int answer_err;          /* the kernel's -errno for it, 0 */
-	bool xdp_known;          /* the answer carried the XDP program ids */
+	bool xdp_known;          /* the XDP program ids came */
 	bool ours;               /* our program id is among them */
 	uint32_t other_id;       /* a program id on it that is not ours, 0 none */
 };
@@ -54,6 +63,7 @@ struct watch {
 	int fd;  /* rtnetlink socket subscribed to link events, -1 without */
 	int qfd; /* rtnetlink socket for the per-poll question, -1 without */
 	uint32_t gen; /* poll number, in the question's sequence numbers */
+	bool resync;  /* notifications were lost: ask about every interface */
 	struct watch_query *q; /* its buffers, allocated once */
 };
 
@@ -63,8 +73,9 @@ struct watch {
 int watch_open(struct watch *w);
 void watch_close(struct watch *w);
 /* Reads the pending notifications, then checks every interface that has no
- * fault yet. Sets the news flags (the caller clears them) and returns the
- * number of interfaces with news. */
+ * fault yet (its link, or all of them at once after lost notifications).
+ * Sets the news flags (the caller clears them) and returns the number of
+ * interfaces with news. */
 int watch_poll(struct watch *w, struct watch_iface *wi, int n);
 /* The name under /run/netns (ip netns) of the namespace with this nsid as seen
  * from here. 0, or -ENOENT when it has none. */
@@ -81,6 +92,9 @@ void watch_parse_answers(struct watch_iface *wi, int n, uint32_t gen, const void
 /* Decides, from this poll's answer, whether interface w still counts, and
  * checks it on its own where the answer cannot tell. */
 void watch_judge(struct watch_iface *w);
+/* Decides from this poll's notifications (netlink attach: the program ids
+ * they carried) and, for a link, from the link itself. */
+void watch_judge_notified(struct watch_iface *w);
 /* The nsid in an RTM_NEWNSID reply, or -errno. */
 int watch_parse_nsid(const void *buf, int len);
 /* Names of the faults for JSON ("deleted", "moved", ...). */

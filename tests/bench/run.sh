@@ -302,13 +302,21 @@ c64=$(cpu_per_interval $IFS64)
 row "interval CPU, 1 interface (us) vs a loop that only wakes up" "$c1" "$c0" "$(ratio "$c1" "$c0")" ""
 row "interval CPU, 64 interfaces (us) vs 1" "$c64" "$c1" "$(ratio "$c64" "$c1")" ""
 if command -v strace >/dev/null; then
-	s1=$(syscalls_per_interval m0)
-	# shellcheck disable=SC2086
-	s64=$(syscalls_per_interval $IFS64)
-	row "interval syscalls, 1 interface" "$s1" - - ""
-	note=$(awk -v a="$s1" -v b="$s64" 'BEGIN{ if (a == "failed" || b == "failed") print "a run failed"
-		else if (b <= a + 1) print "constant"; else print "grows with the interfaces" }')
-	row "interval syscalls, 64 interfaces vs 1" "$s64" "$s1" "$(ratio "$s64" "$s1")" "$note"
+	# constancy_note A B PER: how B (64 interfaces) relates to A (1)
+	constancy_note() {
+		awk -v a="$1" -v b="$2" -v per="$3" 'BEGIN{ if (a == "failed" || b == "failed") print "a run failed"
+			else if (b <= a + 1) print "constant"
+			else if (per != "" && b <= a + 63 * per + 1) printf "%s + %d per interface more (%s)\n", a, per, "one bpf() per link: the kernel announces no link detach"
+			else print "grows with the interfaces" }'
+	}
+	for how in link netlink; do
+		s1=$(syscalls_per_interval --attach "$how" m0)
+		# shellcheck disable=SC2086
+		s64=$(syscalls_per_interval --attach "$how" $IFS64)
+		row "interval syscalls, 1 interface, $how attach" "$s1" - - ""
+		row "interval syscalls, 64 interfaces vs 1, $how attach" "$s64" "$s1" "$(ratio "$s64" "$s1")" \
+			"$(constancy_note "$s1" "$s64" "$([ "$how" = link ] && echo 1)")"
+	done
 fi
 
 # ---------------------------------------------------------------- size and memory

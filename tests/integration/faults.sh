@@ -120,6 +120,29 @@ test_program_removed_by_someone_else_is_noticed() {
 	check_eq "$CUR (tcx): lost event" "$(field "$out" lost veth0 what)" link_gone
 }
 
+# Without link notifications (every bind() denied, so the watch socket
+# cannot subscribe), each poll asks the kernel about every interface at once:
+# a rename and a deletion are still noticed, within 2 intervals.
+test_without_notifications_each_poll_asks_about_all() {
+	local out
+	need_bin && need_deny && need_sendframes && fault_setup nonotify || return
+	out=$WORK/nonotify.out
+	ip netns exec "$A" "$TOOLS/deny" bind EPERM "$BIN" --json -i 0.2 --attach link veth0 \
+		>"$out" 2>"$out.err" &
+	XPID=$!; BGPIDS+=("$XPID")
+	check "$CUR: attached" wait_event "$out" attached veth0 || { show "$out.err"; return; }
+	ip -n "$A" link set dev veth0 name xnn$$ || { fail "$CUR: rename"; return; }
+	check "$CUR: a renamed event" wait_event "$out" renamed "xnn$$" 3
+	check_eq "$CUR: sent 100" "$(send "$B" veth1 100 64)" 100
+	wait_packets "$out" "xnn$$" 100
+	ip -n "$B" link del veth1 # takes xnn$$ with it
+	check "$CUR: exits within 2 intervals" wait_exit 600
+	check_eq "$CUR: exit status" "${XRC:-}" 1
+	check_eq "$CUR: lost, and no notification said how" "$(field "$out" lost "xnn$$" what)" gone
+	check_eq "$CUR: with the final totals" "$(field "$out" lost "xnn$$" packets)" 100
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+}
+
 # A rename is reported, and the counts go on under the new name.
 test_renamed_iface_is_reported_under_its_new_name() {
 	local out
@@ -230,6 +253,7 @@ FAULT_TESTS="
 	test_iface_deleted_mid_run_exits_1_within_2_intervals
 	test_program_removed_by_someone_else_is_noticed
 	test_renamed_iface_is_reported_under_its_new_name
+	test_without_notifications_each_poll_asks_about_all
 	test_keep_going_counts_on_the_other_interface
 	test_blocked_stdout_does_not_hold_the_stop
 	test_every_terminating_signal_detaches_first

@@ -6,6 +6,8 @@
  *         runtime's profile, hides it:   deny bpf ENOSYS xdpcount check --json
  *   genl  socket(AF_NETLINK, *, NETLINK_GENERIC), which hides the netdev
  *         family and so the driver's xdp-features, as on kernels before 6.3
+ *   bind  every bind(): xdpcount then has no link notifications (its only
+ *         bind in link mode, without --metrics)
  */
 #include <errno.h>
 #include <linux/netlink.h>
@@ -37,6 +39,10 @@
 #define NOBPF_ARCH AUDIT_ARCH_PPC64LE
 #endif
 
+#ifndef __NR_bind
+#define __NR_bind 0xffffffff /* no such syscall here: never matches */
+#endif
+
 static int parse_errno(const char *s)
 {
 	static const struct { const char *name; int value; } names[] = {
@@ -56,7 +62,7 @@ static int parse_errno(const char *s)
 	return (int)v;
 }
 
-enum what { DENY_BPF, DENY_GENL };
+enum what { DENY_BPF, DENY_GENL, DENY_BIND };
 
 static int install(enum what what, int err)
 {
@@ -72,6 +78,9 @@ static int install(enum what what, int err)
 		/* bpf */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bpf, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, what == DENY_BPF ? deny : SECCOMP_RET_ALLOW),
+		/* bind */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bind, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, what == DENY_BIND ? deny : SECCOMP_RET_ALLOW),
 		/* genl: socket(AF_NETLINK, any, NETLINK_GENERIC), low 32 bits */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 5),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
@@ -98,11 +107,11 @@ int main(int argc, char **argv)
 	enum what what;
 	int err;
 
-	if (argc < 4 || (strcmp(argv[1], "bpf") && strcmp(argv[1], "genl"))) {
-		fprintf(stderr, "usage: deny bpf|genl ENOSYS|EPERM|EACCES|N CMD [ARG...]\n");
+	if (argc < 4 || (strcmp(argv[1], "bpf") && strcmp(argv[1], "genl") && strcmp(argv[1], "bind"))) {
+		fprintf(stderr, "usage: deny bpf|genl|bind ENOSYS|EPERM|EACCES|N CMD [ARG...]\n");
 		return 2;
 	}
-	what = strcmp(argv[1], "bpf") ? DENY_GENL : DENY_BPF;
+	what = !strcmp(argv[1], "bpf") ? DENY_BPF : !strcmp(argv[1], "genl") ? DENY_GENL : DENY_BIND;
 	err = parse_errno(argv[2]);
 	if (err < 0) {
 		fprintf(stderr, "deny: bad errno %s\n", argv[2]);

@@ -1,5 +1,6 @@
-/* The per-poll question of loader/watch: the RTM_GETLINK batch it builds and
- * how it reads the answers (no kernel: the answers are built here). */
+/* loader/watch without a kernel: the RTM_GETLINK batch it builds for a
+ * resync, how it reads the answers, and the XDP ids notifications carry (the
+ * messages are built here). */
 #include <errno.h>
 #include <string.h>
 
@@ -326,6 +327,57 @@ static void test_tc_hooks_are_judged_without_xdp_ids(void)
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_LINK_GONE);
 }
 
+/* Notifications carry the XDP ids when a netlink attach or detach changes
+ * them: the last one of the poll decides, for netlink attachments only. */
+static void test_notified_xdp_ids_judge_netlink_attachments(void)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct fixture f;
+	int len;
+
+	setup(&f, ATTACH_NETLINK, XDP_MODE_NATIVE);
+	watch_build_query(f.wi, N, 0, NULL, 0);
+	/* veth0: without ours, then with ours (our own attach, read late) */
+	len = answer(buf, 0, 10, "veth0", 0);
+	len += answer(buf + len, 0, 10, "veth0", 100);
+	/* veth1: ours, then someone else's (ip link set dev veth1 xdp ...) */
+	len += answer(buf + len, 0, 11, "veth1", 101);
+	len += answer(buf + len, 0, 11, "veth1", 777);
+	/* veth2: a notification without IFLA_XDP says nothing of it */
+	{
+		struct msg m = { .buf = buf, .len = len };
+
+		begin_link(&m, 0, 12);
+		put_name(&m, "veth2");
+		end_msg(&m);
+		len = m.len;
+	}
+	watch_parse(f.wi, N, buf, len);
+	for (int i = 0; i < N; i++)
+		watch_judge_notified(&f.wi[i]);
+	CHECK_EQ_INT(f.wi[0].fault, WATCH_OK);
+	CHECK_EQ_INT(f.wi[1].fault, WATCH_PROG_GONE);
+	CHECK_EQ_INT(f.wi[1].now_id, 777);
+	CHECK_EQ_INT(f.wi[2].fault, WATCH_OK);
+	CHECK(!f.wi[0].renamed && !f.wi[2].renamed);
+
+	/* a link is judged by the link, never by notified ids (here: no link
+	 * fd, so -ENOLINK) */
+	setup(&f, ATTACH_LINK, XDP_MODE_NATIVE);
+	watch_build_query(f.wi, N, 0, NULL, 0);
+	len = answer(buf, 0, 10, "veth0", 100);
+	watch_parse(f.wi, N, buf, len);
+	watch_judge_notified(&f.wi[0]);
+	CHECK_EQ_INT(f.wi[0].fault, WATCH_LINK_GONE);
+	/* clsact: nothing to judge beyond the interface */
+	setup(&f, ATTACH_NETLINK, XDP_MODE_TC);
+	watch_build_query(f.wi, N, 0, NULL, 0);
+	len = answer(buf, 0, 10, "veth0", 0);
+	watch_parse(f.wi, N, buf, len);
+	watch_judge_notified(&f.wi[0]);
+	CHECK_EQ_INT(f.wi[0].fault, WATCH_OK);
+}
+
 int main(void)
 {
 	test_one_getlink_per_counting_interface();
@@ -336,5 +388,6 @@ int main(void)
 	test_answers_to_another_poll_or_interface_are_ignored();
 	test_a_cut_answer_tells_what_it_holds();
 	test_tc_hooks_are_judged_without_xdp_ids();
+	test_notified_xdp_ids_judge_netlink_attachments();
 	CHECK_DONE();
 }
