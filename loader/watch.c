@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/if_link.h>
@@ -95,10 +96,13 @@ void watch_close(struct watch *w)
 	w->fd = w->qfd = -1;
 }
 
+/* The interface with this ifindex that still counts, or whose link was just
+ * found detached (not reported yet): a notification may still say why. */
 static struct watch_iface *find(struct watch_iface *wi, int n, int ifindex)
 {
 	for (int i = 0; i < n; i++)
-		if (wi[i].att->ifindex == ifindex && wi[i].fault == WATCH_OK)
+		if (wi[i].att->ifindex == ifindex &&
+		    (wi[i].fault == WATCH_OK || (wi[i].fault == WATCH_LINK_GONE && wi[i].fault_new)))
 			return &wi[i];
 	return NULL;
 }
@@ -429,6 +433,24 @@ void watch_judge_notified(struct watch_iface *w)
 	/* (a clsact filter is not checked) */
 }
 
+/* A link found detached while no notification said why: when the interface
+ * was moved or deleted, the kernel detaches the link before it sends the
+ * notification, in the same syscall of another task. Give that task a moment,
+ * then read the notifications again, so "moved" or "deleted" wins over the
+ * bare "link gone". */
+static void explain_link_gone(struct watch *w, struct watch_iface *wi, int n)
+{
+	struct timespec moment = { .tv_nsec = 20 * 1000 * 1000 };
+	bool any = false;
+
+	for (int i = 0; i < n; i++)
+		any |= wi[i].fault == WATCH_LINK_GONE && wi[i].fault_new;
+	if (!any || w->fd < 0)
+		return;
+	nanosleep(&moment, NULL);
+	drain(w, wi, n);
+}
+
 int watch_poll(struct watch *w, struct watch_iface *wi, int n)
 {
 	int news = 0;
@@ -446,8 +468,11 @@ int watch_poll(struct watch *w, struct watch_iface *wi, int n)
 			watch_judge(&wi[i]);
 		else
 			watch_judge_notified(&wi[i]);
-		news += wi[i].renamed || wi[i].fault_new;
 	}
+	if (!all)
+		explain_link_gone(w, wi, n);
+	for (int i = 0; i < n; i++)
+		news += wi[i].renamed || wi[i].fault_new;
 	return news;
 }
 

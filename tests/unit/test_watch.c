@@ -378,6 +378,36 @@ static void test_notified_xdp_ids_judge_netlink_attachments(void)
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_OK);
 }
 
+/* The kernel detaches a link before it announces the move or deletion that
+ * detached it: a notification read later still names the cause, unless the
+ * loss was reported already. */
+static void test_a_late_notification_explains_a_detached_link(void)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct msg m = { .buf = buf };
+	struct fixture f;
+	int nsid = 4, new_ifindex = 7;
+
+	setup(&f, ATTACH_LINK, XDP_MODE_NATIVE);
+	f.wi[0].fault = WATCH_LINK_GONE;
+	f.wi[0].fault_new = true;
+	f.wi[1].fault = WATCH_LINK_GONE; /* reported already */
+	for (int i = 0; i < 2; i++) {
+		begin_link(&m, 0, 10 + i);
+		((struct nlmsghdr *)(buf + m.start))->nlmsg_type = RTM_DELLINK;
+		put_name(&m, i ? "veth1" : "veth0");
+		put_attr(&m, IFLA_NEW_NETNSID, &nsid, sizeof(nsid));
+		put_attr(&m, IFLA_NEW_IFINDEX, &new_ifindex, sizeof(new_ifindex));
+		end_msg(&m);
+	}
+	watch_parse(f.wi, N, buf, m.len);
+	CHECK_EQ_INT(f.wi[0].fault, WATCH_MOVED);
+	CHECK_EQ_INT(f.wi[0].new_nsid, 4);
+	CHECK_EQ_INT(f.wi[0].new_ifindex, 7);
+	CHECK_EQ_INT(f.wi[1].fault, WATCH_LINK_GONE);
+	CHECK_EQ_INT(f.wi[1].new_nsid, -1);
+}
+
 int main(void)
 {
 	test_one_getlink_per_counting_interface();
@@ -389,5 +419,6 @@ int main(void)
 	test_a_cut_answer_tells_what_it_holds();
 	test_tc_hooks_are_judged_without_xdp_ids();
 	test_notified_xdp_ids_judge_netlink_attachments();
+	test_a_late_notification_explains_a_detached_link();
 	CHECK_DONE();
 }
