@@ -138,6 +138,13 @@ $(BUILD)/obj/%.o: %.c $(DEPS)/lib/libbpf.a
 # Only the object that reports the embedded objects' checksums needs them.
 $(BUILD)/obj/loader/objects.o: $(BUILD)/gen/objects_sha256.h
 
+# The version (git describe) is compiled into identity.c only: a stamp that
+# changes only when the version does makes a new commit rebuild it.
+$(BUILD)/gen/version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' > $@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@; }
+$(BUILD)/obj/report/identity.o: $(BUILD)/gen/version
+
 $(BUILD)/xdpcount: $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
@@ -212,6 +219,7 @@ $(SAN)/obj/%.o: %.c $(SAN)/.libbpf | $(BUILD)/gen/objects_sha256.h
 	$(call msg,SAN-CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(SAN_CFLAGS) -c $< -o $@
+$(SAN)/obj/report/identity.o: $(BUILD)/gen/version
 $(SAN)/obj/loader/embed.o: loader/embed.S $(BPF_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) -c -I$(BPFBUILD) -DOBJ_LITTLE='"$(BPFBUILD)/counter.bpfel.o"' \
