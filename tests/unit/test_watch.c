@@ -8,8 +8,12 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include <linux/genetlink.h>
+
 #include "check.h"
 #include "loader/watch.h"
+#include "probe/internal.h"
+#include "probe/nl.h"
 
 #define N 3
 
@@ -408,6 +412,76 @@ static void test_a_late_notification_explains_a_detached_link(void)
 	CHECK_EQ_INT(f.wi[1].new_nsid, -1);
 }
 
+/* Kernels before 4.19 name one program and its mode; later ones name each
+ * mode's program. */
+static void test_xdp_ids_of_old_and_new_kernels(void)
+{
+	static const unsigned short one[] = { IFLA_XDP_PROG_ID };
+	static const uint32_t id[] = { 42 };
+	char buf[256] __attribute__((aligned(8)));
+	struct nl_xdp_ids ids;
+
+	for (int mode = XDP_ATTACHED_DRV; mode <= XDP_ATTACHED_HW; mode++) {
+		struct msg m = { .buf = buf };
+		struct rtattr *nest = put_attr(&m, IFLA_XDP, NULL, 0);
+		uint8_t attached = (uint8_t)mode;
+
+		put_attr(&m, IFLA_XDP_ATTACHED, &attached, 1);
+		put_attr(&m, one[0], &id[0], sizeof(id[0]));
+		nest->rta_len = (unsigned short)m.len;
+		nl_xdp_ids(nest, &ids);
+		CHECK_EQ_INT(ids.drv, mode == XDP_ATTACHED_DRV ? 42 : 0);
+		CHECK_EQ_INT(ids.skb, mode == XDP_ATTACHED_SKB ? 42 : 0);
+		CHECK_EQ_INT(ids.hw, mode == XDP_ATTACHED_HW ? 42 : 0);
+	}
+	{
+		/* 4.19+: the single id is repeated beside the per-mode one */
+		static const unsigned short t[] = { IFLA_XDP_SKB_PROG_ID, IFLA_XDP_PROG_ID };
+		static const uint32_t v[] = { 7, 7 };
+		struct msg m = { .buf = buf };
+		struct rtattr *nest = put_attr(&m, IFLA_XDP, NULL, 0);
+
+		for (int k = 0; k < 2; k++)
+			put_attr(&m, t[k], &v[k], sizeof(v[k]));
+		nest->rta_len = (unsigned short)m.len;
+		nl_xdp_ids(nest, &ids);
+		CHECK(ids.skb == 7 && ids.drv == 0 && ids.hw == 0);
+	}
+}
+
+/* CTRL_CMD_NEWFAMILY: the family's id comes back; ENOENT is "missing". */
+static void test_genl_family_answers(void)
+{
+	char buf[256] __attribute__((aligned(8)));
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct genlmsghdr *g = NLMSG_DATA(h);
+	struct nlattr *a = (struct nlattr *)((char *)g + GENL_HDRLEN);
+	uint16_t fid = 26;
+	int found = 0, result = -1, len;
+	struct msg m = { .buf = buf };
+
+	memset(buf, 0, sizeof(buf));
+	h->nlmsg_type = GENL_ID_CTRL;
+	h->nlmsg_seq = 3;
+	g->cmd = CTRL_CMD_NEWFAMILY;
+	a->nla_type = CTRL_ATTR_FAMILY_ID;
+	a->nla_len = NLA_HDRLEN + sizeof(fid);
+	memcpy((char *)a + NLA_HDRLEN, &fid, sizeof(fid));
+	h->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(a->nla_len);
+	len = (int)NLMSG_ALIGN(h->nlmsg_len);
+	CHECK_EQ_INT(genl_parse_reply(buf, len, 3, &found, &result), 0); /* more to come */
+	CHECK_EQ_INT(found, 26);
+	m.len = len;
+	put_error(&m, 3, 0); /* the ACK ends it */
+	CHECK_EQ_INT(genl_parse_reply(buf, m.len, 3, &found, &result), 1);
+	CHECK_EQ_INT(result, 26);
+	m.len = 0;
+	found = 0;
+	put_error(&m, 3, -ENOENT);
+	CHECK_EQ_INT(genl_parse_reply(buf, m.len, 3, &found, &result), 1);
+	CHECK_EQ_INT(result, 0);
+}
+
 int main(void)
 {
 	test_one_getlink_per_counting_interface();
@@ -420,5 +494,7 @@ int main(void)
 	test_tc_hooks_are_judged_without_xdp_ids();
 	test_notified_xdp_ids_judge_netlink_attachments();
 	test_a_late_notification_explains_a_detached_link();
+	test_xdp_ids_of_old_and_new_kernels();
+	test_genl_family_answers();
 	CHECK_DONE();
 }
