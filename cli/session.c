@@ -64,11 +64,14 @@ int session_plan(struct session *s, const struct opts *o, enum iface_default dfl
 		if (err)
 			return fail(STAGE_BTF, err, o->btf, NULL);
 	}
-	/* bpf() facts decide the plan; an error here is kept in the facts */
-	probe_bpf(&s->probe);
 	err = probe_ifaces(s, o, dflt);
 	if (err)
 		return err;
+	/* bpf() facts decide the plan; an error here is kept in the facts.
+	 * check reports them all; a run asks only what its plan reads. */
+	probe_bpf(&s->probe, report_btf ? 0
+			     : PROBE_SKIP_MAP_HASH |
+				       (plan_reads_frags(&s->probe) ? 0 : PROBE_SKIP_FRAGS));
 	probe_tc_ifaces(&s->probe);
 	plan_make(&s->probe, &req, &s->plan);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -102,14 +102,29 @@ static void decide_mode(const struct probe_iface *it,
  * attach it, or drop, where frames would not fit), so data_end - data is
  * the whole frame and no helper is called. Frags only where native mode
  * needs it to attach at all. */
+/* data_end - data is pointer arithmetic, which the verifier allows only
+ * with CAP_PERFMON (or CAP_SYS_ADMIN): with just CAP_BPF and CAP_NET_ADMIN,
+ * the linear program is refused (EACCES). */
+static bool verifier_allows_ptr_math(const struct probe *p)
+{
+	return !p->caps_known || p->cap_perfmon || p->cap_sys_admin;
+}
+
+bool plan_reads_frags(const struct probe *p)
+{
+	if (!verifier_allows_ptr_math(p))
+		return true;
+	for (unsigned int i = 0; i < p->n_ifaces; i++)
+		if (p->ifaces[i].mtu > PLAN_XDP_LINEAR_MTU)
+			return true;
+	return false;
+}
+
 static void decide_variant(const struct probe *p, const struct plan *plan,
 			   const struct probe_iface *it, struct plan_iface *pi)
 {
 	bool big = it->mtu > PLAN_XDP_LINEAR_MTU;
-	/* data_end - data is pointer arithmetic, which the verifier allows only
-	 * with CAP_PERFMON (or CAP_SYS_ADMIN): with just CAP_BPF and
-	 * CAP_NET_ADMIN, the linear program is refused (EACCES) */
-	bool ptr_math = !p->caps_known || p->cap_perfmon || p->cap_sys_admin;
+	bool ptr_math = verifier_allows_ptr_math(p);
 
 	pi->variant = VARIANT_LINEAR;
 	if (!ptr_math && plan->frags_available) {

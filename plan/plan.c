@@ -188,6 +188,10 @@ static void plan_variant(const struct probe *p, struct plan *plan)
 			 "kernel supports XDP multi-buffer (5.18+): the frags "
 			 "program where a native MTU does not fit one page, the "
 			 "cheaper linear one elsewhere");
+	else if (p->xdp_frags.err == -ECANCELED)
+		snprintf(plan->variant_reason, PLAN_REASON_LEN,
+			 "XDP multi-buffer not asked for (no MTU here needs it): the "
+			 "linear program everywhere");
 	else if (p->xdp_frags.state == FACT_NO)
 		snprintf(plan->variant_reason, PLAN_REASON_LEN,
 			 "kernel lacks XDP multi-buffer (BPF_F_XDP_HAS_FRAGS, "

@@ -112,6 +112,11 @@ bool plan_may_fall_back(const struct plan_iface *pi, int err);
 
 /* Does any interface of the plan count at tc (so the tc program loads)? */
 bool plan_uses_tc(const struct plan *plan);
+/* Will plan_make() read xdp_frags for these interfaces? Only for a native
+ * MTU that does not fit one page, or where the verifier will refuse the
+ * linear program (no CAP_PERFMON). Pure: lets a run leave the frags probe
+ * out (PROBE_SKIP_FRAGS). Call with the interfaces probed. */
+bool plan_reads_frags(const struct probe *p);
 
 /* Fills *plan. Never fails and never touches the kernel. */
 void plan_make(const struct probe *probe, const struct plan_request *req,

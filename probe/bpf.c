@@ -198,7 +198,7 @@ static bool memlock_lift(struct rlimit *saved)
 	return setrlimit(RLIMIT_MEMLOCK, &up) == 0;
 }
 
-int probe_bpf(struct probe *p)
+int probe_bpf(struct probe *p, unsigned int skip)
 {
 	struct rlimit saved;
 	bool lifted;
@@ -233,26 +233,34 @@ int probe_bpf(struct probe *p)
 	prog_fd = xdp_prog_load(0);
 	fact_from_err(&p->prog_type_xdp, prog_fd, EINVAL);
 
-	/* The counter's map types (bpf/counter.bpf.c), one slot each: the
-	 * question is the type, the sizes are the memlock plan's business.
-	 * PERCPU_ARRAY 4.6, a10423b87a7e; HASH 3.19, 0f8e4bd8a1fc. */
+	/* Map types, one slot each: the question is the type, the sizes are
+	 * the memlock plan's business. PERCPU_ARRAY 4.6, a10423b87a7e (the
+	 * counter's); HASH 3.19, 0f8e4bd8a1fc (reported by check only). */
 	fd = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 16, 1);
 	fact_from_err(&p->map_percpu_array, fd, EINVAL);
 	if (fd >= 0)
 		close(fd);
-	fd = map_create(BPF_MAP_TYPE_HASH, 4, 4, 1);
-	fact_from_err(&p->map_hash, fd, EINVAL);
-	if (fd >= 0)
-		close(fd);
+	if (skip & PROBE_SKIP_MAP_HASH) {
+		fact_set(&p->map_hash, FACT_UNKNOWN, -ECANCELED);
+	} else {
+		fd = map_create(BPF_MAP_TYPE_HASH, 4, 4, 1);
+		fact_from_err(&p->map_hash, fd, EINVAL);
+		if (fd >= 0)
+			close(fd);
+	}
 
 	/* XDP multi-buffer: 5.18, c2f2cdbeffda "bpf: introduce
 	 * BPF_F_XDP_HAS_FRAGS flag in prog_flags loading the ebpf program".
 	 * Older kernels refuse unknown prog_flags with EINVAL. */
 	if (prog_fd >= 0) {
-		fd = xdp_prog_load(BPF_F_XDP_HAS_FRAGS);
-		fact_from_err(&p->xdp_frags, fd, EINVAL);
-		if (fd >= 0)
-			close(fd);
+		if (skip & PROBE_SKIP_FRAGS) {
+			fact_set(&p->xdp_frags, FACT_UNKNOWN, -ECANCELED);
+		} else {
+			fd = xdp_prog_load(BPF_F_XDP_HAS_FRAGS);
+			fact_from_err(&p->xdp_frags, fd, EINVAL);
+			if (fd >= 0)
+				close(fd);
+		}
 		probe_link_xdp(p, prog_fd);
 		if (p->jit.state == FACT_UNKNOWN)
 			probe_jit_prog(p, prog_fd);

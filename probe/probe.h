@@ -133,8 +133,12 @@ int kver_parse(const char *release, const char *version_signature,
  * closed again; nothing is attached. Cached: a second call does nothing.
  * Temporarily lowers RLIMIT_MEMLOCK (memcg probe) and restores it.
  * Returns 0; a probe that cannot answer leaves its fact FACT_UNKNOWN with
- * the errno. */
-int probe_bpf(struct probe *p);
+ * the errno. skip: PROBE_SKIP_* bits of probes left out (their facts stay
+ * FACT_UNKNOWN with -ECANCELED): a run asks only what its plan will read;
+ * check asks everything. */
+#define PROBE_SKIP_MAP_HASH (1U << 0) /* no plan reads it; check reports it */
+#define PROBE_SKIP_FRAGS (1U << 1)    /* a program load; see plan_reads_frags() */
+int probe_bpf(struct probe *p, unsigned int skip);
 
 /* Appends p->ifaces[p->n_ifaces++] for interface name. -ENODEV: no such
  * interface; -EEXIST: already probed; -E2BIG: PROBE_MAX_IFACES reached.

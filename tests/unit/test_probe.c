@@ -150,7 +150,7 @@ static void test_real_kernel_smoke(void)
 		printf("SKIP: real-kernel BPF smoke (not root)\n");
 		return;
 	}
-	CHECK_EQ_INT(probe_bpf(&real), 0);
+	CHECK_EQ_INT(probe_bpf(&real, 0), 0);
 	if (real.bpf_syscall.state == FACT_NO) {
 		printf("SKIP: real-kernel BPF smoke (bpf() is ENOSYS)\n");
 		return;
@@ -168,7 +168,7 @@ static void test_real_kernel_smoke(void)
 	/* Cached: a second call changes nothing, and the memcg probe gave
 	 * the limit back. */
 	real.link_xdp.state = FACT_UNKNOWN;
-	CHECK_EQ_INT(probe_bpf(&real), 0);
+	CHECK_EQ_INT(probe_bpf(&real, 0), 0);
 	CHECK_EQ_INT(real.link_xdp.state, FACT_UNKNOWN);
 	{
 		struct probe again;
@@ -178,6 +178,30 @@ static void test_real_kernel_smoke(void)
 		CHECK_EQ_U64(again.memlock_cur, real.memlock_cur);
 		CHECK_EQ_U64(again.memlock_max, real.memlock_max);
 	}
+}
+
+/* A run leaves out what its plan does not read: those facts stay unknown,
+ * saying why; the others are asked as always. */
+static void test_real_probe_skips_what_it_is_told(void)
+{
+	struct probe p;
+
+	memset(&p, 0, sizeof(p));
+	probe_kernel(&p);
+	if (geteuid() != 0 || !p.cap_sys_admin) {
+		printf("SKIP: real-kernel BPF skip flags (not root)\n");
+		return;
+	}
+	CHECK_EQ_INT(probe_bpf(&p, PROBE_SKIP_MAP_HASH | PROBE_SKIP_FRAGS), 0);
+	if (p.bpf_syscall.state != FACT_YES)
+		return;
+	CHECK_EQ_INT(p.map_hash.state, FACT_UNKNOWN);
+	CHECK_EQ_INT(p.map_hash.err, -ECANCELED);
+	CHECK_EQ_INT(p.xdp_frags.state, FACT_UNKNOWN);
+	CHECK_EQ_INT(p.xdp_frags.err, -ECANCELED);
+	CHECK_EQ_INT(p.prog_type_xdp.state, FACT_YES);
+	CHECK_EQ_INT(p.map_percpu_array.state, FACT_YES);
+	CHECK(p.link_xdp.state != FACT_UNKNOWN);
 }
 
 static void test_real_lo_has_nothing_attached(void)
@@ -198,6 +222,7 @@ static void test_real_lo_has_nothing_attached(void)
 
 int main(void)
 {
+	test_real_probe_skips_what_it_is_told();
 	test_kver_parse_handles_distro_strings();
 	test_enum_tables_round_trip();
 	test_default_route_picks_lowest_metric();
