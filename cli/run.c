@@ -71,6 +71,15 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 				    "(%s)", pi->stale_id, failure_cause(STAGE_DETACH, err));
 		report_stale_removed(rep, pi->name, pi->stale_id, pi->stale_pid);
 	}
+	if (pi->stale_tc_id) {
+		err = detach_stale_tc(pi->ifindex, pi->stale_tc_id);
+		if (err && err != -ENOENT) /* gone meanwhile: nothing to remove */
+			return fail(STAGE_DETACH, err, pi->name, "cannot remove our stale tc filter "
+				    "(program id %u) (%s)", pi->stale_tc_id,
+				    failure_cause(STAGE_DETACH, err));
+		if (!err)
+			report_stale_removed(rep, pi->name, pi->stale_tc_id, pi->stale_tc_pid);
+	}
 	if (pi->mode == XDP_MODE_TC) {
 		err = attach_tc(counter_tc_prog_fd(s->counter, pi->ifindex), pi->ifindex, pi->attach,
 				&ir->att);

@@ -175,9 +175,7 @@ int detach_xdp(struct attachment *a)
 	return err;
 }
 
-/* An fd of program id on ifindex if it is ours (by pin, or by name), with
- * the pin's path; -ENOENT not ours; -EPERM cannot be told. */
-static int ours_fd(int ifindex, uint32_t id, char *pin, size_t pin_len)
+int attach_ours_fd(int ifindex, uint32_t id, char *pin, size_t pin_len)
 {
 	char name[PROBE_PROG_NAME_LEN];
 	struct pin_owner o;
@@ -211,7 +209,7 @@ static int detach_exact(int ifindex, int fd, uint32_t flag)
 int detach_stale(int ifindex, uint32_t id, enum xdp_mode mode)
 {
 	char pin[PIN_PATH_LEN];
-	int fd = ours_fd(ifindex, id, pin, sizeof(pin));
+	int fd = attach_ours_fd(ifindex, id, pin, sizeof(pin));
 	int err;
 
 	if (fd < 0)
@@ -242,7 +240,7 @@ int detach_ours(int ifindex, uint32_t *unknown_id)
 
 		if (!slots[i].id)
 			continue;
-		fd = ours_fd(ifindex, slots[i].id, pin, sizeof(pin));
+		fd = attach_ours_fd(ifindex, slots[i].id, pin, sizeof(pin));
 		if (fd == -ENOENT)
 			continue;
 		if (fd == -EPERM) {

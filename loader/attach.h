@@ -29,6 +29,10 @@ struct attachment {
  * message, if any, is in a->kmsg. */
 int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind kind,
 	       struct attachment *a);
+/* An fd of program id on ifindex if it is ours (by our bpffs pin, or by
+ * name), with the pin's path ("" if none); -ENOENT not ours; -EPERM cannot
+ * be told. */
+int attach_ours_fd(int ifindex, uint32_t id, char *pin, size_t pin_len);
 /* The kernel's id of a loaded program (0 or -errno). */
 int attach_prog_id(int prog_fd, uint32_t *id);
 /* Asks the kernel which mode runs our program on a->ifindex; updates a->mode. */
@@ -58,6 +62,10 @@ int detach_tc(struct attachment *a);
  * ingress, and the clsact qdisc if nothing else is on it. Returns the number
  * of filters removed (0 or 1), or -errno. */
 int detach_ours_tc(int ifindex);
+/* Removes our stale filter, program id, left by an xdpcount that no longer
+ * runs (kill -9 in clsact mode), and the clsact qdisc if nothing else is on
+ * it. 0, -ENOENT when it is no longer there, or -errno. */
+int detach_stale_tc(int ifindex, uint32_t id);
 
 /* Removes our own stale program id (left by an xdpcount that no longer
  * runs) from ifindex in mode, exactly that one, and its pin. 0 or -errno. */

@@ -13,6 +13,7 @@
 
 #include "bpf/stats.h"
 #include "loader/attach.h"
+#include "loader/pin.h"
 #include "log/log.h"
 #include "probe/probe.h"
 
@@ -86,6 +87,10 @@ static int attach_clsact(int prog_fd, int ifindex, struct attachment *a)
 		return err;
 	}
 	a->flags = opts.prog_id; /* attached: detach_tc() checks it is still ours */
+	/* the filter outlives us: the pin says it is ours, and who holds it */
+	a->pin_err = pin_add(prog_fd, ifindex, a->pin, sizeof(a->pin));
+	if (a->pin_err)
+		a->pin[0] = '\0';
 	return 0;
 }
 
@@ -148,6 +153,8 @@ int detach_tc(struct attachment *a)
 	if (!a->flags)
 		return 0;
 	a->flags = 0;
+	pin_remove(a->pin); /* whatever becomes of the filter: no pin may leak it */
+	a->pin[0] = '\0';
 	ingress_hook(&hook, a->ifindex, BPF_TC_INGRESS);
 	our_place(&opts);
 	err = bpf_tc_query(&hook, &opts);
@@ -168,29 +175,48 @@ int detach_tc(struct attachment *a)
 	return 0;
 }
 
-int detach_ours_tc(int ifindex)
+/* Removes our filter at our place (only program want_id, if not 0), then the
+ * clsact qdisc if nothing else is on it. 1 removed, 0 nothing of ours there
+ * (or not want_id), -errno. */
+static int remove_ours(int ifindex, uint32_t want_id)
 {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts opts;
-	char name[PROBE_PROG_NAME_LEN];
-	int err;
+	char pin[PIN_PATH_LEN];
+	int err, fd;
 
 	ingress_hook(&hook, ifindex, BPF_TC_INGRESS);
 	our_place(&opts);
 	err = bpf_tc_query(&hook, &opts);
 	if (err)
 		return err == -ENOENT || err == -EINVAL ? 0 : err; /* no filter, or no qdisc */
-	err = prog_name_by_id(opts.prog_id, name, NULL);
-	if (err)
-		return err;
-	if (!prog_name_ours(name))
+	if (want_id && opts.prog_id != want_id)
 		return 0;
+	fd = attach_ours_fd(ifindex, opts.prog_id, pin, sizeof(pin));
+	if (fd == -ENOENT)
+		return 0; /* someone's filter at our place */
+	if (fd < 0)
+		return fd;
+	close(fd);
 	our_place(&opts);
 	err = bpf_tc_detach(&hook, &opts);
 	if (err)
 		return err;
+	pin_remove(pin);
 	/* Whoever created the qdisc, an empty one counts nothing: a leftover
 	 * of ours goes with our filter, anyone else's filters keep it. */
 	err = clsact_remove_if_empty(ifindex);
 	return err ? err : 1;
+}
+
+int detach_ours_tc(int ifindex)
+{
+	return remove_ours(ifindex, 0);
+}
+
+int detach_stale_tc(int ifindex, uint32_t id)
+{
+	int n = remove_ours(ifindex, id);
+
+	return n < 0 ? n : n ? 0 : -ENOENT;
 }

@@ -260,6 +260,8 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 	memcpy(pi->name, it->name, sizeof(pi->name));
 	pi->ifindex = it->ifindex;
 	pi->stale_id = 0;
+	pi->stale_tc_id = 0;
+	pi->stale_tc_pid = 0;
 	f = foreign_prog(it, foreign, sizeof(foreign), &ours, ours_why,
 			 sizeof(ours_why), fid, sizeof(fid), pi);
 	if (!it->ifindex) {
@@ -289,7 +291,7 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 	decide_mode(it, req, plan, pi, mode_why, sizeof(mode_why), acc);
 	mode_refused = pi->refuse;
 	decide_variant(p, plan, it, pi);
-	taken = tc_slot_taken(it, slot, sizeof(slot), &tc_ours);
+	taken = tc_slot_taken(it, slot, sizeof(slot), &tc_ours, pi);
 	if (!tc_ours)
 		taken = NULL; /* a foreign filter at our tc place does not matter to XDP */
 
@@ -317,6 +319,7 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 		snprintf(pi->reason + l, PLAN_REASON_LEN - l, "; replaces our stale program id %u",
 			 pi->stale_id);
 	}
+	note_stale_tc(pi);
 }
 
 static bool uses_xdp(const struct plan *plan)

@@ -28,7 +28,10 @@ void plan_ifaces(const struct probe *p, const struct plan_request *req,
  * (another xdpcount through tcx, an xdpcount filter left by a killed clsact
  * run, or someone's filter at our handle and priority), *ours telling which;
  * NULL if it is free. */
-const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t len, bool *ours);
+/* Appends "replaces our stale tc filter" to pi->reason when there is one. */
+void note_stale_tc(struct plan_iface *pi);
+const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t len, bool *ours,
+			  struct plan_iface *pi);
 /* Plans pi at tc ingress; foreign_id names the foreign XDP program (NULL
  * when --mode tc asked for tc). */
 void plan_tc(const struct probe *p, const struct plan_request *req,

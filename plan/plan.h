@@ -69,6 +69,10 @@ struct plan_iface {
 	uint32_t stale_id;
 	enum xdp_mode stale_mode;
 	int stale_pid;         /* the xdpcount that left it, 0 unknown */
+	/* The same for our cls_bpf filter on tc ingress (kill -9 in clsact
+	 * mode), whichever hook this run counts at. 0: none. */
+	uint32_t stale_tc_id;
+	int stale_tc_pid;
 };
 
 /* "xdp" or "tc": the hook a planned mode runs at. */

@@ -45,11 +45,15 @@ static bool decide_tc_attach(const struct probe *p, const struct plan_request *r
 	return true;
 }
 
-/* An xdpcount tc filter already on ingress (a leftover of a run killed in
- * clsact mode, or another xdpcount), or a foreign one at our place. */
+/* An xdpcount tc filter already on ingress (another xdpcount, or a leftover
+ * whose xdpcount may still run), or a foreign one at our place. A leftover
+ * of an xdpcount that no longer runs (kill -9 in clsact mode) is not in the
+ * way: it is noted in pi->stale_tc_* to be removed first. */
 const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t len,
-				 bool *ours)
+			  bool *ours, struct plan_iface *pi)
 {
+	const struct probe_xdp_prog *x = &it->tc_prog;
+
 	*ours = false;
 	if (it->tcx_prog.ours) {
 		*ours = true;
@@ -57,18 +61,35 @@ const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t len,
 			 "already: another xdpcount counts here", it->tcx_prog.id);
 		return buf;
 	}
-	if (!it->tc_prog.id)
+	if (!x->id)
 		return NULL;
-	*ours = it->tc_prog.ours;
-	if (it->tc_prog.ours)
+	*ours = x->ours;
+	if (x->ours && x->holder_alive)
 		snprintf(buf, len, "an xdpcount tc filter (program id %u) is on ingress already: "
-			 "another xdpcount runs here, or one was killed in clsact mode",
-			 it->tc_prog.id);
-	else
+			 "xdpcount pid %d counts here", x->id, x->holder_pid);
+	else if (x->ours && x->holder_unknown)
+		snprintf(buf, len, "an xdpcount tc filter (program id %u) is on ingress already, "
+			 "and whether the xdpcount that attached it still runs cannot be told here "
+			 "(`xdpcount detach %s` removes it)", x->id, it->name);
+	else if (x->ours) {
+		pi->stale_tc_id = x->id;
+		pi->stale_tc_pid = x->holder_pid;
+		*ours = false;
+		return NULL;
+	} else
 		snprintf(buf, len, "the cls_bpf filter at handle 0x%x priority %u (program id %u "
 			 "\"%s\") is not xdpcount's: will not replace it", XDPCOUNT_TC_HANDLE,
 			 XDPCOUNT_TC_PRIO, it->tc_prog.id, it->tc_prog.name[0] ? it->tc_prog.name : "?");
 	return buf;
+}
+
+void note_stale_tc(struct plan_iface *pi)
+{
+	size_t l = strlen(pi->reason);
+
+	if (pi->stale_tc_id && l < PLAN_REASON_LEN)
+		snprintf(pi->reason + l, PLAN_REASON_LEN - l,
+			 "; replaces our stale tc filter (program id %u)", pi->stale_tc_id);
 }
 
 /* The tc hook, forced (--mode tc) or behind a foreign XDP program (auto). */
@@ -83,7 +104,7 @@ void plan_tc(const struct probe *p, const struct plan_request *req,
 	pi->mode = XDP_MODE_TC;
 	pi->fallback_generic = false;
 	no_tcx = decide_tc_attach(p, req, it, pi, attach_why, sizeof(attach_why));
-	taken = tc_slot_taken(it, slot, sizeof(slot), &ours);
+	taken = tc_slot_taken(it, slot, sizeof(slot), &ours, pi);
 	if (taken && !ours && pi->attach == ATTACH_LINK)
 		taken = NULL; /* someone's filter at our clsact place: tcx does not care */
 	if (pi->refuse) {
@@ -104,12 +125,14 @@ void plan_tc(const struct probe *p, const struct plan_request *req,
 	else
 		snprintf(pi->reason, PLAN_REASON_LEN, "requested: counts what reaches tc, "
 			 "after XDP; %.150s", attach_why);
+	note_stale_tc(pi);
 	acc_add(acc, VERDICT_DEGRADED, "%s: counting at tc ingress%s%.100s%s", it->name,
 		foreign_id ? " behind " : "", foreign_id ? foreign_id : "",
 		foreign_id ? " (only what it passes)" : " (requested)");
 	if (no_tcx)
 		acc_add(acc, VERDICT_DEGRADED, "%s: %s tcx (6.6+): the cls_bpf filter outlives a "
-			"crash of xdpcount (`xdpcount detach %s` removes it)", it->name,
+			"crash of xdpcount (the next run replaces it; `xdpcount detach %s` "
+			"removes it)", it->name,
 			p->tcx.state == FACT_NO ? "this kernel has no" :
 			p->tcx.err ? plan_errno_name(p->tcx.err, eb, sizeof(eb)) : "could not tell",
 			it->name);

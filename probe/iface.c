@@ -73,7 +73,7 @@ static void probe_link_facts(struct probe_iface *it)
  * CAP_BPF (loader/pin.h). Who holds it: the pin names the pid; otherwise the
  * fds in /proc/PID/fdinfo (readable for processes of our uid whose
  * capabilities we hold; xdpcount drops its own after attaching). */
-static void probe_prog(struct probe_xdp_prog *x, __u32 id, int ifindex)
+void probe_prog_owner(struct probe_xdp_prog *x, __u32 id, int ifindex)
 {
 	struct pin_owner o;
 	int holder;
@@ -130,9 +130,9 @@ static void probe_xdp(struct probe *p, struct probe_iface *it)
 	int err;
 
 	err = nl_link_xdp_ids(it->ifindex, &ids);
-	probe_prog(&it->drv, ids.drv, it->ifindex);
-	probe_prog(&it->skb, ids.skb, it->ifindex);
-	probe_prog(&it->hw, ids.hw, it->ifindex);
+	probe_prog_owner(&it->drv, ids.drv, it->ifindex);
+	probe_prog_owner(&it->skb, ids.skb, it->ifindex);
+	probe_prog_owner(&it->hw, ids.hw, it->ifindex);
 	if (err) {
 		it->xdp_features_known.state = FACT_UNKNOWN;
 		it->xdp_features_known.err = err;

@@ -27,5 +27,10 @@ int genl_parse_reply(const void *buf, int len, __u32 seq, int *found, int *resul
 /* The netdev family's (id family) NETDEV_A_DEV_XDP_FEATURES of an interface:
  * 0, or -errno (-ENODATA: the answer had none). */
 int genl_xdp_features(int family, int ifindex, __u64 *features);
+/* Id, name and ownership of a program attached to ifindex (XDP, or our
+ * cls_bpf filter): our pin or our name, and whether the xdpcount holding it
+ * still runs (probe/iface.c). */
+struct probe_xdp_prog;
+void probe_prog_owner(struct probe_xdp_prog *x, __u32 id, int ifindex);
 
 #endif

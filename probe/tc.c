@@ -190,7 +190,8 @@ static void probe_tc_ours(struct probe_iface *it)
 	opts.priority = XDPCOUNT_TC_PRIO;
 	if (bpf_tc_query(&hook, &opts) || !opts.prog_id)
 		return;
-	prog_facts(&it->tc_prog, opts.prog_id);
+	/* a clsact filter outlives its xdpcount: who holds it decides */
+	probe_prog_owner(&it->tc_prog, opts.prog_id, it->ifindex);
 }
 
 /* The filters on a clsact qdisc's ingress, and our place among them. */

@@ -65,6 +65,38 @@ test_two_caps_restart_replaces_our_stale_program_and_detach_removes_it() {
 	check_eq "$CUR: and its pin" "$(pins)" 0
 }
 
+# The same in clsact mode (tc ingress, --mode tc --attach netlink): the
+# filter's program is pinned while it counts, so a run with only CAP_BPF +
+# CAP_NET_ADMIN recognises a leftover as ours and replaces it unattended.
+test_two_caps_restart_replaces_our_stale_clsact_filter() {
+	local a b out old
+	need_bin && need_sendframes || return
+	command -v setpriv >/dev/null && command -v tc >/dev/null || return "$SKIP"
+	bpffs_private || return
+	ns_new a two-tc-a && ns_new b two-tc-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/two-tc-1.out
+	ip netns exec "$a" "${TWO_CAPS[@]}" "$BIN" --json -i 0.2 --mode tc --attach netlink veth0 \
+		>"$out" 2>"$out.err" &
+	XPID=$!; BGPIDS+=("$XPID")
+	check "$CUR: attached with two capabilities" wait_event "$out" attached veth0 ||
+		{ show "$out.err"; return; }
+	check_eq "$CUR: one pin while it runs" "$(pins)" 1
+	stop KILL
+	old=$(field "$out" attached veth0 program_id)
+	out=$WORK/two-tc-2.out
+	timeout 20 ip netns exec "$a" "${TWO_CAPS[@]}" "$BIN" --json -c 1 -i 0.2 --mode tc \
+		--attach netlink veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: the restart exits 0" "$?" 0
+	check_eq "$CUR: it removed our stale filter" "$(field "$out" stale_removed veth0 program_id)" "$old"
+	check_eq "$CUR: the killed run's pid, from the pin" \
+		"$(field "$out" stale_removed veth0 pid | grep -c '^[0-9][0-9]*$')" 1
+	check_eq "$CUR: nothing left after it" \
+		"$(tc -n "$a" -j filter show dev veth0 ingress 2>/dev/null | jq 'map(select(.options.handle != null)) | length')" 0
+	check_eq "$CUR: no pin left after it" "$(pins)" 0
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+}
+
 # A live xdpcount holds the program: a second run refuses, naming its pid, in
 # both attach kinds (netlink: the pin names it; link: /proc/PID/fdinfo).
 test_live_xdpcount_is_refused_by_pid() {
@@ -217,6 +249,7 @@ test_the_units_capabilities_load_the_cheapest_program() {
 # shellcheck disable=SC2034 # read by run.sh
 PRIV_TESTS="
 	test_two_caps_restart_replaces_our_stale_program_and_detach_removes_it
+	test_two_caps_restart_replaces_our_stale_clsact_filter
 	test_the_units_capabilities_load_the_cheapest_program
 	test_live_xdpcount_is_refused_by_pid
 	test_foreign_program_is_never_replaced_unattended

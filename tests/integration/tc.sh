@@ -193,11 +193,19 @@ test_tc_kill9_in_tcx_mode_leaves_nothing() {
 	ip -n "$a" link set dev veth0 xdpgeneric off
 }
 
-# clsact survives kill -9 by design (like XDP through netlink): a second run
-# refuses the leftover and names `xdpcount detach`, which removes our filter
-# and the qdisc we had created.
-test_tc_leftover_after_kill9_in_clsact_mode_is_refused_then_detached() {
-	local a b id out err rc
+# tc_our_id NS IFACE: the program id of the filter at our clsact place.
+tc_our_id() {
+	tc -n "$1" -j filter show dev "$2" ingress 2>/dev/null |
+		jq -r '.[] | select(.options.handle == "0x7864") | .options.prog.id // empty'
+}
+
+# clsact survives kill -9 by design (like XDP through netlink). While its
+# xdpcount runs, a second run is refused, naming its pid; once it is gone, the
+# next run removes the leftover unattended (a stale_removed event) and counts
+# (here through tcx, the default on this kernel); `xdpcount detach` removes a
+# leftover too, with the qdisc we had created.
+test_tc_leftover_after_kill9_in_clsact_mode_is_replaced_unattended() {
+	local a b id out err rc old pid
 	need_tc_tools || return
 	ns_new a tc-left-a && ns_new b tc-left-b && veth "$a" veth0 "$b" veth1 ||
 		{ fail "$CUR: setup"; return; }
@@ -205,14 +213,27 @@ test_tc_leftover_after_kill9_in_clsact_mode_is_refused_then_detached() {
 		{ fail "$CUR: attaching the foreign program"; return; }
 	out=$WORK/tc-left.out
 	start_attached "$a" "$out" veth0 -- --json --attach netlink || return
+	pid=$XPID
+	err=$WORK/tc-left-live.err
+	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 veth0 >/dev/null 2>"$err"
+	check_eq "$CUR: a second run while it counts exits 1" "$?" 1
+	check_match "$CUR: it names the running xdpcount" "$(cat "$err")" \
+		"xdpcount tc filter \\(program id [0-9]+\\).*xdpcount pid $pid counts here"
 	stop KILL
+	old=$(tc_our_id "$a" veth0)
 	check_eq "$CUR: our filter outlives kill -9" "$(tc_filters "$a" veth0)" "1 0x7864 xdpcount_tc"
-	err=$WORK/tc-left.err
-	ip netns exec "$a" "$BIN" --json -c 1 veth0 >/dev/null 2>"$err"
+	out=$WORK/tc-left-2.out
+	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.2 veth0 >"$out" 2>"$out.err"
 	rc=$?
-	check_eq "$CUR: a second run exits 1" "$rc" 1
-	check_match "$CUR: it names the leftover and the fix" "$(cat "$err")" \
-		'xdpcount tc filter \(program id [0-9]+\).*xdpcount detach'
+	check_eq "$CUR: the next run exits 0" "$rc" 0
+	check_eq "$CUR: it removed our stale filter" "$(field "$out" stale_removed veth0 program_id)" "$old"
+	check_eq "$CUR: and counted through tcx" "$(field "$out" attached veth0 attach)" tcx
+	check_eq "$CUR: no filter left after it" "$(tc_filters "$a" veth0)" ""
+	check "$CUR: nor the qdisc the killed run had created" eval "! has_clsact $a veth0"
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+	out=$WORK/tc-left-3.out
+	start_attached "$a" "$out" veth0 -- --json --attach netlink || return
+	stop KILL
 	ip netns exec "$a" "$BIN" detach veth0 >/dev/null 2>&1
 	check_eq "$CUR: detach exits 0" "$?" 0
 	check_eq "$CUR: no filter left after detach" "$(tc_filters "$a" veth0)" ""
@@ -314,7 +335,7 @@ TC_TESTS="
 	test_tc_mode_counts_like_xdp_and_removes_its_qdisc
 	test_tc_kill9_in_tcx_mode_leaves_nothing
 	test_tc_qdisc_we_created_goes_even_if_our_filter_was_removed
-	test_tc_leftover_after_kill9_in_clsact_mode_is_refused_then_detached
+	test_tc_leftover_after_kill9_in_clsact_mode_is_replaced_unattended
 	test_tc_check_says_hook_tc_and_degraded_behind_a_foreign_program
 	test_tc_foreign_filter_at_our_place_is_refused_and_kept
 	test_tc_detach_after_kill9_keeps_someones_qdisc_and_filter

@@ -641,9 +641,11 @@ static void test_existing_clsact_with_a_filter_is_kept(void)
 	}
 }
 
-/* A leftover of a clsact run killed with -9 is recognised as ours and
- * refused like an XDP netlink leftover; a foreign filter at our handle and
- * priority is not replaced; neither matters without tc... except ours. */
+/* Our tc filter on ingress: refused while the xdpcount that attached it
+ * runs (or when that cannot be told), like an XDP netlink leftover; a
+ * leftover of a clsact run killed with -9 is replaced unattended, whichever
+ * hook this run counts at. A foreign filter at our handle and priority is
+ * not replaced, and does not matter without tc. */
 static void test_tc_leftover_is_refused_and_foreign_slot_kept(void)
 {
 	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK };
@@ -655,13 +657,36 @@ static void test_tc_leftover_is_refused_and_foreign_slot_kept(void)
 	it->tc_prog.id = 77;
 	snprintf(it->tc_prog.name, sizeof(it->tc_prog.name), "xdpcount_tc");
 	it->tc_prog.ours = true;
+	it->tc_prog.holder_pid = 4242;
+	it->tc_prog.holder_alive = true;
 	make(&tc_clsact);
 	CHECK(plan.ifaces[0].refuse);
 	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
 	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount tc filter (program id 77)");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount pid 4242 counts here");
 	/* XDP would double count beside it too: refused as well */
 	make(&req_auto);
 	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+	/* who holds it cannot be told: refused, naming the fix */
+	it->tc_prog.holder_alive = false;
+	it->tc_prog.holder_pid = 0;
+	it->tc_prog.holder_unknown = true;
+	make(&tc_clsact);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount detach eth0");
+	/* its xdpcount is gone (kill -9): replaced, at tc and for XDP alike */
+	it->tc_prog.holder_unknown = false;
+	it->tc_prog.holder_pid = 4242;
+	make(&tc_clsact);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].stale_tc_id, 77);
+	CHECK_EQ_INT(plan.ifaces[0].stale_tc_pid, 4242);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "replaces our stale tc filter (program id 77)");
+	make(&req_auto);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK_EQ_INT(plan.ifaces[0].stale_tc_id, 77);
+	it->tc_prog.holder_pid = 0;
 
 	it->tc_prog.ours = false;
 	snprintf(it->tc_prog.name, sizeof(it->tc_prog.name), "their_cls");
