@@ -11,13 +11,26 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include <linux/rtnetlink.h>
+
 #include "bpf/stats.h"
 #include "loader/status.h"
+#include "probe/nl.h"
 #include "probe/probe.h"
 
 const char *status_mode_name(enum status_mode m)
 {
-	return m == STATUS_NATIVE ? "native" : m == STATUS_GENERIC ? "generic" : "offload";
+	static const char *const names[] = {
+		[STATUS_NATIVE] = "native", [STATUS_GENERIC] = "generic",
+		[STATUS_OFFLOAD] = "offload", [STATUS_TC] = "tc",
+	};
+
+	return names[m];
+}
+
+const char *status_attach_name(const struct status_prog *p)
+{
+	return plan_attach_name(p->mode == STATUS_TC ? XDP_MODE_TC : XDP_MODE_NATIVE, p->attach);
 }
 
 /* Unix time of a CLOCK_BOOTTIME instant in nanoseconds. */
@@ -68,7 +81,8 @@ static void find_links(struct status_iface *ifs, unsigned int n)
 		if (bpf_link_get_info_by_fd(fd, &info, &len) == 0 && info.type == BPF_LINK_TYPE_XDP)
 			for (unsigned int i = 0; i < n; i++)
 				for (unsigned int k = 0; k < ifs[i].n_progs; k++)
-					if (ifs[i].ifindex == (int)info.xdp.ifindex &&
+					if (ifs[i].progs[k].mode != STATUS_TC &&
+					    ifs[i].ifindex == (int)info.xdp.ifindex &&
 					    ifs[i].progs[k].id == info.prog_id) {
 						ifs[i].progs[k].attach = ATTACH_LINK;
 						ifs[i].progs[k].link_id = info.id;
@@ -161,35 +175,90 @@ static void find_pids(struct status_iface *ifs, unsigned int n)
 			ifs[i].progs[k].pids_known = all || geteuid() == 0;
 }
 
+static struct status_prog *add_prog(struct status_iface *s, enum status_mode m, uint32_t id,
+				   enum attach_kind kind)
+{
+	struct status_prog *p;
+
+	if (!id || s->n_progs >= STATUS_MAX_PROGS)
+		return NULL;
+	p = &s->progs[s->n_progs++];
+	memset(p, 0, sizeof(*p));
+	p->mode = m;
+	p->id = id;
+	p->attach = kind;
+	prog_info(p);
+	return p;
+}
+
+struct clsact_seen {
+	struct status_iface *ifs;
+	unsigned int n;
+	bool *has;
+};
+
+/* One qdisc of the dump: a clsact (or ingress) qdisc on one of ours. */
+static int qdisc_seen(void *ctx, const struct tcmsg *t, const char *kind)
+{
+	struct clsact_seen *c = ctx;
+
+	if (strcmp(kind, "clsact") && strcmp(kind, "ingress"))
+		return 0;
+	for (unsigned int i = 0; i < c->n; i++)
+		if (c->ifs[i].ifindex == t->tcm_ifindex)
+			c->has[i] = true;
+	return 0;
+}
+
+/* tc ingress: the tcx programs (6.6+), and the cls_bpf filter at our place
+ * on a clsact qdisc. Someone's filters elsewhere on it are not listed. */
+static void find_tc(struct status_iface *s, bool has_clsact)
+{
+	__u32 ids[STATUS_MAX_PROGS], links[STATUS_MAX_PROGS];
+	LIBBPF_OPTS(bpf_prog_query_opts, q, .prog_ids = ids, .link_ids = links,
+		    .count = STATUS_MAX_PROGS);
+	struct status_prog *p;
+
+	if (bpf_prog_query_opts(s->ifindex, XDPC_BPF_TCX_INGRESS, &q) == 0)
+		for (__u32 i = 0; i < q.count && i < STATUS_MAX_PROGS; i++)
+			if ((p = add_prog(s, STATUS_TC, ids[i], ATTACH_LINK))) {
+				p->link_id = links[i];
+				p->attach_known = true;
+			}
+	if (has_clsact) {
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = s->ifindex, .attach_point = BPF_TC_INGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XDPCOUNT_TC_HANDLE,
+			    .priority = XDPCOUNT_TC_PRIO);
+
+		if (bpf_tc_query(&hook, &opts) == 0 &&
+		    (p = add_prog(s, STATUS_TC, opts.prog_id, ATTACH_NETLINK)))
+			p->attach_known = true;
+	}
+}
+
 int status_query(struct status_iface *ifs, unsigned int n)
 {
+	bool *has_clsact = calloc(n ? n : 1, sizeof(*has_clsact));
+	struct clsact_seen seen = { ifs, n, has_clsact };
+	bool dumped;
+
+	/* one dump for all: the kernel sends every interface's qdiscs */
+	dumped = has_clsact && probe_tc_dump(RTM_GETQDISC, 0, 0, qdisc_seen, &seen) == 0;
 	for (unsigned int i = 0; i < n; i++) {
 		struct status_iface *s = &ifs[i];
-		struct bpf_xdp_query_opts q;
-		uint32_t ids[3];
+		struct nl_xdp_ids q;
 
-		memset(&q, 0, sizeof(q));
-		q.sz = offsetof(struct bpf_xdp_query_opts, feature_flags); /* ids only */
 		s->n_progs = 0;
-		s->err = bpf_xdp_query(s->ifindex, 0, &q);
+		s->err = nl_link_xdp_ids(s->ifindex, &q);
 		if (s->err)
 			continue;
-		ids[STATUS_NATIVE] = q.drv_prog_id;
-		ids[STATUS_GENERIC] = q.skb_prog_id;
-		ids[STATUS_OFFLOAD] = q.hw_prog_id;
-		for (int m = STATUS_NATIVE; m <= STATUS_OFFLOAD; m++) {
-			struct status_prog *p = &s->progs[s->n_progs];
-
-			if (!ids[m])
-				continue;
-			memset(p, 0, sizeof(*p));
-			p->mode = (enum status_mode)m;
-			p->id = ids[m];
-			p->attach = ATTACH_NETLINK;
-			prog_info(p);
-			s->n_progs++;
-		}
+		add_prog(s, STATUS_NATIVE, q.drv, ATTACH_NETLINK);
+		add_prog(s, STATUS_GENERIC, q.skb, ATTACH_NETLINK);
+		add_prog(s, STATUS_OFFLOAD, q.hw, ATTACH_NETLINK);
+		/* without the dump, ask every interface for our clsact place */
+		find_tc(s, dumped ? has_clsact[i] : true);
 	}
+	free(has_clsact);
 	find_links(ifs, n);
 	find_pids(ifs, n);
 	return 0;

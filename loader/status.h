@@ -1,7 +1,9 @@
-/* `xdpcount status`: which XDP programs sit on which interface, read-only.
- * For each program: mode, id, name, tag, attach kind (a bpf_link, or netlink
- * when no XDP link points at it), whether it is xdpcount's, when it was
- * loaded, and which processes hold it open. */
+/* `xdpcount status`: which XDP programs sit on which interface, read-only,
+ * and at tc ingress the tcx programs and the cls_bpf filter at xdpcount's
+ * clsact place (where xdpcount counts behind someone's XDP program). For
+ * each program: mode, id, name, tag, attach kind (XDP: a bpf_link, or
+ * netlink when no XDP link points at it; tc: tcx or clsact), whether it is
+ * xdpcount's, when it was loaded, and which processes hold it open. */
 #ifndef XDPCOUNT_STATUS_H
 #define XDPCOUNT_STATUS_H
 
@@ -12,7 +14,9 @@
 
 #define STATUS_MAX_PIDS 8
 
-enum status_mode { STATUS_NATIVE, STATUS_GENERIC, STATUS_OFFLOAD };
+enum status_mode { STATUS_NATIVE, STATUS_GENERIC, STATUS_OFFLOAD, STATUS_TC };
+
+#define STATUS_MAX_PROGS 8 /* per interface: 3 XDP modes, tcx programs, our filter */
 
 struct status_prog {
 	enum status_mode mode;
@@ -21,7 +25,7 @@ struct status_prog {
 	char name[16];
 	char tag[17];
 	bool ours;              /* xdpcount's (by its name marker) */
-	enum attach_kind attach; /* LINK or NETLINK */
+	enum attach_kind attach; /* LINK or NETLINK (tc: tcx or clsact) */
 	bool attach_known;      /* the XDP links could be listed (privilege) */
 	uint32_t link_id;       /* LINK only */
 	double loaded_at;       /* unix seconds; 0 unknown */
@@ -34,13 +38,17 @@ struct status_iface {
 	char name[16];
 	int ifindex;
 	unsigned int n_progs;
-	struct status_prog progs[3];
+	struct status_prog progs[STATUS_MAX_PROGS];
 	int err;                /* the query's -errno, or 0 */
 };
 
-/* Queries ifindex's XDP programs (netlink) and describes each. The link and
- * pid lookups are done once per call over all interfaces. 0 or -errno. */
+/* Queries each interface's XDP programs (one RTM_GETLINK each) and tc
+ * ingress programs (tcx; our clsact place where there is a clsact qdisc,
+ * from one qdisc dump), and describes each. The link and pid lookups are
+ * done once per call over all interfaces. 0 or -errno. */
 int status_query(struct status_iface *ifs, unsigned int n);
 const char *status_mode_name(enum status_mode m);
+/* "link", "netlink"; at tc "tcx", "clsact". */
+const char *status_attach_name(const struct status_prog *p);
 
 #endif

@@ -46,8 +46,7 @@ void status_print_json(FILE *f, const struct identity *id, const struct status_i
 				json_bool(&j, p->ours);
 			else
 				json_null(&j);
-			json_kv_string(&j, "attach", p->attach_known
-						? enum_name(attach_kind_names, p->attach) : NULL);
+			json_kv_string(&j, "attach", p->attach_known ? status_attach_name(p) : NULL);
 			json_key(&j, "link_id");
 			if (p->attach == ATTACH_LINK)
 				json_u64(&j, p->link_id);
@@ -125,7 +124,7 @@ void status_print_human(FILE *f, const struct status_iface *ifs, unsigned int n,
 			}
 			fprintf(f, "%-15s %-8s %7u  %-16s %-8s %s\n", k ? "" : s->name,
 				status_mode_name(p->mode), p->id, p->info_known ? p->name : "?",
-				p->attach_known ? enum_name(attach_kind_names, p->attach) : "?", owner);
+				p->attach_known ? status_attach_name(p) : "?", owner);
 		}
 	}
 	if (all && !shown)

@@ -80,8 +80,49 @@ test_status_names_a_netlink_leftover_after_kill9() {
 	ip netns exec "$a" "$BIN" detach veth0 >/dev/null
 }
 
+# xdpcount counting at tc ingress: through tcx behind someone's XDP program
+# (auto), and through clsact (--mode tc --attach netlink). status lists our
+# tc programs beside the XDP ones, with their attach kind and pid.
+test_status_shows_our_tc_programs() {
+	local a b out pid1 pid2 obj human
+	need_bin || return
+	obj=$(foreign_obj) || return $SKIP
+	ns_new a stt-a && ns_new b stt-b && veth "$a" veth0 "$b" veth1 &&
+		ip -n "$a" link add veth2 type veth peer name veth3 netns "$b" &&
+		quiet "$a" veth2 && quiet "$b" veth3 || { fail "$CUR: setup"; return; }
+	ip -n "$a" link set dev veth0 xdpgeneric obj "$obj" sec xdp ||
+		{ fail "$CUR: attaching the foreign program"; return; }
+	start_attached "$a" "$WORK/stt1.out" veth0 -- --json -i 1 || return
+	pid1=$XPID
+	start_attached "$a" "$WORK/stt2.out" veth2 -- --json -i 1 --mode tc --attach netlink || return
+	pid2=$XPID
+	out=$WORK/status-tc.json
+	ip netns exec "$a" "$BIN" status --json veth0 veth2 >"$out" 2>"$out.err"
+	check_eq "$CUR: exit 0" "$?" 0
+	check_eq "$CUR: veth0: the foreign XDP program first" \
+		"$(prog "$out" veth0 '[.ours, .mode] | join(" ")')" "false generic"
+	check_eq "$CUR: veth0: ours at tc, through tcx, its pid" \
+		"$(jq -r '.interfaces[] | select(.name == "veth0") | .programs[] | select(.mode == "tc") |
+			[.ours, .attach, (.link_id > 0), (.pids | join(","))] | join(" ")' "$out")" \
+		"true tcx true $pid1"
+	check_eq "$CUR: veth0: the id it attached" \
+		"$(jq -r '.interfaces[] | select(.name == "veth0") | .programs[] | select(.mode == "tc") | .id' "$out")" \
+		"$(field "$WORK/stt1.out" attached veth0 program_id)"
+	check_eq "$CUR: veth2: ours at tc, through clsact, no link, its pid" \
+		"$(prog "$out" veth2 '[.ours, .mode, .attach, .link_id, (.pids | join(","))] | join(" ")')" \
+		"true tc clsact  $pid2"
+	human=$(ip netns exec "$a" "$BIN" status veth0 veth2 2>&1)
+	check_match "$CUR: human: veth0's tc row, under its XDP one" "$human" "^ +tc +[0-9]+ +xdpcount_tc +tcx +xdpcount, pid $pid1"
+	check_match "$CUR: human: veth2's tc row" "$human" "^veth2 +tc +[0-9]+ +xdpcount_tc +clsact +xdpcount, pid $pid2"
+	stop INT
+	XPID=$pid1
+	stop INT
+	ip -n "$a" link set dev veth0 xdpgeneric off
+}
+
 # shellcheck disable=SC2034 # read by run.sh
 STATUS_TESTS="
+	test_status_shows_our_tc_programs
 	test_status_shows_ours_and_others_and_changes_nothing
 	test_status_names_a_netlink_leftover_after_kill9
 "
