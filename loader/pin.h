@@ -1,27 +1,10 @@
-/* Ownership of netlink-attached programs that works without CAP_SYS_ADMIN.
- * While xdpcount counts through netlink, its program is pinned in bpffs at
- *   $XDPCOUNT_BPFFS/xdpcount/net<NETNS-INODE>_if<IFINDEX>_pid<PID>_<STARTTIME>
- * (bpffs refuses names with dots)
- * ($XDPCOUNT_BPFFS defaults to /sys/fs/bpf). An attached program whose id is
- * the id of such a pin (for this namespace and interface) is ours; PID and
- * its start time (from /proc/PID/stat) tell whether the xdpcount that
- * attached it still runs. Reading a program's name by id (the other way to
- * recognise ours) needs CAP_SYS_ADMIN; pins need only CAP_BPF. */
-#ifndef XDPCOUNT_PIN_H
-#define XDPCOUNT_PIN_H
+/* Making and removing our bpffs pins (named and read by probe/pin.h). */
+#ifndef XDPCOUNT_LOADER_PIN_H
+#define XDPCOUNT_LOADER_PIN_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
-#define PIN_PATH_LEN 256
-
-struct pin_owner {
-	uint32_t prog_id;
-	int pid;                 /* the xdpcount that attached it */
-	bool alive;              /* that process still runs */
-	char path[PIN_PATH_LEN];
-};
+#include "probe/pin.h"
 
 /* Pins prog_fd for ifindex in this namespace; path receives the pin's path.
  * -errno when bpffs is missing (-EMEDIUMTYPE: no bpffs mounted there) or not
@@ -29,19 +12,7 @@ struct pin_owner {
 int pin_add(int prog_fd, int ifindex, char *path, size_t len);
 /* Removes a pin (idempotent). */
 int pin_remove(const char *path);
-/* Looks for the pin of prog_id on ifindex in this namespace. 0 found (o
- * filled), -ENOENT none, other -errno: could not look (no bpffs). */
-int pin_find(int ifindex, uint32_t prog_id, struct pin_owner *o);
 /* An fd of the pinned program, or -errno. */
 int pin_get(const char *path);
-/* The pid of a live process other than us holding an fd of prog_id, found in
- * /proc/PID/fdinfo; 0 none found, -errno could not look everywhere. */
-int pin_holder_scan(uint32_t prog_id);
-/* Field 22 (start time) of a /proc/PID/stat text. 0 or -EIO. */
-int pin_parse_stat_start(const char *stat_text, unsigned long long *t);
-/* Is pid an xdpcount (by /proc/PID/comm)? */
-bool pin_process_is_xdpcount(int pid);
-/* The bpffs directory in use ($XDPCOUNT_BPFFS or /sys/fs/bpf). */
-const char *pin_bpffs(void);
 
 #endif

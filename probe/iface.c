@@ -13,7 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/stats.h"
-#include "loader/pin.h"
+#include "probe/pin.h"
 #include "probe/probe.h"
 #include "probe/internal.h"
 #include "probe/nl.h"
@@ -70,7 +70,7 @@ static void probe_link_facts(struct probe_iface *it)
 
 /* Id, kernel name and ownership of one attached program. Reading the name
  * needs CAP_SYS_ADMIN (bpf_prog_get_fd_by_id); our bpffs pin needs only
- * CAP_BPF (loader/pin.h). Who holds it: the pin names the pid; otherwise the
+ * CAP_BPF (probe/pin.h). Who holds it: the pin names the pid; otherwise the
  * fds in /proc/PID/fdinfo (readable for processes of our uid whose
  * capabilities we hold; xdpcount drops its own after attaching). */
 void probe_prog_owner(struct probe_xdp_prog *x, __u32 id, int ifindex)

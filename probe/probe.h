@@ -29,7 +29,7 @@ struct probe_xdp_prog {
 	char name[PROBE_PROG_NAME_LEN]; /* kernel program name, may be empty */
 	bool ours;                      /* carries xdpcount's ownership marker, or our pin */
 	bool name_unreadable;           /* reading it by id needs CAP_SYS_ADMIN */
-	bool pinned;                    /* recognised by our bpffs pin (see loader/pin.h) */
+	bool pinned;                    /* recognised by our bpffs pin (see probe/pin.h) */
 	int holder_pid;                 /* an xdpcount holding it, 0 none known */
 	bool holder_alive;              /* holder_pid runs: it counts there now */
 	bool holder_unknown;            /* ours, but who holds it could not be told */
@@ -163,7 +163,7 @@ void probe_tcx(struct probe *p);
 void probe_tc_ifaces(struct probe *p);
 
 /* The one ownership check by name (the way that needs CAP_SYS_ADMIN; the
- * bpffs pin of loader/pin.h needs only CAP_BPF): the kernel's name of
+ * bpffs pin of probe/pin.h needs only CAP_BPF): the kernel's name of
  * program id into name (PROBE_PROG_NAME_LEN bytes) and, if fd is not NULL,
  * an fd of the program (the caller closes it). 0 or -errno. */
 int prog_name_by_id(uint32_t id, char *name, int *fd);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: every suite in turn, then one closing "N passed, N failed" line.
-# Suites: shellcheck (every shell script), arches (ci/arches is consistent with
+# Suites: shellcheck (every shell script), house (no #include goes upstream:
+# probe -> plan -> loader -> report), arches (ci/arches is consistent with
 # itself and dpkg-architecture), unit, integration (veth in our own netns), san
 # (both again with the ASan+UBSan build), deploy (man page, completion,
 # install, systemd, Kubernetes, image, Ansible), cross (qemu-user), dist
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
 ARCH=${ARCH:-$(uname -m)}
-SUITES=${SUITES:-shellcheck arches unit integration san deploy cross dist kernels}
+SUITES=${SUITES:-shellcheck house arches unit integration san deploy cross dist kernels}
 logdir=build/test-logs
 mkdir -p "$logdir"
 
@@ -28,6 +29,7 @@ run_suite() {
 for s in $SUITES; do
 	case $s in
 	shellcheck) run_suite shellcheck tests/shellcheck.sh ;;
+	house) run_suite house tests/house.sh ;;
 	arches) run_suite arches python3 ci/arches.py check ;;
 	unit) run_suite unit tests/run-unit.sh build/"$ARCH"/unit/test_* ;;
 	integration) run_suite integration tests/integration/run.sh build/xdpcount ;;

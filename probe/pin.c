@@ -1,0 +1,242 @@
+/* Ownership of attached programs through our bpffs pins, read side (see
+ * probe/pin.h); loader/pin.c makes and removes the pins. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "probe/pin.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+
+const char *pin_bpffs(void)
+{
+	const char *d = getenv("XDPCOUNT_BPFFS");
+
+	return d && d[0] ? d : "/sys/fs/bpf";
+}
+
+int pin_dir(char *buf, size_t len, bool create)
+{
+	struct statfs st;
+	const char *fs = pin_bpffs();
+
+	if (statfs(fs, &st))
+		return -errno;
+	if ((unsigned long)st.f_type != (unsigned long)BPF_FS_MAGIC)
+		return -EMEDIUMTYPE;
+	if ((size_t)snprintf(buf, len, "%s/xdpcount", fs) >= len)
+		return -ENAMETOOLONG;
+	if (create && mkdir(buf, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int netns_ino(unsigned long long *ino)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st))
+		return -errno;
+	*ino = (unsigned long long)st.st_ino;
+	return 0;
+}
+
+int pin_parse_stat_start(const char *buf, unsigned long long *t)
+{
+	const char *p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
+	char *end;
+
+	if (!p)
+		return -EIO;
+	p++;
+	/* p is at the space before field 3 */
+	for (int field = 3; field < 22; field++) {
+		if (!*p) /* the text ends before field 22 */
+			return -EIO;
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return -EIO;
+	}
+	errno = 0;
+	*t = strtoull(p + 1, &end, 10);
+	if (end == p + 1 || errno)
+		return -EIO;
+	return 0;
+}
+
+/* Field 22 of /proc/PID/stat: when the process started, in clock ticks. */
+static int start_time(int pid, unsigned long long *t)
+{
+	char path[64], buf[1024];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	return pin_parse_stat_start(buf, t);
+}
+
+int pin_name(const char *dir, int ifindex, char *path, size_t len)
+{
+	unsigned long long ino = 0, start = 0;
+	int err = netns_ino(&ino);
+
+	if (!err)
+		err = start_time(getpid(), &start);
+	if (err)
+		return err;
+	if ((size_t)snprintf(path, len, "%s/net%llu_if%d_pid%d_%llu", dir, ino, ifindex,
+			     (int)getpid(), start) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static uint32_t id_of(int fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_prog_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.id;
+}
+
+int pin_find(int ifindex, uint32_t prog_id, struct pin_owner *o)
+{
+	unsigned long long ino = 0;
+	char dir[PIN_PATH_LEN], prefix[64];
+	struct dirent *e;
+	int err = pin_dir(dir, sizeof(dir), false);
+	DIR *d;
+
+	if (!err)
+		err = netns_ino(&ino);
+	if (err)
+		return err;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? -ENOENT : -errno;
+	snprintf(prefix, sizeof(prefix), "net%llu_if%d_pid", ino, ifindex);
+	err = -ENOENT;
+	while (err == -ENOENT && (e = readdir(d))) {
+		unsigned long long start = 0, now = 0;
+		int pid = 0, fd;
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)) ||
+		    sscanf(e->d_name + strlen(prefix), "%d_%llu", &pid, &start) != 2)
+			continue;
+		if ((size_t)snprintf(o->path, sizeof(o->path), "%s/%s", dir, e->d_name) >=
+		    sizeof(o->path))
+			continue;
+		fd = bpf_obj_get(o->path);
+		if (fd < 0) {
+			if (errno == EPERM || errno == EACCES)
+				err = -errno;
+			continue;
+		}
+		if (id_of(fd) == prog_id) {
+			o->prog_id = prog_id;
+			o->pid = pid;
+			o->alive = start_time(pid, &now) == 0 && now == start;
+			err = 0;
+		}
+		close(fd);
+	}
+	closedir(d);
+	return err;
+}
+
+/* Does /proc/PID/fdinfo/FD say prog_id? */
+static bool fdinfo_is(int dfd, const char *name, uint32_t prog_id)
+{
+	char buf[512], *p;
+	ssize_t n;
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strstr(buf, "prog_id:");
+	return p && strtoul(p + 8, NULL, 10) == prog_id;
+}
+
+int pin_holder_scan(uint32_t prog_id)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	int found = 0, unknown = 0;
+
+	if (!proc)
+		return -errno;
+	while (!found && (e = readdir(proc))) {
+		char path[64];
+		struct dirent *f;
+		DIR *fds;
+		int pid;
+
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		pid = atoi(e->d_name);
+		if (pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
+		fds = opendir(path);
+		if (!fds) {
+			/* only an xdpcount we may not look into leaves the answer open */
+			unknown += (errno == EACCES || errno == EPERM) && pin_process_is_xdpcount(pid);
+			continue;
+		}
+		while ((f = readdir(fds)))
+			if (isdigit((unsigned char)f->d_name[0]) &&
+			    fdinfo_is(dirfd(fds), f->d_name, prog_id)) {
+				found = pid;
+				break;
+			}
+		closedir(fds);
+	}
+	closedir(proc);
+	if (found)
+		return found;
+	return unknown ? -EACCES : 0;
+}
+
+bool pin_process_is_xdpcount(int pid)
+{
+	char path[64], comm[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, comm, sizeof(comm) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	comm[n] = '\0';
+	return strcmp(comm, "xdpcount\n") == 0;
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# tests/house.sh - the data flow of the tree, read from its #include lines:
+# probe -> plan -> loader -> report, each stage including only the stages
+# before it (and the shared bpf/ and log/), never one after it; cli/ drives
+# them all. One line per folder, naming any include that goes upstream, then
+# "N passed, N failed". Part of make test.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+ME=house
+# shellcheck source=ci/lib.sh
+. ci/lib.sh
+
+# folder: the project folders its .c and .h files may include (besides itself)
+declare -A MAY=(
+	[bpf]=""
+	[log]=""
+	[probe]="bpf log btf"
+	[btf]="bpf log probe"      # the BTF probe fills struct probe
+	[plan]="bpf log probe btf"
+	[loader]="bpf log probe btf plan"
+	[selftest]="bpf log probe btf plan loader"
+	[report]="bpf log probe btf plan loader selftest"
+	[metrics]="bpf log probe btf plan loader selftest report"
+	[cli]="bpf log probe btf plan loader selftest report metrics"
+)
+ORDER="bpf log probe btf plan loader selftest report metrics cli"
+
+for d in $ORDER; do
+	[ -d "$d" ] || { fail "$d: the folder is missing"; continue; }
+	bad=""
+	for f in "$d"/*.c "$d"/*.h; do
+		[ -e "$f" ] || continue
+		while read -r inc; do
+			to=${inc%%/*}
+			[ "$to" = "$d" ] && continue
+			case " ${MAY[$d]} " in
+			*" $to "*) ;;
+			*) bad="$bad $f:$inc" ;;
+			esac
+		done < <(sed -n 's/^#include "\([a-z_]*\/[^"]*\)".*/\1/p' "$f")
+	done
+	what=itself
+	[ -n "${MAY[$d]}" ] && what="itself and ${MAY[$d]// /, }"
+	if [ -z "$bad" ]; then
+		ok "$d includes only $what"
+	else
+		fail "$d includes a later stage:$bad"
+	fi
+done
+# a folder of sources the table does not know is a new stage: place it
+for d in $(git ls-files 2>/dev/null | sed -n 's|^\([a-z_]*\)/[^/]*\.[ch]$|\1|p' | sort -u); do
+	case " $ORDER tests dist ci " in
+	*" $d "*) ;;
+	*) fail "$d: a folder of C sources not in tests/house.sh's table" ;;
+	esac
+done
+results_line
