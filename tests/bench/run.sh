@@ -299,8 +299,8 @@ c0=$(cpu_per_interval tick)
 c1=$(cpu_per_interval m0)
 # shellcheck disable=SC2086 # 64 words
 c64=$(cpu_per_interval $IFS64)
-row "interval CPU, 1 interface (us) vs a loop that only wakes up" "$c1" "$c0" "$(ratio "$c1" "$c0")" ""
-row "interval CPU, 64 interfaces (us) vs 1" "$c64" "$c1" "$(ratio "$c64" "$c1")" ""
+row "interval CPU, 1 interface, link attach (us) vs a bare wake-up" "$c1" "$c0" "$(ratio "$c1" "$c0")" ""
+row "interval CPU, 64 interfaces vs 1, link attach (us)" "$c64" "$c1" "$(ratio "$c64" "$c1")" ""
 if command -v strace >/dev/null; then
 	# constancy_note A B PER: how B (64 interfaces) relates to A (1)
 	constancy_note() {
