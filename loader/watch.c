@@ -45,6 +45,7 @@ static int open_query(struct watch *w)
 	int rcvbuf = 1 << 20; /* 64 answers of ~4 KiB truesize; capped by rmem_max */
 	struct watch_query *q;
 
+	w->query_tried = true;
 	w->qfd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
 	if (w->qfd < 0)
 		return -errno;
@@ -74,6 +75,8 @@ int watch_open(struct watch *w)
 	w->gen = 0;
 	w->resync = false;
 	w->q = NULL;
+	w->qfd = -1;
+	w->query_tried = false;
 	w->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
 	if (w->fd < 0) {
 		err = -errno;
@@ -82,7 +85,9 @@ int watch_open(struct watch *w)
 		close(w->fd);
 		w->fd = -1;
 	}
-	return open_query(w) ?: err;
+	/* Without notifications every poll asks: open the question now. With
+	 * them, it is only the resync after lost ones: opened then, once. */
+	return err ? (open_query(w) ?: err) : 0;
 }
 
 void watch_close(struct watch *w)
@@ -385,9 +390,12 @@ void watch_judge(struct watch_iface *w)
 /* One question for every interface that still counts, and all the answers. */
 static void ask(struct watch *w, struct watch_iface *wi, int n)
 {
-	struct watch_query *q = w->q;
+	struct watch_query *q;
 	int len;
 
+	if (w->qfd < 0 && !w->query_tried)
+		open_query(w); /* the first resync: once, whatever comes of it */
+	q = w->q;
 	if (w->qfd < 0) {
 		watch_build_query(wi, n, 0, NULL, 0); /* resets; asks nothing */
 		return;

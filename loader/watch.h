@@ -64,12 +64,13 @@ struct watch {
 	int qfd; /* rtnetlink socket for the per-poll question, -1 without */
 	uint32_t gen; /* poll number, in the question's sequence numbers */
 	bool resync;  /* notifications were lost: ask about every interface */
+	bool query_tried; /* qfd and q were opened (or could not be), once */
 	struct watch_query *q; /* its buffers, allocated once */
 };
 
-/* Subscribes to link notifications and opens the question socket with its
- * buffers. Never fails: without them (-errno returned) each interface is
- * checked on its own. */
+/* Subscribes to link notifications; without them (-errno returned), opens
+ * the question socket with its buffers now rather than at the first resync.
+ * Never fails: without either, each interface is checked on its own. */
 int watch_open(struct watch *w);
 void watch_close(struct watch *w);
 /* Reads the pending notifications, then checks every interface that has no
