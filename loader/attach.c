@@ -20,18 +20,23 @@ static uint32_t mode_flag(enum xdp_mode mode)
 	return mode == XDP_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
 }
 
-static int attach_xdp_once(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind kind,
-			   struct attachment *a)
+void attach_init(struct attachment *a, int prog_fd, int ifindex, enum xdp_mode mode,
+		 enum attach_kind kind)
 {
-	int err;
-
 	memset(a, 0, sizeof(*a));
 	a->ifindex = ifindex;
 	a->kind = kind;
 	a->mode = mode;
 	a->prog_fd = prog_fd;
 	a->link_fd = -1;
+}
 
+static int attach_xdp_once(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind kind,
+			   struct attachment *a)
+{
+	int err;
+
+	attach_init(a, prog_fd, ifindex, mode, kind);
 	if (kind == ATTACH_LINK) {
 		LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = mode_flag(mode));
 		int fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
@@ -134,12 +139,13 @@ int attach_check(const struct attachment *a, uint32_t *now_id)
 		if (err)
 			return err;
 	}
-	/* the query answers "nothing attached" for an ifindex that is gone */
-	if (!if_indextoname((unsigned int)a->ifindex, name))
-		return errno == ENXIO || errno == ENODEV ? -ENODEV : -errno;
-	if (a->kind == ATTACH_LINK || a->mode == XDP_MODE_TC)
-		return 0; /* a live link is on its device; (a clsact filter is not checked) */
-	err = nl_link_xdp_ids(a->ifindex, &q);
+	if (a->kind == ATTACH_LINK || a->mode == XDP_MODE_TC) {
+		/* a live link is on its device; (a clsact filter is not checked) */
+		if (!if_indextoname((unsigned int)a->ifindex, name))
+			return errno == ENXIO || errno == ENODEV ? -ENODEV : -errno;
+		return 0;
+	}
+	err = nl_link_xdp_ids(a->ifindex, &q); /* -ENODEV: gone from here */
 	if (err)
 		return err;
 	if (q.drv == a->prog_id || q.skb == a->prog_id)

@@ -33,6 +33,9 @@ int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind ki
  * name), with the pin's path ("" if none); -ENOENT not ours; -EPERM cannot
  * be told. */
 int attach_ours_fd(int ifindex, uint32_t id, char *pin, size_t pin_len);
+/* A fresh attachment of prog_fd to ifindex, nothing attached yet (no link). */
+void attach_init(struct attachment *a, int prog_fd, int ifindex, enum xdp_mode mode,
+		 enum attach_kind kind);
 /* The kernel's id of a loaded program (0 or -errno). */
 int attach_prog_id(int prog_fd, uint32_t *id);
 /* Asks the kernel which mode runs our program on a->ifindex; updates a->mode. */

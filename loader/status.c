@@ -226,12 +226,10 @@ static void find_tc(struct status_iface *s, bool has_clsact)
 				p->attach_known = true;
 			}
 	if (has_clsact) {
-		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = s->ifindex, .attach_point = BPF_TC_INGRESS);
-		LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XDPCOUNT_TC_HANDLE,
-			    .priority = XDPCOUNT_TC_PRIO);
+		uint32_t id;
 
-		if (bpf_tc_query(&hook, &opts) == 0 &&
-		    (p = add_prog(s, STATUS_TC, opts.prog_id, ATTACH_NETLINK)))
+		if (probe_tc_our_filter(s->ifindex, &id) == 0 &&
+		    (p = add_prog(s, STATUS_TC, id, ATTACH_NETLINK)))
 			p->attach_known = true;
 	}
 }

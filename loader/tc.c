@@ -96,13 +96,7 @@ static int attach_clsact(int prog_fd, int ifindex, struct attachment *a)
 
 static int attach_tc_once(int prog_fd, int ifindex, enum attach_kind kind, struct attachment *a)
 {
-	memset(a, 0, sizeof(*a));
-	a->ifindex = ifindex;
-	a->kind = kind;
-	a->mode = XDP_MODE_TC;
-	a->prog_fd = prog_fd;
-	a->link_fd = -1;
-
+	attach_init(a, prog_fd, ifindex, XDP_MODE_TC, kind);
 	if (kind == ATTACH_LINK) {
 		/* First in line: what reaches tc ingress, before other tcx
 		 * programs or legacy filters can drop it. */
@@ -135,7 +129,7 @@ int detach_tc(struct attachment *a)
 {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts opts;
-	uint32_t id = 0;
+	uint32_t id = 0, now = 0;
 	int err;
 
 	if (a->kind == ATTACH_LINK) {
@@ -155,13 +149,12 @@ int detach_tc(struct attachment *a)
 	a->flags = 0;
 	pin_remove(a->pin); /* whatever becomes of the filter: no pin may leak it */
 	a->pin[0] = '\0';
-	ingress_hook(&hook, a->ifindex, BPF_TC_INGRESS);
-	our_place(&opts);
-	err = bpf_tc_query(&hook, &opts);
+	err = probe_tc_our_filter(a->ifindex, &now);
 	if (err && err != -ENOENT && err != -EINVAL && err != -ENODEV)
 		return err;
 	/* Ours still there (not replaced by someone meanwhile): remove it. */
-	if (!err && attach_prog_id(a->prog_fd, &id) == 0 && opts.prog_id == id) {
+	if (!err && attach_prog_id(a->prog_fd, &id) == 0 && now == id) {
+		ingress_hook(&hook, a->ifindex, BPF_TC_INGRESS);
 		our_place(&opts);
 		err = bpf_tc_detach(&hook, &opts);
 		if (err && err != -ENOENT)
@@ -183,21 +176,21 @@ static int remove_ours(int ifindex, uint32_t want_id)
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts opts;
 	char pin[PIN_PATH_LEN];
+	uint32_t id;
 	int err, fd;
 
-	ingress_hook(&hook, ifindex, BPF_TC_INGRESS);
-	our_place(&opts);
-	err = bpf_tc_query(&hook, &opts);
+	err = probe_tc_our_filter(ifindex, &id);
 	if (err)
 		return err == -ENOENT || err == -EINVAL ? 0 : err; /* no filter, or no qdisc */
-	if (want_id && opts.prog_id != want_id)
+	if (want_id && id != want_id)
 		return 0;
-	fd = attach_ours_fd(ifindex, opts.prog_id, pin, sizeof(pin));
+	fd = attach_ours_fd(ifindex, id, pin, sizeof(pin));
 	if (fd == -ENOENT)
 		return 0; /* someone's filter at our place */
 	if (fd < 0)
 		return fd;
 	close(fd);
+	ingress_hook(&hook, ifindex, BPF_TC_INGRESS);
 	our_place(&opts);
 	err = bpf_tc_detach(&hook, &opts);
 	if (err)

@@ -167,6 +167,11 @@ void probe_tc_ifaces(struct probe *p);
  * program id into name (PROBE_PROG_NAME_LEN bytes) and, if fd is not NULL,
  * an fd of the program (the caller closes it). 0 or -errno. */
 int prog_name_by_id(uint32_t id, char *name, int *fd);
+/* The program of the cls_bpf filter at xdpcount's clsact place on ingress
+ * (XDPCOUNT_TC_HANDLE, XDPCOUNT_TC_PRIO): 0 with *prog_id, or bpf_tc_query's
+ * -errno (-ENOENT: no filter there; -EINVAL: no clsact qdisc). */
+int probe_tc_our_filter(int ifindex, uint32_t *prog_id);
+
 /* Does a program name carry xdpcount's marker (bpf/stats.h)? */
 bool prog_name_ours(const char *name);
 

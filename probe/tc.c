@@ -174,24 +174,25 @@ static void probe_tcx_progs(struct probe_iface *it)
 	}
 }
 
+int probe_tc_our_filter(int ifindex, uint32_t *prog_id)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XDPCOUNT_TC_HANDLE, .priority = XDPCOUNT_TC_PRIO);
+	int err = bpf_tc_query(&hook, &opts);
+
+	*prog_id = err ? 0 : opts.prog_id;
+	return err;
+}
+
 /* The program of the cls_bpf filter at our handle and priority, if any. */
 static void probe_tc_ours(struct probe_iface *it)
 {
-	struct bpf_tc_hook hook;
-	struct bpf_tc_opts opts;
+	uint32_t id;
 
-	memset(&hook, 0, sizeof(hook));
-	hook.sz = sizeof(hook);
-	hook.ifindex = it->ifindex;
-	hook.attach_point = BPF_TC_INGRESS;
-	memset(&opts, 0, sizeof(opts));
-	opts.sz = sizeof(opts);
-	opts.handle = XDPCOUNT_TC_HANDLE;
-	opts.priority = XDPCOUNT_TC_PRIO;
-	if (bpf_tc_query(&hook, &opts) || !opts.prog_id)
+	if (probe_tc_our_filter(it->ifindex, &id) || !id)
 		return;
 	/* a clsact filter outlives its xdpcount: who holds it decides */
-	probe_prog_owner(&it->tc_prog, opts.prog_id, it->ifindex);
+	probe_prog_owner(&it->tc_prog, id, it->ifindex);
 }
 
 /* The filters on a clsact qdisc's ingress, and our place among them. */
