@@ -206,6 +206,46 @@ static int apply(struct opts *o, int id, const char *arg)
 	return fail(STAGE_USAGE, -EINVAL, NULL, "unknown option");
 }
 
+/* The long option that word (--NAME or --NAME=VALUE, NAME perhaps
+ * abbreviated) names: the exact one, else the only one it begins; NULL when
+ * none or several. */
+static const struct option *long_named(const char *word, const struct option *longs)
+{
+	size_t len = strcspn(word + 2, "=");
+	const struct option *found = NULL;
+
+	for (const struct option *l = longs; l->name; l++) {
+		if (strncmp(l->name, word + 2, len))
+			continue;
+		if (!l->name[len])
+			return l;
+		if (found)
+			return NULL;
+		found = l;
+	}
+	return found;
+}
+
+/* getopt's '?' (unknown, or a value where none is taken) and ':' (no value
+ * where one is needed), named as the user wrote the option. */
+static int bad_option(const char *word, int c, const struct option *longs, const char *shorts)
+{
+	if (word[0] == '-' && word[1] == '-') {
+		const struct option *l = long_named(word, longs);
+
+		if (l && l->has_arg == no_argument && strchr(word, '='))
+			return fail(STAGE_USAGE, -EINVAL, NULL, "option '--%s' takes no value (got '%s')",
+				    l->name, word);
+		if (l && l->has_arg == required_argument && c == ':')
+			return fail(STAGE_USAGE, -EINVAL, NULL, "option '--%s' needs a value", l->name);
+		return fail(STAGE_USAGE, -EINVAL, NULL, "unknown or ambiguous option '%s'", word);
+	}
+	if (optopt && optopt < 256)
+		return fail(STAGE_USAGE, -EINVAL, NULL, c == ':' || strchr(shorts, optopt)
+			    ? "option '-%c' needs a value" : "unknown option '-%c'", optopt);
+	return fail(STAGE_USAGE, -EINVAL, NULL, "unknown or incomplete option '%s'", word);
+}
+
 int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o)
 {
 	struct option longs[sizeof(opt_defs) / sizeof(opt_defs[0])];
@@ -232,14 +272,8 @@ int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o)
 	optind = 0; /* 0, not 1: a full reset, or getopt keeps a pointer into the last argv */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		if (c == '?' || c == ':') {
-			const char *bad = argv[optind - 1];
-
-			if (optopt && optopt < 256)
-				return fail(STAGE_USAGE, -EINVAL, NULL, c == ':' || strchr(shorts, optopt)
-					    ? "option '-%c' needs a value" : "unknown option '-%c'", optopt);
-			return fail(STAGE_USAGE, -EINVAL, NULL, "unknown or incomplete option '%s'", bad);
-		}
+		if (c == '?' || c == ':')
+			return bad_option(optind - 1 < argc ? argv[optind - 1] : "", c, longs, shorts);
 		err = apply(o, c, optarg);
 		if (err)
 			return err;

@@ -132,8 +132,38 @@ static void test_verbosity(void)
 	CHECK_EQ_INT(o.verbosity, -1);
 }
 
+/* The message of the recorded failure contains want. */
+static int message_has(const char *want)
+{
+	struct failure_info fi;
+
+	return failure_get(&fi) && strstr(fi.message, want) != NULL;
+}
+
+/* --help=x names --help and says it takes no value, not "-h needs one". */
+static void test_a_value_for_an_option_without_one_names_it(void)
+{
+	struct opts o;
+
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--help=x") < 0);
+	CHECK(message_has("option '--help' takes no value (got '--help=x')"));
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--version=x") < 0);
+	CHECK(message_has("option '--version' takes no value"));
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--json=1") < 0);
+	CHECK(message_has("option '--json' takes no value"));
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--keep=1") < 0); /* abbreviated */
+	CHECK(message_has("option '--keep-going' takes no value"));
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "lo", "--mode") < 0);
+	CHECK(message_has("option '--mode' needs a value"));
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-i") < 0);
+	CHECK(message_has("option '-i' needs a value"));
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--frobnicate") < 0);
+	CHECK(message_has("unknown or ambiguous option '--frobnicate'"));
+}
+
 int main(void)
 {
+	test_a_value_for_an_option_without_one_names_it();
 	test_defaults_are_auto_one_second_forever();
 	test_all_run_options_and_interfaces();
 	test_long_forms_and_options_after_interfaces();
