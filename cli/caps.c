@@ -8,10 +8,8 @@
 #include <linux/capability.h>
 
 #include "cli/caps.h"
+#include "probe/probe.h"
 
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_CLEAR_ALL 4

@@ -171,21 +171,36 @@ static int exit_code_of(const struct failure *f)
 	}
 }
 
-/* What to grant, from the capabilities this process holds now. */
+/* The capabilities held before the run dropped what it no longer needs. */
+static struct {
+	bool kept;
+	int err;
+	uint64_t eff;
+	bool userns;
+} held;
+
+void failure_keep_caps(void)
+{
+	held.err = probe_caps_now(&held.eff, &held.userns);
+	held.kept = true;
+}
+
+/* What to grant, from the capabilities this process held before any drop
+ * (else, as nothing was dropped, those it holds now). */
 static const char *privilege_todo(void)
 {
-	uint64_t eff = 0;
-	bool userns = false;
+	uint64_t eff = held.eff;
+	bool userns = held.userns;
 
-	if (probe_caps_now(&eff, &userns))
+	if (held.kept ? held.err : probe_caps_now(&eff, &userns))
 		return PRIV_TODO;
 	if (userns)
 		return "capabilities held inside a user namespace do not count for bpf() and XDP: "
 		       "run outside it, with CAP_BPF and CAP_NET_ADMIN";
-	if (eff >> CAP_SYS_ADMIN & 1 || (eff >> 39 & 1 && eff >> CAP_NET_ADMIN & 1))
+	if (eff >> CAP_SYS_ADMIN & 1 || (eff >> CAP_BPF & 1 && eff >> CAP_NET_ADMIN & 1))
 		return "the capabilities are held: a seccomp filter or an LSM (SELinux, AppArmor, "
 		       "lockdown) refuses";
-	if (eff >> 39 & 1)
+	if (eff >> CAP_BPF & 1)
 		return "grant CAP_NET_ADMIN as well (CAP_BPF is held)";
 	if (eff >> CAP_NET_ADMIN & 1)
 		return "grant CAP_BPF as well (CAP_NET_ADMIN is held; CAP_SYS_ADMIN on kernels before 5.8)";

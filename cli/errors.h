@@ -56,6 +56,9 @@ int failure_get(struct failure_info *fi);
 void failure_clear(void);
 /* The cause words for an errno (-errno) in a stage, e.g. for JSON "reason" fields. */
 const char *failure_cause(enum stage stage, int err);
+/* Remembers the capabilities held now, for the advice of a privilege error
+ * recorded later: call it before dropping any. */
+void failure_keep_caps(void);
 /* Formats a failure as its one line (without "xdpcount: " and newline), as
  * failure_report() would print it, without recording it. */
 void failure_format(char *buf, size_t len, enum stage stage, int err, const char *subject,

@@ -234,6 +234,7 @@ static void drop_privileges(struct session *s, struct iface_run *irs, int n)
 
 	for (int i = 0; i < n; i++)
 		netlink |= irs[i].att.kind == ATTACH_NETLINK;
+	failure_keep_caps(); /* a later EPERM is advised on what was held */
 	err = caps_drop_after_attach(netlink, can_still_read, &rp, &kept);
 	if (err)
 		log_msg(LOG_VERBOSE, "xdpcount: could not drop capabilities (%s)\n", strerror(-err));
@@ -248,10 +249,10 @@ static void report_plan_all(struct session *s, struct report *rep)
 		report_plan(rep, &s->plan, &s->plan.ifaces[i]);
 }
 
-static int refuse_check(struct session *s)
+int run_refusal(const struct plan *plan)
 {
-	for (unsigned int i = 0; i < s->plan.n_ifaces; i++) {
-		const struct plan_iface *pi = &s->plan.ifaces[i];
+	for (unsigned int i = 0; i < plan->n_ifaces; i++) {
+		const struct plan_iface *pi = &plan->ifaces[i];
 
 		switch (pi->refusal) {
 		case REFUSE_NONE:
@@ -263,7 +264,7 @@ static int refuse_check(struct session *s)
 		case REFUSE_MODE:
 			return fail(STAGE_ATTACH, -EOPNOTSUPP, pi->name, "%s", pi->reason);
 		case REFUSE_ATTACH:
-			return fail(pi->mode == XDP_MODE_TC ? STAGE_TC : STAGE_ATTACH, ENOLINK,
+			return fail(pi->mode == XDP_MODE_TC ? STAGE_TC : STAGE_ATTACH, -ENOLINK,
 				    pi->name, "%s", pi->reason);
 		case REFUSE_OURS:
 			return fail(STAGE_ATTACH, -EEXIST, pi->name, "%s", pi->reason);
@@ -271,9 +272,9 @@ static int refuse_check(struct session *s)
 			return fail(STAGE_IFACE, -ENODEV, pi->name, NULL);
 		}
 	}
-	if (s->plan.verdict == VERDICT_INCOMPATIBLE)
+	if (plan->verdict == VERDICT_INCOMPATIBLE)
 		return fail(STAGE_PLAN, -EOPNOTSUPP, NULL, "%s",
-			    s->plan.n_reasons ? s->plan.reasons[0] : "the plan says no");
+			    plan->n_reasons ? plan->reasons[0] : "the plan says no");
 	return 0;
 }
 
@@ -306,7 +307,7 @@ int cmd_run(const struct opts *o)
 			s.default_iface_note);
 	err = run_metrics_open(&met, o, &s); /* a busy port fails before anything loads */
 	if (!err)
-		err = refuse_check(&s);
+		err = run_refusal(&s.plan);
 	if (!err) {
 		report_plan_all(&s, &rep);
 		err = session_load(&s);

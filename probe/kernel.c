@@ -16,10 +16,6 @@
 #include "probe/probe.h"
 #include "probe/internal.h"
 
-#ifndef CAP_BPF
-#define CAP_BPF 39 /* 5.8, a17b53c4a4b5 "bpf, capability: Introduce CAP_BPF" */
-#endif
-
 int probe_read_text(const char *path, char *buf, size_t len)
 {
 	ssize_t n;

@@ -6,6 +6,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <net/if.h>
+#include <linux/capability.h>
+
+#ifndef CAP_BPF
+#define CAP_BPF 39 /* 5.8, a17b53c4a4b5 "bpf, capability: Introduce CAP_BPF" */
+#endif
 
 /* Tri-state (plus "not allowed") answer of one probe. Zero means "not probed". */
 enum fact_state {

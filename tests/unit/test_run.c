@@ -1,0 +1,85 @@
+/* The run command's decisions that need no kernel: how a refusing plan
+ * becomes the one failure line and its exit code. */
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "cli/commands.h"
+#include "cli/errors.h"
+#include "probe/probe.h"
+#include "tests/unit/check.h"
+
+/* -m tc --attach link on a kernel without tcx: the plan refuses with
+ * REFUSE_ATTACH; the run must record -ENOLINK with a message and exit 1, not
+ * return a positive ENOLINK (67 as an exit code, no message). */
+static void test_strict_link_refusal_is_a_negative_errno_with_a_message(void)
+{
+	static struct plan plan;
+	struct failure_info fi;
+
+	for (int tc = 0; tc <= 1; tc++) {
+		memset(&plan, 0, sizeof(plan));
+		plan.n_ifaces = 1;
+		snprintf(plan.ifaces[0].name, sizeof(plan.ifaces[0].name), "eth0");
+		plan.ifaces[0].mode = tc ? XDP_MODE_TC : XDP_MODE_NATIVE;
+		plan.ifaces[0].attach = ATTACH_LINK;
+		plan.ifaces[0].refuse = true;
+		plan.ifaces[0].refusal = REFUSE_ATTACH;
+		snprintf(plan.ifaces[0].reason, sizeof(plan.ifaces[0].reason),
+			 "no tcx on this kernel (6.6+); use --attach netlink");
+		failure_clear();
+		CHECK_EQ_INT(run_refusal(&plan), -ENOLINK);
+		CHECK(failure_get(&fi));
+		CHECK_EQ_INT(fi.exit_code, EXIT_FAILURE_ENV);
+		CHECK_EQ_STR(fi.errno_name, "ENOLINK");
+		CHECK(strstr(fi.message, "eth0") != NULL);
+		CHECK(strstr(fi.message, "--attach netlink") != NULL);
+	}
+}
+
+/* Clears caps from the effective set (the permitted set keeps them).
+ * 0 or -errno. */
+static int drop_effective(uint64_t caps)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &hdr, d))
+		return -errno;
+	d[0].effective &= ~(uint32_t)caps;
+	d[1].effective &= ~(uint32_t)(caps >> 32);
+	return syscall(SYS_capset, &hdr, d) ? -errno : 0;
+}
+
+/* An EPERM met after the run dropped its capabilities is advised on what it
+ * held before the drop (CAP_BPF + CAP_NET_ADMIN held: something else
+ * refuses), not on what is left after it ("run as root"). */
+static void test_privilege_advice_is_about_the_capabilities_held_before_the_drop(void)
+{
+	uint64_t eff;
+	bool userns;
+	struct failure_info fi;
+
+	if (probe_caps_now(&eff, &userns) || userns ||
+	    !(eff >> CAP_BPF & 1 && eff >> CAP_NET_ADMIN & 1 && eff >> CAP_SYS_ADMIN & 1)) {
+		printf("skipped: needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN\n");
+		return;
+	}
+	failure_keep_caps();
+	CHECK_EQ_INT(drop_effective(1ULL << CAP_BPF | 1ULL << CAP_NET_ADMIN |
+				    1ULL << CAP_SYS_ADMIN), 0);
+	failure_clear();
+	fail(STAGE_READ, -EPERM, "eth0", NULL);
+	CHECK(failure_get(&fi));
+	CHECK(strstr(fi.message, "the capabilities are held") != NULL);
+	CHECK(strstr(fi.message, "run as root") == NULL);
+}
+
+int main(void)
+{
+	test_privilege_advice_is_about_the_capabilities_held_before_the_drop();
+	test_strict_link_refusal_is_a_negative_errno_with_a_message();
+	CHECK_DONE();
+}
