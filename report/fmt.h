@@ -20,5 +20,7 @@ size_t fmt_utf8_len(const unsigned char *p);
 /* A name safe for a terminal: control bytes (C0, DEL, C1) and bytes that are
  * not UTF-8 become \xNN, and a backslash becomes \\; the rest is kept. */
 const char *fmt_name(char *buf, size_t len, const char *name);
+/* fmt_name into a buffer that lasts to the end of the enclosing block. */
+#define FMT_NAME(n) fmt_name((char[FMT_NAME_LEN]){ 0 }, FMT_NAME_LEN, (n))
 
 #endif

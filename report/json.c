@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -26,16 +27,29 @@ static void open_scope(struct json *j, char c)
 {
 	separate(j);
 	fputc(c, j->f);
-	if (j->depth < JSON_MAX_DEPTH - 1)
-		j->depth++;
+	if (j->depth == JSON_MAX_DEPTH) {
+		/* deeper than the writer tracks: commas from here on would
+		 * be wrong, so the document is marked bad, never cut quietly */
+		j->err = -E2BIG;
+		j->over++;
+		return;
+	}
+	j->depth++;
 	j->need_comma[j->depth] = false;
 }
 
 static void close_scope(struct json *j, char c)
 {
-	if (j->depth > 0)
+	if (j->over > 0)
+		j->over--;
+	else if (j->depth > 0)
 		j->depth--;
 	fputc(c, j->f);
+}
+
+int json_error(const struct json *j)
+{
+	return j->err;
 }
 
 void json_object_begin(struct json *j) { open_scope(j, '{'); }
@@ -139,7 +153,7 @@ void json_null(struct json *j)
 void json_line_end(struct json *j)
 {
 	fputc('\n', j->f);
-	j->depth = 0;
+	j->depth = j->over = 0;
 	j->need_comma[0] = false;
 	j->after_key = false;
 }

@@ -12,8 +12,10 @@
 struct json {
 	FILE *f;
 	int depth;
-	bool need_comma[JSON_MAX_DEPTH];
+	bool need_comma[JSON_MAX_DEPTH + 1]; /* [0]: the top level */
 	bool after_key;
+	int over; /* scopes open past JSON_MAX_DEPTH */
+	int err;  /* -E2BIG once one was opened */
 };
 
 void json_init(struct json *j, FILE *f);
@@ -28,6 +30,9 @@ void json_i64(struct json *j, int64_t v);
 void json_double(struct json *j, double v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
+/* 0, or -E2BIG when something nested deeper than JSON_MAX_DEPTH (the
+ * output is then not valid JSON; it stays so until json_init). */
+int json_error(const struct json *j);
 /* Ends one JSON Lines record: a newline after the top-level value. */
 void json_line_end(struct json *j);
 

@@ -4,7 +4,7 @@
 #include "report/report.h"
 
 /* Names on human lines go through fmt_name: no raw control bytes. */
-#define NAME(n) fmt_name((char[FMT_NAME_LEN]){ 0 }, FMT_NAME_LEN, (n))
+#define NAME(n) FMT_NAME(n)
 
 void report_init(struct report *r, FILE *f, bool json, bool quiet)
 {

@@ -1,6 +1,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "report/fmt.h"
 #include "report/json.h"
 #include "report/status_report.h"
 
@@ -83,12 +84,12 @@ void status_print_human(FILE *f, const struct status_iface *ifs, unsigned int n,
 		const struct status_iface *s = &ifs[i];
 
 		if (s->err) {
-			fprintf(f, "%-15s cannot query: %s\n", s->name, strerror(-s->err));
+			fprintf(f, "%-15s cannot query: %s\n", FMT_NAME(s->name), strerror(-s->err));
 			continue;
 		}
 		if (!s->n_progs) {
 			if (!all) /* every interface was listed: say it has none */
-				fprintf(f, "%-15s -\n", s->name);
+				fprintf(f, "%-15s -\n", FMT_NAME(s->name));
 			continue;
 		}
 		for (unsigned int k = 0; k < s->n_progs; k++, shown++) {
@@ -115,15 +116,15 @@ void status_print_human(FILE *f, const struct status_iface *ifs, unsigned int n,
 				} else if (p->pids_known) {
 					l += (size_t)snprintf(owner + l, sizeof(owner) - l,
 							      ", no process (a leftover: xdpcount detach %s)",
-							      s->name);
+							      FMT_NAME(s->name));
 				}
 				if (p->loaded_at > 0 && l < sizeof(owner)) {
 					rfc3339(ts, sizeof(ts), p->loaded_at);
 					snprintf(owner + l, sizeof(owner) - l, ", since %s", ts);
 				}
 			}
-			fprintf(f, "%-15s %-8s %7u  %-16s %-8s %s\n", k ? "" : s->name,
-				status_mode_name(p->mode), p->id, p->info_known ? p->name : "?",
+			fprintf(f, "%-15s %-8s %7u  %-16s %-8s %s\n", k ? "" : FMT_NAME(s->name),
+				status_mode_name(p->mode), p->id, p->info_known ? FMT_NAME(p->name) : "?",
 				p->attach_known ? status_attach_name(p) : "?", owner);
 		}
 	}

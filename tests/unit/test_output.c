@@ -1,9 +1,11 @@
 /* Output formatting: JSON escaping and shape, sizes and rates. */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "report/fmt.h"
 #include "report/json.h"
 #include "report/report.h"
+#include "report/status_report.h"
 #include "tests/unit/check.h"
 
 /* Runs fn on a memory stream and returns what it wrote (caller frees). */
@@ -156,6 +158,37 @@ static void test_names_are_safe_on_a_terminal(void)
 		     "\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\x09\\x0a\\x0b\\x0c\\x0d\\x0e\\x0f");
 }
 
+static void write_status_raw_names(FILE *f)
+{
+	static struct status_iface ifs[3];
+
+	memset(ifs, 0, sizeof(ifs));
+	snprintf(ifs[0].name, sizeof(ifs[0].name), "v\x1b[2J");
+	ifs[0].n_progs = 1;
+	ifs[0].progs[0].id = 7;
+	ifs[0].progs[0].info_known = ifs[0].progs[0].ours = ifs[0].progs[0].pids_known = true;
+	snprintf(ifs[0].progs[0].name, sizeof(ifs[0].progs[0].name), "p\x07x");
+	snprintf(ifs[1].name, sizeof(ifs[1].name), "w\x1b]0;");
+	ifs[1].err = -EPERM;
+	snprintf(ifs[2].name, sizeof(ifs[2].name), "u\x9b\xff");
+	status_print_human(f, ifs, 3, false);
+}
+
+/* The status table is for a terminal: interface and program names go
+ * through fmt_name like every other human line. */
+static void test_status_table_escapes_names(void)
+{
+	char *out = capture(write_status_raw_names);
+
+	CHECK(out && !strpbrk(out, "\x1b\x07\x9b\xff"));
+	CHECK_CONTAINS(out, "v\\x1b[2J");
+	CHECK_CONTAINS(out, "p\\x07x");
+	CHECK_CONTAINS(out, "w\\x1b]0;");
+	CHECK_CONTAINS(out, "u\\x9b\\xff");
+	CHECK_CONTAINS(out, "xdpcount detach v\\x1b[2J)");
+	free(out);
+}
+
 static void test_sizes_and_rates(void)
 {
 	char b[FMT_LEN];
@@ -171,8 +204,30 @@ static void test_sizes_and_rates(void)
 	CHECK_EQ_STR(fmt_rate(b, -5, "pps"), "0 pps");
 }
 
+/* 16 levels are written as asked; a 17th is an error the caller sees (it
+ * was clamped silently, and the commas went wrong). */
+static void test_json_nesting_past_the_limit_is_an_error(void)
+{
+	char buf[256];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	struct json j;
+
+	json_init(&j, f);
+	for (int i = 0; i < JSON_MAX_DEPTH; i++)
+		json_array_begin(&j);
+	CHECK_EQ_INT(json_error(&j), 0);
+	json_array_begin(&j);
+	CHECK_EQ_INT(json_error(&j), -E2BIG);
+	for (int i = 0; i <= JSON_MAX_DEPTH; i++)
+		json_array_end(&j);
+	json_line_end(&j);
+	CHECK_EQ_INT(json_error(&j), -E2BIG); /* sticky */
+	fclose(f);
+}
+
 int main(void)
 {
+	test_json_nesting_past_the_limit_is_an_error();
 	test_json_escapes_every_control_byte();
 	test_json_lines_events_keep_the_contract();
 	test_human_line_has_name_totals_and_rates();
@@ -180,5 +235,6 @@ int main(void)
 	test_sizes_and_rates();
 	test_json_escapes_bytes_that_are_not_utf8();
 	test_names_are_safe_on_a_terminal();
+	test_status_table_escapes_names();
 	CHECK_DONE();
 }
