@@ -306,7 +306,12 @@ void fault_words(char *buf, size_t len, const struct watch_iface *w)
 		snprintf(buf, len, "the interface left this network namespace (deleted or moved)");
 		return;
 	case WATCH_PROG_GONE:
-		if (w->now_id)
+		if (w->att->mode == XDP_MODE_TC && w->now_id) /* clsact */
+			snprintf(buf, len, "our tc filter was replaced by program id %u", w->now_id);
+		else if (w->att->mode == XDP_MODE_TC)
+			snprintf(buf, len, "our tc filter was removed from the interface (tc filter "
+				 "del, or its clsact qdisc deleted)");
+		else if (w->now_id)
 			snprintf(buf, len, "our XDP program was replaced by program id %u", w->now_id);
 		else
 			snprintf(buf, len, "our XDP program was removed from the interface "

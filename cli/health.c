@@ -24,6 +24,7 @@ void health_add(struct health *h, int i, const struct attachment *att, const cha
 	w->att = att;
 	w->new_nsid = -1;
 	snprintf(w->name, sizeof(w->name), "%s", name);
+	watch_add(&h->w, w);
 	if (i >= h->n)
 		h->n = i + 1;
 }

@@ -139,8 +139,10 @@ int attach_check(const struct attachment *a, uint32_t *now_id)
 		if (err)
 			return err;
 	}
-	if (a->kind == ATTACH_LINK || a->mode == XDP_MODE_TC) {
-		/* a live link is on its device; (a clsact filter is not checked) */
+	if (a->kind == ATTACH_NETLINK && a->mode == XDP_MODE_TC)
+		return attach_tc_check(a, now_id);
+	if (a->kind == ATTACH_LINK) {
+		/* a live link is on its device */
 		if (!if_indextoname((unsigned int)a->ifindex, name))
 			return errno == ENXIO || errno == ENODEV ? -ENODEV : -errno;
 		return 0;

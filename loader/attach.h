@@ -40,9 +40,10 @@ void attach_init(struct attachment *a, int prog_fd, int ifindex, enum xdp_mode m
 int attach_prog_id(int prog_fd, uint32_t *id);
 /* Asks the kernel which mode runs our program on a->ifindex; updates a->mode. */
 int attach_query_mode(struct attachment *a);
-/* Is our program still attached where we put it? 0 yes; -ENODEV the interface
- * is gone from this namespace; -ENOENT the program is no longer on it (*now_id:
- * what sits there instead, 0 for nothing); -ENOLINK our link was detached. */
+/* Is our program still attached where we put it (XDP, tcx or clsact)? 0 yes;
+ * -ENODEV the interface is gone from this namespace; -ENOENT the program is
+ * no longer on it (*now_id: what sits there instead, 0 for nothing);
+ * -ENOLINK our link was detached. */
 int attach_check(const struct attachment *a, uint32_t *now_id);
 /* Is our link (XDP or tcx) still attached? 0 yes, -ENOLINK no (or no link). */
 int attach_link_alive(const struct attachment *a);
@@ -58,6 +59,10 @@ int detach_xdp(struct attachment *a);
  * returns -errno and leaves nothing attached (nor a qdisc it created); the
  * kernel's extack message, if any, is in a->kmsg. */
 int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment *a);
+/* Is our clsact filter still at its place? 0 yes; -ENOENT it is gone (or the
+ * qdisc with it; *now_id: the program there instead, 0 none); -ENODEV the
+ * interface is gone from this namespace. One RTM_GETTFILTER. */
+int attach_tc_check(const struct attachment *a, uint32_t *now_id);
 /* Removes our filter (if still ours) and the qdisc if we created it and no
  * filter is left on it; closes the tcx link. Idempotent. */
 int detach_tc(struct attachment *a);

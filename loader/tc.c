@@ -125,6 +125,28 @@ int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment
 	return err;
 }
 
+/* The program of the filter at a's place (ingress), as probe_tc_our_filter. */
+static int filter_at(const struct attachment *a, uint32_t *id)
+{
+	return probe_tc_our_filter(a->ifindex, id);
+}
+
+int attach_tc_check(const struct attachment *a, uint32_t *now_id)
+{
+	uint32_t id = 0;
+	int err = filter_at(a, &id);
+
+	*now_id = 0;
+	if (err == -ENOENT || err == -EINVAL) /* no filter there; no clsact qdisc */
+		return -ENOENT;
+	if (err)
+		return err; /* -ENODEV: the interface is gone */
+	if (id == a->prog_id)
+		return 0;
+	*now_id = id;
+	return -ENOENT;
+}
+
 int detach_tc(struct attachment *a)
 {
 	struct bpf_tc_hook hook;
@@ -149,7 +171,7 @@ int detach_tc(struct attachment *a)
 	a->flags = 0;
 	pin_remove(a->pin); /* whatever becomes of the filter: no pin may leak it */
 	a->pin[0] = '\0';
-	err = probe_tc_our_filter(a->ifindex, &now);
+	err = filter_at(a, &now);
 	if (err && err != -ENOENT && err != -EINVAL && err != -ENODEV)
 		return err;
 	/* Ours still there (not replaced by someone meanwhile): remove it. */

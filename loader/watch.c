@@ -77,6 +77,7 @@ int watch_open(struct watch *w)
 	w->q = NULL;
 	w->qfd = -1;
 	w->query_tried = false;
+	w->tc_joined = w->tc_unfollowed = false;
 	w->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
 	if (w->fd < 0) {
 		err = -errno;
@@ -88,6 +89,28 @@ int watch_open(struct watch *w)
 	/* Without notifications every poll asks: open the question now. With
 	 * them, it is only the resync after lost ones: opened then, once. */
 	return err ? (open_query(w) ?: err) : 0;
+}
+
+/* A cls_bpf filter on a clsact qdisc (tc, through netlink). */
+static bool is_clsact(const struct attachment *a)
+{
+	return a->mode == XDP_MODE_TC && a->kind == ATTACH_NETLINK;
+}
+
+void watch_add(struct watch *w, struct watch_iface *wi)
+{
+	int grp = RTNLGRP_TC;
+
+	if (!is_clsact(wi->att))
+		return;
+	wi->tc_news = true; /* a change between the attach and now: ask at once */
+	if (w->tc_joined || w->tc_unfollowed)
+		return;
+	if (w->fd >= 0 && setsockopt(w->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+				     sizeof(grp)) == 0)
+		w->tc_joined = true;
+	else
+		w->tc_unfollowed = true;
 }
 
 void watch_close(struct watch *w)
@@ -207,11 +230,37 @@ static void on_link(struct watch_iface *wi, int n, const struct nlmsghdr *h)
 	set_fault(w, moved ? WATCH_MOVED : WATCH_DELETED);
 }
 
+/* A filter, chain or qdisc changed on an interface: its clsact places need
+ * asking (the answer, not the notification, tells whether ours is gone). */
+static void on_tc(struct watch_iface *wi, int n, const struct nlmsghdr *h)
+{
+	const struct tcmsg *t = NLMSG_DATA(h);
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*t)))
+		return;
+	for (int i = 0; i < n; i++)
+		if (wi[i].att->ifindex == t->tcm_ifindex && is_clsact(wi[i].att) &&
+		    wi[i].fault == WATCH_OK)
+			wi[i].tc_news = true;
+}
+
 void watch_parse(struct watch_iface *wi, int n, const void *buf, int len)
 {
-	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len))
-		if (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK)
+	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+		switch (h->nlmsg_type) {
+		case RTM_NEWLINK:
+		case RTM_DELLINK:
 			on_link(wi, n, h);
+			break;
+		case RTM_NEWTFILTER:
+		case RTM_DELTFILTER:
+		case RTM_DELCHAIN:
+		case RTM_NEWQDISC:
+		case RTM_DELQDISC:
+			on_tc(wi, n, h);
+			break;
+		}
+	}
 }
 
 static void drain(struct watch *w, struct watch_iface *wi, int n)
@@ -333,6 +382,7 @@ static void check(struct watch_iface *w)
 	char name[IF_NAMESIZE];
 	int err = attach_check(w->att, &w->now_id);
 
+	w->tc_news = false;
 	switch (err) {
 	case 0:
 		if (if_indextoname((unsigned int)w->att->ifindex, name))
@@ -367,10 +417,12 @@ void watch_judge(struct watch_iface *w)
 		return;
 	}
 	if (a->mode == XDP_MODE_TC) {
-		/* no answer shows tc programs: ask the tcx link (a clsact
-		 * filter is not checked) */
+		/* no answer shows tc programs: ask the tcx link, or our clsact
+		 * place (notifications were lost: whatever they said) */
 		if (a->kind == ATTACH_LINK && attach_link_alive(a) == -ENOLINK)
 			set_fault(w, WATCH_LINK_GONE);
+		else if (is_clsact(a))
+			check(w);
 		return;
 	}
 	if (!w->xdp_known) {
@@ -438,7 +490,8 @@ void watch_judge_notified(struct watch_iface *w)
 		w->now_id = w->other_id;
 		set_fault(w, WATCH_PROG_GONE);
 	}
-	/* (a clsact filter is not checked) */
+	if (is_clsact(a) && w->tc_news)
+		check(w); /* something changed on its tc: is our filter still there? */
 }
 
 /* A link found detached while no notification said why: when the interface
@@ -467,6 +520,8 @@ int watch_poll(struct watch *w, struct watch_iface *wi, int n)
 	watch_build_query(wi, n, 0, NULL, 0); /* resets this poll's news */
 	if (w->fd >= 0)
 		drain(w, wi, n);
+	for (int i = 0; i < n && w->tc_unfollowed; i++)
+		wi[i].tc_news = is_clsact(wi[i].att); /* no tc notifications: ask every time */
 	all = w->fd < 0 || w->resync;
 	w->resync = false;
 	if (all)

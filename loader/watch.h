@@ -8,6 +8,13 @@
  * each poll asks each of our links (XDP or tcx) whether it still holds its
  * device: one cheap bpf(BPF_OBJ_GET_INFO_BY_FD) per link.
  *
+ * A clsact filter has neither: the watch also follows the tc notifications
+ * (RTNLGRP_TC, joined at the first clsact attachment), and any filter or
+ * qdisc change on one of those interfaces makes the poll ask our place there
+ * exactly (one RTM_GETTFILTER, attach_check), as does the first poll after
+ * the attachment and every resync. Without those notifications, every poll
+ * asks.
+ *
  * When notifications were lost (a full socket buffer) or cannot be had, the
  * poll asks the kernel about all our interfaces at once instead: one send
  * carrying one RTM_GETLINK per interface and one recvmmsg for all the
@@ -53,6 +60,9 @@ struct watch_iface {
 	bool xdp_known;          /* the XDP program ids came */
 	bool ours;               /* our program id is among them */
 	uint32_t other_id;       /* a program id on it that is not ours, 0 none */
+	/* clsact: a tc notification (or the first poll, or a resync) says
+	 * our place there needs asking; reset when asked. */
+	bool tc_news;
 };
 
 #define WATCH_MAX 64 /* interfaces (PROBE_MAX_IFACES) */
@@ -66,6 +76,8 @@ struct watch {
 	bool resync;  /* notifications were lost: ask about every interface */
 	bool query_tried; /* qfd and q were opened (or could not be), once */
 	struct watch_query *q; /* its buffers, allocated once */
+	bool tc_joined;   /* fd follows the tc notifications too */
+	bool tc_unfollowed; /* a clsact attachment without them: ask each poll */
 };
 
 /* Subscribes to link notifications; without them (-errno returned), opens
@@ -73,6 +85,9 @@ struct watch {
  * Never fails: without either, each interface is checked on its own. */
 int watch_open(struct watch *w);
 void watch_close(struct watch *w);
+/* Watches wi (whose att is set) from the next poll on; a clsact attachment
+ * joins the tc notifications. */
+void watch_add(struct watch *w, struct watch_iface *wi);
 /* Reads the pending notifications, then checks every interface that has no
  * fault yet (its link, or all of them at once after lost notifications).
  * Sets the news flags (the caller clears them) and returns the number of
@@ -81,7 +96,8 @@ int watch_poll(struct watch *w, struct watch_iface *wi, int n);
 /* The name under /run/netns (ip netns) of the namespace with this nsid as seen
  * from here. 0, or -ENOENT when it has none. */
 int watch_netns_name(int nsid, char *name, size_t len);
-/* Applies the link notifications in buf (len bytes) to wi (for fuzzing too). */
+/* Applies the link and tc notifications in buf (len bytes) to wi (for
+ * fuzzing too). */
 void watch_parse(struct watch_iface *wi, int n, const void *buf, int len);
 /* Builds the question of poll gen into buf (room for WATCH_MAX requests):
  * one RTM_GETLINK for each interface that still counts; marks them asked.

@@ -154,21 +154,53 @@ test_tc_mode_counts_like_xdp_and_removes_its_qdisc() {
 	check "$CUR: the qdisc we created is gone" eval "! has_clsact $a veth0"
 }
 
-# Someone removes our filter while we count: on exit the clsact qdisc we
-# created still goes, and xdpcount exits 0.
-test_tc_qdisc_we_created_goes_even_if_our_filter_was_removed() {
-	local a b out
-	need_tc_tools || return
-	ns_new a tc-gone-a && ns_new b tc-gone-b && veth "$a" veth0 "$b" veth1 ||
-		{ fail "$CUR: setup"; return; }
-	out=$WORK/tc-gone.out
-	start_attached "$a" "$out" veth0 -- --json -i 0.2 -m tc --attach netlink || return
-	tc -n "$a" filter del dev veth0 ingress pref 1 handle 0x7864 bpf ||
-		{ fail "$CUR: removing our filter"; stop KILL; return; }
-	stop TERM
-	check_eq "$CUR: exit status after SIGTERM" "$XRC" 0
-	check "$CUR: the qdisc we created is gone" eval "! has_clsact $a veth0"
-	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+# Someone removes our clsact filter while we count (tc filter del, tc qdisc
+# del, or a filter of theirs put in its place): a lost event within 2
+# intervals with the totals so far, no detached event (the total is not
+# complete), exit 1; on exit the clsact qdisc we created goes, theirs stays.
+# Without tc notifications (joining their group denied) every poll asks.
+test_tc_clsact_filter_removed_is_noticed_and_the_total_not_complete() {
+	local a b out how words
+	need_tc_tools && need_deny || return
+	for how in filter qdisc replace unnotified; do
+		ns_new a tc-gone-$how-a && ns_new b tc-gone-$how-b && veth "$a" veth0 "$b" veth1 ||
+			{ fail "$CUR: setup"; return; }
+		out=$WORK/tc-gone-$how.out
+		if [ $how = unnotified ]; then
+			ip netns exec "$a" "$TOOLS/deny" join EPERM "$BIN" --json -i 0.2 -m tc \
+				--attach netlink veth0 >"$out" 2>"$out.err" &
+			XPID=$!; BGPIDS+=("$XPID")
+			check "$CUR ($how): attached" wait_event "$out" attached veth0 || return
+		else
+			start_attached "$a" "$out" veth0 -- --json -i 0.2 -m tc --attach netlink || return
+		fi
+		check_eq "$CUR ($how): sent 100" "$(send "$b" veth1 100 64)" 100
+		wait_packets "$out" veth0 100
+		words="our tc filter was removed"
+		case $how in
+		filter|unnotified) tc -n "$a" filter del dev veth0 ingress ;;
+		qdisc) tc -n "$a" qdisc del dev veth0 clsact ;;
+		replace)
+			tc -n "$a" filter replace dev veth0 ingress pref 1 handle 0x7864 bpf da \
+				obj "$(foreign_obj)" sec classifier
+			words="our tc filter was replaced by program id $(tc_our_id "$a" veth0)" ;;
+		esac || { fail "$CUR ($how): removing our filter"; stop KILL; return; }
+		check "$CUR ($how): exits within 2 intervals" wait_exit 1000 || stop KILL
+		check_eq "$CUR ($how): exit status" "${XRC:-}" 1
+		check_eq "$CUR ($how): a lost event" "$(field "$out" lost veth0 what)" program_gone
+		check_eq "$CUR ($how): with the totals so far" "$(field "$out" lost veth0 packets)" 100
+		check_eq "$CUR ($how): no detached event" "$(events "$out" detached)" ""
+		check_match "$CUR ($how): one line says so" "$(cat "$out.err")" \
+			"^xdpcount: lost veth0: $words"
+		if [ $how = replace ]; then
+			check_eq "$CUR ($how): their filter stays" "$(tc_filters "$a" veth0)" \
+				"1 0x7864 foreign_cls"
+		else
+			check "$CUR ($how): the qdisc we created is gone" eval "! has_clsact $a veth0"
+		fi
+		[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
+		test_cleanup
+	done
 }
 
 test_tc_kill9_in_tcx_mode_leaves_nothing() {
@@ -334,7 +366,7 @@ TC_TESTS="
 	test_tc_clsact_behind_a_dropping_xdp_program_counts_what_it_passes
 	test_tc_mode_counts_like_xdp_and_removes_its_qdisc
 	test_tc_kill9_in_tcx_mode_leaves_nothing
-	test_tc_qdisc_we_created_goes_even_if_our_filter_was_removed
+	test_tc_clsact_filter_removed_is_noticed_and_the_total_not_complete
 	test_tc_leftover_after_kill9_in_clsact_mode_is_replaced_unattended
 	test_tc_check_says_hook_tc_and_degraded_behind_a_foreign_program
 	test_tc_foreign_filter_at_our_place_is_refused_and_kept

@@ -8,6 +8,8 @@
  *         family and so the driver's xdp-features, as on kernels before 6.3
  *   bind  every bind(): xdpcount then has no link notifications (its only
  *         bind in link mode, without --metrics)
+ *   join  setsockopt(*, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP): a netlink
+ *         socket joins no group after bind (xdpcount's tc notifications)
  */
 #include <errno.h>
 #include <linux/netlink.h>
@@ -42,6 +44,12 @@
 #ifndef __NR_bind
 #define __NR_bind 0xffffffff /* no such syscall here: never matches */
 #endif
+#ifndef __NR_setsockopt
+#define __NR_setsockopt 0xffffffff
+#endif
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
 
 static int parse_errno(const char *s)
 {
@@ -62,7 +70,7 @@ static int parse_errno(const char *s)
 	return (int)v;
 }
 
-enum what { DENY_BPF, DENY_GENL, DENY_BIND };
+enum what { DENY_BPF, DENY_GENL, DENY_BIND, DENY_JOIN };
 
 static int install(enum what what, int err)
 {
@@ -81,6 +89,14 @@ static int install(enum what what, int err)
 		/* bind */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bind, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, what == DENY_BIND ? deny : SECCOMP_RET_ALLOW),
+		/* join: setsockopt(any, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP) */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setsockopt, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOL_NETLINK, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NETLINK_ADD_MEMBERSHIP, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, what == DENY_JOIN ? deny : SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
 		/* genl: socket(AF_NETLINK, any, NETLINK_GENERIC), low 32 bits */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 5),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
@@ -107,11 +123,15 @@ int main(int argc, char **argv)
 	enum what what;
 	int err;
 
-	if (argc < 4 || (strcmp(argv[1], "bpf") && strcmp(argv[1], "genl") && strcmp(argv[1], "bind"))) {
-		fprintf(stderr, "usage: deny bpf|genl|bind ENOSYS|EPERM|EACCES|N CMD [ARG...]\n");
+	if (argc < 4 || (strcmp(argv[1], "bpf") && strcmp(argv[1], "genl") && strcmp(argv[1], "bind") &&
+			 strcmp(argv[1], "join"))) {
+		fprintf(stderr, "usage: deny bpf|genl|bind|join ENOSYS|EPERM|EACCES|N CMD [ARG...]\n");
 		return 2;
 	}
-	what = !strcmp(argv[1], "bpf") ? DENY_BPF : !strcmp(argv[1], "genl") ? DENY_GENL : DENY_BIND;
+	what = !strcmp(argv[1], "bpf")	  ? DENY_BPF
+	       : !strcmp(argv[1], "genl") ? DENY_GENL
+	       : !strcmp(argv[1], "bind") ? DENY_BIND
+					  : DENY_JOIN;
 	err = parse_errno(argv[2]);
 	if (err < 0) {
 		fprintf(stderr, "deny: bad errno %s\n", argv[2]);

@@ -314,16 +314,10 @@ static void test_tc_hooks_are_judged_without_xdp_ids(void)
 	struct fixture f;
 	int len;
 
-	/* clsact: the answer says the interface is there; no XDP id is ours */
-	setup(&f, ATTACH_NETLINK, XDP_MODE_TC);
-	watch_build_query(f.wi, N, 6, NULL, 0);
-	f.wi[0].asked = true;
-	len = answer(buf, seq(6, 0), 10, "veth0", 0);
-	watch_parse_answers(f.wi, N, 6, buf, len);
-	watch_judge(&f.wi[0]);
-	CHECK_EQ_INT(f.wi[0].fault, WATCH_OK);
-	/* tcx: the link is asked (here there is none: -ENOLINK) */
+	/* tcx: no XDP id is ours, yet the link is asked (here there is none:
+	 * -ENOLINK); clsact places are asked too (tests/integration/tc.sh) */
 	setup(&f, ATTACH_LINK, XDP_MODE_TC);
+	len = answer(buf, seq(6, 0), 10, "veth0", 0);
 	watch_build_query(f.wi, N, 6, NULL, 0);
 	f.wi[0].asked = true;
 	watch_parse_answers(f.wi, N, 6, buf, len);
@@ -373,13 +367,47 @@ static void test_notified_xdp_ids_judge_netlink_attachments(void)
 	watch_parse(f.wi, N, buf, len);
 	watch_judge_notified(&f.wi[0]);
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_LINK_GONE);
-	/* clsact: nothing to judge beyond the interface */
+	/* clsact: no XDP id says anything of a tc filter, nor asks its place */
 	setup(&f, ATTACH_NETLINK, XDP_MODE_TC);
 	watch_build_query(f.wi, N, 0, NULL, 0);
 	len = answer(buf, 0, 10, "veth0", 0);
 	watch_parse(f.wi, N, buf, len);
+	CHECK(!f.wi[0].tc_news);
 	watch_judge_notified(&f.wi[0]);
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_OK);
+}
+
+/* A tc notification (filter, chain or qdisc) on an interface counted at
+ * clsact makes its place asked; other interfaces and other kinds are not. */
+static void test_tc_notifications_make_clsact_places_asked(void)
+{
+	static const int types[] = { RTM_DELTFILTER, RTM_NEWTFILTER, RTM_DELQDISC, RTM_DELCHAIN };
+	char buf[512] __attribute__((aligned(8)));
+	struct fixture f;
+
+	for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++) {
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		struct tcmsg *t = NLMSG_DATA(h);
+
+		setup(&f, ATTACH_NETLINK, XDP_MODE_TC);
+		f.att[2].mode = XDP_MODE_NATIVE; /* veth2: XDP through netlink */
+		memset(buf, 0, sizeof(buf));
+		h->nlmsg_len = NLMSG_LENGTH(sizeof(*t));
+		h->nlmsg_type = (unsigned short)types[k];
+		t->tcm_ifindex = 11;
+		watch_parse(f.wi, N, buf, (int)h->nlmsg_len);
+		t->tcm_ifindex = 12;
+		watch_parse(f.wi, N, buf, (int)h->nlmsg_len);
+		CHECK(!f.wi[0].tc_news);
+		CHECK(f.wi[1].tc_news);
+		CHECK(!f.wi[2].tc_news);
+		/* a cut message says nothing */
+		setup(&f, ATTACH_NETLINK, XDP_MODE_TC);
+		h->nlmsg_len = NLMSG_LENGTH(sizeof(*t)) - 4;
+		t->tcm_ifindex = 10;
+		watch_parse(f.wi, N, buf, (int)NLMSG_LENGTH(sizeof(*t)));
+		CHECK(!f.wi[0].tc_news);
+	}
 }
 
 /* The kernel detaches a link before it announces the move or deletion that
@@ -494,6 +522,7 @@ int main(void)
 	test_tc_hooks_are_judged_without_xdp_ids();
 	test_notified_xdp_ids_judge_netlink_attachments();
 	test_a_late_notification_explains_a_detached_link();
+	test_tc_notifications_make_clsact_places_asked();
 	test_xdp_ids_of_old_and_new_kernels();
 	test_genl_family_answers();
 	CHECK_DONE();
