@@ -188,6 +188,7 @@ static int detach_all(struct session *s, struct report *rep, struct health *h,
 		if (read)
 			counter_sum(s->counter, irs[i].pi->ifindex, &fin);
 		report_detached(rep, health_name(h, i), fin.packets, fin.bytes);
+		irs[i].last = fin; /* for the last textfile */
 	}
 	return ret;
 }
@@ -328,7 +329,7 @@ int cmd_run(const struct opts *o)
 	}
 	for (int i = 0; i < n && !stop_requested(); i++) {
 		err = attach_one(&s, &rep, &irs[i]);
-		run_metrics_attached(&met, i, err, irs[i].att.mode);
+		run_metrics_attached(&met, i, err, &irs[i].att);
 		if (err)
 			goto detach; /* nothing stays half-attached */
 		health_add(&h, i, &irs[i].att, irs[i].pi->name);
@@ -359,7 +360,9 @@ int cmd_run(const struct opts *o)
 		t = now_mono();
 		err = report_all(&s, &rep, &h, irs, n, t - last);
 		for (int i = 0; i < n && !err; i++)
-			run_metrics_counts(&met, i, irs[i].last.packets, irs[i].last.bytes);
+			run_metrics_counts(&met, i, health_name(&h, i),
+					   health_fault(&h, i) != WATCH_OK, irs[i].last.packets,
+					   irs[i].last.bytes);
 		if (!err)
 			err = run_metrics_publish(&met, true);
 		if (err)
@@ -378,6 +381,11 @@ detach:
 	{
 		int derr = detach_all(&s, &rep, &h, irs, n);
 		int ferr = final_flush(&rep);
+
+		for (int i = 0; i < h.n; i++) /* the last textfile: final totals, lost ones */
+			run_metrics_counts(&met, i, health_name(&h, i),
+					   health_fault(&h, i) != WATCH_OK, irs[i].last.packets,
+					   irs[i].last.bytes);
 
 		if (!err)
 			err = derr ? derr : ferr;

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <bpf/libbpf.h>
 
@@ -32,6 +33,9 @@ int run_metrics_open(struct metrics *m, const struct opts *o, const struct sessi
 	snap->arch = XDPCOUNT_ARCH;
 	snap->libbpf = libbpf_version_string();
 	snap->byte_order = byte_order_name(s->obj ? s->obj->order : host_byte_order());
+	if (o->textfile)
+		snap->textfile = strrchr(o->textfile, '/') ? strrchr(o->textfile, '/') + 1
+							  : o->textfile;
 	snap->n_ifaces = s->plan.n_ifaces;
 	for (unsigned int i = 0; i < s->plan.n_ifaces; i++) {
 		snprintf(snap->ifaces[i].name, sizeof(snap->ifaces[i].name), "%s",
@@ -42,18 +46,28 @@ int run_metrics_open(struct metrics *m, const struct opts *o, const struct sessi
 	return 0;
 }
 
-void run_metrics_attached(struct metrics *m, int i, int err, enum xdp_mode mode)
+void run_metrics_attached(struct metrics *m, int i, int err, const struct attachment *att)
 {
-	m->snap.ifaces[i].state = err ? PROM_STATE_REFUSED
-			      : mode == XDP_MODE_GENERIC ? PROM_STATE_GENERIC
-			      : mode == XDP_MODE_TC	 ? PROM_STATE_TC
-							 : PROM_STATE_NATIVE;
+	struct prom_iface *f = &m->snap.ifaces[i];
+
+	f->state = err ? PROM_STATE_REFUSED
+		 : att->mode == XDP_MODE_GENERIC ? PROM_STATE_GENERIC
+		 : att->mode == XDP_MODE_TC	 ? PROM_STATE_TC
+						 : PROM_STATE_NATIVE;
+	f->hook = err ? NULL : plan_hook_name(att->mode);
+	f->attach = err ? NULL : plan_attach_name(att->mode, att->kind);
 }
 
-void run_metrics_counts(struct metrics *m, int i, uint64_t packets, uint64_t bytes)
+void run_metrics_counts(struct metrics *m, int i, const char *name, bool lost, uint64_t packets,
+			uint64_t bytes)
 {
-	m->snap.ifaces[i].packets = packets;
-	m->snap.ifaces[i].bytes = bytes;
+	struct prom_iface *f = &m->snap.ifaces[i];
+
+	snprintf(f->name, sizeof(f->name), "%s", name); /* renamed: node_exporter says so too */
+	if (lost)
+		f->state = PROM_STATE_LOST;
+	f->packets = packets;
+	f->bytes = bytes;
 }
 
 int run_metrics_publish(struct metrics *m, bool up)

@@ -8,14 +8,17 @@
 #include <stdint.h>
 
 #include "cli/session.h"
+#include "loader/attach.h"
 #include "metrics/metrics.h"
 
 /* Build labels and the planned interfaces (refused where the plan refuses),
  * then the listener and the textfile check. 0 or -errno, failure recorded. */
 int run_metrics_open(struct metrics *m, const struct opts *o, const struct session *s);
-/* Interface i (the plan's index) attached in mode, or was refused (err). */
-void run_metrics_attached(struct metrics *m, int i, int err, enum xdp_mode mode);
-void run_metrics_counts(struct metrics *m, int i, uint64_t packets, uint64_t bytes);
+/* Interface i (the plan's index) attached as att says, or was refused (err). */
+void run_metrics_attached(struct metrics *m, int i, int err, const struct attachment *att);
+/* Interface i's current name, whether it was lost (sticky), and its totals. */
+void run_metrics_counts(struct metrics *m, int i, const char *name, bool lost, uint64_t packets,
+			uint64_t bytes);
 /* Renders for scrapes and writes the textfile. 0 or -errno, failure recorded. */
 int run_metrics_publish(struct metrics *m, bool up);
 /* Publishes xdpcount_up 0 (the textfile keeps saying so) and closes. */

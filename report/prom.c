@@ -1,6 +1,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "report/fmt.h"
 #include "report/prom.h"
 
 /* A bounded appender: counts what it would write, writes what fits. */
@@ -23,18 +24,27 @@ static void put(struct sink *k, const char *fmt, ...)
 		k->len += (size_t)n;
 }
 
-/* A label value: backslash, double quote and newline are escaped. */
+/* A label value: backslash, double quote and newline are escaped. The format
+ * wants UTF-8 and an interface name need not be: well-formed UTF-8 is kept,
+ * and any other byte b becomes U+00bb (read as Latin-1), the same string the
+ * JSON output's \u00bb gives. */
 static void put_label(struct sink *k, const char *v)
 {
-	for (const char *p = v ? v : ""; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)(v ? v : ""); *p; p++) {
+		size_t n = *p < 0x80 ? 1 : fmt_utf8_len(p);
+
 		if (*p == '\\')
 			put(k, "\\\\");
 		else if (*p == '"')
 			put(k, "\\\"");
 		else if (*p == '\n')
 			put(k, "\\n");
-		else
-			put(k, "%c", *p);
+		else if (!n)
+			put(k, "%c%c", 0xc0 | *p >> 6, 0x80 | (*p & 0x3f));
+		else {
+			put(k, "%.*s", (int)n, (const char *)p);
+			p += n - 1;
+		}
 	}
 }
 
@@ -43,12 +53,36 @@ static void put_family(struct sink *k, const char *name, const char *type, const
 	put(k, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* name{device="..." and, when more labels follow, a comma; the caller closes. */
+static void put_device(struct sink *k, const char *name, const struct prom_iface *f, bool more)
+{
+	put(k, "%s{device=\"", name);
+	put_label(k, f->name);
+	put(k, more ? "\"," : "\"}");
+}
+
+/* name{textfile="..." (NULL: name alone), then a comma and the caller's
+ * labels (more) or the closing brace. */
+static void put_process(struct sink *k, const char *name, const struct prom_snapshot *s,
+			bool more)
+{
+	put(k, "%s", name);
+	if (s->textfile) {
+		put(k, "{textfile=\"");
+		put_label(k, s->textfile);
+		put(k, more ? "\"," : "\"}");
+	} else if (more) {
+		put(k, "{");
+	}
+}
+
 static const char *const state_names[] = {
 	[PROM_STATE_PENDING] = "pending",
 	[PROM_STATE_NATIVE] = "native",
 	[PROM_STATE_GENERIC] = "generic",
 	[PROM_STATE_REFUSED] = "refused",
 	[PROM_STATE_TC] = "tc",
+	[PROM_STATE_LOST] = "lost",
 };
 
 const char *prom_state_name(enum prom_state st)
@@ -63,50 +97,74 @@ static bool counting(const struct prom_iface *i)
 	       i->state == PROM_STATE_TC;
 }
 
+/* Counted once: its counters stay (frozen) when it is lost. */
+static bool counted(const struct prom_iface *i)
+{
+	return counting(i) || i->state == PROM_STATE_LOST;
+}
+
 static void put_counter(struct sink *k, const struct prom_snapshot *s, const char *name,
 			bool bytes)
 {
 	for (unsigned int i = 0; i < s->n_ifaces; i++) {
 		const struct prom_iface *f = &s->ifaces[i];
 
-		if (!counting(f))
+		if (!counted(f))
 			continue;
-		put(k, "%s{interface=\"", name);
-		put_label(k, f->name);
-		put(k, "\",mode=\"%s\"} %llu\n", prom_state_name(f->state),
-		    (unsigned long long)(bytes ? f->bytes : f->packets));
+		put_device(k, name, f, false);
+		put(k, " %llu\n", (unsigned long long)(bytes ? f->bytes : f->packets));
 	}
 }
 
 size_t prom_render(char *buf, size_t cap, const struct prom_snapshot *s)
 {
 	static const enum prom_state shown[] = { PROM_STATE_NATIVE, PROM_STATE_GENERIC,
-						 PROM_STATE_TC, PROM_STATE_REFUSED };
+						 PROM_STATE_TC, PROM_STATE_REFUSED,
+						 PROM_STATE_LOST };
 	struct sink k = { buf, cap, 0 };
 
 	if (cap)
 		buf[0] = '\0';
-	put_family(&k, "xdpcount_packets_total", "counter",
-		   "Packets seen by the XDP counter on an interface since it was attached.");
-	put_counter(&k, s, "xdpcount_packets_total", false);
-	put_family(&k, "xdpcount_bytes_total", "counter",
-		   "Bytes seen by the XDP counter on an interface since it was attached.");
-	put_counter(&k, s, "xdpcount_bytes_total", true);
+	put_family(&k, "xdpcount_receive_packets_total", "counter",
+		   "Packets received on the device, counted at its XDP or tc ingress hook since xdpcount attached there.");
+	put_counter(&k, s, "xdpcount_receive_packets_total", false);
+	put_family(&k, "xdpcount_receive_bytes_total", "counter",
+		   "Bytes of the packets counted, from the Ethernet header on (no FCS).");
+	put_counter(&k, s, "xdpcount_receive_bytes_total", true);
+
+	put_family(&k, "xdpcount_device_up", "gauge",
+		   "1 while xdpcount counts on the device, 0 when it does not (pending, refused, lost, or stopped).");
+	for (unsigned int i = 0; i < s->n_ifaces; i++) {
+		put_device(&k, "xdpcount_device_up", &s->ifaces[i], false);
+		put(&k, " %d\n", s->up && counting(&s->ifaces[i]));
+	}
+
+	put_family(&k, "xdpcount_attach_info", "gauge",
+		   "Always 1 while counting; the labels say how: hook (xdp, tc), mode (native, generic, tc) and attach (link, netlink, tcx, clsact).");
+	for (unsigned int i = 0; i < s->n_ifaces; i++) {
+		const struct prom_iface *f = &s->ifaces[i];
+
+		if (!counting(f) || !f->hook || !f->attach)
+			continue;
+		put_device(&k, "xdpcount_attach_info", f, true);
+		put(&k, "hook=\"%s\",mode=\"%s\",attach=\"%s\"} 1\n", f->hook,
+		    prom_state_name(f->state), f->attach);
+	}
 
 	put_family(&k, "xdpcount_attach_state", "gauge",
-		   "1 for the state the interface is in (native, generic, tc, or refused), 0 for the others.");
+		   "1 for the state the device is in (native, generic, tc, refused, or lost), 0 for the others.");
 	for (unsigned int i = 0; i < s->n_ifaces; i++) {
 		for (unsigned int j = 0; j < sizeof(shown) / sizeof(shown[0]); j++) {
-			put(&k, "xdpcount_attach_state{interface=\"");
-			put_label(&k, s->ifaces[i].name);
-			put(&k, "\",state=\"%s\"} %d\n", prom_state_name(shown[j]),
+			put_device(&k, "xdpcount_attach_state", &s->ifaces[i], true);
+			put(&k, "state=\"%s\"} %d\n", prom_state_name(shown[j]),
 			    s->ifaces[i].state == shown[j]);
 		}
 	}
 
 	put_family(&k, "xdpcount_build_info", "gauge",
 		   "Always 1; the labels say which xdpcount build runs.");
-	put(&k, "xdpcount_build_info{version=\"");
+	put_process(&k, "xdpcount_build_info", s, true);
+	put(&k, "version=\"");
 	put_label(&k, s->version);
 	put(&k, "\",arch=\"");
 	put_label(&k, s->arch);
@@ -117,7 +175,8 @@ size_t prom_render(char *buf, size_t cap, const struct prom_snapshot *s)
 	put(&k, "\"} 1\n");
 
 	put_family(&k, "xdpcount_up", "gauge",
-		   "1 while xdpcount counts on every interface it was given, 0 when it does not.");
-	put(&k, "xdpcount_up %d\n", s->up);
+		   "1 while xdpcount runs and counts, 0 in the last textfile of a run that stopped or was refused.");
+	put_process(&k, "xdpcount_up", s, false);
+	put(&k, " %d\n", s->up);
 	return k.len;
 }

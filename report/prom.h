@@ -1,6 +1,8 @@
 /* The Prometheus text exposition (format 0.0.4) of the counter: a pure
  * renderer from a snapshot to bytes, shared by the /metrics listener and the
- * --textfile writer. */
+ * --textfile writer. Names and labels follow node_exporter's: the interface
+ * is `device`, counters carry no mode (a fallback does not start a new
+ * series), and what may change lives in xdpcount_attach_info/_state. */
 #ifndef XDPCOUNT_PROM_H
 #define XDPCOUNT_PROM_H
 
@@ -10,24 +12,30 @@
 
 #include "probe/probe.h"
 
-/* How an interface is attached, for the xdpcount_attach_state gauge. */
+/* Where an interface is, for xdpcount_attach_state and xdpcount_device_up. */
 enum prom_state {
 	PROM_STATE_PENDING = 0, /* planned, not attached (yet) */
 	PROM_STATE_NATIVE,
 	PROM_STATE_GENERIC,
 	PROM_STATE_REFUSED,
 	PROM_STATE_TC,          /* tc ingress, beside someone else's XDP program */
+	PROM_STATE_LOST,        /* was counting; the interface or our program went */
 };
 
 struct prom_iface {
 	char name[32];
 	enum prom_state state;
-	uint64_t packets, bytes; /* totals since attach */
+	const char *hook, *attach; /* attach info labels ("xdp", "link"); NULL: none */
+	uint64_t packets, bytes;   /* totals since attach */
 };
 
 struct prom_snapshot {
 	const char *version, *arch, *libbpf, *byte_order; /* build info labels */
-	bool up;                 /* counting right now */
+	/* The textfile's base name, the `textfile` label of xdpcount_up and
+	 * xdpcount_build_info (NULL: no label): node_exporter merges every
+	 * file of its directory, and file names there are unique. */
+	const char *textfile;
+	bool up;                 /* running: attached and counting */
 	unsigned int n_ifaces;
 	struct prom_iface ifaces[PROBE_MAX_IFACES];
 };
@@ -36,7 +44,7 @@ struct prom_snapshot {
  * > 0) and returns the length it needs without the NUL, like snprintf: a
  * return >= cap means buf was too small. */
 size_t prom_render(char *buf, size_t cap, const struct prom_snapshot *s);
-/* The mode label ("native", "generic") or state name of a state. */
+/* The state name ("native", "lost") of a state. */
 const char *prom_state_name(enum prom_state st);
 
 #endif

@@ -167,12 +167,17 @@ test_keep_going_counts_on_the_other_interface() {
 	need_bin && need_sendframes && fault_setup keep || return
 	veth "$A" veth2 "$B" veth3 || { fail "$CUR: setup"; return; }
 	out=$WORK/keep.out
-	start_attached "$A" "$out" veth0 veth2 -- --json -i 0.2 --keep-going || return
+	start_attached "$A" "$out" veth0 veth2 -- --json -i 0.2 --keep-going --textfile "$out.prom" || return
 	ip -n "$A" link del veth0
 	check "$CUR: a lost event for veth0" wait_event "$out" lost veth0 3
 	check "$CUR: still running" kill -0 "$XPID"
 	check_eq "$CUR: sent 500 on veth3" "$(send "$B" veth3 500 64)" 500
 	wait_packets "$out" veth2 500
+	# per-device liveness in the metrics (issue 23)
+	check "$CUR: the textfile says veth0 is lost" \
+		grep -qxF 'xdpcount_attach_state{device="veth0",state="lost"} 1' "$out.prom"
+	check "$CUR: and down" grep -qxF 'xdpcount_device_up{device="veth0"} 0' "$out.prom"
+	check "$CUR: veth2 is up" grep -qxF 'xdpcount_device_up{device="veth2"} 1' "$out.prom"
 	stop TERM
 	check_eq "$CUR: exit status" "$XRC" 1
 	check_eq "$CUR: veth2 totals" "$(field "$out" detached veth2 packets)" 500

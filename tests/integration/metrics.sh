@@ -95,16 +95,22 @@ test_prometheus_server_scrapes_exactly_10000_frames() {
 		{ fail "$CUR: prometheus did not become ready"; return; }
 	check_eq "$CUR: sendframes sent $N" "$(send "$B" veth1 $N 64)" "$N"
 	for ((i = 0; i < 300; i++)); do # 30 s at most: scrapes are 1 s apart
-		got=$(prom_query "$A" 'xdpcount_packets_total{interface="veth0",mode="native"}')
+		got=$(prom_query "$A" 'xdpcount_receive_packets_total{device="veth0"}')
 		[ "$got" == "$N" ] && break
 		sleep 0.1
 	done
-	check_eq "$CUR: prometheus query shows xdpcount_packets_total" "$got" "$N"
-	check_eq "$CUR: bytes" "$(prom_query "$A" 'xdpcount_bytes_total{interface="veth0"}')" $((N * 64))
+	check_eq "$CUR: prometheus query shows xdpcount_receive_packets_total" "$got" "$N"
+	check_eq "$CUR: bytes" "$(prom_query "$A" 'xdpcount_receive_bytes_total{device="veth0"}')" $((N * 64))
 	check_eq "$CUR: xdpcount_up" "$(prom_query "$A" 'xdpcount_up')" 1
 	check_eq "$CUR: the scrape target is up" "$(prom_query "$A" 'up{job="xdpcount"}')" 1
 	check_eq "$CUR: attach state native" \
-		"$(prom_query "$A" 'xdpcount_attach_state{interface="veth0",state="native"}')" 1
+		"$(prom_query "$A" 'xdpcount_attach_state{device="veth0",state="native"}')" 1
+	check_eq "$CUR: attach info" \
+		"$(prom_query "$A" 'xdpcount_attach_info{device="veth0",hook="xdp",mode="native",attach="link"}')" 1
+	check_eq "$CUR: device up" "$(prom_query "$A" 'xdpcount_device_up{device="veth0"}')" 1
+	# the join the names are for: one device label on every per-device series
+	check_eq "$CUR: joins on device without label_replace" \
+		"$(prom_query "$A" 'count(xdpcount_receive_packets_total * on(device) group_left xdpcount_device_up)')" 1
 	check_eq "$CUR: build info" \
 		"$(prom_query "$A" 'count(xdpcount_build_info{arch!="",libbpf!="",version!="",object_byte_order!=""})')" 1
 	stop INT
@@ -125,7 +131,7 @@ test_node_exporter_textfile_collector_reads_exactly_10000_frames() {
 	wait_http "$A" "http://127.0.0.1:$NPORT/metrics" ||
 		{ fail "$CUR: node_exporter did not answer"; return; }
 	check_eq "$CUR: sendframes sent $N" "$(send "$B" veth1 $N 100)" "$N"
-	line='xdpcount_packets_total{interface="veth0",mode="native"}'
+	line='xdpcount_receive_packets_total{device="veth0"}'
 	for ((i = 0; i < 100; i++)); do
 		body=$(get "$A" "http://127.0.0.1:$NPORT/metrics")
 		[ "$(sample "$body" "$line")" == $N ] && break
@@ -133,15 +139,103 @@ test_node_exporter_textfile_collector_reads_exactly_10000_frames() {
 	done
 	check_eq "$CUR: node_exporter serves $line" "$(sample "$body" "$line")" $N
 	check_eq "$CUR: bytes too" \
-		"$(sample "$body" 'xdpcount_bytes_total{interface="veth0",mode="native"}')" $((N * 100))
+		"$(sample "$body" 'xdpcount_receive_bytes_total{device="veth0"}')" $((N * 100))
 	check "$CUR: node_exporter read the file without error" \
 		grep -qxF 'node_textfile_scrape_error 0' <<<"$body"
 	check "$CUR: the textfile passes promtool" \
 		eval "'$PROMBIN/promtool' check metrics <'$dir/xdpcount.prom' >/dev/null 2>&1"
 	stop TERM
 	check_eq "$CUR: exit status after SIGTERM" "$XRC" 0
-	check "$CUR: the last textfile says xdpcount_up 0" grep -qxF 'xdpcount_up 0' "$dir/xdpcount.prom"
+	check "$CUR: the last textfile says xdpcount_up 0" \
+		grep -qxF 'xdpcount_up{textfile="xdpcount.prom"} 0' "$dir/xdpcount.prom"
+	check "$CUR: and the device is down" \
+		grep -qxF 'xdpcount_device_up{device="veth0"} 0' "$dir/xdpcount.prom"
+	check "$CUR: with its final total" \
+		grep -qxF "xdpcount_receive_packets_total{device=\"veth0\"} $N" "$dir/xdpcount.prom"
 	check_eq "$CUR: no temporary file is left" "$(ls -A "$dir")" xdpcount.prom
+}
+
+# Issue 23: two instances (the per-interface systemd template) write two
+# textfiles into node_exporter's one directory. Their process series used to
+# be the same (xdpcount_up with no labels): node_exporter refused them as
+# "collected before", and a stopped instance still showed up 1.
+test_node_exporter_reads_two_instances_and_shows_the_stopped_one_down() {
+	local out1 out2 dir i body="" p1 p2 want
+	metrics_setup ntwo || return
+	veth "$A" veth2 "$B" veth3 || { fail "$CUR: setup"; return; }
+	out1=$WORK/ntwo1.out out2=$WORK/ntwo2.out dir=$WORK/textfile2
+	mkdir -p "$dir"
+	start_attached "$A" "$out1" veth0 -- --json -i 0.2 --textfile "$dir/xdpcount-veth0.prom" || return
+	p1=$XPID
+	start_attached "$A" "$out2" veth2 -- --json -i 0.2 --textfile "$dir/xdpcount-veth2.prom" || return
+	p2=$XPID
+	bg "$A" "$PROMBIN/prometheus-node-exporter" --collector.disable-defaults \
+		--collector.textfile --collector.textfile.directory="$dir" \
+		--web.listen-address=127.0.0.1:$NPORT
+	wait_http "$A" "http://127.0.0.1:$NPORT/metrics" ||
+		{ fail "$CUR: node_exporter did not answer"; return; }
+	check_eq "$CUR: sendframes sent 100 on veth1" "$(send "$B" veth1 100 64)" 100
+	check_eq "$CUR: sendframes sent 200 on veth3" "$(send "$B" veth3 200 64)" 200
+	for ((i = 0; i < 100; i++)); do
+		body=$(get "$A" "http://127.0.0.1:$NPORT/metrics")
+		[ "$(sample "$body" 'xdpcount_receive_packets_total{device="veth0"}')" == 100 ] &&
+			[ "$(sample "$body" 'xdpcount_receive_packets_total{device="veth2"}')" == 200 ] && break
+		sleep 0.1
+	done
+	check_eq "$CUR: veth0 counted by the first" \
+		"$(sample "$body" 'xdpcount_receive_packets_total{device="veth0"}')" 100
+	check_eq "$CUR: veth2 counted by the second" \
+		"$(sample "$body" 'xdpcount_receive_packets_total{device="veth2"}')" 200
+	check "$CUR: node_exporter read both files without error" \
+		grep -qxF 'node_textfile_scrape_error 0' <<<"$body"
+	check_eq "$CUR: both instances up" \
+		"$(sample "$body" 'xdpcount_up{textfile="xdpcount-veth0.prom"}')/$(sample "$body" 'xdpcount_up{textfile="xdpcount-veth2.prom"}')" 1/1
+	check_eq "$CUR: one build_info per instance" "$(grep -c '^xdpcount_build_info{' <<<"$body")" 2
+	XPID=$p1
+	stop TERM
+	check_eq "$CUR: the first exits 0 after SIGTERM" "$XRC" 0
+	want='xdpcount_up{textfile="xdpcount-veth0.prom"}'
+	for ((i = 0; i < 50; i++)); do
+		body=$(get "$A" "http://127.0.0.1:$NPORT/metrics")
+		[ "$(sample "$body" "$want")" == 0 ] && break
+		sleep 0.1
+	done
+	check_eq "$CUR: the stopped instance shows as down" "$(sample "$body" "$want")" 0
+	check_eq "$CUR: its device too" "$(sample "$body" 'xdpcount_device_up{device="veth0"}')" 0
+	check_eq "$CUR: the other is still up" \
+		"$(sample "$body" 'xdpcount_up{textfile="xdpcount-veth2.prom"}')/$(sample "$body" 'xdpcount_device_up{device="veth2"}')" 1/1
+	check "$CUR: still no scrape error" grep -qxF 'node_textfile_scrape_error 0' <<<"$body"
+	check "$CUR: node_exporter never saw a collision" \
+		eval "! grep -h 'collected before' '$WORK'/bg.*.log"
+	XPID=$p2
+	stop TERM
+	check_eq "$CUR: the second exits 0 after SIGTERM" "$XRC" 0
+}
+
+# Issue 17: the kernel takes any bytes but '/', ':', NUL and white space in
+# a name; the Prometheus format takes only UTF-8. promtool used to reject the
+# whole exposition ("invalid label value").
+test_a_name_that_is_not_utf8_passes_promtool() {
+	local out name=$'v\xff\xc3(' dir lint
+	metrics_setup nutf || return
+	ip -n "$A" link set veth0 down && ip -n "$A" link set veth0 name "$name" &&
+		ip -n "$A" link set "$name" up || { fail "$CUR: rename"; return; }
+	out=$WORK/nutf.out dir=$WORK/nutf
+	mkdir -p "$dir"
+	# (start_attached matches the JSON name, which is the UTF-8 reading)
+	start "$A" "$out" --json -i 0.2 --textfile "$dir/x.prom" "$name"
+	wait_event "$out" attached || { fail "$CUR: not attached"; show "$out.err"; stop KILL; return; }
+	stop TERM
+	check_eq "$CUR: exit status after SIGTERM" "$XRC" 0
+	lint=$("$PROMBIN/promtool" check metrics <"$dir/x.prom" 2>&1)
+	check_eq "$CUR: promtool check metrics exit status" "$?" 0
+	check_eq "$CUR: promtool has nothing to say" "$lint" ""
+	# each stray byte read as Latin-1, as the JSON events say it
+	check "$CUR: the label reads v\\u00ff\\u00c3(" \
+		grep -qxF "xdpcount_device_up{device=\"v$(printf '\xc3\xbf\xc3\x83')(\"} 0" "$dir/x.prom"
+	check_eq "$CUR: the JSON events name it the same" \
+		"$(jq -j 'select(.event == "attached") | .iface' "$out" | od -An -tx1 | tr -d ' \n')" \
+		"$(printf 'v\xc3\xbf\xc3\x83(' | od -An -tx1 | tr -d ' \n')"
 }
 
 test_promtool_check_metrics_is_clean() {
@@ -153,12 +247,14 @@ test_promtool_check_metrics_is_clean() {
 	send "$B" veth1 10 64 >/dev/null
 	wait_packets "$out" veth0 10
 	body=$(get "$A" "http://127.0.0.1:$MPORT/metrics")
-	check_match "$CUR: generic mode label" "$body" '^xdpcount_packets_total\{interface="veth0",mode="generic"\} 10$'
+	check_match "$CUR: the counter carries no mode" "$body" '^xdpcount_receive_packets_total\{device="veth0"\} 10$'
 	lint=$("$PROMBIN/promtool" check metrics <<<"$body" 2>&1)
 	check_eq "$CUR: promtool check metrics exit status" "$?" 0
 	check_eq "$CUR: promtool has nothing to say" "$lint" ""
+	check_match "$CUR: generic mode is in the info metric" "$body" \
+		'^xdpcount_attach_info\{device="veth0",hook="xdp",mode="generic",attach="link"\} 1$'
 	check_match "$CUR: HELP and TYPE for every family" \
-		"$(grep -c '^# TYPE xdpcount_' <<<"$body")/$(grep -c '^# HELP xdpcount_' <<<"$body")" '^5/5$'
+		"$(grep -c '^# TYPE xdpcount_' <<<"$body")/$(grep -c '^# HELP xdpcount_' <<<"$body")" '^7/7$'
 	stop INT
 }
 
@@ -253,11 +349,12 @@ test_textfile_says_refused_when_native_is_refused() {
 	mkdir -p "$dir"
 	ip netns exec "$a" "$BIN" --json -m native -c 1 --textfile "$dir/x.prom" ifb0 >/dev/null 2>&1
 	check_eq "$CUR: exit 1" "$?" 1
-	check "$CUR: xdpcount_up 0" grep -qxF 'xdpcount_up 0' "$dir/x.prom"
+	check "$CUR: xdpcount_up 0" grep -qxF 'xdpcount_up{textfile="x.prom"} 0' "$dir/x.prom"
 	check "$CUR: state refused" grep -qxF \
-		'xdpcount_attach_state{interface="ifb0",state="refused"} 1' "$dir/x.prom"
+		'xdpcount_attach_state{device="ifb0",state="refused"} 1' "$dir/x.prom"
+	check "$CUR: device down" grep -qxF 'xdpcount_device_up{device="ifb0"} 0' "$dir/x.prom"
 	check "$CUR: no packet counter for a refused interface" \
-		eval "! grep -q '^xdpcount_packets_total{' '$dir/x.prom'"
+		eval "! grep -q '^xdpcount_receive_packets_total{' '$dir/x.prom'"
 	check "$CUR: promtool clean" eval "'$PROMBIN/promtool' check metrics <'$dir/x.prom'"
 }
 
@@ -291,6 +388,8 @@ test_metrics_fd_socket_activation_serves_the_first_connection() {
 METRICS_TESTS="
 	test_prometheus_server_scrapes_exactly_10000_frames
 	test_node_exporter_textfile_collector_reads_exactly_10000_frames
+	test_node_exporter_reads_two_instances_and_shows_the_stopped_one_down
+	test_a_name_that_is_not_utf8_passes_promtool
 	test_promtool_check_metrics_is_clean
 	test_metrics_http_refuses_malformed_requests_and_keeps_counting
 	test_metrics_port_in_use_fails_before_attaching

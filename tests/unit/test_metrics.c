@@ -97,17 +97,24 @@ static void test_limits_give_414_and_431(void)
 static struct prom_snapshot sample(void)
 {
 	struct prom_snapshot s = { .version = "v1.2", .arch = "x86_64", .libbpf = "v1.5",
-				   .byte_order = "little", .up = true, .n_ifaces = 3 };
+				   .byte_order = "little", .up = true, .n_ifaces = 4 };
 
 	snprintf(s.ifaces[0].name, sizeof(s.ifaces[0].name), "eth0");
 	s.ifaces[0].state = PROM_STATE_NATIVE;
+	s.ifaces[0].hook = "xdp";
+	s.ifaces[0].attach = "link";
 	s.ifaces[0].packets = 10000;
 	s.ifaces[0].bytes = 18446744073709551615ULL;
 	snprintf(s.ifaces[1].name, sizeof(s.ifaces[1].name), "we\"ird\\");
 	s.ifaces[1].state = PROM_STATE_GENERIC;
+	s.ifaces[1].hook = "xdp";
+	s.ifaces[1].attach = "netlink";
 	s.ifaces[1].packets = 7;
 	snprintf(s.ifaces[2].name, sizeof(s.ifaces[2].name), "ifb0");
 	s.ifaces[2].state = PROM_STATE_REFUSED;
+	snprintf(s.ifaces[3].name, sizeof(s.ifaces[3].name), "gone0");
+	s.ifaces[3].state = PROM_STATE_LOST;
+	s.ifaces[3].packets = 3;
 	return s;
 }
 
@@ -118,18 +125,63 @@ static void test_exposition_has_the_counters_states_build_info_and_up(void)
 	size_t n = prom_render(buf, sizeof(buf), &s);
 
 	CHECK_EQ_INT(n, strlen(buf));
-	CHECK_CONTAINS(buf, "# TYPE xdpcount_packets_total counter\n");
-	CHECK_CONTAINS(buf, "\nxdpcount_packets_total{interface=\"eth0\",mode=\"native\"} 10000\n");
-	CHECK_CONTAINS(buf, "\nxdpcount_bytes_total{interface=\"eth0\",mode=\"native\"} 18446744073709551615\n");
-	CHECK_CONTAINS(buf, "\nxdpcount_packets_total{interface=\"we\\\"ird\\\\\",mode=\"generic\"} 7\n");
-	CHECK(!strstr(buf, "xdpcount_packets_total{interface=\"ifb0\""));
-	CHECK_CONTAINS(buf, "\nxdpcount_attach_state{interface=\"ifb0\",state=\"refused\"} 1\n");
-	CHECK_CONTAINS(buf, "\nxdpcount_attach_state{interface=\"ifb0\",state=\"native\"} 0\n");
-	CHECK_CONTAINS(buf, "\nxdpcount_attach_state{interface=\"eth0\",state=\"native\"} 1\n");
+	CHECK_CONTAINS(buf, "# TYPE xdpcount_receive_packets_total counter\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_receive_packets_total{device=\"eth0\"} 10000\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_receive_bytes_total{device=\"eth0\"} 18446744073709551615\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_receive_packets_total{device=\"we\\\"ird\\\\\"} 7\n");
+	CHECK(!strstr(buf, "xdpcount_receive_packets_total{device=\"ifb0\""));
+	/* a lost device keeps its (frozen) counters, and is down */
+	CHECK_CONTAINS(buf, "\nxdpcount_receive_packets_total{device=\"gone0\"} 3\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_device_up{device=\"gone0\"} 0\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_attach_state{device=\"gone0\",state=\"lost\"} 1\n");
+	CHECK(!strstr(buf, "xdpcount_attach_info{device=\"gone0\""));
+	CHECK_CONTAINS(buf, "\nxdpcount_device_up{device=\"eth0\"} 1\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_device_up{device=\"ifb0\"} 0\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_attach_info{device=\"eth0\",hook=\"xdp\",mode=\"native\",attach=\"link\"} 1\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_attach_info{device=\"we\\\"ird\\\\\",hook=\"xdp\",mode=\"generic\",attach=\"netlink\"} 1\n");
+	CHECK(!strstr(buf, "xdpcount_attach_info{device=\"ifb0\""));
+	CHECK_CONTAINS(buf, "\nxdpcount_attach_state{device=\"ifb0\",state=\"refused\"} 1\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_attach_state{device=\"ifb0\",state=\"native\"} 0\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_attach_state{device=\"eth0\",state=\"native\"} 1\n");
+	/* no mode on a counter: a fallback must not start a new series */
+	CHECK(!strstr(buf, "_total{device=\"eth0\",mode"));
 	CHECK_CONTAINS(buf, "\nxdpcount_build_info{version=\"v1.2\",arch=\"x86_64\",libbpf=\"v1.5\",object_byte_order=\"little\"} 1\n");
 	CHECK_CONTAINS(buf, "# HELP xdpcount_up ");
 	CHECK_CONTAINS(buf, "\nxdpcount_up 1\n");
 	CHECK_EQ_INT(buf[n - 1], '\n');
+}
+
+/* node_exporter merges the textfiles of one directory: the process's own
+ * series say which file they are from, so two instances never collide. */
+static void test_textfile_instances_label_up_and_build_info(void)
+{
+	struct prom_snapshot s = sample();
+	char buf[8192];
+
+	s.textfile = "xdpcount-eth0.prom";
+	s.up = false;
+	prom_render(buf, sizeof(buf), &s);
+	CHECK_CONTAINS(buf, "\nxdpcount_up{textfile=\"xdpcount-eth0.prom\"} 0\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_build_info{textfile=\"xdpcount-eth0.prom\",version=\"v1.2\",");
+	/* a stopped run's devices are down too */
+	CHECK_CONTAINS(buf, "\nxdpcount_device_up{device=\"eth0\"} 0\n");
+}
+
+/* Issue 17: a name that is not UTF-8 put raw bytes into the label, and
+ * promtool rejected the scrape. Each stray byte is read as Latin-1, as the
+ * JSON output's \u00XX does; well-formed UTF-8 is kept. */
+static void test_a_name_that_is_not_utf8_yields_a_utf8_label(void)
+{
+	struct prom_snapshot s = sample();
+	char buf[8192];
+
+	s.n_ifaces = 1;
+	snprintf(s.ifaces[0].name, sizeof(s.ifaces[0].name), "a\xff\xc3(\xe2\x82\xac\xed\xa0\x80");
+	prom_render(buf, sizeof(buf), &s);
+	/* ff -> U+00FF, c3 before ( -> U+00C3, the euro sign kept, a UTF-16
+	 * surrogate (ed a0 80, not UTF-8) byte by byte */
+	CHECK_CONTAINS(buf, "\nxdpcount_receive_packets_total{device=\"a\xc3\xbf\xc3\x83(\xe2\x82\xac"
+			    "\xc3\xad\xc2\xa0\xc2\x80\"} 10000\n");
 }
 
 static void test_a_short_buffer_gets_the_length_it_needs(void)
@@ -231,6 +283,8 @@ int main(void)
 	test_garbage_is_400_as_soon_as_it_shows();
 	test_limits_give_414_and_431();
 	test_exposition_has_the_counters_states_build_info_and_up();
+	test_textfile_instances_label_up_and_build_info();
+	test_a_name_that_is_not_utf8_yields_a_utf8_label();
 	test_a_short_buffer_gets_the_length_it_needs();
 	test_listen_specs();
 	test_parser_survives_200000_mutated_requests();
