@@ -22,6 +22,12 @@
 #                     NAME and print its APT_CONFIG path; its lists are fresh
 #                     when NAME's 'updated' file (next to it) is. Options:
 #       --updates     also SUITE-updates and SUITE-security (deb only)
+#       --no-valid-until
+#                     accept the suites' Release files past their Valid-Until
+#                     (check-valid-until=no on this private configuration's
+#                     entries only; the system's apt is untouched). For sid,
+#                     whose Release the mirror reachable here serves expired;
+#                     the signatures are still checked.
 #       --archives D  downloaded .debs go to D (default: NAME's own cache)
 #       --ttl S       update only when the lists are older than S seconds
 #                     (default: only when the configuration changed)
@@ -161,15 +167,15 @@ config() {
 				for a in ${archs//,/ }; do
 					grep -qx "$dist $a" "$d/exclude" 2>/dev/null || keep="$keep${keep:+,}$a"
 				done
-				[ -z "$keep" ] || echo "deb [arch=$keep signed-by=$key] ${spec%% *} $dist main"
+				[ -z "$keep" ] || echo "deb [${VALID}arch=$keep signed-by=$key] ${spec%% *} $dist main"
 			else
-				echo "deb-src [signed-by=$key] ${spec%% *} $dist main"
+				echo "deb-src [${VALID}signed-by=$key] ${spec%% *} $dist main"
 			fi
 		done > "$d/sources.list.new"
 		mv "$d/sources.list.new" "$d/sources.list"
 	}
 	# what was asked (without exclusions) decides whether the lists are stale
-	printf '%s\n' "$type $archs" "${dists[@]}" > "$d/request.new"
+	printf '%s\n' "$type $archs${VALID:+ no-valid-until}" "${dists[@]}" > "$d/request.new"
 	cmp -s "$d/apt.conf.new" "$d/apt.conf" || changed=1
 	cmp -s "$d/request.new" "$d/request" || changed=1
 	mv "$d/apt.conf.new" "$d/apt.conf"; mv "$d/request.new" "$d/request"
@@ -216,7 +222,7 @@ with_lock() {
 	"$@"
 }
 
-UPDATES=0 ARCHIVES='' TTL='' REFRESH=0 OFFLINE=${XDPCOUNT_OFFLINE:-0}
+UPDATES=0 ARCHIVES='' TTL='' REFRESH=0 OFFLINE=${XDPCOUNT_OFFLINE:-0} VALID=''
 
 do_source() {
 	local out=$1 suite=$2; shift 2
@@ -258,6 +264,7 @@ case $cmd in
 		while [ $# -gt 0 ]; do
 			case $1 in
 			--updates) UPDATES=1 ;;
+			--no-valid-until) VALID='check-valid-until=no ' ;;
 			--archives) ARCHIVES=${2:?--archives needs a directory}; shift ;;
 			--ttl) TTL=${2:?--ttl needs seconds}; shift ;;
 			--refresh) REFRESH=1 ;;

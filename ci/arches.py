@@ -13,6 +13,7 @@
 As a module: rows() -> {arch: {field: value}}, series() -> {series: suite}.
 """
 import os
+import re
 import struct
 import sys
 
@@ -48,6 +49,11 @@ def rows():
 
 def series():
     return {p[1]: p[2] for p in _lines() if p[0] == "series"}
+
+
+def series_rows():
+    """The series rows as written: [[series, suite, kind], ...]."""
+    return [p[1:] for p in _lines() if p[0] == "series"]
 
 
 def elfcheck(path, arch):
@@ -95,6 +101,10 @@ def check_table():
         check(False, "ci/arches parses: %s" % e)
         rs, ser = {}, {}
     check(len(rs) > 0 and len(ser) > 0, "ci/arches has arch rows (%d) and series rows (%d)" % (len(rs), len(ser)))
+    for p in series_rows() if ser else []:
+        check(len(p) == 3 and p[2] in ("stable", "unstable") and
+              re.match(r"^[0-9]+\.([0-9]+|x)$", p[0]) is not None,
+              "series %s: 'SERIES|SUITE|stable or unstable', SERIES N.M or N.x (%s)" % (p[0], "|".join(p)))
     for a, r in rs.items():
         q = {}
         for var in ("DEB_HOST_GNU_TYPE", "DEB_HOST_ARCH_BITS", "DEB_HOST_ARCH_ENDIAN"):

@@ -90,6 +90,11 @@ series_suite() {
 	_arch_rows series | awk -F'|' -v s="$1" '$2 == s { print $3; f = 1 } END { exit !f }'
 }
 
+# suite_kind SUITE: 'stable' or 'unstable', from the series rows serving it.
+suite_kind() {
+	_arch_rows series | awk -F'|' -v s="$1" '$3 == s { print $4; f = 1; exit } END { exit !f }'
+}
+
 # ---------------------------------------------------------------- assertions
 # For the test scripts: one line per assertion, counted in PASSED / FAILED /
 # SKIPPED, and results_line for the closing "N passed, N failed" that

@@ -8,14 +8,21 @@
 #   (+ deps) and a 'manifest' file (key=value) recording the exact package used.
 #
 # Everything goes through a private APT_CONFIG per suite (ci/apt-private.sh
-# config kernels-<suite>: own sources list with -updates and -security, lists,
-# status; APT::Architectures = the Debian arches of ci/arches that boot a
-# kernel of that suite; indexes that fail to download left out) under
+# config kernels-<suite>: own sources list with -updates and -security for a
+# stable suite; for an unstable one (sid) neither, and its Release accepted
+# past its Valid-Until, in that private APT only; lists, status;
+# APT::Architectures = the Debian arches of ci/arches that boot a kernel of
+# that suite; indexes that fail to download left out) under
 #   ${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}/apt/kernels-<suite>/
 # and the kernels in ${XDPCOUNT_CACHE:-$HOME/.cache/xdpcount}/kernels/.
 # The archive URIs are read at run time from the system's apt sources; the
 # system's configuration is never modified.  The newest ABI package each suite
 # serves is resolved at run time from the metapackage (linux-image-<flavour>).
+# Both packagings are read: the kernel, its config and modules in the
+# linux-image package (/boot/vmlinuz-*, up to 6.x), or (7.x) a small
+# linux-image package whose dependencies linux-binary-* (the kernel,
+# /usr/lib/modules/<release>/vmlinuz), linux-modules-* and linux-base-*
+# (/usr/lib/modules/<release>/config) are downloaded with it.
 #
 # Env: XDPCOUNT_CACHE       cache root (default ~/.cache/xdpcount)
 #      XDPCOUNT_KERNELS_TTL seconds before package lists are refreshed (21600)
@@ -65,7 +72,13 @@ mkdir -p "$DEBS/partial"
 declare -A CFG=()
 
 apt_setup() {  # suite: sets CFG[suite] (the APT_CONFIG path)
-    local suite=$1 opts=(--updates --ttl "$TTL" --archives "$DEBS") d
+    local suite=$1 opts=(--ttl "$TTL" --archives "$DEBS") d kind
+    kind=$(suite_kind "$suite")
+    case $kind in
+        stable) opts+=(--updates) ;;
+        unstable) opts+=(--no-valid-until) ;;
+        *) die "suite $suite: kind '$kind' is not stable or unstable (ci/arches series rows)" ;;
+    esac
     [ "$OFFLINE" = 1 ] && opts+=(--offline)
     [ "$REFRESH" = 1 ] && opts+=(--refresh)
     CFG[$suite]=$("$HERE/../../ci/apt-private.sh" config "${opts[@]}" "kernels-$suite" \
@@ -78,18 +91,28 @@ apt_setup() {  # suite: sets CFG[suite] (the APT_CONFIG path)
 # Candidates (newest first): the ABI package the metapackage depends on, then
 # every other ABI of the same series and flavour the index offers (no rt/cloud
 # flavours), each signed image followed by its -unsigned twin (same build).
+# series_re SERIES: the release's regex of a series: 6.12 -> 6\.12\.[0-9]+,
+# 7.x -> 7\.[0-9]+\.[0-9]+ (any 7.*).
+series_re() {
+    case $1 in
+        *.x) echo "${1%.x}\\.[0-9]+\\.[0-9]+" ;;
+        *) echo "${1//./\\.}\\.[0-9]+" ;;
+    esac
+}
+
 candidates() {  # suite debarch flavour series
-    local suite=$1 da=$2 fl=$3 series=$4 cfg=${CFG[$1]} meta dep
+    local suite=$1 da=$2 fl=$3 series=$4 cfg=${CFG[$1]} meta dep sre
+    sre=$(series_re "$series")
     meta=linux-image-$fl
     dep=$(APT_CONFIG=$cfg apt-cache show --no-all-versions "$meta:$da" 2>/dev/null |
           sed -n 's/^Depends: //p' | tr ',' '\n' |
           sed -n "s/^ *\(linux-image-[0-9][^ ]*-$fl\)\( .*\)\?$/\1/p" | head -n1)
     [ -n "$dep" ] || die "$suite: metapackage $meta:$da has no linux-image dependency"
-    case "$dep" in linux-image-"$series".*) ;; *) die "$suite: $meta:$da -> $dep is not series $series" ;; esac
+    grep -qE "^linux-image-$sre" <<<"$dep" || die "$suite: $meta:$da -> $dep is not series $series"
     {
         APT_CONFIG=$cfg apt-cache madison "$dep:$da" | awk -F'|' '{gsub(/ /,"",$1);sub(/:.*/,"",$1);gsub(/ /,"",$2);print $1, $2, 0}'
-        APT_CONFIG=$cfg apt-cache pkgnames "linux-image-$series." |
-            sed "s/:$da\$//" | grep -E "^linux-image-${series//./\\.}\.[0-9]+(-[0-9]+|\+deb[0-9]+)-$fl(-unsigned)?\$" | sort -u |
+        APT_CONFIG=$cfg apt-cache pkgnames "linux-image-${series%x}" |
+            sed "s/:$da\$//" | grep -E "^linux-image-$sre(-[0-9]+|\+deb[0-9]+)-$fl(-unsigned)?\$" | sort -u |
             while read -r p; do
                 [ "$p" = "$dep" ] && continue
                 APT_CONFIG=$cfg apt-cache madison "$p:$da" | awk -F'|' '{gsub(/ /,"",$1);sub(/:.*/,"",$1);gsub(/ /,"",$2);print $1, $2, 1}'
@@ -108,10 +131,11 @@ complete() {  # dir: manifest (of the current extract version), kernel and modul
 # The kernel's BPF JIT default (bpf_jit=, from the config in its package), for
 # a manifest written without it (older extractions): added, not re-extracted.
 ensure_facts() {  # dir
-    local m=$1/manifest deb
+    local m=$1/manifest deb debs args=()
     grep -q '^bpf_jit=' "$m" && return 0
-    deb=$DEBS/$(sed -n 's/^deb=//p' "$m")
-    python3 "$HERE/ktool.py" kconfig --deb "$deb" >>"$m"
+    read -r -a debs < <(sed -n 's/^deb=//p' "$m")
+    for deb in "${debs[@]}"; do args+=(--deb="$DEBS/$deb"); done
+    python3 "$HERE/ktool.py" kconfig "${args[@]}" >>"$m"
 }
 
 fetch_target() {  # arch series
@@ -121,8 +145,34 @@ fetch_target() {  # arch series
     echo "$line"
 }
 
+# get_deb CFG DEBARCH SUITE PKG VER: the path of PKG=VER's .deb in DEBS,
+# downloaded unless it is there; returns 1 (and says why) if it cannot be had.
+get_deb() {
+    local cfg=$1 da=$2 suite=$3 pkg=$4 ver=$5 deb
+    deb=$DEBS/${pkg}_$(echo "$ver" | sed 's/^[0-9]*://; s/:/%3a/g')_$da.deb
+    [ -e "$deb" ] && { echo "$deb"; return 0; }
+    [ "$OFFLINE" = 1 ] && { log "offline: $pkg $ver not cached"; return 1; }
+    log "downloading $pkg=$ver ($da, $suite)"
+    if ! (cd "$DEBS/partial" && APT_CONFIG=$cfg apt-get -qq download "$pkg:$da=$ver") >"$DEBS/partial/$pkg.log" 2>&1; then
+        log "warning: download of $pkg=$ver failed; trying the next candidate"
+        grep '^E: ' "$DEBS/partial/$pkg.log" | sed 's/^/    /' >&2
+        return 1
+    fi
+    mv "$DEBS/partial/${pkg}_"*"_$da.deb" "$DEBS/" 2>/dev/null || true
+    [ -e "$deb" ] || { log "warning: apt-get download of $pkg=$ver left no $(basename "$deb")"; return 1; }
+    echo "$deb"
+}
+
+# deb_parts DEB: PKG=VER of each linux-binary-*, linux-modules-* and
+# linux-base-* package that DEB depends on at an exact version (7.x
+# packaging; none for a linux-image package that carries the kernel itself).
+deb_parts() {
+    dpkg-deb -f "$1" Depends | tr ',' '\n' |
+        sed -n 's/^ *\(linux-\(binary\|modules\|base\)-[^ ]*\) *(= *\([^ )]*\))$/\1=\3/p'
+}
+
 fetch_one() {  # arch series
-    local arch=$1 series=$2 suite da fl cfg out pkg ver deb tries=0
+    local arch=$1 series=$2 suite da fl cfg out pkg ver deb debs part tries=0
     arch_load "$arch" || { log "error: unknown arch $arch (not in ci/arches)"; return 1; }
     suite=$(suite_of "$series"); da=$A_DEBARCH; fl=$A_FLAVOUR
     cfg=${CFG[$suite]}
@@ -144,27 +194,23 @@ fetch_one() {  # arch series
         fi
         # Failed to download since the last list refresh: skip.
         grep -qx "$pkg $ver" "$failed" 2>/dev/null && continue
-        deb=$(ls "$DEBS/${pkg}_$(echo "$ver" | sed 's/^[0-9]*://; s/:/%3a/g')_$da.deb" 2>/dev/null || true)
-        if [ -z "$deb" ]; then
-            [ "$OFFLINE" = 1 ] && { log "offline: $pkg $ver not cached"; continue; }
-            log "downloading $pkg=$ver ($da, $suite)"
-            if ! (cd "$DEBS/partial" && APT_CONFIG=$cfg apt-get -qq download "$pkg:$da=$ver") >"$DEBS/partial/$pkg.log" 2>&1; then
-                log "warning: download of $pkg=$ver failed; trying the next candidate"
-                grep '^E: ' "$DEBS/partial/$pkg.log" | sed 's/^/    /' >&2
-                echo "$pkg $ver" >>"$failed"
-                continue
-            fi
-            mv "$DEBS/partial/${pkg}_"*"_$da.deb" "$DEBS/" 2>/dev/null || true
-            for deb in "$DEBS/${pkg}_"*"_$da.deb"; do break; done
-        fi
-        log "extracting $(basename "$deb")"
-        if python3 "$HERE/ktool.py" extract --arch "$arch" --deb "$deb" --out "$out.new" \
+        deb=$(get_deb "$cfg" "$da" "$suite" "$pkg" "$ver") || { echo "$pkg $ver" >>"$failed"; continue; }
+        # 7.x: the kernel, its modules and config are in the packages the
+        # (small) linux-image package depends on at its own version.
+        debs=("$deb")
+        for part in $(deb_parts "$deb"); do
+            deb=$(get_deb "$cfg" "$da" "$suite" "${part%=*}" "${part#*=}") || { debs=(); break; }
+            debs+=("$deb")
+        done
+        [ ${#debs[@]} -gt 0 ] || { echo "$pkg $ver" >>"$failed"; continue; }
+        log "extracting $(for deb in "${debs[@]}"; do basename "$deb"; done | tr '\n' ' ')"
+        if python3 "$HERE/ktool.py" extract --arch "$arch" "${debs[@]/#/--deb=}" --out "$out.new" \
                --package "$pkg" --version "$ver" --suite "$suite" --candidate "$tries"; then
             rm -rf "$out"; mv "$out.new" "$out"
             echo "$arch:$series $out"; return 0
         fi
         rm -rf "$out.new"
-        log "warning: could not extract $deb; trying the next candidate"
+        log "warning: could not extract ${debs[*]}; trying the next candidate"
     done <<<"$cands"
     log "error: $arch $series: no usable kernel package (tried $tries)"; return 1
 }
@@ -183,7 +229,8 @@ done
 # Drop downloads no extracted kernel refers to any more (superseded ABIs).
 for deb in "$DEBS"/*.deb; do
     [ -e "$deb" ] || continue
-    grep -qsx "deb=$(basename "$deb")" "$KCACHE"/*/manifest || { log "pruning $(basename "$deb")"; rm -f "$deb"; }
+    grep -qsE "^deb=(.* )?$(basename "$deb" | sed 's/[.+]/\\&/g')( |\$)" "$KCACHE"/*/manifest ||
+        { log "pruning $(basename "$deb")"; rm -f "$deb"; }
 done
 rm -f "$DEBS/partial/"*.deb
 exit $rc

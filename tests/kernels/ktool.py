@@ -3,9 +3,12 @@
 by ci/apt-private.sh (the one parser), the arch facts come from ci/arches.
 
   ktool.py sortcand --flavour F    sort "pkg version prio" lines (stdin) newest first
-  ktool.py extract --arch A --deb D --out DIR --package P --version V --suite S
+  ktool.py extract --arch A --deb D [--deb D...] --out DIR --package P --version V --suite S
                                    unpack kernel + veth.ko (+ deps) from a linux-image .deb
-  ktool.py kconfig --deb D         print bpf_jit=<default> from the package's kernel config
+                                   (up to 6.x), or from the linux-binary, -modules and
+                                   -base .debs its 7.x twin depends on
+  ktool.py kconfig --deb D [--deb D...]
+                                   print bpf_jit=<default> from the package's kernel config
   ktool.py cpio --out F NAME=SRC[:MODE]...
                                    write a gzip'd newc initramfs
   ktool.py elfcheck FILE ARCH      is FILE a static executable for ARCH? (ci/arches.py)
@@ -182,15 +185,33 @@ def module_depends(path):
     return [d for d in m.group(1).decode().split(",") if d] if m else []
 
 
-def _members(deb):
-    p = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
-    tf = tarfile.open(fileobj=p.stdout, mode="r|")
-    for m in tf:
-        yield m, tf
-    tf.close()
-    p.stdout.close()
-    if p.wait() != 0:
-        raise RuntimeError("dpkg-deb failed on %s" % deb)
+def _members(debs):
+    """Every member of the debs' data, in turn (the packages of one kernel)."""
+    for deb in debs:
+        p = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
+        tf = tarfile.open(fileobj=p.stdout, mode="r|")
+        for m in tf:
+            yield m, tf
+        tf.close()
+        p.stdout.close()
+        if p.wait() != 0:
+            raise RuntimeError("dpkg-deb failed on %s" % deb)
+
+
+# Where the kernel and its config are: /boot/vmlinuz-<release> and
+# /boot/config-<release> (linux-image, up to 6.x), or
+# /usr/lib/modules/<release>/vmlinuz (linux-binary) and .../config
+# (linux-base) in the 7.x packaging. Group 1 is the file's kind, 2 the release.
+KERNEL_RE = re.compile(r"^\./boot/(vmlinu[xz])-(.+)$|^\./(?:usr/)?lib/modules/([^/]+)/(vmlinu[xz])$")
+CONFIG_RE = re.compile(r"^\./boot/config-|^\./(?:usr/)?lib/modules/[^/]+/config$")
+
+
+def _kernel_file(name):
+    """(vmlinuz or vmlinux, release) for a kernel image member, else None."""
+    m = KERNEL_RE.match(name)
+    if not m:
+        return None
+    return (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
 
 
 # Modules of the tc path (clsact qdisc, cls_bpf), and the version of what
@@ -216,12 +237,12 @@ def cmd_extract(a):
         for m, tf in _members(a.deb):
             if not m.isfile():
                 continue
-            if vmlinuz is None and re.match(r"^\./boot/vmlinu[xz]-", m.name):
+            kf = _kernel_file(m.name) if vmlinuz is None else None
+            if kf:
                 vmlinuz = tf.extractfile(m).read()
-                vmname = os.path.basename(m.name).split("-", 1)[0]
-                release = m.name.split("-", 1)[1]
+                vmname, release = kf
                 continue
-            if config is None and re.match(r"^\./boot/config-", m.name):
+            if config is None and CONFIG_RE.match(m.name):
                 config = tf.extractfile(m).read().decode("utf-8", "replace")
                 continue
             mm = MOD_RE.match(m.name)
@@ -238,7 +259,8 @@ def cmd_extract(a):
         want = {w.replace("-", "_") for w in want}
     missing = [w for w in want if w not in found and w not in TC_MODULES]
     if vmlinuz is None or missing:
-        print("extract: missing in %s: %s" % (a.deb, "vmlinuz" if vmlinuz is None else missing), file=sys.stderr)
+        print("extract: missing in %s: %s" % (" ".join(a.deb), "vmlinuz" if vmlinuz is None else missing),
+              file=sys.stderr)
         return 1
     # load order: dependencies first
     order, seen = [], set()
@@ -273,15 +295,19 @@ def cmd_extract(a):
         open(os.path.join(out, vmname), "wb").write(vmlinuz)
         kernel, fmt = vmname, "as-shipped"
     jit = _jit_default(config)
-    h = hashlib.sha256()
-    with open(a.deb, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+    sums = []
+    for deb in a.deb:
+        h = hashlib.sha256()
+        with open(deb, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        sums.append(h.hexdigest())
     with open(os.path.join(out, "manifest"), "w") as f:
         f.write("package=%s\nversion=%s\nsuite=%s\narch=%s\nrelease=%s\nkernel=%s\n"
                 "kernel_format=%s\nbpf_jit=%s\nmodules=%s\ndeb=%s\ndeb_sha256=%s\ncandidate=%s\nextract=%s\n" % (
                     a.package, a.version, a.suite, a.arch, release, kernel, fmt, jit,
-                    " ".join(order), os.path.basename(a.deb), h.hexdigest(), a.candidate,
+                    " ".join(order), " ".join(os.path.basename(d) for d in a.deb), " ".join(sums),
+                    a.candidate,
                     EXTRACT_VERSION))
     return 0
 
@@ -303,7 +329,7 @@ def _jit_default(config):
 def cmd_kconfig(a):
     """Print bpf_jit=<default> from the config in a linux-image .deb."""
     for m, tf in _members(a.deb):
-        if m.isfile() and re.match(r"^\./boot/config-", m.name):
+        if m.isfile() and CONFIG_RE.match(m.name):
             print("bpf_jit=%s" % _jit_default(tf.extractfile(m).read().decode("utf-8", "replace")))
             return 0
     print("bpf_jit=unknown")
@@ -428,6 +454,11 @@ def _get(d, path):
     return d
 
 
+def series_key(series):
+    """A series as a comparable tuple: 6.12 -> (6, 12); 7.x (any 7.*) -> (7, inf)."""
+    return tuple(float("inf") if x == "x" else int(x) for x in series.split("."))
+
+
 def cmd_report(a):
     """Judge one boot: console log + manifest -> result JSON (rows + assertions)."""
     man = {}
@@ -482,7 +513,7 @@ def cmd_report(a):
                                                      st.get("reason") or _get(doc, "selftest.reason")))
     # The tc path (issue 11). tcx from 6.6,
     # a clsact qdisc with cls_bpf before.
-    want_tc = "tcx" if tuple(int(x) for x in series.split(".")) >= (6, 6) else "clsact"
+    want_tc = "tcx" if series_key(series) >= (6, 6) else "clsact"
     st = _get(doc, "selftest.tc")
     st = st if isinstance(st, dict) else {}
     sent, counted = st.get("sent"), st.get("counted")
@@ -502,8 +533,8 @@ def cmd_report(a):
         check("5.10: memlock needed and raised",
               _get(doc, "memlock.needed") is True and _get(doc, "memlock.action") == "raised",
               "memlock=%s" % json.dumps(doc.get("memlock")))
-    if series.startswith("6."):
-        check("6.x: features.memcg_accounting == true",
+    if series_key(series) >= (5, 11):
+        check("5.11+: features.memcg_accounting == true",
               _get(doc, "features.memcg_accounting") is True,
               "memcg_accounting=%s" % _get(doc, "features.memcg_accounting"))
     order = arches.rows()[arch]["order"]
@@ -659,11 +690,12 @@ def main():
     sc = sub.add_parser("sortcand")
     sc.add_argument("--flavour", required=True)
     e = sub.add_parser("extract")
-    for o in ("arch", "deb", "out", "package", "version", "suite"):
+    for o in ("arch", "out", "package", "version", "suite"):
         e.add_argument("--" + o, required=True)
+    e.add_argument("--deb", required=True, action="append")
     e.add_argument("--candidate", default="1")
     k = sub.add_parser("kconfig")
-    k.add_argument("--deb", required=True)
+    k.add_argument("--deb", required=True, action="append")
     c = sub.add_parser("cpio")
     c.add_argument("--out", required=True)
     c.add_argument("entries", nargs="+")
