@@ -1,6 +1,7 @@
 /* xdpcount detach IFACE...: removes leftover xdpcount programs: XDP ones
- * (netlink) and the tc filter of a clsact run. Programs that are not ours
- * stay where they are. */
+ * (netlink) and the tc filter of a clsact run, and the pins of runs that are
+ * gone. Programs that are not ours stay where they are; so does everything of
+ * a live xdpcount, in every mode: detach refuses and names its pid. */
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -9,15 +10,76 @@
 #include "cli/errors.h"
 #include "loader/attach.h"
 #include "loader/pin.h"
+#include "probe/pin.h"
+#include "probe/probe.h"
+
+/* A live xdpcount counting on it, as the probe found it: its pid (0 none),
+ * with the program id and where. */
+static int live_owner(const struct probe_iface *it, uint32_t *id, const char **where)
+{
+	const struct { const struct probe_xdp_prog *x; const char *where; } progs[] = {
+		{ &it->drv, "XDP, native" }, { &it->skb, "XDP, generic" },
+		{ &it->hw, "XDP, offload" }, { &it->tc_prog, "tc, clsact" },
+	};
+	int pid;
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		const struct probe_xdp_prog *x = progs[i].x;
+
+		if (x->id && x->ours && x->holder_alive && x->holder_pid > 0) {
+			*id = x->id;
+			*where = progs[i].where;
+			return x->holder_pid;
+		}
+	}
+	/* a tcx link of ours lives only as long as the xdpcount holding it */
+	if (it->tcx_prog.id && (pid = pin_holder_scan(it->tcx_prog.id)) > 0) {
+		*id = it->tcx_prog.id;
+		*where = "tc, tcx";
+		return pid;
+	}
+	return 0;
+}
+
+/* Refuses (-EBUSY) when a live xdpcount counts on any of the interfaces. */
+static int refuse_live(const struct opts *o)
+{
+	static struct probe p;
+
+	for (int i = 0; i < o->n_ifaces; i++) {
+		int err = probe_iface(&p, o->ifaces[i]);
+
+		if (err && err != -EEXIST)
+			return fail(STAGE_IFACE, err, o->ifaces[i], NULL);
+	}
+	probe_tc_ifaces(&p);
+	for (unsigned int i = 0; i < p.n_ifaces; i++) {
+		const char *where = "";
+		uint32_t id = 0;
+		int pid = live_owner(&p.ifaces[i], &id, &where);
+
+		if (pid)
+			return fail(STAGE_DETACH, -EBUSY, p.ifaces[i].name,
+				    "xdpcount pid %d counts here (program id %u, %s); stop that run "
+				    "to detach it (kill -TERM %d); nothing was removed", pid, id, where,
+				    pid);
+	}
+	return 0;
+}
 
 int cmd_detach(const struct opts *o)
 {
+	int err, swept;
+
 	if (o->n_ifaces == 0)
 		return fail(STAGE_USAGE, -EINVAL, NULL, "detach needs at least one IFACE");
 	/* every name first: a typo in the second acts on none */
 	for (int i = 0; i < o->n_ifaces; i++)
 		if (!if_nametoindex(o->ifaces[i]))
 			return fail(STAGE_IFACE, -ENODEV, o->ifaces[i], NULL);
+	err = refuse_live(o); /* and a live run on any of them: acts on none */
+	if (err)
+		return err;
 	for (int i = 0; i < o->n_ifaces; i++) {
 		int ifindex = (int)if_nametoindex(o->ifaces[i]);
 		uint32_t unknown;
@@ -41,5 +103,9 @@ int cmd_detach(const struct opts *o)
 				    "place (if you know it is xdpcount's: `ip link set dev %s xdp off`)",
 				    unknown, pin_bpffs(), o->ifaces[i]);
 	}
+	swept = pin_sweep();
+	if (swept > 0 && o->verbosity >= 0)
+		printf("removed %d pin%s of xdpcount runs that are gone (in %s/xdpcount)\n", swept,
+		       swept == 1 ? "" : "s", pin_bpffs());
 	return 0;
 }

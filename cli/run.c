@@ -162,8 +162,10 @@ static int detach_all(struct session *s, struct report *rep, struct health *h,
 
 		if (!irs[i].attached)
 			continue;
-		if (health_fault(h, i) == WATCH_DELETED && irs[i].att.kind == ATTACH_NETLINK)
-			continue; /* the program went with the interface */
+		if (health_fault(h, i) == WATCH_DELETED && irs[i].att.kind == ATTACH_NETLINK) {
+			detach_forget(&irs[i].att); /* the program went with the interface */
+			continue;
+		}
 		err = detach_xdp(&irs[i].att);
 		if (err == -ENODEV && irs[i].att.kind == ATTACH_NETLINK &&
 		    irs[i].att.mode != XDP_MODE_TC)
@@ -327,6 +329,7 @@ int cmd_run(const struct opts *o)
 		if (err)
 			goto detach;
 	}
+	pin_sweep(); /* pins of runs that are gone, whose programs went before them */
 	for (int i = 0; i < n && !stop_requested(); i++) {
 		err = attach_one(&s, &rep, &irs[i]);
 		run_metrics_attached(&met, i, err, &irs[i].att);

@@ -37,6 +37,13 @@ static int attach_xdp_once(int prog_fd, int ifindex, enum xdp_mode mode, enum at
 	int err;
 
 	attach_init(a, prog_fd, ifindex, mode, kind);
+	if (kind == ATTACH_NETLINK) {
+		/* a netlink program outlives us: the pin says it is ours. Made
+		 * first, so that no kill -9 leaves our program unpinned. */
+		a->pin_err = pin_add(prog_fd, ifindex, false, a->pin, sizeof(a->pin));
+		if (a->pin_err)
+			a->pin[0] = '\0';
+	}
 	if (kind == ATTACH_LINK) {
 		LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = mode_flag(mode));
 		int fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
@@ -49,21 +56,14 @@ static int attach_xdp_once(int prog_fd, int ifindex, enum xdp_mode mode, enum at
 		err = bpf_xdp_attach(ifindex, prog_fd, a->flags | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
 		if (err) {
 			a->flags = 0;
+			detach_forget(a);
 			return err;
 		}
 	}
 	err = attach_query_mode(a);
-	if (err) {
+	if (err)
 		detach_xdp(a); /* nothing stays half-attached */
-		return err;
-	}
-	if (kind == ATTACH_NETLINK) {
-		/* a netlink program outlives us: the pin says it is ours */
-		a->pin_err = pin_add(prog_fd, ifindex, a->pin, sizeof(a->pin));
-		if (a->pin_err)
-			a->pin[0] = '\0';
-	}
-	return 0;
+	return err;
 }
 
 int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind kind,
@@ -177,10 +177,18 @@ int detach_xdp(struct attachment *a)
 		if (err == -EEXIST)
 			err = 0; /* no longer ours: someone else's now */
 		a->flags = 0;
-		pin_remove(a->pin); /* even when it stays elsewhere: no pin may leak it */
-		a->pin[0] = '\0';
+		detach_forget(a); /* even when it stays elsewhere: no pin may leak it */
 	}
 	return err;
+}
+
+void detach_forget(struct attachment *a)
+{
+	pin_remove(a->pin);
+	a->pin[0] = '\0';
+	if (a->link_fd >= 0)
+		close(a->link_fd);
+	a->link_fd = -1;
 }
 
 int attach_ours_fd(int ifindex, uint32_t id, char *pin, size_t pin_len)

@@ -52,6 +52,9 @@ int attach_link_alive(const struct attachment *a);
  * -ENODEV (netlink): the interface left this namespace and the program may
  * stay attached to it elsewhere; a program that is no longer ours is 0. */
 int detach_xdp(struct attachment *a);
+/* Lets go of what we hold of a without asking the kernel to detach (the
+ * interface was deleted, and our program with it): the pin, the link fd. */
+void detach_forget(struct attachment *a);
 
 /* tc ingress (loader/tc.c). LINK: a tcx link, first in line (6.6+).
  * NETLINK: a cls_bpf direct-action filter at XDPCOUNT_TC_HANDLE/PRIO on a
@@ -66,6 +69,9 @@ int attach_tc_check(const struct attachment *a, uint32_t *now_id);
 /* Removes our filter (if still ours) and the qdisc if we created it and no
  * filter is left on it; closes the tcx link. Idempotent. */
 int detach_tc(struct attachment *a);
+/* Removes the clsact qdisc on ifindex if no filter at all is on it (nor a
+ * qdisc there: 0). 0 or -errno. */
+int detach_empty_clsact(int ifindex);
 /* `xdpcount detach`: removes an xdpcount cls_bpf filter left at our place on
  * ingress, and the clsact qdisc if nothing else is on it. Returns the number
  * of filters removed (0 or 1), or -errno. */

@@ -2,17 +2,27 @@
 #ifndef XDPCOUNT_LOADER_PIN_H
 #define XDPCOUNT_LOADER_PIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "probe/pin.h"
 
-/* Pins prog_fd for ifindex in this namespace; path receives the pin's path.
- * -errno when bpffs is missing (-EMEDIUMTYPE: no bpffs mounted there) or not
- * writable (the run goes on unpinned). */
-int pin_add(int prog_fd, int ifindex, char *path, size_t len);
+/* Pins prog_fd for ifindex in this namespace (marked PIN_QDISC if qdisc);
+ * path receives the pin's path. -errno when bpffs is missing (-EMEDIUMTYPE:
+ * no bpffs mounted there) or not writable (the run goes on unpinned). */
+int pin_add(int prog_fd, int ifindex, bool qdisc, char *path, size_t len);
+/* Drops the PIN_QDISC mark of the pin at path (renamed; path follows). */
+int pin_unmark(char *path, size_t len);
 /* Removes a pin (idempotent). */
 int pin_remove(const char *path);
 /* An fd of the pinned program, or -errno. */
 int pin_get(const char *path);
+/* Removes the pins, in this namespace, of xdpcount runs that are gone and
+ * whose program is no longer where the pin says (detached, or the interface
+ * deleted), with the clsact qdisc a PIN_QDISC pin says that run created if
+ * nothing is on it. A pin whose program is still attached stays: it tells
+ * the next run there that the program is a leftover of ours. Returns the
+ * number of pins removed, or -errno (no bpffs: 0). */
+int pin_sweep(void);
 
 #endif

@@ -53,8 +53,7 @@ static int clsact_filters(int ifindex)
 	return err ? err : (int)n;
 }
 
-/* Removes the clsact qdisc if no filter at all is left on it. */
-static int clsact_remove_if_empty(int ifindex)
+int detach_empty_clsact(int ifindex)
 {
 	struct bpf_tc_hook hook;
 	int n = clsact_filters(ifindex);
@@ -72,26 +71,34 @@ static int attach_clsact(int prog_fd, int ifindex, struct attachment *a)
 	struct bpf_tc_opts opts;
 	int err;
 
+	/* The filter outlives us: the pin says it is ours, and who holds it.
+	 * Made first, marked as creating the qdisc, so that a kill -9 at any
+	 * moment from here on leaves a pin that says what to remove. */
+	a->pin_err = pin_add(prog_fd, ifindex, true, a->pin, sizeof(a->pin));
+	if (a->pin_err)
+		a->pin[0] = '\0';
 	ingress_hook(&hook, ifindex, BPF_TC_INGRESS);
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST)
-		return err;
+		goto fail;
 	a->qdisc_created = !err;
+	if (!a->qdisc_created && a->pin[0] && pin_unmark(a->pin, sizeof(a->pin)))
+		a->pin[0] = '\0'; /* someone's qdisc: no pin may say it is ours */
 	our_place(&opts);
 	opts.prog_fd = prog_fd; /* flags 0: never replaces a filter */
 	err = bpf_tc_attach(&hook, &opts);
 	if (err) {
 		if (a->qdisc_created)
-			clsact_remove_if_empty(ifindex);
+			detach_empty_clsact(ifindex);
 		a->qdisc_created = false;
-		return err;
+		goto fail;
 	}
 	a->flags = opts.prog_id; /* attached: detach_tc() checks it is still ours */
-	/* the filter outlives us: the pin says it is ours, and who holds it */
-	a->pin_err = pin_add(prog_fd, ifindex, a->pin, sizeof(a->pin));
-	if (a->pin_err)
-		a->pin[0] = '\0';
 	return 0;
+fail:
+	pin_remove(a->pin);
+	a->pin[0] = '\0';
+	return err;
 }
 
 static int attach_tc_once(int prog_fd, int ifindex, enum attach_kind kind, struct attachment *a)
@@ -168,9 +175,8 @@ int detach_tc(struct attachment *a)
 	}
 	if (!a->flags)
 		return 0;
-	a->flags = 0;
-	pin_remove(a->pin); /* whatever becomes of the filter: no pin may leak it */
-	a->pin[0] = '\0';
+	/* The filter, then the qdisc, then the pin: a kill -9 meanwhile
+	 * leaves the pin that says what is left (pin_sweep, the next run). */
 	err = filter_at(a, &now);
 	if (err && err != -ENOENT && err != -EINVAL && err != -ENODEV)
 		return err;
@@ -182,12 +188,14 @@ int detach_tc(struct attachment *a)
 		if (err && err != -ENOENT)
 			return err;
 	}
+	err = 0;
 	/* A qdisc we created goes, unless someone's filter is on it now. */
-	if (a->qdisc_created) {
-		a->qdisc_created = false;
-		return clsact_remove_if_empty(a->ifindex);
-	}
-	return 0;
+	if (a->qdisc_created)
+		err = detach_empty_clsact(a->ifindex);
+	a->flags = 0;
+	a->qdisc_created = false;
+	detach_forget(a);
+	return err;
 }
 
 /* Removes our filter at our place (only program want_id, if not 0), then the
@@ -220,7 +228,7 @@ static int remove_ours(int ifindex, uint32_t want_id)
 	pin_remove(pin);
 	/* Whoever created the qdisc, an empty one counts nothing: a leftover
 	 * of ours goes with our filter, anyone else's filters keep it. */
-	err = clsact_remove_if_empty(ifindex);
+	err = detach_empty_clsact(ifindex);
 	return err ? err : 1;
 }
 

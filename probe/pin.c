@@ -94,7 +94,7 @@ static int start_time(int pid, unsigned long long *t)
 	return pin_parse_stat_start(buf, t);
 }
 
-int pin_name(const char *dir, int ifindex, char *path, size_t len)
+int pin_name(const char *dir, int ifindex, bool qdisc, char *path, size_t len)
 {
 	unsigned long long ino = 0, start = 0;
 	int err = netns_ino(&ino);
@@ -103,8 +103,8 @@ int pin_name(const char *dir, int ifindex, char *path, size_t len)
 		err = start_time(getpid(), &start);
 	if (err)
 		return err;
-	if ((size_t)snprintf(path, len, "%s/net%llu_if%d_pid%d_%llu", dir, ino, ifindex,
-			     (int)getpid(), start) >= len)
+	if ((size_t)snprintf(path, len, "%s/net%llu_if%d_pid%d_%llu%s", dir, ino, ifindex,
+			     (int)getpid(), start, qdisc ? PIN_QDISC : "") >= len)
 		return -ENAMETOOLONG;
 	return 0;
 }
@@ -120,10 +120,10 @@ static uint32_t id_of(int fd)
 	return info.id;
 }
 
-int pin_find(int ifindex, uint32_t prog_id, struct pin_owner *o)
+int pin_each(pin_fn fn, void *ctx)
 {
 	unsigned long long ino = 0;
-	char dir[PIN_PATH_LEN], prefix[64];
+	char dir[PIN_PATH_LEN];
 	struct dirent *e;
 	int err = pin_dir(dir, sizeof(dir), false);
 	DIR *d;
@@ -135,34 +135,65 @@ int pin_find(int ifindex, uint32_t prog_id, struct pin_owner *o)
 	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? -ENOENT : -errno;
-	snprintf(prefix, sizeof(prefix), "net%llu_if%d_pid", ino, ifindex);
-	err = -ENOENT;
-	while (err == -ENOENT && (e = readdir(d))) {
+	err = 0;
+	while (!err && (e = readdir(d))) {
 		unsigned long long start = 0, now = 0;
-		int pid = 0, fd;
+		struct pin_owner o;
+		int used = 0;
 
-		if (strncmp(e->d_name, prefix, strlen(prefix)) ||
-		    sscanf(e->d_name + strlen(prefix), "%d_%llu", &pid, &start) != 2)
+		memset(&o, 0, sizeof(o));
+		if (sscanf(e->d_name, "net%llu_if%d_pid%d_%llu%n", &o.netns, &o.ifindex, &o.pid,
+			   &start, &used) != 4 ||
+		    (e->d_name[used] && strcmp(e->d_name + used, PIN_QDISC)))
 			continue;
-		if ((size_t)snprintf(o->path, sizeof(o->path), "%s/%s", dir, e->d_name) >=
-		    sizeof(o->path))
+		if ((size_t)snprintf(o.path, sizeof(o.path), "%s/%s", dir, e->d_name) >=
+		    sizeof(o.path))
 			continue;
-		fd = bpf_obj_get(o->path);
-		if (fd < 0) {
-			if (errno == EPERM || errno == EACCES)
-				err = -errno;
-			continue;
-		}
-		if (id_of(fd) == prog_id) {
-			o->prog_id = prog_id;
-			o->pid = pid;
-			o->alive = start_time(pid, &now) == 0 && now == start;
-			err = 0;
-		}
-		close(fd);
+		o.qdisc = e->d_name[used] != '\0';
+		o.here = o.netns == ino;
+		o.alive = start_time(o.pid, &now) == 0 && now == start;
+		err = fn(ctx, &o);
 	}
 	closedir(d);
 	return err;
+}
+
+struct find {
+	int ifindex;
+	uint32_t prog_id;
+	struct pin_owner *o;
+	int err; /* -EPERM/-EACCES when a pin could not be opened */
+};
+
+static int find_one(void *ctx, const struct pin_owner *o)
+{
+	struct find *f = ctx;
+	int fd;
+
+	if (!o->here || o->ifindex != f->ifindex)
+		return 0;
+	fd = bpf_obj_get(o->path);
+	if (fd < 0) {
+		if (errno == EPERM || errno == EACCES)
+			f->err = -errno;
+		return 0;
+	}
+	if (id_of(fd) == f->prog_id) {
+		*f->o = *o;
+		f->o->prog_id = f->prog_id;
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+int pin_find(int ifindex, uint32_t prog_id, struct pin_owner *o)
+{
+	struct find f = { ifindex, prog_id, o, -ENOENT };
+	int err = pin_each(find_one, &f);
+
+	return err == 1 ? 0 : err ? err : f.err;
 }
 
 /* Does /proc/PID/fdinfo/FD say prog_id? */

@@ -22,13 +22,30 @@ struct pin_owner {
 	int pid;                 /* the xdpcount that attached it */
 	bool alive;              /* that process still runs */
 	char path[PIN_PATH_LEN];
+	/* from the name: */
+	unsigned long long netns; /* the namespace's inode */
+	int ifindex;
+	bool here;               /* netns is this process's namespace */
+	bool qdisc;              /* PIN_QDISC: that run created the clsact qdisc */
 };
+
+/* The name's mark of a run that creates (created) the clsact qdisc: made
+ * before the qdisc, so that a kill -9 at any moment after leaves a pin that
+ * tells the qdisc is ours. */
+#define PIN_QDISC "_qdisc"
+
 
 /* Our directory in bpffs (made if create); -EMEDIUMTYPE when no bpffs is
  * mounted there. */
 int pin_dir(char *buf, size_t len, bool create);
-/* The path of this process's pin for ifindex in this namespace, in dir. */
-int pin_name(const char *dir, int ifindex, char *path, size_t len);
+/* The path of this process's pin for ifindex in this namespace, in dir;
+ * with PIN_QDISC at the end if qdisc. */
+int pin_name(const char *dir, int ifindex, bool qdisc, char *path, size_t len);
+/* Calls fn for each of our pins (o filled from its name, alive from /proc;
+ * prog_id 0: not read); a non-zero return from fn ends the walk and is
+ * returned. -ENOENT no directory, other -errno: could not look (no bpffs). */
+typedef int (*pin_fn)(void *ctx, const struct pin_owner *o);
+int pin_each(pin_fn fn, void *ctx);
 /* Looks for the pin of prog_id on ifindex in this namespace. 0 found (o
  * filled), -ENOENT none, other -errno: could not look (no bpffs). */
 int pin_find(int ifindex, uint32_t prog_id, struct pin_owner *o);

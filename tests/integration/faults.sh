@@ -87,13 +87,14 @@ test_iface_deleted_mid_run_exits_1_within_2_intervals() {
 	check_eq "$CUR (peer netns deleted): lost event" "$(field "$out" lost veth0 what)" deleted
 }
 
-# Someone removes our program (xdpcount detach; or detaches our link).
+# Someone removes our program (ip link set ... xdp off; or detaches our
+# link). (xdpcount detach refuses while we run: test_detach_refuses_a_live_run.)
 test_program_removed_by_someone_else_is_noticed() {
 	local out id
 	need_bin && fault_setup gone || return
 	out=$WORK/gone.out
 	start_attached "$A" "$out" veth0 -- --json -i 0.5 --attach netlink || return
-	ip netns exec "$A" "$BIN" detach -q veth0
+	ip -n "$A" link set dev veth0 xdpdrv off
 	check "$CUR (netlink): exits within 2 intervals" wait_exit 1500
 	check_eq "$CUR (netlink): exit status" "${XRC:-}" 1
 	check_eq "$CUR (netlink): lost event" "$(field "$out" lost veth0 what)" program_gone
@@ -220,6 +221,92 @@ test_blocked_stdout_does_not_hold_the_stop() {
 	done
 }
 
+# `xdpcount detach` on an interface where an xdpcount counts, in every mode
+# (XDP link, XDP netlink, tcx, clsact): refused, naming the live run's pid,
+# exit 1, nothing removed (the run goes on counting and stops cleanly).
+test_detach_refuses_a_live_run_in_every_mode() {
+	local out how args err rc
+	need_bin && need_sendframes && fault_setup live || return
+	for how in link netlink tcx clsact; do
+		case $how in
+		link|netlink) args=(--attach "$how") ;;
+		tcx) args=(-m tc --attach link) ;;
+		clsact) args=(-m tc --attach netlink) ;;
+		esac
+		out=$WORK/live-$how.out err=$WORK/live-$how.detach
+		start_attached "$A" "$out" veth0 -- --json -i 0.2 "${args[@]}" || return
+		ip netns exec "$A" "$BIN" detach veth0 >"$err" 2>"$err.err"
+		rc=$?
+		check_eq "$CUR ($how): detach exits 1" "$rc" 1
+		check_match "$CUR ($how): one line naming the live run's pid" "$(cat "$err.err")" \
+			"^xdpcount: cannot detach from veth0: xdpcount pid $XPID counts here \\(program id $(field "$out" attached veth0 program_id),.*nothing was removed"
+		check_eq "$CUR ($how): one line on stderr" "$(grep -c . "$err.err")" 1
+		check_eq "$CUR ($how): nothing on stdout" "$(cat "$err")" ""
+		check_eq "$CUR ($how): sent 100" "$(send "$B" veth1 100 64)" 100
+		check "$CUR ($how): it still counts" wait_packets "$out" veth0 100
+		stop TERM
+		check_eq "$CUR ($how): and stops cleanly" "$XRC" 0
+		check_eq "$CUR ($how): with its total" "$(field "$out" detached veth0 packets)" 100
+		[ "$FAILED" -eq "$T_FAILED0" ] || { show "$err.err"; show "$out.err"; }
+	done
+}
+
+# pins_left: our pins in the test's private bpffs.
+pins_left() {
+	find "$BPFFS/xdpcount" -mindepth 1 2>/dev/null | wc -l
+}
+
+# term_kill_cycles ARGS...: 10 runs on veth0, each stopped by SIGTERM and
+# then kill -9 0-9 ms later (a service manager's stop timeout).
+term_kill_cycles() {
+	local c out=$WORK/term-kill.out
+	for ((c = 0; c < 10; c++)); do
+		start "$A" "$out" --json -i 0.2 "$@" veth0
+		wait_event "$out" attached veth0 || { fail "$CUR: cycle $c: not attached"; show "$out.err"; return 1; }
+		kill -TERM "$XPID"; sleep "0.00$c"; kill -KILL "$XPID" 2>/dev/null
+		wait "$XPID" 2>/dev/null
+	done
+}
+
+# No pin of ours outlives what it pinned (netlink and clsact): the interface
+# deleted while counting; SIGTERM then kill -9 within 0-9 ms; kill -9 and
+# then the interface deleted. Whatever a killed run left, the next run, or
+# `detach` (of any interface), removes.
+test_no_pin_outlives_its_program() {
+	local out how args
+	need_bin && bpffs_private && fault_setup pins || return
+	for how in netlink clsact; do
+		[ $how = netlink ] && args=(--attach netlink) || args=(-m tc --attach netlink)
+		out=$WORK/pins-$how.out
+		veth "$A" veth2 "$B" veth3 || { fail "$CUR: setup"; return; }
+		start_attached "$A" "$out" veth2 -- --json -i 0.2 "${args[@]}" || return
+		check_eq "$CUR ($how): pinned while counting" "$(pins_left)" 1
+		ip -n "$B" link del veth3 # takes veth2 with it
+		check "$CUR ($how, deleted): exits" wait_exit 1500
+		check_eq "$CUR ($how, deleted): exit status" "${XRC:-}" 1
+		check_eq "$CUR ($how, deleted): no pin left" "$(pins_left)" 0
+		term_kill_cycles "${args[@]}" || return
+		ip netns exec "$A" "$BIN" detach -q veth0
+		check_eq "$CUR ($how, TERM then KILL): detach exits 0" "$?" 0
+		check_eq "$CUR ($how, TERM then KILL): no pin left after detach" "$(pins_left)" 0
+		check_eq "$CUR ($how, TERM then KILL): no program left" "$(xdp_id "$A" veth0)" ""
+		check "$CUR ($how, TERM then KILL): no clsact qdisc left" eval "! has_clsact $A veth0"
+		term_kill_cycles "${args[@]}" || return
+		timeout 20 ip netns exec "$A" "$BIN" --json -c 1 -i 0.1 "${args[@]}" veth0 >"$out" 2>"$out.err"
+		check_eq "$CUR ($how, TERM then KILL): the next run exits 0" "$?" 0
+		check_eq "$CUR ($how, TERM then KILL): no pin left after it" "$(pins_left)" 0
+		check "$CUR ($how, TERM then KILL): nor a clsact qdisc" eval "! has_clsact $A veth0"
+		veth "$A" veth2 "$B" veth3 || { fail "$CUR: setup"; return; }
+		start_attached "$A" "$out" veth2 -- --json -i 0.2 "${args[@]}" || return
+		stop KILL
+		ip -n "$B" link del veth3
+		ip netns exec "$A" "$BIN" detach -q veth0
+		check_eq "$CUR ($how, killed, then deleted): detach of another removes its pin" \
+			"$(pins_left)" 0
+		[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
+	done
+}
+
 wait_pid_gone() {
 	local i
 	for ((i = 0; i < $2 * 20; i++)); do
@@ -262,4 +349,6 @@ FAULT_TESTS="
 	test_keep_going_counts_on_the_other_interface
 	test_blocked_stdout_does_not_hold_the_stop
 	test_every_terminating_signal_detaches_first
+	test_detach_refuses_a_live_run_in_every_mode
+	test_no_pin_outlives_its_program
 "
