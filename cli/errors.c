@@ -81,7 +81,7 @@ static const struct advice advice[] = {
 	{ STAGE_METRICS, EADDRNOTAVAIL, "no interface of this host has that address", "use one of this host's addresses, or give only the PORT for loopback" },
 	{ STAGE_METRICS, EINVAL, "that file descriptor is not a listening socket", "pass fd://N only for a socket inherited in the listening state (systemd socket activation)" },
 	{ STAGE_METRICS, EBADF, "no such file descriptor", "pass fd://N only for a socket inherited in the listening state (systemd socket activation)" },
-	{ STAGE_METRICS, EACCES, "ports below 1024 need CAP_NET_BIND_SERVICE", "use a port above 1023, such as 9435" },
+	{ STAGE_METRICS, EACCES, "ports below 1024 need CAP_NET_BIND_SERVICE", "use a port above 1023, such as 10937" },
 	{ STAGE_TEXTFILE, ENOSPC, "no space left on its file system", "free some space there, or write the file elsewhere" },
 	{ STAGE_TEXTFILE, ENOENT, "its directory does not exist", "create the directory (node_exporter's --collector.textfile.directory)" },
 	{ STAGE_TEXTFILE, 0, NULL, "make its directory writable for xdpcount, or pass another path" },

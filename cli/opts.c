@@ -187,7 +187,7 @@ static int apply(struct opts *o, int id, const char *arg)
 
 		if (metrics_parse_listen(arg, &ss, &len, &fd))
 			return fail(STAGE_USAGE, -EINVAL, NULL,
-				    "invalid --metrics '%s' (expected [ADDR:]PORT, e.g. 9435, 0.0.0.0:9435 or [::1]:9435, or fd://N)",
+				    "invalid --metrics '%s' (expected [ADDR:]PORT, e.g. 10937, 0.0.0.0:10937 or [::1]:10937, or fd://N)",
 				    arg);
 		o->metrics = arg;
 		return 0;

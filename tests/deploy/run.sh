@@ -225,11 +225,11 @@ print(json.dumps(eval(sys.argv[2]), sort_keys=True))' "$1" "$2"
 }
 
 test_daemonset_validates_and_has_the_fields_that_matter() {
-	local m=$TOP/dist/kubernetes/xdpcount-daemonset.yaml out port
+	local m=$TOP/dist/kubernetes/xdpcount-daemonset.yaml out port listen
 	out=$($PY "$TOP/tests/deploy/k8s_validate.py" "$m" 2>&1)
 	check_eq "$CUR: valid against the Kubernetes API schema" "$?/$out" "0/2 documents, 0 problems"
 	# the validator can fail: a typo, a wrong type, a missing required field
-	sed -e 's/hostNetwork:/hostNetwrk:/' -e 's/containerPort: 9435/containerPort: "9435"/' \
+	sed -e 's/hostNetwork:/hostNetwrk:/' -e 's/containerPort: 10937/containerPort: "10937"/' \
 		-e '/^  selector:/,/^  updateStrategy:/{/^  updateStrategy:/!d}' "$m" >"$WORK/bad.yaml"
 	out=$($PY "$TOP/tests/deploy/k8s_validate.py" "$WORK/bad.yaml" 2>&1)
 	check_match "$CUR: a typo is caught" "$out" 'hostNetwrk: no such field'
@@ -255,8 +255,15 @@ test_daemonset_validates_and_has_the_fields_that_matter() {
 		"$(yq "$m" "${pod}[\"initContainers\"][0][\"terminationMessagePolicy\"]")" '"FallbackToLogsOnError"'
 	check_eq "$CUR: one image for both" \
 		"$(yq "$m" "${pod}[\"initContainers\"][0][\"image\"] == ${pod}[\"containers\"][0][\"image\"]")" true
-	port=$(yq "$m" "${pod}[\"containers\"][0][\"args\"][${pod}[\"containers\"][0][\"args\"].index(\"--metrics\") + 1]" |
-		tr -d '"' | sed 's/.*://')
+	listen=$(yq "$m" "${pod}[\"containers\"][0][\"args\"][${pod}[\"containers\"][0][\"args\"].index(\"--metrics\") + 1]" |
+		tr -d '"')
+	port=${listen##*:}
+	# shellcheck disable=SC2016 # the literal $(NODE_IP), which Kubernetes expands
+	check_eq "$CUR: --metrics listens on the node's IP, not 0.0.0.0" "${listen%:*}" '$(NODE_IP)'
+	check_eq "$CUR: NODE_IP is the node's IP (downward API)" \
+		"$(yq "$m" "{e[\"name\"]: e[\"valueFrom\"][\"fieldRef\"][\"fieldPath\"] for e in ${pod}[\"containers\"][0][\"env\"]}")" \
+		'{"NODE_IP": "status.hostIP"}'
+	check "$CUR: the port is no well-known exporter's (not 9100-9999)" test "$port" -gt 9999
 	check_eq "$CUR: scrape annotations match the --metrics port" \
 		"$(yq "$m" "d[\"spec\"][\"template\"][\"metadata\"][\"annotations\"]")" \
 		"{\"prometheus.io/path\": \"/metrics\", \"prometheus.io/port\": \"$port\", \"prometheus.io/scrape\": \"true\"}"
@@ -267,8 +274,10 @@ test_daemonset_validates_and_has_the_fields_that_matter() {
 		"$(yq "$m" "${pod}[\"containers\"][0][\"ports\"][0][\"hostPort\"]")" "$port"
 	check_eq "$CUR: DNS as a host-network pod needs it" \
 		"$(yq "$m" "${pod}[\"dnsPolicy\"]")" '"ClusterFirstWithHostNet"'
+	# shellcheck disable=SC2016 # as above
 	check "$CUR: the container's args parse" eval \
-		"'$BIN' --help $(yq "$m" "' '.join(${pod}[\"containers\"][0][\"args\"])" | tr -d '"') >/dev/null 2>&1"
+		"'$BIN' --help $(yq "$m" "' '.join(${pod}[\"containers\"][0][\"args\"])" | tr -d '"' |
+			sed 's/\$(NODE_IP)/192.0.2.1/') >/dev/null 2>&1"
 }
 
 test_container_image_from_scratch() {

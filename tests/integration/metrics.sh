@@ -6,7 +6,7 @@
 # Sourced by run.sh. Every server runs on the loopback of the test's own
 # network namespace, so fixed ports cannot clash with anything else.
 
-MPORT=9435      # xdpcount --metrics
+MPORT=10937      # xdpcount --metrics
 PPORT=9090      # prometheus
 NPORT=9100      # node_exporter
 
@@ -318,6 +318,23 @@ test_metrics_http_refuses_malformed_requests_and_keeps_counting() {
 	check "$CUR: stdout is JSON Lines" all_json "$out"
 }
 
+# The DaemonSet's --metrics $(NODE_IP):PORT: the listener answers on that
+# address only, not on the node's other addresses (loopback here).
+test_metrics_bound_to_one_address_answers_there_only() {
+	local out
+	metrics_setup bind || return
+	ip -n "$A" addr add 192.0.2.1/24 dev veth0 && ip -n "$B" addr add 192.0.2.2/24 dev veth1 &&
+		ip -n "$A" link set veth0 arp on && ip -n "$B" link set veth1 arp on ||
+		{ fail "$CUR: addresses"; return; }
+	out=$WORK/bind.out
+	start_attached "$A" "$out" veth0 -- --json -i 0.2 --metrics 192.0.2.1:$MPORT || return
+	check_eq "$CUR: scraped from the peer through that address" \
+		"$(status "$B" "http://192.0.2.1:$MPORT/metrics")" 200
+	check_eq "$CUR: not on loopback" "$(status "$A" "http://127.0.0.1:$MPORT/metrics")" 000
+	stop INT
+	check_eq "$CUR: exit status after SIGINT" "$XRC" 0
+}
+
 test_metrics_port_in_use_fails_before_attaching() {
 	local out1 out2 rc
 	metrics_setup busy || return
@@ -392,6 +409,7 @@ METRICS_TESTS="
 	test_a_name_that_is_not_utf8_passes_promtool
 	test_promtool_check_metrics_is_clean
 	test_metrics_http_refuses_malformed_requests_and_keeps_counting
+	test_metrics_bound_to_one_address_answers_there_only
 	test_metrics_port_in_use_fails_before_attaching
 	test_textfile_says_refused_when_native_is_refused
 	test_metrics_fd_socket_activation_serves_the_first_connection

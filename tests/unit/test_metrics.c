@@ -203,14 +203,14 @@ static void test_listen_specs(void)
 	socklen_t len;
 	int fd;
 
-	CHECK_EQ_INT(metrics_parse_listen("9435", &ss, &len, &fd), 0);
+	CHECK_EQ_INT(metrics_parse_listen("10937", &ss, &len, &fd), 0);
 	CHECK_EQ_INT(in4->sin_family, AF_INET);
 	CHECK_EQ_INT(ntohl(in4->sin_addr.s_addr), INADDR_LOOPBACK);
-	CHECK_EQ_INT(ntohs(in4->sin_port), 9435);
+	CHECK_EQ_INT(ntohs(in4->sin_port), 10937);
 	CHECK_EQ_INT(fd, -1);
 	CHECK_EQ_INT(metrics_parse_listen("0.0.0.0:80", &ss, &len, &fd), 0);
 	CHECK_EQ_INT(in4->sin_addr.s_addr, 0);
-	CHECK_EQ_INT(metrics_parse_listen("[::1]:9435", &ss, &len, &fd), 0);
+	CHECK_EQ_INT(metrics_parse_listen("[::1]:10937", &ss, &len, &fd), 0);
 	CHECK_EQ_INT(in6->sin6_family, AF_INET6);
 	CHECK_EQ_INT(len, sizeof(*in6));
 	CHECK_EQ_INT(metrics_parse_listen("fd://3", &ss, &len, &fd), 0);
