@@ -274,6 +274,46 @@ test_tc_leftover_after_kill9_in_clsact_mode_is_replaced_unattended() {
 	ip -n "$a" link set dev veth0 xdpgeneric off
 }
 
+# An empty clsact qdisc left by a killed clsact run (kill -9 after it made the
+# qdisc and before its filter, or after its filter went and before the
+# qdisc): the next run and `detach` remove it when that run had created it
+# (its pin says so), and only then: someone's empty clsact qdisc stays.
+test_tc_empty_clsact_qdisc_of_a_killed_run_goes_only_if_ours() {
+	local a b out theirs how
+	need_tc_tools && bpffs_private || return
+	ns_new a tc-empty-a && ns_new b tc-empty-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/tc-empty.out
+	for how in detach run; do
+		for theirs in no yes; do
+			[ $theirs = yes ] && { tc -n "$a" qdisc add dev veth0 clsact ||
+				{ fail "$CUR: someone's qdisc"; return; }; }
+			start_attached "$a" "$out" veth0 -- --json -m tc --attach netlink || return
+			stop KILL
+			# what a kill -9 between our filter's removal and the qdisc's leaves
+			tc -n "$a" filter del dev veth0 ingress || { fail "$CUR: filter del"; return; }
+			if [ $how = detach ]; then
+				ip netns exec "$a" "$BIN" detach -q veth0
+				check_eq "$CUR (detach, someone's: $theirs): exits 0" "$?" 0
+			else
+				timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.1 veth0 \
+					>"$out" 2>"$out.err"
+				check_eq "$CUR (next run, someone's: $theirs): exits 0" "$?" 0
+			fi
+			if [ $theirs = yes ]; then
+				check "$CUR ($how): someone's empty qdisc stays" has_clsact "$a" veth0
+				tc -n "$a" qdisc del dev veth0 clsact
+			else
+				check "$CUR ($how): the empty qdisc of ours is gone" \
+					eval "! has_clsact $a veth0"
+			fi
+			check_eq "$CUR ($how, someone's: $theirs): no pin left" \
+				"$(find "$BPFFS/xdpcount" -mindepth 1 2>/dev/null | wc -l)" 0
+		done
+	done
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+}
+
 # kill -9 in clsact mode on someone's clsact qdisc: detach removes only our
 # filter; their qdisc and filter stay.
 test_tc_detach_after_kill9_keeps_someones_qdisc_and_filter() {
@@ -371,4 +411,5 @@ TC_TESTS="
 	test_tc_check_says_hook_tc_and_degraded_behind_a_foreign_program
 	test_tc_foreign_filter_at_our_place_is_refused_and_kept
 	test_tc_detach_after_kill9_keeps_someones_qdisc_and_filter
+	test_tc_empty_clsact_qdisc_of_a_killed_run_goes_only_if_ours
 "
