@@ -126,8 +126,9 @@ lacks() {
 	! grep -qiE -- "$2" <<<"$1"
 }
 
-# results_line: prints "N passed, N failed" and returns 1 if anything failed.
+# results_line: prints "N passed, N failed" (", N skipped" when something
+# was) and returns 1 if anything failed.
 results_line() {
-	echo "$PASSED passed, $FAILED failed"
+	echo "$PASSED passed, $FAILED failed$([ "$SKIPPED" -eq 0 ] || echo ", $SKIPPED skipped")"
 	[ "$FAILED" -eq 0 ]
 }

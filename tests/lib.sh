@@ -5,16 +5,24 @@ TOTAL_PASSED=0
 TOTAL_FAILED=0
 TOTAL_SKIPPED=0
 
-# tally NAME OUTPUT_FILE EXIT_CODE: adds the suite's counts to the totals. A
-# suite that failed without a closing line counts as one failure.
+SKIPPED_TESTS=()
+
+# tally NAME OUTPUT_FILE EXIT_CODE: adds the suite's counts (", N skipped"
+# too) to the totals, and keeps its "skipped: TEST: WHY" lines in
+# SKIPPED_TESTS (skipped_lines prints them). A suite that failed without a
+# closing line counts as one failure; one that exited 77 is one skip.
 tally() {
-	local name=$1 out=$2 rc=$3 line p f
+	local name=$1 out=$2 rc=$3 line p f s
 	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 	if [ "$rc" -eq 77 ]; then
 		TOTAL_SKIPPED=$((TOTAL_SKIPPED + 1))
+		SKIPPED_TESTS+=("$name: $(grep -m1 '^SKIP: ' "$out" | sed 's/^SKIP: //')")
 		printf '  %-28s skipped\n' "$name"
 		return
 	fi
+	while IFS= read -r s; do
+		SKIPPED_TESTS+=("$name: ${s#skipped: }")
+	done < <(grep '^skipped: ' "$out")
 	if [ -z "$line" ]; then
 		TOTAL_FAILED=$((TOTAL_FAILED + 1))
 		printf '  %-28s FAILED (exit %s, no result line)\n' "$name" "$rc"
@@ -25,7 +33,20 @@ tally() {
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1 # a crash after the last check is a failure too
 	fi
+	s=$(echo "$line" | sed -nE 's/.*, ([0-9]+) skipped.*/\1/p')
 	TOTAL_PASSED=$((TOTAL_PASSED + p))
 	TOTAL_FAILED=$((TOTAL_FAILED + f))
-	printf '  %-28s %s passed, %s failed\n' "$name" "$p" "$f"
+	TOTAL_SKIPPED=$((TOTAL_SKIPPED + ${s:-0}))
+	printf '  %-28s %s passed, %s failed%s\n' "$name" "$p" "$f" "${s:+, $s skipped}"
+}
+
+# skipped_lines: "skipped: SUITE: TEST: WHY" for every skip tally saw.
+skipped_lines() {
+	local s
+	for s in "${SKIPPED_TESTS[@]}"; do echo "skipped: $s"; done
+}
+
+# totals_line: the closing "N passed, N failed[, N skipped]" of the totals.
+totals_line() {
+	echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed$([ "$TOTAL_SKIPPED" -eq 0 ] || echo ", $TOTAL_SKIPPED skipped")"
 }

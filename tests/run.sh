@@ -42,5 +42,6 @@ for s in $SUITES; do
 	esac
 done
 echo "suites took $SECONDS s in all"
-echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+skipped_lines
+totals_line
 [ "$TOTAL_FAILED" -eq 0 ]

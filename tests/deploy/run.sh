@@ -117,14 +117,26 @@ test_help_and_man_page_agree() {
 }
 
 # -------------------------------------------------------------- completion
-# complete_words WORDS...: what the completion offers for the last word.
+# complete_words WORDS...: what the completion offers for the last word, in
+# the network namespace $CNS (whose interfaces are the test's own).
 complete_words() {
-	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _xdpcount
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	ip netns exec "$CNS" bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _xdpcount
 		printf "%s\n" "${COMPREPLY[@]}"' _ "$TOP/dist/xdpcount.bash-completion" "$@" | sort -u
 }
 
+# The interface names the completion test makes: legal in Linux, and each a
+# trap for a completion that expands its word list (quotes, backslash, $, *).
+# shellcheck disable=SC2016 # the names are literal
+ODD_NAMES=("q'1" 'q"2' 'q\3' 'q$HOME' 'q*' 'q`id`')
+
 test_bash_completion_agrees_with_help() {
-	local cmd got want
+	local cmd got want n i word
+	ns_new CNS compl || { fail "$CUR: setup (netns)"; return; }
+	for ((i = 0; i < ${#ODD_NAMES[@]}; i += 2)); do
+		ip -n "$CNS" link add "${ODD_NAMES[i]}" type veth peer name "${ODD_NAMES[i + 1]}" ||
+			{ fail "$CUR: setup (veth ${ODD_NAMES[i]} ${ODD_NAMES[i + 1]})"; return; }
+	done
 	check_eq "$CUR: run's options" "$(complete_words xdpcount -- | tr '\n' ' ')" \
 		"$(help_opts run | tr '\n' ' ')"
 	for cmd in check objects detach status; do
@@ -145,8 +157,17 @@ test_bash_completion_agrees_with_help() {
 	check_eq "$CUR: -m n" "$(complete_words xdpcount check -m n | tr '\n' ' ')" "native "
 	check_eq "$CUR: --dump" "$(complete_words xdpcount objects --dump "" | tr '\n' ' ')" "big little "
 	check_match "$CUR: interfaces after run's options" "$(complete_words xdpcount -i 1 "" | tr '\n' ' ')" '(^| )lo( |$)'
-	check_eq "$CUR: status completes interfaces" "$(complete_words xdpcount status l)" \
-		"$(cd /sys/class/net && printf '%s\n' l*)"
+	check_eq "$CUR: status completes interfaces" "$(complete_words xdpcount status l)" lo
+	# Any name: each offered quoted, and the shell reads it back as the name.
+	check_eq "$CUR: every odd name, quoted" "$(complete_words xdpcount status q | tr '\n' ' ')" \
+		"$(printf '%q\n' "${ODD_NAMES[@]}" | sort | tr '\n' ' ')"
+	for n in "${ODD_NAMES[@]}"; do
+		word=$(complete_words xdpcount detach "$(printf %q "${n:0:2}")")
+		check_eq "$CUR: ${n:0:2} (typed quoted) completes to ${n@Q} only" "$word" "$(printf %q "$n")"
+		eval "set -- $word"
+		check_eq "$CUR: the shell reads the completion of ${n@Q} back as the name" "${1-}" "$n"
+	done
+	check_eq "$CUR: a name typed inside double quotes" "$(complete_words xdpcount '"q\"')" "$(printf %q 'q"2')"
 }
 
 # ------------------------------------------------------------------ install
@@ -348,16 +369,10 @@ main() {
 	[ -x "$BIN" ] || { echo "$BIN is missing (run make)"; echo "0 passed, 1 failed"; exit 1; }
 	setup_deploy_tools
 	for t in ${TESTS:-$ALL_TESTS}; do
-		CUR=$t
-		T_FAILED0=$FAILED
-		echo "== $t"
-		"$t"
-		[ $? -eq $SKIP ] && { SKIPPED=$((SKIPPED + 1)); echo "  skip  $t"; }
-		test_cleanup
+		run_test "$t"
 	done
 	echo "($((SECONDS - start)) s, $SKIPPED skipped)"
-	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
+	closing_line
 }
 
 main

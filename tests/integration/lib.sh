@@ -16,6 +16,66 @@ show() {
 	sed -e "s/^/      $(basename "$1"): /" "$1" | head -n 20
 }
 
+# -------------------------------------------------------------- skips
+# A test that needs what this machine lacks (a command, user namespaces, ...)
+# probes for it first and, without it, returns through skip_because: the
+# reason is kept, run_test prints it and counts the skip, and closing_line
+# names every skipped test with its reason before "N passed, N failed, N
+# skipped". (The runner sets SKIP=77, the integration tests' skip code.)
+SKIPS=()
+
+# skip_because WHY...: returns SKIP, keeping WHY for run_test.
+skip_because() {
+	SKIP_WHY=$*
+	return "${SKIP:?the runner sets SKIP}"
+}
+
+# need_cmd CMD...: skips unless every CMD is on PATH.
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null && continue
+		skip_because "no $c on this machine"
+		return
+	done
+}
+
+# need_userns: skips where this process may not create a user namespace
+# (in a chroot, the kernel refuses CLONE_NEWUSER; a container's seccomp
+# profile or user.max_user_namespaces=0 refuse it too), with unshare's words.
+need_userns() {
+	local err
+	need_cmd unshare || return
+	err=$(unshare -U -r true 2>&1) && return 0
+	skip_because "cannot create a user namespace here (${err:-unshare -U -r failed})"
+}
+
+# run_test NAME: runs one test function, counts a skip with its reason, and
+# cleans up after it.
+run_test() {
+	local rc
+	CUR=$1
+	T_FAILED0=$FAILED
+	SKIP_WHY=
+	echo "== $CUR"
+	"$CUR"
+	rc=$?
+	if [ "$rc" -eq "$SKIP" ]; then
+		SKIPPED=$((SKIPPED + 1))
+		SKIPS+=("$CUR: ${SKIP_WHY:-no reason given}")
+		echo "  skip  $CUR: ${SKIP_WHY:-no reason given}"
+	fi
+	test_cleanup
+}
+
+# closing_line: one "skipped: TEST: WHY" line per skipped test, then
+# "N passed, N failed[, N skipped]"; returns 1 if anything failed.
+closing_line() {
+	local s
+	for s in "${SKIPS[@]}"; do echo "skipped: $s"; done
+	results_line
+}
+
 # -------------------------------------------------------------- environment
 need_bin() {
 	if [ ! -x "$BIN" ]; then
@@ -50,11 +110,17 @@ setup_tools() {
 # ----------------------------------------------------------------- netns
 # ns_new VAR SUFFIX: creates the namespace $PREFIX-SUFFIX, quiet (no IPv6 on
 # anything created in it afterwards), with lo up, and stores its name in VAR.
+# A name already taken (a killed run with this pid left it) is not ours to
+# delete: $PREFIX-SUFFIX.N, the first N that is free, instead.
 # (Not run in $(...): the namespace must be recorded in this shell's NSS.)
 ns_new() {
-	local _ns="$PREFIX-$2"
+	local _ns="$PREFIX-$2" _n=0
+	while [ -e "/run/netns/$_ns" ]; do
+		_n=$((_n + 1))
+		_ns="$PREFIX-$2.$_n"
+	done
 	ip netns add "$_ns" || return 1
-	NSS+=("$_ns")
+	NSS+=("$_ns") RUN_NSS+=("$_ns")
 	ip netns exec "$_ns" sh -c '
 		for f in /proc/sys/net/ipv6/conf/all/disable_ipv6 \
 		         /proc/sys/net/ipv6/conf/default/disable_ipv6; do
@@ -124,10 +190,19 @@ teardown() {
 	for m in "${MOUNTS[@]}"; do
 		umount "$m" 2>/dev/null
 	done
-	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		case $ns in "$PREFIX"-*) ip netns del "$ns" 2>/dev/null ;; esac
+	for ns in $(ns_left); do
+		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$WORK"
+}
+
+# ns_left: the namespaces this run made that are still there.
+RUN_NSS=()
+ns_left() {
+	local ns
+	for ns in "${RUN_NSS[@]}"; do
+		[ -e "/run/netns/$ns" ] && echo "$ns"
+	done
 }
 # -------------------------------------------------------------- xdpcount
 # start NS OUT ARGS...: runs xdpcount in NS in the background, stdout to

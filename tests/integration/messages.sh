@@ -62,7 +62,7 @@ test_check_strict_selftest_that_did_not_run_exits_3() {
 test_non_utf8_interface_name() {
 	local a b name out
 	need_bin || return
-	command -v iconv >/dev/null || return "$SKIP"
+	need_cmd iconv || return
 	ns_new a utf-a && ns_new b utf-b || { fail "$CUR: setup"; return; }
 	name=$'v\xff\x1b[1m'
 	veth "$a" "$name" "$b" veth1 || { fail "$CUR: a veth named v\\xff\\x1b[1m"; return; }

@@ -379,8 +379,8 @@ test_textfile_says_refused_when_native_is_refused() {
 # listens, and execs xdpcount on the first connection, which it then serves).
 test_metrics_fd_socket_activation_serves_the_first_connection() {
 	local out code
+	need_cmd systemd-socket-activate || return
 	metrics_setup sockact || return
-	command -v systemd-socket-activate >/dev/null || { echo "  (no systemd-socket-activate)"; return $SKIP; }
 	out=$WORK/sockact.out
 	ip netns exec "$A" systemd-socket-activate -l 127.0.0.1:$MPORT \
 		"$BIN" --json -i 0.2 --metrics fd://3 veth0 >"$out" 2>"$out.err" &

@@ -29,7 +29,7 @@ pins() {
 test_two_caps_restart_replaces_our_stale_program_and_detach_removes_it() {
 	local a b out old new
 	need_bin && need_sendframes || return
-	command -v setpriv >/dev/null || return "$SKIP"
+	need_cmd setpriv || return
 	bpffs_private || return
 	ns_new a two-caps-a && ns_new b two-caps-b && veth "$a" veth0 "$b" veth1 ||
 		{ fail "$CUR: setup"; return; }
@@ -71,7 +71,7 @@ test_two_caps_restart_replaces_our_stale_program_and_detach_removes_it() {
 test_two_caps_restart_replaces_our_stale_clsact_filter() {
 	local a b out old
 	need_bin && need_sendframes || return
-	command -v setpriv >/dev/null && command -v tc >/dev/null || return "$SKIP"
+	need_cmd setpriv tc || return
 	bpffs_private || return
 	ns_new a two-tc-a && ns_new b two-tc-b && veth "$a" veth0 "$b" veth1 ||
 		{ fail "$CUR: setup"; return; }
@@ -124,7 +124,8 @@ test_live_xdpcount_is_refused_by_pid() {
 test_foreign_program_is_never_replaced_unattended() {
 	local a b obj id err
 	need_bin || return
-	obj=$(foreign_obj) || return "$SKIP"
+	need_foreign_obj || return
+	obj=$(foreign_obj)
 	bpffs_private || return
 	ns_new a foreign2-a && ns_new b foreign2-b && veth "$a" veth0 "$b" veth1 ||
 		{ fail "$CUR: setup"; return; }
@@ -196,8 +197,7 @@ test_only_cap_bpf_names_cap_net_admin() {
 }
 
 test_user_namespace_root_is_told_why() {
-	need_bin || return
-	command -v unshare >/dev/null || return "$SKIP"
+	need_bin && need_userns || return
 	priv_run userns unshare -U -r || return
 	check_eq "$CUR: exit status" "$RC" 1
 	check_match "$CUR: it names the user namespace" "$(cat "$ERR")" \
@@ -213,7 +213,7 @@ test_user_namespace_root_is_told_why() {
 test_the_units_capabilities_load_the_cheapest_program() {
 	local a b out caps set
 	need_bin && need_sendframes || return
-	command -v setpriv >/dev/null || return "$SKIP"
+	need_cmd setpriv || return
 	# the unit's list, less what this machine does not give (CAP_SYS_RESOURCE
 	# here; it only raises RLIMIT_MEMLOCK on kernels before 5.11)
 	caps=$(sed -n 's/^AmbientCapabilities=//p' "$TOP/dist/xdpcount@.service" |

@@ -241,13 +241,19 @@ foreign_obj() {
 	echo "$obj"
 }
 
+# need_foreign_obj: skips where clang cannot build foreign_xdp.c.
+need_foreign_obj() {
+	foreign_obj >/dev/null || skip_because "clang cannot build tests/integration/foreign_xdp.c here"
+}
+
 # A program that is not ours, with an XDP mode asked for (-m generic): refuse,
 # name it, change nothing. (Without -m, xdpcount counts at tc behind it:
 # tests/integration/tc.sh.)
 test_foreign_program_is_refused_and_kept() {
 	local a b obj id rc out
 	need_bin || return
-	obj=$(foreign_obj) || return $SKIP
+	need_foreign_obj || return
+	obj=$(foreign_obj)
 	ns_new a foreign-a && ns_new b foreign-b && veth "$a" veth0 "$b" veth1 ||
 		{ fail "$CUR: setup"; return; }
 	ip -n "$a" link set dev veth0 xdpgeneric obj "$obj" sec xdp ||
@@ -273,7 +279,8 @@ test_foreign_program_is_refused_and_kept() {
 test_refusal_on_one_of_two_interfaces_changes_nothing() {
 	local a b obj id rc out
 	need_bin || return
-	obj=$(foreign_obj) || return $SKIP
+	need_foreign_obj || return
+	obj=$(foreign_obj)
 	ns_new a one-of-two-a && ns_new b one-of-two-b &&
 		veth "$a" veth0 "$b" veth1 && veth "$a" veth2 "$b" veth3 ||
 		{ fail "$CUR: setup"; return; }
@@ -439,7 +446,7 @@ test_check_with_bpf_eperm_is_incompatible() {
 
 test_check_unprivileged_is_incompatible_for_privilege() {
 	need_bin || return
-	command -v setpriv >/dev/null || return $SKIP
+	need_cmd setpriv || return
 	check_env_run unpriv setpriv --reuid=65534 --regid=65534 --clear-groups \
 		--inh-caps=-all --bounding-set=-all || return
 	check_eq "$CUR: exit status" "$RC" 1
@@ -454,7 +461,7 @@ test_check_unprivileged_is_incompatible_for_privilege() {
 test_run_unprivileged_names_capabilities_not_memlock() {
 	local a b err lines
 	need_bin || return
-	command -v setpriv >/dev/null || return $SKIP
+	need_cmd setpriv || return
 	ns_new a unrun-a && ns_new b unrun-b && veth "$a" veth0 "$b" veth1 ||
 		{ fail "$CUR: setup"; return; }
 	err=$WORK/unrun.err
@@ -522,20 +529,6 @@ $PRIV_TESTS
 $MSG_TESTS"
 ALL_TESTS+=$METRICS_TESTS$FLEET_TESTS$STATUS_TESTS
 
-run_test() {
-	local rc
-	CUR=$1
-	T_FAILED0=$FAILED
-	echo "== $CUR"
-	"$CUR"
-	rc=$?
-	if [ "$rc" -eq "$SKIP" ]; then
-		SKIPPED=$((SKIPPED + 1))
-		echo "  skip  $CUR"
-	fi
-	test_cleanup
-}
-
 main() {
 	local t start=$SECONDS left
 	if [ "$(id -u)" -ne 0 ]; then
@@ -544,17 +537,21 @@ main() {
 		exit $SKIP
 	fi
 	setup_tools
+	if ! left=$(ip netns add "$PREFIX-probe" 2>&1); then
+		echo "SKIP: cannot create a network namespace here ($left)"
+		echo "0 passed, 0 failed"
+		exit $SKIP
+	fi
+	ip netns del "$PREFIX-probe"
 	echo "binary: $BIN$([ -x "$BIN" ] || echo ' (MISSING)')"
 	echo "tools:  $TOOLS"
 	for t in ${TESTS:-$ALL_TESTS}; do
 		run_test "$t"
 	done
 	echo "== leak check"
-	left=$(ip netns list | awk '{print $1}' | grep -c "^$PREFIX-")
-	check_eq "no namespace of this run is left" "$left" 0
+	check_eq "no namespace of this run is left" "$(ns_left | tr '\n' ' ')" ""
 	echo "($((SECONDS - start)) s, $SKIPPED skipped)"
-	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
+	closing_line
 }
 
 main

@@ -10,7 +10,8 @@ prog() {
 test_status_shows_ours_and_others_and_changes_nothing() {
 	local a b out pid1 pid2 obj before after human
 	need_bin || return
-	obj=$(foreign_obj) || return $SKIP
+	need_foreign_obj || return
+	obj=$(foreign_obj)
 	ns_new a st-a && ns_new b st-b && veth "$a" veth0 "$b" veth1 &&
 		ip -n "$a" link add veth2 type veth peer name veth3 netns "$b" &&
 		quiet "$a" veth2 && quiet "$b" veth3 &&
@@ -86,7 +87,8 @@ test_status_names_a_netlink_leftover_after_kill9() {
 test_status_shows_our_tc_programs() {
 	local a b out pid1 pid2 obj human
 	need_bin || return
-	obj=$(foreign_obj) || return $SKIP
+	need_foreign_obj || return
+	obj=$(foreign_obj)
 	ns_new a stt-a && ns_new b stt-b && veth "$a" veth0 "$b" veth1 &&
 		ip -n "$a" link add veth2 type veth peer name veth3 netns "$b" &&
 		quiet "$a" veth2 && quiet "$b" veth3 || { fail "$CUR: setup"; return; }

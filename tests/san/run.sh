@@ -42,5 +42,6 @@ else
 		head -n 30 "$f" | sed 's/^/    /'
 	done
 fi
-echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+skipped_lines
+totals_line
 [ "$TOTAL_FAILED" -eq 0 ]

@@ -10,12 +10,17 @@
  *         bind in link mode, without --metrics)
  *   join  setsockopt(*, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP): a netlink
  *         socket joins no group after bind (xdpcount's tc notifications)
+ *   userns unshare() and clone() with CLONE_NEWUSER, as in a chroot or under
+ *         a container's default profile; clone3() answers ENOSYS (its flags
+ *         are in memory a filter cannot read), so libc falls back to clone()
+ *         (the way container runtimes do it):   deny userns EPERM make test
  */
 #include <errno.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/sched.h> /* CLONE_NEWUSER */
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -47,6 +52,15 @@
 #ifndef __NR_setsockopt
 #define __NR_setsockopt 0xffffffff
 #endif
+#ifndef __NR_clone3
+#define __NR_clone3 435 /* the same number on every arch */
+#endif
+/* clone()'s flags: its first argument, but the second on s390 */
+#if defined(__s390__)
+#define CLONE_FLAGS_ARG 1
+#else
+#define CLONE_FLAGS_ARG 0
+#endif
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -70,7 +84,7 @@ static int parse_errno(const char *s)
 	return (int)v;
 }
 
-enum what { DENY_BPF, DENY_GENL, DENY_BIND, DENY_JOIN };
+enum what { DENY_BPF, DENY_GENL, DENY_BIND, DENY_JOIN, DENY_USERNS };
 
 static int install(enum what what, int err)
 {
@@ -82,6 +96,17 @@ static int install(enum what what, int err)
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NOBPF_ARCH, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		/* userns: clone3 (ENOSYS), unshare and clone with CLONE_NEWUSER */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, what == DENY_USERNS ? SECCOMP_RET_ERRNO | ENOSYS : SECCOMP_RET_ALLOW),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWUSER, 3, 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[CLONE_FLAGS_ARG])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWUSER, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, what == DENY_USERNS ? deny : SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
 		/* bpf */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bpf, 0, 1),
@@ -124,14 +149,15 @@ int main(int argc, char **argv)
 	int err;
 
 	if (argc < 4 || (strcmp(argv[1], "bpf") && strcmp(argv[1], "genl") && strcmp(argv[1], "bind") &&
-			 strcmp(argv[1], "join"))) {
-		fprintf(stderr, "usage: deny bpf|genl|bind|join ENOSYS|EPERM|EACCES|N CMD [ARG...]\n");
+			 strcmp(argv[1], "join") && strcmp(argv[1], "userns"))) {
+		fprintf(stderr, "usage: deny bpf|genl|bind|join|userns ENOSYS|EPERM|EACCES|N CMD [ARG...]\n");
 		return 2;
 	}
 	what = !strcmp(argv[1], "bpf")	  ? DENY_BPF
 	       : !strcmp(argv[1], "genl") ? DENY_GENL
 	       : !strcmp(argv[1], "bind") ? DENY_BIND
-					  : DENY_JOIN;
+	       : !strcmp(argv[1], "join") ? DENY_JOIN
+					  : DENY_USERNS;
 	err = parse_errno(argv[2]);
 	if (err < 0) {
 		fprintf(stderr, "deny: bad errno %s\n", argv[2]);
