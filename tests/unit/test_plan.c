@@ -270,6 +270,26 @@ static void test_6_1_s390x_without_btf_is_ok(void)
 	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
 }
 
+/* Debian unstable's 7.2.13, as tests/kernels boots it (x86_64, aarch64):
+ * every probe answer is 6.12's (check --json differs in the release and the
+ * BTF size only), so is the plan; major 7 passes every version gate. */
+static void test_debian_7_2_is_planned_like_6_12(void)
+{
+	kernel("7.2.13+deb14-amd64", 7, 2, 13);
+	iface("eth0", "virtio_net", 1500, XDPC_XDP_ACT_BASIC | XDPC_XDP_ACT_RX_SG);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+	CHECK_EQ_INT(plan.n_reasons, 0);
+	CHECK_EQ_INT(plan.memlock, MEMLOCK_NONE);
+	CHECK_CONTAINS(plan.memlock_reason, "memory cgroup (5.11+)");
+	CHECK(plan.frags_available);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
+	CHECK_EQ_INT(plan.selftest_attach, ATTACH_LINK);
+	CHECK_EQ_INT(plan.selftest_tc_attach, ATTACH_LINK);
+}
+
 static void test_6_6_xdp_features_decide_the_mode(void)
 {
 	static const struct plan_request native = { XDP_MODE_NATIVE, ATTACH_AUTO };
@@ -935,6 +955,7 @@ int main(void)
 	test_5_10_with_64k_memlock();
 	test_5_15_native_with_fallback_and_link();
 	test_6_1_s390x_without_btf_is_ok();
+	test_debian_7_2_is_planned_like_6_12();
 	test_6_6_xdp_features_decide_the_mode();
 	test_jumbo_mtu_stays_native_with_frags();
 	test_bpf_enosys_is_incompatible();

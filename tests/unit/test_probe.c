@@ -22,6 +22,9 @@ static void test_kver_parse_handles_distro_strings(void)
 		{ "5.4.0-1234-aws", NULL, 0, 5, 4, 0 },
 		{ "6.1.0-50-s390x", NULL, 0, 6, 1, 0 },
 		{ "6.18.44-fc-v782", NULL, 0, 6, 18, 44 },
+		/* Debian's trixie and sid (7.x) releases */
+		{ "6.12.118+deb13-arm64", NULL, 0, 6, 12, 118 },
+		{ "7.2.13+deb14-amd64", NULL, 0, 7, 2, 13 },
 		{ "4.18.0-553.el8_10.x86_64", NULL, 0, 4, 18, 0 },
 		{ "5.10", NULL, 0, 5, 10, 0 },
 		{ "5.10.0+", NULL, 0, 5, 10, 0 },
