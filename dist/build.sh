@@ -7,7 +7,9 @@
 #                                            xdpcount.8, xdpcount@.service,
 #                                            xdpcount.bash-completion, systemd/
 #                                            drop-ins, kubernetes/ (DaemonSet,
-#                                            Containerfile), ansible/ playbook
+#                                            Containerfile, PrometheusRule,
+#                                            PodMonitor), ansible/, prometheus/
+#                                            rules, grafana/ dashboard
 #   xdpcount-<version>.tar.gz                our source (git archive + VERSION)
 #   xdpcount-<version>-third-party-sources.tar   the pinned upstream tarballs of
 #                                            the linked libraries (GPL/LGPL
@@ -159,7 +161,7 @@ for a in "${BUILT[@]}"; do
 	# the man page with its date and version; the deployment examples
 	"$TREE/dist/man.sh" "$TREE/dist/xdpcount.8" "$VERSION" "$SOURCE_DATE_EPOCH" > "$d/xdpcount.8"
 	chmod 644 "$d/xdpcount.8"
-	for dir in systemd kubernetes ansible; do
+	for dir in systemd kubernetes ansible prometheus grafana; do
 		mkdir -p "$d/$dir"
 		install -m 644 "$TREE/dist/$dir"/* "$d/$dir/"
 	done

@@ -301,6 +301,48 @@ test_daemonset_validates_and_has_the_fields_that_matter() {
 			sed 's/\$(NODE_IP)/192.0.2.1/') >/dev/null 2>&1"
 }
 
+# ------------------------------------------------------- prometheus, grafana
+test_rules_dashboard_and_operator_manifests() {
+	local pb r=$TOP/dist/prometheus/xdpcount-rules.yml k=$TOP/dist/kubernetes out
+	pb=$("$TOP/ci/prometheus.sh" 2>"$WORK/prometheus-fetch.log") ||
+		{ fail "$CUR: ci/prometheus.sh"; show "$WORK/prometheus-fetch.log"; return; }
+	out=$("$pb/promtool" check rules "$r" 2>&1)
+	check_eq "$CUR: promtool check rules" "$?" 0 || echo "$out"
+	out=$("$pb/promtool" test rules "$TOP/tests/deploy/rules-test.yml" 2>&1)
+	check_eq "$CUR: promtool test rules on synthetic series" "$?" 0 || echo "$out"
+	# the tests can fail: a rule that waits too long misses its alert
+	mkdir -p "$WORK/rt/tests/deploy" "$WORK/rt/dist/prometheus"
+	cp "$TOP/tests/deploy/rules-test.yml" "$WORK/rt/tests/deploy/"
+	sed 's/for: 10m/for: 30m/' "$r" >"$WORK/rt/dist/prometheus/xdpcount-rules.yml"
+	check_match "$CUR: a changed rule fails them" \
+		"$("$pb/promtool" test rules "$WORK/rt/tests/deploy/rules-test.yml" 2>&1)" 'alertname: XdpcountStalled'
+	check_eq "$CUR: the PrometheusRule carries the same groups" "$($PY -c 'import sys, yaml
+a = yaml.safe_load(open(sys.argv[1]))["groups"]
+b = yaml.safe_load(open(sys.argv[2]))
+print(b["apiVersion"], b["kind"], b["spec"]["groups"] == a)' "$r" "$k/xdpcount-prometheusrule.yaml")" \
+		"monitoring.coreos.com/v1 PrometheusRule True"
+	check_eq "$CUR: the PodMonitor selects the DaemonSet's pods by its metrics port" "$($PY -c 'import sys, yaml
+ds = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "DaemonSet"][0]
+pm = yaml.safe_load(open(sys.argv[2]))
+pod = ds["spec"]["template"]
+ports = [p["name"] for p in pod["spec"]["containers"][0]["ports"]]
+sel = pm["spec"]["selector"]["matchLabels"]
+print(pm["kind"], all(pod["metadata"]["labels"].get(l) == v for l, v in sel.items()),
+      [e["port"] for e in pm["spec"]["podMetricsEndpoints"]] == ports[:1],
+      pm["spec"]["namespaceSelector"]["matchNames"] == [ds["metadata"]["namespace"]])' \
+		"$k/xdpcount-daemonset.yaml" "$k/xdpcount-podmonitor.yaml")" "PodMonitor True True True"
+	out=$($PY "$TOP/tests/deploy/grafana_check.py" "$TOP/dist/grafana/xdpcount-dashboard.json" \
+		"$WORK/dash-rules.yml" 2>&1)
+	check_match "$CUR: the dashboard's structure" "$out" '^7 panels, 12 expressions, 0 problems$'
+	out=$("$pb/promtool" check rules "$WORK/dash-rules.yml" 2>&1)
+	check_eq "$CUR: every query of the dashboard parses (promtool)" "$?" 0 || echo "$out"
+	sed 's/rate(xdpcount_receive_bytes_total/rate(xdpcount_receive_bytes_total{/' \
+		"$TOP/dist/grafana/xdpcount-dashboard.json" >"$WORK/bad-dash.json"
+	$PY "$TOP/tests/deploy/grafana_check.py" "$WORK/bad-dash.json" "$WORK/bad-dash-rules.yml" >/dev/null
+	check "$CUR: a query that does not parse is caught" \
+		eval "! '$pb/promtool' check rules '$WORK/bad-dash-rules.yml' >/dev/null 2>&1"
+}
+
 test_container_image_from_scratch() {
 	local ctx=$WORK/ctx b c mnt cfg files
 	b=(buildah --root "$WORK/storage" --runroot "$WORK/runroot" --storage-driver vfs)
@@ -357,6 +399,7 @@ ALL_TESTS="
 	test_make_install_and_uninstall_with_destdir
 	test_systemd_unit_and_drop_ins_verify
 	test_daemonset_validates_and_has_the_fields_that_matter
+	test_rules_dashboard_and_operator_manifests
 	test_container_image_from_scratch
 	test_ansible_playbook_gates_on_check_against_localhost
 "
