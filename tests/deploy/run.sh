@@ -205,13 +205,32 @@ test_systemd_unit_and_drop_ins_verify() {
 	mkdir -p "$u"
 	base=$p/lib/systemd/system/xdpcount@.service
 	cp "$base" "$u/"
-	for f in metrics textfile strict; do # a drop-in's lines, as if appended
-		cat "$base" "$p/share/doc/xdpcount/systemd/$f.conf" >"$u/xdpcount-$f@.service"
+	local dd=$p/share/doc/xdpcount/systemd combo v score args line
+	for combo in metrics textfile strict metrics+textfile metrics+textfile+strict; do
+		# the drop-ins' lines, as if appended (what systemd does with them)
+		args=("$base")
+		for v in ${combo//+/ }; do args+=("$dd/$v.conf"); done
+		cat "${args[@]}" >"$u/xdpcount-${combo//+/-}@.service"
 	done
 	for f in "$u"/*.service; do
 		out=$(MANPATH=$p/share/man systemd-analyze verify "$f" 2>&1)
 		check_eq "$CUR: systemd-analyze verify $(basename "$f")" "$?/$out" "0/"
+		# exposure 0 (sandboxed) to 10 (unprotected); "2.1 OK" at most
+		score=$(systemd-analyze security --offline=yes "$f" 2>&1 |
+			sed -n 's/^→ Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
+		echo "  ($(basename "$f"): systemd-analyze security exposure $score)"
+		check "$CUR: $(basename "$f") is sandboxed (exposure $score <= 2.1)" \
+			awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.1) }'
 	done
+	# metrics.conf and textfile.conf compose: each sets its own variable
+	line=$($PY "$TOP/tests/deploy/unit_exec.py" 'br\x2dlan' "$base" "$dd/metrics.conf" "$dd/textfile.conf" |
+	       tr '\n' ' ')
+	check_eq "$CUR: both drop-ins in one ExecStart (instance br\\x2dlan)" "$line" \
+		"$p/bin/xdpcount -q --interval 10 --metrics 10937 --textfile /var/lib/prometheus/node-exporter/xdpcount-br-lan.prom br-lan "
+	check_eq "$CUR: systemd-escape gives the documented instance name" "$(systemd-escape br-lan)" 'br\x2dlan'
+	check "$CUR: the unit documents systemd-escape" grep -q 'systemd-escape br-lan' "$base"
+	check "$CUR: the device unit is the escaped name (%i), the rest the real one (%I)" \
+		grep -qx 'BindsTo=sys-subsystem-net-devices-%i.device' "$base"
 	check "$CUR: the unit denies IP traffic" grep -qx 'IPAddressDeny=any' "$base"
 	check "$CUR: the unit checks before it starts" grep -qx "ExecStartPre=$p/bin/xdpcount check %I" "$base"
 	check "$CUR: no bpffs, no CAP_SYS_ADMIN" eval "! grep -qE 'bpf|SYS_ADMIN' <(grep -E '^(AmbientCapabilities|CapabilityBoundingSet|BindPaths|ReadWritePaths)=' '$base')"
@@ -223,17 +242,16 @@ test_systemd_unit_and_drop_ins_verify() {
 	tf=$(grep -oE -- '--textfile [^ "]+' "$f" | cut -d' ' -f2)
 	dir=$(grep -oE '^ReadWritePaths=.*' "$f" | cut -d= -f2)
 	check_eq "$CUR: textfile drop-in may write the textfile's directory" "$(dirname "$tf")" "$dir"
-	check_match "$CUR: the textfile is a .prom file per instance" "$tf" '-%i\.prom$'
+	check_match "$CUR: the textfile is a .prom file per instance" "$tf" '-%I\.prom$'
 	check "$CUR: textfile drop-in keeps IPAddressDeny" eval "! grep -q '^IPAddress' '$f'"
 	f=$p/share/doc/xdpcount/systemd/strict.conf
 	check_eq "$CUR: strict drop-in replaces ExecStartPre" "$(grep '^ExecStartPre=' "$f" | tr '\n' '|')" \
 		"ExecStartPre=|ExecStartPre=$p/bin/xdpcount check --strict %I|"
-	# the drop-ins' options are real options (run --help)
+	# the drop-ins' options are real options: xdpcount parses the whole line
 	for f in metrics textfile; do
 		local opts
-		opts=$(grep -oE 'XDPCOUNT_OPTS=[^"]+' "$p/share/doc/xdpcount/systemd/$f.conf" | cut -d= -f2- |
-		       sed "s/%i/lo/")
-		check "$CUR: $f's XDPCOUNT_OPTS parse" eval "'$BIN' -c 1 --help $opts >/dev/null 2>&1"
+		opts=$($PY "$TOP/tests/deploy/unit_exec.py" lo "$base" "$dd/$f.conf" | sed 1d | tr '\n' ' ')
+		check "$CUR: $f's command line parses ($opts)" eval "'$BIN' --help $opts >/dev/null 2>&1"
 	done
 }
 
