@@ -2,7 +2,9 @@
 # make test: every suite in turn, then one closing "N passed, N failed" line.
 # Suites: shellcheck (every shell script), house (no #include goes upstream:
 # probe -> plan -> loader -> report), arches (ci/arches is consistent with
-# itself and dpkg-architecture), unit, integration (veth in our own netns), san
+# itself and dpkg-architecture), ktool (the kernel matrix's extractor on both
+# Debian kernel packagings, built as small .debs), unit, integration (veth in
+# our own netns), san
 # (both again with the ASan+UBSan build), deploy (man page, completion,
 # install, systemd, Kubernetes, image, Ansible), cross (qemu-user), dist
 # (release tarballs twice: reproducible, SBOM, checksums), kernels
@@ -12,7 +14,7 @@ cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
 ARCH=${ARCH:-$(uname -m)}
-SUITES=${SUITES:-shellcheck house arches unit integration san deploy cross dist kernels}
+SUITES=${SUITES:-shellcheck house arches ktool unit integration san deploy cross dist kernels}
 logdir=build/test-logs
 mkdir -p "$logdir"
 
@@ -31,6 +33,7 @@ for s in $SUITES; do
 	shellcheck) run_suite shellcheck tests/shellcheck.sh ;;
 	house) run_suite house tests/house.sh ;;
 	arches) run_suite arches python3 ci/arches.py check ;;
+	ktool) run_suite ktool python3 tests/kernels/test_ktool.py ;;
 	unit) run_suite unit tests/run-unit.sh build/"$ARCH"/unit/test_* ;;
 	integration) run_suite integration tests/integration/run.sh build/xdpcount ;;
 	san) run_suite san tests/san/run.sh ;;

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""tests/kernels/test_ktool.py - ktool.py's extractor on both of Debian's
+kernel packagings, built here as small .debs (dpkg-deb --build), without the
+network or qemu: the linux-image package that carries everything (/boot,
+up to 6.x), and the 7.x split into linux-image (empty, depends), linux-binary
+(/usr/lib/modules/<release>/vmlinuz), linux-modules and linux-base
+(/usr/lib/modules/<release>/config). Also the series order (7.x after 6.12).
+Ends with "N passed, N failed"."""
+import lzma
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import ktool  # noqa: E402
+
+RES = {"ok": 0, "fail": 0}
+
+
+def check(ok, what):
+    RES["ok" if ok else "fail"] += 1
+    print("  %-5s %s" % ("ok" if ok else "FAIL", what))
+
+
+def deb(tmp, name, files, depends=""):
+    """Build NAME.deb holding FILES {path: bytes}."""
+    root = os.path.join(tmp, name)
+    os.makedirs(os.path.join(root, "DEBIAN"))
+    with open(os.path.join(root, "DEBIAN", "control"), "w") as f:
+        f.write("Package: %s\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: t <t@t>\n"
+                "Description: test\n%s" % (name, "Depends: %s\n" % depends if depends else ""))
+    for path, data in files.items():
+        p = os.path.join(root, path.lstrip("/"))
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "wb") as f:
+            f.write(data)
+    out = os.path.join(tmp, name + ".deb")
+    subprocess.run(["dpkg-deb", "-Zgzip", "--build", "--root-owner-group", root, out],
+                   check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def extract(tmp, debs, out):
+    p = subprocess.run([sys.executable, os.path.join(HERE, "ktool.py"), "extract", "--arch", "x86_64",
+                        "--out", out, "--package", "linux-image-x", "--version", "1.0-1",
+                        "--suite", "test"] + ["--deb=" + d for d in debs],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    man = {}
+    if p.returncode == 0:
+        for line in open(os.path.join(out, "manifest")):
+            k, _, v = line.rstrip("\n").partition("=")
+            man[k] = v
+    return p, man
+
+
+CONFIG = b"CONFIG_BPF_JIT=y\nCONFIG_BPF_JIT_DEFAULT_ON=y\n"
+KERNEL = b"not a bzImage, booted as shipped"
+
+
+def mod(deps=""):
+    return b"\0license=GPL\0depends=" + deps.encode() + b"\0"
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="xdpcount-ktool.") as tmp:
+        # up to 6.x: one package
+        rel = "6.12.118+deb13-amd64"
+        old = deb(tmp, "linux-image-old", {
+            "/boot/vmlinuz-" + rel: KERNEL, "/boot/config-" + rel: CONFIG,
+            "/lib/modules/%s/kernel/drivers/net/veth.ko.xz" % rel: lzma.compress(mod()),
+            "/lib/modules/%s/kernel/net/sched/sch_ingress.ko" % rel: mod(),
+            "/lib/modules/%s/kernel/net/sched/cls_bpf.ko" % rel: mod()})
+        p, man = extract(tmp, [old], os.path.join(tmp, "out-old"))
+        check(p.returncode == 0, "6.x packaging: extracted (%s)" % p.stdout.strip())
+        check(man.get("release") == rel, "6.x packaging: release %s (%s)" % (rel, man.get("release")))
+        check(man.get("bpf_jit") == "on", "6.x packaging: the JIT default from /boot/config-* (%s)" % man.get("bpf_jit"))
+        check(man.get("modules") == "veth.ko sch_ingress.ko cls_bpf.ko",
+              "6.x packaging: veth, sch_ingress, cls_bpf (%s)" % man.get("modules"))
+
+        # 7.x: linux-image depends on linux-binary, -modules and -base
+        rel = "7.2.13+deb14-amd64"
+        md = "/usr/lib/modules/%s/" % rel
+        parts = [
+            deb(tmp, "linux-image-new", {"/usr/share/doc/linux-image-new/x": b""},
+                "linux-base-7 (= 1.0-1), linux-binary-7 (= 1.0-1), linux-modules-7 (= 1.0-1)"),
+            deb(tmp, "linux-base-7", {md + "config": CONFIG, md + "modules.order": b""}),
+            deb(tmp, "linux-binary-7", {md + "vmlinuz": KERNEL}),
+            deb(tmp, "linux-modules-7", {
+                md + "kernel/drivers/net/veth.ko.xz": lzma.compress(mod("ptrlib")),
+                md + "kernel/lib/ptrlib.ko.xz": lzma.compress(mod()),
+                md + "kernel/net/sched/cls_bpf.ko.xz": lzma.compress(mod())}),
+        ]
+        p, man = extract(tmp, parts, os.path.join(tmp, "out-new"))
+        check(p.returncode == 0, "7.x packaging: extracted from the four packages (%s)" % p.stdout.strip())
+        check(man.get("release") == rel, "7.x packaging: release %s (%s)" % (rel, man.get("release")))
+        check(man.get("kernel") == "vmlinuz" and
+              open(os.path.join(tmp, "out-new", "vmlinuz"), "rb").read() == KERNEL,
+              "7.x packaging: the kernel from linux-binary's /usr/lib/modules/<release>/vmlinuz")
+        check(man.get("bpf_jit") == "on", "7.x packaging: the JIT default from linux-base's config (%s)"
+              % man.get("bpf_jit"))
+        check(man.get("modules") == "ptrlib.ko veth.ko cls_bpf.ko",
+              "7.x packaging: veth after its dependency; sch_ingress built in (%s)" % man.get("modules"))
+        check(len(man.get("deb", "").split()) == 4 and len(man.get("deb_sha256", "").split()) == 4,
+              "7.x packaging: the manifest names the four .debs and their sha256")
+        kc = subprocess.run([sys.executable, os.path.join(HERE, "ktool.py"), "kconfig"] +
+                            ["--deb=" + d for d in parts], stdout=subprocess.PIPE, text=True)
+        check(kc.stdout.strip() == "bpf_jit=on", "7.x packaging: kconfig reads linux-base (%s)" % kc.stdout.strip())
+
+        # without linux-binary there is no kernel: refused, and said so
+        p, _ = extract(tmp, [parts[0], parts[1], parts[3]], os.path.join(tmp, "out-nokernel"))
+        check(p.returncode == 1 and "missing" in p.stdout and "vmlinuz" in p.stdout,
+              "7.x packaging without linux-binary: refused naming vmlinuz (%s)" % p.stdout.strip())
+
+    check(ktool.series_key("7.x") > ktool.series_key("6.12") > ktool.series_key("6.6") > ktool.series_key("5.10"),
+          "series order: 5.10 < 6.6 < 6.12 < 7.x")
+    print("%d passed, %d failed" % (RES["ok"], RES["fail"]))
+    return 1 if RES["fail"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
