@@ -22,11 +22,13 @@ struct xdpcount_stats {
 #define XDPCOUNT_PROG_LINEAR "xdpcount_linear"
 #define XDPCOUNT_PROG_FRAGS "xdpcount_frags"
 #define XDPCOUNT_PROG_TC "xdpcount_tc"
+#define XDPCOUNT_PROG_EGRESS "xdpcount_egress"
 #define XDPCOUNT_MARKER "xdpcount"
 
 /* Where the tc program sits when attached through a clsact qdisc (cls_bpf,
- * direct action): this filter handle at this priority on ingress, first in
- * line ("xd"). A filter found there whose program carries the marker is ours. */
+ * direct action): this filter handle at this priority, on ingress and on
+ * egress alike, first in line ("xd"). A filter found there whose program
+ * carries the marker is ours. */
 #define XDPCOUNT_TC_HANDLE 0x7864
 #define XDPCOUNT_TC_PRIO 1
 

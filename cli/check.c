@@ -31,7 +31,7 @@ static int hook_attach(void *ctx, int ifindex, enum xdp_mode mode)
 	if (err)
 		return err;
 	if (mode == XDP_MODE_TC)
-		return attach_tc(counter_tc_prog_fd(h->counter, ifindex), ifindex, h->tc_attach,
+		return attach_tc(counter_tc_prog_fd(h->counter, ifindex), ifindex, h->tc_attach, false,
 				 &h->att);
 	return attach_xdp(counter_prog_fd(h->counter, ifindex), ifindex, mode, h->attach, &h->att);
 }

@@ -1,7 +1,8 @@
 /* xdpcount detach IFACE...: removes leftover xdpcount programs: XDP ones
- * (netlink) and the tc filter of a clsact run, and the pins of runs that are
- * gone. Programs that are not ours stay where they are; so does everything of
- * a live xdpcount, in every mode: detach refuses and names its pid. */
+ * (netlink) and the tc filters of a clsact run (ingress, egress), and the
+ * pins of runs that are gone. Programs that are not ours stay where they
+ * are; so does everything of a live xdpcount, in every mode: detach refuses
+ * and names its pid. */
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -20,6 +21,10 @@ static int live_owner(const struct probe_iface *it, uint32_t *id, const char **w
 	const struct { const struct probe_xdp_prog *x; const char *where; } progs[] = {
 		{ &it->drv, "XDP, native" }, { &it->skb, "XDP, generic" },
 		{ &it->hw, "XDP, offload" }, { &it->tc_prog, "tc, clsact" },
+		{ &it->eg_prog, "tc egress, clsact" },
+	};
+	const struct { const struct probe_xdp_prog *x; const char *where; } links[] = {
+		{ &it->tcx_prog, "tc, tcx" }, { &it->eg_tcx_prog, "tc egress, tcx" },
 	};
 	int pid;
 
@@ -33,10 +38,12 @@ static int live_owner(const struct probe_iface *it, uint32_t *id, const char **w
 		}
 	}
 	/* a tcx link of ours lives only as long as the xdpcount holding it */
-	if (it->tcx_prog.id && (pid = pin_holder_scan(it->tcx_prog.id)) > 0) {
-		*id = it->tcx_prog.id;
-		*where = "tc, tcx";
-		return pid;
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		if (links[i].x->id && (pid = pin_holder_scan(links[i].x->id)) > 0) {
+			*id = links[i].x->id;
+			*where = links[i].where;
+			return pid;
+		}
 	}
 	return 0;
 }
@@ -52,7 +59,7 @@ static int refuse_live(const struct opts *o)
 		if (err && err != -EEXIST)
 			return fail(STAGE_IFACE, err, o->ifaces[i], NULL);
 	}
-	probe_tc_ifaces(&p);
+	probe_tc_ifaces(&p, true);
 	for (unsigned int i = 0; i < p.n_ifaces; i++) {
 		const char *where = "";
 		uint32_t id = 0;

@@ -14,7 +14,7 @@ enum opt_id {
 	OPT_MODE = 'm', OPT_INTERVAL = 'i', OPT_COUNT = 'c', OPT_JSON = 'j',
 	OPT_QUIET = 'q', OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
 	OPT_ATTACH = 256, OPT_BTF, OPT_STRICT, OPT_SELFTEST, OPT_DUMP, OPT_KEEP_GOING,
-	OPT_METRICS, OPT_TEXTFILE,
+	OPT_METRICS, OPT_TEXTFILE, OPT_DIRECTION,
 };
 
 struct opt_def {
@@ -43,6 +43,11 @@ static const struct opt_def opt_defs[] = {
 	  "detached, so xdpcount detaches it on exit. At tc,\n"
 	  "link is tcx (6.6+) and netlink a clsact qdisc\n"
 	  "with a cls_bpf filter" },
+	{ "direction", OPT_DIRECTION, required_argument, CMD_RUN | CMD_CHECK, "DIR",
+	  "in|out|both (default in): what interfaces receive\n"
+	  "(XDP, or tc ingress), what they transmit (tc\n"
+	  "egress: tcx, or clsact with a cls_bpf filter), or\n"
+	  "both, each reported apart (rx and tx)" },
 	{ "interval", OPT_INTERVAL, required_argument, CMD_RUN, "SECONDS",
 	  "report every SECONDS (default 1; decimal, from\n"
 	  "0.01 to 3600)" },
@@ -163,6 +168,12 @@ static int apply(struct opts *o, int id, const char *arg)
 		if (v < 0)
 			return v;
 		o->attach = (enum attach_kind)v;
+		return 0;
+	case OPT_DIRECTION:
+		v = parse_enum(direction_names, "direction", arg);
+		if (v < 0)
+			return v;
+		o->direction = (enum direction)v;
 		return 0;
 	case OPT_INTERVAL: return parse_interval(arg, &o->interval);
 	case OPT_COUNT: return parse_count(arg, &o->count);

@@ -22,9 +22,10 @@
 
 struct iface_run {
 	const struct plan_iface *pi;
-	struct attachment att;
-	bool attached;
-	struct xdpcount_stats last;
+	struct attachment att;    /* receive: XDP or tc ingress (pi->rx) */
+	struct attachment tx_att; /* transmit: tc egress (pi->tx) */
+	bool attached;            /* whatever of the two the plan has */
+	struct xdpcount_stats last, last_tx;
 };
 
 static double now_mono(void)
@@ -54,8 +55,45 @@ static void sleep_until(double until)
 		;
 }
 
-/* Attaches one interface as planned; in auto mode, falls back to generic when
- * the kernel refuses native, and says why. */
+/* A tc attach (either hook) that failed: the one line, with the kernel's
+ * words where it had any. */
+static int fail_tc(const char *name, const struct attachment *a, int err)
+{
+	if (a->kmsg[0])
+		return fail(STAGE_TC, err, name, "%s (kernel: %s)", failure_cause(STAGE_TC, err),
+			    a->kmsg);
+	return fail(STAGE_TC, err, name, NULL);
+}
+
+/* The tc egress hook of one interface, after a stale filter of ours there
+ * is removed. */
+static int attach_egress(struct session *s, struct report *rep, struct iface_run *ir)
+{
+	const struct plan_iface *pi = ir->pi;
+	int err;
+
+	if (pi->stale_tx_id) {
+		err = detach_stale_tc(pi->ifindex, true, pi->stale_tx_id);
+		if (err && err != -ENOENT) /* gone meanwhile: nothing to remove */
+			return fail(STAGE_DETACH, err, pi->name, "cannot remove our stale tc egress "
+				    "filter (program id %u) (%s)", pi->stale_tx_id,
+				    failure_cause(STAGE_DETACH, err));
+		if (!err)
+			report_stale_removed(rep, pi->name, pi->stale_tx_id, pi->stale_tx_pid);
+	}
+	err = attach_tc(counter_egress_prog_fd(s->counter, pi->ifindex), pi->ifindex,
+			pi->tx_attach, true, &ir->tx_att);
+	if (err)
+		return fail_tc(pi->name, &ir->tx_att, err);
+	report_attached_egress(rep, pi->name, pi->ifindex, ir->tx_att.kind, ir->tx_att.prog_id,
+			       pi->tx_reason);
+	return 0;
+}
+
+/* Attaches one interface as planned: what it receives (in auto mode
+ * falling back to generic when the kernel refuses native, and saying why),
+ * then what it transmits. Nothing stays half-attached: a failed egress
+ * attach detaches the receive side again. */
 static int attach_one(struct session *s, struct report *rep, struct iface_run *ir)
 {
 	const struct plan_iface *pi = ir->pi;
@@ -63,6 +101,11 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 	char reason[PLAN_REASON_LEN + 160];
 	int err;
 
+	if (!pi->rx) {
+		err = attach_egress(s, rep, ir);
+		ir->attached = !err;
+		return err;
+	}
 	snprintf(reason, sizeof(reason), "%s", pi->reason);
 	if (pi->stale_id) {
 		err = detach_stale(pi->ifindex, pi->stale_id, pi->stale_mode);
@@ -72,7 +115,7 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 		report_stale_removed(rep, pi->name, pi->stale_id, pi->stale_pid);
 	}
 	if (pi->stale_tc_id) {
-		err = detach_stale_tc(pi->ifindex, pi->stale_tc_id);
+		err = detach_stale_tc(pi->ifindex, false, pi->stale_tc_id);
 		if (err && err != -ENOENT) /* gone meanwhile: nothing to remove */
 			return fail(STAGE_DETACH, err, pi->name, "cannot remove our stale tc filter "
 				    "(program id %u) (%s)", pi->stale_tc_id,
@@ -82,7 +125,7 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 	}
 	if (pi->mode == XDP_MODE_TC) {
 		err = attach_tc(counter_tc_prog_fd(s->counter, pi->ifindex), pi->ifindex, pi->attach,
-				&ir->att);
+				false, &ir->att);
 		goto attached;
 	}
 	err = attach_xdp(prog_fd, pi->ifindex, pi->mode, pi->attach, &ir->att);
@@ -97,13 +140,15 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 		err = attach_xdp(prog_fd, pi->ifindex, XDP_MODE_GENERIC, pi->attach, &ir->att);
 	}
 attached:
+	if (err && pi->mode == XDP_MODE_TC)
+		return fail_tc(pi->name, &ir->att, err);
 	if (err) {
 		const char *kmsg = ir->att.kmsg[0] ? ir->att.kmsg : NULL;
-		enum stage st = pi->mode == XDP_MODE_TC ? STAGE_TC : STAGE_ATTACH;
 
 		if (kmsg)
-			return fail(st, err, pi->name, "%s (kernel: %s)", failure_cause(st, err), kmsg);
-		return fail(st, err, pi->name, NULL);
+			return fail(STAGE_ATTACH, err, pi->name, "%s (kernel: %s)",
+				    failure_cause(STAGE_ATTACH, err), kmsg);
+		return fail(STAGE_ATTACH, err, pi->name, NULL);
 	}
 	ir->attached = true;
 	if (ir->att.kind == ATTACH_NETLINK && ir->att.mode != XDP_MODE_TC && ir->att.pin_err)
@@ -114,7 +159,39 @@ attached:
 	report_attached(rep, pi->name, pi->ifindex, ir->att.mode, ir->att.kind,
 			ir->att.prog_id,
 			reason);
+	if (pi->tx) {
+		err = attach_egress(s, rep, ir);
+		if (err) {
+			detach_xdp(&ir->att);
+			ir->attached = false;
+			return err;
+		}
+	}
 	return 0;
+}
+
+/* The attachment the watch follows: receive's, or egress's when only
+ * transmit is counted. */
+static const struct attachment *watched(const struct iface_run *ir)
+{
+	return ir->pi->rx ? &ir->att : &ir->tx_att;
+}
+
+/* Interface i's totals of each direction it counts, as of the last read. */
+static int sums(struct session *s, const struct iface_run *ir, struct iface_stats *st)
+{
+	struct xdpcount_stats rx = { 0, 0 }, tx = { 0, 0 };
+	int err = 0;
+
+	st->no_rx = !ir->pi->rx;
+	st->tx = ir->pi->tx;
+	if (ir->pi->rx)
+		err = counter_sum(s->counter, ir->pi->ifindex, &rx);
+	if (!err && ir->pi->tx)
+		err = counter_sum_dir(s->counter, ir->pi->ifindex, true, &tx);
+	st->packets = rx.packets, st->bytes = rx.bytes;
+	st->tx_packets = tx.packets, st->tx_bytes = tx.bytes;
+	return err;
 }
 
 static int report_all(struct session *s, struct report *rep, const struct health *h,
@@ -126,21 +203,22 @@ static int report_all(struct session *s, struct report *rep, const struct health
 	if (err)
 		return fail(STAGE_READ, err, n == 1 ? health_name(h, 0) : NULL, NULL);
 	for (int i = 0; i < n; i++) {
-		struct xdpcount_stats cur;
+		struct iface_run *ir = &irs[i];
 		struct iface_stats st;
 
 		if (health_fault(h, i) != WATCH_OK)
 			continue;
-		err = counter_sum(s->counter, irs[i].pi->ifindex, &cur);
+		err = sums(s, ir, &st);
 		if (err)
 			return fail(STAGE_READ, err, health_name(h, i), NULL);
 		st.iface = health_name(h, i);
-		st.ifindex = irs[i].pi->ifindex;
-		st.packets = cur.packets;
-		st.bytes = cur.bytes;
-		st.pps = dt > 0 ? (double)(cur.packets - irs[i].last.packets) / dt : 0;
-		st.bps = dt > 0 ? (double)(cur.bytes - irs[i].last.bytes) * 8 / dt : 0;
-		irs[i].last = cur;
+		st.ifindex = ir->pi->ifindex;
+		st.pps = dt > 0 ? (double)(st.packets - ir->last.packets) / dt : 0;
+		st.bps = dt > 0 ? (double)(st.bytes - ir->last.bytes) * 8 / dt : 0;
+		st.tx_pps = dt > 0 ? (double)(st.tx_packets - ir->last_tx.packets) / dt : 0;
+		st.tx_bps = dt > 0 ? (double)(st.tx_bytes - ir->last_tx.bytes) * 8 / dt : 0;
+		ir->last = (struct xdpcount_stats){ st.packets, st.bytes };
+		ir->last_tx = (struct xdpcount_stats){ st.tx_packets, st.tx_bytes };
 		report_stats(rep, t, &st);
 	}
 	if (report_flush(rep))
@@ -162,11 +240,21 @@ static int detach_all(struct session *s, struct report *rep, struct health *h,
 
 		if (!irs[i].attached)
 			continue;
-		if (health_fault(h, i) == WATCH_DELETED && irs[i].att.kind == ATTACH_NETLINK) {
-			detach_forget(&irs[i].att); /* the program went with the interface */
+		if (health_fault(h, i) == WATCH_DELETED && watched(&irs[i])->kind == ATTACH_NETLINK) {
+			/* the programs went with the interface */
+			detach_forget(&irs[i].att);
+			detach_forget(&irs[i].tx_att);
 			continue;
 		}
-		err = detach_xdp(&irs[i].att);
+		/* egress first: a clsact qdisc the receive side created goes
+		 * with the receive side's filter, once nothing else is on it */
+		err = irs[i].pi->tx ? detach_xdp(&irs[i].tx_att) : 0;
+		if (err) {
+			err = fail(STAGE_DETACH, err, health_name(h, i), NULL);
+			if (!ret)
+				ret = err;
+		}
+		err = irs[i].pi->rx ? detach_xdp(&irs[i].att) : 0;
 		if (err == -ENODEV && irs[i].att.kind == ATTACH_NETLINK &&
 		    irs[i].att.mode != XDP_MODE_TC)
 			err = fail_left_behind(health_name(h, i), health_iface(h, i),
@@ -178,7 +266,7 @@ static int detach_all(struct session *s, struct report *rep, struct health *h,
 	}
 	/* Everything is detached: one read has the final totals. */
 	for (int i = 0; i < n; i++) {
-		struct xdpcount_stats fin = irs[i].last;
+		struct iface_stats fin = { .iface = health_name(h, i) };
 
 		if (!irs[i].attached)
 			continue;
@@ -187,10 +275,14 @@ static int detach_all(struct session *s, struct report *rep, struct health *h,
 			continue; /* its "lost" event had the final totals */
 		if (!read)
 			read = counter_read_all(s->counter) == 0;
-		if (read)
-			counter_sum(s->counter, irs[i].pi->ifindex, &fin);
-		report_detached(rep, health_name(h, i), fin.packets, fin.bytes);
-		irs[i].last = fin; /* for the last textfile */
+		if (!read || sums(s, &irs[i], &fin)) {
+			fin.packets = irs[i].last.packets, fin.bytes = irs[i].last.bytes;
+			fin.tx_packets = irs[i].last_tx.packets, fin.tx_bytes = irs[i].last_tx.bytes;
+		}
+		report_detached_stats(rep, &fin);
+		/* for the last textfile */
+		irs[i].last = (struct xdpcount_stats){ fin.packets, fin.bytes };
+		irs[i].last_tx = (struct xdpcount_stats){ fin.tx_packets, fin.tx_bytes };
 	}
 	return ret;
 }
@@ -236,7 +328,8 @@ static void drop_privileges(struct session *s, struct iface_run *irs, int n)
 	int err;
 
 	for (int i = 0; i < n; i++)
-		netlink |= irs[i].att.kind == ATTACH_NETLINK;
+		netlink |= (irs[i].pi->rx && irs[i].att.kind == ATTACH_NETLINK) ||
+			   (irs[i].pi->tx && irs[i].tx_att.kind == ATTACH_NETLINK);
 	failure_keep_caps(); /* a later EPERM is advised on what was held */
 	err = caps_drop_after_attach(netlink, can_still_read, &rp, &kept);
 	if (err)
@@ -261,13 +354,14 @@ int run_refusal(const struct plan *plan)
 		case REFUSE_NONE:
 			break;
 		case REFUSE_FOREIGN:
-			if (pi->mode == XDP_MODE_TC) /* someone's filter at our tc place */
+			if (pi->mode == XDP_MODE_TC || pi->tx_refused) /* someone's filter at our tc place */
 				return fail(STAGE_TC, -EEXIST, pi->name, "%s", pi->reason);
 			return fail(STAGE_FOREIGN, -EEXIST, pi->name, "%s", pi->reason);
 		case REFUSE_MODE:
 			return fail(STAGE_ATTACH, -EOPNOTSUPP, pi->name, "%s", pi->reason);
 		case REFUSE_ATTACH:
-			return fail(pi->mode == XDP_MODE_TC ? STAGE_TC : STAGE_ATTACH, -ENOLINK,
+			return fail(pi->mode == XDP_MODE_TC || pi->tx_refused ? STAGE_TC : STAGE_ATTACH,
+				    -ENOLINK,
 				    pi->name, "%s", pi->reason);
 		case REFUSE_OURS:
 			return fail(STAGE_ATTACH, -EEXIST, pi->name, "%s", pi->reason);
@@ -326,16 +420,20 @@ int cmd_run(const struct opts *o)
 	for (int i = 0; i < n; i++) {
 		irs[i].pi = &s.plan.ifaces[i];
 		err = session_load_iface(&s, irs[i].pi->name, irs[i].pi->ifindex, irs[i].pi->variant);
+		if (!err && irs[i].pi->rx && irs[i].pi->tx)
+			err = session_load_iface(&s, irs[i].pi->name, irs[i].pi->ifindex,
+						 VARIANT_EGRESS);
 		if (err)
 			goto detach;
 	}
 	pin_sweep(); /* pins of runs that are gone, whose programs went before them */
 	for (int i = 0; i < n && !stop_requested(); i++) {
 		err = attach_one(&s, &rep, &irs[i]);
-		run_metrics_attached(&met, i, err, &irs[i].att);
+		run_metrics_attached(&met, i, err, irs[i].pi->rx ? &irs[i].att : NULL,
+				     irs[i].pi->tx ? &irs[i].tx_att : NULL);
 		if (err)
 			goto detach; /* nothing stays half-attached */
-		health_add(&h, i, &irs[i].att, irs[i].pi->name);
+		health_add(&h, i, watched(&irs[i]), irs[i].pi->name);
 	}
 	err = run_metrics_publish(&met, true);
 	if (err)
@@ -365,7 +463,8 @@ int cmd_run(const struct opts *o)
 		for (int i = 0; i < n && !err; i++)
 			run_metrics_counts(&met, i, health_name(&h, i),
 					   health_fault(&h, i) != WATCH_OK, irs[i].last.packets,
-					   irs[i].last.bytes);
+					   irs[i].last.bytes, irs[i].last_tx.packets,
+					   irs[i].last_tx.bytes);
 		if (!err)
 			err = run_metrics_publish(&met, true);
 		if (err)
@@ -388,7 +487,8 @@ detach:
 		for (int i = 0; i < h.n; i++) /* the last textfile: final totals, lost ones */
 			run_metrics_counts(&met, i, health_name(&h, i),
 					   health_fault(&h, i) != WATCH_OK, irs[i].last.packets,
-					   irs[i].last.bytes);
+					   irs[i].last.bytes, irs[i].last_tx.packets,
+					   irs[i].last_tx.bytes);
 
 		if (!err)
 			err = derr ? derr : ferr;

@@ -42,24 +42,29 @@ int run_metrics_open(struct metrics *m, const struct opts *o, const struct sessi
 			 s->plan.ifaces[i].name);
 		snap->ifaces[i].state = s->plan.ifaces[i].refusal != REFUSE_NONE ? PROM_STATE_REFUSED
 										 : PROM_STATE_PENDING;
+		snap->ifaces[i].no_rx = !plan_counts_rx(o->direction);
+		snap->ifaces[i].tx = plan_counts_tx(o->direction);
 	}
 	return 0;
 }
 
-void run_metrics_attached(struct metrics *m, int i, int err, const struct attachment *att)
+void run_metrics_attached(struct metrics *m, int i, int err, const struct attachment *rx,
+			  const struct attachment *tx)
 {
 	struct prom_iface *f = &m->snap.ifaces[i];
+	const struct attachment *att = rx ? rx : tx;
 
 	f->state = err ? PROM_STATE_REFUSED
 		 : att->mode == XDP_MODE_GENERIC ? PROM_STATE_GENERIC
 		 : att->mode == XDP_MODE_TC	 ? PROM_STATE_TC
 						 : PROM_STATE_NATIVE;
-	f->hook = err ? NULL : plan_hook_name(att->mode);
-	f->attach = err ? NULL : plan_attach_name(att->mode, att->kind);
+	f->hook = err || !rx ? NULL : plan_hook_name(rx->mode);
+	f->attach = err || !rx ? NULL : plan_attach_name(rx->mode, rx->kind);
+	f->tx_attach = err || !tx ? NULL : plan_attach_name(XDP_MODE_TC, tx->kind);
 }
 
 void run_metrics_counts(struct metrics *m, int i, const char *name, bool lost, uint64_t packets,
-			uint64_t bytes)
+			uint64_t bytes, uint64_t tx_packets, uint64_t tx_bytes)
 {
 	struct prom_iface *f = &m->snap.ifaces[i];
 
@@ -68,6 +73,8 @@ void run_metrics_counts(struct metrics *m, int i, const char *name, bool lost, u
 		f->state = PROM_STATE_LOST;
 	f->packets = packets;
 	f->bytes = bytes;
+	f->tx_packets = tx_packets;
+	f->tx_bytes = tx_bytes;
 }
 
 int run_metrics_publish(struct metrics *m, bool up)

@@ -47,7 +47,8 @@ static int probe_ifaces(struct session *s, const struct opts *o, enum iface_defa
 
 int session_plan(struct session *s, const struct opts *o, enum iface_default dflt, bool report_btf)
 {
-	struct plan_request req = { .mode = o->mode, .attach = o->attach };
+	struct plan_request req = { .mode = o->mode, .attach = o->attach,
+				    .direction = o->direction };
 	struct timespec t0, t1;
 	int err;
 
@@ -72,7 +73,8 @@ int session_plan(struct session *s, const struct opts *o, enum iface_default dfl
 	probe_bpf(&s->probe, report_btf ? 0
 			     : PROBE_SKIP_MAP_HASH |
 				       (plan_reads_frags(&s->probe) ? 0 : PROBE_SKIP_FRAGS));
-	probe_tc_ifaces(&s->probe);
+	/* the egress facts only where the plan reads them (check: always) */
+	probe_tc_ifaces(&s->probe, report_btf || plan_counts_tx(o->direction));
 	plan_make(&s->probe, &req, &s->plan);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_msg(LOG_VERBOSE, "xdpcount: kernel %s on %s, %u CPUs; probed and planned in %.2f ms\n",

@@ -40,7 +40,7 @@ static int attach_xdp_once(int prog_fd, int ifindex, enum xdp_mode mode, enum at
 	if (kind == ATTACH_NETLINK) {
 		/* a netlink program outlives us: the pin says it is ours. Made
 		 * first, so that no kill -9 leaves our program unpinned. */
-		a->pin_err = pin_add(prog_fd, ifindex, false, a->pin, sizeof(a->pin));
+		a->pin_err = pin_add(prog_fd, ifindex, false, false, a->pin, sizeof(a->pin));
 		if (a->pin_err)
 			a->pin[0] = '\0';
 	}

@@ -17,6 +17,7 @@ struct attachment {
 	int link_fd;           /* LINK only, else -1 */
 	uint32_t flags;        /* NETLINK only: the mode flag used; tc: the program id */
 	bool qdisc_created;    /* clsact only: we created the qdisc */
+	bool egress;           /* TC only: the egress hook (else ingress) */
 	uint32_t prog_id;      /* the kernel's id of our program */
 	char pin[256];         /* NETLINK: our bpffs pin (loader/pin.h), "" if none */
 	int pin_err;           /* why there is no pin (-errno), 0 if there is */
@@ -56,30 +57,33 @@ int detach_xdp(struct attachment *a);
  * interface was deleted, and our program with it): the pin, the link fd. */
 void detach_forget(struct attachment *a);
 
-/* tc ingress (loader/tc.c). LINK: a tcx link, first in line (6.6+).
- * NETLINK: a cls_bpf direct-action filter at XDPCOUNT_TC_HANDLE/PRIO on a
- * clsact qdisc, created only if absent. Never replaces a filter. On failure
- * returns -errno and leaves nothing attached (nor a qdisc it created); the
- * kernel's extack message, if any, is in a->kmsg. */
-int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment *a);
-/* Is our clsact filter still at its place? 0 yes; -ENOENT it is gone (or the
- * qdisc with it; *now_id: the program there instead, 0 none); -ENODEV the
- * interface is gone from this namespace. One RTM_GETTFILTER. */
+/* tc ingress, or egress (loader/tc.c). LINK: a tcx link, first in line
+ * (6.6+). NETLINK: a cls_bpf direct-action filter at XDPCOUNT_TC_HANDLE/PRIO
+ * on a clsact qdisc, created only if absent. Never replaces a filter. On
+ * failure returns -errno and leaves nothing attached (nor a qdisc it
+ * created); the kernel's extack message, if any, is in a->kmsg. */
+int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, bool egress, struct attachment *a);
+/* Is our clsact filter still at its place (on a->egress's hook)? 0 yes;
+ * -ENOENT it is gone (or the qdisc with it; *now_id: the program there
+ * instead, 0 none); -ENODEV the interface is gone from this namespace. One
+ * RTM_GETTFILTER. */
 int attach_tc_check(const struct attachment *a, uint32_t *now_id);
 /* Removes our filter (if still ours) and the qdisc if we created it and no
- * filter is left on it; closes the tcx link. Idempotent. */
+ * filter is left on it; closes the tcx link. Idempotent. Of an interface
+ * counted both ways through clsact, detach the egress hook first: the
+ * ingress attachment created the qdisc, and removes it once empty. */
 int detach_tc(struct attachment *a);
 /* Removes the clsact qdisc on ifindex if no filter at all is on it (nor a
  * qdisc there: 0). 0 or -errno. */
 int detach_empty_clsact(int ifindex);
-/* `xdpcount detach`: removes an xdpcount cls_bpf filter left at our place on
- * ingress, and the clsact qdisc if nothing else is on it. Returns the number
- * of filters removed (0 or 1), or -errno. */
+/* `xdpcount detach`: removes the xdpcount cls_bpf filters left at our place
+ * on ingress and egress, and the clsact qdisc if nothing else is on it.
+ * Returns the number of filters removed (0 to 2), or -errno. */
 int detach_ours_tc(int ifindex);
-/* Removes our stale filter, program id, left by an xdpcount that no longer
- * runs (kill -9 in clsact mode), and the clsact qdisc if nothing else is on
- * it. 0, -ENOENT when it is no longer there, or -errno. */
-int detach_stale_tc(int ifindex, uint32_t id);
+/* Removes our stale filter on one hook, program id, left by an xdpcount
+ * that no longer runs (kill -9 in clsact mode), and the clsact qdisc if
+ * nothing else is on it. 0, -ENOENT when it is no longer there, or -errno. */
+int detach_stale_tc(int ifindex, bool egress, uint32_t id);
 
 /* Removes our own stale program id (left by an xdpcount that no longer
  * runs) from ifindex in mode, exactly that one, and its pin. 0 or -errno. */

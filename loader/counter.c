@@ -23,8 +23,8 @@ struct instance {
 
 struct counter {
 	const struct embedded_object *eobj;
-	struct image img[3]; /* by enum variant, parsed on first use */
-	bool parsed[3];
+	struct image img[VARIANT_COUNT]; /* by enum variant, parsed on first use */
+	bool parsed[VARIANT_COUNT];
 	int stats_fd;
 	unsigned int ncpus;
 	unsigned int n; /* instances, i.e. slots in use */
@@ -128,11 +128,20 @@ static void keep_log_tail(struct counter *c)
 	snprintf(c->log_tail, sizeof(c->log_tail), "%s", line);
 }
 
-/* ifindex's XDP instance (tc false) or tc instance (tc true). */
-static const struct instance *find(const struct counter *c, int ifindex, bool tc)
+/* The hook a variant counts at: XDP (LINEAR and FRAGS alike), tc ingress,
+ * tc egress. An interface has one instance per hook. */
+enum hook { HOOK_XDP, HOOK_TC, HOOK_EGRESS };
+
+static enum hook hook_of(enum variant v)
+{
+	return v == VARIANT_TC ? HOOK_TC : v == VARIANT_EGRESS ? HOOK_EGRESS : HOOK_XDP;
+}
+
+/* ifindex's instance at hook, NULL if none. */
+static const struct instance *find(const struct counter *c, int ifindex, enum hook hook)
 {
 	for (unsigned int i = 0; i < c->n; i++)
-		if (c->inst[i].ifindex == ifindex && (c->inst[i].variant == VARIANT_TC) == tc)
+		if (c->inst[i].ifindex == ifindex && hook_of(c->inst[i].variant) == hook)
 			return &c->inst[i];
 	return NULL;
 }
@@ -213,7 +222,9 @@ int counter_add_iface(struct counter *c, int ifindex, enum variant variant)
 	const struct image *img;
 	int err;
 
-	if (find(c, ifindex, variant == VARIANT_TC))
+	if ((unsigned int)variant >= VARIANT_COUNT)
+		return -EINVAL;
+	if (find(c, ifindex, hook_of(variant)))
 		return 0;
 	if (c->n >= XDPCOUNT_MAX_SLOTS)
 		return -ENOSPC;
@@ -253,23 +264,31 @@ int counter_add_iface(struct counter *c, int ifindex, enum variant variant)
 	return 0;
 }
 
-int counter_prog_fd(const struct counter *c, int ifindex)
+static int hook_fd(const struct counter *c, int ifindex, enum hook hook)
 {
-	const struct instance *in = find(c, ifindex, false);
+	const struct instance *in = find(c, ifindex, hook);
 
 	return in ? in->prog_fd : -ENOENT;
+}
+
+int counter_prog_fd(const struct counter *c, int ifindex)
+{
+	return hook_fd(c, ifindex, HOOK_XDP);
 }
 
 int counter_tc_prog_fd(const struct counter *c, int ifindex)
 {
-	const struct instance *in = find(c, ifindex, true);
+	return hook_fd(c, ifindex, HOOK_TC);
+}
 
-	return in ? in->prog_fd : -ENOENT;
+int counter_egress_prog_fd(const struct counter *c, int ifindex)
+{
+	return hook_fd(c, ifindex, HOOK_EGRESS);
 }
 
 const char *counter_prog_name(const struct counter *c, int ifindex)
 {
-	const struct instance *in = find(c, ifindex, false);
+	const struct instance *in = find(c, ifindex, HOOK_XDP);
 
 	return in ? c->img[in->variant].name : NULL;
 }
@@ -354,13 +373,14 @@ int counter_read_all(struct counter *c)
 	return 0;
 }
 
-int counter_sum(const struct counter *c, int ifindex, struct xdpcount_stats *sum)
+int counter_sum_dir(const struct counter *c, int ifindex, bool tx, struct xdpcount_stats *sum)
 {
 	bool found = false;
 
 	memset(sum, 0, sizeof(*sum));
 	for (unsigned int i = 0; i < c->n; i++) {
-		if (c->inst[i].ifindex != ifindex)
+		if (c->inst[i].ifindex != ifindex ||
+		    (hook_of(c->inst[i].variant) == HOOK_EGRESS) != tx)
 			continue;
 		found = true;
 		sum->packets += c->sums[i].packets;
@@ -369,14 +389,20 @@ int counter_sum(const struct counter *c, int ifindex, struct xdpcount_stats *sum
 	return found ? 0 : -ENOENT;
 }
 
+int counter_sum(const struct counter *c, int ifindex, struct xdpcount_stats *sum)
+{
+	return counter_sum_dir(c, ifindex, false, sum);
+}
+
 int counter_read(struct counter *c, int ifindex, struct xdpcount_stats *sum)
 {
+	bool tx = !find(c, ifindex, HOOK_XDP) && !find(c, ifindex, HOOK_TC);
 	int err;
 
-	if (!find(c, ifindex, false) && !find(c, ifindex, true))
+	if (tx && !find(c, ifindex, HOOK_EGRESS))
 		return -ENOENT;
 	err = counter_read_all(c);
-	return err ? err : counter_sum(c, ifindex, sum);
+	return err ? err : counter_sum_dir(c, ifindex, tx, sum);
 }
 
 bool counter_batch_missing(const struct counter *c)

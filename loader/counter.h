@@ -22,7 +22,8 @@ void counter_close(struct counter *c);
 
 /* Gives ifindex the next counter slot and loads the variant's program for
  * it (the verifier runs here). An interface has at most one XDP instance
- * (LINEAR or FRAGS) and one tc instance (TC): adding one it has is a no-op.
+ * (LINEAR or FRAGS), one tc ingress instance (TC) and one tc egress instance
+ * (EGRESS): adding one it has is a no-op.
  * -ENOSPC when every slot is taken. On a failed load,
  * counter_verifier_log() holds the kernel's words where it has any. */
 int counter_add_iface(struct counter *c, int ifindex, enum variant variant);
@@ -35,8 +36,10 @@ unsigned int counter_insns(const struct counter *c, int ifindex);
 /* Bytes of JIT-compiled code the kernel holds for ifindex's program: 0 when
  * it runs in the interpreter (or the length is hidden from the caller). */
 unsigned int counter_jited_len(const struct counter *c, int ifindex);
-/* The tc program instance counting ifindex, -ENOENT if none. */
+/* The tc ingress / tc egress program instance counting ifindex, -ENOENT if
+ * none. */
 int counter_tc_prog_fd(const struct counter *c, int ifindex);
+int counter_egress_prog_fd(const struct counter *c, int ifindex);
 /* The last line of the verifier log that explains a failed load, or "". */
 const char *counter_verifier_log(const struct counter *c);
 
@@ -44,10 +47,14 @@ const char *counter_verifier_log(const struct counter *c);
  * one lookup per slot where the kernel lacks it) and sums them. No
  * allocation. */
 int counter_read_all(struct counter *c);
-/* ifindex's sums (over its XDP and tc instances) as of the last
- * counter_read_all(). -ENOENT if no slot. */
+/* ifindex's sums as of the last counter_read_all(): received (tx false: its
+ * XDP and tc ingress instances) or transmitted (tx true: its tc egress
+ * instance). -ENOENT if no slot for that direction. */
+int counter_sum_dir(const struct counter *c, int ifindex, bool tx, struct xdpcount_stats *sum);
+/* counter_sum_dir() of what ifindex received. */
 int counter_sum(const struct counter *c, int ifindex, struct xdpcount_stats *sum);
-/* counter_read_all() then counter_sum(). */
+/* counter_read_all() then the sum of one direction ifindex counts (receive
+ * if it counts both). */
 int counter_read(struct counter *c, int ifindex, struct xdpcount_stats *sum);
 /* True once counter_read_all() had to fall back to one lookup per slot. */
 bool counter_batch_missing(const struct counter *c);

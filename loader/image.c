@@ -120,7 +120,11 @@ static int find_slot(Elf *elf, const struct sections *s, struct image *img)
 
 int image_parse(const struct embedded_object *obj, enum variant variant, struct image *img)
 {
-	const char *sec = variant == VARIANT_FRAGS ? "xdp.frags" : variant == VARIANT_TC ? "tc" : "xdp";
+	static const char *const secs[VARIANT_COUNT] = {
+		[VARIANT_LINEAR] = "xdp", [VARIANT_FRAGS] = "xdp.frags",
+		[VARIANT_TC] = "tc", [VARIANT_EGRESS] = "tc/egress",
+	};
+	const char *sec = (unsigned int)variant < VARIANT_COUNT ? secs[variant] : "xdp";
 	struct sections s;
 	size_t len;
 	Elf *elf;
@@ -129,7 +133,7 @@ int image_parse(const struct embedded_object *obj, enum variant variant, struct 
 	memset(img, 0, sizeof(*img));
 	img->name = plan_variant_prog(variant);
 	img->frags = variant == VARIANT_FRAGS;
-	img->tc = variant == VARIANT_TC;
+	img->tc = variant == VARIANT_TC || variant == VARIANT_EGRESS;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -ENOEXEC;
 	elf = elf_memory((char *)obj->data, obj->size);

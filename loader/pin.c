@@ -13,13 +13,13 @@
 #include "probe/nl.h"
 #include "probe/probe.h"
 
-int pin_add(int prog_fd, int ifindex, bool qdisc, char *path, size_t len)
+int pin_add(int prog_fd, int ifindex, bool egress, bool qdisc, char *path, size_t len)
 {
 	char dir[PIN_PATH_LEN];
 	int err = pin_dir(dir, sizeof(dir), true);
 
 	if (!err)
-		err = pin_name(dir, ifindex, qdisc, path, len);
+		err = pin_name(dir, ifindex, egress, qdisc, path, len);
 	if (err)
 		return err;
 	unlink(path); /* a pin of a pid that ran before with the same start: gone */
@@ -60,8 +60,9 @@ int pin_get(const char *path)
 }
 
 /* Is program id still where a pin for ifindex says: XDP in any mode, or our
- * clsact place? 1 yes, 0 no (the interface is gone too), -errno unknown. */
-static int still_attached(int ifindex, uint32_t id)
+ * clsact place (on egress for an egress pin)? 1 yes, 0 no (the interface is
+ * gone too), -errno unknown. */
+static int still_attached(int ifindex, bool egress, uint32_t id)
 {
 	struct nl_xdp_ids q;
 	uint32_t tc = 0;
@@ -71,9 +72,9 @@ static int still_attached(int ifindex, uint32_t id)
 		return 0;
 	if (err)
 		return err;
-	if (q.drv == id || q.skb == id || q.hw == id)
+	if (!egress && (q.drv == id || q.skb == id || q.hw == id))
 		return 1;
-	err = probe_tc_our_filter(ifindex, &tc);
+	err = probe_tc_our_filter(ifindex, egress, &tc);
 	if (err == -ENOENT || err == -EINVAL || err == -ENODEV)
 		return 0; /* no filter at our place, or no clsact qdisc */
 	return err ? err : tc == id;
@@ -92,7 +93,7 @@ static int sweep_one(void *ctx, const struct pin_owner *o)
 		return 0;
 	err = attach_prog_id(fd, &id);
 	close(fd);
-	if (err || still_attached(o->ifindex, id) != 0)
+	if (err || still_attached(o->ifindex, o->egress, id) != 0)
 		return 0; /* a leftover the next run there removes (or cannot tell) */
 	if (o->qdisc)
 		detach_empty_clsact(o->ifindex);

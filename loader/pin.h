@@ -7,10 +7,11 @@
 
 #include "probe/pin.h"
 
-/* Pins prog_fd for ifindex in this namespace (marked PIN_QDISC if qdisc);
- * path receives the pin's path. -errno when bpffs is missing (-EMEDIUMTYPE:
- * no bpffs mounted there) or not writable (the run goes on unpinned). */
-int pin_add(int prog_fd, int ifindex, bool qdisc, char *path, size_t len);
+/* Pins prog_fd for ifindex in this namespace (marked PIN_EGRESS if egress,
+ * PIN_QDISC if qdisc); path receives the pin's path. -errno when bpffs is
+ * missing (-EMEDIUMTYPE: no bpffs mounted there) or not writable (the run
+ * goes on unpinned). */
+int pin_add(int prog_fd, int ifindex, bool egress, bool qdisc, char *path, size_t len);
 /* Drops the PIN_QDISC mark of the pin at path (renamed; path follows). */
 int pin_unmark(char *path, size_t len);
 /* Removes a pin (idempotent). */

@@ -23,6 +23,7 @@ const char *status_mode_name(enum status_mode m)
 	static const char *const names[] = {
 		[STATUS_NATIVE] = "native", [STATUS_GENERIC] = "generic",
 		[STATUS_OFFLOAD] = "offload", [STATUS_TC] = "tc",
+		[STATUS_TC_EGRESS] = "tc_egress",
 	};
 
 	return names[m];
@@ -30,7 +31,7 @@ const char *status_mode_name(enum status_mode m)
 
 const char *status_attach_name(const struct status_prog *p)
 {
-	return plan_attach_name(p->mode == STATUS_TC ? XDP_MODE_TC : XDP_MODE_NATIVE, p->attach);
+	return plan_attach_name(p->mode >= STATUS_TC ? XDP_MODE_TC : XDP_MODE_NATIVE, p->attach);
 }
 
 /* Unix time of a CLOCK_BOOTTIME instant in nanoseconds. */
@@ -81,7 +82,7 @@ static void find_links(struct status_iface *ifs, unsigned int n)
 		if (bpf_link_get_info_by_fd(fd, &info, &len) == 0 && info.type == BPF_LINK_TYPE_XDP)
 			for (unsigned int i = 0; i < n; i++)
 				for (unsigned int k = 0; k < ifs[i].n_progs; k++)
-					if (ifs[i].progs[k].mode != STATUS_TC &&
+					if (ifs[i].progs[k].mode < STATUS_TC &&
 					    ifs[i].ifindex == (int)info.xdp.ifindex &&
 					    ifs[i].progs[k].id == info.prog_id) {
 						ifs[i].progs[k].attach = ATTACH_LINK;
@@ -210,28 +211,37 @@ static int qdisc_seen(void *ctx, const struct tcmsg *t, const char *kind)
 	return 0;
 }
 
-/* tc ingress: the tcx programs (6.6+), and the cls_bpf filter at our place
- * on a clsact qdisc. Someone's filters elsewhere on it are not listed. */
-static void find_tc(struct status_iface *s, bool has_clsact)
+/* One tc hook (ingress or egress): the tcx programs (6.6+), and the
+ * cls_bpf filter at our place on a clsact qdisc. Someone's filters
+ * elsewhere on it are not listed. */
+static void find_tc_hook(struct status_iface *s, bool has_clsact, bool egress)
 {
 	__u32 ids[STATUS_MAX_PROGS], links[STATUS_MAX_PROGS];
 	LIBBPF_OPTS(bpf_prog_query_opts, q, .prog_ids = ids, .link_ids = links,
 		    .count = STATUS_MAX_PROGS);
+	enum status_mode m = egress ? STATUS_TC_EGRESS : STATUS_TC;
 	struct status_prog *p;
 
-	if (bpf_prog_query_opts(s->ifindex, XDPC_BPF_TCX_INGRESS, &q) == 0)
+	if (bpf_prog_query_opts(s->ifindex, egress ? XDPC_BPF_TCX_EGRESS : XDPC_BPF_TCX_INGRESS,
+				&q) == 0)
 		for (__u32 i = 0; i < q.count && i < STATUS_MAX_PROGS; i++)
-			if ((p = add_prog(s, STATUS_TC, ids[i], ATTACH_LINK))) {
+			if ((p = add_prog(s, m, ids[i], ATTACH_LINK))) {
 				p->link_id = links[i];
 				p->attach_known = true;
 			}
 	if (has_clsact) {
 		uint32_t id;
 
-		if (probe_tc_our_filter(s->ifindex, &id) == 0 &&
-		    (p = add_prog(s, STATUS_TC, id, ATTACH_NETLINK)))
+		if (probe_tc_our_filter(s->ifindex, egress, &id) == 0 &&
+		    (p = add_prog(s, m, id, ATTACH_NETLINK)))
 			p->attach_known = true;
 	}
+}
+
+static void find_tc(struct status_iface *s, bool has_clsact)
+{
+	find_tc_hook(s, has_clsact, false);
+	find_tc_hook(s, has_clsact, true);
 }
 
 int status_query(struct status_iface *ifs, unsigned int n)

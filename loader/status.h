@@ -1,5 +1,5 @@
 /* `xdpcount status`: which XDP programs sit on which interface, read-only,
- * and at tc ingress the tcx programs and the cls_bpf filter at xdpcount's
+ * and at tc ingress and egress the tcx programs and the cls_bpf filter at xdpcount's
  * clsact place (where xdpcount counts behind someone's XDP program). For
  * each program: mode, id, name, tag, attach kind (XDP: a bpf_link, or
  * netlink when no XDP link points at it; tc: tcx or clsact), whether it is
@@ -14,9 +14,11 @@
 
 #define STATUS_MAX_PIDS 8
 
-enum status_mode { STATUS_NATIVE, STATUS_GENERIC, STATUS_OFFLOAD, STATUS_TC };
+/* TC and TC_EGRESS last: the tc hooks, ingress and egress. */
+enum status_mode { STATUS_NATIVE, STATUS_GENERIC, STATUS_OFFLOAD, STATUS_TC, STATUS_TC_EGRESS };
 
-#define STATUS_MAX_PROGS 8 /* per interface: 3 XDP modes, tcx programs, our filter */
+/* per interface: 3 XDP modes, tcx programs and our filter on each tc hook */
+#define STATUS_MAX_PROGS 12
 
 struct status_prog {
 	enum status_mode mode;

@@ -1,7 +1,9 @@
-/* The tc ingress hook, beside (after) someone else's XDP program: tcx (a
- * bpf_link, 6.6+), or a clsact qdisc with a cls_bpf direct-action filter at
- * xdpcount's own handle and priority. The qdisc is created only if absent
- * and removed only if we created it and nobody else's filter is on it. */
+/* The tc hooks: ingress, beside (after) someone else's XDP program, and
+ * egress, for what an interface transmits. Either through tcx (a bpf_link,
+ * 6.6+), or a clsact qdisc with a cls_bpf direct-action filter at
+ * xdpcount's own handle and priority (the same place on both hooks). The
+ * qdisc is created only if absent and removed only if we created it and
+ * nobody else's filter is on it. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,7 +19,7 @@
 #include "log/log.h"
 #include "probe/probe.h"
 
-static void ingress_hook(struct bpf_tc_hook *hook, int ifindex, enum bpf_tc_attach_point where)
+static void tc_hook(struct bpf_tc_hook *hook, int ifindex, enum bpf_tc_attach_point where)
 {
 	memset(hook, 0, sizeof(*hook));
 	hook->sz = sizeof(*hook);
@@ -60,9 +62,14 @@ int detach_empty_clsact(int ifindex)
 
 	if (n != 0)
 		return n < 0 ? n : 0; /* someone's filters: the qdisc stays */
-	ingress_hook(&hook, ifindex, BPF_TC_INGRESS | BPF_TC_EGRESS);
+	tc_hook(&hook, ifindex, BPF_TC_INGRESS | BPF_TC_EGRESS);
 	n = bpf_tc_hook_destroy(&hook);
 	return n == -ENOENT || n == -EINVAL || n == -ENODEV ? 0 : n;
+}
+
+static enum bpf_tc_attach_point point(bool egress)
+{
+	return egress ? BPF_TC_EGRESS : BPF_TC_INGRESS;
 }
 
 static int attach_clsact(int prog_fd, int ifindex, struct attachment *a)
@@ -74,10 +81,10 @@ static int attach_clsact(int prog_fd, int ifindex, struct attachment *a)
 	/* The filter outlives us: the pin says it is ours, and who holds it.
 	 * Made first, marked as creating the qdisc, so that a kill -9 at any
 	 * moment from here on leaves a pin that says what to remove. */
-	a->pin_err = pin_add(prog_fd, ifindex, true, a->pin, sizeof(a->pin));
+	a->pin_err = pin_add(prog_fd, ifindex, a->egress, true, a->pin, sizeof(a->pin));
 	if (a->pin_err)
 		a->pin[0] = '\0';
-	ingress_hook(&hook, ifindex, BPF_TC_INGRESS);
+	tc_hook(&hook, ifindex, point(a->egress));
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST)
 		goto fail;
@@ -101,14 +108,20 @@ fail:
 	return err;
 }
 
-static int attach_tc_once(int prog_fd, int ifindex, enum attach_kind kind, struct attachment *a)
+static int attach_tc_once(int prog_fd, int ifindex, enum attach_kind kind, bool egress,
+			  struct attachment *a)
 {
 	attach_init(a, prog_fd, ifindex, XDP_MODE_TC, kind);
+	a->egress = egress;
 	if (kind == ATTACH_LINK) {
-		/* First in line: what reaches tc ingress, before other tcx
-		 * programs or legacy filters can drop it. */
+		/* First in line: what reaches the hook, before other tcx
+		 * programs or legacy filters can drop it or end the chain
+		 * (a program that says TCX_PASS before us would hide the
+		 * packet from us: an undercount; one that drops it after us
+		 * is the README's difference from tx_packets). */
 		LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = XDPC_BPF_F_BEFORE);
-		int fd = bpf_link_create(prog_fd, ifindex, XDPC_BPF_TCX_INGRESS, &opts);
+		int fd = bpf_link_create(prog_fd, ifindex,
+					 egress ? XDPC_BPF_TCX_EGRESS : XDPC_BPF_TCX_INGRESS, &opts);
 
 		if (fd < 0)
 			return -errno;
@@ -118,13 +131,13 @@ static int attach_tc_once(int prog_fd, int ifindex, enum attach_kind kind, struc
 	return attach_clsact(prog_fd, ifindex, a);
 }
 
-int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment *a)
+int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, bool egress, struct attachment *a)
 {
 	char kmsg[sizeof(a->kmsg)];
 	int err;
 
 	log_kernel_message_to(kmsg, sizeof(kmsg));
-	err = attach_tc_once(prog_fd, ifindex, kind, a);
+	err = attach_tc_once(prog_fd, ifindex, kind, egress, a);
 	log_kernel_message_to(NULL, 0);
 	memcpy(a->kmsg, kmsg, sizeof(kmsg));
 	if (!err && attach_prog_id(prog_fd, &a->prog_id))
@@ -132,10 +145,11 @@ int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, struct attachment
 	return err;
 }
 
-/* The program of the filter at a's place (ingress), as probe_tc_our_filter. */
+/* The program of the filter at a's place (on its hook), as
+ * probe_tc_our_filter. */
 static int filter_at(const struct attachment *a, uint32_t *id)
 {
-	return probe_tc_our_filter(a->ifindex, id);
+	return probe_tc_our_filter(a->ifindex, a->egress, id);
 }
 
 int attach_tc_check(const struct attachment *a, uint32_t *now_id)
@@ -182,7 +196,7 @@ int detach_tc(struct attachment *a)
 		return err;
 	/* Ours still there (not replaced by someone meanwhile): remove it. */
 	if (!err && attach_prog_id(a->prog_fd, &id) == 0 && now == id) {
-		ingress_hook(&hook, a->ifindex, BPF_TC_INGRESS);
+		tc_hook(&hook, a->ifindex, point(a->egress));
 		our_place(&opts);
 		err = bpf_tc_detach(&hook, &opts);
 		if (err && err != -ENOENT)
@@ -198,10 +212,10 @@ int detach_tc(struct attachment *a)
 	return err;
 }
 
-/* Removes our filter at our place (only program want_id, if not 0), then the
- * clsact qdisc if nothing else is on it. 1 removed, 0 nothing of ours there
- * (or not want_id), -errno. */
-static int remove_ours(int ifindex, uint32_t want_id)
+/* Removes our filter at our place on one hook (only program want_id, if not
+ * 0), then the clsact qdisc if nothing else is on it. 1 removed, 0 nothing
+ * of ours there (or not want_id), -errno. */
+static int remove_ours(int ifindex, bool egress, uint32_t want_id)
 {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts opts;
@@ -209,7 +223,7 @@ static int remove_ours(int ifindex, uint32_t want_id)
 	uint32_t id;
 	int err, fd;
 
-	err = probe_tc_our_filter(ifindex, &id);
+	err = probe_tc_our_filter(ifindex, egress, &id);
 	if (err)
 		return err == -ENOENT || err == -EINVAL ? 0 : err; /* no filter, or no qdisc */
 	if (want_id && id != want_id)
@@ -220,7 +234,7 @@ static int remove_ours(int ifindex, uint32_t want_id)
 	if (fd < 0)
 		return fd;
 	close(fd);
-	ingress_hook(&hook, ifindex, BPF_TC_INGRESS);
+	tc_hook(&hook, ifindex, point(egress));
 	our_place(&opts);
 	err = bpf_tc_detach(&hook, &opts);
 	if (err)
@@ -234,12 +248,17 @@ static int remove_ours(int ifindex, uint32_t want_id)
 
 int detach_ours_tc(int ifindex)
 {
-	return remove_ours(ifindex, 0);
+	int in = remove_ours(ifindex, false, 0), out;
+
+	if (in < 0)
+		return in;
+	out = remove_ours(ifindex, true, 0);
+	return out < 0 ? out : in + out;
 }
 
-int detach_stale_tc(int ifindex, uint32_t id)
+int detach_stale_tc(int ifindex, bool egress, uint32_t id)
 {
-	int n = remove_ours(ifindex, id);
+	int n = remove_ours(ifindex, egress, id);
 
 	return n < 0 ? n : n ? 0 : -ENOENT;
 }

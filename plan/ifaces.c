@@ -247,9 +247,10 @@ static const char *foreign_prog(const struct probe_iface *it, char *buf,
 	return NULL;
 }
 
-static void plan_iface(const struct probe *p, const struct plan_request *req,
-		       const struct probe_iface *it, struct plan *plan,
-		       struct plan_iface *pi, struct verdict_acc *acc)
+/* What the interface receives: XDP, or tc ingress. */
+static void plan_rx(const struct probe *p, const struct plan_request *req,
+		    const struct probe_iface *it, struct plan *plan,
+		    struct plan_iface *pi, struct verdict_acc *acc)
 {
 	char mode_why[PLAN_REASON_LEN], attach_why[PLAN_REASON_LEN];
 	char foreign[PLAN_REASON_LEN], ours_why[PLAN_REASON_LEN], fid[128] = "";
@@ -322,10 +323,41 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 	note_stale_tc(pi);
 }
 
+static void plan_iface(const struct probe *p, const struct plan_request *req,
+		       const struct probe_iface *it, struct plan *plan,
+		       struct plan_iface *pi, struct verdict_acc *acc)
+{
+	pi->rx = plan_counts_rx(req->direction);
+	if (pi->rx) {
+		plan_rx(p, req, it, plan, pi, acc);
+	} else {
+		memcpy(pi->name, it->name, sizeof(pi->name));
+		pi->ifindex = it->ifindex;
+		if (!it->ifindex) {
+			pi->refuse = true;
+			pi->refusal = REFUSE_MISSING;
+			snprintf(pi->reason, PLAN_REASON_LEN, "no such interface");
+		}
+	}
+	if (pi->refuse || !plan_counts_tx(req->direction))
+		return;
+	plan_egress(p, req, it, pi, acc);
+	if (pi->rx || pi->refuse)
+		return;
+	/* transmit only: the plan's hook is tc egress */
+	pi->mode = XDP_MODE_TC;
+	pi->attach = pi->tx_attach;
+	pi->variant = VARIANT_EGRESS;
+	snprintf(pi->reason, PLAN_REASON_LEN, "%s", pi->tx_reason);
+	snprintf(pi->variant_reason, PLAN_REASON_LEN, "tc egress: skb->len from the Ethernet "
+		 "header on, GSO segments as frames (--direction out)");
+}
+
 static bool uses_xdp(const struct plan *plan)
 {
 	for (unsigned int i = 0; i < plan->n_ifaces; i++)
-		if (!plan->ifaces[i].refuse && plan->ifaces[i].mode != XDP_MODE_TC)
+		if (!plan->ifaces[i].refuse && plan->ifaces[i].rx &&
+		    plan->ifaces[i].mode != XDP_MODE_TC)
 			return true;
 	return !plan->n_ifaces;
 }

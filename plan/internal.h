@@ -37,5 +37,10 @@ const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t len, b
 void plan_tc(const struct probe *p, const struct plan_request *req,
 	     const struct probe_iface *it, const char *foreign_id,
 	     struct plan_iface *pi, struct verdict_acc *acc);
+/* Plans pi's tc egress hook (--direction out|both): tx, tx_attach,
+ * tx_reason, stale_tx_*; a place taken there (or tcx asked for and
+ * missing) refuses the interface, tx_refused set. */
+void plan_egress(const struct probe *p, const struct plan_request *req,
+		 const struct probe_iface *it, struct plan_iface *pi, struct verdict_acc *acc);
 
 #endif

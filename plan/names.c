@@ -25,13 +25,35 @@ const struct enum_name variant_names[] = {
 	{ "linear", VARIANT_LINEAR },
 	{ "frags", VARIANT_FRAGS },
 	{ "tc", VARIANT_TC },
+	{ "egress", VARIANT_EGRESS },
 	{ NULL, 0 },
 };
 
+const struct enum_name direction_names[] = {
+	{ "in", DIRECTION_IN },
+	{ "out", DIRECTION_OUT },
+	{ "both", DIRECTION_BOTH },
+	{ NULL, 0 },
+};
+
+bool plan_counts_rx(enum direction d)
+{
+	return d != DIRECTION_OUT;
+}
+
+bool plan_counts_tx(enum direction d)
+{
+	return d == DIRECTION_OUT || d == DIRECTION_BOTH;
+}
+
 const char *plan_variant_prog(enum variant v)
 {
-	return v == VARIANT_FRAGS ? XDPCOUNT_PROG_FRAGS : v == VARIANT_TC ? XDPCOUNT_PROG_TC
-									 : XDPCOUNT_PROG_LINEAR;
+	static const char *const progs[VARIANT_COUNT] = {
+		[VARIANT_LINEAR] = XDPCOUNT_PROG_LINEAR, [VARIANT_FRAGS] = XDPCOUNT_PROG_FRAGS,
+		[VARIANT_TC] = XDPCOUNT_PROG_TC, [VARIANT_EGRESS] = XDPCOUNT_PROG_EGRESS,
+	};
+
+	return (unsigned int)v < VARIANT_COUNT ? progs[v] : XDPCOUNT_PROG_LINEAR;
 }
 
 /* "raised" is the JSON contract's spelling of the action (issue 3). */
@@ -90,7 +112,8 @@ const char *plan_attach_name(enum xdp_mode mode, enum attach_kind attach)
 bool plan_uses_tc(const struct plan *plan)
 {
 	for (unsigned int i = 0; i < plan->n_ifaces; i++)
-		if (!plan->ifaces[i].refuse && plan->ifaces[i].mode == XDP_MODE_TC)
+		if (!plan->ifaces[i].refuse &&
+		    (plan->ifaces[i].mode == XDP_MODE_TC || plan->ifaces[i].tx))
 			return true;
 	return false;
 }

@@ -12,9 +12,14 @@
 enum xdp_mode { XDP_MODE_AUTO = 0, XDP_MODE_NATIVE, XDP_MODE_GENERIC, XDP_MODE_TC };
 enum attach_kind { ATTACH_AUTO = 0, ATTACH_LINK, ATTACH_NETLINK };
 /* The program loaded for one interface: LINEAR (XDP, data_end - data, every
- * kernel), FRAGS (XDP, multi-buffer aware, bpf_xdp_get_buff_len, 5.18+), or
- * TC (tc ingress, skb->len). */
-enum variant { VARIANT_LINEAR = 0, VARIANT_FRAGS, VARIANT_TC };
+ * kernel), FRAGS (XDP, multi-buffer aware, bpf_xdp_get_buff_len, 5.18+), TC
+ * (tc ingress, skb->len), or EGRESS (tc egress, the same count under its own
+ * name). */
+enum variant { VARIANT_LINEAR = 0, VARIANT_FRAGS, VARIANT_TC, VARIANT_EGRESS };
+#define VARIANT_COUNT 4
+/* What is counted: what interfaces receive (IN, the default: XDP, or tc
+ * ingress), what they transmit (OUT: tc egress), or both. */
+enum direction { DIRECTION_IN = 0, DIRECTION_OUT, DIRECTION_BOTH };
 enum memlock_action { MEMLOCK_NONE = 0, MEMLOCK_RAISE, MEMLOCK_IMPOSSIBLE };
 enum verdict { VERDICT_OK = 0, VERDICT_DEGRADED, VERDICT_INCOMPATIBLE };
 
@@ -27,6 +32,7 @@ struct enum_name {
 extern const struct enum_name xdp_mode_names[];
 extern const struct enum_name attach_kind_names[];
 extern const struct enum_name variant_names[];
+extern const struct enum_name direction_names[];
 extern const struct enum_name memlock_action_names[];
 extern const struct enum_name verdict_names[];
 extern const struct enum_name fact_state_names[]; /* enum fact_state */
@@ -43,7 +49,12 @@ struct plan_request {
 	enum attach_kind attach; /* AUTO: link where the kernel has XDP links
 				  * (tcx for tc); for tc, LINK is tcx and
 				  * NETLINK a clsact qdisc with cls_bpf */
+	enum direction direction; /* IN: receive only (today's plan) */
 };
+
+/* Does direction d count what interfaces receive / transmit? */
+bool plan_counts_rx(enum direction d);
+bool plan_counts_tx(enum direction d);
 
 struct plan_iface {
 	char name[IF_NAMESIZE];
@@ -73,6 +84,21 @@ struct plan_iface {
 	 * mode), whichever hook this run counts at. 0: none. */
 	uint32_t stale_tc_id;
 	int stale_tc_pid;
+	/* Receive is counted as planned above (mode, attach, variant) unless
+	 * --direction out: then rx is false and those fields describe the tc
+	 * egress hook (mode TC, variant EGRESS). */
+	bool rx;
+	/* Transmit (--direction out|both): the tc egress hook through tcx
+	 * (LINK) or clsact (NETLINK), with its reason, and a stale egress
+	 * filter of ours to remove first (0: none). A refusal at egress
+	 * refuses the interface (refuse, refusal, reason say so; tx_refused
+	 * tells it was egress). */
+	bool tx;
+	bool tx_refused;
+	enum attach_kind tx_attach;
+	char tx_reason[PLAN_REASON_LEN];
+	uint32_t stale_tx_id;
+	int stale_tx_pid;
 };
 
 /* "xdp" or "tc": the hook a planned mode runs at. */

@@ -1,6 +1,7 @@
 /* The tc half of the per-interface plan: counting at tc ingress, behind a
- * foreign XDP program (auto) or because --mode tc asked for it, through tcx
- * or a clsact qdisc with a cls_bpf filter. Pure. */
+ * foreign XDP program (auto) or because --mode tc asked for it, and at tc
+ * egress (--direction out|both), through tcx or a clsact qdisc with a
+ * cls_bpf filter. Pure. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,19 +13,19 @@
  * --attach link means tcx and --attach netlink means clsact. Returns true
  * when clsact was chosen for want of tcx (a degradation). */
 static bool decide_tc_attach(const struct probe *p, const struct plan_request *req,
-			     const struct probe_iface *it, struct plan_iface *pi,
-			     char *why, size_t len)
+			     const struct probe_iface *it, unsigned int filters,
+			     enum attach_kind *attach, struct plan_iface *pi, char *why, size_t len)
 {
 	char qdisc[120] = "";
 
 	if (it->clsact.state == FACT_YES)
 		snprintf(qdisc, sizeof(qdisc), "; the %s qdisc there%s is kept on exit",
 			 it->clsact_kind[0] ? it->clsact_kind : "clsact",
-			 it->tc_filters ? " (with someone else's filters, left alone)" : "");
+			 filters ? " (with someone else's filters, left alone)" : "");
 	else if (it->clsact.state == FACT_NO)
 		snprintf(qdisc, sizeof(qdisc), "; creates a clsact qdisc and removes it on exit");
 	if (req->attach == ATTACH_LINK || (req->attach == ATTACH_AUTO && p->tcx.state == FACT_YES)) {
-		pi->attach = ATTACH_LINK;
+		*attach = ATTACH_LINK;
 		if (req->attach == ATTACH_AUTO)
 			snprintf(why, len, "tcx (6.6+): a bpf_link, first in line, gone if xdpcount dies");
 		else if (p->tcx.state == FACT_NO) {
@@ -35,7 +36,7 @@ static bool decide_tc_attach(const struct probe *p, const struct plan_request *r
 			snprintf(why, len, "tcx (bpf_link) attach requested");
 		return false;
 	}
-	pi->attach = ATTACH_NETLINK;
+	*attach = ATTACH_NETLINK;
 	if (req->attach == ATTACH_NETLINK) {
 		snprintf(why, len, "clsact qdisc with a cls_bpf filter requested%s", qdisc);
 		return false;
@@ -45,42 +46,49 @@ static bool decide_tc_attach(const struct probe *p, const struct plan_request *r
 	return true;
 }
 
-/* An xdpcount tc filter already on ingress (another xdpcount, or a leftover
- * whose xdpcount may still run), or a foreign one at our place. A leftover
- * of an xdpcount that no longer runs (kill -9 in clsact mode) is not in the
- * way: it is noted in pi->stale_tc_* to be removed first. */
-const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t len,
-			  bool *ours, struct plan_iface *pi)
+/* One tc hook's place: an xdpcount tc program already there (another
+ * xdpcount through tcx, or a filter whose xdpcount may still run), or a
+ * foreign filter at our place. A leftover of an xdpcount that no longer
+ * runs (kill -9 in clsact mode) is not in the way: it is noted in *stale_id
+ * and *stale_pid to be removed first. */
+static const char *hook_taken(const struct probe_iface *it, const struct probe_xdp_prog *tcx,
+			      const struct probe_xdp_prog *x, const char *hook, char *buf,
+			      size_t len, bool *ours, uint32_t *stale_id, int *stale_pid)
 {
-	const struct probe_xdp_prog *x = &it->tc_prog;
-
 	*ours = false;
-	if (it->tcx_prog.ours) {
+	if (tcx->ours) {
 		*ours = true;
-		snprintf(buf, len, "an xdpcount tc program (tcx, program id %u) is on ingress "
-			 "already: another xdpcount counts here", it->tcx_prog.id);
+		snprintf(buf, len, "an xdpcount tc program (tcx, program id %u) is on %s "
+			 "already: another xdpcount counts here", tcx->id, hook);
 		return buf;
 	}
 	if (!x->id)
 		return NULL;
 	*ours = x->ours;
 	if (x->ours && x->holder_alive)
-		snprintf(buf, len, "an xdpcount tc filter (program id %u) is on ingress already: "
-			 "xdpcount pid %d counts here", x->id, x->holder_pid);
+		snprintf(buf, len, "an xdpcount tc filter (program id %u) is on %s already: "
+			 "xdpcount pid %d counts here", x->id, hook, x->holder_pid);
 	else if (x->ours && x->holder_unknown)
-		snprintf(buf, len, "an xdpcount tc filter (program id %u) is on ingress already, "
+		snprintf(buf, len, "an xdpcount tc filter (program id %u) is on %s already, "
 			 "and whether the xdpcount that attached it still runs cannot be told here "
-			 "(`xdpcount detach %s` removes it)", x->id, it->name);
+			 "(`xdpcount detach %s` removes it)", x->id, hook, it->name);
 	else if (x->ours) {
-		pi->stale_tc_id = x->id;
-		pi->stale_tc_pid = x->holder_pid;
+		*stale_id = x->id;
+		*stale_pid = x->holder_pid;
 		*ours = false;
 		return NULL;
 	} else
-		snprintf(buf, len, "the cls_bpf filter at handle 0x%x priority %u (program id %u "
-			 "\"%s\") is not xdpcount's: will not replace it", XDPCOUNT_TC_HANDLE,
-			 XDPCOUNT_TC_PRIO, it->tc_prog.id, it->tc_prog.name[0] ? it->tc_prog.name : "?");
+		snprintf(buf, len, "the cls_bpf filter at handle 0x%x priority %u on %s (program "
+			 "id %u \"%s\") is not xdpcount's: will not replace it", XDPCOUNT_TC_HANDLE,
+			 XDPCOUNT_TC_PRIO, hook, x->id, x->name[0] ? x->name : "?");
 	return buf;
+}
+
+const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t len,
+			  bool *ours, struct plan_iface *pi)
+{
+	return hook_taken(it, &it->tcx_prog, &it->tc_prog, "ingress", buf, len, ours,
+			  &pi->stale_tc_id, &pi->stale_tc_pid);
 }
 
 void note_stale_tc(struct plan_iface *pi)
@@ -92,18 +100,33 @@ void note_stale_tc(struct plan_iface *pi)
 			 "; replaces our stale tc filter (program id %u)", pi->stale_tc_id);
 }
 
+/* clsact for want of tcx: a degradation, at either hook. */
+static void note_no_tcx(const struct probe *p, const struct probe_iface *it,
+			struct verdict_acc *acc)
+{
+	char eb[24];
+
+	acc_add(acc, VERDICT_DEGRADED, "%s: %s tcx (6.6+): the cls_bpf filter outlives a "
+		"crash of xdpcount (the next run replaces it; `xdpcount detach %s` "
+		"removes it)", it->name,
+		p->tcx.state == FACT_NO ? "this kernel has no" :
+		p->tcx.err ? plan_errno_name(p->tcx.err, eb, sizeof(eb)) : "could not tell",
+		it->name);
+}
+
 /* The tc hook, forced (--mode tc) or behind a foreign XDP program (auto). */
 void plan_tc(const struct probe *p, const struct plan_request *req,
 		    const struct probe_iface *it, const char *foreign_id,
 		    struct plan_iface *pi, struct verdict_acc *acc)
 {
-	char attach_why[PLAN_REASON_LEN], slot[PLAN_REASON_LEN], eb[24];
+	char attach_why[PLAN_REASON_LEN], slot[PLAN_REASON_LEN];
 	const char *taken;
 	bool ours, no_tcx;
 
 	pi->mode = XDP_MODE_TC;
 	pi->fallback_generic = false;
-	no_tcx = decide_tc_attach(p, req, it, pi, attach_why, sizeof(attach_why));
+	no_tcx = decide_tc_attach(p, req, it, it->tc_filters, &pi->attach, pi, attach_why,
+				  sizeof(attach_why));
 	taken = tc_slot_taken(it, slot, sizeof(slot), &ours, pi);
 	if (taken && !ours && pi->attach == ATTACH_LINK)
 		taken = NULL; /* someone's filter at our clsact place: tcx does not care */
@@ -130,10 +153,40 @@ void plan_tc(const struct probe *p, const struct plan_request *req,
 		foreign_id ? " behind " : "", foreign_id ? foreign_id : "",
 		foreign_id ? " (only what it passes)" : " (requested)");
 	if (no_tcx)
-		acc_add(acc, VERDICT_DEGRADED, "%s: %s tcx (6.6+): the cls_bpf filter outlives a "
-			"crash of xdpcount (the next run replaces it; `xdpcount detach %s` "
-			"removes it)", it->name,
-			p->tcx.state == FACT_NO ? "this kernel has no" :
-			p->tcx.err ? plan_errno_name(p->tcx.err, eb, sizeof(eb)) : "could not tell",
-			it->name);
+		note_no_tcx(p, it, acc);
+}
+
+void plan_egress(const struct probe *p, const struct plan_request *req,
+		 const struct probe_iface *it, struct plan_iface *pi, struct verdict_acc *acc)
+{
+	char attach_why[PLAN_REASON_LEN], slot[PLAN_REASON_LEN];
+	const char *taken;
+	bool ours, no_tcx;
+
+	pi->tx = true;
+	pi->refuse = false;
+	no_tcx = decide_tc_attach(p, req, it, it->eg_filters, &pi->tx_attach, pi, attach_why,
+				  sizeof(attach_why));
+	taken = hook_taken(it, &it->eg_tcx_prog, &it->eg_prog, "egress", slot, sizeof(slot),
+			   &ours, &pi->stale_tx_id, &pi->stale_tx_pid);
+	if (taken && !ours && pi->tx_attach == ATTACH_LINK)
+		taken = NULL; /* someone's filter at our clsact place: tcx does not care */
+	if (pi->refuse || taken) {
+		pi->refusal = pi->refuse ? REFUSE_ATTACH : ours ? REFUSE_OURS : REFUSE_FOREIGN;
+		pi->refuse = pi->tx_refused = true;
+		snprintf(pi->tx_reason, PLAN_REASON_LEN, "tc egress: %.230s",
+			 taken ? taken : attach_why);
+		snprintf(pi->reason, PLAN_REASON_LEN, "%s", pi->tx_reason);
+		return;
+	}
+	snprintf(pi->tx_reason, PLAN_REASON_LEN, "counts what it transmits at tc egress (skb->len "
+		 "from the Ethernet header on, GSO segments as frames); %.150s", attach_why);
+	if (pi->stale_tx_id) {
+		size_t l = strlen(pi->tx_reason);
+
+		snprintf(pi->tx_reason + l, PLAN_REASON_LEN - l,
+			 "; replaces our stale tc egress filter (program id %u)", pi->stale_tx_id);
+	}
+	if (no_tcx)
+		note_no_tcx(p, it, acc);
 }

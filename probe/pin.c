@@ -94,7 +94,7 @@ static int start_time(int pid, unsigned long long *t)
 	return pin_parse_stat_start(buf, t);
 }
 
-int pin_name(const char *dir, int ifindex, bool qdisc, char *path, size_t len)
+int pin_name(const char *dir, int ifindex, bool egress, bool qdisc, char *path, size_t len)
 {
 	unsigned long long ino = 0, start = 0;
 	int err = netns_ino(&ino);
@@ -103,8 +103,9 @@ int pin_name(const char *dir, int ifindex, bool qdisc, char *path, size_t len)
 		err = start_time(getpid(), &start);
 	if (err)
 		return err;
-	if ((size_t)snprintf(path, len, "%s/net%llu_if%d_pid%d_%llu%s", dir, ino, ifindex,
-			     (int)getpid(), start, qdisc ? PIN_QDISC : "") >= len)
+	if ((size_t)snprintf(path, len, "%s/net%llu_if%d_pid%d_%llu%s%s", dir, ino, ifindex,
+			     (int)getpid(), start, egress ? PIN_EGRESS : "",
+			     qdisc ? PIN_QDISC : "") >= len)
 		return -ENAMETOOLONG;
 	return 0;
 }
@@ -143,8 +144,12 @@ int pin_each(pin_fn fn, void *ctx)
 
 		memset(&o, 0, sizeof(o));
 		if (sscanf(e->d_name, "net%llu_if%d_pid%d_%llu%n", &o.netns, &o.ifindex, &o.pid,
-			   &start, &used) != 4 ||
-		    (e->d_name[used] && strcmp(e->d_name + used, PIN_QDISC)))
+			   &start, &used) != 4)
+			continue;
+		o.egress = !strncmp(e->d_name + used, PIN_EGRESS, strlen(PIN_EGRESS));
+		if (o.egress)
+			used += (int)strlen(PIN_EGRESS);
+		if (e->d_name[used] && strcmp(e->d_name + used, PIN_QDISC))
 			continue;
 		if ((size_t)snprintf(o.path, sizeof(o.path), "%s/%s", dir, e->d_name) >=
 		    sizeof(o.path))

@@ -1,6 +1,7 @@
 /* Ownership of netlink-attached programs that works without CAP_SYS_ADMIN.
  * While xdpcount counts through netlink, its program is pinned in bpffs at
  *   $XDPCOUNT_BPFFS/xdpcount/net<NETNS-INODE>_if<IFINDEX>_pid<PID>_<STARTTIME>
+ * (then PIN_EGRESS for a tc egress filter, and PIN_QDISC, below)
  * (bpffs refuses names with dots)
  * ($XDPCOUNT_BPFFS defaults to /sys/fs/bpf). An attached program whose id is
  * the id of such a pin (for this namespace and interface) is ours; PID and
@@ -27,20 +28,25 @@ struct pin_owner {
 	int ifindex;
 	bool here;               /* netns is this process's namespace */
 	bool qdisc;              /* PIN_QDISC: that run created the clsact qdisc */
+	bool egress;             /* PIN_EGRESS: a filter on tc egress (else XDP or ingress) */
 };
 
 /* The name's mark of a run that creates (created) the clsact qdisc: made
  * before the qdisc, so that a kill -9 at any moment after leaves a pin that
  * tells the qdisc is ours. */
 #define PIN_QDISC "_qdisc"
+/* The name's mark of a tc egress filter (--direction out|both), before
+ * PIN_QDISC: one run pins an XDP (or tc ingress) program and a tc egress
+ * filter of one interface side by side. */
+#define PIN_EGRESS "_egress"
 
 
 /* Our directory in bpffs (made if create); -EMEDIUMTYPE when no bpffs is
  * mounted there. */
 int pin_dir(char *buf, size_t len, bool create);
 /* The path of this process's pin for ifindex in this namespace, in dir;
- * with PIN_QDISC at the end if qdisc. */
-int pin_name(const char *dir, int ifindex, bool qdisc, char *path, size_t len);
+ * with PIN_EGRESS if egress, and PIN_QDISC at the end if qdisc. */
+int pin_name(const char *dir, int ifindex, bool egress, bool qdisc, char *path, size_t len);
 /* Calls fn for each of our pins (o filled from its name, alive from /proc;
  * prog_id 0: not read); a non-zero return from fn ends the walk and is
  * returned. -ENOENT no directory, other -errno: could not look (no bpffs). */

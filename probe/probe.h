@@ -61,6 +61,14 @@ struct probe_iface {
 	 * here), id 0 if none; and how many tcx ingress programs there are. */
 	struct probe_xdp_prog tcx_prog;
 	unsigned int tcx_progs;
+	/* The same facts of tc egress, where probe_tc_ifaces() was asked for
+	 * them (egress true): someone's filters on the clsact qdisc's egress,
+	 * the program at our place there, the first xdpcount tcx egress
+	 * program and how many tcx egress programs there are. */
+	unsigned int eg_filters;
+	struct probe_xdp_prog eg_prog;
+	struct probe_xdp_prog eg_tcx_prog;
+	unsigned int eg_tcx_progs;
 	/* Driver XDP features (netdev family, 6.3+): FACT_YES when known. */
 	struct fact xdp_features_known;
 	uint64_t xdp_features; /* NETDEV_XDP_ACT_* bits */
@@ -155,17 +163,20 @@ int probe_iface(struct probe *p, const char *name);
  * first ones are kept). */
 int probe_default_ifaces(struct probe *p);
 
-/* BPF_TCX_INGRESS and BPF_F_BEFORE (6.6), which older UAPI headers lack. */
+/* BPF_TCX_INGRESS, BPF_TCX_EGRESS and BPF_F_BEFORE (6.6), which older UAPI
+ * headers lack. */
 #define XDPC_BPF_TCX_INGRESS 46
+#define XDPC_BPF_TCX_EGRESS 47
 #define XDPC_BPF_F_BEFORE (1U << 3)
 
 /* Sets p->tcx (called by probe_bpf()). */
 void probe_tcx(struct probe *p);
 /* Fills clsact, clsact_kind, tc_filters, tc_prog, tcx_prog and tcx_progs
- * of every probed interface: one qdisc dump for all, then per interface
- * with a clsact qdisc its ingress filters. Read-only. Call after the
- * interfaces are probed (probe_iface(), probe_default_ifaces()). */
-void probe_tc_ifaces(struct probe *p);
+ * of every probed interface (and with egress the eg_* facts too): one qdisc
+ * dump for all, then per interface with a clsact qdisc its filters.
+ * Read-only. Call after the interfaces are probed (probe_iface(),
+ * probe_default_ifaces()). */
+void probe_tc_ifaces(struct probe *p, bool egress);
 
 /* The one ownership check by name (the way that needs CAP_SYS_ADMIN; the
  * bpffs pin of probe/pin.h needs only CAP_BPF): the kernel's name of
@@ -173,9 +184,9 @@ void probe_tc_ifaces(struct probe *p);
  * an fd of the program (the caller closes it). 0 or -errno. */
 int prog_name_by_id(uint32_t id, char *name, int *fd);
 /* The program of the cls_bpf filter at xdpcount's clsact place on ingress
- * (XDPCOUNT_TC_HANDLE, XDPCOUNT_TC_PRIO): 0 with *prog_id, or bpf_tc_query's
+ * or egress (XDPCOUNT_TC_HANDLE, XDPCOUNT_TC_PRIO): 0 with *prog_id, or bpf_tc_query's
  * -errno (-ENOENT: no filter there; -EINVAL: no clsact qdisc). */
-int probe_tc_our_filter(int ifindex, uint32_t *prog_id);
+int probe_tc_our_filter(int ifindex, bool egress, uint32_t *prog_id);
 
 /* Does a program name carry xdpcount's marker (bpf/stats.h)? */
 bool prog_name_ours(const char *name);

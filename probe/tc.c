@@ -1,6 +1,6 @@
 /* tc facts: does the kernel have tcx (6.6+), and per interface, is there a
- * clsact qdisc, which ingress filters sit on it, and is one of them a
- * leftover of ours. Read-only: nothing is created, nothing attached. */
+ * clsact qdisc, which ingress (and egress) filters sit on it, and is one of
+ * them a leftover of ours. Read-only: nothing is created, nothing attached. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -133,16 +133,36 @@ static int qdisc_seen(void *ctx, const struct tcmsg *t, const char *kind)
 	return 0;
 }
 
+/* One tc hook's facts of an interface: ingress or egress. */
+struct hook_facts {
+	unsigned int *filters;         /* someone's filters on clsact */
+	struct probe_xdp_prog *filter; /* the program at our place */
+	struct probe_xdp_prog *tcx;    /* the first xdpcount tcx program */
+	unsigned int *tcx_progs;
+	bool egress;
+};
+
+static struct hook_facts facts_of(struct probe_iface *it, bool egress)
+{
+	struct hook_facts f = { &it->tc_filters, &it->tc_prog, &it->tcx_prog, &it->tcx_progs,
+				false };
+
+	if (egress)
+		f = (struct hook_facts){ &it->eg_filters, &it->eg_prog, &it->eg_tcx_prog,
+					 &it->eg_tcx_progs, true };
+	return f;
+}
+
 static int filter_seen(void *ctx, const struct tcmsg *t, const char *kind)
 {
-	struct probe_iface *it = ctx;
+	unsigned int *filters = ctx;
 
 	if (!t->tcm_handle)
 		return 0; /* the chain's head, not a filter */
 	if (t->tcm_handle == XDPCOUNT_TC_HANDLE &&
 	    TC_H_MAJ(t->tcm_info) >> 16 == XDPCOUNT_TC_PRIO && !strcmp(kind, "bpf"))
 		return 0; /* ours (or at our place): probe_tc_ours() looks at it */
-	it->tc_filters++;
+	(*filters)++;
 	return 0;
 }
 
@@ -153,30 +173,33 @@ static void prog_facts(struct probe_xdp_prog *x, __u32 id)
 		x->ours = prog_name_ours(x->name);
 }
 
-/* The programs on tcx ingress (6.6+; nothing to find before). */
-static void probe_tcx_progs(struct probe_iface *it)
+/* The programs on tcx ingress or egress (6.6+; nothing to find before). */
+static void probe_tcx_progs(const struct probe_iface *it, const struct hook_facts *f)
 {
 	__u32 ids[64];
 	LIBBPF_OPTS(bpf_prog_query_opts, q, .prog_ids = ids, .count = 64);
 
-	if (!it->ifindex || bpf_prog_query_opts(it->ifindex, XDPC_BPF_TCX_INGRESS, &q))
+	if (!it->ifindex ||
+	    bpf_prog_query_opts(it->ifindex, f->egress ? XDPC_BPF_TCX_EGRESS : XDPC_BPF_TCX_INGRESS,
+				&q))
 		return;
-	it->tcx_progs = q.count;
+	*f->tcx_progs = q.count;
 	for (__u32 i = 0; i < q.count && i < 64; i++) {
 		struct probe_xdp_prog x;
 
 		memset(&x, 0, sizeof(x));
 		prog_facts(&x, ids[i]);
 		if (x.ours) {
-			it->tcx_prog = x;
+			*f->tcx = x;
 			return;
 		}
 	}
 }
 
-int probe_tc_our_filter(int ifindex, uint32_t *prog_id)
+int probe_tc_our_filter(int ifindex, bool egress, uint32_t *prog_id)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XDPCOUNT_TC_HANDLE, .priority = XDPCOUNT_TC_PRIO);
 	int err = bpf_tc_query(&hook, &opts);
 
@@ -185,30 +208,44 @@ int probe_tc_our_filter(int ifindex, uint32_t *prog_id)
 }
 
 /* The program of the cls_bpf filter at our handle and priority, if any. */
-static void probe_tc_ours(struct probe_iface *it)
+static void probe_tc_ours(struct probe_iface *it, const struct hook_facts *f)
 {
 	uint32_t id;
 
-	if (probe_tc_our_filter(it->ifindex, &id) || !id)
+	if (probe_tc_our_filter(it->ifindex, f->egress, &id) || !id)
 		return;
 	/* a clsact filter outlives its xdpcount: who holds it decides */
-	probe_prog_owner(&it->tc_prog, id, it->ifindex);
+	probe_prog_owner(f->filter, id, it->ifindex);
 }
 
-/* The filters on a clsact qdisc's ingress, and our place among them. */
-static void probe_tc_filters(struct probe_iface *it)
+/* The filters on one hook of a clsact qdisc, and our place among them. */
+static void probe_tc_filters(struct probe_iface *it, const struct hook_facts *f)
 {
 	int err = probe_tc_dump(RTM_GETTFILTER, it->ifindex,
-				TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS), filter_seen, it);
+				TC_H_MAKE(TC_H_CLSACT,
+					  f->egress ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
+				filter_seen, f->filters);
 
 	if (err) {
 		it->clsact.err = err; /* present; its filters unknown */
 		return;
 	}
-	probe_tc_ours(it);
+	probe_tc_ours(it, f);
 }
 
-void probe_tc_ifaces(struct probe *p)
+/* Forgets what an earlier probe found on one hook, and asks tcx. */
+static void probe_tc_hook(struct probe_iface *it, bool egress)
+{
+	struct hook_facts f = facts_of(it, egress);
+
+	*f.filters = 0;
+	memset(f.filter, 0, sizeof(*f.filter));
+	memset(f.tcx, 0, sizeof(*f.tcx));
+	*f.tcx_progs = 0;
+	probe_tcx_progs(it, &f);
+}
+
+void probe_tc_ifaces(struct probe *p, bool egress)
 {
 	unsigned int i;
 	int err;
@@ -216,11 +253,9 @@ void probe_tc_ifaces(struct probe *p)
 	for (i = 0; i < p->n_ifaces; i++) {
 		p->ifaces[i].clsact.state = FACT_NO;
 		p->ifaces[i].clsact.err = 0;
-		p->ifaces[i].tc_filters = 0;
-		memset(&p->ifaces[i].tc_prog, 0, sizeof(p->ifaces[i].tc_prog));
-		memset(&p->ifaces[i].tcx_prog, 0, sizeof(p->ifaces[i].tcx_prog));
-		p->ifaces[i].tcx_progs = 0;
-		probe_tcx_progs(&p->ifaces[i]);
+		probe_tc_hook(&p->ifaces[i], false);
+		if (egress)
+			probe_tc_hook(&p->ifaces[i], true);
 	}
 	/* One dump for all of them: the kernel sends every interface's
 	 * qdiscs whatever the request names. */
@@ -232,7 +267,11 @@ void probe_tc_ifaces(struct probe *p)
 			it->clsact.state = FACT_UNKNOWN;
 			it->clsact.err = err;
 		} else if (it->clsact.state == FACT_YES && it->ifindex) {
-			probe_tc_filters(it);
+			struct hook_facts in = facts_of(it, false), out = facts_of(it, true);
+
+			probe_tc_filters(it, &in);
+			if (egress)
+				probe_tc_filters(it, &out);
 		}
 	}
 }

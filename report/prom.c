@@ -103,17 +103,28 @@ static bool counted(const struct prom_iface *i)
 	return counting(i) || i->state == PROM_STATE_LOST;
 }
 
+/* One sample per counted device of a direction: received (tx false), or
+ * transmitted. A direction not counted has no sample (not 0). */
 static void put_counter(struct sink *k, const struct prom_snapshot *s, const char *name,
-			bool bytes)
+			bool tx, bool bytes)
 {
 	for (unsigned int i = 0; i < s->n_ifaces; i++) {
 		const struct prom_iface *f = &s->ifaces[i];
 
-		if (!counted(f))
+		if (!counted(f) || (tx ? !f->tx : f->no_rx))
 			continue;
 		put_device(k, name, f, false);
-		put(k, " %llu\n", (unsigned long long)(bytes ? f->bytes : f->packets));
+		put(k, " %llu\n", (unsigned long long)(tx ? (bytes ? f->tx_bytes : f->tx_packets)
+							: (bytes ? f->bytes : f->packets)));
 	}
+}
+
+static bool any_tx(const struct prom_snapshot *s)
+{
+	for (unsigned int i = 0; i < s->n_ifaces; i++)
+		if (s->ifaces[i].tx)
+			return true;
+	return false;
 }
 
 size_t prom_render(char *buf, size_t cap, const struct prom_snapshot *s)
@@ -127,10 +138,18 @@ size_t prom_render(char *buf, size_t cap, const struct prom_snapshot *s)
 		buf[0] = '\0';
 	put_family(&k, "xdpcount_receive_packets_total", "counter",
 		   "Packets received on the device, counted at its XDP or tc ingress hook since xdpcount attached there.");
-	put_counter(&k, s, "xdpcount_receive_packets_total", false);
+	put_counter(&k, s, "xdpcount_receive_packets_total", false, false);
 	put_family(&k, "xdpcount_receive_bytes_total", "counter",
 		   "Bytes of the packets counted, from the Ethernet header on (no FCS).");
-	put_counter(&k, s, "xdpcount_receive_bytes_total", true);
+	put_counter(&k, s, "xdpcount_receive_bytes_total", false, true);
+	if (any_tx(s)) { /* --direction out|both */
+		put_family(&k, "xdpcount_transmit_packets_total", "counter",
+			   "Packets transmitted by the device, counted at its tc egress hook since xdpcount attached there (GSO packets as the frames they become).");
+		put_counter(&k, s, "xdpcount_transmit_packets_total", true, false);
+		put_family(&k, "xdpcount_transmit_bytes_total", "counter",
+			   "Bytes of the transmitted packets counted, from the Ethernet header on (no FCS).");
+		put_counter(&k, s, "xdpcount_transmit_bytes_total", true, true);
+	}
 
 	put_family(&k, "xdpcount_device_up", "gauge",
 		   "1 while xdpcount counts on the device, 0 when it does not (pending, refused, lost, or stopped).");
@@ -140,15 +159,21 @@ size_t prom_render(char *buf, size_t cap, const struct prom_snapshot *s)
 	}
 
 	put_family(&k, "xdpcount_attach_info", "gauge",
-		   "Always 1 while counting; the labels say how: hook (xdp, tc), mode (native, generic, tc) and attach (link, netlink, tcx, clsact).");
+		   "Always 1 while counting; the labels say how: hook (xdp, tc, tc_egress), mode (native, generic, tc) and attach (link, netlink, tcx, clsact).");
 	for (unsigned int i = 0; i < s->n_ifaces; i++) {
 		const struct prom_iface *f = &s->ifaces[i];
 
-		if (!counting(f) || !f->hook || !f->attach)
+		if (!counting(f))
 			continue;
-		put_device(&k, "xdpcount_attach_info", f, true);
-		put(&k, "hook=\"%s\",mode=\"%s\",attach=\"%s\"} 1\n", f->hook,
-		    prom_state_name(f->state), f->attach);
+		if (f->hook && f->attach) {
+			put_device(&k, "xdpcount_attach_info", f, true);
+			put(&k, "hook=\"%s\",mode=\"%s\",attach=\"%s\"} 1\n", f->hook,
+			    prom_state_name(f->state), f->attach);
+		}
+		if (f->tx_attach) {
+			put_device(&k, "xdpcount_attach_info", f, true);
+			put(&k, "hook=\"tc_egress\",mode=\"tc\",attach=\"%s\"} 1\n", f->tx_attach);
+		}
 	}
 
 	put_family(&k, "xdpcount_attach_state", "gauge",

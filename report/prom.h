@@ -26,7 +26,11 @@ struct prom_iface {
 	char name[32];
 	enum prom_state state;
 	const char *hook, *attach; /* attach info labels ("xdp", "link"); NULL: none */
-	uint64_t packets, bytes;   /* totals since attach */
+	uint64_t packets, bytes;   /* received: totals since attach */
+	bool no_rx;                /* receive is not counted (--direction out) */
+	bool tx;                   /* transmit is counted (--direction out|both): */
+	const char *tx_attach;     /* at tc egress through "tcx" or "clsact" */
+	uint64_t tx_packets, tx_bytes;
 };
 
 struct prom_snapshot {

@@ -47,10 +47,21 @@ void report_plan(struct report *r, const struct plan *plan, const struct plan_if
 		json_kv_string(&r->j, "variant", enum_name(variant_names, pi->variant));
 		json_kv_string(&r->j, "reason", pi->reason);
 		json_kv_string(&r->j, "variant_reason", pi->variant_reason);
+		json_kv_string(&r->j, "direction", pi->rx && pi->tx ? "both" : pi->tx ? "out" : "in");
+		if (pi->rx && pi->tx) {
+			json_kv_string(&r->j, "egress_attach",
+				       plan_attach_name(XDP_MODE_TC, pi->tx_attach));
+			json_kv_string(&r->j, "egress_reason", pi->tx_reason);
+		}
 		event_end(r);
 		return;
 	}
-	if (pi->mode == XDP_MODE_TC)
+	if (pi->rx && pi->tx)
+		fprintf(r->f, "plan %s: tc egress via %s: %s\n", NAME(pi->name),
+			plan_attach_name(XDP_MODE_TC, pi->tx_attach), pi->tx_reason);
+	if (!pi->rx)
+		fprintf(r->f, "plan %s: tc egress via %s: %s\n", NAME(pi->name), attach, pi->reason);
+	else if (pi->mode == XDP_MODE_TC)
 		fprintf(r->f, "plan %s: tc ingress via %s: %s\n", NAME(pi->name), attach, pi->reason);
 	else
 		fprintf(r->f, "plan %s: %s%s via %s, %s program: %s; %s\n", NAME(pi->name), mode,
@@ -72,8 +83,8 @@ void report_fallback(struct report *r, const char *iface, const char *why)
 	fprintf(r->f, "%s: native mode refused (%s); falling back to generic\n", NAME(iface), why);
 }
 
-void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_mode mode,
-		     enum attach_kind attach, unsigned int prog_id, const char *reason)
+static void attached(struct report *r, const char *iface, int ifindex, enum xdp_mode mode,
+		     enum attach_kind attach, bool egress, unsigned int prog_id, const char *reason)
 {
 	if (r->json) {
 		event_begin(r, "attached");
@@ -82,6 +93,7 @@ void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_
 		json_kv_string(&r->j, "hook", plan_hook_name(mode));
 		json_kv_string(&r->j, "mode", enum_name(xdp_mode_names, mode));
 		json_kv_string(&r->j, "attach", plan_attach_name(mode, attach));
+		json_kv_string(&r->j, "direction", egress ? "out" : "in");
 		json_kv_u64(&r->j, "program_id", prog_id);
 		json_kv_string(&r->j, "reason", reason);
 		event_end(r);
@@ -89,7 +101,10 @@ void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_
 	}
 	if (r->quiet)
 		return;
-	if (mode == XDP_MODE_TC)
+	if (egress)
+		fprintf(r->f, "attached to %s (ifindex %d): tc egress via %s (counts what it "
+			"transmits)\n", NAME(iface), ifindex, plan_attach_name(mode, attach));
+	else if (mode == XDP_MODE_TC)
 		fprintf(r->f, "attached to %s (ifindex %d): tc ingress via %s (counts what XDP passed)\n",
 			NAME(iface), ifindex, plan_attach_name(mode, attach));
 	else
@@ -97,42 +112,102 @@ void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_
 			enum_name(xdp_mode_names, mode), enum_name(attach_kind_names, attach));
 }
 
-void report_stats(struct report *r, double time, const struct iface_stats *s)
+void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_mode mode,
+		     enum attach_kind attach, unsigned int prog_id, const char *reason)
+{
+	attached(r, iface, ifindex, mode, attach, false, prog_id, reason);
+}
+
+void report_attached_egress(struct report *r, const char *iface, int ifindex,
+			    enum attach_kind attach, unsigned int prog_id, const char *reason)
+{
+	attached(r, iface, ifindex, XDP_MODE_TC, attach, true, prog_id, reason);
+}
+
+/* Received (no prefix, as before directions) and transmitted ("tx_")
+ * totals, and with rates their rates, of the directions s counts. */
+static void json_dirs(struct json *j, const struct iface_stats *s, bool rates)
+{
+	if (!s->no_rx) {
+		json_kv_u64(j, "packets", s->packets);
+		json_kv_u64(j, "bytes", s->bytes);
+		if (rates) {
+			json_kv_double(j, "pps", s->pps);
+			json_kv_double(j, "bps", s->bps);
+		}
+	}
+	if (s->tx) {
+		json_kv_u64(j, "tx_packets", s->tx_packets);
+		json_kv_u64(j, "tx_bytes", s->tx_bytes);
+		if (rates) {
+			json_kv_double(j, "tx_pps", s->tx_pps);
+			json_kv_double(j, "tx_bps", s->tx_bps);
+		}
+	}
+}
+
+/* One human line of one direction: dir is "" (receive only: the line of
+ * old), "rx " or "tx ". */
+static void stats_line(struct report *r, const char *iface, const char *dir, uint64_t packets,
+		       uint64_t bytes, double pps_v, double bps_v)
 {
 	char size[FMT_LEN], pps[FMT_LEN], bps[FMT_LEN];
 
+	/* exact totals for scripts and eyes, scaled figures for the rates */
+	fprintf(r->f, "%-15s %spackets %12llu  bytes %15llu  %10s  %12s  %14s\n", NAME(iface), dir,
+		(unsigned long long)packets, (unsigned long long)bytes,
+		fmt_bytes(size, bytes), fmt_rate(pps, pps_v, "pps"), fmt_rate(bps, bps_v, "bit/s"));
+}
+
+void report_stats(struct report *r, double time, const struct iface_stats *s)
+{
 	if (r->json) {
 		event_begin(r, "stats");
 		json_kv_double(&r->j, "time", time);
 		json_kv_string(&r->j, "iface", s->iface);
 		json_kv_i64(&r->j, "ifindex", s->ifindex);
-		json_kv_u64(&r->j, "packets", s->packets);
-		json_kv_u64(&r->j, "bytes", s->bytes);
-		json_kv_double(&r->j, "pps", s->pps);
-		json_kv_double(&r->j, "bps", s->bps);
+		json_dirs(&r->j, s, true);
 		event_end(r);
 		return;
 	}
-	/* exact totals for scripts and eyes, scaled figures for the rates */
-	fprintf(r->f, "%-15s packets %12llu  bytes %15llu  %10s  %12s  %14s\n", NAME(s->iface),
-		(unsigned long long)s->packets, (unsigned long long)s->bytes,
-		fmt_bytes(size, s->bytes), fmt_rate(pps, s->pps, "pps"), fmt_rate(bps, s->bps, "bit/s"));
+	if (!s->no_rx)
+		stats_line(r, s->iface, s->tx ? "rx " : "", s->packets, s->bytes, s->pps, s->bps);
+	if (s->tx)
+		stats_line(r, s->iface, "tx ", s->tx_packets, s->tx_bytes, s->tx_pps, s->tx_bps);
+}
+
+void report_detached_stats(struct report *r, const struct iface_stats *s)
+{
+	char size[FMT_LEN], tsize[FMT_LEN];
+
+	if (r->json) {
+		event_begin(r, "detached");
+		json_kv_string(&r->j, "iface", s->iface);
+		json_dirs(&r->j, s, false);
+		event_end(r);
+		return;
+	}
+	if (!s->tx)
+		fprintf(r->f, "detached from %s: %llu packets, %llu bytes (%s) in total\n",
+			NAME(s->iface), (unsigned long long)s->packets,
+			(unsigned long long)s->bytes, fmt_bytes(size, s->bytes));
+	else if (s->no_rx)
+		fprintf(r->f, "detached from %s: transmitted %llu packets, %llu bytes (%s) in "
+			"total\n", NAME(s->iface), (unsigned long long)s->tx_packets,
+			(unsigned long long)s->tx_bytes, fmt_bytes(tsize, s->tx_bytes));
+	else
+		fprintf(r->f, "detached from %s: received %llu packets, %llu bytes (%s); "
+			"transmitted %llu packets, %llu bytes (%s) in total\n", NAME(s->iface),
+			(unsigned long long)s->packets, (unsigned long long)s->bytes,
+			fmt_bytes(size, s->bytes), (unsigned long long)s->tx_packets,
+			(unsigned long long)s->tx_bytes, fmt_bytes(tsize, s->tx_bytes));
 }
 
 void report_detached(struct report *r, const char *iface, uint64_t packets, uint64_t bytes)
 {
-	char size[FMT_LEN];
+	struct iface_stats s = { .iface = iface, .packets = packets, .bytes = bytes };
 
-	if (r->json) {
-		event_begin(r, "detached");
-		json_kv_string(&r->j, "iface", iface);
-		json_kv_u64(&r->j, "packets", packets);
-		json_kv_u64(&r->j, "bytes", bytes);
-		event_end(r);
-		return;
-	}
-	fprintf(r->f, "detached from %s: %llu packets, %llu bytes (%s) in total\n", NAME(iface),
-		(unsigned long long)packets, (unsigned long long)bytes, fmt_bytes(size, bytes));
+	report_detached_stats(r, &s);
 }
 
 void report_renamed(struct report *r, const char *old_name, const char *new_name, int ifindex)

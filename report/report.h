@@ -22,8 +22,12 @@ struct report {
 struct iface_stats {
 	const char *iface;
 	int ifindex;
-	uint64_t packets, bytes; /* totals since attach */
-	double pps, bps;         /* over the last interval */
+	uint64_t packets, bytes; /* received: totals since attach */
+	double pps, bps;         /* received: over the last interval */
+	bool no_rx;              /* receive is not counted (--direction out) */
+	bool tx;                 /* transmit is counted (--direction out|both): */
+	uint64_t tx_packets, tx_bytes;
+	double tx_pps, tx_bps;
 };
 
 void report_init(struct report *r, FILE *f, bool json, bool quiet);
@@ -31,8 +35,13 @@ void report_plan(struct report *r, const struct plan *plan, const struct plan_if
 void report_fallback(struct report *r, const char *iface, const char *why);
 void report_attached(struct report *r, const char *iface, int ifindex, enum xdp_mode mode,
 		     enum attach_kind attach, unsigned int prog_id, const char *reason);
+/* The same of the tc egress hook (what iface transmits). */
+void report_attached_egress(struct report *r, const char *iface, int ifindex,
+			    enum attach_kind attach, unsigned int prog_id, const char *reason);
 void report_stats(struct report *r, double time, const struct iface_stats *s);
 void report_detached(struct report *r, const char *iface, uint64_t packets, uint64_t bytes);
+/* The final totals of each direction s counts (the rates are not used). */
+void report_detached_stats(struct report *r, const struct iface_stats *s);
 /* The interface was renamed while counting: counts go on under the new name. */
 void report_renamed(struct report *r, const char *old_name, const char *new_name, int ifindex);
 /* We lost what we counted on iface (what: "deleted", "moved", ...); message

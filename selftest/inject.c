@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,7 @@ int inject_frame_build(uint8_t *buf, size_t len, uint32_t seq)
 	return 0;
 }
 
-static int inject_socket(int ifindex)
+static int inject_socket(int ifindex, bool qdisc)
 {
 	/* Protocol 0: this socket sends but never receives. */
 	struct sockaddr_ll sll = {
@@ -68,11 +69,13 @@ static int inject_socket(int ifindex)
 		return err;
 	}
 	/* 3.14+; without it the frames take the qdisc path, which is fine. */
-	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	if (!qdisc)
+		setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 	return fd;
 }
 
-int inject_frames(int ifindex, unsigned int n, unsigned int frame_len)
+static int inject(int ifindex, unsigned int n, unsigned int frame_len, bool qdisc,
+		  unsigned int *resent)
 {
 	struct sockaddr_ll to = {
 		.sll_family = AF_PACKET,
@@ -96,7 +99,7 @@ int inject_frames(int ifindex, unsigned int n, unsigned int frame_len)
 		err = -ENOMEM;
 		goto out;
 	}
-	fd = inject_socket(ifindex);
+	fd = inject_socket(ifindex, qdisc);
 	if (fd < 0) {
 		err = fd;
 		goto out;
@@ -122,6 +125,8 @@ int inject_frames(int ifindex, unsigned int n, unsigned int frame_len)
 			goto out;
 		}
 		/* The frame was not delivered: wait a moment, send it again. */
+		if (resent)
+			(*resent)++;
 		if (now_ns() - last_progress > INJECT_STALL_NS) {
 			err = -ETIMEDOUT;
 			goto out;
@@ -134,4 +139,15 @@ out:
 		close(fd);
 	free(frame);
 	return err;
+}
+
+int inject_frames(int ifindex, unsigned int n, unsigned int frame_len)
+{
+	return inject(ifindex, n, frame_len, false, NULL);
+}
+
+int inject_frames_qdisc(int ifindex, unsigned int n, unsigned int frame_len,
+			unsigned int *resent)
+{
+	return inject(ifindex, n, frame_len, true, resent);
 }

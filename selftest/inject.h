@@ -22,5 +22,12 @@ int inject_frame_build(uint8_t *buf, size_t len, uint32_t seq);
  * silently: the sender is told, and sends that frame again). Gives up with
  * -ETIMEDOUT after a few seconds without progress. Returns n or -errno. */
 int inject_frames(int ifindex, unsigned int n, unsigned int frame_len);
+/* The same through the transmit path of the stack (dev_queue_xmit: tc
+ * egress, then the qdisc) rather than straight to the driver
+ * (PACKET_QDISC_BYPASS), so a counter at tc egress of ifindex sees them. A
+ * frame the device then refuses (ENOBUFS) was seen there and is sent
+ * again: *resent (if not NULL) counts those. */
+int inject_frames_qdisc(int ifindex, unsigned int n, unsigned int frame_len,
+			unsigned int *resent);
 
 #endif

@@ -37,6 +37,9 @@ test_json_fields_match_the_documented_contract() {
 	# every event: a run with a report; a fallback (native refused at attach
 	# time); an error (a missing interface)
 	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.1 veth0 >"$out/run" 2>/dev/null
+	# both directions: the transmit fields, and the plan's egress ones
+	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.1 --direction both veth0 \
+		>"$out/both" 2>/dev/null
 	timeout 20 ip netns exec "$c" "$TOOLS/deny" genl EPERM "$BIN" --json -c 1 -i 0.1 ifb0 \
 		>"$out/fallback" 2>/dev/null
 	ip netns exec "$a" "$BIN" --json nosuch0 >"$out/error" 2>/dev/null
@@ -57,7 +60,7 @@ test_json_fields_match_the_documented_contract() {
 	check "$CUR: a lost event" wait_event "$out/trouble" lost "jf$$" 3
 	stop TERM
 	ip -n "$b" link set dev "jf$$" xdp off 2>/dev/null # left there, as it says
-	got=$( { event_fields "$out/run" "$out/fallback" "$out/error" "$out/trouble"
+	got=$( { event_fields "$out/run" "$out/both" "$out/fallback" "$out/error" "$out/trouble"
 		 json_fields check "$out/check"; json_fields version "$out/version"
 		 json_fields status "$out/status"; } | sort -u)
 	for d in start plan fallback attached stats detached error renamed lost stale_removed; do

@@ -36,6 +36,7 @@ T_FAILED0=0             # FAILED when the running test began
 . "$TOP/tests/integration/lib.sh"
 . "$TOP/tests/integration/variants.sh"
 . "$TOP/tests/integration/tc.sh"
+. "$TOP/tests/integration/egress.sh"
 . "$TOP/tests/integration/faults.sh"
 . "$TOP/tests/integration/privilege.sh"
 . "$TOP/tests/integration/messages.sh"
@@ -524,6 +525,7 @@ ALL_TESTS="
 	test_check_btf_missing_garbage_truncated_exit_2
 $VARIANT_TESTS
 $TC_TESTS
+$EGRESS_TESTS
 $FAULT_TESTS
 $PRIV_TESTS
 $MSG_TESTS"

@@ -1,5 +1,6 @@
-/* tcxlist IFACE: prints the programs attached to IFACE's tcx ingress, one
- * "ID NAME" line each, first in line first; nothing when there are none.
+/* tcxlist [--egress] IFACE: prints the programs attached to IFACE's tcx
+ * ingress (or egress), one "ID NAME" line each, first in line first;
+ * nothing when there are none.
  * Exit 0, or 1 with a message (no tcx in this kernel: 6.6+). A test tool for
  * the integration suite, independent of xdpcount's own probes. */
 #include <errno.h>
@@ -16,10 +17,15 @@ int main(int argc, char **argv)
 {
 	__u32 ids[64];
 	LIBBPF_OPTS(bpf_prog_query_opts, q, .prog_ids = ids, .count = 64);
+	int egress = argc == 3 && strcmp(argv[1], "--egress") == 0;
 	unsigned int ifindex;
 
+	if (egress) {
+		argv++;
+		argc--;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: tcxlist IFACE\n");
+		fprintf(stderr, "usage: tcxlist [--egress] IFACE\n");
 		return 2;
 	}
 	ifindex = if_nametoindex(argv[1]);
@@ -27,9 +33,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tcxlist: %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
-	if (bpf_prog_query_opts((int)ifindex, XDPC_BPF_TCX_INGRESS, &q)) {
-		fprintf(stderr, "tcxlist: %s: BPF_PROG_QUERY tcx ingress: %s\n", argv[1],
-			strerror(errno));
+	if (bpf_prog_query_opts((int)ifindex, egress ? XDPC_BPF_TCX_EGRESS : XDPC_BPF_TCX_INGRESS,
+				&q)) {
+		fprintf(stderr, "tcxlist: %s: BPF_PROG_QUERY tcx %s: %s\n", argv[1],
+			egress ? "egress" : "ingress", strerror(errno));
 		return 1;
 	}
 	for (__u32 i = 0; i < q.count && i < 64; i++) {

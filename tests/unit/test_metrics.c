@@ -118,6 +118,43 @@ static struct prom_snapshot sample(void)
 	return s;
 }
 
+/* Transmit (--direction out|both): its own families, node_exporter's
+ * naming, and an attach_info sample of the tc egress hook; only where it is
+ * counted, and no receive samples where receive is not counted (absent, not
+ * 0). Receive only: no transmit family at all. */
+static void test_transmit_has_its_own_families_where_counted(void)
+{
+	struct prom_snapshot s = sample();
+	char buf[8192];
+
+	CHECK_EQ_INT(prom_render(buf, sizeof(buf), &s), strlen(buf));
+	CHECK(!strstr(buf, "transmit"));
+	s.ifaces[0].tx = true;
+	s.ifaces[0].tx_attach = "tcx";
+	s.ifaces[0].tx_packets = 30;
+	s.ifaces[0].tx_bytes = 3000;
+	s.ifaces[1].tx = s.ifaces[1].no_rx = true;
+	s.ifaces[1].state = PROM_STATE_TC;
+	s.ifaces[1].hook = s.ifaces[1].attach = NULL;
+	s.ifaces[1].tx_attach = "clsact";
+	s.ifaces[1].tx_packets = 5;
+	prom_render(buf, sizeof(buf), &s);
+	CHECK_CONTAINS(buf, "# TYPE xdpcount_transmit_packets_total counter\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_transmit_packets_total{device=\"eth0\"} 30\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_transmit_bytes_total{device=\"eth0\"} 3000\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_receive_packets_total{device=\"eth0\"} 10000\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_transmit_packets_total{device=\"we\\\"ird\\\\\"} 5\n");
+	CHECK(!strstr(buf, "xdpcount_receive_packets_total{device=\"we"));
+	CHECK(!strstr(buf, "xdpcount_transmit_packets_total{device=\"ifb0\""));
+	CHECK_CONTAINS(buf, "\nxdpcount_attach_info{device=\"eth0\",hook=\"xdp\",mode=\"native\","
+		       "attach=\"link\"} 1\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_attach_info{device=\"eth0\",hook=\"tc_egress\",mode=\"tc\","
+		       "attach=\"tcx\"} 1\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_attach_info{device=\"we\\\"ird\\\\\",hook=\"tc_egress\","
+		       "mode=\"tc\",attach=\"clsact\"} 1\n");
+	CHECK(!strstr(buf, "xdpcount_attach_info{device=\"we\\\"ird\\\\\",hook=\"xdp"));
+}
+
 static void test_exposition_has_the_counters_states_build_info_and_up(void)
 {
 	struct prom_snapshot s = sample();
@@ -283,6 +320,7 @@ int main(void)
 	test_garbage_is_400_as_soon_as_it_shows();
 	test_limits_give_414_and_431();
 	test_exposition_has_the_counters_states_build_info_and_up();
+	test_transmit_has_its_own_families_where_counted();
 	test_textfile_instances_label_up_and_build_info();
 	test_a_name_that_is_not_utf8_yields_a_utf8_label();
 	test_a_short_buffer_gets_the_length_it_needs();

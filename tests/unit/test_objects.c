@@ -10,7 +10,7 @@
 
 struct seen {
 	int programs, maps;
-	int has_linear, has_frags, has_tc, has_stats;
+	int has_linear, has_frags, has_tc, has_egress, has_stats;
 };
 
 static void collect(void *ctx, const char *kind, const char *name)
@@ -22,6 +22,7 @@ static void collect(void *ctx, const char *kind, const char *name)
 		s->has_linear |= !strcmp(name, XDPCOUNT_PROG_LINEAR);
 		s->has_frags |= !strcmp(name, XDPCOUNT_PROG_FRAGS);
 		s->has_tc |= !strcmp(name, XDPCOUNT_PROG_TC);
+		s->has_egress |= !strcmp(name, XDPCOUNT_PROG_EGRESS);
 	} else {
 		s->maps++;
 		s->has_stats |= !strcmp(name, XDPCOUNT_MAP_STATS);
@@ -40,8 +41,8 @@ static void test_both_byte_orders_are_embedded_and_valid(void)
 		/* the other byte order must be refused */
 		CHECK_EQ_INT(object_check(o->data, o->size, !o->order), -ENOEXEC);
 		CHECK_EQ_INT(object_names(o, collect, &s), 0);
-		CHECK_EQ_INT(s.programs, 3);
-		CHECK(s.has_linear && s.has_frags && s.has_tc && s.has_stats);
+		CHECK_EQ_INT(s.programs, 4);
+		CHECK(s.has_linear && s.has_frags && s.has_tc && s.has_egress && s.has_stats);
 		CHECK_EQ_INT(s.maps, 2);
 	}
 	CHECK_EQ_INT(embedded_object(0)->order, BYTE_ORDER_LITTLE);
@@ -83,14 +84,15 @@ static void test_images_of_both_objects_and_variants(void)
 	static struct image img;
 
 	for (int i = 0; i < EMBEDDED_OBJECTS; i++) {
-		for (int v = VARIANT_LINEAR; v <= VARIANT_TC; v++) {
+		for (int v = VARIANT_LINEAR; v < VARIANT_COUNT; v++) {
 			unsigned int rodata = 0, stats = 0;
 
 			CHECK_EQ_INT(image_parse(embedded_object(i), (enum variant)v, &img), 0);
 			CHECK_EQ_STR(img.name, v == VARIANT_FRAGS ? XDPCOUNT_PROG_FRAGS :
-				     v == VARIANT_TC ? XDPCOUNT_PROG_TC : XDPCOUNT_PROG_LINEAR);
+				     v == VARIANT_TC ? XDPCOUNT_PROG_TC :
+				     v == VARIANT_EGRESS ? XDPCOUNT_PROG_EGRESS : XDPCOUNT_PROG_LINEAR);
 			CHECK(img.frags == (v == VARIANT_FRAGS));
-			CHECK(img.tc == (v == VARIANT_TC));
+			CHECK(img.tc == (v == VARIANT_TC || v == VARIANT_EGRESS));
 			CHECK(img.n_insns > 4 && img.n_insns < 64);
 			CHECK_EQ_STR(img.license, "Dual BSD/GPL");
 			CHECK_EQ_INT(img.rodata_size, 4);

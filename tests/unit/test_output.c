@@ -47,7 +47,8 @@ static void write_escapes(FILE *f)
 static void write_events(FILE *f)
 {
 	struct report r;
-	struct iface_stats s = { "veth0", 7, 10000, 640000, 1000.5, 512000 };
+	struct iface_stats s = { .iface = "veth0", .ifindex = 7, .packets = 10000, .bytes = 640000,
+				  .pps = 1000.5, .bps = 512000 };
 
 	report_init(&r, f, true, false);
 	report_attached(&r, "veth0", 7, XDP_MODE_NATIVE, ATTACH_LINK, 42, "why");
@@ -71,7 +72,7 @@ static void test_tc_attached_event_says_hook_tc(void)
 
 	CHECK_EQ_STR(out,
 		     "{\"event\":\"attached\",\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"tc\","
-		     "\"mode\":\"tc\",\"attach\":\"clsact\",\"program_id\":43,\"reason\":\"behind\"}\n"
+		     "\"mode\":\"tc\",\"attach\":\"clsact\",\"direction\":\"in\",\"program_id\":43,\"reason\":\"behind\"}\n"
 		     "attached to veth0 (ifindex 7): tc ingress via tcx (counts what XDP passed)\n");
 	free(out);
 }
@@ -79,7 +80,8 @@ static void test_tc_attached_event_says_hook_tc(void)
 static void write_human(FILE *f)
 {
 	struct report r;
-	struct iface_stats s = { "veth0", 7, 10000, 640000, 1000, 512000 };
+	struct iface_stats s = { .iface = "veth0", .ifindex = 7, .packets = 10000, .bytes = 640000,
+				  .pps = 1000, .bps = 512000 };
 
 	report_init(&r, f, false, false);
 	report_stats(&r, 0, &s);
@@ -100,7 +102,7 @@ static void test_json_lines_events_keep_the_contract(void)
 
 	CHECK_EQ_STR(out,
 		     "{\"event\":\"attached\",\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"xdp\","
-		     "\"mode\":\"native\",\"attach\":\"link\",\"program_id\":42,\"reason\":\"why\"}\n"
+		     "\"mode\":\"native\",\"attach\":\"link\",\"direction\":\"in\",\"program_id\":42,\"reason\":\"why\"}\n"
 		     "{\"event\":\"stats\",\"time\":1700000000.5,\"iface\":\"veth0\",\"ifindex\":7,"
 		     "\"packets\":10000,\"bytes\":640000,\"pps\":1000.5,\"bps\":512000}\n"
 		     "{\"event\":\"detached\",\"iface\":\"veth0\",\"packets\":10000,\"bytes\":640000}\n");
@@ -117,6 +119,58 @@ static void test_human_line_has_name_totals_and_rates(void)
 	CHECK_CONTAINS(out, "625 KiB");
 	CHECK_CONTAINS(out, "1.00 kpps");
 	CHECK_CONTAINS(out, "512 kbit/s");
+	free(out);
+}
+
+static void write_directions(FILE *f)
+{
+	struct report r;
+	struct iface_stats both = { "veth0", 7, 10, 640, 1, 512, false, true, 20, 2000, 2, 1600 };
+	struct iface_stats out = { "veth0", 7, 0, 0, 0, 0, true, true, 20, 2000, 2, 1600 };
+
+	report_init(&r, f, true, false);
+	report_attached_egress(&r, "veth0", 7, ATTACH_LINK, 45, "egress");
+	report_stats(&r, 1700000000.5, &both);
+	report_stats(&r, 1700000000.5, &out);
+	report_detached_stats(&r, &both);
+	report_detached_stats(&r, &out);
+	report_init(&r, f, false, false);
+	report_attached_egress(&r, "veth0", 7, ATTACH_NETLINK, 46, "egress");
+	report_stats(&r, 0, &both);
+	report_stats(&r, 0, &out);
+	report_detached_stats(&r, &both);
+	report_detached_stats(&r, &out);
+}
+
+/* Transmit figures are their own tx_ fields (receive keeps its names and
+ * meaning, so schema_version stays); without receive counted, receive's
+ * fields are absent, not 0. Human lines say rx and tx. */
+static void test_directions_have_their_own_fields_and_lines(void)
+{
+	char *out = capture(write_directions);
+
+	CHECK_EQ_STR(out,
+		     "{\"event\":\"attached\",\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"tc\","
+		     "\"mode\":\"tc\",\"attach\":\"tcx\",\"direction\":\"out\",\"program_id\":45,"
+		     "\"reason\":\"egress\"}\n"
+		     "{\"event\":\"stats\",\"time\":1700000000.5,\"iface\":\"veth0\",\"ifindex\":7,"
+		     "\"packets\":10,\"bytes\":640,\"pps\":1,\"bps\":512,\"tx_packets\":20,"
+		     "\"tx_bytes\":2000,\"tx_pps\":2,\"tx_bps\":1600}\n"
+		     "{\"event\":\"stats\",\"time\":1700000000.5,\"iface\":\"veth0\",\"ifindex\":7,"
+		     "\"tx_packets\":20,\"tx_bytes\":2000,\"tx_pps\":2,\"tx_bps\":1600}\n"
+		     "{\"event\":\"detached\",\"iface\":\"veth0\",\"packets\":10,\"bytes\":640,"
+		     "\"tx_packets\":20,\"tx_bytes\":2000}\n"
+		     "{\"event\":\"detached\",\"iface\":\"veth0\",\"tx_packets\":20,\"tx_bytes\":2000}\n"
+		     "attached to veth0 (ifindex 7): tc egress via clsact (counts what it transmits)\n"
+		     "veth0           rx packets           10  bytes             640       640 B         1 pps"
+		     "       512 bit/s\n"
+		     "veth0           tx packets           20  bytes            2000    1.95 KiB         2 pps"
+		     "     1.60 kbit/s\n"
+		     "veth0           tx packets           20  bytes            2000    1.95 KiB         2 pps"
+		     "     1.60 kbit/s\n"
+		     "detached from veth0: received 10 packets, 640 bytes (640 B); transmitted 20 packets, "
+		     "2000 bytes (1.95 KiB) in total\n"
+		     "detached from veth0: transmitted 20 packets, 2000 bytes (1.95 KiB) in total\n");
 	free(out);
 }
 
@@ -232,6 +286,7 @@ int main(void)
 	test_json_lines_events_keep_the_contract();
 	test_human_line_has_name_totals_and_rates();
 	test_tc_attached_event_says_hook_tc();
+	test_directions_have_their_own_fields_and_lines();
 	test_sizes_and_rates();
 	test_json_escapes_bytes_that_are_not_utf8();
 	test_names_are_safe_on_a_terminal();

@@ -15,7 +15,7 @@
 
 static struct probe p;
 static struct plan plan;
-static const struct plan_request req_auto = { XDP_MODE_AUTO, ATTACH_AUTO };
+static const struct plan_request req_auto = { XDP_MODE_AUTO, ATTACH_AUTO, DIRECTION_IN };
 
 static void yes(struct fact *f) { f->state = FACT_YES; f->err = 0; }
 static void no(struct fact *f, int err) { f->state = FACT_NO; f->err = err; }
@@ -166,7 +166,7 @@ static void test_ubuntu_5_4_raises_soft_limit_without_cap_sys_resource(void)
 
 static void test_5_8_link_trap_uses_netlink(void)
 {
-	static const struct plan_request want_link = { XDP_MODE_AUTO, ATTACH_LINK };
+	static const struct plan_request want_link = { XDP_MODE_AUTO, ATTACH_LINK, DIRECTION_IN };
 
 	kernel("5.8.0-63-generic", 5, 8, 0);
 	no(&p.link_xdp, -EINVAL); /* cgroup links work here, XDP links do not */
@@ -292,8 +292,8 @@ static void test_debian_7_2_is_planned_like_6_12(void)
 
 static void test_6_6_xdp_features_decide_the_mode(void)
 {
-	static const struct plan_request native = { XDP_MODE_NATIVE, ATTACH_AUTO };
-	static const struct plan_request generic = { XDP_MODE_GENERIC, ATTACH_AUTO };
+	static const struct plan_request native = { XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN };
+	static const struct plan_request generic = { XDP_MODE_GENERIC, ATTACH_AUTO, DIRECTION_IN };
 
 	kernel("6.6.30-gentoo", 6, 6, 30);
 	iface("eth0", "mlx5_core", 1500, XDPC_XDP_ACT_BASIC |
@@ -486,7 +486,7 @@ static void test_root_refused_by_a_filter_says_so(void)
 	CHECK(reasons_have("CAP_NET_ADMIN"));
 }
 
-static const struct plan_request req_native = { XDP_MODE_NATIVE, ATTACH_AUTO };
+static const struct plan_request req_native = { XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN };
 
 static void test_foreign_program_is_refused_with_id_and_name(void)
 {
@@ -618,7 +618,7 @@ static void test_foreign_xdp_without_tcx_uses_clsact_on_6_1(void)
 	CHECK(reasons_have("xdpcount detach eth0"));
 	/* tcx asked for on a kernel without it: refused, pointing at clsact */
 	{
-		static const struct plan_request want_tcx = { XDP_MODE_TC, ATTACH_LINK };
+		static const struct plan_request want_tcx = { XDP_MODE_TC, ATTACH_LINK, DIRECTION_IN };
 
 		make(&want_tcx);
 		CHECK(plan.ifaces[0].refuse);
@@ -632,7 +632,7 @@ static void test_foreign_xdp_without_tcx_uses_clsact_on_6_1(void)
  * keep the qdisc on exit. The same with tcx forced off (--attach netlink). */
 static void test_existing_clsact_with_a_filter_is_kept(void)
 {
-	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK };
+	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK, DIRECTION_IN };
 	struct probe_iface *it;
 
 	kernel("6.18.44-fc-v782", 6, 18, 44);
@@ -654,7 +654,7 @@ static void test_existing_clsact_with_a_filter_is_kept(void)
 
 	/* --mode tc on 6.18 with auto attach: tcx */
 	{
-		static const struct plan_request tc_auto = { XDP_MODE_TC, ATTACH_AUTO };
+		static const struct plan_request tc_auto = { XDP_MODE_TC, ATTACH_AUTO, DIRECTION_IN };
 
 		make(&tc_auto);
 		CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
@@ -668,7 +668,7 @@ static void test_existing_clsact_with_a_filter_is_kept(void)
  * not replaced, and does not matter without tc. */
 static void test_tc_leftover_is_refused_and_foreign_slot_kept(void)
 {
-	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK };
+	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK, DIRECTION_IN };
 	struct probe_iface *it;
 
 	kernel("6.1.0-21-amd64", 6, 1, 90);
@@ -714,7 +714,7 @@ static void test_tc_leftover_is_refused_and_foreign_slot_kept(void)
 	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
 	CHECK_CONTAINS(plan.ifaces[0].reason, "\"their_cls\") is not xdpcount's");
 	{	/* through tcx, their filter at our clsact place does not matter */
-		static const struct plan_request tc_link = { XDP_MODE_TC, ATTACH_LINK };
+		static const struct plan_request tc_link = { XDP_MODE_TC, ATTACH_LINK, DIRECTION_IN };
 
 		p.kver_minor = 12;
 		yes(&p.tcx);
@@ -797,8 +797,8 @@ static void test_too_many_reasons_are_summarised(void)
  * and native can take it, frags only for a native jumbo MTU. */
 static void test_variant_per_interface_with_reasons(void)
 {
-	static const struct plan_request generic = { XDP_MODE_GENERIC, ATTACH_AUTO };
-	static const struct plan_request native = { XDP_MODE_NATIVE, ATTACH_AUTO };
+	static const struct plan_request generic = { XDP_MODE_GENERIC, ATTACH_AUTO, DIRECTION_IN };
+	static const struct plan_request native = { XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN };
 
 	kernel("6.12.0-1-amd64", 6, 12, 0);
 	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC | XDPC_XDP_ACT_RX_SG);
@@ -898,7 +898,7 @@ static void test_variant_program_names(void)
  * and generic never fall back. */
 static void test_native_fallback_only_for_native_refusals(void)
 {
-	static const struct plan_request want_native = { XDP_MODE_NATIVE, ATTACH_AUTO };
+	static const struct plan_request want_native = { XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN };
 
 	kernel("5.15.0", 5, 15, 0);
 	iface("eth0", "ixgbe", 1500, -1);
@@ -947,8 +947,107 @@ static void test_fact_table_drives_the_verdict(void)
 	}
 }
 
+/* --direction out|both: the tc egress hook, through tcx on 6.6+ and clsact
+ * before (degraded, like tc ingress through clsact); receive planned as
+ * before for both, not at all for out (a foreign XDP program does not
+ * matter then). An xdpcount already counting transmit there refuses the
+ * interface; a leftover of a killed clsact run is replaced; someone's
+ * filter at our clsact egress place refuses clsact, not tcx. */
+static void test_egress_is_planned_per_interface_with_reasons(void)
+{
+	static const struct plan_request out = { XDP_MODE_AUTO, ATTACH_AUTO, DIRECTION_OUT };
+	static const struct plan_request both = { XDP_MODE_AUTO, ATTACH_AUTO, DIRECTION_BOTH };
+	static const struct plan_request both_clsact = { XDP_MODE_AUTO, ATTACH_NETLINK,
+							 DIRECTION_BOTH };
+	struct probe_iface *it;
+
+	kernel("6.12.0", 6, 12, 0);
+	it = iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	make(&req_auto);
+	CHECK(plan.ifaces[0].rx && !plan.ifaces[0].tx);
+	CHECK(!plan_uses_tc(&plan));
+	make(&both);
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+	CHECK(plan.ifaces[0].rx && plan.ifaces[0].tx);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK_EQ_INT(plan.ifaces[0].tx_attach, ATTACH_LINK);
+	CHECK_CONTAINS(plan.ifaces[0].tx_reason, "counts what it transmits at tc egress");
+	CHECK_CONTAINS(plan.ifaces[0].tx_reason, "tcx (6.6+)");
+	CHECK(plan_uses_tc(&plan));
+	/* transmit only: the plan's hook is tc egress; a foreign XDP program
+	 * on receive does not matter */
+	it->drv.id = 12;
+	snprintf(it->drv.name, sizeof(it->drv.name), "their_xdp");
+	make(&out);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK(!plan.ifaces[0].rx && plan.ifaces[0].tx);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_EGRESS);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "at tc egress");
+	it->drv.id = 0;
+	/* another xdpcount counts transmit here through tcx */
+	it->eg_tcx_prog.id = 90;
+	it->eg_tcx_prog.ours = true;
+	make(&both);
+	CHECK(plan.ifaces[0].refuse && plan.ifaces[0].tx_refused);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "tc egress: an xdpcount tc program (tcx, program "
+		       "id 90) is on egress already");
+	memset(&it->eg_tcx_prog, 0, sizeof(it->eg_tcx_prog));
+	/* a clsact leftover of a killed run: replaced first */
+	yes(&it->clsact);
+	it->eg_prog.id = 91;
+	it->eg_prog.ours = true;
+	it->eg_prog.holder_pid = 4343;
+	make(&both_clsact);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].tx_attach, ATTACH_NETLINK);
+	CHECK_EQ_INT(plan.ifaces[0].stale_tx_id, 91);
+	CHECK_EQ_INT(plan.ifaces[0].stale_tx_pid, 4343);
+	CHECK_EQ_INT(plan.ifaces[0].stale_tc_id, 0);
+	CHECK_CONTAINS(plan.ifaces[0].tx_reason, "replaces our stale tc egress filter (program id 91)");
+	/* while its xdpcount runs: refused, naming it */
+	it->eg_prog.holder_alive = true;
+	make(&both_clsact);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "is on egress already: xdpcount pid 4343 counts here");
+	/* someone's filter at our egress place: clsact refused, tcx fine */
+	it->eg_prog.ours = false;
+	it->eg_prog.holder_alive = false;
+	snprintf(it->eg_prog.name, sizeof(it->eg_prog.name), "their_cls");
+	make(&both_clsact);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "on egress (program id 91 \"their_cls\") is not "
+		       "xdpcount's");
+	make(&both);
+	CHECK(!plan.ifaces[0].refuse);
+	memset(&it->eg_prog, 0, sizeof(it->eg_prog));
+	/* 5.10: clsact, a degradation */
+	kernel("5.10.0-30-amd64", 5, 10, 218);
+	it = iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	it->eg_filters = 2;
+	yes(&it->clsact);
+	make(&out);
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_NETLINK);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "with someone else's filters, left alone");
+	CHECK_CONTAINS(plan.reasons[0], "this kernel has no tcx (6.6+)");
+	/* tcx asked for where there is none: refused, at egress */
+	{
+		static const struct plan_request out_link = { XDP_MODE_AUTO, ATTACH_LINK,
+							      DIRECTION_OUT };
+
+		make(&out_link);
+		CHECK(plan.ifaces[0].refuse && plan.ifaces[0].tx_refused);
+		CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_ATTACH);
+		CHECK_CONTAINS(plan.ifaces[0].reason, "tc egress: tcx (bpf_link) attach requested");
+	}
+}
+
 int main(void)
 {
+	test_egress_is_planned_per_interface_with_reasons();
 	test_rhel8_4_18_runs_degraded_through_netlink();
 	test_ubuntu_5_4_raises_soft_limit_without_cap_sys_resource();
 	test_5_8_link_trap_uses_netlink();

@@ -86,7 +86,8 @@ static void test_enum_tables_round_trip(void)
 {
 	check_round_trip(xdp_mode_names, 4);
 	check_round_trip(attach_kind_names, 3);
-	check_round_trip(variant_names, 3);
+	check_round_trip(variant_names, 4);
+	check_round_trip(direction_names, 3);
 	check_round_trip(memlock_action_names, 3);
 	check_round_trip(verdict_names, 3);
 	check_round_trip(fact_state_names, 4);
@@ -97,6 +98,8 @@ static void test_enum_tables_round_trip(void)
 	CHECK_EQ_STR(enum_name(verdict_names, VERDICT_INCOMPATIBLE), "incompatible");
 	CHECK_EQ_STR(enum_name(memlock_action_names, MEMLOCK_RAISE), "raised");
 	CHECK_EQ_STR(enum_name(variant_names, VARIANT_FRAGS), "frags");
+	CHECK_EQ_INT(enum_parse(direction_names, "both"), DIRECTION_BOTH);
+	CHECK_EQ_INT(enum_parse(direction_names, "out"), DIRECTION_OUT);
 }
 
 static void test_default_route_picks_lowest_metric(void)
