@@ -15,5 +15,6 @@ for bin in "$@"; do
 		sed 's/^/    /' "$log/$name" | grep -v ' passed, ' | tail -n 20
 	fi
 done
-echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+skipped_lines
+totals_line
 [ "$TOTAL_FAILED" -eq 0 ]

@@ -1,8 +1,11 @@
 /* Tiny unit-test macros. Each CHECK counts one assertion; a failure prints
  * file:line and what was compared, and the test carries on. CHECK_DONE()
  * prints the plain line "N passed, N failed" and returns from the calling
- * function (main) with 1 on any failure, 0 otherwise. CHECK_SKIP(reason)
- * skips the whole test with exit code 77 (the automake convention).
+ * function (main) with 1 on any failure, 0 otherwise (", N skipped" too when
+ * CHECK_SKIP_PART said so). CHECK_SKIP(reason) skips the whole test with exit
+ * code 77 (the automake convention); CHECK_SKIP_PART(reason) one part of it
+ * that this machine cannot run, printing "skipped: reason" (the closing lines
+ * of tests/run-unit.sh and make test name it).
  *
  *	int main(void)
  *	{
@@ -22,6 +25,7 @@
 
 static unsigned int check_passed_ __attribute__((unused));
 static unsigned int check_failed_ __attribute__((unused));
+static unsigned int check_skipped_ __attribute__((unused));
 
 static inline int check_report_(int ok, const char *file, int line,
 				const char *what)
@@ -75,9 +79,19 @@ static inline int check_report_(int ok, const char *file, int line,
 } while (0)
 
 #define CHECK_DONE() do {						\
-	printf("%u passed, %u failed\n", check_passed_, check_failed_);	\
+	if (check_skipped_)						\
+		printf("%u passed, %u failed, %u skipped\n", check_passed_, \
+		       check_failed_, check_skipped_);			\
+	else								\
+		printf("%u passed, %u failed\n", check_passed_,	\
+		       check_failed_);					\
 	fflush(stdout);							\
 	return check_failed_ ? 1 : 0;					\
+} while (0)
+
+#define CHECK_SKIP_PART(reason) do {					\
+	check_skipped_++;						\
+	printf("skipped: %s\n", (reason));				\
 } while (0)
 
 #define CHECK_SKIP(reason) do {						\

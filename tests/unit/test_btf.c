@@ -201,7 +201,7 @@ static void test_kernel_btf_copies(void)
 	char full[128], cut[128];
 
 	if (access(BTF_SYSFS_PATH, R_OK) != 0) {
-		printf("SKIP: no %s on this kernel\n", BTF_SYSFS_PATH);
+		CHECK_SKIP_PART("kernel BTF copies: no " BTF_SYSFS_PATH " on this kernel");
 		return;
 	}
 	/* Without an override, sysfs is found first and always matches. */

@@ -262,7 +262,8 @@ int main(void)
 	test_bad_arguments();
 	/* The rest needs a network namespace of our own: root only. */
 	if (geteuid() != 0 || unshare(CLONE_NEWNET) < 0) {
-		printf("note: not root or no netns: kernel cases not run\n");
+		CHECK_SKIP_PART(geteuid() != 0 ? "veth and selftest cases: not root"
+				: "veth and selftest cases: cannot make a network namespace here");
 		CHECK_DONE();
 	}
 	test_veth_and_inject();

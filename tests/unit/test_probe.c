@@ -153,12 +153,12 @@ static void test_real_kernel_smoke(void)
 	CHECK(real.page_size >= 4096);
 	CHECK(real.caps_known);
 	if (geteuid() != 0 || !real.cap_sys_admin) {
-		printf("SKIP: real-kernel BPF smoke (not root)\n");
+		CHECK_SKIP_PART("real-kernel BPF smoke: not root (CAP_SYS_ADMIN)");
 		return;
 	}
 	CHECK_EQ_INT(probe_bpf(&real, 0), 0);
 	if (real.bpf_syscall.state == FACT_NO) {
-		printf("SKIP: real-kernel BPF smoke (bpf() is ENOSYS)\n");
+		CHECK_SKIP_PART("real-kernel BPF smoke: bpf() is ENOSYS here");
 		return;
 	}
 	CHECK_EQ_INT(real.bpf_syscall.state, FACT_YES);
@@ -195,7 +195,7 @@ static void test_real_probe_skips_what_it_is_told(void)
 	memset(&p, 0, sizeof(p));
 	probe_kernel(&p);
 	if (geteuid() != 0 || !p.cap_sys_admin) {
-		printf("SKIP: real-kernel BPF skip flags (not root)\n");
+		CHECK_SKIP_PART("real-kernel BPF skip flags: not root (CAP_SYS_ADMIN)");
 		return;
 	}
 	CHECK_EQ_INT(probe_bpf(&p, PROBE_SKIP_MAP_HASH | PROBE_SKIP_FRAGS), 0);
