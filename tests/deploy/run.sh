@@ -410,28 +410,14 @@ test_ansible_playbook_gates_on_check_against_localhost() {
 	check_match "$CUR: and says why" "$(cat "$out")" "verdict incompatible"
 }
 
-ALL_TESTS="
-	test_man_page_lints_clean_and_carries_date_and_version
-	test_help_and_man_page_agree
-	test_bash_completion_agrees_with_help
-	test_make_install_and_uninstall_with_destdir
-	test_systemd_unit_and_drop_ins_verify
-	test_daemonset_validates_and_has_the_fields_that_matter
-	test_rules_dashboard_and_operator_manifests
-	test_container_image_from_scratch
-	test_ansible_playbook_gates_on_check_against_localhost
-"
-
 main() {
-	local t start=$SECONDS
+	local start=$SECONDS
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "SKIP: the deploy tests need root"; echo "0 passed, 0 failed"; exit $SKIP
 	fi
 	[ -x "$BIN" ] || { echo "$BIN is missing (run make)"; echo "0 passed, 1 failed"; exit 1; }
 	setup_deploy_tools
-	for t in ${TESTS:-$ALL_TESTS}; do
-		run_test "$t"
-	done
+	run_tests "$TOP/tests/deploy/run.sh"
 	echo "($((SECONDS - start)) s, $SKIPPED skipped)"
 	closing_line
 }

@@ -166,13 +166,3 @@ test_egress_both_directions_at_once_are_exact() {
 test_egress_both_directions_through_clsact_are_exact_and_remove_the_qdisc() {
 	both_run clsact
 }
-
-# shellcheck disable=SC2034 # read by run.sh
-EGRESS_TESTS="
-	test_egress_tcx_counts_exactly_what_the_interface_sends
-	test_egress_tcx_beside_someones_egress_filter_counts_exactly_and_keeps_it
-	test_egress_clsact_counts_exactly_and_removes_its_qdisc
-	test_egress_clsact_beside_someones_egress_filter_counts_exactly_and_keeps_it
-	test_egress_both_directions_at_once_are_exact
-	test_egress_both_directions_through_clsact_are_exact_and_remove_the_qdisc
-"

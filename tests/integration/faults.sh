@@ -1,7 +1,7 @@
 # shellcheck shell=bash disable=SC2015,SC2016
 # Fault tests (issue 9): what happens to a running counter when what it counts
 # goes away, when stdout blocks, and on every terminating signal. Sourced by
-# run.sh; the tests are listed in FAULT_TESTS.
+# run.sh.
 
 # fault_setup: namespaces a (xdpcount's), b (the peer's) and c (elsewhere),
 # veth0 in a <-> veth1 in b. Sets A B C.
@@ -75,7 +75,7 @@ test_iface_deleted_mid_run_exits_1_within_2_intervals() {
 		check_match "$CUR ($how): one line naming it" "$(cat "$out.err")" \
 			"^xdpcount: lost veth0: the interface was deleted"
 		check_eq "$CUR ($how): one line on stderr" "$(grep -c . "$out.err")" 1
-		test_cleanup
+		cleanup_test
 	done
 	# the peer's whole namespace (the kernel tears it down in the background)
 	fault_setup del-ns || return
@@ -337,18 +337,3 @@ test_every_terminating_signal_detaches_first() {
 		check_eq "$CUR ($sig): nothing left on veth0" "$(xdp_id "$A" veth0)" ""
 	done
 }
-
-# shellcheck disable=SC2034 # read by run.sh
-FAULT_TESTS="
-	test_netlink_iface_moved_away_says_what_stays_where
-	test_link_iface_moved_away_is_detached_and_reported
-	test_iface_deleted_mid_run_exits_1_within_2_intervals
-	test_program_removed_by_someone_else_is_noticed
-	test_renamed_iface_is_reported_under_its_new_name
-	test_without_notifications_each_poll_asks_about_all
-	test_keep_going_counts_on_the_other_interface
-	test_blocked_stdout_does_not_hold_the_stop
-	test_every_terminating_signal_detaches_first
-	test_detach_refuses_a_live_run_in_every_mode
-	test_no_pin_outlives_its_program
-"

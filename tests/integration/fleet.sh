@@ -143,11 +143,3 @@ test_check_json_names_xdp_features_and_identity() {
 	check_eq "$CUR: one name per bit" "$(jq -r '.interfaces[0].xdp_features_names | length' "$out")" \
 		"$(awk -v v="$bits" 'BEGIN { n = 0; while (v > 0) { n += v % 2; v = int(v / 2) } print n }')"
 }
-
-# shellcheck disable=SC2034 # read by run.sh
-FLEET_TESTS="
-	test_json_fields_match_the_documented_contract
-	test_version_json_says_who_and_what
-	test_json_error_event_on_stdout_with_a_stable_code
-	test_check_json_names_xdp_features_and_identity
-"

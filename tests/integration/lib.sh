@@ -50,10 +50,11 @@ need_userns() {
 	skip_because "cannot create a user namespace here (${err:-unshare -U -r failed})"
 }
 
-# run_test NAME: runs one test function, counts a skip with its reason, and
-# cleans up after it.
+# run_test NAME: runs one test function, counts a skip with its reason,
+# fails a test that neither skipped nor asserted anything, and cleans up
+# after it.
 run_test() {
-	local rc
+	local rc asserted0=$((PASSED + FAILED))
 	CUR=$1
 	T_FAILED0=$FAILED
 	SKIP_WHY=
@@ -64,8 +65,55 @@ run_test() {
 		SKIPPED=$((SKIPPED + 1))
 		SKIPS+=("$CUR: ${SKIP_WHY:-no reason given}")
 		echo "  skip  $CUR: ${SKIP_WHY:-no reason given}"
+	elif [ $((PASSED + FAILED)) -eq "$asserted0" ]; then
+		fail "$CUR: ended (status $rc) without a single assertion"
 	fi
-	test_cleanup
+	cleanup_test
+}
+
+# A test is a function whose name begins with test_, defined at the start of
+# a line in one of the runner's test files; nothing else registers it.
+
+# defined_tests FILE...: "NAME FILE:LINE" for every test_* function the files
+# define, in the order written (a name defined twice appears twice).
+defined_tests() {
+	awk 'match($0, /^[ \t]*(function[ \t]+)?test_[A-Za-z0-9_]+[ \t]*\(\)/) {
+		s = substr($0, RSTART, RLENGTH)
+		sub(/^[ \t]*(function[ \t]+)?/, "", s); sub(/[ \t]*\(\)$/, "", s)
+		print s, FILENAME ":" FNR
+	}' "$@"
+}
+
+# run_tests FILE...: runs the test_* functions that bash knows (declare -F),
+# in the order the FILEs define them, or only those named in TESTS. Fails a
+# name in TESTS that is not a test, and (without TESTS) every test the FILEs
+# define that did not run: one defined twice, where only the last counts, or
+# one whose definition was never executed.
+run_tests() {
+	local defs t where ran=" "
+	defs=$(defined_tests "$@")
+	for t in $(awk '{ print $1 }' <<<"$defs" | sort | uniq -d); do
+		fail "$t is defined more than once ($(awk -v t="$t" '$1 == t { print $2 }' <<<"$defs" | paste -sd' ')): only the last runs"
+	done
+	if [ -n "${TESTS:-}" ]; then
+		for t in $TESTS; do
+			if [[ $t == test_* ]] && declare -F "$t" >/dev/null; then
+				run_test "$t"
+			else
+				fail "TESTS names $t, which is not a test of $(basename "$0")"
+			fi
+		done
+		return
+	fi
+	for t in $(declare -F | awk '$3 ~ /^test_/ { print $3 }' |
+		awk 'NR == FNR { if (!($1 in at)) at[$1] = NR; next } { print (($1 in at) ? at[$1] : 0), $1 }' \
+			<(printf '%s\n' "$defs") - | sort -n -s | awk '{ print $2 }'); do
+		run_test "$t"
+		ran+="$t "
+	done
+	while read -r t where; do
+		[ -n "$t" ] && [[ $ran != *" $t "* ]] && fail "$t ($where) is defined but was not run"
+	done <<<"$defs"
 }
 
 # closing_line: one "skipped: TEST: WHY" line per skipped test, then
@@ -161,7 +209,7 @@ wait_no_xdp() {
 
 # Deletes the running test's namespaces, after checking that none of their
 # interfaces was left with an XDP program (the leak check per test).
-test_cleanup() {
+cleanup_test() {
 	local ns left pid m
 	for pid in "${BGPIDS[@]}"; do
 		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null

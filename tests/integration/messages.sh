@@ -1,7 +1,7 @@
 # shellcheck shell=bash disable=SC2015,SC2016
 # Messages and input (issue 9, items 7 and 8): strict numbers, extra words,
 # --btf edge cases, check --strict with a selftest that could not run, and
-# interface names that are not UTF-8. Sourced by run.sh; tests in MSG_TESTS.
+# interface names that are not UTF-8. Sourced by run.sh.
 
 # usage_exit_2 DESC REGEX ARGS...: xdpcount ARGS exits 2 with one line
 # matching REGEX.
@@ -99,12 +99,3 @@ test_unknown_word_is_an_unknown_command_or_interface() {
 	timeout 20 ip netns exec "$a" "$BIN" lo -c 1 -i 0.1 >/dev/null 2>"$out.err"
 	check_eq "$CUR: an interface there still counts" "$?" 0
 }
-
-# shellcheck disable=SC2034 # read by run.sh
-MSG_TESTS="
-	test_unknown_word_is_an_unknown_command_or_interface
-	test_numbers_and_extra_words_are_refused
-	test_detach_checks_every_name_first
-	test_check_strict_selftest_that_did_not_run_exits_3
-	test_non_utf8_interface_name
-"

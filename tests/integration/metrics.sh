@@ -400,17 +400,3 @@ test_metrics_fd_socket_activation_serves_the_first_connection() {
 	check_match "$CUR: says so" "$(cat "$out.err")" 'cannot serve metrics on fd://0: that file descriptor is not a listening socket'
 	check_eq "$CUR: nothing attached" "$(xdp_id "$A" veth0)" ""
 }
-
-# shellcheck disable=SC2034 # read by run.sh
-METRICS_TESTS="
-	test_prometheus_server_scrapes_exactly_10000_frames
-	test_node_exporter_textfile_collector_reads_exactly_10000_frames
-	test_node_exporter_reads_two_instances_and_shows_the_stopped_one_down
-	test_a_name_that_is_not_utf8_passes_promtool
-	test_promtool_check_metrics_is_clean
-	test_metrics_http_refuses_malformed_requests_and_keeps_counting
-	test_metrics_bound_to_one_address_answers_there_only
-	test_metrics_port_in_use_fails_before_attaching
-	test_textfile_says_refused_when_native_is_refused
-	test_metrics_fd_socket_activation_serves_the_first_connection
-"

@@ -2,7 +2,7 @@
 # Least-privilege tests (issue 9): ownership through a bpffs pin with exactly
 # CAP_BPF + CAP_NET_ADMIN, unattended restart after kill -9, refusal of a live
 # xdpcount by pid, the capability drop after attach, and the exact cause named
-# for too little privilege. Sourced by run.sh; the tests are in PRIV_TESTS.
+# for too little privilege. Sourced by run.sh.
 #
 # Pins go to a private bpffs mounted by the test (XDPCOUNT_BPFFS): `ip netns
 # exec` hides the host's /sys/fs/bpf, and a remount of a shared bpffs would
@@ -245,16 +245,3 @@ test_the_units_capabilities_load_the_cheapest_program() {
 	check_match "$CUR: and the plan says why" \
 		"$(field "$WORK/unit-caps-two.out" plan veth0 variant_reason)" 'CAP_PERFMON'
 }
-
-# shellcheck disable=SC2034 # read by run.sh
-PRIV_TESTS="
-	test_two_caps_restart_replaces_our_stale_program_and_detach_removes_it
-	test_two_caps_restart_replaces_our_stale_clsact_filter
-	test_the_units_capabilities_load_the_cheapest_program
-	test_live_xdpcount_is_refused_by_pid
-	test_foreign_program_is_never_replaced_unattended
-	test_capabilities_dropped_after_attach
-	test_only_cap_net_admin_names_cap_bpf
-	test_only_cap_bpf_names_cap_net_admin
-	test_user_namespace_root_is_told_why
-"

@@ -34,15 +34,17 @@ T_FAILED0=0             # FAILED when the running test began
 
 # shellcheck source=tests/integration/lib.sh
 . "$TOP/tests/integration/lib.sh"
-. "$TOP/tests/integration/variants.sh"
-. "$TOP/tests/integration/tc.sh"
-. "$TOP/tests/integration/egress.sh"
-. "$TOP/tests/integration/faults.sh"
-. "$TOP/tests/integration/privilege.sh"
-. "$TOP/tests/integration/messages.sh"
-. "$TOP/tests/integration/metrics.sh"
-. "$TOP/tests/integration/fleet.sh"
-. "$TOP/tests/integration/status.sh"
+# The test files: every *.sh here but lib.sh and this one. A test is any
+# test_* function in them or here (see run_tests in lib.sh); a new file or
+# function needs no list.
+FILES=()
+for tf in "$TOP"/tests/integration/*.sh; do
+	case ${tf##*/} in lib.sh | run.sh) continue ;; esac
+	FILES+=("$tf")
+	# shellcheck disable=SC1090 # sourced by glob
+	. "$tf"
+done
+unset tf
 trap teardown EXIT
 trap 'exit 130' INT TERM
 
@@ -498,41 +500,8 @@ test_check_btf_missing_garbage_truncated_exit_2() {
 }
 
 # ===================================================================== main
-ALL_TESTS="
-	test_harness_sendframes_is_exact_and_quiet
-	test_native_counts_exactly_10000_frames
-	test_generic_counts_exactly_10000_frames
-	test_auto_mode_on_veth_picks_native
-	test_ifb_auto_falls_back_to_generic_and_says_why
-	test_ifb_auto_falls_back_at_attach_time_without_xdp_features
-	test_ifb_strict_native_fails_with_exit_1
-	test_kill9_in_link_mode_leaves_no_program
-	test_sigterm_in_netlink_mode_detaches
-	test_leftover_after_kill9_in_netlink_mode_is_replaced_then_detached
-	test_nonexistent_interface_gives_exit_2
-	test_no_default_route_asks_for_an_interface
-	test_foreign_program_is_refused_and_kept
-	test_refusal_on_one_of_two_interfaces_changes_nothing
-	test_check_json_on_veth_is_ok_native_and_attaches_nothing
-	test_check_on_ifb_says_generic_with_reason
-	test_check_selftest_counts_exactly_in_both_modes
-	test_check_selftest_without_netns_privilege_did_not_run
-	test_two_interfaces_count_separately
-	test_check_with_bpf_enosys_is_incompatible
-	test_check_with_bpf_eperm_is_incompatible
-	test_check_unprivileged_is_incompatible_for_privilege
-	test_run_unprivileged_names_capabilities_not_memlock
-	test_check_btf_missing_garbage_truncated_exit_2
-$VARIANT_TESTS
-$TC_TESTS
-$EGRESS_TESTS
-$FAULT_TESTS
-$PRIV_TESTS
-$MSG_TESTS"
-ALL_TESTS+=$METRICS_TESTS$FLEET_TESTS$STATUS_TESTS
-
 main() {
-	local t start=$SECONDS left
+	local start=$SECONDS left
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "SKIP: the integration tests need root (netns, veth, XDP)"
 		echo "0 passed, 0 failed"
@@ -547,9 +516,7 @@ main() {
 	ip netns del "$PREFIX-probe"
 	echo "binary: $BIN$([ -x "$BIN" ] || echo ' (MISSING)')"
 	echo "tools:  $TOOLS"
-	for t in ${TESTS:-$ALL_TESTS}; do
-		run_test "$t"
-	done
+	run_tests "$TOP/tests/integration/run.sh" "${FILES[@]}"
 	echo "== leak check"
 	check_eq "no namespace of this run is left" "$(ns_left | tr '\n' ' ')" ""
 	echo "($((SECONDS - start)) s, $SKIPPED skipped)"

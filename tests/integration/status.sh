@@ -121,10 +121,3 @@ test_status_shows_our_tc_programs() {
 	stop INT
 	ip -n "$a" link set dev veth0 xdpgeneric off
 }
-
-# shellcheck disable=SC2034 # read by run.sh
-STATUS_TESTS="
-	test_status_shows_our_tc_programs
-	test_status_shows_ours_and_others_and_changes_nothing
-	test_status_names_a_netlink_leftover_after_kill9
-"

@@ -199,7 +199,7 @@ test_tc_clsact_filter_removed_is_noticed_and_the_total_not_complete() {
 			check "$CUR ($how): the qdisc we created is gone" eval "! has_clsact $a veth0"
 		fi
 		[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
-		test_cleanup
+		cleanup_test
 	done
 }
 
@@ -397,19 +397,3 @@ test_tc_check_says_hook_tc_and_degraded_behind_a_foreign_program() {
 	check_eq "$CUR: nothing attached by check" "$(tcx_progs "$a" veth0)" ""
 	ip -n "$a" link set dev veth0 xdpdrv off
 }
-
-# shellcheck disable=SC2034 # read by run.sh
-TC_TESTS="
-	test_tc_tcx_behind_a_passing_xdp_program_counts_exactly
-	test_tc_tcx_behind_a_dropping_xdp_program_counts_what_it_passes
-	test_tc_clsact_behind_a_passing_xdp_program_counts_exactly
-	test_tc_clsact_behind_a_dropping_xdp_program_counts_what_it_passes
-	test_tc_mode_counts_like_xdp_and_removes_its_qdisc
-	test_tc_kill9_in_tcx_mode_leaves_nothing
-	test_tc_clsact_filter_removed_is_noticed_and_the_total_not_complete
-	test_tc_leftover_after_kill9_in_clsact_mode_is_replaced_unattended
-	test_tc_check_says_hook_tc_and_degraded_behind_a_foreign_program
-	test_tc_foreign_filter_at_our_place_is_refused_and_kept
-	test_tc_detach_after_kill9_keeps_someones_qdisc_and_filter
-	test_tc_empty_clsact_qdisc_of_a_killed_run_goes_only_if_ours
-"

@@ -55,11 +55,3 @@ test_64_interfaces_count_exactly_each() {
 	check_eq "$CUR: interfaces with wrong totals" "$bad" 0
 	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
 }
-
-# shellcheck disable=SC2034 # read by run.sh
-VARIANT_TESTS="
-	test_native_linear_mtu_uses_linear_program_and_counts_exactly
-	test_native_jumbo_mtu_uses_frags_program_and_counts_exactly
-	test_generic_jumbo_mtu_uses_linear_program_and_counts_exactly
-	test_64_interfaces_count_exactly_each
-"
