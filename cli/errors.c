@@ -291,6 +291,9 @@ int failure_report(void)
 
 void fault_words(char *buf, size_t len, const struct watch_iface *w)
 {
+	const struct attachment *a = w->tx_fault ? w->tx_att : w->att;
+	bool tc = a->mode == XDP_MODE_TC, egress = a->egress;
+
 	switch (w->fault) {
 	case WATCH_DELETED:
 		snprintf(buf, len, "the interface was deleted (and our program with it)");
@@ -306,11 +309,12 @@ void fault_words(char *buf, size_t len, const struct watch_iface *w)
 		snprintf(buf, len, "the interface left this network namespace (deleted or moved)");
 		return;
 	case WATCH_PROG_GONE:
-		if (w->att->mode == XDP_MODE_TC && w->now_id) /* clsact */
-			snprintf(buf, len, "our tc filter was replaced by program id %u", w->now_id);
-		else if (w->att->mode == XDP_MODE_TC)
-			snprintf(buf, len, "our tc filter was removed from the interface (tc filter "
-				 "del, or its clsact qdisc deleted)");
+		if (tc && w->now_id) /* clsact */
+			snprintf(buf, len, "our tc %sfilter was replaced by program id %u",
+				 egress ? "egress " : "", w->now_id);
+		else if (tc)
+			snprintf(buf, len, "our tc %sfilter was removed from the interface (tc filter "
+				 "del, or its clsact qdisc deleted)", egress ? "egress " : "");
 		else if (w->now_id)
 			snprintf(buf, len, "our XDP program was replaced by program id %u", w->now_id);
 		else
@@ -318,7 +322,8 @@ void fault_words(char *buf, size_t len, const struct watch_iface *w)
 				 "(xdpcount detach, or ip link set ... xdp off)");
 		return;
 	case WATCH_LINK_GONE:
-		snprintf(buf, len, "our XDP link was detached from the interface by someone else");
+		snprintf(buf, len, "our %s link was detached from the interface by someone else",
+			 !tc ? "XDP" : egress ? "tcx egress" : "tcx");
 		return;
 	case WATCH_OK:
 		break;

@@ -16,12 +16,14 @@ void health_init(struct health *h, struct report *rep, struct counter *c, bool k
 	watch_open(&h->w); /* without its sockets, each interface is checked alone */
 }
 
-void health_add(struct health *h, int i, const struct attachment *att, const char *name)
+void health_add(struct health *h, int i, const struct attachment *att,
+		const struct attachment *tx_att, const char *name)
 {
 	struct watch_iface *w = &h->wi[i];
 
 	memset(w, 0, sizeof(*w));
 	w->att = att;
+	w->tx_att = tx_att;
 	w->new_nsid = -1;
 	snprintf(w->name, sizeof(w->name), "%s", name);
 	watch_add(&h->w, w);
@@ -31,15 +33,23 @@ void health_add(struct health *h, int i, const struct attachment *att, const cha
 
 static int on_lost(struct health *h, struct watch_iface *w)
 {
-	struct xdpcount_stats fin = { 0 };
+	/* transmit only: att is the tc egress one; both: tx_att is */
+	struct iface_stats fin = { .no_rx = w->att->egress, .tx = w->att->egress || w->tx_att };
+	struct xdpcount_stats s;
+	int ifindex = w->att->ifindex;
 	char words[256], detail[400];
 
 	w->fault_new = false;
 	h->lost++;
-	counter_read(h->counter, w->att->ifindex, &fin);
+	if (counter_read_all(h->counter) == 0) {
+		if (!fin.no_rx && counter_sum(h->counter, ifindex, &s) == 0)
+			fin.packets = s.packets, fin.bytes = s.bytes;
+		if (fin.tx && counter_sum_dir(h->counter, ifindex, true, &s) == 0)
+			fin.tx_packets = s.packets, fin.tx_bytes = s.bytes;
+	}
 	fault_words(words, sizeof(words), w);
-	report_lost(h->rep, w->name, w->att->ifindex, watch_fault_name(w->fault), w->new_nsid,
-		    w->new_ifindex, fin.packets, fin.bytes, words);
+	report_lost(h->rep, w->name, ifindex, watch_fault_name(w->fault), w->new_nsid,
+		    w->new_ifindex, &fin, words);
 	report_flush(h->rep);
 	if (h->keep_going && h->lost < h->n) {
 		snprintf(detail, sizeof(detail), "%s; counting goes on on the other interfaces",

@@ -22,8 +22,10 @@ struct health {
 };
 
 void health_init(struct health *h, struct report *rep, struct counter *c, bool keep_going);
-/* Watches interface i (in the order of the run) from now on. */
-void health_add(struct health *h, int i, const struct attachment *att, const char *name);
+/* Watches interface i (in the order of the run) from now on: att, and
+ * tx_att, its tc egress attachment, when it counts both ways (else NULL). */
+void health_add(struct health *h, int i, const struct attachment *att,
+		const struct attachment *tx_att, const char *name);
 /* Looks, and reports news. 0 to go on; -errno (failure recorded) to stop. */
 int health_step(struct health *h);
 /* The current name of interface i. */

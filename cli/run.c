@@ -433,7 +433,8 @@ int cmd_run(const struct opts *o)
 				     irs[i].pi->tx ? &irs[i].tx_att : NULL);
 		if (err)
 			goto detach; /* nothing stays half-attached */
-		health_add(&h, i, watched(&irs[i]), irs[i].pi->name);
+		health_add(&h, i, watched(&irs[i]),
+			   irs[i].pi->rx && irs[i].pi->tx ? &irs[i].tx_att : NULL, irs[i].pi->name);
 	}
 	err = run_metrics_publish(&met, true);
 	if (err)

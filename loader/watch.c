@@ -97,11 +97,17 @@ static bool is_clsact(const struct attachment *a)
 	return a->mode == XDP_MODE_TC && a->kind == ATTACH_NETLINK;
 }
 
+/* Does the interface count through a clsact filter, on either hook? */
+static bool has_clsact(const struct watch_iface *wi)
+{
+	return is_clsact(wi->att) || (wi->tx_att && is_clsact(wi->tx_att));
+}
+
 void watch_add(struct watch *w, struct watch_iface *wi)
 {
 	int grp = RTNLGRP_TC;
 
-	if (!is_clsact(wi->att))
+	if (!has_clsact(wi))
 		return;
 	wi->tc_news = true; /* a change between the attach and now: ask at once */
 	if (w->tc_joined || w->tc_unfollowed)
@@ -239,7 +245,7 @@ static void on_tc(struct watch_iface *wi, int n, const struct nlmsghdr *h)
 	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*t)))
 		return;
 	for (int i = 0; i < n; i++)
-		if (wi[i].att->ifindex == t->tcm_ifindex && is_clsact(wi[i].att) &&
+		if (wi[i].att->ifindex == t->tcm_ifindex && has_clsact(&wi[i]) &&
 		    wi[i].fault == WATCH_OK)
 			wi[i].tc_news = true;
 }
@@ -512,6 +518,30 @@ static void explain_link_gone(struct watch *w, struct watch_iface *wi, int n)
 	drain(w, wi, n);
 }
 
+/* The tc egress attachment of an interface counted both ways: its link
+ * (every poll: nothing announces a detached link), or its clsact place when
+ * tc news (or a question about everything) says to ask. */
+static void judge_tx(struct watch_iface *w, bool ask_clsact)
+{
+	const struct attachment *t = w->tx_att;
+	uint32_t now = 0;
+	int err;
+
+	if (!t || w->fault != WATCH_OK)
+		return;
+	if (t->kind == ATTACH_LINK)
+		err = attach_link_alive(t);
+	else if (ask_clsact)
+		err = attach_tc_check(t, &now);
+	else
+		return;
+	if (err != -ENOLINK && err != -ENOENT)
+		return; /* there; or -ENODEV, the interface's own fault, seen by att */
+	w->now_id = now;
+	w->tx_fault = true;
+	set_fault(w, err == -ENOLINK ? WATCH_LINK_GONE : WATCH_PROG_GONE);
+}
+
 int watch_poll(struct watch *w, struct watch_iface *wi, int n)
 {
 	int news = 0;
@@ -521,16 +551,19 @@ int watch_poll(struct watch *w, struct watch_iface *wi, int n)
 	if (w->fd >= 0)
 		drain(w, wi, n);
 	for (int i = 0; i < n && w->tc_unfollowed; i++)
-		wi[i].tc_news = is_clsact(wi[i].att); /* no tc notifications: ask every time */
+		wi[i].tc_news = has_clsact(&wi[i]); /* no tc notifications: ask every time */
 	all = w->fd < 0 || w->resync;
 	w->resync = false;
 	if (all)
 		ask(w, wi, n);
 	for (int i = 0; i < n; i++) {
+		bool tc_news = wi[i].tc_news; /* the receive side's check clears it */
+
 		if (all)
 			watch_judge(&wi[i]);
 		else
 			watch_judge_notified(&wi[i]);
+		judge_tx(&wi[i], all || tc_news);
 	}
 	if (!all)
 		explain_link_gone(w, wi, n);

@@ -44,6 +44,12 @@ enum watch_fault {
 
 struct watch_iface {
 	const struct attachment *att;
+	/* The interface's tc egress attachment when it is counted both ways
+	 * (att is then the receive side's), NULL otherwise: its link, or its
+	 * clsact place, is watched with the interface; tx_fault says a
+	 * PROG_GONE or LINK_GONE fault was its. */
+	const struct attachment *tx_att;
+	bool tx_fault;
 	char name[IF_NAMESIZE];  /* the current name */
 	char old_name[IF_NAMESIZE];
 	bool renamed;            /* news: name changed (old_name holds the previous one) */
@@ -85,8 +91,8 @@ struct watch {
  * Never fails: without either, each interface is checked on its own. */
 int watch_open(struct watch *w);
 void watch_close(struct watch *w);
-/* Watches wi (whose att is set) from the next poll on; a clsact attachment
- * joins the tc notifications. */
+/* Watches wi (whose att, and tx_att if any, are set) from the next poll on;
+ * a clsact attachment joins the tc notifications. */
 void watch_add(struct watch *w, struct watch_iface *wi);
 /* Reads the pending notifications, then checks every interface that has no
  * fault yet (its link, or all of them at once after lost notifications).

@@ -88,7 +88,7 @@ void check_print_human(FILE *f, const struct check_result *c)
 		const struct plan_iface *pi = &c->plan->ifaces[i];
 		char nb[FMT_NAME_LEN];
 		enum mark m = pi->refuse ? BAD : pi->mode == XDP_MODE_GENERIC ||
-				     pi->mode == XDP_MODE_TC ? WARN : OK;
+				     (pi->mode == XDP_MODE_TC && pi->rx) ? WARN : OK;
 
 		if (pi->refuse)
 			row(f, m, fmt_name(nb, sizeof(nb), pi->name), "refused: %s", pi->reason);
@@ -96,14 +96,18 @@ void check_print_human(FILE *f, const struct check_result *c)
 			row(f, BAD, fmt_name(nb, sizeof(nb), pi->name), "cannot run here (see the verdict); planned %s via %s",
 			    enum_name(xdp_mode_names, pi->mode), plan_attach_name(pi->mode, pi->attach));
 		else if (pi->mode == XDP_MODE_TC)
-			row(f, m, fmt_name(nb, sizeof(nb), pi->name), "tc ingress via %s: %s",
-			    plan_attach_name(pi->mode, pi->attach), pi->reason);
+			row(f, m, fmt_name(nb, sizeof(nb), pi->name), "tc %s via %s: %s",
+			    pi->rx ? "ingress" : "egress", plan_attach_name(pi->mode, pi->attach),
+			    pi->reason);
 		else
 			row(f, m, fmt_name(nb, sizeof(nb), pi->name), "xdp %s%s via %s, %s program: %s; %s",
 			    enum_name(xdp_mode_names, pi->mode),
 			    pi->fallback_generic ? " (generic if refused)" : "",
 			    enum_name(attach_kind_names, pi->attach),
 			    enum_name(variant_names, pi->variant), pi->reason, pi->variant_reason);
+		if (!pi->refuse && pi->rx && pi->tx && c->verdict != VERDICT_INCOMPATIBLE)
+			fprintf(f, "    %-22s tc egress via %s: %s\n", "",
+				plan_attach_name(XDP_MODE_TC, pi->tx_attach), pi->tx_reason);
 		if (c->probe->ifaces[i].xdp_features_known.state == FACT_YES) {
 			char names[160];
 

@@ -88,6 +88,14 @@ static void json_interfaces(struct json *j, const struct check_result *c)
 			json_bool(j, pr->clsact.state == FACT_YES);
 		json_kv_u64(j, "tc_filters", pr->tc_filters); /* ingress, not ours */
 		json_kv_u64(j, "tcx_programs", pr->tcx_progs);
+		/* --direction: what the plan counts; tc egress, where it counts
+		 * what the interface transmits, and the facts there */
+		json_kv_string(j, "direction", pi->rx && pi->tx ? "both" : pi->tx ? "out" : "in");
+		json_kv_string(j, "egress_attach", runs && pi->tx ?
+			       plan_attach_name(XDP_MODE_TC, pi->tx_attach) : NULL);
+		json_kv_string(j, "egress_reason", pi->tx ? pi->tx_reason : NULL);
+		json_kv_u64(j, "egress_tc_filters", pr->eg_filters); /* not ours */
+		json_kv_u64(j, "egress_tcx_programs", pr->eg_tcx_progs);
 		json_key(j, "xdp_features");
 		if (pr->xdp_features_known.state == FACT_YES) {
 			json_u64(j, pr->xdp_features);

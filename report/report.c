@@ -228,7 +228,7 @@ void report_renamed(struct report *r, const char *old_name, const char *new_name
 }
 
 void report_lost(struct report *r, const char *iface, int ifindex, const char *what,
-		 int nsid, int new_ifindex, uint64_t packets, uint64_t bytes, const char *message)
+		 int nsid, int new_ifindex, const struct iface_stats *totals, const char *message)
 {
 	if (!r->json)
 		return;
@@ -240,8 +240,7 @@ void report_lost(struct report *r, const char *iface, int ifindex, const char *w
 		json_kv_i64(&r->j, "netnsid", nsid);
 	if (new_ifindex > 0)
 		json_kv_i64(&r->j, "new_ifindex", new_ifindex);
-	json_kv_u64(&r->j, "packets", packets);
-	json_kv_u64(&r->j, "bytes", bytes);
+	json_dirs(&r->j, totals, false);
 	json_kv_string(&r->j, "message", message);
 	event_end(r);
 }

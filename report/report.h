@@ -46,9 +46,10 @@ void report_detached_stats(struct report *r, const struct iface_stats *s);
 void report_renamed(struct report *r, const char *old_name, const char *new_name, int ifindex);
 /* We lost what we counted on iface (what: "deleted", "moved", ...); message
  * is the one human line. JSON only: the human line goes to stderr. nsid and
- * new_ifindex are written when >= 0 / > 0. */
+ * new_ifindex are written when >= 0 / > 0; the totals of each direction
+ * counted (the rates are not used). */
 void report_lost(struct report *r, const char *iface, int ifindex, const char *what,
-		 int nsid, int new_ifindex, uint64_t packets, uint64_t bytes, const char *message);
+		 int nsid, int new_ifindex, const struct iface_stats *totals, const char *message);
 /* Our own stale program (its xdpcount is gone) was removed before attaching. */
 void report_stale_removed(struct report *r, const char *iface, unsigned int prog_id, int pid);
 /* JSON only: the first event of a stream, with the identity (schema

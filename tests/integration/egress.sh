@@ -166,3 +166,163 @@ test_egress_both_directions_at_once_are_exact() {
 test_egress_both_directions_through_clsact_are_exact_and_remove_the_qdisc() {
 	both_run clsact
 }
+
+# eg_our_id NS IFACE: the program id of the filter at our clsact egress place.
+eg_our_id() {
+	tc -n "$1" -j filter show dev "$2" egress 2>/dev/null |
+		jq -r '.[] | select(.options.handle == "0x7864") | .options.prog.id // empty'
+}
+
+# kill -9 while counting both ways through tcx: nothing is left on either
+# hook (the links went with the process), and the next run counts at once.
+test_egress_kill9_in_tcx_mode_leaves_nothing() {
+	local a b out
+	need_tc_tools && bpffs_private || return
+	ns_new a eg-k9-a && ns_new b eg-k9-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/eg-k9.out
+	start_attached "$a" "$out" veth0 -- --json --direction out || return
+	check_match "$CUR: our tcx egress program while running" "$(eg_tcx "$a" veth0)" \
+		'^[0-9]+ xdpcount_egress$'
+	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 --direction both veth0 \
+		>/dev/null 2>"$out.second"
+	check_eq "$CUR: a second xdpcount counting transmit there exits 1" "$?" 1
+	check_match "$CUR: it says another xdpcount counts transmit here" "$(cat "$out.second")" \
+		'tc egress: an xdpcount tc program \(tcx, program id [0-9]+\) is on egress already'
+	stop KILL
+	check "$CUR: no tcx egress program left after kill -9" wait_until_empty eg_tcx "$a" veth0
+	check "$CUR: no clsact qdisc either" eval "! has_clsact $a veth0"
+	check_eq "$CUR: no pin either" "$(pins)" 0
+}
+
+# wait_until_empty FN ARGS...: true once FN ARGS prints nothing (3 s at most).
+wait_until_empty() {
+	local i
+	for ((i = 0; i < 60; i++)); do
+		[ -z "$("$@")" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# clsact egress survives kill -9 by design: the pinned filter names its
+# (dead) run, so the next run replaces it unattended (a stale_removed event)
+# and counts exactly; `xdpcount detach` removes the next leftover, with the
+# qdisc the killed run created. A live run's egress filter is refused.
+test_egress_leftover_after_kill9_in_clsact_mode_is_replaced_then_detached() {
+	local a b out old pid
+	need_tc_tools && bpffs_private || return
+	ns_new a eg-left-a && ns_new b eg-left-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/eg-left.out
+	start_attached "$a" "$out" veth0 -- --json --direction out --attach netlink || return
+	pid=$XPID
+	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 --direction out veth0 \
+		>/dev/null 2>"$out.live"
+	check_eq "$CUR: a second run while it counts exits 1" "$?" 1
+	check_match "$CUR: it names the running xdpcount" "$(cat "$out.live")" \
+		"tc egress: an xdpcount tc filter \\(program id [0-9]+\\) is on egress already: xdpcount pid $pid counts here"
+	ip netns exec "$a" "$BIN" status --json veth0 >"$out.status" 2>/dev/null
+	check_eq "$CUR: status lists it at tc_egress, clsact, its pid" \
+		"$(jq -r '.interfaces[0].programs[] | select(.mode == "tc_egress") |
+			[.ours, .name, .attach, (.pids | join(","))] | join(" ")' "$out.status")" \
+		"true xdpcount_egress clsact $pid"
+	check_match "$CUR: human status: a tc_egress row" \
+		"$(ip netns exec "$a" "$BIN" status veth0 2>&1)" "tc_egress +[0-9]+ +xdpcount_egress +clsact"
+	stop KILL
+	old=$(eg_our_id "$a" veth0)
+	check_eq "$CUR: our egress filter outlives kill -9" "$(eg_filters "$a" veth0)" \
+		"1 0x7864 xdpcount_egress"
+	out=$WORK/eg-left-2.out
+	start_attached "$a" "$out" veth0 -- --json -i 0.2 --direction out --attach netlink || return
+	check_eq "$CUR: the next run removed our stale egress filter" \
+		"$(field "$out" stale_removed veth0 program_id)" "$old"
+	check_eq "$CUR: and sent $N" "$(send_out "$a" veth0 $N $EG_LEN 2>/dev/null)" "$N"
+	wait_tx "$out" veth0 $N
+	stop TERM
+	check_eq "$CUR: it counted exactly" "$(field "$out" detached veth0 tx_packets)" "$N"
+	check_eq "$CUR: no filter left after it" "$(eg_filters "$a" veth0)" ""
+	check "$CUR: nor a qdisc" eval "! has_clsact $a veth0"
+	out=$WORK/eg-left-3.out
+	start_attached "$a" "$out" veth0 -- --json --direction both --attach netlink || return
+	stop KILL
+	check_eq "$CUR: both hooks' filters outlive kill -9" \
+		"$(eg_filters "$a" veth0) $(tc_filters "$a" veth0)" \
+		"1 0x7864 xdpcount_egress "
+	ip netns exec "$a" "$BIN" detach veth0 >"$out.detach" 2>&1
+	check_eq "$CUR: detach exits 0" "$?" 0
+	check_eq "$CUR: no egress filter left after detach" "$(eg_filters "$a" veth0)" ""
+	check "$CUR: nor the qdisc" eval "! has_clsact $a veth0"
+	check "$CUR: nor the XDP program" wait_no_xdp "$a" veth0
+	check_eq "$CUR: nor a pin" "$(pins)" 0
+	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out.err"; show "$out.detach"; }
+}
+
+# Counting both ways, the transmit side's attachment is watched with the
+# interface: our clsact egress filter removed (or replaced) is a lost event
+# that says egress, with both directions' totals so far, and exit 1 (a
+# silent tx of 0 from then on would be an undercount). Through tcx, the
+# egress link is asked each poll like any link (not tested: nothing here
+# detaches someone else's tcx link).
+test_egress_filter_removed_while_counting_both_is_lost() {
+	local a b out how words
+	need_tc_tools || return
+	for how in filter replace; do
+		ns_new a eg-gone-$how-a && ns_new b eg-gone-$how-b && veth "$a" veth0 "$b" veth1 ||
+			{ fail "$CUR: setup"; return; }
+		out=$WORK/eg-gone-$how.out
+		start_attached "$a" "$out" veth0 -- --json -i 0.2 --direction both --attach netlink ||
+			return
+		check_eq "$CUR ($how): sent 100 from veth0" "$(send_out "$a" veth0 100 64)" 100
+		check_eq "$CUR ($how): sent 7 to veth0" "$(send "$b" veth1 7 64)" 7
+		wait_tx "$out" veth0 100
+		words="our tc egress filter was removed"
+		if [ $how = filter ]; then
+			tc -n "$a" filter del dev veth0 egress
+		else
+			tc -n "$a" filter replace dev veth0 egress pref 1 handle 0x7864 bpf da \
+				obj "$(foreign_obj)" sec classifier &&
+			words="our tc egress filter was replaced by program id $(eg_our_id "$a" veth0)"
+		fi || { fail "$CUR ($how): removing our filter"; stop KILL; return; }
+		check "$CUR ($how): exits within 2 intervals" wait_exit 1000 || stop KILL
+		check_eq "$CUR ($how): exit status" "${XRC:-}" 1
+		check_eq "$CUR ($how): a lost event with both totals" \
+			"$(events "$out" lost veth0 | jq -c '[.what, .packets, .tx_packets]')" \
+			'["program_gone",7,100]'
+		check_match "$CUR ($how): one line says so" "$(cat "$out.err")" \
+			"^xdpcount: lost veth0: $words"
+		check "$CUR ($how): the receive side was detached" wait_no_xdp "$a" veth0
+		[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
+		cleanup_test
+	done
+}
+
+# check --direction: the egress plan per interface, with its reason and the
+# facts at tc egress (someone's filters counted, not touched); nothing is
+# attached by check.
+test_egress_check_shows_the_egress_plan_and_attaches_nothing() {
+	local a b out theirs
+	need_tc_tools || return
+	ns_new a eg-check-a && ns_new b eg-check-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	theirs=$(theirs_on_egress "$a" veth0) || { fail "$CUR: someone's egress filter"; return; }
+	out=$WORK/eg-check.out
+	timeout 20 ip netns exec "$a" "$BIN" check --json --direction both veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: exit status" "$?" 0
+	check_eq "$CUR: verdict" "$(jq -r .verdict "$out")" ok
+	check_eq "$CUR: receive at XDP, transmit at tc egress through tcx, their filter seen" \
+		"$(jq -c '.interfaces[0] | [.hook, .direction, .egress_attach, .egress_tc_filters]' "$out")" \
+		'["xdp","both","tcx",1]'
+	check_match "$CUR: the egress reason" "$(jq -r '.interfaces[0].egress_reason' "$out")" \
+		'counts what it transmits at tc egress.*tcx \(6.6\+\)'
+	timeout 20 ip netns exec "$a" "$BIN" check --json --direction out --attach netlink veth0 \
+		>"$out" 2>"$out.err"
+	check_match "$CUR: clsact: the qdisc and their filters are kept" \
+		"$(jq -r '.interfaces[0].reason' "$out")" "with someone else's filters, left alone"
+	check_eq "$CUR: transmit only: the plan's hook is tc egress" \
+		"$(jq -c '.interfaces[0] | [.hook, .attach, .variant]' "$out")" '["tc","clsact","egress"]'
+	check_match "$CUR: human check shows the egress row" \
+		"$(ip netns exec "$a" "$BIN" check --direction both veth0 2>&1)" "tc egress via tcx: counts"
+	check_eq "$CUR: nothing attached by check" "$(eg_filters "$a" veth0)$(eg_tcx "$a" veth0)" \
+		"$theirs"
+}

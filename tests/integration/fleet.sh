@@ -53,7 +53,8 @@ test_json_fields_match_the_documented_contract() {
 	bpffs_private || return
 	start_attached "$a" "$out/k9" veth0 -- --json -i 0.1 --attach netlink || return
 	stop KILL
-	start_attached "$a" "$out/trouble" veth0 -- --json -i 0.1 --attach netlink || return
+	start_attached "$a" "$out/trouble" veth0 -- --json -i 0.1 --attach netlink --direction both ||
+		return
 	ip -n "$a" link set dev veth0 name jf$$
 	check "$CUR: a renamed event" wait_event "$out/trouble" renamed "jf$$" 3
 	ip -n "$a" link set dev "jf$$" netns "$b"

@@ -401,6 +401,19 @@ static void test_tc_notifications_make_clsact_places_asked(void)
 		CHECK(!f.wi[0].tc_news);
 		CHECK(f.wi[1].tc_news);
 		CHECK(!f.wi[2].tc_news);
+		/* counted both ways: XDP receive, a clsact egress filter, whose
+		 * place the notification makes asked too */
+		{
+			struct attachment eg = f.att[2];
+
+			eg.mode = XDP_MODE_TC;
+			eg.egress = true;
+			f.wi[2].tx_att = &eg;
+			t->tcm_ifindex = 12;
+			watch_parse(f.wi, N, buf, (int)h->nlmsg_len);
+			CHECK(f.wi[2].tc_news);
+			f.wi[2].tx_att = NULL;
+		}
 		/* a cut message says nothing */
 		setup(&f, ATTACH_NETLINK, XDP_MODE_TC);
 		h->nlmsg_len = NLMSG_LENGTH(sizeof(*t)) - 4;
