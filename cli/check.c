@@ -36,6 +36,17 @@ static int hook_attach(void *ctx, int ifindex, enum xdp_mode mode)
 	return attach_xdp(counter_prog_fd(h->counter, ifindex), ifindex, mode, h->attach, &h->att);
 }
 
+static int hook_attach_egress(void *ctx, int ifindex)
+{
+	struct hook_ctx *h = ctx;
+	int err = counter_add_iface(h->counter, ifindex, VARIANT_EGRESS);
+
+	if (err)
+		return err;
+	return attach_tc(counter_egress_prog_fd(h->counter, ifindex), ifindex, h->tc_attach, true,
+			 &h->att);
+}
+
 static int hook_detach(void *ctx, int ifindex)
 {
 	struct hook_ctx *h = ctx;
@@ -181,7 +192,8 @@ static void run_selftest(struct session *s, struct check_result *c, struct selft
 			      .attach = s->plan.selftest_attach,
 			      .tc_attach = s->plan.selftest_tc_attach };
 	struct selftest_hooks hooks = { &h, hook_attach, hook_detach, hook_read,
-					s->counter && counter_tc_prog_fd(s->counter, loopback()) >= 0 };
+					s->counter && counter_tc_prog_fd(s->counter, loopback()) >= 0,
+					hook_attach_egress };
 
 	memset(st, 0, sizeof(*st));
 	c->selftest = st;
@@ -201,6 +213,10 @@ static void run_selftest(struct session *s, struct check_result *c, struct selft
 	if (hooks.tc && !st->tc.ok)
 		check_add_reason(c, VERDICT_DEGRADED, "selftest tc (%s): %s", c->selftest_tc_attach,
 				 st->tc.reason);
+	/* transmit is counted only when asked for (--direction): degrades too */
+	if (st->egress.ran && !st->egress.ok)
+		check_add_reason(c, VERDICT_DEGRADED, "selftest tc egress (%s): %s",
+				 c->selftest_tc_attach, st->egress.reason);
 }
 
 int cmd_check(const struct opts *o)

@@ -233,12 +233,14 @@ static const char *kib(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
-static void plan_memlock(const struct probe *p, struct plan *plan,
-			 struct verdict_acc *acc)
+static void plan_memlock(const struct probe *p, const struct plan_request *req,
+			 struct plan *plan, struct verdict_acc *acc)
 {
-	/* one instance per interface, and check's: XDP and tc on loopback for
-	 * the test runs, XDP and tc on the selftest's veth */
-	uint64_t need = plan_memlock_need(p->ncpus, p->page_size, p->n_ifaces + 4);
+	/* one instance per interface and direction, and check's: XDP and tc
+	 * on loopback for the test runs, XDP, tc and tc egress on the
+	 * selftest's veth */
+	unsigned int dirs = plan_counts_rx(req->direction) + plan_counts_tx(req->direction);
+	uint64_t need = plan_memlock_need(p->ncpus, p->page_size, p->n_ifaces * dirs + 5);
 	char b1[32], b2[32], b3[32], eb[24];
 
 	plan->memlock = MEMLOCK_NONE;
@@ -333,7 +335,7 @@ void plan_make(const struct probe *probe, const struct plan_request *req,
 		req = &defaults;
 	plan_kernel(probe, &acc);
 	plan_variant(probe, plan);
-	plan_memlock(probe, plan, &acc);
+	plan_memlock(probe, req, plan, &acc);
 	plan_ifaces(probe, req, plan, &acc);
 	plan_check(probe, plan);
 	plan_verdict(plan, &acc);

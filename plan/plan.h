@@ -166,8 +166,9 @@ void plan_make(const struct probe *probe, const struct plan_request *req,
  * memory to it (before 5.11), following the kernel's own cost formulas:
  *   stats  per-CPU array: page_round(1 KiB header + 64 x 8 B pointers
  *          + 64 slots x 16 B x ncpus)
- *   per program instance (one per interface, plus check's four: XDP and
- *          tc on loopback, XDP and tc on the selftest's veth):
+ *   per program instance (one per interface and direction, plus check's
+ *          five: XDP and tc on loopback, XDP, tc and tc egress on the
+ *          selftest's veth):
  *          4 pages of program (a few dozen instructions, realloc slack)
  *          + 1 page of .rodata array (the slot)
  *   margin PLAN_MEMLOCK_MARGIN, 2 MiB: transient objects of libbpf's feature

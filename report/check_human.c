@@ -136,6 +136,12 @@ void check_print_human(FILE *f, const struct check_result *c)
 			    (unsigned long long)st->tc.counted, (unsigned long long)st->tc.sent,
 			    c->selftest_tc_attach ? c->selftest_tc_attach : "?",
 			    st->tc.ok ? "" : ": ", st->tc.ok ? "" : st->tc.reason);
+		if (st->ran && st->egress.ran)
+			row(f, st->egress.ok ? OK : BAD, "selftest egress",
+			    "%llu of %llu frames counted at tc egress via %s%s%s",
+			    (unsigned long long)st->egress.counted, (unsigned long long)st->egress.sent,
+			    c->selftest_tc_attach ? c->selftest_tc_attach : "?",
+			    st->egress.ok ? "" : ": ", st->egress.ok ? "" : st->egress.reason);
 	}
 	fprintf(f, "verdict: %s\n", enum_name(verdict_names, c->verdict));
 	for (unsigned int i = 0; i < c->n_reasons; i++)

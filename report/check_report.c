@@ -119,10 +119,12 @@ static void json_selftest(struct json *j, const struct selftest_result *st, cons
 		json_selftest_mode(j, "generic", &st->generic);
 		json_selftest_mode(j, "tc", &st->tc);
 		json_kv_string(j, "tc_attach", st->tc.ran ? tc_attach : NULL);
+		json_selftest_mode(j, "egress", &st->egress);
 	} else {
 		json_kv_null(j, "native");
 		json_kv_null(j, "generic");
 		json_kv_null(j, "tc");
+		json_kv_null(j, "egress");
 		json_kv_null(j, "tc_attach");
 	}
 	json_kv_string(j, "reason", st ? st->reason : "not requested (use --selftest)");

@@ -97,17 +97,22 @@ static int read_settled(const struct selftest_hooks *h, int ifindex,
 	}
 }
 
-static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode,
+/* One mode: the program on if_xdp, N frames from if_src; or (egress) the
+ * program at if_src's tc egress, the N frames sent through it. */
+static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode, bool egress,
 		     int if_xdp, int if_src, unsigned int n, unsigned int len,
 		     struct selftest_mode *m)
 {
-	const char *name = mode == XDP_MODE_NATIVE ? "native" :
+	const char *name = egress ? "tc egress" : mode == XDP_MODE_NATIVE ? "native" :
 			   mode == XDP_MODE_TC ? "tc" : "generic";
 	uint64_t p0 = 0, b0 = 0, p1 = 0, b1 = 0;
+	unsigned int resent = 0;
 	int err, sent;
 
 	m->ran = true;
-	err = h->attach(h->ctx, if_xdp, mode);
+	if (egress)
+		if_xdp = if_src; /* where the count is, from here on */
+	err = egress ? h->attach_egress(h->ctx, if_src) : h->attach(h->ctx, if_xdp, mode);
 	if (err) {
 		m->err = err;
 		say(m->reason, "attaching in %s mode to veth failed: %s", name,
@@ -121,7 +126,7 @@ static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode,
 		say(m->reason, "reading the counters failed: %s", strerror(-err));
 		goto out;
 	}
-	sent = inject_frames(if_src, n, len);
+	sent = egress ? inject_frames_qdisc(if_src, n, len, &resent) : inject_frames(if_src, n, len);
 	if (sent < 0) {
 		m->err = sent;
 		say(m->reason, "injecting %u frames failed: %s", n,
@@ -146,11 +151,13 @@ static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode,
 		    (unsigned long long)m->bytes_sent);
 	} else {
 		say(m->reason,
-		    "count mismatch in %s mode: %llu of %llu frames, %llu of %llu bytes",
+		    "count mismatch in %s mode: %llu of %llu frames, %llu of %llu bytes%s",
 		    name, (unsigned long long)m->counted,
 		    (unsigned long long)m->sent,
 		    (unsigned long long)m->bytes_counted,
-		    (unsigned long long)m->bytes_sent);
+		    (unsigned long long)m->bytes_sent,
+		    resent ? " (the veth refused some frames after tc egress, and they "
+			     "were sent again)" : "");
 	}
 out:
 	err = h->detach(h->ctx, if_xdp);
@@ -247,16 +254,20 @@ static void child_run(const struct selftest_hooks *h, unsigned int n,
 		goto out;
 	}
 	r->ran = true;
-	run_mode(h, XDP_MODE_NATIVE, if_xdp, if_src, n, len, &r->native);
-	run_mode(h, XDP_MODE_GENERIC, if_xdp, if_src, n, len, &r->generic);
+	run_mode(h, XDP_MODE_NATIVE, false, if_xdp, if_src, n, len, &r->native);
+	run_mode(h, XDP_MODE_GENERIC, false, if_xdp, if_src, n, len, &r->generic);
 	if (h->tc)
-		run_mode(h, XDP_MODE_TC, if_xdp, if_src, n, len, &r->tc);
-	if (r->native.ok && r->generic.ok && (!h->tc || r->tc.ok))
-		say(r->reason, "native and generic mode%s counted %u frames of %u bytes exactly",
-		    h->tc ? " and tc ingress" : "", n, len);
+		run_mode(h, XDP_MODE_TC, false, if_xdp, if_src, n, len, &r->tc);
+	if (h->tc && h->attach_egress)
+		run_mode(h, XDP_MODE_TC, true, if_xdp, if_src, n, len, &r->egress);
+	if (r->native.ok && r->generic.ok && (!h->tc || r->tc.ok) &&
+	    (!r->egress.ran || r->egress.ok))
+		say(r->reason, "native and generic mode%s%s counted %u frames of %u bytes exactly",
+		    h->tc ? " and tc ingress" : "", r->egress.ran ? " and egress" : "", n, len);
 	else
 		say(r->reason, "%s", !r->native.ok ? r->native.reason :
-				     !r->generic.ok ? r->generic.reason : r->tc.reason);
+				     !r->generic.ok ? r->generic.reason :
+				     h->tc && !r->tc.ok ? r->tc.reason : r->egress.reason);
 out:
 	link_delete(if_xdp); /* the namespace goes with the child anyway */
 }
@@ -412,9 +423,11 @@ int selftest_run_timeout(const struct selftest_hooks *h, unsigned int nframes,
 	r->native.reason[sizeof(r->native.reason) - 1] = '\0';
 	r->generic.reason[sizeof(r->generic.reason) - 1] = '\0';
 	r->tc.reason[sizeof(r->tc.reason) - 1] = '\0';
+	r->egress.reason[sizeof(r->egress.reason) - 1] = '\0';
 	if (!r->ran)
 		err = r->err ? r->err : -EOPNOTSUPP;
-	else if (!r->native.ok || !r->generic.ok || (h->tc && !r->tc.ok))
+	else if (!r->native.ok || !r->generic.ok || (h->tc && !r->tc.ok) ||
+		 (r->egress.ran && !r->egress.ok))
 		err = -EPROTO;
 out:
 	if (fds[0] >= 0)

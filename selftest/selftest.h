@@ -4,7 +4,8 @@
  * veth pair there over rtnetlink, and for native then generic mode (then tc
  * ingress, when the caller can attach there) attaches
  * the caller's program to one end, injects exactly N frames from the other
- * and compares the counts. The host's interfaces are never touched, and the
+ * and compares the counts; then (tc egress) attaches at the sending end's
+ * egress and counts the same N frames as they leave it. The host's interfaces are never touched, and the
  * namespace (with everything in it) disappears when the child exits, on every
  * path. The parent bounds the wait and kills the child if it has to.
  *
@@ -34,7 +35,9 @@ struct selftest_hooks {
 	int (*detach)(void *ctx, int ifindex);
 	/* Counters of ifindex (map slots are per ifindex). */
 	int (*read)(void *ctx, int ifindex, uint64_t *packets, uint64_t *bytes);
-	bool tc; /* also run the tc ingress case */
+	bool tc; /* also run the tc ingress case, and with attach_egress the
+		  * tc egress one (read then counts what ifindex transmits) */
+	int (*attach_egress)(void *ctx, int ifindex);
 };
 
 struct selftest_mode {
@@ -48,6 +51,7 @@ struct selftest_result {
 	bool ran;     /* false: veth could not be had (reason says why) */
 	struct selftest_mode native, generic;
 	struct selftest_mode tc; /* ran only when the hooks asked for it */
+	struct selftest_mode egress; /* the same, with attach_egress */
 	int err;      /* -errno, 0 if none */
 	char reason[SELFTEST_REASON_LEN];
 };

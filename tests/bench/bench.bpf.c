@@ -25,4 +25,12 @@ int bench_empty_tc(struct __sk_buff *skb)
 	return -1;
 }
 
+/* The tc egress floor: the same, loaded from the egress section, beside
+ * which xdpcount's egress program is measured. */
+SEC("tc/egress")
+int bench_empty_egress(struct __sk_buff *skb)
+{
+	return -1;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -136,6 +136,12 @@ tce=$(tk tc_empty ns_1cpu); tcx=$(tk xdpcount_tc ns_1cpu); tcov=$(over "$tcx" "$
 row "1 CPU: empty tc program, the tc floor (ns/packet)" "$(fmt "$tce")" "$(fmt "$e1")" "$(ratio "$tce" "$e1")" "vs the XDP floor"
 row "1 CPU: xdpcount tc over the tc floor (ns)" "$tcov" "$lov" "$(ratio "$tcov" "$lov")" \
 	"vs xdpcount linear over the XDP floor; $(tk xdpcount_tc_bytes per_packet) bytes counted per 64-byte frame"
+# the transmit side (--direction out|both): tc egress, over an empty egress program
+ege=$(tk tc_egress_empty ns_1cpu); egx=$(tk xdpcount_egress ns_1cpu); egov=$(over "$egx" "$ege")
+row "1 CPU: empty tc egress program, the egress floor (ns/packet)" "$(fmt "$ege")" "$(fmt "$tce")" \
+	"$(ratio "$ege" "$tce")" "vs the tc ingress floor"
+row "1 CPU: xdpcount egress over the egress floor (ns)" "$egov" "$tcov" "$(ratio "$egov" "$tcov")" \
+	"vs xdpcount tc (ingress) over its floor; counted exactly in its own slot"
 
 # ---------------------------------------------------------------- live frames
 section "live frames: XDP_TX generator on va -> vb, $LIVE_FRAMES frames, $LIVE_ROUNDS rounds; Mpps of CPU 0 time"

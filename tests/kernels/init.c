@@ -259,7 +259,8 @@ static void run_step(const char *name, int timeout, int traffic, char **argv)
 static const char *default_steps =
 	"check 90 0 /xdpcount check --selftest --json\n"
 	"count 30 1 /xdpcount --json -m generic -c 2 -i 0.2 lo\n"
-	"counttc 30 1 /xdpcount --json -m tc -c 2 -i 0.2 lo\n";
+	"counttc 30 1 /xdpcount --json -m tc -c 2 -i 0.2 lo\n"
+	"countboth 30 1 /xdpcount --json -m tc --direction both -c 2 -i 0.2 lo\n";
 
 static char *read_steps(void)
 {

@@ -24,8 +24,9 @@
 # Env: XDPCOUNT_BIN_<arch> (= --bin), XDPCOUNT_KERNELS_JOBS, XDPCOUNT_BOOT_TIMEOUT,
 #      XDPCOUNT_KERNELS_OUT (logs, initramfs, results; default build/kernels),
 #      XDPCOUNT_CACHE (downloads; default ~/.cache/xdpcount), XDPCOUNT_OFFLINE=1,
-#      XDPCOUNT_CHECK_ARGS / XDPCOUNT_COUNT_ARGS / XDPCOUNT_COUNTTC_ARGS (the commands
-#      run in the guest; the third at tc ingress),
+#      XDPCOUNT_CHECK_ARGS / XDPCOUNT_COUNT_ARGS / XDPCOUNT_COUNTTC_ARGS /
+#      XDPCOUNT_COUNTBOTH_ARGS (the commands run in the guest; the third at tc
+#      ingress, the fourth at tc ingress and egress: --direction both),
 #      XDPCOUNT_CHECK_TIMEOUT (120) / XDPCOUNT_COUNT_TIMEOUT (60): their in-guest bounds.
 # Output: one table row per kernel, the failed assertions, and the last line
 # "N passed, N failed"; exit status 1 on any failure.
@@ -48,6 +49,7 @@ FETCH_ARGS=()
 CHECK_ARGS=${XDPCOUNT_CHECK_ARGS:-check --selftest --json}
 COUNT_ARGS=${XDPCOUNT_COUNT_ARGS:---json -m generic -c 2 -i 0.2 lo}
 COUNTTC_ARGS=${XDPCOUNT_COUNTTC_ARGS:---json -m tc -c 2 -i 0.2 lo}
+COUNTBOTH_ARGS=${XDPCOUNT_COUNTBOTH_ARGS:---json -m tc --direction both -c 2 -i 0.2 lo}
 CHECK_TIMEOUT=${XDPCOUNT_CHECK_TIMEOUT:-120}   # in-guest alarm() bounds, seconds
 COUNT_TIMEOUT=${XDPCOUNT_COUNT_TIMEOUT:-60}
 BUILD=1
@@ -164,6 +166,7 @@ boot() {  # target -> writes $OUT/<arch>-<series>[-jit]/result.json
     printf 'check %s 0 /xdpcount %s\ncount %s 1 /xdpcount %s\n' "$CHECK_TIMEOUT" "$CHECK_ARGS" \
         "$COUNT_TIMEOUT" "$COUNT_ARGS" >"$w/steps"
     printf 'counttc %s 1 /xdpcount %s\n' "$COUNT_TIMEOUT" "$COUNTTC_ARGS" >>"$w/steps"
+    printf 'countboth %s 1 /xdpcount %s\n' "$COUNT_TIMEOUT" "$COUNTBOTH_ARGS" >>"$w/steps"
     ents+=(steps="$w/steps")
     python3 "$HERE/ktool.py" cpio --out "$w/initramfs.cpio.gz" "${ents[@]}" || return 1
     local append="panic=-1 quiet loglevel=3 oops=panic"

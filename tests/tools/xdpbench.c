@@ -282,51 +282,63 @@ static int tc_test_run(int fd, int ifindex, unsigned int repeat)
 	return bpf_prog_test_run_opts(fd, &opts) ? -errno : 0;
 }
 
-/* tcpkt: the tc path's cost per packet on one CPU, beside an empty tc
- * program, interleaved rounds, medians; xdpcount's count checked exact. */
+/* tcpkt: the tc path's cost per packet on one CPU, at ingress beside an
+ * empty tc program and at egress beside an empty egress one, interleaved
+ * rounds, medians; xdpcount's counts (each hook its own slot) checked
+ * exact. */
 static int cmd_tcpkt(const char *dir, int ifindex, int rounds, unsigned int repeat)
 {
-	struct { const char *name; int fd; double one[MAX_ROUNDS]; } p[2];
-	struct bpf_object *o;
+	struct { const char *name; int fd; double one[MAX_ROUNDS]; } p[4];
+	const __u64 want = (__u64)(repeat / 10 + 1) + (__u64)rounds * repeat;
+	struct bpf_object *o, *o2;
 	struct counter *c;
-	struct xdpcount_stats s;
+	struct xdpcount_stats s, tx;
 	const struct embedded_object *obj;
-	int err;
+	int err, n = 4;
 
 	if (rounds < 1 || rounds > MAX_ROUNDS)
 		die("rounds", EINVAL);
 	p[0].name = "tc_empty";
 	p[0].fd = load_prog(dir, "bench.o", "bench_empty_tc", &o);
+	p[2].name = "tc_egress_empty";
+	p[2].fd = load_prog(dir, "bench.o", "bench_empty_egress", &o2);
 	err = object_select(&obj);
 	if (!err)
 		err = counter_open(obj, &c);
 	if (!err)
 		err = counter_add_iface(c, ifindex, VARIANT_TC);
+	if (!err)
+		err = counter_add_iface(c, ifindex, VARIANT_EGRESS);
 	if (err)
-		die("loading xdpcount's tc program", err);
+		die("loading xdpcount's tc programs", err);
 	p[1].name = "xdpcount_tc";
 	p[1].fd = counter_tc_prog_fd(c, ifindex);
+	p[3].name = "xdpcount_egress";
+	p[3].fd = counter_egress_prog_fd(c, ifindex);
 	pin(0);
-	for (int i = 0; i < 2; i++) /* warm up */
+	for (int i = 0; i < n; i++) /* warm up */
 		if ((err = tc_test_run(p[i].fd, ifindex, repeat / 10 + 1)))
 			die(p[i].name, err);
 	for (int r = 0; r < rounds; r++)
-		for (int k = 0; k < 2; k++) {
-			int i = (k + r) % 2;
+		for (int k = 0; k < n; k++) {
+			int i = (k + r) % n;
 			double t0 = thread_ns();
 
 			if ((err = tc_test_run(p[i].fd, ifindex, repeat)))
 				die(p[i].name, err);
 			p[i].one[r] = (thread_ns() - t0) / repeat;
 		}
-	if (counter_read(c, ifindex, &s) || s.packets != (__u64)(repeat / 10 + 1) + (__u64)rounds * repeat)
+	if (counter_read_all(c) || counter_sum(c, ifindex, &s) || s.packets != want)
 		die("xdpcount_tc did not count exactly", EPROTO);
-	for (int i = 0; i < 2; i++)
+	if (counter_sum_dir(c, ifindex, true, &tx) || tx.packets != want || tx.bytes != s.bytes)
+		die("xdpcount_egress did not count exactly", EPROTO);
+	for (int i = 0; i < n; i++)
 		printf("{\"prog\":\"%s\",\"ns_1cpu\":%.2f}\n", p[i].name, median(p[i].one, rounds));
 	printf("{\"prog\":\"xdpcount_tc_bytes\",\"per_packet\":%.1f}\n",
 	       (double)s.bytes / (double)s.packets);
 	counter_close(c);
 	bpf_object__close(o);
+	bpf_object__close(o2);
 	return 0;
 }
 

@@ -128,7 +128,7 @@ static void test_rhel8_4_18_runs_degraded_through_netlink(void)
 	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
 	/* Root: CAP_SYS_RESOURCE lifts the 64 KiB hard limit. */
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
-	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 5));
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 6));
 	CHECK_CONTAINS(plan.memlock_reason, "CAP_SYS_RESOURCE");
 	CHECK_EQ_INT(plan.n_ifaces, 1);
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
@@ -155,7 +155,7 @@ static void test_ubuntu_5_4_raises_soft_limit_without_cap_sys_resource(void)
 
 	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
-	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 5));
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 6));
 	CHECK_CONTAINS(plan.memlock_reason, "64 KiB");
 	/* Jumbo MTU without frags: native would be refused. */
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_GENERIC);
@@ -207,7 +207,7 @@ static void test_5_10_with_64k_memlock(void)
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
-	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 5));
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 6));
 	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
 
 	/* CAP_BPF + CAP_NET_ADMIN, but no CAP_SYS_RESOURCE: impossible. */
@@ -215,10 +215,10 @@ static void test_5_10_with_64k_memlock(void)
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_IMPOSSIBLE);
-	CHECK_CONTAINS(plan.memlock_reason, "need 2156 KiB");
+	CHECK_CONTAINS(plan.memlock_reason, "need 2176 KiB");
 	CHECK_CONTAINS(plan.memlock_reason, "have 64 KiB");
 	CHECK_CONTAINS(plan.memlock_reason, "CAP_SYS_RESOURCE");
-	CHECK_CONTAINS(plan.memlock_reason, "ulimit -l 2156");
+	CHECK_CONTAINS(plan.memlock_reason, "ulimit -l 2176");
 	CHECK_CONTAINS(plan.memlock_reason, "LimitMEMLOCK=");
 	CHECK(reasons_have("RLIMIT_MEMLOCK too low"));
 	CHECK_EQ_INT(plan.n_reasons, 1);
@@ -837,7 +837,7 @@ static void test_memlock_need_formula(void)
 	 * .rodata 4 KiB + 2 MiB margin. */
 	CHECK_EQ_U64(plan_memlock_need(4, 4096, 1), 28 * KIB + 2 * MIB);
 	CHECK_EQ_U64(plan_memlock_need(4, 4096, 0), plan_memlock_need(4, 4096, 1));
-	/* 64 interfaces and check's four: 68 instances of 20 KiB. */
+	/* 68 instances of 20 KiB (64 interfaces and 4 more). */
 	CHECK_EQ_U64(plan_memlock_need(4, 4096, 68), 8 * KIB + 68 * 20 * KIB + 2 * MIB);
 	/* 256 CPUs: the per-CPU values dominate (256 KiB of them). */
 	CHECK_EQ_U64(plan_memlock_need(256, 4096, 1),
