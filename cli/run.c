@@ -65,22 +65,34 @@ static int fail_tc(const char *name, const struct attachment *a, int err)
 	return fail(STAGE_TC, err, name, NULL);
 }
 
+/* Removes our stale cls_bpf filter (program id, left by pid) from one tc
+ * hook of pi's interface, if there is one. */
+static int remove_stale_tc(struct report *rep, const struct plan_iface *pi, bool egress,
+			   uint32_t id, int pid)
+{
+	int err;
+
+	if (!id)
+		return 0;
+	err = detach_stale_tc(pi->ifindex, egress, id);
+	if (err && err != -ENOENT) /* gone meanwhile: nothing to remove */
+		return fail(STAGE_DETACH, err, pi->name, "cannot remove our stale tc %sfilter "
+			    "(program id %u) (%s)", egress ? "egress " : "", id,
+			    failure_cause(STAGE_DETACH, err));
+	if (!err)
+		report_stale_removed(rep, pi->name, id, pid);
+	return 0;
+}
+
 /* The tc egress hook of one interface, after a stale filter of ours there
  * is removed. */
 static int attach_egress(struct session *s, struct report *rep, struct iface_run *ir)
 {
 	const struct plan_iface *pi = ir->pi;
-	int err;
+	int err = remove_stale_tc(rep, pi, true, pi->stale_tx_id, pi->stale_tx_pid);
 
-	if (pi->stale_tx_id) {
-		err = detach_stale_tc(pi->ifindex, true, pi->stale_tx_id);
-		if (err && err != -ENOENT) /* gone meanwhile: nothing to remove */
-			return fail(STAGE_DETACH, err, pi->name, "cannot remove our stale tc egress "
-				    "filter (program id %u) (%s)", pi->stale_tx_id,
-				    failure_cause(STAGE_DETACH, err));
-		if (!err)
-			report_stale_removed(rep, pi->name, pi->stale_tx_id, pi->stale_tx_pid);
-	}
+	if (err)
+		return err;
 	err = attach_tc(counter_egress_prog_fd(s->counter, pi->ifindex), pi->ifindex,
 			pi->tx_attach, true, &ir->tx_att);
 	if (err)
@@ -114,15 +126,9 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 				    "(%s)", pi->stale_id, failure_cause(STAGE_DETACH, err));
 		report_stale_removed(rep, pi->name, pi->stale_id, pi->stale_pid);
 	}
-	if (pi->stale_tc_id) {
-		err = detach_stale_tc(pi->ifindex, false, pi->stale_tc_id);
-		if (err && err != -ENOENT) /* gone meanwhile: nothing to remove */
-			return fail(STAGE_DETACH, err, pi->name, "cannot remove our stale tc filter "
-				    "(program id %u) (%s)", pi->stale_tc_id,
-				    failure_cause(STAGE_DETACH, err));
-		if (!err)
-			report_stale_removed(rep, pi->name, pi->stale_tc_id, pi->stale_tc_pid);
-	}
+	err = remove_stale_tc(rep, pi, false, pi->stale_tc_id, pi->stale_tc_pid);
+	if (err)
+		return err;
 	if (pi->mode == XDP_MODE_TC) {
 		err = attach_tc(counter_tc_prog_fd(s->counter, pi->ifindex), pi->ifindex, pi->attach,
 				false, &ir->att);

@@ -102,13 +102,7 @@ egress_run() {
 # wait_tx FILE IFACE WANT: waits (5 s at most) for a stats event showing
 # WANT transmitted packets.
 wait_tx() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ "$(events "$1" stats "$2" | tail -n 1 | jq -r .tx_packets)" == "$3" ] &&
-			return 0
-		sleep 0.05
-	done
-	return 1
+	wait_packets "$1" "$2" "$3" tx_packets
 }
 
 test_egress_tcx_counts_exactly_what_the_interface_sends() {
@@ -325,4 +319,45 @@ test_egress_check_shows_the_egress_plan_and_attaches_nothing() {
 		"$(ip netns exec "$a" "$BIN" check --direction both veth0 2>&1)" "tc egress via tcx: counts"
 	check_eq "$CUR: nothing attached by check" "$(eg_filters "$a" veth0)$(eg_tcx "$a" veth0)" \
 		"$theirs"
+}
+
+# Least privilege: with exactly CAP_BPF + CAP_NET_ADMIN, transmit counts
+# through clsact (its filter pinned), keeping only CAP_NET_ADMIN after the
+# attach (the detach at exit) and nothing through tcx; exact both times. A
+# kill -9 leftover is recognised by its pin with the same two capabilities
+# and replaced unattended.
+test_egress_with_two_capabilities_drops_them_and_replaces_its_leftover() {
+	local a b out how want old
+	need_tc_tools && need_cmd setpriv && bpffs_private || return
+	ns_new a eg-caps-a && ns_new b eg-caps-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	for how in link netlink; do
+		out=$WORK/eg-caps-$how.out
+		ip netns exec "$a" "${TWO_CAPS[@]}" "$BIN" --json -i 0.2 --direction out \
+			--attach $how veth0 >"$out" 2>"$out.err" &
+		XPID=$!; BGPIDS+=("$XPID")
+		check "$CUR ($how): attached with two capabilities" wait_event "$out" attached veth0 ||
+			{ show "$out.err"; return; }
+		sleep 0.3
+		want=0000000000000000
+		[ $how = netlink ] && want=0000000000001000
+		check_eq "$CUR ($how): CapEff after the attach" \
+			"$(awk '/^CapEff/ {print $2}' "/proc/$XPID/status")" $want
+		check_eq "$CUR ($how): sent 500" "$(send_out "$a" veth0 500 64 2>/dev/null)" 500
+		wait_tx "$out" veth0 500
+		check_eq "$CUR ($how): counted exactly" "$(field "$out" stats veth0 tx_packets)" 500
+		[ $how = link ] && { stop TERM; check_eq "$CUR ($how): exit 0" "$XRC" 0; continue; }
+		check_eq "$CUR ($how): one pin while it runs" "$(pins)" 1
+		stop KILL
+		old=$(field "$out" attached veth0 program_id)
+		out=$WORK/eg-caps-restart.out
+		timeout 20 ip netns exec "$a" "${TWO_CAPS[@]}" "$BIN" --json -c 1 -i 0.2 \
+			--direction out --attach netlink veth0 >"$out" 2>"$out.err"
+		check_eq "$CUR: the restart with two capabilities exits 0" "$?" 0
+		check_eq "$CUR: it removed our stale egress filter" \
+			"$(field "$out" stale_removed veth0 program_id)" "$old"
+		check_eq "$CUR: nothing left after it" "$(eg_filters "$a" veth0)" ""
+		check_eq "$CUR: no pin left after it" "$(pins)" 0
+		[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+	done
 }

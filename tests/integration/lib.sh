@@ -298,12 +298,13 @@ start_attached() {
 	done
 }
 
-# wait_packets FILE IFACE WANT: waits (5 s at most) for a stats event showing
-# WANT packets, so the stop below does not race the counters.
+# wait_packets FILE IFACE WANT [FIELD]: waits (5 s at most) for a stats event
+# showing WANT packets (or WANT in FIELD: tx_packets), so the stop below does
+# not race the counters.
 wait_packets() {
 	local i
 	for ((i = 0; i < 100; i++)); do
-		[ "$(events "$1" stats "$2" | tail -n 1 | jq -r .packets)" == "$3" ] &&
+		[ "$(events "$1" stats "$2" | tail -n 1 | jq -r ".${4:-packets}")" == "$3" ] &&
 			return 0
 		sleep 0.05
 	done
