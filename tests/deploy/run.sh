@@ -148,7 +148,7 @@ test_bash_completion_agrees_with_help() {
 		check_match "$CUR: the first word offers $want" "$got" "(^| )$want( |$)"
 	done
 	# the values --help lists first in the option's text: "auto|native|generic|tc"
-	for o in mode attach; do
+	for o in mode attach direction; do
 		check_eq "$CUR: --$o values as --help lists them" \
 			"$(complete_words xdpcount --$o "" | tr '\n' ' ')" \
 			"$("$BIN" run --help | grep -E -- "--$o " |
