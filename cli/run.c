@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +13,7 @@
 #include "cli/health.h"
 #include "cli/run_metrics.h"
 #include "cli/session.h"
+#include "cli/sink.h"
 #include "cli/stop.h"
 #include "loader/attach.h"
 #include "loader/pin.h"
@@ -227,10 +227,8 @@ static int report_all(struct session *s, struct report *rep, const struct health
 		ir->last_tx = (struct xdpcount_stats){ st.tx_packets, st.tx_bytes };
 		report_stats(rep, t, &st);
 	}
-	if (report_flush(rep))
-		/* EINTR: the stop signal ended a write that blocked */
-		return fail(STAGE_OUTPUT, stop_requested() ? -EINTR : errno ? -errno : -EIO, NULL, NULL);
-	return 0;
+	err = report_flush(rep); /* into the stdout queue: fails only once a write failed */
+	return err ? fail(STAGE_OUTPUT, err, NULL, NULL) : 0;
 }
 
 /* Detaches everything attached, then reports the final totals. A netlink
@@ -295,18 +293,20 @@ static int detach_all(struct session *s, struct report *rep, struct health *h,
 
 /* The final lines, within the stop deadline: a blocked stdout loses them
  * (and says so through the exit status) instead of holding the exit. */
-static int final_flush(struct report *rep)
+static int final_flush(struct report *rep, struct sink *out)
 {
 	int err = report_flush(rep);
 
-	if (stop_disarm_deadline() && err) {
+	if (!err)
+		err = sink_drain(out, STOP_OUTPUT_DEADLINE_S);
+	stop_disarm_deadline();
+	if (err == -ETIMEDOUT) {
 		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
-		if (null >= 0) { /* nothing may block at exit either */
+		if (null >= 0) { /* nothing may block at exit either (the JSON error event) */
 			dup2(null, STDOUT_FILENO);
 			close(null);
 		}
-		return fail(STAGE_OUTPUT, -ETIMEDOUT, NULL, NULL);
 	}
 	return err ? fail(STAGE_OUTPUT, err, NULL, NULL) : 0;
 }
@@ -389,22 +389,25 @@ int cmd_run(const struct opts *o)
 	static struct identity id;
 	struct iface_run irs[PROBE_MAX_IFACES];
 	struct report rep;
+	struct sink *out = sink_open(STDOUT_FILENO); /* stdout never stalls the run */
 	unsigned long reports = 0;
+	bool flushed = false;
 	double last, next;
-	int n, err;
+	int n = 0, err;
 
-	/* One write per interval, even for 64 interfaces' lines (flushed by
-	 * report_flush at the end of each). */
-	static char outbuf[64 * 1024];
-
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	report_init(&rep, stdout, o->json, o->verbosity < 0);
+	if (!out)
+		return fail(STAGE_OUTPUT, -errno, NULL, "cannot start the thread that writes stdout "
+			    "(%s)", strerror(errno));
+	report_init(&rep, sink_file(out), o->json, o->verbosity < 0);
 	identity_get(&id);
 	rep.hostname = id.hostname;
 	report_start(&rep, &id, (long)getpid());
 	err = session_plan(&s, o, IFACE_DEFAULT_ROUTE, false);
-	if (err)
+	if (err) {
+		final_flush(&rep, out);
+		sink_close(out);
 		return err;
+	}
 	if (s.default_iface_note && !rep.quiet)
 		log_msg(LOG_NORMAL, "xdpcount: no interface given; using %s (IPv4 default route)\n",
 			s.default_iface_note);
@@ -478,7 +481,7 @@ int cmd_run(const struct opts *o)
 			break;
 		last = t;
 		next += o->interval;
-		if (next < t) /* we fell behind (suspend, slow stdout): re-anchor */
+		if (next < t) /* we fell behind (suspend): re-anchor */
 			next = t + o->interval;
 		if (o->count && ++reports >= o->count)
 			break;
@@ -489,8 +492,9 @@ detach:
 		err = health_step(&h); /* what changed since the last look */
 	{
 		int derr = detach_all(&s, &rep, &h, irs, n);
-		int ferr = final_flush(&rep);
+		int ferr = final_flush(&rep, out);
 
+		flushed = true;
 		for (int i = 0; i < h.n; i++) /* the last textfile: final totals, lost ones */
 			run_metrics_counts(&met, i, health_name(&h, i),
 					   health_fault(&h, i) != WATCH_OK, irs[i].last.packets,
@@ -505,8 +509,15 @@ detach:
 			   "%d of %d lost while counting (reported above)", h.lost, h.n);
 	health_close(&h);
 out:
+	if (!flushed) { /* what was said before the failure */
+		int ferr = final_flush(&rep, out);
+
+		if (!err)
+			err = ferr;
+	}
 	run_metrics_close(&met);
 	session_close(&s);
+	sink_close(out);
 	if (stop_requested() && !stop_is_normal(stop_requested())) {
 		fflush(stdout);
 		if (!err)

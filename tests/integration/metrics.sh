@@ -400,3 +400,62 @@ test_metrics_fd_socket_activation_serves_the_first_connection() {
 	check_match "$CUR: says so" "$(cat "$out.err")" 'cannot serve metrics on fd://0: that file descriptor is not a listening socket'
 	check_eq "$CUR: nothing attached" "$(xdp_id "$A" veth0)" ""
 }
+
+# packets_of FILE: xdpcount_receive_packets_total of veth0 in an exposition file.
+packets_of() {
+	awk '$1 ~ /^xdpcount_receive_packets_total\{device="veth0"/ { printf "%.0f", $2; exit }' "$1"
+}
+
+# Issue 17 item 3: stdout is a FIFO whose reader never reads. Once it is
+# full, scrapes must still answer at once, the textfile stay fresh, the
+# counts stay exact, the watch notice our program removed, and the textfile
+# left at exit carry the real totals. (A blocking stdout stalled them all.)
+test_blocked_stdout_stalls_neither_metrics_textfile_nor_watch() {
+	local fifo err prom i code slow=0 stale=0 scrapes=0 age got=""
+	need_bin && need_sendframes && need_prom_tools || return
+	ns_new A blk-a && ns_new B blk-b && veth "$A" veth0 "$B" veth1 || { fail "$CUR: setup"; return; }
+	fifo=$WORK/blk.fifo err=$WORK/blk.err prom=$WORK/blk.prom
+	mkfifo "$fifo"
+	# shellcheck disable=SC2217 # the point: a reader that holds the FIFO and never reads
+	sleep 60 <"$fifo" & # opens the FIFO for reading, and never reads
+	BGPIDS+=("$!")
+	ip netns exec "$A" "$BIN" --json -i 0.01 --attach netlink --metrics $MPORT --textfile "$prom" \
+		veth0 >"$fifo" 2>"$err" &
+	XPID=$!
+	BGPIDS+=("$XPID")
+	wait_http "$A" "http://127.0.0.1:$MPORT/metrics" || { fail "$CUR: no metrics"; show "$err"; return; }
+	for ((i = 0; i < 200; i++)); do # 100 lines/s fill the FIFO's 64 KiB in a few seconds
+		grep -q 'stdout takes nothing' "$err" && break
+		sleep 0.05
+	done
+	check_match "$CUR: stderr says stdout blocks" "$(cat "$err")" 'stdout takes nothing.*go on'
+	for ((i = 0; i < 15; i++)); do # 3 s of scrapes with stdout blocked
+		code=$(ip netns exec "$A" curl -s -o /dev/null --max-time 1 -w '%{http_code}' \
+			"http://127.0.0.1:$MPORT/metrics")
+		scrapes=$((scrapes + 1))
+		[ "$code" == 200 ] || slow=$((slow + 1))
+		age=$(($(date +%s%3N) - $(stat -c %.3Y "$prom" | tr -d .)))
+		[ "$age" -le 1000 ] || stale=$((stale + 1))
+		sleep 0.2
+	done
+	check_eq "$CUR: scrapes that did not answer 200 within 1 s (of $scrapes)" "$slow" 0
+	check_eq "$CUR: textfile older than 1 s (of $scrapes looks)" "$stale" 0
+	check_eq "$CUR: sendframes sent 1000" "$(send "$B" veth1 1000 64)" 1000
+	for ((i = 0; i < 100; i++)); do
+		got=$(get "$A" "http://127.0.0.1:$MPORT/metrics" |
+			awk '$1 ~ /^xdpcount_receive_packets_total\{device="veth0"/ { printf "%.0f", $2 }')
+		[ "$got" == 1000 ] && break
+		sleep 0.05
+	done
+	check_eq "$CUR: the scrape counts exactly" "$got" 1000
+	ip -n "$A" link set dev veth0 xdp off
+	for ((i = 0; i < 100; i++)); do kill -0 "$XPID" 2>/dev/null || break; sleep 0.05; done
+	check "$CUR: the watch ended the run within 5 s of our program's removal" \
+		eval '! kill -0 "$XPID" 2>/dev/null'
+	stop KILL
+	check_eq "$CUR: exit status" "$XRC" 1
+	check_match "$CUR: stderr says what was lost" "$(cat "$err")" 'lost|removed'
+	check_eq "$CUR: the textfile at exit has the real total" "$(packets_of "$prom")" 1000
+	check "$CUR: and says xdpcount_up 0" grep -qE '^xdpcount_up(\{[^}]*\})? 0$' "$prom"
+}
+

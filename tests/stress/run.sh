@@ -5,7 +5,9 @@
 #   2. NETLINK_CYCLES (200) netlink-mode runs killed with kill -9, each next
 #      run replacing the previous one's leftover unattended (stale_removed
 #      names exactly the previous program id);
-#   3. STEADY_MINUTES (10) of steady traffic: totals exact, RSS flat.
+#   3. STEADY_MINUTES (10) of steady traffic: totals exact, RSS flat;
+#   4. BLOCKED_SECONDS (60) with stdout blocked (blocked_stdout.sh): every
+#      scrape answers, the textfile stays fresh, both exact.
 # Leftovers: no XDP program on the interfaces after each cycle. Leaks: every
 # program id our runs attached, and every map id of those programs, is gone
 # at the end (ids, not totals: other BPF users may come and go meanwhile).
@@ -160,5 +162,11 @@ echo "  sent $sent frames; RSS samples (KiB, every 10 s): ${rss[*]}"
 echo "  RSS after warm-up: min $min KiB, max $max KiB"
 if [ $((max - min)) -le 256 ]; then ok "steady: RSS flat (varied by $((max - min)) KiB)"
 else fail "steady: RSS varied by $((max - min)) KiB after warm-up"; fi
+
+# shellcheck source=tests/stress/blocked_stdout.sh
+. "$TOP/tests/stress/blocked_stdout.sh"
+echo "== $BLOCKED_SECONDS s with a blocked stdout"
+blocked_stdout
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
