@@ -91,8 +91,9 @@ int run_metrics_publish(struct metrics *m, bool up)
 void run_metrics_close(struct metrics *m)
 {
 	if (m->listen_fd >= 0)
-		log_msg(LOG_VERBOSE, "xdpcount: metrics: %lu responses sent, %lu connections turned away (all %d slots busy)\n",
-			m->served, m->refused, METRICS_MAX_CONNS);
+		log_msg(LOG_VERBOSE, "xdpcount: metrics: %lu responses sent, %lu idle connections "
+			"evicted for new ones, %lu turned away (all %d slots busy answering)\n",
+			m->served, m->evicted, m->refused, METRICS_MAX_CONNS);
 	run_metrics_publish(m, false);
 	metrics_close(m);
 }

@@ -11,7 +11,7 @@
 
 #include "report/prom.h"
 
-#define METRICS_MAX_CONNS 8        /* clients served at once; more are closed */
+#define METRICS_MAX_CONNS 32       /* clients at once; a new one evicts the oldest idle one */
 #define METRICS_READ_TIMEOUT_MS 5000  /* to send a whole request */
 #define METRICS_WRITE_TIMEOUT_MS 10000 /* to take a whole response */
 
@@ -25,6 +25,7 @@ struct metrics {
 	size_t body_len, body_cap;
 	struct metrics_conn *conns; /* METRICS_MAX_CONNS slots */
 	unsigned long served, refused; /* responses sent; connections turned away */
+	unsigned long evicted;   /* connections closed before their request came, to make room */
 };
 
 /* Parses --metrics [ADDR:]PORT (ADDR an IPv4 address, or an IPv6 one in

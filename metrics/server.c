@@ -1,6 +1,8 @@
 /* The /metrics listener: one non-blocking socket and at most
  * METRICS_MAX_CONNS non-blocking connections, each with a deadline, served
- * with poll() from the run loop's wait. One request per connection. */
+ * with poll() from the run loop's wait. One request per connection; when
+ * every slot is taken, a new connection evicts the oldest one that has not
+ * sent its request yet. */
 /* accept4() is a GNU extension: glibc declares it only with _GNU_SOURCE. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -62,7 +64,7 @@ static int open_listener(const char *spec, int *out)
 	if (fd < 0)
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 16)) {
+	    bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 64)) {
 		err = -errno;
 		close(fd);
 		return err;
@@ -201,6 +203,27 @@ static void conn_write(struct metrics *m, struct metrics_conn *c)
 	conn_close(c);
 }
 
+/* Every slot is taken: the connection that has waited longest without
+ * sending its whole request (a slow or idle client; a scraper asks at once)
+ * gives way, so idle connections cannot deny scrapes. NULL when every slot
+ * is writing a response. */
+static struct metrics_conn *evict_oldest_idle(struct metrics *m)
+{
+	struct metrics_conn *old = NULL;
+
+	for (int i = 0; i < METRICS_MAX_CONNS; i++) {
+		struct metrics_conn *c = &m->conns[i];
+
+		if (!c->writing && (!old || c->deadline < old->deadline))
+			old = c;
+	}
+	if (old) {
+		conn_close(old);
+		m->evicted++;
+	}
+	return old;
+}
+
 static void accept_all(struct metrics *m)
 {
 	/* a bounded number per wake-up, so a flood cannot hold the loop */
@@ -213,7 +236,9 @@ static void accept_all(struct metrics *m)
 		for (int i = 0; i < METRICS_MAX_CONNS && !slot; i++)
 			if (m->conns[i].fd < 0)
 				slot = &m->conns[i];
-		if (!slot) { /* full: turn it away at once rather than queue it */
+		if (!slot)
+			slot = evict_oldest_idle(m);
+		if (!slot) { /* full of responses: turn it away at once rather than queue it */
 			m->refused++;
 			close(fd);
 			continue;
@@ -222,6 +247,7 @@ static void accept_all(struct metrics *m)
 		slot->in_len = 0;
 		slot->writing = false;
 		slot->deadline = mono() + METRICS_READ_TIMEOUT_MS / 1000.0;
+		conn_read(m, slot); /* a request already here is answered, never evicted */
 	}
 }
 
