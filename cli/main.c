@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	int ret;
 
-	if (argc > 1 && argv[1][0] != '-') {
+	if (argc > 1 && argv[1][0] && argv[1][0] != '-') { /* '' is for opts_parse to refuse */
 		const struct command *c = find_command(argv[1]);
 
 		if (c) {

@@ -291,6 +291,10 @@ int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o)
 	}
 	o->ifaces = argv + optind;
 	o->n_ifaces = argc - optind;
+	for (int i = 0; i < o->n_ifaces; i++)
+		if (!o->ifaces[i][0])
+			return fail(STAGE_USAGE, -EINVAL, NULL, "an interface name cannot be empty "
+				    "(IFACE %d is '')", i + 1);
 	return 0;
 }
 

@@ -39,6 +39,9 @@ static int probe_ifaces(struct session *s, const struct opts *o, enum iface_defa
 			return fail(STAGE_IFACE, -ENODEV, o->ifaces[i], "name longer than %d characters",
 				    IF_NAMESIZE - 1);
 		err = probe_iface(&s->probe, o->ifaces[i]);
+		if (err == -EEXIST)
+			return fail(STAGE_USAGE, -EINVAL, NULL, "interface %s given twice (it names the "
+				    "same device as an interface before it)", o->ifaces[i]);
 		if (err)
 			return fail(STAGE_IFACE, err, o->ifaces[i], NULL);
 	}

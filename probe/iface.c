@@ -155,17 +155,22 @@ int probe_iface(struct probe *p, const char *name)
 {
 	struct probe_iface *it;
 	unsigned int i, idx;
+	char real[IF_NAMESIZE];
 
 	if (!name || !*name || strlen(name) >= IF_NAMESIZE)
 		return -ENODEV;
-	for (i = 0; i < p->n_ifaces; i++)
-		if (strcmp(p->ifaces[i].name, name) == 0)
-			return -EEXIST;
 	if (p->n_ifaces >= PROBE_MAX_IFACES)
 		return -E2BIG;
 	idx = if_nametoindex(name);
 	if (!idx)
 		return errno == ENXIO || errno == 0 ? -ENODEV : -errno;
+	/* The kernel also resolves an alias (eth0:1) or an altname to the
+	 * device: count, label and compare it by its own name and index. */
+	if (if_indextoname(idx, real))
+		name = real;
+	for (i = 0; i < p->n_ifaces; i++)
+		if (p->ifaces[i].ifindex == (int)idx)
+			return -EEXIST;
 
 	it = &p->ifaces[p->n_ifaces];
 	memset(it, 0, sizeof(*it));

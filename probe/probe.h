@@ -153,8 +153,10 @@ int kver_parse(const char *release, const char *version_signature,
 #define PROBE_SKIP_FRAGS (1U << 1)    /* a program load; see plan_reads_frags() */
 int probe_bpf(struct probe *p, unsigned int skip);
 
-/* Appends p->ifaces[p->n_ifaces++] for interface name. -ENODEV: no such
- * interface; -EEXIST: already probed; -E2BIG: PROBE_MAX_IFACES reached.
+/* Appends p->ifaces[p->n_ifaces++] for interface name, under the device's
+ * own name (an alias such as eth0:1, or an altname, names its device).
+ * -ENODEV: no such interface; -EEXIST: that device is probed already;
+ * -E2BIG: PROBE_MAX_IFACES reached.
  * Other failures (ethtool, bpf_xdp_query) leave that field unknown. */
 int probe_iface(struct probe *p, const char *name);
 

@@ -99,3 +99,32 @@ test_unknown_word_is_an_unknown_command_or_interface() {
 	timeout 20 ip netns exec "$a" "$BIN" lo -c 1 -i 0.1 >/dev/null 2>"$out.err"
 	check_eq "$CUR: an interface there still counts" "$?" 0
 }
+
+# Issue 17 item 8: an alias (veth0:1) or an altname names its device. The
+# run counts and labels it by the device's own name, and the same device
+# given twice under two names is a usage error, not "another XDP program".
+test_alias_and_altname_count_as_their_device() {
+	local a b out
+	need_bin || return
+	ns_new a alias-a && ns_new b alias-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/alias.out
+	timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.1 veth0:1 >"$out" 2>"$out.err"
+	check_eq "$CUR: veth0:1 runs" "$?" 0
+	check_eq "$CUR: and is labelled veth0" "$(field "$out" attached "" iface)" veth0
+	check_eq "$CUR: its stats too" "$(events "$out" stats veth0 | wc -l)" 1
+	if ip -n "$a" link property add dev veth0 altname vethalt0 2>/dev/null; then
+		timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.1 vethalt0 >"$out" 2>"$out.err"
+		check_eq "$CUR: the altname runs" "$?" 0
+		check_eq "$CUR: and is labelled veth0" "$(field "$out" attached "" iface)" veth0
+	fi
+	timeout 20 ip netns exec "$a" "$BIN" -c 1 veth0 veth0:1 >/dev/null 2>"$out.err"
+	check_eq "$CUR: veth0 veth0:1: exit status" "$?" 2
+	check_eq "$CUR: veth0 veth0:1: one line" "$(grep -c . "$out.err")" 1
+	check_match "$CUR: veth0 veth0:1: the duplicate" "$(cat "$out.err")" \
+		"bad usage: interface veth0:1 given twice \\(it names the same device"
+	check_eq "$CUR: nothing left attached" "$(xdp_id "$a" veth0)" ""
+	usage_exit_2 "an empty name" "an interface name cannot be empty \\(IFACE 2 is ''\\)" -i 1 lo ''
+	usage_exit_2 "an empty first word" "an interface name cannot be empty" ''
+}
+
