@@ -46,6 +46,14 @@ static int caps_set(const struct capsets *c)
 
 #define BIT(c) (1ULL << (c))
 
+int caps_drop_all_in_this_thread(void)
+{
+	static const struct capsets none;
+
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	return caps_set(&none);
+}
+
 int caps_drop_after_attach(bool need_net_admin, int (*still_works)(void *ctx), void *ctx,
 			   uint64_t *kept)
 {

@@ -14,6 +14,10 @@
  * shrink. Returns 0 or -errno; *kept receives the capabilities kept. */
 int caps_drop_after_attach(bool need_net_admin, int (*still_works)(void *ctx), void *ctx,
 			   uint64_t *kept);
+/* Capabilities are a thread's: a helper thread that needs none (the stdout
+ * writer) gives them all up at its start, so that the process holds no more
+ * than the run loop keeps. 0 or -errno. */
+int caps_drop_all_in_this_thread(void);
 /* "CAP_NET_ADMIN", "CAP_NET_ADMIN CAP_BPF" or "none", for -v. */
 const char *caps_names(uint64_t caps, char *buf, unsigned int len);
 

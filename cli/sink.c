@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/caps.h"
 #include "cli/sink.h"
 #include "log/log.h"
 
@@ -52,6 +53,9 @@ static void *writer(void *arg)
 {
 	struct sink *s = arg;
 
+	/* it writes to a file descriptor it has: it needs no capability, and
+	 * must not keep those the run drops later (they are per thread) */
+	caps_drop_all_in_this_thread();
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
 		size_t off, n;
