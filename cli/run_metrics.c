@@ -16,9 +16,18 @@ int run_metrics_open(struct metrics *m, const struct opts *o, const struct sessi
 	int err = o->textfile ? textfile_check(o->textfile) : 0;
 
 	if (err) {
+		char dir[4096];
+		const char *fs = err == -ENOENT ? textfile_dir_fs(o->textfile, dir, sizeof(dir)) : NULL;
+
 		metrics_open(m, NULL, NULL); /* an empty module, safe to close */
+		if (fs)
+			return fail(STAGE_TEXTFILE, err, o->textfile, "%s exists, but %s does not let "
+				    "files be created there", dir, fs);
 		return fail(STAGE_TEXTFILE, err, o->textfile, NULL);
 	}
+	if (o->textfile && textfile_sweep(o->textfile))
+		log_msg(LOG_VERBOSE, "xdpcount: removed temporary files of %s left by an xdpcount "
+			"that no longer runs\n", o->textfile);
 	err = metrics_open(m, o->metrics, o->textfile);
 	if (err)
 		return fail(STAGE_METRICS, err == -ENOTSOCK ? -EINVAL : err, o->metrics, NULL);

@@ -429,6 +429,10 @@ test_blocked_stdout_stalls_neither_metrics_textfile_nor_watch() {
 		sleep 0.05
 	done
 	check_match "$CUR: stderr says stdout blocks" "$(cat "$err")" 'stdout takes nothing.*go on'
+	# capabilities are per thread: the stdout writer holds none, so the
+	# process holds no more than the run loop kept after attaching
+	check_eq "$CUR: threads with any capability (the run loop alone)" \
+		"$(grep -h '^CapPrm' /proc/"$XPID"/task/*/status | grep -vc '0000000000000000$')" 1
 	for ((i = 0; i < 15; i++)); do # 3 s of scrapes with stdout blocked
 		code=$(ip netns exec "$A" curl -s -o /dev/null --max-time 1 -w '%{http_code}' \
 			"http://127.0.0.1:$MPORT/metrics")
@@ -490,5 +494,32 @@ test_idle_connections_do_not_deny_scrapes() {
 	check "$CUR: still counting" kill -0 "$XPID"
 	stop INT
 	check_eq "$CUR: exit status after SIGINT" "$XRC" 0
+}
+
+# Issue 17 items 10 and 11: a --textfile that cannot work fails before
+# anything is attached, with the real reason; a temporary file left by a
+# writer killed between write and rename is removed by the next run.
+test_textfile_paths_fail_first_and_stale_temporaries_go() {
+	local a b out dir pid=4194303
+	need_bin || return
+	ns_new a tfp-a && ns_new b tfp-b && veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
+	out=$WORK/tfp.out dir=$WORK/tfp
+	mkdir -p "$dir/sub"
+	timeout 20 ip netns exec "$a" "$BIN" -c 1 --textfile "$dir/sub" veth0 >/dev/null 2>"$out.err"
+	check_eq "$CUR: a directory: exit 1" "$?" 1
+	check_match "$CUR: says it is a directory" "$(cat "$out.err")" "textfile $dir/sub: it is a directory"
+	check_eq "$CUR: a directory: nothing was attached" "$(grep -c 'attached' "$out.err")" 0
+	timeout 20 ip netns exec "$a" "$BIN" -c 1 --textfile /proc/x.prom veth0 >/dev/null 2>"$out.err"
+	check_eq "$CUR: /proc/x.prom: exit 1" "$?" 1
+	check_match "$CUR: says why, not that /proc is missing" "$(cat "$out.err")" \
+		'/proc exists, but the proc file system does not let files be created there'
+	kill -0 $pid 2>/dev/null && { fail "$CUR: pid $pid runs"; return; }
+	: >"$dir/x.prom.$pid.tmp"
+	: >"$dir/x.prom.$$.tmp" # a live process's: kept
+	timeout 20 ip netns exec "$a" "$BIN" -c 1 -i 0.1 --textfile "$dir/x.prom" veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: the run exits 0" "$?" 0
+	check_eq "$CUR: the dead writer's temporary is gone, the live one's kept" \
+		"$(find "$dir" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" \
+		"sub x.prom x.prom.$$.tmp "
 }
 
