@@ -376,7 +376,7 @@ int run_refusal(const struct plan *plan)
 		}
 	}
 	if (plan->verdict == VERDICT_INCOMPATIBLE)
-		return fail(STAGE_PLAN, -EOPNOTSUPP, NULL, "%s",
+		return fail(STAGE_PLAN, plan->verdict_err ? plan->verdict_err : -EOPNOTSUPP, NULL, "%s",
 			    plan->n_reasons ? plan->reasons[0] : "the plan says no");
 	return 0;
 }

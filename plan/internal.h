@@ -12,7 +12,15 @@
 struct verdict_acc {
 	unsigned int n[3], dropped[3];
 	char r[3][PLAN_ACC_MAX][PLAN_REASON_LEN];
+	int err[3]; /* the -errno behind the first reason of each verdict; 0: none said */
 };
+
+/* The next reason for v, if it is the first, comes from err (-errno). */
+static inline void acc_cause(struct verdict_acc *acc, enum verdict v, int err)
+{
+	if (!acc->n[v] && !acc->dropped[v])
+		acc->err[v] = err;
+}
 
 void acc_add(struct verdict_acc *acc, enum verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

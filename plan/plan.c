@@ -94,6 +94,8 @@ static void privilege_reason(const struct probe *p, const struct fact *f,
 	bool held = p->caps_known &&
 		    (p->cap_sys_admin || (p->cap_bpf && p->cap_net_admin));
 
+	acc_cause(acc, VERDICT_INCOMPATIBLE, f->err);
+
 	if (p->in_user_ns && p->caps_known && (p->cap_sys_admin || p->cap_bpf)) {
 		acc_add(acc, VERDICT_INCOMPATIBLE,
 			"bpf() is not allowed (%s): this process holds its capabilities only "
@@ -133,6 +135,7 @@ static void plan_kernel(const struct probe *p, struct verdict_acc *acc)
 	char eb[24];
 
 	if (p->bpf_syscall.state == FACT_NO) {
+		acc_cause(acc, VERDICT_INCOMPATIBLE, p->bpf_syscall.err ? p->bpf_syscall.err : -ENOSYS);
 		acc_add(acc, VERDICT_INCOMPATIBLE,
 			"the kernel has no bpf() syscall (%s): built without "
 			"CONFIG_BPF_SYSCALL, or an emulator or seccomp filter "
@@ -143,6 +146,7 @@ static void plan_kernel(const struct probe *p, struct verdict_acc *acc)
 	}
 	if (p->bpf_syscall.state == FACT_UNKNOWN && p->bpf_syscall.err) {
 		/* Not even a one-slot array map: nothing else will load. */
+		acc_cause(acc, VERDICT_INCOMPATIBLE, p->bpf_syscall.err);
 		acc_add(acc, VERDICT_INCOMPATIBLE,
 			"bpf() fails (%s): not even a one-slot array map can be "
 			"created",
@@ -163,10 +167,12 @@ static void plan_kernel(const struct probe *p, struct verdict_acc *acc)
 	/* Loading works but attaching (RTM_SETLINK, bpf_link) needs
 	 * CAP_NET_ADMIN: say so now rather than at attach time. */
 	if (!denied && p->caps_known && p->prog_type_xdp.state == FACT_YES &&
-	    !p->cap_net_admin && !p->cap_sys_admin)
+	    !p->cap_net_admin && !p->cap_sys_admin) {
+		acc_cause(acc, VERDICT_INCOMPATIBLE, -EPERM);
 		acc_add(acc, VERDICT_INCOMPATIBLE,
 			"attaching XDP programs needs CAP_NET_ADMIN, which this "
 			"process lacks; run as root");
+	}
 	if (p->jit.state == FACT_NO)
 		acc_add(acc, VERDICT_DEGRADED,
 			p->jit.err == -EOPNOTSUPP
@@ -300,6 +306,7 @@ static void plan_verdict(struct plan *plan, const struct verdict_acc *acc)
 	else if (acc->n[VERDICT_DEGRADED])
 		v = VERDICT_DEGRADED;
 	plan->verdict = v;
+	plan->verdict_err = acc->err[v];
 	total = acc->n[v] + acc->dropped[v];
 	n = acc->n[v] < PLAN_MAX_REASONS ? acc->n[v] : PLAN_MAX_REASONS;
 	for (i = 0; i < n; i++)

@@ -108,6 +108,7 @@ const char *plan_attach_name(enum xdp_mode mode, enum attach_kind attach);
 
 struct plan {
 	enum verdict verdict;
+	int verdict_err;        /* the -errno behind reasons[0] (e.g. -EPERM), 0 unknown */
 	unsigned int n_reasons; /* why degraded / incompatible */
 	char reasons[PLAN_MAX_REASONS][PLAN_REASON_LEN];
 

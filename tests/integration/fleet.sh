@@ -124,6 +124,28 @@ test_json_error_event_on_stdout_with_a_stable_code() {
 	check_eq "$CUR: without --json stdout stays empty" "$(wc -c <"$out")" 0
 }
 
+# Issue 17 item 11: every error code the program can print is in README's
+# list (`lost` was not), and a privilege refusal's errno is the EPERM its
+# message names (it said EOPNOTSUPP).
+test_error_codes_are_documented_and_errno_matches_the_message() {
+	local a out codes doc
+	need_bin || return
+	codes=$(sed -n 's/^\t\[STAGE_[A-Z_]*\] = "\([a-z_]*\)",$/\1/p' "$TOP/cli/errors.c" | sort -u)
+	doc=$(sed -n '/`code` is stable (/,/`errno` is/p' "$TOP/README.md" | grep -o '`[a-z_]*`' |
+		tr -d '`' | grep -vxE 'code|errno' | sort -u)
+	check "$CUR: cli/errors.c has error codes" test "$(wc -l <<<"$codes")" -gt 15
+	check_eq "$CUR: README lists exactly the codes (< in the program only, > documented only)" \
+		"$(diff <(echo "$codes") <(echo "$doc") | grep '^[<>]' | tr '\n' ' ')" ""
+	ns_new a errno-a || { fail "$CUR: setup"; return; }
+	out=$WORK/errno.out
+	ip netns exec "$a" ip link set lo up
+	timeout 20 ip netns exec "$a" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$BIN" --json -c 1 lo >"$out" 2>/dev/null
+	check_eq "$CUR: unprivileged: exit 1" "$?" 1
+	check_match "$CUR: the message names EPERM" "$(field "$out" error "" message)" '\(EPERM\)'
+	check_eq "$CUR: and so does errno" "$(field "$out" error "" errno)" EPERM
+}
+
 test_check_json_names_xdp_features_and_identity() {
 	local a b out names bits
 	need_bin || return
@@ -144,3 +166,4 @@ test_check_json_names_xdp_features_and_identity() {
 	check_eq "$CUR: one name per bit" "$(jq -r '.interfaces[0].xdp_features_names | length' "$out")" \
 		"$(awk -v v="$bits" 'BEGIN { n = 0; while (v > 0) { n += v % 2; v = int(v / 2) } print n }')"
 }
+

@@ -409,6 +409,7 @@ static void test_unprivileged_is_incompatible_naming_capabilities(void)
 	CHECK(reasons_have("CAP_BPF"));
 	CHECK(reasons_have("CAP_NET_ADMIN"));
 	CHECK(reasons_have("EPERM"));
+	CHECK_EQ_INT(plan.verdict_err, -EPERM); /* the JSON errno agrees with the words */
 	CHECK(reasons_have("kernel.unprivileged_bpf_disabled=2"));
 	CHECK(!reasons_mention_memlock());
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_NONE);

@@ -77,8 +77,31 @@ static void test_privilege_advice_is_about_the_capabilities_held_before_the_drop
 	CHECK(strstr(fi.message, "run as root") == NULL);
 }
 
+/* An incompatible plan fails with the errno its first reason names (the
+ * JSON error's errno was EOPNOTSUPP beside a message about EPERM). */
+static void test_incompatible_plan_fails_with_the_errno_of_its_reason(void)
+{
+	static struct plan plan;
+	struct failure_info fi;
+
+	memset(&plan, 0, sizeof(plan));
+	plan.verdict = VERDICT_INCOMPATIBLE;
+	plan.verdict_err = -EPERM;
+	plan.n_reasons = 1;
+	snprintf(plan.reasons[0], sizeof(plan.reasons[0]), "bpf() is not allowed (EPERM): ...");
+	failure_clear();
+	CHECK_EQ_INT(run_refusal(&plan), -EPERM);
+	CHECK(failure_get(&fi));
+	CHECK_EQ_STR(fi.errno_name, "EPERM");
+	CHECK_EQ_STR(fi.code, "incompatible");
+	plan.verdict_err = 0; /* no errno behind it: the plan says no */
+	failure_clear();
+	CHECK_EQ_INT(run_refusal(&plan), -EOPNOTSUPP);
+}
+
 int main(void)
 {
+	test_incompatible_plan_fails_with_the_errno_of_its_reason();
 	test_privilege_advice_is_about_the_capabilities_held_before_the_drop();
 	test_strict_link_refusal_is_a_negative_errno_with_a_message();
 	CHECK_DONE();
