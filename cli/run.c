@@ -158,7 +158,7 @@ attached:
 	}
 	ir->attached = true;
 	if (ir->att.kind == ATTACH_NETLINK && ir->att.mode != XDP_MODE_TC && ir->att.pin_err)
-		log_msg(LOG_VERBOSE, "xdpcount: %s: program not pinned in %s (%s): a leftover would "
+		log_msg(LOG_NORMAL, "xdpcount: %s: program not pinned in %s (%s): a leftover would "
 			"be recognised only with CAP_SYS_ADMIN\n", pi->name, pin_bpffs(),
 			ir->att.pin_err == -EMEDIUMTYPE ? "no bpffs mounted there"
 							: strerror(-ir->att.pin_err));

@@ -128,3 +128,18 @@ test_alias_and_altname_count_as_their_device() {
 	usage_exit_2 "an empty first word" "an interface name cannot be empty" ''
 }
 
+
+# Issue 17 item 10: a netlink run that cannot pin its program says so
+# without -v (a leftover of it would not be recognised without CAP_SYS_ADMIN).
+test_a_run_that_cannot_pin_says_so_without_v() {
+	local a b out
+	need_bin || return
+	ns_new a nopin-a && ns_new b nopin-b && veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
+	out=$WORK/nopin.out
+	mkdir -p "$WORK/not-bpffs"
+	XDPCOUNT_BPFFS=$WORK/not-bpffs timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.1 \
+		--attach netlink veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: the run exits 0" "$?" 0
+	check_match "$CUR: stderr says it could not pin, and what follows" "$(cat "$out.err")" \
+		"veth0: program not pinned in $WORK/not-bpffs \\(no bpffs mounted there\\): a leftover would be recognised only with CAP_SYS_ADMIN"
+}
