@@ -101,7 +101,7 @@ int cmd_detach(const struct opts *o)
 		if (tc < 0)
 			return fail(STAGE_DETACH, tc, o->ifaces[i], "cannot remove the tc filter");
 		n += tc;
-		if (o->verbosity >= 0)
+		if (o->verbosity >= 0 && (n || !unknown)) /* a refusal alone is said on stderr */
 			printf("%s: removed %d xdpcount program%s\n", o->ifaces[i], n, n == 1 ? "" : "s");
 		if (unknown)
 			return fail(STAGE_UNOWNED, -EPERM, o->ifaces[i],

@@ -143,3 +143,22 @@ test_a_run_that_cannot_pin_says_so_without_v() {
 	check_match "$CUR: stderr says it could not pin, and what follows" "$(cat "$out.err")" \
 		"veth0: program not pinned in $WORK/not-bpffs \\(no bpffs mounted there\\): a leftover would be recognised only with CAP_SYS_ADMIN"
 }
+
+# Issue 17 item 10: as uid 65534 with CAP_BPF + CAP_NET_ADMIN, detach of an
+# interface whose program it cannot recognise says so on stderr only (no
+# "removed 0" on stdout beside the refusal).
+test_detach_that_refuses_prints_no_removed_0() {
+	local a b out
+	need_bin || return
+	ns_new a unrec-a && ns_new b unrec-b && veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
+	ip -n "$a" link set dev veth0 xdpgeneric obj "$(foreign_obj)" sec xdp 2>/dev/null ||
+		{ fail "$CUR: cannot attach the foreign program"; return; }
+	out=$WORK/unrec.out
+	timeout 20 ip netns exec "$a" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all,+bpf,+net_admin --ambient-caps=+bpf,+net_admin \
+		--bounding-set=-all,+bpf,+net_admin "$BIN" detach veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: exit 1" "$?" 1
+	check_eq "$CUR: nothing on stdout" "$(cat "$out")" ""
+	check_match "$CUR: the refusal on stderr" "$(cat "$out.err")" "not recognisably xdpcount's"
+	ip -n "$a" link set dev veth0 xdpgeneric off
+}
