@@ -49,7 +49,8 @@ LLVM_STRIP ?= llvm-strip
 
 # From git in a checkout; from the VERSION file in a source tarball (even one
 # unpacked inside another git checkout).
-VERSION ?= $(shell test -e .git && git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo unknown)
+# dist/version.sh is the one source (its header says the form).
+VERSION ?= $(shell dist/version.sh --dirty)
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 

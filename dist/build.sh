@@ -64,7 +64,7 @@ for t in git tar gzip sha256sum python3 make; do
 done
 
 COMMIT=$(git rev-parse HEAD)
-VERSION=$(git describe --tags --always HEAD)
+VERSION=$(dist/version.sh HEAD)
 # the commit's time, unless the caller (make exports it) says otherwise
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct HEAD)}
 export SOURCE_DATE_EPOCH
@@ -165,6 +165,9 @@ for a in "${BUILT[@]}"; do
 		mkdir -p "$d/$dir"
 		install -m 644 "$TREE/dist/$dir"/* "$d/$dir/"
 	done
+	# one version: the image tag and the Ansible default are this release's
+	sed -i "s|\(image: [^ ]*/xdpcount:\).*|\1$VERSION|" "$d/kubernetes/xdpcount-daemonset.yaml"
+	sed -i "s|^\(    xdpcount_version: \).*|\1\"$VERSION\"|" "$d/ansible/xdpcount.yml"
 	for dep in libbpf elfutils zlib musl; do
 		[ -d "$prefix/licenses/$dep" ] || die "$a: no licences of $dep in $prefix/licenses"
 		cp -R "$prefix/licenses/$dep" "$d/licenses/"

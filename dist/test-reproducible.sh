@@ -30,7 +30,7 @@ trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
 
 unset SOURCE_DATE_EPOCH   # both runs take it from the commit
-VERSION=$(git describe --tags --always HEAD)
+VERSION=$(dist/version.sh HEAD)
 EPOCH=$(git log -1 --format=%ct HEAD)
 
 # ------------------------------------------------------------ two builds
@@ -110,6 +110,18 @@ for a in $ARCHES; do
 	bad=$(tar --full-time -tvzf "$t" | awk -v e="$(date -u -d "@$EPOCH" '+%Y-%m-%d %H:%M:%S')" \
 		'$2 != "0/0" || ($4 " " $5) != e { print $6 }' | head -n 3)
 	check "$a: owners 0/0 and mtimes = SOURCE_DATE_EPOCH${bad:+ (not: $bad)}" test -z "$bad"
+	# one version everywhere (dist/version.sh): the tarball's name, the
+	# binary, the image tag and the Ansible default
+	got=$(tar -xzOf "$t" "$d/kubernetes/xdpcount-daemonset.yaml" | grep -o 'image: .*' | sort -u | sed 's/.*://')
+	check "$a: the DaemonSet's image tag is $VERSION (got $got)" test "$got" = "$VERSION"
+	got=$(tar -xzOf "$t" "$d/ansible/xdpcount.yml" | sed -n 's/^    xdpcount_version: "\([^"]*\)".*/\1/p')
+	check "$a: the Ansible default is $VERSION (got $got)" test "$got" = "$VERSION"
+	if [ "$a" = "$(uname -m)" ]; then
+		mkdir -p "$TMP/bin-$a"
+		tar -xzf "$t" -C "$TMP/bin-$a" "$d/xdpcount"
+		got=$("$TMP/bin-$a/$d/xdpcount" --version --json | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')
+		check "$a: the binary's --version --json says $VERSION (got $got)" test "$got" = "$VERSION"
+	fi
 	mode=$(tar -tvzf "$t" "$d/xdpcount" | cut -c1-10)
 	check "$a: binary mode -rwxr-xr-x (got $mode)" test "$mode" = -rwxr-xr-x
 done

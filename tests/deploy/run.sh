@@ -255,6 +255,18 @@ test_systemd_unit_and_drop_ins_verify() {
 	done
 }
 
+# One version, from dist/version.sh, in a form every consumer takes.
+test_one_version_from_dist_version_sh() {
+	local v
+	v=$("$TOP/dist/version.sh" --dirty)
+	check_match "$CUR: the form is X.Y.Z[.N.gHASH][.dirty] ($v)" "$v" \
+		'^[0-9]+\.[0-9]+\.[0-9]+(\.[0-9]+\.g[0-9a-f]{12})?(\.dirty)?$'
+	check_eq "$CUR: the binary says it (-V --json)" "$("$BIN" --version --json | jq -r .version)" "$v"
+	check_match "$CUR: and -V" "$("$BIN" --version)" "^xdpcount $v "
+	check "$CUR: a valid Debian version" dpkg --validate-version "$v"
+	check_match "$CUR: a valid image tag" "$v" '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$'
+}
+
 # --------------------------------------------------------------- kubernetes
 yq() { # FILE PYEXPR: evaluates PYEXPR with d = the DaemonSet document
 	$PY -c 'import sys, yaml, json
