@@ -345,6 +345,29 @@ static void drop_privileges(struct session *s, struct iface_run *irs, int n)
 			caps_names(kept, names, sizeof(names)));
 }
 
+/* For a death where no handler can detach (cli/stop.h): what stays where. */
+static void note_left(struct iface_run *irs, int n)
+{
+	char note[STOP_NOTE_LEN] = "";
+	size_t len = 0;
+
+	for (int i = 0; i < n * 2 && len < sizeof(note); i++) {
+		const struct iface_run *ir = &irs[i / 2];
+		const struct attachment *a = i % 2 ? &ir->tx_att : &ir->att;
+
+		if (!ir->attached || !(i % 2 ? ir->pi->tx : ir->pi->rx) || a->kind != ATTACH_NETLINK)
+			continue; /* a link goes with the process */
+		len += (size_t)snprintf(note + len, sizeof(note) - len,
+					"%sprogram id %u stays on %s (%s, pinned at %s; `xdpcount detach %s` "
+					"or the next run there removes it)", len ? "; " : "", a->prog_id,
+					ir->pi->name, a->mode != XDP_MODE_TC ? "XDP netlink"
+						      : a->egress ? "tc egress clsact filter"
+								  : "tc clsact filter",
+					a->pin[0] ? a->pin : "nowhere", ir->pi->name);
+	}
+	stop_note_left(len ? note : NULL);
+}
+
 static void report_plan_all(struct session *s, struct report *rep)
 {
 	for (unsigned int i = 0; i < s->plan.n_ifaces; i++)
@@ -444,6 +467,7 @@ int cmd_run(const struct opts *o)
 			goto detach; /* nothing stays half-attached */
 		health_add(&h, i, watched(&irs[i]),
 			   irs[i].pi->rx && irs[i].pi->tx ? &irs[i].tx_att : NULL, irs[i].pi->name);
+		note_left(irs, i + 1);
 	}
 	err = run_metrics_publish(&met, true);
 	if (err)
@@ -492,7 +516,10 @@ detach:
 		err = health_step(&h); /* what changed since the last look */
 	{
 		int derr = detach_all(&s, &rep, &h, irs, n);
-		int ferr = final_flush(&rep, out);
+		int ferr;
+
+		stop_note_left(NULL);
+		ferr = final_flush(&rep, out);
 
 		flushed = true;
 		for (int i = 0; i < h.n; i++) /* the last textfile: final totals, lost ones */

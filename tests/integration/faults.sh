@@ -317,23 +317,62 @@ wait_pid_gone() {
 }
 
 # Signals whose default action kills: netlink mode detaches first, prints
-# the totals, and then ends as the signal asks (status 128+N). (Signals 32-34
-# belong to the C library (musl) and cannot be caught; SIGKILL and SIGSTOP
-# never can.)
+# the totals, and then ends as the signal asks (status 128+N). That includes
+# the signals that also report faults (ABRT, TRAP, BUS, SEGV, SYS, ILL, FPE)
+# when another process sends them (a watchdog's SIGABRT), and the real-time
+# signals the C library keeps for itself (32-34: `kill -RTMIN` from bash is
+# 34). SIGKILL and SIGSTOP never can be caught.
 test_every_terminating_signal_detaches_first() {
 	local sig out num name
 	need_bin && fault_setup sigs || return
-	for sig in USR1 USR2 ALRM QUIT XCPU VTALRM PROF XFSZ RTMIN+3; do
+	for sig in USR1 USR2 ALRM QUIT XCPU VTALRM PROF XFSZ RTMIN+3 ABRT TRAP BUS SEGV SYS \
+		ILL FPE RTMIN 32 33; do
 		out=$WORK/sig-$sig.out
 		start_attached "$A" "$out" veth0 -- --json -i 0.2 --attach netlink || return
 		stop "$sig"
-		num=$(kill -l "$sig")
+		case $sig in
+		[0-9]*) num=$sig ;;
+		*) num=$(kill -l "$sig") ;;
+		esac
 		name=SIG$sig
-		[ "$sig" = RTMIN+3 ] && name="real-time signal $num" # SIGRTMIN differs by libc
+		[ "$num" -ge 32 ] && name="real-time signal $num" # SIGRTMIN differs by libc
 		check_eq "$CUR ($sig): ends as the signal asks" "$XRC" $((128 + num))
 		check "$CUR ($sig): a detached event" test -n "$(events "$out" detached veth0)"
 		check_match "$CUR ($sig): one line naming the signal" "$(cat "$out.err")" \
 			"stopped by $name: detached first"
 		check_eq "$CUR ($sig): nothing left on veth0" "$(xdp_id "$A" veth0)" ""
 	done
+}
+
+# A fault of its own (here a SIGSYS that seccomp raises at the counting
+# loop's first sleep) leaves no handler anything it could safely do but
+# write: one line says what stays where and what removes it, and it dies of
+# the signal; `detach` then removes the program and its pin. In link mode
+# nothing stays, and the line says so.
+test_a_fault_of_its_own_says_what_stays_and_where() {
+	local out id num
+	need_bin && need_deny && bpffs_private && fault_setup fault || return
+	num=$(kill -l SYS)
+	out=$WORK/fault.out
+	ip netns exec "$A" "$TOOLS/deny" sleep TRAP "$BIN" --json -i 0.2 --attach netlink veth0 \
+		>"$out" 2>"$out.err" &
+	XPID=$!; BGPIDS+=("$XPID")
+	check "$CUR (netlink): it dies" wait_exit 5000 || { stop KILL; return; }
+	check_eq "$CUR (netlink): of SIGSYS" "${XRC:-}" $((128 + num))
+	id=$(field "$out" attached veth0 program_id)
+	check_match "$CUR (netlink): one line says what stays where" "$(cat "$out.err")" \
+		"^xdpcount: SIGSYS from within xdpcount: it cannot detach safely now; program id $id stays on veth0 \\(XDP netlink, pinned at $BPFFS/xdpcount/net[0-9]+_if[0-9]+_pid[0-9]+_[0-9]+; \`xdpcount detach veth0\` or the next run there removes it\\)$"
+	check_eq "$CUR (netlink): one line on stderr" "$(grep -c . "$out.err")" 1
+	check_eq "$CUR (netlink): the program is indeed there" "$(xdp_id "$A" veth0)" "$id"
+	check_eq "$CUR (netlink): detach removes it" "$(ip netns exec "$A" "$BIN" detach veth0)" \
+		"veth0: removed 1 xdpcount program"
+	check_eq "$CUR (netlink): and its pin" "$(pins_left)" 0
+	ip netns exec "$A" "$TOOLS/deny" sleep TRAP "$BIN" --json -i 0.2 --attach link veth0 \
+		>"$out" 2>"$out.err" &
+	XPID=$!; BGPIDS+=("$XPID")
+	check "$CUR (link): it dies" wait_exit 5000 || { stop KILL; return; }
+	check_eq "$CUR (link): of SIGSYS" "${XRC:-}" $((128 + num))
+	check_match "$CUR (link): the line says nothing stays" "$(cat "$out.err")" \
+		"^xdpcount: SIGSYS from within xdpcount: .*nothing of ours stays attached"
+	check "$CUR (link): and nothing does" wait_no_xdp "$A" veth0
 }

@@ -14,6 +14,9 @@
  *         a container's default profile; clone3() answers ENOSYS (its flags
  *         are in memory a filter cannot read), so libc falls back to clone()
  *         (the way container runtimes do it):   deny userns EPERM make test
+ *   sleep clock_nanosleep() and nanosleep(); with TRAP for ERRNO, the call
+ *         raises SIGSYS instead (a real fault, as seccomp raises it): the
+ *         first sleep of xdpcount's counting loop dies there
  */
 #include <errno.h>
 #include <linux/netlink.h>
@@ -61,6 +64,9 @@
 #else
 #define CLONE_FLAGS_ARG 0
 #endif
+#ifndef __NR_nanosleep
+#define __NR_nanosleep 0xffffffff
+#endif
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -75,6 +81,8 @@ static int parse_errno(const char *s)
 	char *end;
 	long v;
 
+	if (!strcmp(s, "TRAP"))
+		return 0; /* SECCOMP_RET_TRAP */
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(s, names[i].name))
 			return names[i].value;
@@ -84,11 +92,11 @@ static int parse_errno(const char *s)
 	return (int)v;
 }
 
-enum what { DENY_BPF, DENY_GENL, DENY_BIND, DENY_JOIN, DENY_USERNS };
+enum what { DENY_BPF, DENY_GENL, DENY_BIND, DENY_JOIN, DENY_USERNS, DENY_SLEEP };
 
 static int install(enum what what, int err)
 {
-	const unsigned int deny = SECCOMP_RET_ERRNO | (unsigned int)err;
+	const unsigned int deny = err ? SECCOMP_RET_ERRNO | (unsigned int)err : SECCOMP_RET_TRAP;
 	struct sock_filter f[] = {
 #ifdef NOBPF_ARCH
 		/* Another syscall ABI (e.g. x32 or compat): leave it alone. */
@@ -114,6 +122,10 @@ static int install(enum what what, int err)
 		/* bind */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bind, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, what == DENY_BIND ? deny : SECCOMP_RET_ALLOW),
+		/* sleep */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clock_nanosleep, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_nanosleep, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, what == DENY_SLEEP ? deny : SECCOMP_RET_ALLOW),
 		/* join: setsockopt(any, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP) */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setsockopt, 0, 5),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
@@ -149,15 +161,17 @@ int main(int argc, char **argv)
 	int err;
 
 	if (argc < 4 || (strcmp(argv[1], "bpf") && strcmp(argv[1], "genl") && strcmp(argv[1], "bind") &&
-			 strcmp(argv[1], "join") && strcmp(argv[1], "userns"))) {
-		fprintf(stderr, "usage: deny bpf|genl|bind|join|userns ENOSYS|EPERM|EACCES|N CMD [ARG...]\n");
+			 strcmp(argv[1], "join") && strcmp(argv[1], "userns") && strcmp(argv[1], "sleep"))) {
+		fprintf(stderr, "usage: deny bpf|genl|bind|join|userns|sleep ENOSYS|EPERM|EACCES|TRAP|N "
+			"CMD [ARG...]\n");
 		return 2;
 	}
 	what = !strcmp(argv[1], "bpf")	  ? DENY_BPF
 	       : !strcmp(argv[1], "genl") ? DENY_GENL
 	       : !strcmp(argv[1], "bind") ? DENY_BIND
 	       : !strcmp(argv[1], "join") ? DENY_JOIN
-					  : DENY_USERNS;
+	       : !strcmp(argv[1], "userns") ? DENY_USERNS
+					  : DENY_SLEEP;
 	err = parse_errno(argv[2]);
 	if (err < 0) {
 		fprintf(stderr, "deny: bad errno %s\n", argv[2]);
