@@ -24,6 +24,8 @@ HOST_ARCH := $(shell uname -m)
 ARCH ?= $(HOST_ARCH)
 BUILD := build/$(ARCH)
 BPFBUILD := build/bpf
+SAN := build/san
+FUZZ := build/fuzz
 
 ifeq ($(V),1)
 Q :=
@@ -55,12 +57,15 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
 # CFLAGS and LDFLAGS are the user's (make CFLAGS=-O0 ...); the project's own
-# flags live in ALL_CFLAGS/ALL_LDFLAGS and are always there.
+# flags live in ALL_CFLAGS/ALL_LDFLAGS and are always there. HOUSE_CFLAGS are
+# the ones every build shares (this one, the sanitizer's, the fuzzers'); each
+# adds where its libbpf headers are and its own code generation.
 CFLAGS ?= -O2 -g0
-ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration -Wno-unused-parameter -MMD -MP \
-	-ffunction-sections -fdata-sections -ffile-prefix-map=$(CURDIR)=. \
-	-I. -I$(BUILD)/gen -I$(DEPS)/include -idirafter $(DEPS)/uapi \
-	-DXDPCOUNT_VERSION='"$(VERSION)"' -DXDPCOUNT_ARCH='"$(ARCH)"' $(CFLAGS)
+HOUSE_CFLAGS = -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration -Wno-unused-parameter \
+	-MMD -MP -I. -I$(BUILD)/gen -idirafter $(DEPS)/uapi \
+	-DXDPCOUNT_VERSION='"$(VERSION)"' -DXDPCOUNT_ARCH='"$(ARCH)"'
+ALL_CFLAGS := $(HOUSE_CFLAGS) -I$(DEPS)/include \
+	-ffunction-sections -fdata-sections -ffile-prefix-map=$(CURDIR)=. $(CFLAGS)
 ALL_LDFLAGS := -static -Wl,--gc-sections $(LDFLAGS)
 LDLIBS := -L$(DEPS)/lib -lbpf -lelf -lz
 
@@ -125,10 +130,13 @@ $(BUILD)/gen/objects_sha256.h: $(BPF_OBJS)
 		$$(sha256sum $(BPFBUILD)/counter.bpfel.o | cut -d' ' -f1) \
 		$$(sha256sum $(BPFBUILD)/counter.bpfeb.o | cut -d' ' -f1) > $@
 
-$(BUILD)/obj/loader/embed.o: loader/embed.S $(BPF_OBJS)
+# Both BPF objects in one object file, for this build and the sanitizer's
+# (each with its own compiler: EMBED_CC).
+$(BUILD)/obj/loader/embed.o: EMBED_CC = $(CC)
+$(BUILD)/obj/loader/embed.o $(SAN)/obj/loader/embed.o: loader/embed.S $(BPF_OBJS)
 	$(call msg,AS,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -c -I$(BPFBUILD) -DOBJ_LITTLE='"$(BPFBUILD)/counter.bpfel.o"' \
+	$(Q)$(EMBED_CC) -c -I$(BPFBUILD) -DOBJ_LITTLE='"$(BPFBUILD)/counter.bpfel.o"' \
 		-DOBJ_BIG='"$(BPFBUILD)/counter.bpfeb.o"' $< -o $@
 
 $(BUILD)/obj/%.o: %.c $(DEPS)/lib/libbpf.a
@@ -151,13 +159,10 @@ $(BUILD)/xdpcount: $(OBJS)
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
 	$(Q)$(LLVM_STRIP) --strip-all $@
 
-# Dependency files of test binaries are hidden, so `unit/test_*` globs only binaries.
-$(BUILD)/unit/%: tests/unit/%.c $(LIBOBJS)
-	$(call msg,CC,$@)
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -MF $(@D)/.$(@F).d $(ALL_LDFLAGS) $< $(LIBOBJS) $(LDLIBS) -o $@
-
-$(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
+# The unit tests and the test tools, each one .c linked against everything
+# but main. Dependency files of test binaries are hidden, so `unit/test_*`
+# globs only binaries.
+$(UNIT_BINS) $(TOOL_BINS): $(BUILD)/%: tests/%.c $(LIBOBJS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -MF $(@D)/.$(@F).d $(ALL_LDFLAGS) $< $(LIBOBJS) $(LDLIBS) -o $@
@@ -201,13 +206,10 @@ test-fresh:
 # ASan+UBSan (glibc: ASan does not work with static musl) against the pinned
 # libbpf built the same way by ci/sanitize.sh. Host arch only. -O0: at -O1
 # clang misses a use after scope (the one test_opts.c had).
-SAN := build/san
 SAN_FLAGS := -fsanitize=address,undefined -fsanitize-address-use-after-scope -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g -O0
 SAN_PREFIX := $(shell ci/sanitize.sh --print-prefix 2>/dev/null)
-SAN_CFLAGS = -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration -Wno-unused-parameter -Wno-sign-compare -MMD -MP -I. -I$(BUILD)/gen \
-	-I$(SAN_PREFIX)/include -idirafter $(DEPS)/uapi -DXDPCOUNT_VERSION='"$(VERSION)"' \
-	-DXDPCOUNT_ARCH='"$(ARCH)"' $(SAN_FLAGS)
+SAN_CFLAGS = $(HOUSE_CFLAGS) -Wno-sign-compare -I$(SAN_PREFIX)/include $(SAN_FLAGS)
 SAN_LIBS = -L$(SAN_PREFIX)/lib -l:libbpf.a -lelf -lz
 SAN_OBJS := $(patsubst %.c,$(SAN)/obj/%.o,$(SRCS)) $(SAN)/obj/loader/embed.o
 SAN_LIBOBJS := $(filter-out $(SAN)/obj/cli/main.o,$(SAN_OBJS))
@@ -221,10 +223,7 @@ $(SAN)/obj/%.o: %.c $(SAN)/.libbpf | $(BUILD)/gen/objects_sha256.h
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(SAN_CFLAGS) -c $< -o $@
 $(SAN)/obj/report/identity.o: $(BUILD)/gen/version
-$(SAN)/obj/loader/embed.o: loader/embed.S $(BPF_OBJS)
-	@mkdir -p $(@D)
-	$(Q)$(CLANG) -c -I$(BPFBUILD) -DOBJ_LITTLE='"$(BPFBUILD)/counter.bpfel.o"' \
-		-DOBJ_BIG='"$(BPFBUILD)/counter.bpfeb.o"' $< -o $@
+$(SAN)/obj/loader/embed.o: EMBED_CC = $(CLANG)
 $(SAN)/xdpcount: $(SAN_OBJS)
 	$(call msg,SAN-LD,$@)
 	$(Q)$(CLANG) $(SAN_FLAGS) $^ $(SAN_LIBS) -o $@
@@ -239,7 +238,6 @@ test-san: san tools
 # libFuzzer (clang) targets over every parser of outside input, with ASan and
 # UBSan; seeds in tests/fuzz/corpus/TARGET (the regression inputs too).
 # make fuzz [FUZZ_SECONDS=100 per target]. Not in make test.
-FUZZ := build/fuzz
 FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -g -O1
 FUZZ_OBJS := $(patsubst %.c,$(FUZZ)/obj/%.o,$(filter-out cli/main.c,$(SRCS)))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
@@ -249,7 +247,8 @@ $(FUZZ)/obj/%.o: %.c $(SAN)/.libbpf | $(BUILD)/gen/objects_sha256.h
 	$(Q)$(CLANG) $(SAN_CFLAGS:-O0=) $(FUZZ_FLAGS) -c $< -o $@
 $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(SAN)/obj/loader/embed.o
 	$(call msg,FUZZ-LD,$@)
-	$(Q)$(CLANG) $(SAN_CFLAGS:-O0=) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ $(SAN_LIBS) -o $@
+	$(Q)$(CLANG) $(SAN_CFLAGS:-O0=) $(FUZZ_FLAGS) -MF $(@D)/.$(@F).d -fsanitize=fuzzer $^ \
+		$(SAN_LIBS) -o $@
 .SECONDARY: $(FUZZ_OBJS)
 fuzz: $(FUZZ_TARGETS)
 	$(Q)tests/fuzz/run.sh $(FUZZ_TARGETS)
@@ -299,4 +298,4 @@ clean:
 	rm -rf build dist/out
 
 -include $(OBJS:.o=.d) $(wildcard $(BUILD)/unit/.*.d $(BUILD)/tools/.*.d) \
-	$(wildcard $(SAN)/obj/*/*.d $(SAN)/unit/.*.d)
+	$(wildcard $(SAN)/obj/*/*.d $(SAN)/unit/.*.d $(FUZZ)/obj/*/*.d $(FUZZ)/.*.d)

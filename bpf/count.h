@@ -19,7 +19,8 @@ struct {
 } xdpcount_stats SEC(".maps");
 
 /* The slot this loaded instance counts into. It lives in .rodata (global
- * data, 5.2+), which user space sets before load and libbpf freezes: one
+ * data, 5.2+), which the loader (loader/counter.c) creates read-only for
+ * programs, fills and freezes itself before the load: one
  * program instance per interface, and no lookup from ifindex to slot on the
  * hot path. Needs no kernel BTF. */
 const volatile __u32 xdpcount_slot = 0;

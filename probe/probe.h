@@ -47,7 +47,7 @@ struct probe_iface {
 	unsigned int mtu;
 	bool up;
 	bool loopback;
-	/* Programs attached now, per mode (bpf_xdp_query). */
+	/* Programs attached now, per mode (one RTM_GETLINK: nl_link_xdp_ids). */
 	struct probe_xdp_prog drv, skb, hw;
 	/* tc ingress (probe_tc_iface): a clsact (or ingress) qdisc is there
 	 * now (FACT_YES, and its kind), how many ingress filters on it are
@@ -157,7 +157,8 @@ int probe_bpf(struct probe *p, unsigned int skip);
  * own name (an alias such as eth0:1, or an altname, names its device).
  * -ENODEV: no such interface; -EEXIST: that device is probed already;
  * -E2BIG: PROBE_MAX_IFACES reached.
- * Other failures (ethtool, bpf_xdp_query) leave that field unknown. */
+ * Other failures (ethtool, RTM_GETLINK, netdev genl) leave that field
+ * unknown. */
 int probe_iface(struct probe *p, const char *name);
 
 /* probe_iface() for every interface that is up and not a loopback, in

@@ -2,7 +2,8 @@
 # tests/house.sh - the data flow of the tree, read from its #include lines:
 # probe -> plan -> loader -> report, each stage including only the stages
 # before it (and the shared bpf/ and log/), never one after it; cli/ drives
-# them all. One line per folder, naming any include that goes upstream, then
+# them all. One line per folder, naming any include that goes upstream; one
+# line per kind of dependency file the build writes, read back by make; then
 # "N passed, N failed". Part of make test.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -54,4 +55,29 @@ for d in $(git ls-files 2>/dev/null | sed -n 's|^\([a-z_]*\)/[^/]*\.[ch]$|\1|p' 
 	*) fail "$d: a folder of C sources not in tests/house.sh's table" ;;
 	esac
 done
+
+# The build reads back every dependency file it writes (-MMD), so a header
+# edit rebuilds what includes it: a .d with a marker in each place the
+# Makefile's rules write one (objects, unit tests and tools, for this
+# build, the sanitizer's and the fuzzers'), under scratch build folders,
+# must show up in make's database.
+deps_tmp=$(mktemp -d /tmp/xdpcount-house.XXXXXX)
+declare -A DEPFILE=(
+	[obj]=b/obj/cli/main.d [unit]=b/unit/.test_plan.d [tool]=b/tools/.deny.d
+	[san-obj]=s/obj/cli/main.d [san-unit]=s/unit/.test_plan.d
+	[fuzz-obj]=f/obj/cli/opts.d [fuzz]=f/.fuzz_opts.d
+)
+for k in "${!DEPFILE[@]}"; do
+	mkdir -p "$(dirname "$deps_tmp/${DEPFILE[$k]}")"
+	echo "house_dep_${k//-/_}: ;" >"$deps_tmp/${DEPFILE[$k]}"
+done
+db=$(make -pq BUILD="$deps_tmp/b" SAN="$deps_tmp/s" FUZZ="$deps_tmp/f" FORCE 2>/dev/null)
+for k in $(printf '%s\n' "${!DEPFILE[@]}" | sort); do
+	if grep -q "^house_dep_${k//-/_}:" <<<"$db"; then
+		ok "make reads the $k dependency files (${DEPFILE[$k]#?/})"
+	else
+		fail "make never reads the $k dependency files (${DEPFILE[$k]#?/}): a header edit would not rebuild them"
+	fi
+done
+rm -rf "$deps_tmp"
 results_line
