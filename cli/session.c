@@ -75,7 +75,8 @@ int session_plan(struct session *s, const struct opts *o, enum iface_default dfl
 	 * check reports them all; a run asks only what its plan reads. */
 	probe_bpf(&s->probe, report_btf ? 0
 			     : PROBE_SKIP_MAP_HASH |
-				       (plan_reads_frags(&s->probe) ? 0 : PROBE_SKIP_FRAGS));
+				       (plan_reads_frags(&s->probe) ? 0 : PROBE_SKIP_FRAGS) |
+				       (o->mode == XDP_MODE_TC ? PROBE_SKIP_EXT : 0));
 	/* the egress facts only where the plan reads them (check: always) */
 	probe_tc_ifaces(&s->probe, report_btf || plan_counts_tx(o->direction));
 	plan_make(&s->probe, &req, &s->plan);

@@ -236,6 +236,13 @@ static const char *foreign_prog(const struct probe_iface *it, char *buf,
 			snprintf(id_buf, id_len, "XDP program id %u (%s mode)", x->id, m[i].mode);
 			snprintf(buf, len, "already carries %s, not recognisably xdpcount's (no pin "
 				 "of ours; its name needs CAP_SYS_ADMIN): will not replace it", id_buf);
+		} else if (x->dispatcher) {
+			/* libxdp's: counted behind at tc, never replaced; one of a
+			 * version we do not know is not touched at all */
+			plan_dispatcher_desc(x, m[i].mode, id_buf, id_len);
+			snprintf(buf, len, "already carries %s, %s: will not replace it", id_buf,
+				 plan_dispatcher_known(x) ? "which xdpcount does not join yet"
+				 : "a dispatcher of a version xdpcount does not know (2 and 3)");
 		} else {
 			snprintf(id_buf, id_len, "XDP program id %u \"%s\" (%s mode)",
 				 x->id, x->name[0] ? x->name : "?", m[i].mode);

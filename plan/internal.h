@@ -51,4 +51,12 @@ void plan_tc(const struct probe *p, const struct plan_request *req,
 void plan_egress(const struct probe *p, const struct plan_request *req,
 		 const struct probe_iface *it, struct plan_iface *pi, struct verdict_acc *acc);
 
+/* plan/share.c. Fills plan->dispatcher_* and each interface's share and
+ * share_reason; call after plan_ifaces(). */
+void plan_share(const struct probe *p, struct plan *plan);
+/* "libxdp dispatcher id 7 (version 3, 2 programs, native mode)", or the
+ * plain "XDP program id 7 "name" (native mode)" when its version is unknown. */
+void plan_dispatcher_desc(const struct probe_xdp_prog *x, const char *mode, char *buf,
+			  size_t len);
+
 #endif

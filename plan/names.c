@@ -79,6 +79,13 @@ const struct enum_name fact_state_names[] = {
 	{ NULL, 0 },
 };
 
+const struct enum_name share_names[] = {
+	{ "yes", SHARE_YES },
+	{ "blocked", SHARE_BLOCKED },
+	{ "foreign", SHARE_FOREIGN },
+	{ NULL, 0 },
+};
+
 const char *enum_name(const struct enum_name *table, int value)
 {
 	for (; table && table->name; table++)

@@ -45,7 +45,8 @@ const char *plan_errno_name(int err, char *buf, size_t len)
 		{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
 		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
 		{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-		{ EPROTO, "EPROTO" },
+		{ EPROTO, "EPROTO" }, { EROFS, "EROFS" }, { EMEDIUMTYPE, "EMEDIUMTYPE" },
+		{ ECANCELED, "not probed" }, { 524, "ENOTSUPP" },
 	};
 	size_t i;
 
@@ -344,6 +345,7 @@ void plan_make(const struct probe *probe, const struct plan_request *req,
 	plan_variant(probe, plan);
 	plan_memlock(probe, req, plan, &acc);
 	plan_ifaces(probe, req, plan, &acc);
+	plan_share(probe, plan);
 	plan_check(probe, plan);
 	plan_verdict(plan, &acc);
 }

@@ -36,6 +36,7 @@ extern const struct enum_name direction_names[];
 extern const struct enum_name memlock_action_names[];
 extern const struct enum_name verdict_names[];
 extern const struct enum_name fact_state_names[]; /* enum fact_state */
+extern const struct enum_name share_names[];      /* enum share */
 const char *enum_name(const struct enum_name *table, int value);
 /* Returns the value, or -EINVAL if name is not in the table. */
 int enum_parse(const struct enum_name *table, const char *name);
@@ -99,6 +100,14 @@ struct plan_iface {
 	char tx_reason[PLAN_REASON_LEN];
 	uint32_t stale_tx_id;
 	int stale_tx_pid;
+	/* Could a libxdp user (xdp-loader, xdp-filter, ...) still attach an XDP
+	 * program here after us, and why (plan/share.c). */
+	enum share {
+		SHARE_YES = 0,     /* XDP stays free, or holds a dispatcher others add to */
+		SHARE_BLOCKED,     /* no: our program holds XDP alone */
+		SHARE_FOREIGN,     /* no, as before us: a program that is not libxdp's holds it */
+	} share;
+	char share_reason[PLAN_REASON_LEN];
 };
 
 /* "xdp" or "tc": the hook a planned mode runs at. */
@@ -130,6 +139,12 @@ struct plan {
 	enum variant check_variant;
 	enum attach_kind selftest_attach;
 	enum attach_kind selftest_tc_attach;
+
+	/* Can this kernel host libxdp's multi-program dispatcher, so that
+	 * other XDP programs share a hook with ours? The reason says why not
+	 * (from the probes: kernel BTF, freplace, its re-attach, bpffs). */
+	bool dispatcher_possible;
+	char dispatcher_reason[PLAN_REASON_LEN];
 };
 
 /* The program name of a variant's instance (bpf/stats.h, XDPCOUNT_PROG_*). */
@@ -148,6 +163,10 @@ bool plan_uses_tc(const struct plan *plan);
  * linear program (no CAP_PERFMON). Pure: lets a run leave the frags probe
  * out (PROBE_SKIP_FRAGS). Call with the interfaces probed. */
 bool plan_reads_frags(const struct probe *p);
+
+/* Is x a libxdp dispatcher of a version xdpcount knows (2, 3), its config
+ * read and of that version's exact size? */
+bool plan_dispatcher_known(const struct probe_xdp_prog *x);
 
 /* Fills *plan. Never fails and never touches the kernel. */
 void plan_make(const struct probe *probe, const struct plan_request *req,

@@ -270,6 +270,12 @@ int probe_bpf(struct probe *p, unsigned int skip)
 	}
 
 	probe_tcx(p);
+	if (skip & PROBE_SKIP_EXT) {
+		fact_set(&p->prog_type_ext, FACT_UNKNOWN, -ECANCELED);
+		fact_set(&p->freplace_link, FACT_UNKNOWN, -ECANCELED);
+	} else {
+		probe_ext(p);
+	}
 	probe_memcg(p);
 out:
 	if (prog_fd >= 0)

@@ -25,6 +25,15 @@ const struct fact_desc probe_facts[] = {
 	{ F(btf_vmlinux), "btf_vmlinux", NULL, "4.18", FACT_OPTIONAL, 0, "present", "absent" },
 	{ F(tcx), "tcx", "tcx (tc via bpf_link)", "6.6", FACT_OPTIONAL, FACT_BY_BPF,
 	  "supported (6.6+)", "missing: tc ingress through a clsact qdisc" },
+	/* libxdp's dispatcher, so that other XDP programs share the hook */
+	{ F(kernel_btf), "kernel_btf", NULL, "5.4", FACT_OPTIONAL, 0, "present", "absent" },
+	{ F(prog_type_ext), "prog_type_ext", "freplace (EXT)", "5.6", FACT_OPTIONAL, FACT_BY_BPF,
+	  "supported (5.6+)", "missing: no XDP dispatcher, one program per hook" },
+	{ F(freplace_link), "freplace_link", "freplace re-attach", "5.10", FACT_OPTIONAL,
+	  FACT_BY_BPF, "supported (5.10+)",
+	  "missing: no program can join a running dispatcher" },
+	{ F(bpffs_writable), "bpffs_writable", "bpffs writable", "4.4", FACT_OPTIONAL, 0,
+	  "yes", "no: no dispatcher state can be pinned" },
 };
 
 const size_t probe_n_facts = sizeof(probe_facts) / sizeof(probe_facts[0]);

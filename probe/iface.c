@@ -81,10 +81,12 @@ void probe_prog_owner(struct probe_xdp_prog *x, __u32 id, int ifindex)
 	x->id = id;
 	if (!id)
 		return;
-	if (prog_name_by_id(id, x->name, NULL) == 0)
+	if (prog_name_by_id(id, x->name, NULL) == 0) {
 		x->ours = prog_name_ours(x->name);
-	else
+		probe_dispatcher(x, ifindex);
+	} else {
 		x->name_unreadable = true;
+	}
 	if (pin_find(ifindex, id, &o) == 0) {
 		x->ours = x->pinned = true;
 		x->holder_pid = o.pid;

@@ -38,6 +38,15 @@ struct probe_xdp_prog {
 	int holder_pid;                 /* an xdpcount holding it, 0 none known */
 	bool holder_alive;              /* holder_pid runs: it counts there now */
 	bool holder_unknown;            /* ours, but who holds it could not be told */
+	/* A libxdp dispatcher (probe_dispatcher()): named xdp_dispatcher, with
+	 * one read-only config map whose value starts with the protocol's
+	 * magic and version. */
+	bool dispatcher;                /* named xdp_dispatcher */
+	uint8_t dispatcher_version;     /* from its config map; 0 unread or no magic */
+	bool dispatcher_size_ok;        /* the config has that version's exact size */
+	uint8_t dispatcher_progs;       /* num_progs_enabled */
+	bool dispatcher_state;          /* <bpffs>/xdp/dispatch-<ifindex>-<id>/ exists */
+	int dispatcher_err;             /* -errno reading its config, 0 none */
 };
 
 struct probe_iface {
@@ -108,6 +117,12 @@ struct probe {
 	struct fact jit;              /* net.core.bpf_jit_enable != 0 */
 	struct fact btf_vmlinux;      /* kernel BTF found (see btf/) */
 	struct fact tcx;              /* tc ingress through bpf_link (tcx), 6.6+ */
+	/* What other XDP programs need to share the hook with ours through
+	 * libxdp's dispatcher (probe_ext()). */
+	struct fact kernel_btf;       /* /sys/kernel/btf/vmlinux, 5.4+ */
+	struct fact prog_type_ext;    /* freplace, BPF_PROG_TYPE_EXT, 5.6+ */
+	struct fact freplace_link;    /* an extension linked to another program, 5.10+ */
+	struct fact bpffs_writable;   /* the bpffs in use is mounted and writable */
 
 	/* RLIMIT_MEMLOCK as found at start. UINT64_MAX means infinity. */
 	uint64_t memlock_cur, memlock_max;
@@ -151,6 +166,7 @@ int kver_parse(const char *release, const char *version_signature,
  * check asks everything. */
 #define PROBE_SKIP_MAP_HASH (1U << 0) /* no plan reads it; check reports it */
 #define PROBE_SKIP_FRAGS (1U << 1)    /* a program load; see plan_reads_frags() */
+#define PROBE_SKIP_EXT (1U << 2)      /* a BTF and three program loads; see probe_ext() */
 int probe_bpf(struct probe *p, unsigned int skip);
 
 /* Appends p->ifaces[p->n_ifaces++] for interface name, under the device's
@@ -172,6 +188,9 @@ int probe_default_ifaces(struct probe *p);
 #define XDPC_BPF_TCX_EGRESS 47
 #define XDPC_BPF_F_BEFORE (1U << 3)
 
+/* Sets kernel_btf, prog_type_ext, freplace_link and bpffs_writable
+ * (called by probe_bpf() unless PROBE_SKIP_EXT). */
+void probe_ext(struct probe *p);
 /* Sets p->tcx (called by probe_bpf()). */
 void probe_tcx(struct probe *p);
 /* Fills clsact, clsact_kind, tc_filters, tc_prog, tcx_prog and tcx_progs
@@ -190,6 +209,25 @@ int prog_name_by_id(uint32_t id, char *name, int *fd);
  * or egress (XDPCOUNT_TC_HANDLE, XDPCOUNT_TC_PRIO): 0 with *prog_id, or bpf_tc_query's
  * -errno (-ENOENT: no filter there; -EINVAL: no clsact qdisc). */
 int probe_tc_our_filter(int ifindex, bool egress, uint32_t *prog_id);
+
+/* libxdp's dispatcher protocol (lib/libxdp/protocol.org in xdp-tools). */
+#define XDPC_DISPATCHER_NAME "xdp_dispatcher"
+#define XDPC_DISPATCHER_MAGIC 236     /* 'X' + 'D' + 'P' */
+#define XDPC_DISPATCHER_SLOTS 10
+#define XDPC_DISPATCHER_V2_SIZE 124   /* libxdp 1.3-1.5 */
+#define XDPC_DISPATCHER_V3_SIZE 128   /* libxdp 1.6: + is_xdp_devbound */
+/* The config size of a dispatcher version we know (2, 3), 0 for others. */
+static inline unsigned int dispatcher_config_size(unsigned int version)
+{
+	return version == 2 ? XDPC_DISPATCHER_V2_SIZE
+	       : version == 3 ? XDPC_DISPATCHER_V3_SIZE : 0;
+}
+/* Fills x's dispatcher_* fields when its name (read already) says it is a
+ * dispatcher: reads the config map (needs CAP_SYS_ADMIN, as the name does)
+ * and looks for its state directory in bpffs. */
+void probe_dispatcher(struct probe_xdp_prog *x, int ifindex);
+/* The bpffs of libxdp's state: $LIBXDP_BPFFS, else pin_bpffs(). */
+const char *dispatcher_bpffs(void);
 
 /* Does a program name carry xdpcount's marker (bpf/stats.h)? */
 bool prog_name_ours(const char *name);

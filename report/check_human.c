@@ -65,6 +65,9 @@ void check_print_human(FILE *f, const struct check_result *c)
 		    c->btf->matches_kernel == 0 ? ", NOT this kernel's" : "");
 	else
 		row(f, OK, "kernel BTF", "absent; the counter does not need it");
+	row(f, c->plan->dispatcher_possible ? OK : WARN, "XDP dispatcher", "%s%s",
+	    c->plan->dispatcher_possible ? "" : "other XDP programs cannot join ours: ",
+	    c->plan->dispatcher_reason);
 	row(f, c->plan->memlock == MEMLOCK_IMPOSSIBLE ? BAD : OK, "memlock", "%s%s",
 	    c->memlock_raised ? "raised: " : "", c->plan->memlock_reason);
 	if (c->object_byte_order)
@@ -108,6 +111,7 @@ void check_print_human(FILE *f, const struct check_result *c)
 		if (!pi->refuse && pi->rx && pi->tx && c->verdict != VERDICT_INCOMPATIBLE)
 			fprintf(f, "    %-22s tc egress via %s: %s\n", "",
 				plan_attach_name(XDP_MODE_TC, pi->tx_attach), pi->tx_reason);
+		fprintf(f, "    %-22s libxdp after us: %s\n", "", pi->share_reason);
 		if (c->probe->ifaces[i].xdp_features_known.state == FACT_YES) {
 			char names[160];
 

@@ -96,6 +96,8 @@ static void json_interfaces(struct json *j, const struct check_result *c)
 		json_kv_string(j, "egress_reason", pi->tx ? pi->tx_reason : NULL);
 		json_kv_u64(j, "egress_tc_filters", pr->eg_filters); /* not ours */
 		json_kv_u64(j, "egress_tcx_programs", pr->eg_tcx_progs);
+		json_kv_string(j, "libxdp_after_us", enum_name(share_names, pi->share));
+		json_kv_string(j, "libxdp_reason", pi->share_reason);
 		json_key(j, "xdp_features");
 		if (pr->xdp_features_known.state == FACT_YES) {
 			json_u64(j, pr->xdp_features);
@@ -164,6 +166,12 @@ void check_print_json(FILE *f, const struct check_result *c)
 	json_object_end(&j);
 
 	json_features(&j, p);
+
+	json_key(&j, "dispatcher"); /* libxdp's, that other XDP programs join */
+	json_object_begin(&j);
+	json_kv_bool(&j, "possible", c->plan->dispatcher_possible);
+	json_kv_string(&j, "reason", c->plan->dispatcher_reason);
+	json_object_end(&j);
 
 	json_key(&j, "memlock");
 	json_object_begin(&j);

@@ -53,6 +53,8 @@ void report_plan(struct report *r, const struct plan *plan, const struct plan_if
 				       plan_attach_name(XDP_MODE_TC, pi->tx_attach));
 			json_kv_string(&r->j, "egress_reason", pi->tx_reason);
 		}
+		json_kv_string(&r->j, "libxdp_after_us", enum_name(share_names, pi->share));
+		json_kv_string(&r->j, "libxdp_reason", pi->share_reason);
 		event_end(r);
 		return;
 	}
@@ -67,6 +69,8 @@ void report_plan(struct report *r, const struct plan *plan, const struct plan_if
 		fprintf(r->f, "plan %s: %s%s via %s, %s program: %s; %s\n", NAME(pi->name), mode,
 			pi->fallback_generic ? " (generic if refused)" : "", attach,
 			enum_name(variant_names, pi->variant), pi->reason, pi->variant_reason);
+	if (pi->share == SHARE_BLOCKED)
+		fprintf(r->f, "plan %s: libxdp after us: %s\n", NAME(pi->name), pi->share_reason);
 }
 
 void report_fallback(struct report *r, const char *iface, const char *why)

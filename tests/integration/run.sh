@@ -232,16 +232,22 @@ test_nonexistent_interface_gives_exit_2() {
 	check "$CUR: stdout stays JSON Lines" json_or_empty "$WORK/noif.out"
 }
 
-# foreign_obj: compiles foreign_xdp.c (once) and prints the object's path.
-foreign_obj() {
-	local obj=$WORK/foreign_xdp.o
+# bpf_obj SRC OBJ [CFLAGS...]: compiles tests/integration/SRC for BPF into
+# $WORK/OBJ (once) and prints the object's path.
+bpf_obj() {
+	local src=$1 obj=$WORK/$2; shift 2
 	[ -s "$obj" ] && { echo "$obj"; return; }
-	if ! clang -target bpf -O2 -idirafter /usr/include \
+	if ! clang -target bpf -O2 "$@" -idirafter /usr/include \
 		-idirafter "/usr/include/$(gcc -print-multiarch 2>/dev/null)" \
-		-c "$TOP/tests/integration/foreign_xdp.c" -o "$obj" 2>"$WORK/clang.err"; then
+		-c "$TOP/tests/integration/$src" -o "$obj" 2>"$WORK/clang.err"; then
 		show "$WORK/clang.err" >&2; return 1
 	fi
 	echo "$obj"
+}
+
+# foreign_obj: compiles foreign_xdp.c (once) and prints the object's path.
+foreign_obj() {
+	bpf_obj foreign_xdp.c foreign_xdp.o
 }
 
 # need_foreign_obj: skips where clang cannot build foreign_xdp.c.

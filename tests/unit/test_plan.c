@@ -1046,6 +1046,206 @@ static void test_egress_is_planned_per_interface_with_reasons(void)
 	}
 }
 
+/* Sharing XDP with libxdp users (issue 21). A modern kernel with everything
+ * libxdp's dispatcher needs: the plan says it can host one. */
+static void test_dispatcher_possible_on_a_full_kernel(void)
+{
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	make(&req_auto);
+	CHECK(plan.dispatcher_possible);
+	CHECK_CONTAINS(plan.dispatcher_reason, "can host libxdp's dispatcher");
+	/* counting at XDP, our program alone (no dispatcher of ours yet) */
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_BLOCKED);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "--mode tc leaves XDP free");
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK); /* blocking others does not degrade counting */
+}
+
+/* Each missing precondition: the dispatcher is impossible, and the reason of
+ * the plan and of every XDP interface says which one and what it is. */
+static void expect_no_dispatcher(const char *why)
+{
+	make(&req_auto);
+	CHECK(!plan.dispatcher_possible);
+	CHECK_CONTAINS(plan.dispatcher_reason, why);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_BLOCKED);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "no: our program holds XDP alone");
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, why);
+	CHECK(plan.verdict != VERDICT_INCOMPATIBLE);
+}
+
+static void test_no_ext_says_other_xdp_users_cannot_join(void)
+{
+	kernel("5.4.0-150-generic", 5, 4, 0);
+	iface("eth0", "ixgbe", 1500, -1);
+	no(&p.prog_type_ext, -EINVAL);
+	no(&p.freplace_link, -EINVAL);
+	expect_no_dispatcher("no program extensions (freplace, BPF_PROG_TYPE_EXT, 5.6+)");
+}
+
+/* Debian's s390x 6.1 has no kernel BTF. */
+static void test_no_kernel_btf_says_other_xdp_users_cannot_join(void)
+{
+	kernel("6.1.0-40-s390x", 6, 1, 0);
+	snprintf(p.machine, sizeof(p.machine), "s390x");
+	iface("eth0", "virtio_net", 1500, -1);
+	no(&p.kernel_btf, -ENOENT);
+	no(&p.prog_type_ext, -EINVAL);
+	no(&p.freplace_link, -EINVAL);
+	expect_no_dispatcher("no BTF of its own (/sys/kernel/btf/vmlinux");
+}
+
+/* 5.6 to 5.9: extensions load, but cannot be linked to a running dispatcher. */
+static void test_pre_5_10_says_other_xdp_users_cannot_join(void)
+{
+	kernel("5.8.0-63-generic", 5, 8, 0);
+	iface("eth0", "ixgbe", 1500, -1);
+	no(&p.freplace_link, -EINVAL);
+	expect_no_dispatcher("cannot link a program extension to a running dispatcher (5.10+)");
+	CHECK_CONTAINS(plan.dispatcher_reason, "5.8.0-63-generic");
+}
+
+/* An arch without BPF trampolines: the link says ENOTSUPP. */
+static void test_no_trampoline_says_other_xdp_users_cannot_join(void)
+{
+	kernel("6.12.48-armmp", 6, 12, 48);
+	snprintf(p.machine, sizeof(p.machine), "armv7l");
+	iface("eth0", "mvneta", 1500, -1);
+	no(&p.freplace_link, -524);
+	expect_no_dispatcher("on armv7l (ENOTSUPP: no BPF trampoline)");
+}
+
+static void test_unwritable_bpffs_says_other_xdp_users_cannot_join(void)
+{
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ixgbe", 1500, -1);
+	no(&p.bpffs_writable, -EROFS);
+	expect_no_dispatcher("the bpffs is mounted read-only");
+	no(&p.bpffs_writable, -EMEDIUMTYPE);
+	expect_no_dispatcher("none is mounted where xdpcount looks");
+	p.bpffs_writable.state = FACT_DENIED;
+	p.bpffs_writable.err = -EACCES;
+	expect_no_dispatcher("this process may not write it");
+}
+
+/* This host: all capabilities, and the kernel still says EPERM to an
+ * extension; without CAP_PERFMON the same EPERM names the capability. */
+static void test_ext_refused_says_kernel_or_capability(void)
+{
+	kernel("6.18.44-fc", 6, 18, 44);
+	iface("eth0", "virtio_net", 1400, XDPC_XDP_ACT_BASIC);
+	no(&p.prog_type_ext, -EPERM);
+	no(&p.freplace_link, -EPERM);
+	expect_no_dispatcher("this kernel refuses program extensions (freplace: EPERM with "
+			     "CAP_BPF and CAP_PERFMON held)");
+	p.prog_type_ext.state = FACT_DENIED;
+	expect_no_dispatcher("needs CAP_BPF and CAP_PERFMON");
+	p.prog_type_ext.state = FACT_UNKNOWN;
+	p.prog_type_ext.err = -ECANCELED;
+	expect_no_dispatcher("could not be told (not probed)");
+}
+
+/* Cilium, Katran, `ip link set xdp`: not libxdp's. tc behind it, never
+ * replaced; libxdp users are locked out by it, not by us. */
+static void test_foreign_non_libxdp_program_goes_tc_and_blocks_libxdp_itself(void)
+{
+	struct probe_iface *it;
+
+	kernel("6.12.48-amd64", 6, 12, 48);
+	it = iface("eth0", "mlx5_core", 1500, XDPC_XDP_ACT_BASIC);
+	it->drv.id = 42;
+	snprintf(it->drv.name, sizeof(it->drv.name), "cil_xdp_entry");
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "behind XDP program id 42 \"cil_xdp_entry\"");
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_FOREIGN);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "no, as before xdpcount: XDP program id 42 "
+			"\"cil_xdp_entry\" is not a libxdp dispatcher");
+}
+
+static struct probe_iface *iface_with_dispatcher(unsigned int version, unsigned int size_ok,
+						 unsigned int progs)
+{
+	struct probe_iface *it;
+
+	kernel("6.12.48-amd64", 6, 12, 48);
+	it = iface("eth0", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	it->skb.id = 35;
+	snprintf(it->skb.name, sizeof(it->skb.name), "xdp_dispatcher");
+	it->skb.dispatcher = true;
+	it->skb.dispatcher_version = (uint8_t)version;
+	it->skb.dispatcher_size_ok = size_ok;
+	it->skb.dispatcher_progs = (uint8_t)progs;
+	it->skb.dispatcher_state = true;
+	return it;
+}
+
+/* libxdp's dispatcher (xdp-loader load): recognised by version, never
+ * replaced; until xdpcount joins it, tc behind it, and XDP stays open to
+ * libxdp users. */
+static void test_libxdp_dispatcher_is_recognised_and_left_open(void)
+{
+	for (unsigned int v = 2; v <= 3; v++) {
+		iface_with_dispatcher(v, true, 2);
+		make(&req_auto);
+		CHECK(plan_dispatcher_known(&p.ifaces[0].skb));
+		CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+		CHECK(!plan.ifaces[0].refuse);
+		CHECK_CONTAINS(plan.ifaces[0].reason, v == 2 ?
+			       "behind libxdp dispatcher id 35 (version 2, 2 programs, generic mode)" :
+			       "behind libxdp dispatcher id 35 (version 3, 2 programs, generic mode)");
+		CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+		CHECK_CONTAINS(plan.ifaces[0].share_reason, "libxdp users add their programs to it");
+	}
+	/* --mode generic asks for XDP: refused, never replaced */
+	iface_with_dispatcher(3, true, 1);
+	make(&(struct plan_request){ XDP_MODE_GENERIC, ATTACH_AUTO, DIRECTION_IN });
+	CHECK(plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "which xdpcount does not join yet");
+}
+
+/* A dispatcher of a version we do not know (a future 4, a version 1 without
+ * the magic, or a known version of the wrong size): tc, with the reason,
+ * and never touched. */
+static void test_unknown_dispatcher_version_is_never_touched(void)
+{
+	static const struct { unsigned int version, size_ok; const char *why; } cases[] = {
+		{ 4, true, "version 4, which xdpcount does not know (it knows 2 and 3)" },
+		{ 0, false, "no version magic (version 1, libxdp before 1.3)" },
+		{ 3, false, "version 3, but its config is not that version's 128 bytes" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		iface_with_dispatcher(cases[i].version, cases[i].size_ok, 1);
+		make(&req_auto);
+		CHECK(!plan_dispatcher_known(&p.ifaces[0].skb));
+		CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+		CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+		CHECK_CONTAINS(plan.ifaces[0].reason, "behind dispatcher id 35 of unknown version "
+			       "(generic mode)");
+		CHECK_CONTAINS(plan.ifaces[0].share_reason, "dispatcher id 35 stays on XDP, untouched");
+		CHECK_CONTAINS(plan.ifaces[0].share_reason, cases[i].why);
+		make(&(struct plan_request){ XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN });
+		CHECK(plan.ifaces[0].refuse);
+		CHECK_CONTAINS(plan.ifaces[0].reason, "a version xdpcount does not know (2 and 3)");
+	}
+}
+
+/* --mode tc never takes XDP: libxdp users attach freely. */
+static void test_tc_mode_leaves_xdp_free(void)
+{
+	kernel("5.4.0-150-generic", 5, 4, 0);
+	iface("eth0", "ixgbe", 1500, -1);
+	no(&p.prog_type_ext, -EINVAL);
+	make(&(struct plan_request){ XDP_MODE_TC, ATTACH_AUTO, DIRECTION_IN });
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "leaves XDP free");
+	CHECK(!plan.dispatcher_possible);
+}
+
 int main(void)
 {
 	test_egress_is_planned_per_interface_with_reasons();
@@ -1079,5 +1279,16 @@ int main(void)
 	test_variant_program_names();
 	test_native_fallback_only_for_native_refusals();
 	test_fact_table_drives_the_verdict();
+	test_dispatcher_possible_on_a_full_kernel();
+	test_no_ext_says_other_xdp_users_cannot_join();
+	test_no_kernel_btf_says_other_xdp_users_cannot_join();
+	test_pre_5_10_says_other_xdp_users_cannot_join();
+	test_no_trampoline_says_other_xdp_users_cannot_join();
+	test_unwritable_bpffs_says_other_xdp_users_cannot_join();
+	test_ext_refused_says_kernel_or_capability();
+	test_foreign_non_libxdp_program_goes_tc_and_blocks_libxdp_itself();
+	test_libxdp_dispatcher_is_recognised_and_left_open();
+	test_unknown_dispatcher_version_is_never_touched();
+	test_tc_mode_leaves_xdp_free();
 	CHECK_DONE();
 }

@@ -1,0 +1,235 @@
+/* The preconditions of libxdp's multi-program dispatcher (protocol.org in
+ * xdp-tools), which lets several XDP programs share one hook: the kernel's
+ * own BTF, program extensions (freplace, BPF_PROG_TYPE_EXT) that replace a
+ * global function of an XDP program, re-attaching such an extension to
+ * another program (what adding a program to a running dispatcher does), and
+ * a bpffs we may write (where the dispatcher's state lives). Like libxdp's
+ * own compatibility check, the probe loads a real XDP program with function
+ * BTF and an extension of it; nothing is attached to any interface, every fd
+ * is closed again. */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <linux/bpf.h>
+#include <linux/btf.h>
+
+#include "probe/pin.h"
+#include "probe/probe.h"
+#include "probe/internal.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+
+/* The running kernel's own BTF, which the verifier needs to type an XDP
+ * function's ctx argument (struct xdp_md) and to check an extension against
+ * its target: 5.4, 341dfcf8d78e "btf: expose BTF info through sysfs"
+ * (CONFIG_DEBUG_INFO_BTF). */
+#define KERNEL_BTF_PATH "/sys/kernel/btf/vmlinux"
+
+/* The BTF of one function "int f(struct xdp_md *ctx)", global:
+ * [1] struct xdp_md, [2] pointer to it, [3] int, [4] its prototype,
+ * [5] the function. The kernel matches the ctx type by name only. */
+#define EXT_FUNC_ID 5
+static const char ext_strs[] = "\0xdp_md\0ctx\0int\0xdpc_probe";
+enum { S_XDP_MD = 1, S_CTX = 8, S_INT = 12, S_FUNC = 16 };
+
+struct ext_btf {
+	struct btf_header h;
+	struct btf_type md;
+	struct btf_type ptr;
+	struct btf_type i;
+	__u32 int_bits;
+	struct btf_type proto;
+	struct btf_param arg;
+	struct btf_type func;
+	char strs[sizeof(ext_strs)];
+};
+
+static int ext_btf_load(void)
+{
+	struct ext_btf b;
+	union bpf_attr attr;
+
+	memset(&b, 0, sizeof(b));
+	b.h.magic = BTF_MAGIC;
+	b.h.version = BTF_VERSION;
+	b.h.hdr_len = sizeof(b.h);
+	b.h.type_off = 0;
+	b.h.type_len = offsetof(struct ext_btf, strs) - sizeof(b.h);
+	b.h.str_off = b.h.type_len;
+	b.h.str_len = sizeof(ext_strs);
+	b.md.name_off = S_XDP_MD;
+	b.md.info = BTF_KIND_STRUCT << 24;
+	b.md.size = 24;
+	b.ptr.info = BTF_KIND_PTR << 24;
+	b.ptr.type = 1;
+	b.i.name_off = S_INT;
+	b.i.info = BTF_KIND_INT << 24;
+	b.i.size = 4;
+	b.int_bits = (BTF_INT_SIGNED << 24) | 32;
+	b.proto.info = (BTF_KIND_FUNC_PROTO << 24) | 1;
+	b.proto.type = 3;
+	b.arg.name_off = S_CTX;
+	b.arg.type = 2;
+	b.func.name_off = S_FUNC;
+	b.func.info = (BTF_KIND_FUNC << 24) | BTF_FUNC_GLOBAL;
+	b.func.type = 4;
+	memcpy(b.strs, ext_strs, sizeof(ext_strs));
+
+	memset(&attr, 0, sizeof(attr));
+	attr.btf = (__u64)(unsigned long)&b;
+	attr.btf_size = (__u32)(offsetof(struct ext_btf, strs) + sizeof(ext_strs));
+	return probe_sys_bpf(BPF_BTF_LOAD, &attr);
+}
+
+/* r0 = XDP_PASS; exit: the target's body and the extension's. */
+static const struct bpf_insn pass_insns[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+/* An XDP program (target_fd < 0) or an extension of target_fd's function,
+ * both with the function's BTF. */
+static int ext_prog_load(int btf_fd, int target_fd)
+{
+	static const char license[] = "GPL";
+	struct bpf_func_info fi = { .insn_off = 0, .type_id = EXT_FUNC_ID };
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = target_fd < 0 ? BPF_PROG_TYPE_XDP : BPF_PROG_TYPE_EXT;
+	attr.insns = (__u64)(unsigned long)pass_insns;
+	attr.insn_cnt = sizeof(pass_insns) / sizeof(pass_insns[0]);
+	attr.license = (__u64)(unsigned long)license;
+	attr.prog_btf_fd = (__u32)btf_fd;
+	attr.func_info_rec_size = sizeof(fi);
+	attr.func_info = (__u64)(unsigned long)&fi;
+	attr.func_info_cnt = 1;
+	if (target_fd >= 0) {
+		attr.attach_prog_fd = (__u32)target_fd;
+		attr.attach_btf_id = EXT_FUNC_ID;
+	}
+	return probe_sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+static void fact_put(struct fact *f, enum fact_state state, int err)
+{
+	f->state = state;
+	f->err = err;
+}
+
+/* The errno given as "missing" and ENOTSUPP (524, the kernel's "no
+ * trampoline / not supported here") mean missing. EPERM/EACCES: not allowed
+ * (an extension needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN); with them
+ * held, the kernel itself refuses (its configuration, or an LSM): missing,
+ * with the errno kept. Anything else is unknown. */
+static void ext_fact(const struct probe *p, struct fact *f, int ret, int missing)
+{
+	bool held = p->caps_known && !p->in_user_ns &&
+		    (p->cap_sys_admin || (p->cap_bpf && p->cap_perfmon));
+
+	if (ret >= 0)
+		fact_put(f, FACT_YES, 0);
+	else if (ret == -missing || ret == -524 /* ENOTSUPP */ || ret == -EOPNOTSUPP)
+		fact_put(f, FACT_NO, ret);
+	else if (ret == -EPERM || ret == -EACCES)
+		fact_put(f, held ? FACT_NO : FACT_DENIED, ret);
+	else
+		fact_put(f, FACT_UNKNOWN, ret);
+}
+
+/* The bpffs in use (XDPCOUNT_BPFFS, else /sys/fs/bpf; libxdp's LIBXDP_BPFFS
+ * is its own): mounted, not read-only, and writable by us. Read-only: the
+ * xdp/ directory of the protocol is only made when it is used. */
+static void probe_bpffs_writable(struct probe *p)
+{
+	const char *fs = pin_bpffs();
+	struct statfs st;
+	struct statvfs sv;
+
+	if (statfs(fs, &st) != 0) {
+		fact_put(&p->bpffs_writable, errno == ENOENT ? FACT_NO : FACT_UNKNOWN, -errno);
+		return;
+	}
+	if ((unsigned long)st.f_type != (unsigned long)BPF_FS_MAGIC) {
+		fact_put(&p->bpffs_writable, FACT_NO, -EMEDIUMTYPE);
+		return;
+	}
+	if (statvfs(fs, &sv) == 0 && (sv.f_flag & ST_RDONLY)) {
+		fact_put(&p->bpffs_writable, FACT_NO, -EROFS);
+		return;
+	}
+	if (access(fs, W_OK) != 0) {
+		fact_put(&p->bpffs_writable, FACT_DENIED, -errno);
+		return;
+	}
+	fact_put(&p->bpffs_writable, FACT_YES, 0);
+}
+
+void probe_ext(struct probe *p)
+{
+	int btf_fd = -1, tgt = -1, tgt2 = -1, ext = -1, link;
+	union bpf_attr attr;
+
+	probe_bpffs_writable(p);
+	if (access(KERNEL_BTF_PATH, R_OK) == 0)
+		fact_put(&p->kernel_btf, FACT_YES, 0);
+	else
+		fact_put(&p->kernel_btf, errno == ENOENT ? FACT_NO : FACT_UNKNOWN, -errno);
+
+	/* BTF loading: 4.18, 69b693f0aefa "bpf: btf: Introduce BPF Type Format
+	 * (BTF)"; global function linkage 5.6, 51c39bb1d5d1 "bpf: Introduce
+	 * function-by-function verification". Refused (EINVAL) before them:
+	 * no extension can exist there either. */
+	btf_fd = ext_btf_load();
+	if (btf_fd < 0) {
+		ext_fact(p, &p->prog_type_ext, btf_fd, EINVAL);
+		fact_put(&p->freplace_link, p->prog_type_ext.state, btf_fd);
+		goto out;
+	}
+	tgt = ext_prog_load(btf_fd, -1);
+	tgt2 = tgt >= 0 ? ext_prog_load(btf_fd, -1) : tgt;
+	if (tgt2 < 0) {
+		/* the kernel would not take an XDP program with function BTF
+		 * (without kernel BTF it cannot type struct xdp_md) */
+		ext_fact(p, &p->prog_type_ext, tgt2, EINVAL);
+		fact_put(&p->freplace_link, p->prog_type_ext.state, tgt2);
+		goto out;
+	}
+	/* BPF_PROG_TYPE_EXT: 5.6, be8704ff07d2 "bpf: Introduce dynamic program
+	 * extensions". An unknown program type is EINVAL. */
+	ext = ext_prog_load(btf_fd, tgt);
+	ext_fact(p, &p->prog_type_ext, ext, EINVAL);
+	if (ext < 0) {
+		fact_put(&p->freplace_link, p->prog_type_ext.state, ext);
+		goto out;
+	}
+	/* Linking an extension to a program other than the one it was loaded
+	 * for (target_fd, target_btf_id): 5.10, 4a1e7c0c63e0 "bpf: Support
+	 * attaching freplace programs to multiple attach points". Before it,
+	 * BPF_LINK_CREATE reads attach type 0 as a cgroup one: EINVAL. This is
+	 * also where an arch without BPF trampolines says ENOTSUPP. The link
+	 * joins two programs that run nowhere; closing it undoes it. */
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = (__u32)ext;
+	attr.link_create.target_fd = (__u32)tgt2;
+	attr.link_create.attach_type = 0;
+	attr.link_create.target_btf_id = EXT_FUNC_ID;
+	link = probe_sys_bpf(BPF_LINK_CREATE, &attr);
+	ext_fact(p, &p->freplace_link, link, EINVAL);
+	if (link >= 0)
+		close(link);
+out:
+	if (ext >= 0)
+		close(ext);
+	if (tgt2 >= 0 && tgt2 != tgt)
+		close(tgt2);
+	if (tgt >= 0)
+		close(tgt);
+	if (btf_fd >= 0)
+		close(btf_fd);
+}

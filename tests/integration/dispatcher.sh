@@ -1,0 +1,115 @@
+# shellcheck shell=bash disable=SC2015,SC2016,SC2086
+# (A && B || fail is meant; a sed pattern is literal; N and the names are plain words.)
+# A good XDP neighbour (issue 21): what check says about libxdp users after
+# us, and libxdp's dispatcher recognised by the shape libxdp itself checks
+# (name, config map, magic, version, exact size). This host's kernel has no
+# program extensions, so no real dispatcher can be built here: dispatcher.c
+# is a plain XDP program of that shape. The real one, built by Debian's
+# xdp-loader, belongs to the real-kernel guests (tests/kernels). Sourced by
+# run.sh.
+
+# dispatcher_obj VERSION DEVBOUND: compiles dispatcher.c (once per variant)
+# and prints the object's path.
+dispatcher_obj() {
+	bpf_obj dispatcher.c "dispatcher-v$1-$2.o" -g -DVERSION="$1" -DDEVBOUND="$2"
+}
+
+# check's verdict on sharing XDP follows the probes: where the kernel has
+# everything (kernel BTF, freplace, its re-attach, a writable bpffs) a
+# dispatcher is possible; where not, the reason names what is missing, and
+# an interface counted at XDP says libxdp users are blocked, and why. --mode
+# tc leaves XDP free. A read-only bpffs is named as such.
+test_check_says_whether_libxdp_users_can_attach_after_us() {
+	local a b out possible reason want
+	need_bin || return
+	bpffs_private || return
+	ns_new a share-a && ns_new b share-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/share.json
+	ip netns exec "$a" "$BIN" check --json veth0 >"$out" 2>"$out.err"
+	check "$CUR: check prints one JSON document" is_json "$out"
+	check_eq "$CUR: our private bpffs is writable" "$(jq -r .features.bpffs_writable "$out")" true
+	want=$(jq -r '.features | (.kernel_btf and .prog_type_ext and .freplace_link and
+		.bpffs_writable)' "$out")
+	possible=$(jq -r .dispatcher.possible "$out")
+	reason=$(jq -r .dispatcher.reason "$out")
+	check_eq "$CUR: a dispatcher is possible exactly where the probes say so" "$possible" "$want"
+	check "$CUR: the plan gives a reason" test -n "$reason"
+	if [ "$possible" = false ]; then
+		check_eq "$CUR: veth0 at XDP blocks libxdp users" \
+			"$(jq -r '.interfaces[0].libxdp_after_us' "$out")" blocked
+		check_match "$CUR: and says why, with the plan's reason" \
+			"$(jq -r '.interfaces[0].libxdp_reason' "$out")" \
+			"^no: our program holds XDP alone .*: $(printf '%s' "$reason" |
+				sed 's/[][\.*^$()+?{}|]/\\&/g').*--mode tc leaves XDP free"
+		ip netns exec "$a" "$BIN" check veth0 >"$out.txt" 2>&1
+		check_match "$CUR: the human check says other XDP programs cannot join" \
+			"$(grep 'XDP dispatcher' "$out.txt")" "other XDP programs cannot join ours: "
+	fi
+	ip netns exec "$a" "$BIN" check --json --mode tc veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: --mode tc leaves XDP to libxdp users" \
+		"$(jq -r '.interfaces[0] | .libxdp_after_us + ": " + .libxdp_reason' "$out")" \
+		"yes: yes: xdpcount counts at tc ingress and leaves XDP free"
+	mount -o remount,ro "$BPFFS" || { fail "$CUR: remounting our bpffs read-only"; return; }
+	ip netns exec "$a" "$BIN" check --json veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: a read-only bpffs is not writable" "$(jq -r .features.bpffs_writable "$out")" \
+		false
+	if [ "$(jq -r '.features | (.kernel_btf and .prog_type_ext and .freplace_link)' \
+		"$out")" = true ]; then
+		check_match "$CUR: and is the reason" "$(jq -r .dispatcher.reason "$out")" read-only
+	fi
+}
+
+# dispatcher_run VERSION DEVBOUND: a dispatcher-shaped program of that
+# version (and config size) on veth0, generic mode. Known ones (2 and 3 of
+# their exact size) are named as libxdp's and counted behind at tc, exactly;
+# others are named as of unknown version, with the reason, also behind at
+# tc; and with an XDP mode asked for, refused. Never replaced, never
+# touched.
+dispatcher_run() {
+	local v=$1 dev=$2 a b obj id out known
+	need_bin && need_sendframes || return
+	obj=$(dispatcher_obj "$v" "$dev") ||
+		{ skip_because "clang cannot build tests/integration/dispatcher.c here"; return; }
+	ns_new a disp-$v$dev-a && ns_new b disp-$v$dev-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	ip -n "$a" link set dev veth0 xdpgeneric obj "$obj" sec xdp &&
+		id=$(xdp_id "$a" veth0) && [ -n "$id" ] ||
+		{ fail "$CUR: attaching the dispatcher-shaped program"; return; }
+	known=false
+	{ [ "$v" = 2 ] && [ "$dev" = 0 ]; } || { [ "$v" = 3 ] && [ "$dev" = 1 ]; } && known=true
+	out=$WORK/disp-$v$dev.json
+	ip netns exec "$a" "$BIN" check --json veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: planned at tc" "$(jq -r '.interfaces[0].hook' "$out")" tc
+	if [ "$known" = true ]; then
+		check_match "$CUR: recognised as libxdp's, with its version" \
+			"$(jq -r '.interfaces[0].reason' "$out")" \
+			"^behind libxdp dispatcher id $id \\(version $v, 1 programs, generic mode\\)"
+		check_match "$CUR: libxdp users add to it" \
+			"$(jq -r '.interfaces[0].libxdp_reason' "$out")" "add their programs to it"
+	else
+		check_match "$CUR: of unknown version" "$(jq -r '.interfaces[0].reason' "$out")" \
+			"^behind dispatcher id $id of unknown version \\(generic mode\\)"
+		check_match "$CUR: untouched, and why" "$(jq -r '.interfaces[0].libxdp_reason' "$out")" \
+			"dispatcher id $id stays on XDP, untouched: version $v"
+	fi
+	out=$WORK/disp-$v$dev.out
+	start_attached "$a" "$out" veth0 -- --json -i 0.2 || return
+	check_eq "$CUR: counts at tc" "$(field "$out" attached veth0 hook)" tc
+	check_eq "$CUR: the dispatcher is untouched while counting" "$(xdp_id "$a" veth0)" "$id"
+	check_eq "$CUR: sent $N frames" "$(send "$b" veth1 $N 64)" "$N"
+	wait_packets "$out" veth0 $N
+	stop TERM
+	check_eq "$CUR: exit status after SIGTERM" "$XRC" 0
+	check_eq "$CUR: counted every frame it passed" "$(field "$out" detached veth0 packets)" $N
+	ip netns exec "$a" "$BIN" --json -i 0.2 -m generic veth0 >"$out" 2>"$out.err"
+	check "$CUR: -m generic refuses rather than replace it" test $? -ne 0
+	check_eq "$CUR: the dispatcher is untouched after" "$(xdp_id "$a" veth0)" "$id"
+	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
+	ip -n "$a" link set dev veth0 xdpgeneric off
+}
+
+test_dispatcher_v2_is_recognised_and_counted_behind() { dispatcher_run 2 0; }
+test_dispatcher_v3_is_recognised_and_counted_behind() { dispatcher_run 3 1; }
+test_dispatcher_of_unknown_version_is_never_touched() { dispatcher_run 9 1; }
+test_dispatcher_v3_of_the_wrong_size_is_never_touched() { dispatcher_run 3 0; }
