@@ -362,11 +362,13 @@ test_a_fault_of_its_own_says_what_stays_and_where() {
 	XPID=$!; BGPIDS+=("$XPID")
 	check "$CUR (netlink): it dies" wait_exit 5000 || { stop KILL; return; }
 	check_eq "$CUR (netlink): of SIGSYS" "${XRC:-}" $((128 + num))
-	id=$(field "$out" attached veth0 program_id)
+	# from the kernel: a fault can end the run before its stdout thread wrote
+	# the attached event (seen with the sanitizer build)
+	id=$(xdp_id "$A" veth0)
+	check "$CUR (netlink): the program is indeed there" test -n "$id"
 	check_match "$CUR (netlink): one line says what stays where" "$(cat "$out.err")" \
 		"^xdpcount: SIGSYS from within xdpcount: it cannot detach safely now; program id $id stays on veth0 \\(XDP netlink, pinned at $BPFFS/xdpcount/net[0-9]+_if[0-9]+_pid[0-9]+_[0-9]+; \`xdpcount detach veth0\` or the next run there removes it\\)$"
 	check_eq "$CUR (netlink): one line on stderr" "$(grep -c . "$out.err")" 1
-	check_eq "$CUR (netlink): the program is indeed there" "$(xdp_id "$A" veth0)" "$id"
 	check_eq "$CUR (netlink): detach removes it" "$(ip netns exec "$A" "$BIN" detach veth0)" \
 		"veth0: removed 1 xdpcount program"
 	check_eq "$CUR (netlink): and its pin" "$(pins_left)" 0
