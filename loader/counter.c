@@ -3,13 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/syscall.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "loader/counter.h"
 #include "loader/image.h"
+#include "probe/sys.h"
 
 #define VERIFIER_LOG_SIZE (64 * 1024)
 
@@ -37,33 +37,6 @@ struct counter {
 	char *log;
 	char log_tail[256];
 };
-
-static int sys_bpf(int cmd, union bpf_attr *attr)
-{
-	long ret = syscall(SYS_bpf, cmd, attr, sizeof(*attr));
-
-	return ret < 0 ? -errno : (int)ret;
-}
-
-/* Map and program names: 15 characters and a NUL (4.15+). */
-static void set_name(char *to, const char *name)
-{
-	memcpy(to, name, strnlen(name, BPF_OBJ_NAME_LEN - 1));
-}
-
-static int map_create(__u32 type, const char *name, __u32 value_size, __u32 entries, __u32 flags)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = sizeof(__u32);
-	a.value_size = value_size;
-	a.max_entries = entries;
-	a.map_flags = flags;
-	set_name(a.map_name, name);
-	return sys_bpf(BPF_MAP_CREATE, &a);
-}
 
 int counter_open(const struct embedded_object *obj, struct counter **out)
 {
@@ -155,7 +128,7 @@ static int rodata_create(const struct image *img, __u32 slot)
 	union bpf_attr a;
 	int fd, err;
 
-	fd = map_create(BPF_MAP_TYPE_ARRAY, "xdpcount_rodata", img->rodata_size, 1,
+	fd = probe_sys_map_create(BPF_MAP_TYPE_ARRAY, "xdpcount_rodata", img->rodata_size, 1,
 			BPF_F_RDONLY_PROG);
 	if (fd < 0)
 		return fd;
@@ -165,11 +138,11 @@ static int rodata_create(const struct image *img, __u32 slot)
 	a.map_fd = (__u32)fd;
 	a.key = (__u64)(unsigned long)&key;
 	a.value = (__u64)(unsigned long)value;
-	err = sys_bpf(BPF_MAP_UPDATE_ELEM, &a);
+	err = probe_sys_bpf(BPF_MAP_UPDATE_ELEM, &a);
 	if (!err) {
 		memset(&a, 0, sizeof(a));
 		a.map_fd = (__u32)fd;
-		err = sys_bpf(BPF_MAP_FREEZE, &a);
+		err = probe_sys_bpf(BPF_MAP_FREEZE, &a);
 	}
 	if (err) {
 		close(fd);
@@ -202,15 +175,15 @@ static int prog_load(struct counter *c, const struct image *img, int rodata_fd)
 	a.insn_cnt = img->n_insns;
 	a.license = (__u64)(unsigned long)img->license;
 	a.prog_flags = img->frags ? BPF_F_XDP_HAS_FRAGS : 0;
-	set_name(a.prog_name, img->name);
-	fd = sys_bpf(BPF_PROG_LOAD, &a);
+	probe_sys_name(a.prog_name, img->name);
+	fd = probe_sys_bpf(BPF_PROG_LOAD, &a);
 	if (fd >= 0 || fd == -EPERM || fd == -EACCES || fd == -ENOSYS)
 		return fd;
 	a.log_level = 1;
 	a.log_buf = (__u64)(unsigned long)c->log;
 	a.log_size = VERIFIER_LOG_SIZE;
 	c->log[0] = '\0';
-	fd = sys_bpf(BPF_PROG_LOAD, &a);
+	fd = probe_sys_bpf(BPF_PROG_LOAD, &a);
 	if (fd < 0)
 		keep_log_tail(c);
 	return fd;
@@ -237,7 +210,7 @@ int counter_add_iface(struct counter *c, int ifindex, enum variant variant)
 	}
 	img = &c->img[variant];
 	if (c->stats_fd < 0) {
-		c->stats_fd = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, XDPCOUNT_MAP_STATS,
+		c->stats_fd = probe_sys_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, XDPCOUNT_MAP_STATS,
 					 sizeof(struct xdpcount_stats), XDPCOUNT_MAX_SLOTS, 0);
 		if (c->stats_fd < 0) {
 			err = c->stats_fd;

@@ -8,24 +8,16 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <linux/bpf.h>
 #include <linux/if_link.h>
 
 #include "probe/facts.h"
 #include "probe/probe.h"
-#include "probe/internal.h"
+#include "probe/sys.h"
 
 #ifndef BPF_F_XDP_HAS_FRAGS
 #define BPF_F_XDP_HAS_FRAGS (1U << 5)
 #endif
-
-int probe_sys_bpf(int cmd, union bpf_attr *attr)
-{
-	long ret = syscall(SYS_bpf, cmd, attr, sizeof(*attr));
-
-	return ret < 0 ? -errno : (int)ret;
-}
 
 static void fact_set(struct fact *f, enum fact_state state, int err)
 {
@@ -47,24 +39,11 @@ static void fact_from_err(struct fact *f, int ret, int missing_errno)
 		fact_set(f, FACT_UNKNOWN, ret);
 }
 
-static int map_create(enum bpf_map_type type, __u32 key, __u32 value,
-		      __u32 entries)
+/* A one-slot map of type with value_size bytes: its fd, or -errno. */
+static int map_create(enum bpf_map_type type, __u32 value_size)
 {
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = type;
-	attr.key_size = key;
-	attr.value_size = value;
-	attr.max_entries = entries;
-	return probe_sys_bpf(BPF_MAP_CREATE, &attr);
+	return probe_sys_map_create(type, NULL, value_size, 1, 0);
 }
-
-/* r0 = XDP_PASS; exit */
-static const struct bpf_insn xdp_pass_insns[] = {
-	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
-	{ .code = BPF_JMP | BPF_EXIT },
-};
 
 static int xdp_prog_load(__u32 prog_flags)
 {
@@ -73,8 +52,8 @@ static int xdp_prog_load(__u32 prog_flags)
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_XDP;
-	attr.insns = (__u64)(unsigned long)xdp_pass_insns;
-	attr.insn_cnt = sizeof(xdp_pass_insns) / sizeof(xdp_pass_insns[0]);
+	attr.insns = (__u64)(unsigned long)probe_sys_xdp_pass;
+	attr.insn_cnt = sizeof(probe_sys_xdp_pass) / sizeof(probe_sys_xdp_pass[0]);
 	attr.license = (__u64)(unsigned long)license;
 	attr.prog_flags = prog_flags;
 	return probe_sys_bpf(BPF_PROG_LOAD, &attr);
@@ -135,7 +114,7 @@ static void probe_memcg(struct probe *p)
 		fact_set(&p->memcg_accounting, FACT_UNKNOWN, -errno);
 		return;
 	}
-	ret = map_create(BPF_MAP_TYPE_ARRAY, 4, 4, 1);
+	ret = map_create(BPF_MAP_TYPE_ARRAY, 4);
 	/* Raising the soft limit back up to the unchanged hard limit never
 	 * needs a capability. */
 	setrlimit(RLIMIT_MEMLOCK, &old);
@@ -212,7 +191,7 @@ int probe_bpf(struct probe *p, unsigned int skip)
 	/* bpf() itself: 3.18, 99c55f7d47c0 "bpf: introduce BPF syscall and
 	 * maps". A one-slot array is the cheapest object there is, and the
 	 * one unprivileged users may create where the sysctl allows it. */
-	fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 4, 1);
+	fd = map_create(BPF_MAP_TYPE_ARRAY, 4);
 	if (fd >= 0) {
 		close(fd);
 		fact_set(&p->bpf_syscall, FACT_YES, 0);
@@ -236,14 +215,14 @@ int probe_bpf(struct probe *p, unsigned int skip)
 	/* Map types, one slot each: the question is the type, the sizes are
 	 * the memlock plan's business. PERCPU_ARRAY 4.6, a10423b87a7e (the
 	 * counter's); HASH 3.19, 0f8e4bd8a1fc (reported by check only). */
-	fd = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 16, 1);
+	fd = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 16);
 	fact_from_err(&p->map_percpu_array, fd, EINVAL);
 	if (fd >= 0)
 		close(fd);
 	if (skip & PROBE_SKIP_MAP_HASH) {
 		fact_set(&p->map_hash, FACT_UNKNOWN, -ECANCELED);
 	} else {
-		fd = map_create(BPF_MAP_TYPE_HASH, 4, 4, 1);
+		fd = map_create(BPF_MAP_TYPE_HASH, 4);
 		fact_from_err(&p->map_hash, fd, EINVAL);
 		if (fd >= 0)
 			close(fd);

@@ -19,6 +19,7 @@
 #include "probe/pin.h"
 #include "probe/probe.h"
 #include "probe/internal.h"
+#include "probe/sys.h"
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
@@ -86,14 +87,8 @@ static int ext_btf_load(void)
 	return probe_sys_bpf(BPF_BTF_LOAD, &attr);
 }
 
-/* r0 = XDP_PASS; exit: the target's body and the extension's. */
-static const struct bpf_insn pass_insns[] = {
-	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
-	{ .code = BPF_JMP | BPF_EXIT },
-};
-
 /* An XDP program (target_fd < 0) or an extension of target_fd's function,
- * both with the function's BTF. */
+ * both with the function's BTF, both r0 = XDP_PASS; exit. */
 static int ext_prog_load(int btf_fd, int target_fd)
 {
 	static const char license[] = "GPL";
@@ -102,8 +97,8 @@ static int ext_prog_load(int btf_fd, int target_fd)
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = target_fd < 0 ? BPF_PROG_TYPE_XDP : BPF_PROG_TYPE_EXT;
-	attr.insns = (__u64)(unsigned long)pass_insns;
-	attr.insn_cnt = sizeof(pass_insns) / sizeof(pass_insns[0]);
+	attr.insns = (__u64)(unsigned long)probe_sys_xdp_pass;
+	attr.insn_cnt = sizeof(probe_sys_xdp_pass) / sizeof(probe_sys_xdp_pass[0]);
 	attr.license = (__u64)(unsigned long)license;
 	attr.prog_btf_fd = (__u32)btf_fd;
 	attr.func_info_rec_size = sizeof(fi);

@@ -12,11 +12,6 @@ int probe_read_text(const char *path, char *buf, size_t len);
 /* Reads one integer from a sysctl-like file. Returns 0 or -errno. */
 int probe_read_long(const char *path, long *val);
 
-/* The raw bpf() syscall: returns its result, or -errno (captured at once).
- * Probes use it instead of libbpf's wrappers so the exact errno is kept and
- * libbpf's own RLIMIT_MEMLOCK bump never runs behind our back. */
-int probe_sys_bpf(int cmd, union bpf_attr *attr);
-
 /* The id (> 0) of a generic netlink family, 0 if the kernel says ENOENT,
  * -errno if it could not be asked. */
 int genl_family_id(const char *name);

@@ -17,6 +17,7 @@
 #include "probe/probe.h"
 #include "probe/internal.h"
 #include "probe/nl.h"
+#include "probe/sys.h"
 
 /* tcx: 6.6, e420bed02507 "bpf: Add fd-based tcx multi-prog infra with link
  * support". BPF_PROG_QUERY of attach type BPF_TCX_INGRESS on lo: with tcx it

@@ -1,0 +1,19 @@
+/* probe/sys: the raw bpf() system call, in one place for the probes and the
+ * loader. The raw call keeps the exact errno of a refusal (captured at once)
+ * and never runs libbpf's own RLIMIT_MEMLOCK bump behind our back. */
+#ifndef XDPCOUNT_PROBE_SYS_H
+#define XDPCOUNT_PROBE_SYS_H
+
+#include <linux/bpf.h>
+
+/* bpf(cmd, attr): its result (an fd, 0), or -errno. */
+int probe_sys_bpf(int cmd, union bpf_attr *attr);
+/* Copies a map or program name: 15 characters and a NUL (4.15+). */
+void probe_sys_name(char to[BPF_OBJ_NAME_LEN], const char *name);
+/* A map with __u32 keys, named name (NULL: none): its fd, or -errno. */
+int probe_sys_map_create(__u32 type, const char *name, __u32 value_size, __u32 entries,
+			 __u32 flags);
+/* r0 = XDP_PASS; exit: the smallest XDP program, for probes. */
+extern const struct bpf_insn probe_sys_xdp_pass[2];
+
+#endif
