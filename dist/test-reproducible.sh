@@ -94,7 +94,8 @@ for a in $ARCHES; do
 	d=xdpcount-$VERSION-linux-$a
 	tar -tzf "$t" | sort > "$TMP/list"
 	missing=
-	for m in xdpcount README.md LICENSE xdpcount.8 xdpcount@.service licenses/README \
+	for m in xdpcount README.md docs/internals.md docs/json.md docs/performance.md \
+		docs/testing.md LICENSE xdpcount.8 xdpcount@.service licenses/README \
 		xdpcount.bash-completion systemd/metrics.conf systemd/textfile.conf systemd/strict.conf \
 		kubernetes/xdpcount-daemonset.yaml kubernetes/Containerfile ansible/xdpcount.yml \
 		licenses/libbpf/LICENSE licenses/libbpf/LICENSE.BSD-2-Clause licenses/libbpf/LICENSE.LGPL-2.1 \
@@ -102,7 +103,7 @@ for a in $ARCHES; do
 		licenses/zlib/LICENSE licenses/musl/copyright; do
 		grep -qxF "$d/$m" "$TMP/list" || missing+=" $m"
 	done
-	check "$a: tarball holds binary, README, LICENSE, man page, unit, completion, deployment examples, licences${missing:+ (missing:$missing)}" test -z "$missing"
+	check "$a: tarball holds binary, README, docs, LICENSE, man page, unit, completion, deployment examples, licences${missing:+ (missing:$missing)}" test -z "$missing"
 	th=$(tar -xzOf "$t" "$d/xdpcount.8" 2>/dev/null | grep '^\.TH')
 	check "$a: the man page's .TH carries the date and $VERSION (got: $th)" \
 		test "$th" = ".TH XDPCOUNT 8 \"$(date -u -d "@$EPOCH" +%Y-%m-%d)\" \"xdpcount $VERSION\" \"System Administration\""
