@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <bpf/libbpf.h>
 
@@ -45,6 +46,7 @@ int run_metrics_open(struct metrics *m, const struct opts *o, const struct sessi
 	if (o->textfile)
 		snap->textfile = strrchr(o->textfile, '/') ? strrchr(o->textfile, '/') + 1
 							  : o->textfile;
+	snap->interval = o->interval;
 	snap->n_ifaces = s->plan.n_ifaces;
 	for (unsigned int i = 0; i < s->plan.n_ifaces; i++) {
 		snprintf(snap->ifaces[i].name, sizeof(snap->ifaces[i].name), "%s",
@@ -88,11 +90,14 @@ void run_metrics_counts(struct metrics *m, int i, const char *name, bool lost, u
 
 int run_metrics_publish(struct metrics *m, bool up)
 {
+	struct timespec now;
 	int err;
 
 	if (!metrics_active(m))
 		return 0;
 	m->snap.up = up;
+	clock_gettime(CLOCK_REALTIME, &now);
+	m->snap.written = (double)now.tv_sec + now.tv_nsec / 1e9;
 	err = metrics_publish(m);
 	return err ? fail(STAGE_TEXTFILE, err, m->textfile, NULL) : 0;
 }

@@ -203,5 +203,16 @@ size_t prom_render(char *buf, size_t cap, const struct prom_snapshot *s)
 		   "1 while xdpcount runs and counts, 0 in the last textfile of a run that stopped or was refused.");
 	put_process(&k, "xdpcount_up", s, false);
 	put(&k, " %d\n", s->up);
+
+	if (s->textfile) {
+		put_family(&k, "xdpcount_textfile_write_timestamp_seconds", "gauge",
+			   "When xdpcount wrote this textfile (Unix time); older than a few intervals: the process is gone.");
+		put_process(&k, "xdpcount_textfile_write_timestamp_seconds", s, false);
+		put(&k, " %.3f\n", s->written);
+		put_family(&k, "xdpcount_textfile_interval_seconds", "gauge",
+			   "How often xdpcount rewrites this textfile while it runs (--interval).");
+		put_process(&k, "xdpcount_textfile_interval_seconds", s, false);
+		put(&k, " %g\n", s->interval);
+	}
 	return k.len;
 }

@@ -39,6 +39,11 @@ struct prom_snapshot {
 	 * xdpcount_build_info (NULL: no label): node_exporter merges every
 	 * file of its directory, and file names there are unique. */
 	const char *textfile;
+	/* With a textfile: when it was written (Unix time, seconds) and how
+	 * often it is rewritten. A kill -9 leaves its last file saying up 1;
+	 * these let a rule see that it is no longer rewritten (the
+	 * XdpcountDown alert of dist/prometheus/xdpcount-rules.yml). */
+	double written, interval;
 	bool up;                 /* running: attached and counting */
 	unsigned int n_ifaces;
 	struct prom_iface ifaces[PROBE_MAX_IFACES];

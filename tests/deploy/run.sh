@@ -346,6 +346,16 @@ test_rules_dashboard_and_operator_manifests() {
 	sed 's/for: 10m/for: 30m/' "$r" >"$WORK/rt/dist/prometheus/xdpcount-rules.yml"
 	check_match "$CUR: a changed rule fails them" \
 		"$("$pb/promtool" test rules "$WORK/rt/tests/deploy/rules-test.yml" 2>&1)" 'alertname: XdpcountStalled'
+	# and so does a liveness that believes a killed instance's last word, or
+	# one with a fixed age limit that a long --interval exceeds
+	sed 's/< bool 3 \* xdpcount_textfile_interval_seconds + 10/> bool -1/' "$r" \
+		>"$WORK/rt/dist/prometheus/xdpcount-rules.yml"
+	check_match "$CUR: believing a killed instance's file fails them" \
+		"$("$pb/promtool" test rules "$WORK/rt/tests/deploy/rules-test.yml" 2>&1)" 'instance="n5:9100"'
+	sed 's/< bool 3 \* xdpcount_textfile_interval_seconds + 10/< bool 300/' "$r" \
+		>"$WORK/rt/dist/prometheus/xdpcount-rules.yml"
+	check_match "$CUR: a fixed age limit fails them" \
+		"$("$pb/promtool" test rules "$WORK/rt/tests/deploy/rules-test.yml" 2>&1)" 'instance="n6:9100"'
 	check_eq "$CUR: the PrometheusRule carries the same groups" "$($PY -c 'import sys, yaml
 a = yaml.safe_load(open(sys.argv[1]))["groups"]
 b = yaml.safe_load(open(sys.argv[2]))

@@ -158,9 +158,11 @@ test_node_exporter_textfile_collector_reads_exactly_10000_frames() {
 # Issue 23: two instances (the per-interface systemd template) write two
 # textfiles into node_exporter's one directory. Their process series used to
 # be the same (xdpcount_up with no labels): node_exporter refused them as
-# "collected before", and a stopped instance still showed up 1.
-test_node_exporter_reads_two_instances_and_shows_the_stopped_one_down() {
-	local out1 out2 dir i body="" p1 p2 want
+# "collected before", and a stopped instance still showed up 1. A killed one
+# (kill -9) writes no last word: its file says up 1 forever, and the real
+# Prometheus, with the shipped rules, shows it down by its file's age.
+test_node_exporter_reads_two_instances_and_shows_the_stopped_and_killed_down() {
+	local out1 out2 dir i body="" p1 p2 want t0 got
 	metrics_setup ntwo || return
 	veth "$A" veth2 "$B" veth3 || { fail "$CUR: setup"; return; }
 	out1=$WORK/ntwo1.out out2=$WORK/ntwo2.out dir=$WORK/textfile2
@@ -174,6 +176,20 @@ test_node_exporter_reads_two_instances_and_shows_the_stopped_one_down() {
 		--web.listen-address=127.0.0.1:$NPORT
 	wait_http "$A" "http://127.0.0.1:$NPORT/metrics" ||
 		{ fail "$CUR: node_exporter did not answer"; return; }
+	cat >"$WORK/prometheus-nx.yml" <<-EOF2
+		global:
+		  scrape_interval: 1s
+		  evaluation_interval: 1s
+		rule_files: ['$TOP/dist/prometheus/xdpcount-rules.yml']
+		scrape_configs:
+		  - job_name: node
+		    static_configs:
+		      - targets: ['127.0.0.1:$NPORT']
+	EOF2
+	bg "$A" "$PROMBIN/prometheus" --config.file="$WORK/prometheus-nx.yml" \
+		--storage.tsdb.path="$WORK/prom-nx" --web.listen-address=127.0.0.1:$PPORT
+	wait_http "$A" "http://127.0.0.1:$PPORT/-/ready" ||
+		{ fail "$CUR: prometheus did not become ready"; return; }
 	check_eq "$CUR: sendframes sent 100 on veth1" "$(send "$B" veth1 100 64)" 100
 	check_eq "$CUR: sendframes sent 200 on veth3" "$(send "$B" veth3 200 64)" 200
 	for ((i = 0; i < 100; i++)); do
@@ -191,6 +207,17 @@ test_node_exporter_reads_two_instances_and_shows_the_stopped_one_down() {
 	check_eq "$CUR: both instances up" \
 		"$(sample "$body" 'xdpcount_up{textfile="xdpcount-veth0.prom"}')/$(sample "$body" 'xdpcount_up{textfile="xdpcount-veth2.prom"}')" 1/1
 	check_eq "$CUR: one build_info per instance" "$(grep -c '^xdpcount_build_info{' <<<"$body")" 2
+	got=$(sample "$body" 'xdpcount_textfile_write_timestamp_seconds{textfile="xdpcount-veth2.prom"}')
+	check "$CUR: the file says when it was written (now: $got, $(date +%s))" \
+		test "$(($(date +%s) - ${got:-0}))" -le 5
+	check_eq "$CUR: and how often (--interval)" \
+		"$(grep '^xdpcount_textfile_interval_seconds{textfile="xdpcount-veth2.prom"}' <<<"$body" | cut -d' ' -f2)" 0.2
+	for ((i = 0; i < 300; i++)); do # 30 s at most: scrapes and rules are 1 s apart
+		got=$(prom_query "$A" 'sum(xdpcount:up)')
+		[ "$got" == 2 ] && break
+		sleep 0.1
+	done
+	check_eq "$CUR: prometheus, with the shipped rules: both up (xdpcount:up)" "$got" 2
 	XPID=$p1
 	stop TERM
 	check_eq "$CUR: the first exits 0 after SIGTERM" "$XRC" 0
@@ -208,8 +235,19 @@ test_node_exporter_reads_two_instances_and_shows_the_stopped_one_down() {
 	check "$CUR: node_exporter never saw a collision" \
 		eval "! grep -h 'collected before' '$WORK'/bg.*.log"
 	XPID=$p2
-	stop TERM
-	check_eq "$CUR: the second exits 0 after SIGTERM" "$XRC" 0
+	stop KILL
+	t0=$SECONDS
+	body=$(get "$A" "http://127.0.0.1:$NPORT/metrics")
+	check_eq "$CUR: the killed instance's file still says up 1" \
+		"$(sample "$body" 'xdpcount_up{textfile="xdpcount-veth2.prom"}')" 1
+	want='xdpcount:up{textfile="xdpcount-veth2.prom"}'
+	for ((i = 0; i < 400; i++)); do # 3 x 0.2 s + 10 s old, then a scrape and a rule
+		got=$(prom_query "$A" "$want")
+		[ "$got" == 0 ] && break
+		sleep 0.1
+	done
+	check_eq "$CUR: prometheus shows the killed instance down ($((SECONDS - t0)) s after kill -9)" "$got" 0
+	check_eq "$CUR: and the stopped one" "$(prom_query "$A" 'xdpcount:up{textfile="xdpcount-veth0.prom"}')" 0
 }
 
 # Issue 17: the kernel takes any bytes but '/', ':', NUL and white space in

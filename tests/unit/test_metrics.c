@@ -204,6 +204,29 @@ static void test_textfile_instances_label_up_and_build_info(void)
 	CHECK_CONTAINS(buf, "\nxdpcount_device_up{device=\"eth0\"} 0\n");
 }
 
+/* A textfile outlives a kill -9 with its last word, up 1: it says when it
+ * was written and how often it is rewritten, so a rule sees it go stale.
+ * A listener's scrape is its own liveness: no such series there. */
+static void test_textfile_says_when_it_was_written_and_how_often(void)
+{
+	struct prom_snapshot s = sample();
+	char buf[8192];
+
+	s.written = 1700000000.25;
+	s.interval = 10;
+	prom_render(buf, sizeof(buf), &s);
+	CHECK(!strstr(buf, "xdpcount_textfile_"));
+	s.textfile = "xdpcount-eth0.prom";
+	prom_render(buf, sizeof(buf), &s);
+	CHECK_CONTAINS(buf, "# TYPE xdpcount_textfile_write_timestamp_seconds gauge\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_textfile_write_timestamp_seconds{textfile=\"xdpcount-eth0.prom\"} "
+			    "1700000000.250\n");
+	CHECK_CONTAINS(buf, "\nxdpcount_textfile_interval_seconds{textfile=\"xdpcount-eth0.prom\"} 10\n");
+	s.interval = 0.2;
+	prom_render(buf, sizeof(buf), &s);
+	CHECK_CONTAINS(buf, "\nxdpcount_textfile_interval_seconds{textfile=\"xdpcount-eth0.prom\"} 0.2\n");
+}
+
 /* Issue 17: a name that is not UTF-8 put raw bytes into the label, and
  * promtool rejected the scrape. Each stray byte is read as Latin-1, as the
  * JSON output's \u00XX does; well-formed UTF-8 is kept. */
@@ -322,6 +345,7 @@ int main(void)
 	test_exposition_has_the_counters_states_build_info_and_up();
 	test_transmit_has_its_own_families_where_counted();
 	test_textfile_instances_label_up_and_build_info();
+	test_textfile_says_when_it_was_written_and_how_often();
 	test_a_name_that_is_not_utf8_yields_a_utf8_label();
 	test_a_short_buffer_gets_the_length_it_needs();
 	test_listen_specs();
