@@ -69,7 +69,7 @@ ALL_CFLAGS := $(HOUSE_CFLAGS) -I$(DEPS)/include \
 ALL_LDFLAGS := -static -Wl,--gc-sections $(LDFLAGS)
 LDLIBS := -L$(DEPS)/lib -lbpf -lelf -lz
 
-SRCDIRS := log probe plan btf loader selftest report metrics cli
+SRCDIRS := log probe plan btf loader selftest report metrics run cli
 SRCS := $(sort $(wildcard $(addsuffix /*.c,$(SRCDIRS))))
 OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/loader/embed.o
 LIBOBJS := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))

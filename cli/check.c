@@ -7,7 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/errors.h"
-#include "cli/session.h"
+#include "run/session.h"
 #include "loader/attach.h"
 #include "report/check_report.h"
 #include "log/log.h"

@@ -6,13 +6,10 @@
 #include "cli/opts.h"
 #include "plan/plan.h"
 
-int cmd_run(const struct opts *o);
+/* run: run_count() (run/run.h), the run loop. */
 int cmd_check(const struct opts *o);
 int cmd_objects(const struct opts *o);
 int cmd_detach(const struct opts *o);
 int cmd_status(const struct opts *o);
-/* The run's answer to a plan that refuses an interface (or the host): the
- * failure recorded, as -errno; 0 when the plan lets it run. */
-int run_refusal(const struct plan *plan);
 
 #endif

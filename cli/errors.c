@@ -6,8 +6,8 @@
 #include <linux/capability.h>
 
 #include "cli/errors.h"
-#include "cli/stop.h"
-#include "loader/watch.h"
+#include "run/stop.h"
+#include "run/watch.h"
 #include "report/fmt.h"
 #include "probe/probe.h"
 

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/errors.h"
 #include "cli/opts.h"
+#include "run/run.h"
 #include "loader/objects.h"
 #include "report/identity.h"
 #include "report/json.h"
@@ -26,7 +27,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "run", cmd_run, CMD_RUN, "[OPTIONS] [IFACE...]",
+	{ "run", run_count, CMD_RUN, "[OPTIONS] [IFACE...]",
 	  "count packets and bytes per interface (the default)" },
 	{ "check", cmd_check, CMD_CHECK, "[OPTIONS] [IFACE...]",
 	  "probe the kernel and plan without attaching; print a verdict" },
@@ -43,7 +44,7 @@ static void help(const struct command *c)
 {
 	FILE *f = stdout;
 
-	if (!c || c->fn == cmd_run) {
+	if (!c || c->fn == run_count) {
 		fputs("xdpcount: count packets with XDP, using the cheapest path this kernel allows.\n\n"
 		      "Usage: xdpcount [run] [OPTIONS] [IFACE...]\n"
 		      "       xdpcount check [OPTIONS] [IFACE...]\n"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader/watch.h"
+#include "run/watch.h"
 #include "probe/internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "cli/commands.h"
+#include "run/run.h"
 #include "cli/errors.h"
 #include "probe/probe.h"
 #include "tests/unit/check.h"

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/sink.h"
+#include "run/sink.h"
 #include "tests/unit/check.h"
 
 static double mono(void)

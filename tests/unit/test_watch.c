@@ -11,7 +11,7 @@
 #include <linux/genetlink.h>
 
 #include "check.h"
-#include "loader/watch.h"
+#include "run/watch.h"
 #include "probe/internal.h"
 #include "probe/nl.h"
 

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cli/session.h"
+#include "run/session.h"
 #include "loader/attach.h"
 #include "metrics/metrics.h"
 

@@ -7,7 +7,7 @@
 
 #include <linux/capability.h>
 
-#include "cli/caps.h"
+#include "run/caps.h"
 #include "probe/probe.h"
 
 #ifndef PR_CAP_AMBIENT

@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/caps.h"
-#include "cli/sink.h"
+#include "run/caps.h"
+#include "run/sink.h"
 #include "log/log.h"
 
 struct sink {

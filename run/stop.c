@@ -7,7 +7,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "cli/stop.h"
+#include "run/stop.h"
 
 static volatile sig_atomic_t stop_sig;
 static volatile sig_atomic_t deadline_armed;

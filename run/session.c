@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli/errors.h"
-#include "cli/session.h"
+#include "run/session.h"
 #include "log/log.h"
 #include "loader/memlock.h"
 

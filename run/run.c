@@ -1,4 +1,4 @@
-/* xdpcount [run] [OPTIONS] [IFACE...]: attach, count, report, detach. */
+/* The run loop (run/run.h): attach, count, report, detach. */
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
@@ -7,14 +7,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/caps.h"
-#include "cli/commands.h"
+#include "run/caps.h"
+#include "run/run.h"
 #include "cli/errors.h"
-#include "cli/health.h"
-#include "cli/run_metrics.h"
-#include "cli/session.h"
-#include "cli/sink.h"
-#include "cli/stop.h"
+#include "run/health.h"
+#include "run/metrics.h"
+#include "run/session.h"
+#include "run/sink.h"
+#include "run/stop.h"
 #include "loader/attach.h"
 #include "loader/pin.h"
 #include "log/log.h"
@@ -404,7 +404,7 @@ int run_refusal(const struct plan *plan)
 	return 0;
 }
 
-int cmd_run(const struct opts *o)
+int run_count(const struct opts *o)
 {
 	static struct session s;
 	static struct health h;

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 
 #include "loader/counter.h"
-#include "loader/watch.h"
+#include "run/watch.h"
 #include "report/report.h"
 #include "probe/probe.h"
 

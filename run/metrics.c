@@ -6,7 +6,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli/errors.h"
-#include "cli/run_metrics.h"
+#include "run/metrics.h"
 #include "metrics/textfile.h"
 #include "report/identity.h"
 #include "log/log.h"

@@ -15,7 +15,7 @@
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 
-#include "loader/watch.h"
+#include "run/watch.h"
 #include "probe/nl.h"
 
 /* One question: RTM_GETLINK for one ifindex, without the statistics. */
