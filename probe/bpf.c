@@ -13,31 +13,12 @@
 
 #include "probe/facts.h"
 #include "probe/probe.h"
+#include "probe/internal.h"
 #include "probe/sys.h"
 
 #ifndef BPF_F_XDP_HAS_FRAGS
 #define BPF_F_XDP_HAS_FRAGS (1U << 5)
 #endif
-
-static void fact_set(struct fact *f, enum fact_state state, int err)
-{
-	f->state = state;
-	f->err = err; /* -errno, 0 for none */
-}
-
-/* The usual reading of a refused probe: EPERM/EACCES mean "not allowed",
- * the errno given as "missing" means missing, anything else is unknown. */
-static void fact_from_err(struct fact *f, int ret, int missing_errno)
-{
-	if (ret >= 0)
-		fact_set(f, FACT_YES, 0);
-	else if (ret == -missing_errno)
-		fact_set(f, FACT_NO, ret);
-	else if (ret == -EPERM || ret == -EACCES)
-		fact_set(f, FACT_DENIED, ret);
-	else
-		fact_set(f, FACT_UNKNOWN, ret);
-}
 
 /* A one-slot map of type with value_size bytes: its fd, or -errno. */
 static int map_create(enum bpf_map_type type, __u32 value_size)
@@ -70,14 +51,14 @@ static int xdp_prog_load(__u32 prog_flags)
  *    is unknown: EINVAL too.
  * A bad ifindex would not do: it gives EINVAL on every kernel. Neither would
  * a cgroup link probe: those work on 5.7/5.8, where XDP links do not. */
-static void probe_link_xdp(struct probe *p, int prog_fd)
+void probe_fact_link_xdp(struct probe *p, struct fact *f, struct probe_run *run)
 {
 	union bpf_attr attr;
 	unsigned int lo = if_nametoindex("lo");
 	int ret;
 
 	memset(&attr, 0, sizeof(attr));
-	attr.link_create.prog_fd = (__u32)prog_fd;
+	attr.link_create.prog_fd = (__u32)run->prog_fd;
 	attr.link_create.target_ifindex = lo ? lo : 1;
 	attr.link_create.attach_type = BPF_XDP;
 	attr.link_create.flags = XDP_FLAGS_DRV_MODE;
@@ -85,11 +66,11 @@ static void probe_link_xdp(struct probe *p, int prog_fd)
 	if (ret >= 0) {
 		/* lo grew native XDP? Closing the only fd detaches the link. */
 		close(ret);
-		fact_set(&p->link_xdp, FACT_YES, 0);
+		fact_set(f, FACT_YES, 0);
 	} else if (ret == -EOPNOTSUPP) {
-		fact_set(&p->link_xdp, FACT_YES, ret);
+		fact_set(f, FACT_YES, ret);
 	} else {
-		fact_from_err(&p->link_xdp, ret, EINVAL);
+		fact_from_err(f, ret, EINVAL);
 	}
 }
 
@@ -99,19 +80,19 @@ static void probe_link_xdp(struct probe *p, int prog_fd)
  * package: with the soft limit at 0, a map can be created only if the
  * kernel no longer charges RLIMIT_MEMLOCK. libbpf's helper-based guess gives
  * false positives on backports. The limit is restored right after. */
-static void probe_memcg(struct probe *p)
+void probe_fact_memcg(struct probe *p, struct fact *f, struct probe_run *run)
 {
 	struct rlimit old, zero;
 	int ret;
 
 	if (getrlimit(RLIMIT_MEMLOCK, &old) != 0) {
-		fact_set(&p->memcg_accounting, FACT_UNKNOWN, -errno);
+		fact_set(f, FACT_UNKNOWN, -errno);
 		return;
 	}
 	zero.rlim_cur = 0;
 	zero.rlim_max = old.rlim_max;
 	if (setrlimit(RLIMIT_MEMLOCK, &zero) != 0) {
-		fact_set(&p->memcg_accounting, FACT_UNKNOWN, -errno);
+		fact_set(f, FACT_UNKNOWN, -errno);
 		return;
 	}
 	ret = map_create(BPF_MAP_TYPE_ARRAY, 4);
@@ -120,11 +101,11 @@ static void probe_memcg(struct probe *p)
 	setrlimit(RLIMIT_MEMLOCK, &old);
 	if (ret >= 0) {
 		close(ret);
-		fact_set(&p->memcg_accounting, FACT_YES, 0);
+		fact_set(f, FACT_YES, 0);
 	} else if (ret == -EPERM) {
-		fact_set(&p->memcg_accounting, FACT_NO, ret);
+		fact_set(f, FACT_NO, ret);
 	} else {
-		fact_set(&p->memcg_accounting, FACT_UNKNOWN, ret);
+		fact_set(f, FACT_UNKNOWN, ret);
 	}
 }
 
@@ -134,133 +115,85 @@ static void probe_memcg(struct probe *p)
  * JIT is on. A JITed length of 0 beside a translated length above 0 proves it
  * runs interpreted: both lengths are hidden (0) without CAP_BPF or
  * CAP_SYS_ADMIN, so 0 and 0 proves nothing. */
-static void probe_jit_prog(struct probe *p, int prog_fd)
+void probe_fact_jit_prog(struct probe *p, struct fact *f, struct probe_run *run)
 {
 	struct bpf_prog_info info;
 	union bpf_attr attr;
 
+	if (f->state != FACT_UNKNOWN || run->prog_fd < 0)
+		return; /* the sysctl said, or no program to ask */
 	memset(&info, 0, sizeof(info));
 	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = (__u32)prog_fd;
+	attr.info.bpf_fd = (__u32)run->prog_fd;
 	attr.info.info_len = sizeof(info);
 	attr.info.info = (__u64)(unsigned long)&info;
 	if (probe_sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) != 0)
 		return;
 	if (info.jited_prog_len > 0)
-		fact_set(&p->jit, FACT_YES, 0);
+		fact_set(f, FACT_YES, 0);
 	else if (info.xlated_prog_len > 0)
-		fact_set(&p->jit, FACT_NO, -EOPNOTSUPP); /* no sysctl, no JIT */
+		fact_set(f, FACT_NO, -EOPNOTSUPP); /* no sysctl, no JIT */
 }
 
-static void leave_unknown(struct probe *p, int err)
+/* bpf() itself: 3.18, 99c55f7d47c0 "bpf: introduce BPF syscall and maps". A
+ * one-slot array is the cheapest object there is, and the one unprivileged
+ * users may create where the sysctl allows it. */
+void probe_fact_bpf_syscall(struct probe *p, struct fact *f, struct probe_run *run)
 {
-	for (size_t i = 0; i < probe_n_facts; i++)
-		if (probe_facts[i].flags & FACT_BY_BPF)
-			fact_set(fact_at(p, &probe_facts[i]), FACT_UNKNOWN, err);
-}
+	int fd = map_create(BPF_MAP_TYPE_ARRAY, 4);
 
-/* Before 5.11 every object is charged to RLIMIT_MEMLOCK, checked against
- * the uid's total locked memory: as root on a 64 KiB default, systemd's own
- * cgroup programs can use it all, and then even a one-page probe map fails
- * with EPERM, which would read as "not allowed". So the probes run under the
- * highest limit this process may set (infinity with CAP_SYS_RESOURCE, else
- * the hard limit), and the original limits come back afterwards. */
-static bool memlock_lift(struct rlimit *saved)
-{
-	struct rlimit up = { RLIM_INFINITY, RLIM_INFINITY };
-
-	if (getrlimit(RLIMIT_MEMLOCK, saved) != 0)
-		return false;
-	if (setrlimit(RLIMIT_MEMLOCK, &up) == 0)
-		return true;
-	up.rlim_cur = up.rlim_max = saved->rlim_max;
-	return setrlimit(RLIMIT_MEMLOCK, &up) == 0;
-}
-
-int probe_bpf(struct probe *p, unsigned int skip)
-{
-	struct rlimit saved;
-	bool lifted;
-	int fd, prog_fd = -1;
-
-	if (p->bpf_probed)
-		return 0;
-	p->bpf_probed = true;
-	lifted = memlock_lift(&saved);
-
-	/* bpf() itself: 3.18, 99c55f7d47c0 "bpf: introduce BPF syscall and
-	 * maps". A one-slot array is the cheapest object there is, and the
-	 * one unprivileged users may create where the sysctl allows it. */
-	fd = map_create(BPF_MAP_TYPE_ARRAY, 4);
-	if (fd >= 0) {
-		close(fd);
-		fact_set(&p->bpf_syscall, FACT_YES, 0);
-	} else if (fd == -ENOSYS) {
-		fact_set(&p->bpf_syscall, FACT_NO, fd);
-	} else if (fd == -EPERM || fd == -EACCES) {
-		fact_set(&p->bpf_syscall, FACT_DENIED, fd);
-	} else {
-		fact_set(&p->bpf_syscall, FACT_UNKNOWN, fd);
-	}
-	if (p->bpf_syscall.state != FACT_YES) {
-		leave_unknown(p, fd);
-		goto out;
-	}
-
-	/* BPF_PROG_TYPE_XDP: 4.8, 6a773a15a1e8 "bpf: add XDP prog type for
-	 * early driver filter". An unknown program type is EINVAL. */
-	prog_fd = xdp_prog_load(0);
-	fact_from_err(&p->prog_type_xdp, prog_fd, EINVAL);
-
-	/* Map types, one slot each: the question is the type, the sizes are
-	 * the memlock plan's business. PERCPU_ARRAY 4.6, a10423b87a7e (the
-	 * counter's); HASH 3.19, 0f8e4bd8a1fc (reported by check only). */
-	fd = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 16);
-	fact_from_err(&p->map_percpu_array, fd, EINVAL);
 	if (fd >= 0)
 		close(fd);
-	if (skip & PROBE_SKIP_MAP_HASH) {
-		fact_set(&p->map_hash, FACT_UNKNOWN, -ECANCELED);
-	} else {
-		fd = map_create(BPF_MAP_TYPE_HASH, 4);
-		fact_from_err(&p->map_hash, fd, EINVAL);
-		if (fd >= 0)
-			close(fd);
-	}
+	fact_from_err(f, fd, ENOSYS);
+}
 
-	/* XDP multi-buffer: 5.18, c2f2cdbeffda "bpf: introduce
-	 * BPF_F_XDP_HAS_FRAGS flag in prog_flags loading the ebpf program".
-	 * Older kernels refuse unknown prog_flags with EINVAL. */
-	if (prog_fd >= 0) {
-		if (skip & PROBE_SKIP_FRAGS) {
-			fact_set(&p->xdp_frags, FACT_UNKNOWN, -ECANCELED);
-		} else {
-			fd = xdp_prog_load(BPF_F_XDP_HAS_FRAGS);
-			fact_from_err(&p->xdp_frags, fd, EINVAL);
-			if (fd >= 0)
-				close(fd);
-		}
-		probe_link_xdp(p, prog_fd);
-		if (p->jit.state == FACT_UNKNOWN)
-			probe_jit_prog(p, prog_fd);
-	} else {
-		fact_set(&p->xdp_frags, FACT_UNKNOWN, prog_fd);
-		fact_set(&p->link_xdp, FACT_UNKNOWN, prog_fd);
-	}
+/* BPF_PROG_TYPE_XDP: 4.8, 6a773a15a1e8 "bpf: add XDP prog type for early
+ * driver filter". An unknown program type is EINVAL. The program stays
+ * loaded for the FACT_BY_PROG probes. */
+void probe_fact_prog_type_xdp(struct probe *p, struct fact *f, struct probe_run *run)
+{
+	run->prog_fd = xdp_prog_load(0);
+	fact_from_err(f, run->prog_fd, EINVAL);
+}
 
-	probe_tcx(p);
-	if (skip & PROBE_SKIP_EXT) {
-		fact_set(&p->prog_type_ext, FACT_UNKNOWN, -ECANCELED);
-		fact_set(&p->freplace_link, FACT_UNKNOWN, -ECANCELED);
-	} else {
-		probe_ext(p);
-	}
-	probe_memcg(p);
-out:
-	if (prog_fd >= 0)
-		close(prog_fd);
-	/* Lowering back, the hard limit included, needs no capability. */
-	if (lifted)
-		setrlimit(RLIMIT_MEMLOCK, &saved);
-	return 0;
+void probe_run_end(struct probe_run *run)
+{
+	if (run->prog_fd >= 0)
+		close(run->prog_fd);
+	run->prog_fd = -EBADF;
+}
+
+/* A map type, one slot: the question is the type, the sizes are the memlock
+ * plan's business. An unknown type is EINVAL. */
+static void map_type_fact(struct fact *f, enum bpf_map_type type, __u32 value)
+{
+	int fd = map_create(type, value);
+
+	fact_from_err(f, fd, EINVAL);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* PERCPU_ARRAY: 4.6, a10423b87a7e (the counter's). */
+void probe_fact_map_percpu_array(struct probe *p, struct fact *f, struct probe_run *run)
+{
+	map_type_fact(f, BPF_MAP_TYPE_PERCPU_ARRAY, 16);
+}
+
+/* HASH: 3.19, 0f8e4bd8a1fc (reported by check only). */
+void probe_fact_map_hash(struct probe *p, struct fact *f, struct probe_run *run)
+{
+	map_type_fact(f, BPF_MAP_TYPE_HASH, 4);
+}
+
+/* XDP multi-buffer: 5.18, c2f2cdbeffda "bpf: introduce BPF_F_XDP_HAS_FRAGS
+ * flag in prog_flags loading the ebpf program". Older kernels refuse unknown
+ * prog_flags with EINVAL. */
+void probe_fact_xdp_frags(struct probe *p, struct fact *f, struct probe_run *run)
+{
+	int fd = xdp_prog_load(BPF_F_XDP_HAS_FRAGS);
+
+	fact_from_err(f, fd, EINVAL);
+	if (fd >= 0)
+		close(fd);
 }

@@ -111,12 +111,6 @@ static int ext_prog_load(int btf_fd, int target_fd)
 	return probe_sys_bpf(BPF_PROG_LOAD, &attr);
 }
 
-static void fact_put(struct fact *f, enum fact_state state, int err)
-{
-	f->state = state;
-	f->err = err;
-}
-
 /* The errno given as "missing" and ENOTSUPP (524, the kernel's "no
  * trampoline / not supported here") mean missing. EPERM/EACCES: not allowed
  * (an extension needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN); with them
@@ -128,53 +122,58 @@ static void ext_fact(const struct probe *p, struct fact *f, int ret, int missing
 		    (p->cap_sys_admin || (p->cap_bpf && p->cap_perfmon));
 
 	if (ret >= 0)
-		fact_put(f, FACT_YES, 0);
+		fact_set(f, FACT_YES, 0);
 	else if (ret == -missing || ret == -524 /* ENOTSUPP */ || ret == -EOPNOTSUPP)
-		fact_put(f, FACT_NO, ret);
+		fact_set(f, FACT_NO, ret);
 	else if (ret == -EPERM || ret == -EACCES)
-		fact_put(f, held ? FACT_NO : FACT_DENIED, ret);
+		fact_set(f, held ? FACT_NO : FACT_DENIED, ret);
 	else
-		fact_put(f, FACT_UNKNOWN, ret);
+		fact_set(f, FACT_UNKNOWN, ret);
 }
 
 /* The bpffs in use (XDPCOUNT_BPFFS, else /sys/fs/bpf; libxdp's LIBXDP_BPFFS
  * is its own): mounted, not read-only, and writable by us. Read-only: the
  * xdp/ directory of the protocol is only made when it is used. */
-static void probe_bpffs_writable(struct probe *p)
+void probe_fact_bpffs_writable(struct probe *p, struct fact *f, struct probe_run *run)
 {
 	const char *fs = pin_bpffs();
 	struct statfs st;
 	struct statvfs sv;
 
 	if (statfs(fs, &st) != 0) {
-		fact_put(&p->bpffs_writable, errno == ENOENT ? FACT_NO : FACT_UNKNOWN, -errno);
+		fact_set(f, errno == ENOENT ? FACT_NO : FACT_UNKNOWN, -errno);
 		return;
 	}
 	if ((unsigned long)st.f_type != (unsigned long)BPF_FS_MAGIC) {
-		fact_put(&p->bpffs_writable, FACT_NO, -EMEDIUMTYPE);
+		fact_set(f, FACT_NO, -EMEDIUMTYPE);
 		return;
 	}
 	if (statvfs(fs, &sv) == 0 && (sv.f_flag & ST_RDONLY)) {
-		fact_put(&p->bpffs_writable, FACT_NO, -EROFS);
+		fact_set(f, FACT_NO, -EROFS);
 		return;
 	}
 	if (access(fs, W_OK) != 0) {
-		fact_put(&p->bpffs_writable, FACT_DENIED, -errno);
+		fact_set(f, FACT_DENIED, -errno);
 		return;
 	}
-	fact_put(&p->bpffs_writable, FACT_YES, 0);
+	fact_set(f, FACT_YES, 0);
 }
 
-void probe_ext(struct probe *p)
+/* KERNEL_BTF_PATH (above) can be read. */
+void probe_fact_kernel_btf(struct probe *p, struct fact *f, struct probe_run *run)
+{
+	if (access(KERNEL_BTF_PATH, R_OK) == 0)
+		fact_set(f, FACT_YES, 0);
+	else
+		fact_set(f, errno == ENOENT ? FACT_NO : FACT_UNKNOWN, -errno);
+}
+
+/* Fills prog_type_ext (f) and freplace_link: an XDP program with function
+ * BTF, an extension of it, and that extension linked to a second one. */
+void probe_fact_ext(struct probe *p, struct fact *f, struct probe_run *run)
 {
 	int btf_fd = -1, tgt = -1, tgt2 = -1, ext = -1, link;
 	union bpf_attr attr;
-
-	probe_bpffs_writable(p);
-	if (access(KERNEL_BTF_PATH, R_OK) == 0)
-		fact_put(&p->kernel_btf, FACT_YES, 0);
-	else
-		fact_put(&p->kernel_btf, errno == ENOENT ? FACT_NO : FACT_UNKNOWN, -errno);
 
 	/* BTF loading: 4.18, 69b693f0aefa "bpf: btf: Introduce BPF Type Format
 	 * (BTF)"; global function linkage 5.6, 51c39bb1d5d1 "bpf: Introduce
@@ -183,7 +182,7 @@ void probe_ext(struct probe *p)
 	btf_fd = ext_btf_load();
 	if (btf_fd < 0) {
 		ext_fact(p, &p->prog_type_ext, btf_fd, EINVAL);
-		fact_put(&p->freplace_link, p->prog_type_ext.state, btf_fd);
+		fact_set(&p->freplace_link, p->prog_type_ext.state, btf_fd);
 		goto out;
 	}
 	tgt = ext_prog_load(btf_fd, -1);
@@ -192,7 +191,7 @@ void probe_ext(struct probe *p)
 		/* the kernel would not take an XDP program with function BTF
 		 * (without kernel BTF it cannot type struct xdp_md) */
 		ext_fact(p, &p->prog_type_ext, tgt2, EINVAL);
-		fact_put(&p->freplace_link, p->prog_type_ext.state, tgt2);
+		fact_set(&p->freplace_link, p->prog_type_ext.state, tgt2);
 		goto out;
 	}
 	/* BPF_PROG_TYPE_EXT: 5.6, be8704ff07d2 "bpf: Introduce dynamic program
@@ -200,7 +199,7 @@ void probe_ext(struct probe *p)
 	ext = ext_prog_load(btf_fd, tgt);
 	ext_fact(p, &p->prog_type_ext, ext, EINVAL);
 	if (ext < 0) {
-		fact_put(&p->freplace_link, p->prog_type_ext.state, ext);
+		fact_set(&p->freplace_link, p->prog_type_ext.state, ext);
 		goto out;
 	}
 	/* Linking an extension to a program other than the one it was loaded

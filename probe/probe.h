@@ -118,7 +118,7 @@ struct probe {
 	struct fact btf_vmlinux;      /* kernel BTF found (see btf/) */
 	struct fact tcx;              /* tc ingress through bpf_link (tcx), 6.6+ */
 	/* What other XDP programs need to share the hook with ours through
-	 * libxdp's dispatcher (probe_ext()). */
+	 * libxdp's dispatcher (probe/ext.c). */
 	struct fact kernel_btf;       /* /sys/kernel/btf/vmlinux, 5.4+ */
 	struct fact prog_type_ext;    /* freplace, BPF_PROG_TYPE_EXT, 5.6+ */
 	struct fact freplace_link;    /* an extension linked to another program, 5.10+ */
@@ -156,8 +156,8 @@ bool probe_uid_map_nested(const char *uid_map);
 int kver_parse(const char *release, const char *version_signature,
 	       unsigned int *maj, unsigned int *min, unsigned int *patch);
 
-/* The BPF feature probes (bpf_syscall .. memcg_accounting, jit when the
- * sysctl could not tell). Cheap: a few map creations and program loads, all
+/* The kernel-fact probes: each row of the table in probe/facts.c that has
+ * one, in table order (jit only when the sysctl could not tell). Cheap: a few map creations and program loads, all
  * closed again; nothing is attached. Cached: a second call does nothing.
  * Temporarily lowers RLIMIT_MEMLOCK (memcg probe) and restores it.
  * Returns 0; a probe that cannot answer leaves its fact FACT_UNKNOWN with
@@ -166,7 +166,7 @@ int kver_parse(const char *release, const char *version_signature,
  * check asks everything. */
 #define PROBE_SKIP_MAP_HASH (1U << 0) /* no plan reads it; check reports it */
 #define PROBE_SKIP_FRAGS (1U << 1)    /* a program load; see plan_reads_frags() */
-#define PROBE_SKIP_EXT (1U << 2)      /* a BTF and three program loads; see probe_ext() */
+#define PROBE_SKIP_EXT (1U << 2)      /* a BTF and three program loads; see probe/ext.c */
 int probe_bpf(struct probe *p, unsigned int skip);
 
 /* Appends p->ifaces[p->n_ifaces++] for interface name, under the device's
@@ -188,11 +188,6 @@ int probe_default_ifaces(struct probe *p);
 #define XDPC_BPF_TCX_EGRESS 47
 #define XDPC_BPF_F_BEFORE (1U << 3)
 
-/* Sets kernel_btf, prog_type_ext, freplace_link and bpffs_writable
- * (called by probe_bpf() unless PROBE_SKIP_EXT). */
-void probe_ext(struct probe *p);
-/* Sets p->tcx (called by probe_bpf()). */
-void probe_tcx(struct probe *p);
 /* Fills clsact, clsact_kind, tc_filters, tc_prog, tcx_prog and tcx_progs
  * of every probed interface (and with egress the eg_* facts too): one qdisc
  * dump for all, then per interface with a clsact qdisc its filters.

@@ -24,26 +24,15 @@
  * answers (0, no programs), before it the attach type is unknown and
  * bpf_prog_query() says EINVAL. Nothing is created or attached. The query
  * itself needs CAP_NET_ADMIN (EPERM without). */
-void probe_tcx(struct probe *p)
+void probe_fact_tcx(struct probe *p, struct fact *f, struct probe_run *run)
 {
 	union bpf_attr attr;
 	unsigned int lo = if_nametoindex("lo");
-	int ret;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.query.target_fd = lo ? lo : 1; /* target_ifindex in newer UAPI */
 	attr.query.attach_type = XDPC_BPF_TCX_INGRESS;
-	ret = probe_sys_bpf(BPF_PROG_QUERY, &attr);
-	if (ret >= 0) {
-		p->tcx.state = FACT_YES;
-		p->tcx.err = 0;
-	} else if (ret == -EINVAL) {
-		p->tcx.state = FACT_NO;
-		p->tcx.err = -EINVAL;
-	} else {
-		p->tcx.state = (ret == -EPERM || ret == -EACCES) ? FACT_DENIED : FACT_UNKNOWN;
-		p->tcx.err = ret;
-	}
+	fact_from_err(f, probe_sys_bpf(BPF_PROG_QUERY, &attr), EINVAL);
 }
 
 struct tc_req {

@@ -43,6 +43,22 @@ static void fact_row(FILE *f, const char *what, const struct fact *fa, enum mark
 	}
 }
 
+/* CAP_PERFMON decides which program the verifier takes (plan/ifaces.c). */
+static void perfmon_row(FILE *f, const struct probe *p)
+{
+	if (!p->caps_known)
+		row(f, UNKNOWN, "CAP_PERFMON", "unknown: the capabilities could not be read");
+	else if (p->cap_perfmon)
+		row(f, OK, "CAP_PERFMON", "held: the verifier takes the linear program's "
+		    "data_end - data");
+	else if (p->cap_sys_admin)
+		row(f, OK, "CAP_PERFMON", "not held; CAP_SYS_ADMIN lets the verifier take the "
+		    "linear program's data_end - data");
+	else
+		row(f, WARN, "CAP_PERFMON", "not held: the verifier refuses the linear program's "
+		    "data_end - data, only the frags program loads");
+}
+
 void check_print_human(FILE *f, const struct check_result *c)
 {
 	const struct probe *p = c->probe;
@@ -58,6 +74,7 @@ void check_print_human(FILE *f, const struct check_result *c)
 							    : d->need == FACT_WANTED ? WARN : OK,
 				 d->yes, d->no);
 	}
+	perfmon_row(f, p);
 	if (c->btf->available)
 		row(f, OK, "kernel BTF", "%s (%s%s)%s; the counter does not need it", c->btf->source,
 		    fmt_bytes(size, c->btf->size),

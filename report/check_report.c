@@ -51,10 +51,8 @@ static void json_features(struct json *j, const struct probe *p)
 	json_object_begin(j);
 	for (size_t i = 0; i < probe_n_facts; i++)
 		json_fact(j, probe_facts[i].key, fact_of(p, &probe_facts[i]));
-	json_kv_bool(j, "cap_bpf", p->cap_bpf);
-	json_kv_bool(j, "cap_net_admin", p->cap_net_admin);
-	json_kv_bool(j, "cap_sys_admin", p->cap_sys_admin);
-	json_kv_bool(j, "cap_sys_resource", p->cap_sys_resource);
+	for (size_t i = 0; i < probe_n_cap_facts; i++)
+		json_kv_bool(j, probe_cap_facts[i].key, cap_of(p, &probe_cap_facts[i]));
 	json_kv_i64(j, "unprivileged_bpf_disabled", p->unprivileged_bpf_disabled);
 	json_object_end(j);
 }

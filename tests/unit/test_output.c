@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "report/check_report.h"
 #include "report/fmt.h"
 #include "report/json.h"
 #include "report/report.h"
@@ -279,8 +280,58 @@ static void test_json_nesting_past_the_limit_is_an_error(void)
 	fclose(f);
 }
 
+static struct check_result check_fake;
+
+static void write_check_human(FILE *f)
+{
+	check_print_human(f, &check_fake);
+}
+
+static void write_check_json(FILE *f)
+{
+	check_print_json(f, &check_fake);
+}
+
+/* check shows CAP_PERFMON, on which the program variant depends: a row of
+ * its own in human output, and features.cap_perfmon in JSON. */
+static void test_check_shows_cap_perfmon(void)
+{
+	static struct probe p;
+	static struct plan plan;
+	static struct btf_report btf;
+	static const struct {
+		bool known, perfmon, sys_admin;
+		const char *row;
+	} cases[] = {
+		{ true, true, false, "\u2713 CAP_PERFMON            held: " },
+		{ true, false, true, "\u2713 CAP_PERFMON            not held; CAP_SYS_ADMIN lets" },
+		{ true, false, false, "! CAP_PERFMON            not held: the verifier refuses" },
+		{ false, false, false, "? CAP_PERFMON            unknown" },
+	};
+
+	check_fake.probe = &p;
+	check_fake.plan = &plan;
+	check_fake.btf = &btf;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *human, *json;
+
+		p.caps_known = cases[i].known;
+		p.cap_perfmon = cases[i].perfmon;
+		p.cap_sys_admin = cases[i].sys_admin;
+		human = capture(write_check_human);
+		json = capture(write_check_json);
+		if (!CHECK(strstr(human, cases[i].row)))
+			fprintf(stderr, "    case %zu:\n%s", i, human);
+		CHECK(strstr(json, cases[i].perfmon ? "\"cap_perfmon\":true"
+						    : "\"cap_perfmon\":false"));
+		free(human);
+		free(json);
+	}
+}
+
 int main(void)
 {
+	test_check_shows_cap_perfmon();
 	test_json_nesting_past_the_limit_is_an_error();
 	test_json_escapes_every_control_byte();
 	test_json_lines_events_keep_the_contract();

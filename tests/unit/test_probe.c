@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "tests/unit/check.h"
+#include "probe/facts.h"
 #include "probe/probe.h"
 #include "plan/plan.h"
 
@@ -226,8 +227,112 @@ static void test_real_lo_has_nothing_attached(void)
 	}
 }
 
+static size_t fact_row(size_t offset)
+{
+	for (size_t i = 0; i < probe_n_facts; i++)
+		if (probe_facts[i].offset == offset)
+			return i;
+	return probe_n_facts;
+}
+
+/* probe_bpf() walks the table in order: bpf() itself comes first (without
+ * it nothing else is asked), the probes that use prog_type_xdp's program
+ * after it, freplace_link (filled by prog_type_ext's probe) after that, and
+ * a row without a probe is one something else fills. */
+static void test_fact_table_is_probed_in_a_workable_order(void)
+{
+	size_t xdp = fact_row(offsetof(struct probe, prog_type_xdp));
+	size_t ext = fact_row(offsetof(struct probe, prog_type_ext));
+
+	CHECK_EQ_INT(fact_row(offsetof(struct probe, bpf_syscall)), 0);
+	CHECK(probe_facts[0].probe != NULL);
+	CHECK(xdp < probe_n_facts && probe_facts[xdp].probe != NULL);
+	for (size_t i = 0; i < probe_n_facts; i++) {
+		const struct fact_desc *d = &probe_facts[i];
+
+		if (d->flags & FACT_BY_PROG)
+			CHECK(i > xdp);
+		if (!d->probe)
+			CHECK(d->offset == offsetof(struct probe, btf_vmlinux) ||
+			      d->offset == offsetof(struct probe, freplace_link));
+	}
+	CHECK(fact_row(offsetof(struct probe, freplace_link)) > ext);
+	CHECK_EQ_INT(probe_facts[ext].skip,
+		     probe_facts[fact_row(offsetof(struct probe, freplace_link))].skip);
+}
+
+/* The features.* words of a json-fields block (docs/json.md, dist/xdpcount.8),
+ * as " a b c " in out. 0, or -errno if the file cannot be read. */
+static int doc_features(const char *path, char *out, size_t len)
+{
+	char line[512];
+	bool in = false;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "json-fields begin"))
+			in = true;
+		else if (strstr(line, "json-fields end"))
+			in = false;
+		for (char *w = in ? strtok(line, " \t\n") : NULL; w; w = strtok(NULL, " \t\n"))
+			if (!strncmp(w, "features.", 9) && strlen(out) + strlen(w) + 2 < len) {
+				strcat(out, " ");
+				strcat(out, w + 9);
+			}
+	}
+	fclose(f);
+	strcat(out, " ");
+	return 0;
+}
+
+/* Each document's list of check's "features" names exactly the keys the
+ * tables print: every row of probe_facts and probe_cap_facts, and the
+ * unprivileged_bpf_disabled sysctl. */
+static void test_documented_features_match_the_fact_tables(void)
+{
+	static const char *const docs[] = { "docs/json.md", "dist/xdpcount.8" };
+	char have[2048], want[2048] = " unprivileged_bpf_disabled ";
+
+	for (size_t i = 0; i < probe_n_facts; i++)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s ", probe_facts[i].key);
+	for (size_t i = 0; i < probe_n_cap_facts; i++)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s ",
+			 probe_cap_facts[i].key);
+	for (size_t d = 0; d < sizeof(docs) / sizeof(docs[0]); d++) {
+		char *w, *save = NULL, copy[2048];
+
+		if (!CHECK(doc_features(docs[d], have, sizeof(have)) == 0)) {
+			fprintf(stderr, "    %s: %s (run from the top of the tree)\n", docs[d],
+				strerror(errno));
+			continue;
+		}
+		strcpy(copy, want);
+		for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+			char key[72];
+
+			snprintf(key, sizeof(key), " %s ", w);
+			if (!CHECK(strstr(have, key)))
+				fprintf(stderr, "    %s does not list features.%s\n", docs[d], w);
+		}
+		strcpy(copy, have);
+		for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+			char key[72];
+
+			snprintf(key, sizeof(key), " %s ", w);
+			if (!CHECK(strstr(want, key)))
+				fprintf(stderr, "    %s lists features.%s, which no table has\n",
+					docs[d], w);
+		}
+	}
+}
+
 int main(void)
 {
+	test_fact_table_is_probed_in_a_workable_order();
+	test_documented_features_match_the_fact_tables();
 	test_real_probe_skips_what_it_is_told();
 	test_kver_parse_handles_distro_strings();
 	test_enum_tables_round_trip();
