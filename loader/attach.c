@@ -1,68 +1,29 @@
+/* The attachment module: one attach per hook with the kernel's message kept,
+ * one check and one detach for every kind, and the sweep of dead runs'
+ * pins. */
 #include <errno.h>
-#include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
 
-#include <linux/if_link.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-#include "bpf/stats.h"
 #include "loader/attach.h"
 #include "loader/pin.h"
 #include "log/log.h"
 #include "probe/nl.h"
+#include "probe/probe.h"
 
-static uint32_t mode_flag(enum xdp_mode mode)
+/* The kernel's extack message of one attach, kept in a->kmsg: captured into
+ * kmsg from kmsg_start() to kmsg_keep() (the hook's attach_init() clears
+ * a in between). */
+static void kmsg_start(char *kmsg, size_t len)
 {
-	return mode == XDP_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+	log_kernel_message_to(kmsg, len);
 }
 
-void attach_init(struct attachment *a, int prog_fd, int ifindex, enum xdp_mode mode,
-		 enum attach_kind kind)
+static int kmsg_keep(struct attachment *a, const char *kmsg, int err)
 {
-	memset(a, 0, sizeof(*a));
-	a->ifindex = ifindex;
-	a->kind = kind;
-	a->mode = mode;
-	a->prog_fd = prog_fd;
-	a->link_fd = -1;
-}
-
-static int attach_xdp_once(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind kind,
-			   struct attachment *a)
-{
-	int err;
-
-	attach_init(a, prog_fd, ifindex, mode, kind);
-	if (kind == ATTACH_NETLINK) {
-		/* a netlink program outlives us: the pin says it is ours. Made
-		 * first, so that no kill -9 leaves our program unpinned. */
-		a->pin_err = pin_add(prog_fd, ifindex, false, false, a->pin, sizeof(a->pin));
-		if (a->pin_err)
-			a->pin[0] = '\0';
-	}
-	if (kind == ATTACH_LINK) {
-		LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = mode_flag(mode));
-		int fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
-
-		if (fd < 0)
-			return -errno;
-		a->link_fd = fd;
-	} else {
-		a->flags = mode_flag(mode);
-		err = bpf_xdp_attach(ifindex, prog_fd, a->flags | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
-		if (err) {
-			a->flags = 0;
-			detach_forget(a);
-			return err;
-		}
-	}
-	err = attach_query_mode(a);
-	if (err)
-		detach_xdp(a); /* nothing stays half-attached */
+	log_kernel_message_to(NULL, 0);
+	memcpy(a->kmsg, kmsg, sizeof(a->kmsg));
 	return err;
 }
 
@@ -70,66 +31,25 @@ int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind ki
 	       struct attachment *a)
 {
 	char kmsg[sizeof(a->kmsg)];
+
+	kmsg_start(kmsg, sizeof(kmsg));
+	return kmsg_keep(a, kmsg, xdp_attach(prog_fd, ifindex, mode, kind, a));
+}
+
+int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, bool egress, struct attachment *a)
+{
+	char kmsg[sizeof(a->kmsg)];
 	int err;
 
-	log_kernel_message_to(kmsg, sizeof(kmsg));
-	err = attach_xdp_once(prog_fd, ifindex, mode, kind, a);
-	log_kernel_message_to(NULL, 0);
-	memcpy(a->kmsg, kmsg, sizeof(kmsg));
+	kmsg_start(kmsg, sizeof(kmsg));
+	err = kmsg_keep(a, kmsg, tc_attach(prog_fd, ifindex, kind, egress, a));
+	if (!err && attach_prog_id(prog_fd, &a->prog_id))
+		a->prog_id = 0; /* only reported */
 	return err;
-}
-
-int attach_prog_id(int prog_fd, uint32_t *id)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
-		return -errno;
-	*id = info.id;
-	return 0;
-}
-
-int attach_query_mode(struct attachment *a)
-{
-	struct nl_xdp_ids q;
-	uint32_t id = 0;
-	int err = attach_prog_id(a->prog_fd, &id);
-
-	if (err)
-		return err;
-	a->prog_id = id;
-	err = nl_link_xdp_ids(a->ifindex, &q);
-	if (err)
-		return err;
-	if (q.drv == id)
-		a->mode = XDP_MODE_NATIVE;
-	else if (q.skb == id)
-		a->mode = XDP_MODE_GENERIC;
-	else
-		return -ENOENT; /* attached, yet not ours: someone raced us */
-	return 0;
-}
-
-int attach_link_alive(const struct attachment *a)
-{
-	struct bpf_link_info info;
-	__u32 len = sizeof(info);
-
-	if (a->link_fd < 0)
-		return -ENOLINK;
-	memset(&info, 0, sizeof(info));
-	if (bpf_link_get_info_by_fd(a->link_fd, &info, &len))
-		return -errno;
-	/* the kernel clears the ifindex when the link is detached (xdp and
-	 * tcx links both keep it first in their union member) */
-	return info.xdp.ifindex == 0 ? -ENOLINK : 0;
 }
 
 int attach_check(const struct attachment *a, uint32_t *now_id)
 {
-	struct nl_xdp_ids q;
 	char name[IF_NAMESIZE];
 	int err;
 
@@ -138,139 +58,68 @@ int attach_check(const struct attachment *a, uint32_t *now_id)
 		err = attach_link_alive(a);
 		if (err)
 			return err;
-	}
-	if (a->kind == ATTACH_NETLINK && a->mode == XDP_MODE_TC)
-		return attach_tc_check(a, now_id);
-	if (a->kind == ATTACH_LINK) {
 		/* a live link is on its device */
 		if (!if_indextoname((unsigned int)a->ifindex, name))
 			return errno == ENXIO || errno == ENODEV ? -ENODEV : -errno;
 		return 0;
 	}
-	err = nl_link_xdp_ids(a->ifindex, &q); /* -ENODEV: gone from here */
-	if (err)
-		return err;
-	if (q.drv == a->prog_id || q.skb == a->prog_id)
-		return 0;
-	*now_id = q.drv ? q.drv : q.skb;
-	return -ENOENT;
+	return a->mode == XDP_MODE_TC ? attach_tc_check(a, now_id) : xdp_check(a, now_id);
 }
 
 int detach_xdp(struct attachment *a)
 {
-	int err = 0;
-
-	if (a->mode == XDP_MODE_TC)
-		return detach_tc(a);
-	if (a->kind == ATTACH_LINK) {
-		if (a->link_fd >= 0) {
-			/* bpf_link_detach works even if another process holds the link */
-			if (bpf_link_detach(a->link_fd) && errno != EINVAL && errno != ENOLINK)
-				err = -errno;
-			close(a->link_fd);
-			a->link_fd = -1;
-		}
-	} else if (a->flags) {
-		LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = a->prog_fd);
-
-		err = bpf_xdp_detach(a->ifindex, a->flags | XDP_FLAGS_REPLACE, &opts);
-		if (err == -EEXIST)
-			err = 0; /* no longer ours: someone else's now */
-		a->flags = 0;
-		detach_forget(a); /* even when it stays elsewhere: no pin may leak it */
-	}
-	return err;
+	return a->mode == XDP_MODE_TC ? tc_detach(a) : xdp_detach(a);
 }
 
-void detach_forget(struct attachment *a)
-{
-	pin_remove(a->pin);
-	a->pin[0] = '\0';
-	if (a->link_fd >= 0)
-		close(a->link_fd);
-	a->link_fd = -1;
-}
-
-int attach_ours_fd(int ifindex, uint32_t id, char *pin, size_t pin_len)
-{
-	char name[PROBE_PROG_NAME_LEN];
-	struct pin_owner o;
-	int fd, err;
-
-	pin[0] = '\0';
-	if (pin_find(ifindex, id, &o) == 0) {
-		fd = pin_get(o.path);
-		if (fd >= 0) {
-			snprintf(pin, pin_len, "%s", o.path);
-			return fd;
-		}
-	}
-	err = prog_name_by_id(id, name, &fd);
-	if (err)
-		return err == -EACCES ? -EPERM : err;
-	if (!prog_name_ours(name)) {
-		close(fd);
-		return -ENOENT;
-	}
-	return fd;
-}
-
-static int detach_exact(int ifindex, int fd, uint32_t flag)
-{
-	LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = fd);
-
-	return bpf_xdp_detach(ifindex, flag | XDP_FLAGS_REPLACE, &opts);
-}
-
-int detach_stale(int ifindex, uint32_t id, enum xdp_mode mode)
-{
-	char pin[PIN_PATH_LEN];
-	int fd = attach_ours_fd(ifindex, id, pin, sizeof(pin));
-	int err;
-
-	if (fd < 0)
-		return fd;
-	err = detach_exact(ifindex, fd, mode_flag(mode));
-	close(fd);
-	if (!err)
-		pin_remove(pin);
-	return err;
-}
-
-int detach_ours(int ifindex, uint32_t *unknown_id)
+/* Is program id still where a pin for ifindex says: XDP in any mode, or our
+ * clsact place (on egress for an egress pin)? 1 yes, 0 no (the interface is
+ * gone too), -errno unknown. */
+static int still_attached(int ifindex, bool egress, uint32_t id)
 {
 	struct nl_xdp_ids q;
-	struct { uint32_t id; uint32_t flag; } slots[3];
+	uint32_t tc = 0;
 	int err = nl_link_xdp_ids(ifindex, &q);
-	int removed = 0;
 
-	*unknown_id = 0;
+	if (err == -ENODEV)
+		return 0;
 	if (err)
 		return err;
-	slots[0].id = q.drv, slots[0].flag = XDP_FLAGS_DRV_MODE;
-	slots[1].id = q.skb, slots[1].flag = XDP_FLAGS_SKB_MODE;
-	slots[2].id = q.hw, slots[2].flag = XDP_FLAGS_HW_MODE;
-	for (int i = 0; i < 3; i++) {
-		char pin[PIN_PATH_LEN];
-		int fd;
+	if (!egress && (q.drv == id || q.skb == id || q.hw == id))
+		return 1;
+	err = probe_tc_our_filter(ifindex, egress, &tc);
+	if (err == -ENOENT || err == -EINVAL || err == -ENODEV)
+		return 0; /* no filter at our place, or no clsact qdisc */
+	return err ? err : tc == id;
+}
 
-		if (!slots[i].id)
-			continue;
-		fd = attach_ours_fd(ifindex, slots[i].id, pin, sizeof(pin));
-		if (fd == -ENOENT)
-			continue;
-		if (fd == -EPERM) {
-			*unknown_id = slots[i].id;
-			continue;
-		}
-		if (fd < 0)
-			return fd;
-		err = detach_exact(ifindex, fd, slots[i].flag);
-		close(fd);
-		if (err)
-			return err;
-		pin_remove(pin);
-		removed++;
-	}
-	return removed;
+static int sweep_one(void *ctx, const struct pin_owner *o)
+{
+	int *removed = ctx;
+	uint32_t id = 0;
+	int fd, err;
+
+	if (o->alive || !o->here)
+		return 0; /* a live run's; another namespace's runs sweep their own */
+	fd = pin_get(o->path);
+	if (fd < 0)
+		return 0;
+	err = attach_prog_id(fd, &id);
+	close(fd);
+	if (err || still_attached(o->ifindex, o->egress, id) != 0)
+		return 0; /* a leftover the next run there removes (or cannot tell) */
+	if (o->qdisc)
+		detach_empty_clsact(o->ifindex);
+	if (pin_remove(o->path) == 0)
+		(*removed)++;
+	return 0;
+}
+
+int pin_sweep(void)
+{
+	int removed = 0;
+	int err = pin_each(sweep_one, &removed);
+
+	if (err == -ENOENT || err == -EMEDIUMTYPE)
+		return 0; /* nothing pinned, or nowhere to pin */
+	return err ? err : removed;
 }

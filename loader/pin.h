@@ -18,12 +18,6 @@ int pin_unmark(char *path, size_t len);
 int pin_remove(const char *path);
 /* An fd of the pinned program, or -errno. */
 int pin_get(const char *path);
-/* Removes the pins, in this namespace, of xdpcount runs that are gone and
- * whose program is no longer where the pin says (detached, or the interface
- * deleted), with the clsact qdisc a PIN_QDISC pin says that run created if
- * nothing is on it. A pin whose program is still attached stays: it tells
- * the next run there that the program is a leftover of ours. Returns the
- * number of pins removed, or -errno (no bpffs: 0). */
-int pin_sweep(void);
+/* pin_sweep(), the removal of dead runs' pins, is loader/attach.h's. */
 
 #endif

@@ -14,9 +14,8 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/stats.h"
-#include "loader/attach.h"
 #include "loader/pin.h"
-#include "log/log.h"
+#include "loader/tc.h"
 #include "probe/probe.h"
 
 static void tc_hook(struct bpf_tc_hook *hook, int ifindex, enum bpf_tc_attach_point where)
@@ -108,8 +107,8 @@ fail:
 	return err;
 }
 
-static int attach_tc_once(int prog_fd, int ifindex, enum attach_kind kind, bool egress,
-			  struct attachment *a)
+int tc_attach(int prog_fd, int ifindex, enum attach_kind kind, bool egress,
+	      struct attachment *a)
 {
 	attach_init(a, prog_fd, ifindex, XDP_MODE_TC, kind);
 	a->egress = egress;
@@ -129,20 +128,6 @@ static int attach_tc_once(int prog_fd, int ifindex, enum attach_kind kind, bool 
 		return 0;
 	}
 	return attach_clsact(prog_fd, ifindex, a);
-}
-
-int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, bool egress, struct attachment *a)
-{
-	char kmsg[sizeof(a->kmsg)];
-	int err;
-
-	log_kernel_message_to(kmsg, sizeof(kmsg));
-	err = attach_tc_once(prog_fd, ifindex, kind, egress, a);
-	log_kernel_message_to(NULL, 0);
-	memcpy(a->kmsg, kmsg, sizeof(kmsg));
-	if (!err && attach_prog_id(prog_fd, &a->prog_id))
-		a->prog_id = 0; /* only reported */
-	return err;
 }
 
 /* The program of the filter at a's place (on its hook), as
@@ -168,25 +153,15 @@ int attach_tc_check(const struct attachment *a, uint32_t *now_id)
 	return -ENOENT;
 }
 
-int detach_tc(struct attachment *a)
+int tc_detach(struct attachment *a)
 {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts opts;
 	uint32_t id = 0, now = 0;
 	int err;
 
-	if (a->kind == ATTACH_LINK) {
-		if (a->link_fd >= 0) {
-			if (bpf_link_detach(a->link_fd) && errno != EINVAL && errno != ENOLINK)
-				err = -errno;
-			else
-				err = 0;
-			close(a->link_fd);
-			a->link_fd = -1;
-			return err;
-		}
-		return 0;
-	}
+	if (a->kind == ATTACH_LINK)
+		return detach_link(a);
 	if (!a->flags)
 		return 0;
 	/* The filter, then the qdisc, then the pin: a kill -9 meanwhile
