@@ -8,7 +8,8 @@
 #                                            xdpcount.bash-completion, systemd/
 #                                            drop-ins, kubernetes/ (DaemonSet,
 #                                            Containerfile, PrometheusRule,
-#                                            PodMonitor), ansible/, prometheus/
+#                                            PodMonitor), ansible/ (playbook and
+#                                            roles/xdpcount), prometheus/
 #                                            rules, grafana/ dashboard
 #   xdpcount-<version>.tar.gz                our source (git archive + VERSION)
 #   xdpcount-<version>-third-party-sources.tar   the pinned upstream tarballs of
@@ -164,12 +165,13 @@ for a in "${BUILT[@]}"; do
 	"$TREE/dist/man.sh" "$TREE/dist/xdpcount.8" "$VERSION" "$SOURCE_DATE_EPOCH" > "$d/xdpcount.8"
 	chmod 644 "$d/xdpcount.8"
 	for dir in systemd kubernetes ansible prometheus grafana; do
-		mkdir -p "$d/$dir"
-		install -m 644 "$TREE/dist/$dir"/* "$d/$dir/"
+		(cd "$TREE/dist" && find "$dir" -type f) | while read -r f; do
+			install -D -m 644 "$TREE/dist/$f" "$d/$f"
+		done
 	done
 	# one version: the image tag and the Ansible default are this release's
 	sed -i "s|\(image: [^ ]*/xdpcount:\).*|\1$VERSION|" "$d/kubernetes/xdpcount-daemonset.yaml"
-	sed -i "s|^\(    xdpcount_version: \).*|\1\"$VERSION\"|" "$d/ansible/xdpcount.yml"
+	sed -i "s|^\(xdpcount_version: \).*|\1\"$VERSION\"|" "$d/ansible/roles/xdpcount/defaults/main.yml"
 	for dep in libbpf elfutils zlib musl; do
 		[ -d "$prefix/licenses/$dep" ] || die "$a: no licences of $dep in $prefix/licenses"
 		cp -R "$prefix/licenses/$dep" "$d/licenses/"

@@ -98,6 +98,8 @@ for a in $ARCHES; do
 		docs/testing.md LICENSE xdpcount.8 xdpcount@.service licenses/README \
 		xdpcount.bash-completion systemd/metrics.conf systemd/textfile.conf systemd/strict.conf \
 		kubernetes/xdpcount-daemonset.yaml kubernetes/Containerfile ansible/xdpcount.yml \
+		ansible/roles/xdpcount/tasks/main.yml ansible/roles/xdpcount/defaults/main.yml \
+		ansible/roles/xdpcount/handlers/main.yml ansible/roles/xdpcount/meta/main.yml \
 		licenses/libbpf/LICENSE licenses/libbpf/LICENSE.BSD-2-Clause licenses/libbpf/LICENSE.LGPL-2.1 \
 		licenses/elfutils/COPYING-GPLV2 licenses/elfutils/COPYING-LGPLV3 \
 		licenses/zlib/LICENSE licenses/musl/copyright; do
@@ -115,7 +117,7 @@ for a in $ARCHES; do
 	# binary, the image tag and the Ansible default
 	got=$(tar -xzOf "$t" "$d/kubernetes/xdpcount-daemonset.yaml" | grep -o 'image: .*' | sort -u | sed 's/.*://')
 	check "$a: the DaemonSet's image tag is $VERSION (got $got)" test "$got" = "$VERSION"
-	got=$(tar -xzOf "$t" "$d/ansible/xdpcount.yml" | sed -n 's/^    xdpcount_version: "\([^"]*\)".*/\1/p')
+	got=$(tar -xzOf "$t" "$d/ansible/roles/xdpcount/defaults/main.yml" | sed -n 's/^xdpcount_version: "\([^"]*\)".*/\1/p')
 	check "$a: the Ansible default is $VERSION (got $got)" test "$got" = "$VERSION"
 	if [ "$a" = "$(uname -m)" ]; then
 		mkdir -p "$TMP/bin-$a"

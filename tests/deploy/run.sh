@@ -406,30 +406,118 @@ test_container_image_from_scratch() {
 }
 
 # ------------------------------------------------------------------ ansible
-test_ansible_playbook_gates_on_check_against_localhost() {
-	local a b rel=$WORK/release ver=test out
+# A systemctl that records what it is asked and keeps unit states in files
+# (this machine's PID 1 is not systemd), for the role's enable and start.
+fake_systemctl() { # DIR
+	mkdir -p "$1/bin" "$1/state"
+	cat >"$1/bin/systemctl" <<-'EOF2'
+		#!/bin/bash
+		st=$FAKE_SYSTEMCTL/state
+		echo "$*" >>"$FAKE_SYSTEMCTL/calls"
+		u=${2:-}
+		case $1 in
+		daemon-reload) ;;
+		show)
+			a=inactive e=disabled
+			[ -e "$st/active.$u" ] && a=active
+			[ -e "$st/enabled.$u" ] && e=enabled
+			printf 'Id=%s\nLoadState=loaded\nActiveState=%s\nSubState=x\nUnitFileState=%s\n' "$u" $a $e ;;
+		is-enabled) [ -e "$st/enabled.$u" ] && { echo enabled; exit 0; }; echo disabled; exit 1 ;;
+		is-active) [ -e "$st/active.$u" ] && { echo active; exit 0; }; echo inactive; exit 3 ;;
+		enable) touch "$st/enabled.$u" ;;
+		start | restart) touch "$st/active.$u" ;;
+		*) echo "fake systemctl: $* not known" >&2; exit 1 ;;
+		esac
+	EOF2
+	chmod 755 "$1/bin/systemctl"
+}
+
+# recap FILE: "ok=N changed=N failed=N" of the play's one host.
+recap() {
+	grep -oE 'ok=[0-9]+ +changed=[0-9]+ +unreachable=[0-9]+ +failed=[0-9]+' "$1" | tail -n 1 |
+		sed 's/unreachable=[0-9]* *//; s/  */ /g'
+}
+
+test_ansible_role_verifies_stages_checks_then_installs_idempotently() {
+	local a b rel=$WORK/release ver name d out root=$WORK/ans fs=$WORK/fakesd t0 sum
 	ns_new a ans-a && ns_new b ans-b && veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
-	mkdir -p "$rel/xdpcount-$ver-linux-$ARCH" "$WORK/ansbin" "$WORK/anstmp"
-	cp "$BIN" "$TOP/dist/xdpcount@.service" "$rel/xdpcount-$ver-linux-$ARCH/"
-	tar -C "$rel" -czf "$rel/xdpcount-$ver-linux-$ARCH.tar.gz" "xdpcount-$ver-linux-$ARCH"
-	run_playbook() { # [WRAPPER...]: ansible-playbook inside netns a, output in $out
+	ver=$("$TOP/dist/version.sh" --dirty)
+	name=xdpcount-$ver-linux-$ARCH
+	d=$rel/$name
+	mkdir -p "$d" "$WORK/anstmp"
+	cp "$BIN" "$TOP/dist/xdpcount@.service" "$TOP/dist/xdpcount.bash-completion" "$d/"
+	"$TOP/dist/man.sh" "$TOP/dist/xdpcount.8" "$ver" 0 >"$d/xdpcount.8"
+	tar -C "$rel" -czf "$rel/$name.tar.gz" "$name"
+	(cd "$rel" && sha256sum "$name.tar.gz" >SHA256SUMS)
+	rm -rf "$d" # the controller has only what was downloaded
+	fake_systemctl "$fs"
+	run_role() { # OUT ROOT IFACES [WRAPPER...]: the role inside netns a, installing under ROOT
+		local o=$1 r=$2 ifs=$3
+		shift 3
 		ip netns exec "$a" env ANSIBLE_LOCAL_TEMP="$WORK/anstmp" ANSIBLE_REMOTE_TEMP="$WORK/anstmp" \
-			ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 "$@" \
+			ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 PATH="$fs/bin:$PATH" FAKE_SYSTEMCTL="$fs" "$@" \
 			ansible-playbook -i localhost, -c local "$TOP/dist/ansible/xdpcount.yml" \
-			-e ansible_python_interpreter=$PY -e xdpcount_release_dir="$rel" \
-			-e xdpcount_version=$ver -e xdpcount_bindir="$WORK/ansbin" -e xdpcount_tmp="$WORK/anstmp" \
-			-e '{"xdpcount_check_args": ["veth0"]}' >"$out" 2>&1
+			-e ansible_python_interpreter=$PY -e xdpcount_release_dir="$rel" -e xdpcount_version="$ver" \
+			-e "{\"xdpcount_interfaces\": $ifs, \"xdpcount_systemd\": true}" \
+			-e xdpcount_stage_dir="$r/stage" -e xdpcount_bindir="$r/bin" -e xdpcount_mandir="$r/man" \
+			-e xdpcount_completiondir="$r/compl" -e xdpcount_unitdir="$r/units" >"$o" 2>&1
 	}
-	out=$WORK/ansible-ok.log
-	run_playbook
-	check_eq "$CUR: the playbook passes on a host that can count" "$?" 0 || show "$out"
-	check "$CUR: it installed the binary" cmp "$BIN" "$WORK/ansbin/xdpcount"
-	check_match "$CUR: the gate says the verdict" "$(cat "$out")" "verdict ok, xdpcount "
-	check_eq "$CUR: nothing attached" "$(xdp_id "$a" veth0)" ""
+	mkdir -p "$root"/{bin,man/man8,compl,units}
+	out=$WORK/ansible-1.log t0=$SECONDS
+	run_role "$out" "$root" '["veth0"]'
+	check_eq "$CUR: the first run passes on a host that can count ($((SECONDS - t0)) s)" "$?" 0 || show "$out"
+	check "$CUR: it installed the binary" cmp "$BIN" "$root/bin/xdpcount"
+	check_eq "$CUR: mode 755" "$(stat -c %a "$root/bin/xdpcount")" 755
+	check "$CUR: the man page and completion" test -s "$root/man/man8/xdpcount.8" -a -s "$root/compl/xdpcount"
+	check_eq "$CUR: the unit runs the installed binary" \
+		"$(grep -oE '^ExecStart=[^ ]+' "$root/units/xdpcount@.service")" "ExecStart=$root/bin/xdpcount"
+	check_match "$CUR: the gate says the verdict" "$(cat "$out")" \
+		"verdict ok, xdpcount $("$BIN" --version --json | jq -r .version)"
+	check_match "$CUR: it enabled and started xdpcount@veth0" "$(tr '\n' ' ' <"$fs/calls")" \
+		'daemon-reload .*enable xdpcount@veth0.service'
+	check "$CUR: and it runs" test -e "$fs/state/active.xdpcount@veth0.service"
+	check_eq "$CUR: nothing attached by the check" "$(xdp_id "$a" veth0)" ""
+	: >"$fs/calls"
+	out=$WORK/ansible-2.log t0=$SECONDS
+	run_role "$out" "$root" '["veth0"]'
+	check_eq "$CUR: the second run passes ($((SECONDS - t0)) s)" "$?" 0 || show "$out"
+	check_match "$CUR: and changes nothing" "$(recap "$out")" '^ok=[0-9]+ changed=0 failed=0$'
+	echo "  (second run: $(recap "$out"))"
+	check_eq "$CUR: no enable, start or reload the second time" \
+		"$(grep -cvE '^(show|is-enabled|is-active) ' "$fs/calls")" 0
+	# a stale or tampered staging directory does not win
+	echo junk >>"$root/stage/$name/xdpcount"
+	out=$WORK/ansible-3.log
+	run_role "$out" "$root" '["veth0"]'
+	check_eq "$CUR: a run over a tampered stage passes" "$?" 0 || show "$out"
+	check "$CUR: the stage is the release's again" cmp "$BIN" "$root/stage/$name/xdpcount"
+	check "$CUR: and the installed binary too" cmp "$BIN" "$root/bin/xdpcount"
+	# nothing to count on: installed, nothing enabled or started
+	: >"$fs/calls"
+	out=$WORK/ansible-none.log
+	mkdir -p "$WORK/ans-none"/{bin,man/man8,compl,units}
+	run_role "$out" "$WORK/ans-none" '[]'
+	check_eq "$CUR: without interfaces it installs" "$?/$(cmp "$BIN" "$WORK/ans-none/bin/xdpcount" && echo same)" 0/same ||
+		show "$out"
+	check_match "$CUR: and says nothing was started" "$(cat "$out")" 'no interface in xdpcount_interfaces: no unit enabled or started'
+	check_eq "$CUR: no enable or start" "$(grep -cE '^(enable|start|restart) ' "$fs/calls")" 0
+	# the gate: a host where bpf() is missing gets nothing installed
 	out=$WORK/ansible-nobpf.log
-	run_playbook "$TOOLS/deny" bpf ENOSYS
-	check "$CUR: the playbook fails where bpf() is missing" test $? -ne 0
-	check_match "$CUR: and says why" "$(cat "$out")" "verdict incompatible"
+	mkdir -p "$WORK/ans-nobpf"/{bin,man/man8,compl,units}
+	run_role "$out" "$WORK/ans-nobpf" '["veth0"]' "$TOOLS/deny" bpf ENOSYS
+	check "$CUR: the role fails where bpf() is missing" test $? -ne 0
+	check_match "$CUR: and says why" "$(cat "$out")" "verdict incompatible \(.*\); nothing was installed"
+	check_eq "$CUR: and installed nothing (staged only)" \
+		"$(find "$WORK/ans-nobpf" -type f -not -path "*/stage/*" | wc -l)" 0
+	# SHA256SUMS vouches for the tarball, or nothing is staged
+	sum=$(cut -d' ' -f1 "$rel/SHA256SUMS")
+	echo "${sum:0:63}0  $name.tar.gz" >"$rel/SHA256SUMS"
+	out=$WORK/ansible-sum.log
+	mkdir -p "$WORK/ans-sum"/{bin,man/man8,compl,units}
+	run_role "$out" "$WORK/ans-sum" '["veth0"]'
+	check "$CUR: a tarball SHA256SUMS does not vouch for fails" test $? -ne 0
+	check_match "$CUR: and says so" "$(cat "$out")" "$name.tar.gz does not match SHA256SUMS"
+	check_eq "$CUR: nothing staged or installed" "$(find "$WORK/ans-sum" -type f | wc -l)" 0
 }
 
 main() {
