@@ -5,12 +5,18 @@
 #   2. NETLINK_CYCLES (200) netlink-mode runs killed with kill -9, each next
 #      run replacing the previous one's leftover unattended (stale_removed
 #      names exactly the previous program id);
-#   3. STEADY_MINUTES (10) of steady traffic: totals exact, RSS flat;
-#   4. BLOCKED_SECONDS (60) with stdout blocked (blocked_stdout.sh): every
+#   3. TERM_KILL_CYCLES (100) netlink-mode and as many clsact-mode runs
+#      stopped by SIGTERM and kill -9 0-20 ms later, each next run at once
+#      (leftovers.sh): only its own pin beside each run, nothing at the end;
+#   4. DELETE_CYCLES (100) netlink-mode and as many clsact-mode runs whose
+#      interface is deleted while counting (leftovers.sh): exit 1, no pin;
+#   5. STEADY_MINUTES (10) of steady traffic: totals exact, RSS flat;
+#   6. BLOCKED_SECONDS (60) with stdout blocked (blocked_stdout.sh): every
 #      scrape answers, the textfile stays fresh, both exact.
-# Leftovers: no XDP program on the interfaces after each cycle. Leaks: every
-# program id our runs attached, and every map id of those programs, is gone
-# at the end (ids, not totals: other BPF users may come and go meanwhile).
+# Leftovers: no XDP program on the interfaces after each cycle, no pin in the
+# runs' bpffs, no clsact qdisc. Leaks: every program id our runs attached
+# (from the kernel), and every map id of those programs, is gone at the end
+# (ids, not totals: other BPF users may come and go meanwhile).
 # Ends with "N passed, N failed".
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,6 +35,7 @@ check_eq() { if [ "$2" == "$3" ]; then ok "$1"; else fail "$1 (got '$2', want '$
 cleanup() {
 	[ -n "$XPID" ] && kill -KILL "$XPID" 2>/dev/null
 	umount "$WORK/bpffs" 2>/dev/null
+	[ -n "$XPID" ] && wait "$XPID" 2>/dev/null
 	ip netns del "$PREFIX-a" 2>/dev/null
 	ip netns del "$PREFIX-b" 2>/dev/null
 	rm -rf "$WORK"
@@ -69,6 +76,7 @@ PROGS=$WORK/progs MAPS=$WORK/maps
 
 # run_cycle HOW OUT: one kill -9 cycle; the program id in ID.
 run_cycle() {
+	: >"$2" # here: the child's redirection may come after attached_id's first look
 	ip netns exec "$A" "$BIN" --json -i 1 --attach "$1" veth0 >"$2" 2>"$2.err" &
 	XPID=$!
 	ID=$(attached_id "$2") || { kill -KILL "$XPID" 2>/dev/null; wait "$XPID" 2>/dev/null; XPID=; return 1; }
@@ -115,6 +123,17 @@ check_eq "netlink: every run attached" "$bad" 0
 check_eq "netlink: every restart removed exactly the previous leftover" "$wrong" 0
 check_eq "netlink: no program left at the end" "$(xdp_id)" ""
 check_eq "netlink: no pin left" "$(find "$WORK/bpffs/xdpcount" -mindepth 1 2>/dev/null | wc -l)" 0
+
+# shellcheck source=tests/stress/leftovers.sh
+. "$TOP/tests/stress/leftovers.sh"
+for how in netlink clsact; do
+	echo "== $TERM_KILL_CYCLES $how SIGTERM + kill -9 (0-20 ms) cycles"
+	term_kill_row $how
+done
+for how in netlink clsact; do
+	echo "== $DELETE_CYCLES $how runs whose interface is deleted while counting"
+	delete_row $how
+done
 
 echo "== leaks: ids of our programs and maps"
 sort -u -o "$PROGS" "$PROGS"; sort -u -o "$MAPS" "$MAPS"
