@@ -25,18 +25,21 @@ int pin_add(int prog_fd, int ifindex, bool egress, bool qdisc, char *path, size_
 	return 0;
 }
 
-int pin_unmark(char *path, size_t len)
+int pin_mark(char *path, size_t len, bool qdisc)
 {
 	size_t n = strlen(path), m = strlen(PIN_QDISC);
-	char plain[PIN_PATH_LEN];
+	bool marked = n >= m && !strcmp(path + n - m, PIN_QDISC);
+	char to[PIN_PATH_LEN];
 
-	if (n < m || n - m >= sizeof(plain) || strcmp(path + n - m, PIN_QDISC))
+	if (marked == qdisc)
 		return 0;
-	memcpy(plain, path, n - m);
-	plain[n - m] = '\0';
-	if (rename(path, plain))
+	if (qdisc && (size_t)snprintf(to, sizeof(to), "%s%s", path, PIN_QDISC) >= sizeof(to))
+		return -ENAMETOOLONG;
+	if (!qdisc)
+		snprintf(to, sizeof(to), "%.*s", (int)(n - m), path);
+	if (rename(path, to))
 		return -errno;
-	snprintf(path, len, "%s", plain);
+	snprintf(path, len, "%s", to);
 	return 0;
 }
 

@@ -12,8 +12,9 @@
  * missing (-EMEDIUMTYPE: no bpffs mounted there) or not writable (the run
  * goes on unpinned). */
 int pin_add(int prog_fd, int ifindex, bool egress, bool qdisc, char *path, size_t len);
-/* Drops the PIN_QDISC mark of the pin at path (renamed; path follows). */
-int pin_unmark(char *path, size_t len);
+/* Gives the pin at path the PIN_QDISC mark (qdisc) or drops it (renamed;
+ * path follows). 0 also when it is as asked already. */
+int pin_mark(char *path, size_t len, bool qdisc);
 /* Removes a pin (idempotent). */
 int pin_remove(const char *path);
 /* An fd of the pinned program, or -errno. */

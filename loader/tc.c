@@ -71,16 +71,38 @@ static enum bpf_tc_attach_point point(bool egress)
 	return egress ? BPF_TC_EGRESS : BPF_TC_INGRESS;
 }
 
+static int clsact_seen(void *ctx, const struct tcmsg *t, const char *kind)
+{
+	int *ifindex = ctx;
+
+	/* clsact, or the older ingress qdisc: both own the ffff: handle */
+	if (t->tcm_ifindex == *ifindex && t->tcm_handle == TC_H_MAKE(TC_H_CLSACT, 0) &&
+	    (!strcmp(kind, "clsact") || !strcmp(kind, "ingress")))
+		*ifindex = 0;
+	return 0;
+}
+
+/* 1 ifindex has a clsact (or ingress) qdisc, 0 not, -errno. */
+static int clsact_present(int ifindex)
+{
+	int seen = ifindex;
+	int err = probe_tc_dump(RTM_GETQDISC, ifindex, 0, clsact_seen, &seen);
+
+	return err ? err : seen == 0;
+}
+
 static int attach_clsact(int prog_fd, int ifindex, struct attachment *a)
 {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts opts;
-	int err;
+	int err, present = clsact_present(ifindex);
 
 	/* The filter outlives us: the pin says it is ours, and who holds it.
-	 * Made first, marked as creating the qdisc, so that a kill -9 at any
-	 * moment from here on leaves a pin that says what to remove. */
-	a->pin_err = pin_add(prog_fd, ifindex, a->egress, true, a->pin, sizeof(a->pin));
+	 * Made first, marked as creating the qdisc when there is none, so
+	 * that a kill -9 at any moment from here on leaves a pin that says
+	 * what to remove; someone's qdisc is never marked, not even for the
+	 * moment before the create says EEXIST. */
+	a->pin_err = pin_add(prog_fd, ifindex, a->egress, present != 1, a->pin, sizeof(a->pin));
 	if (a->pin_err)
 		a->pin[0] = '\0';
 	tc_hook(&hook, ifindex, point(a->egress));
@@ -88,8 +110,16 @@ static int attach_clsact(int prog_fd, int ifindex, struct attachment *a)
 	if (err && err != -EEXIST)
 		goto fail;
 	a->qdisc_created = !err;
-	if (!a->qdisc_created && a->pin[0] && pin_unmark(a->pin, sizeof(a->pin)))
-		a->pin[0] = '\0'; /* someone's qdisc: no pin may say it is ours */
+	/* The qdisc came or went between the look and the create (someone
+	 * else's doing): the mark follows. Without it, no pin may say the
+	 * qdisc is ours: unpinned rather than wrong. */
+	if (a->pin[0] && (err = pin_mark(a->pin, sizeof(a->pin), a->qdisc_created)) != 0) {
+		if (!a->qdisc_created) {
+			pin_remove(a->pin);
+			a->pin[0] = '\0';
+			a->pin_err = err;
+		}
+	}
 	our_place(&opts);
 	opts.prog_fd = prog_fd; /* flags 0: never replaces a filter */
 	err = bpf_tc_attach(&hook, &opts);

@@ -314,6 +314,27 @@ test_tc_empty_clsact_qdisc_of_a_killed_run_goes_only_if_ours() {
 	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
 }
 
+# Someone's clsact qdisc is never marked ours in a pin, not even for the
+# moment before the create says EEXIST: a run that dies at the first rename
+# (deny rename TRAP: where the mark used to be dropped) must not leave a pin
+# that makes the next run or detach remove that qdisc.
+test_tc_someones_qdisc_is_never_marked_ours() {
+	local a b out
+	need_tc_tools && need_deny && bpffs_private || return
+	ns_new a tc-mark-a && ns_new b tc-mark-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	tc -n "$a" qdisc add dev veth0 clsact || { fail "$CUR: someone's qdisc"; return; }
+	out=$WORK/tc-mark.out
+	timeout 20 ip netns exec "$a" "$TOOLS/deny" rename TRAP "$BIN" --json -c 1 -i 0.1 -m tc \
+		--attach netlink veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: the run needs no rename and exits 0" "$?" 0
+	ip netns exec "$a" "$BIN" detach -q veth0
+	check_eq "$CUR: detach exits 0" "$?" 0
+	check "$CUR: someone's qdisc stays" has_clsact "$a" veth0
+	check_eq "$CUR: no pin left" "$(find "$BPFFS/xdpcount" -mindepth 1 2>/dev/null | wc -l)" 0
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.err"
+}
+
 # kill -9 in clsact mode on someone's clsact qdisc: detach removes only our
 # filter; their qdisc and filter stay.
 test_tc_detach_after_kill9_keeps_someones_qdisc_and_filter() {

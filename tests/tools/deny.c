@@ -17,6 +17,8 @@
  *   sleep clock_nanosleep() and nanosleep(); with TRAP for ERRNO, the call
  *         raises SIGSYS instead (a real fault, as seccomp raises it): the
  *         first sleep of xdpcount's counting loop dies there
+ *   rename rename(), renameat() and renameat2(); with TRAP, a death at the
+ *         first rename (what a kill -9 there would leave)
  */
 #include <errno.h>
 #include <linux/netlink.h>
@@ -67,6 +69,15 @@
 #ifndef __NR_nanosleep
 #define __NR_nanosleep 0xffffffff
 #endif
+#ifndef __NR_rename
+#define __NR_rename 0xffffffff
+#endif
+#ifndef __NR_renameat
+#define __NR_renameat 0xffffffff
+#endif
+#ifndef __NR_renameat2
+#define __NR_renameat2 0xffffffff
+#endif
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -92,7 +103,7 @@ static int parse_errno(const char *s)
 	return (int)v;
 }
 
-enum what { DENY_BPF, DENY_GENL, DENY_BIND, DENY_JOIN, DENY_USERNS, DENY_SLEEP };
+enum what { DENY_BPF, DENY_GENL, DENY_BIND, DENY_JOIN, DENY_USERNS, DENY_SLEEP, DENY_RENAME };
 
 static int install(enum what what, int err)
 {
@@ -126,6 +137,11 @@ static int install(enum what what, int err)
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clock_nanosleep, 1, 0),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_nanosleep, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, what == DENY_SLEEP ? deny : SECCOMP_RET_ALLOW),
+		/* rename */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_rename, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_renameat, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_renameat2, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, what == DENY_RENAME ? deny : SECCOMP_RET_ALLOW),
 		/* join: setsockopt(any, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP) */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setsockopt, 0, 5),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
@@ -161,8 +177,9 @@ int main(int argc, char **argv)
 	int err;
 
 	if (argc < 4 || (strcmp(argv[1], "bpf") && strcmp(argv[1], "genl") && strcmp(argv[1], "bind") &&
-			 strcmp(argv[1], "join") && strcmp(argv[1], "userns") && strcmp(argv[1], "sleep"))) {
-		fprintf(stderr, "usage: deny bpf|genl|bind|join|userns|sleep ENOSYS|EPERM|EACCES|TRAP|N "
+			 strcmp(argv[1], "join") && strcmp(argv[1], "userns") && strcmp(argv[1], "sleep") &&
+			 strcmp(argv[1], "rename"))) {
+		fprintf(stderr, "usage: deny bpf|genl|bind|join|userns|sleep|rename ENOSYS|EPERM|EACCES|TRAP|N "
 			"CMD [ARG...]\n");
 		return 2;
 	}
@@ -171,6 +188,7 @@ int main(int argc, char **argv)
 	       : !strcmp(argv[1], "bind") ? DENY_BIND
 	       : !strcmp(argv[1], "join") ? DENY_JOIN
 	       : !strcmp(argv[1], "userns") ? DENY_USERNS
+	       : !strcmp(argv[1], "rename") ? DENY_RENAME
 					  : DENY_SLEEP;
 	err = parse_errno(argv[2]);
 	if (err < 0) {
