@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/errors.h"
 #include "cli/opts.h"
+#include "cli/suggest.h"
 #include "run/run.h"
 #include "loader/objects.h"
 #include "report/identity.h"
@@ -53,10 +54,11 @@ static void help(const struct command *c)
 		      "       xdpcount status [--json] [IFACE...]\n\n"
 		      "With no IFACE, run counts on the interface of the IPv4 default route.\n"
 		      "Every interval it prints, per interface, the packets and bytes seen since\n"
-		      "attach and the rates over the interval. SIGINT or SIGTERM detaches, prints\n"
-		      "the totals and exits 0.\n\nCommands:\n", f);
+		      "attach and the rates over the interval. SIGINT, SIGTERM or SIGHUP detaches,\n"
+		      "prints the totals and exits 0.\n\nCommands:\n", f);
 		for (const struct command *k = commands; k->name; k++)
 			fprintf(f, "  %-8s %s\n", k->name, k->summary);
+		fprintf(f, "  %-8s %s\n", "help", "this help, or a command's (xdpcount help check)");
 		fputs("\nOptions of run:\n", f);
 		opts_help(f, CMD_RUN);
 		fputs("\nExamples:\n"
@@ -67,7 +69,8 @@ static void help(const struct command *c)
 		      "  xdpcount check --selftest     prove it on a private veth pair\n\n"
 		      "Exit codes: 0 ok; 1 the environment or kernel refused; 2 bad usage;\n"
 		      "3 check --strict found a degraded setup.\n"
-		      "See `xdpcount COMMAND --help` for the other commands.\n", f);
+		      "See `xdpcount help COMMAND` (or `xdpcount COMMAND --help`) for the other\n"
+		      "commands. Options may come before or after the command.\n", f);
 		return;
 	}
 	fprintf(f, "Usage: xdpcount %s %s\n\n%c%s.\n\nOptions:\n", c->name, c->args,
@@ -129,6 +132,57 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* The command nearest to a mistyped one (chekc: check), or NULL. */
+static const char *near_command(const char *word)
+{
+	const char *names[sizeof(commands) / sizeof(commands[0]) + 1];
+	size_t n = 0;
+
+	for (const struct command *c = commands; c->name; c++)
+		names[n++] = c->name;
+	names[n++] = "help";
+	return suggest(word, names, n);
+}
+
+/* `xdpcount stauts`: neither a command nor an interface here. */
+static int unknown_word(const char *word)
+{
+	const char *near = near_command(word);
+
+	if (near)
+		return fail(STAGE_USAGE, -EINVAL, NULL,
+			    "unknown command or interface '%s' (did you mean '%s'?)", word, near);
+	return fail(STAGE_USAGE, -EINVAL, NULL, "unknown command or interface '%s'", word);
+}
+
+static int finish(int ret, bool json);
+
+/* xdpcount help [COMMAND] */
+static int help_command(int argc, char **argv)
+{
+	const struct command *c;
+	const char *near;
+
+	if (argc == 1) {
+		help(NULL);
+		return finish(0, false);
+	}
+	c = find_command(argv[1]);
+	if (c && argc == 2) {
+		help(c);
+		return finish(0, false);
+	}
+	if (c)
+		return finish(fail(STAGE_USAGE, -EINVAL, NULL, "help takes one COMMAND (got '%s' "
+				   "after %s)", argv[2], argv[1]), false);
+	near = near_command(argv[1]);
+	if (near && strcmp(near, "help"))
+		return finish(fail(STAGE_USAGE, -EINVAL, NULL, "unknown command '%s' (did you mean "
+				   "'%s'?)", argv[1], near), false);
+	return finish(fail(STAGE_USAGE, -EINVAL, NULL, "unknown command '%s' (the commands are "
+			   "run, check, objects, detach and status)", argv[1]), false);
+}
+
 /* In --json mode a failure is also one {"event":"error"} line on stdout, so
  * that a pipeline reading only stdout learns why it stopped. */
 static void error_event(void)
@@ -182,6 +236,24 @@ int main(int argc, char **argv)
 	struct opts o;
 	int ret;
 
+	if (argc > 1 && argv[1][0] == '-') {
+		/* `xdpcount -j status`: options before the command are the command's */
+		int first = opts_first_word(argc, argv);
+
+		if (first < argc && strcmp(argv[first - 1], "--") && argv[first][0] &&
+		    (find_command(argv[first]) || !strcmp(argv[first], "help"))) {
+			char *word = argv[first];
+
+			memmove(argv + 2, argv + 1, (size_t)(first - 1) * sizeof(*argv));
+			argv[1] = word;
+		} else if (first < argc && strcmp(argv[first - 1], "--") &&
+			   near_command(argv[first]) && !if_nametoindex(argv[first]) &&
+			   errno == ENODEV) {
+			return finish(unknown_word(argv[first]), json_asked(argc, argv));
+		}
+	}
+	if (argc > 1 && !strcmp(argv[1], "help"))
+		return help_command(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] && argv[1][0] != '-') { /* '' is for opts_parse to refuse */
 		const struct command *c = find_command(argv[1]);
 
@@ -191,9 +263,7 @@ int main(int argc, char **argv)
 			argv++;
 		} else if (!if_nametoindex(argv[1]) && errno == ENODEV) {
 			/* `xdpcount stauts`: neither a command nor an interface here */
-			ret = fail(STAGE_USAGE, -EINVAL, NULL, "unknown command or interface '%s'",
-				   argv[1]);
-			return finish(ret, json_asked(argc, argv));
+			return finish(unknown_word(argv[1]), json_asked(argc, argv));
 		}
 	}
 	ret = opts_parse(argc, argv, cmd->mask, &o);

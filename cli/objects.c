@@ -2,11 +2,13 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/errors.h"
 #include "loader/counter.h"
 #include "loader/objects.h"
+#include "report/identity.h"
 #include "report/json.h"
 
 struct names {
@@ -31,6 +33,12 @@ static void list_name(void *ctx, const char *kind, const char *name)
 
 static int dump(const char *order)
 {
+	/* raw ELF bytes would garble a terminal and say nothing there */
+	if (isatty(STDOUT_FILENO))
+		return fail(STAGE_USAGE, -EINVAL, NULL,
+			    "refusing to write the raw %s-endian ELF object to a terminal; pipe it "
+			    "(xdpcount objects --dump %s | llvm-objdump -d -) or redirect it to a file",
+			    order, order);
 	for (int i = 0; i < EMBEDDED_OBJECTS; i++) {
 		const struct embedded_object *obj = embedded_object(i);
 
@@ -54,7 +62,11 @@ int cmd_objects(const struct opts *o)
 	object_select(&selected); /* none selected is reported, not fatal */
 	json_init(&j, stdout);
 	if (o->json) {
+		struct identity id;
+
+		identity_get(&id);
 		json_object_begin(&j);
+		json_identity(&j, &id);
 		json_key(&j, "objects");
 		json_array_begin(&j);
 	}

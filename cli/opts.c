@@ -8,6 +8,7 @@
 
 #include "cli/errors.h"
 #include "cli/opts.h"
+#include "cli/suggest.h"
 #include "metrics/metrics.h"
 
 enum opt_id {
@@ -57,7 +58,7 @@ static const struct opt_def opt_defs[] = {
 	  "away, report it and count on the others; exit 1\n"
 	  "at the end (without it: exit 1 at once)" },
 	{ "json", OPT_JSON, no_argument, CMD_RUN | CMD_CHECK | CMD_OBJECTS | CMD_STATUS, NULL,
-	  "JSON on stdout (JSON Lines for the counter)" },
+	  "JSON Lines on stdout: one event per line" },
 	{ "metrics", OPT_METRICS, required_argument, CMD_RUN, "[ADDR:]PORT",
 	  "serve Prometheus metrics at http://ADDR:PORT/metrics\n"
 	  "(ADDR: IPv4, or IPv6 in brackets; loopback when\n"
@@ -77,7 +78,9 @@ static const struct opt_def opt_defs[] = {
 	{ "dump", OPT_DUMP, required_argument, CMD_OBJECTS, "little|big",
 	  "write that raw BPF ELF object to stdout\n"
 	  "(for bpftool or llvm-objdump)" },
-	{ "quiet", OPT_QUIET, no_argument, ALL, NULL, "print only counts and errors" },
+	{ "quiet", OPT_QUIET, no_argument, ALL, NULL,
+	  "only the counts and errors (no plan, attach or\n"
+	  "detach lines)" },
 	{ "verbose", OPT_VERBOSE, no_argument, ALL, NULL, "more detail on stderr; -vv adds libbpf's log" },
 	{ "help", OPT_HELP, no_argument, ALL, NULL, "show this help" },
 	{ "version", OPT_VERSION, no_argument, ALL, NULL,
@@ -86,6 +89,29 @@ static const struct opt_def opt_defs[] = {
 	  "--json)" },
 	{ 0 },
 };
+
+/* What an option means for one command where that differs from its
+ * opt_defs text (the first match wins). */
+static const struct {
+	const char *name;
+	unsigned int cmds;
+	const char *help;
+} per_command[] = {
+	{ "json", CMD_CHECK | CMD_STATUS | CMD_OBJECTS, "one JSON document on stdout" },
+	{ "quiet", CMD_DETACH, "nothing on success; errors only" },
+	{ "quiet", CMD_CHECK | CMD_STATUS | CMD_OBJECTS, "no notes on stderr; errors only" },
+	{ "version", CMD_DETACH, "version, arch, libbpf version, and the sha256 of\n"
+	  "each embedded BPF object" },
+	{ 0 },
+};
+
+static const char *help_of(const struct opt_def *d, unsigned int cmd_mask)
+{
+	for (int i = 0; per_command[i].name; i++)
+		if (per_command[i].cmds & cmd_mask && !strcmp(per_command[i].name, d->name))
+			return per_command[i].help;
+	return d->help;
+}
 
 static int parse_enum(const struct enum_name *table, const char *what, const char *arg)
 {
@@ -237,23 +263,92 @@ static const struct option *long_named(const char *word, const struct option *lo
 	return found;
 }
 
+/* The commands of a CMD_* mask, as the user types them. */
+static const char *const cmd_names[] = { "run", "check", "objects", "detach", "status" };
+
+static const char *cmd_name(unsigned int mask)
+{
+	for (unsigned int i = 0; i < sizeof(cmd_names) / sizeof(cmd_names[0]); i++)
+		if (mask & 1u << i)
+			return cmd_names[i];
+	return "run";
+}
+
+/* An option of another command, named by its long name (exact or a unique
+ * beginning) or its letter: "it belongs to check", with the command line
+ * that takes it. */
+static int elsewhere(const char *shown, const struct opt_def *d, unsigned int cmd_mask)
+{
+	const char *owner = cmd_name(d->cmds);
+
+	return fail(STAGE_USAGE, -EINVAL, NULL,
+		    "%s is not an option of %s but of %s (xdpcount %s --%s%s%s)", shown,
+		    cmd_name(cmd_mask), owner, owner, d->name, d->arg ? " " : "",
+		    d->arg ? d->arg : "");
+}
+
+static const struct opt_def *other_long(const char *word, unsigned int cmd_mask)
+{
+	size_t len = strcspn(word + 2, "=");
+	const struct opt_def *found = NULL;
+
+	for (const struct opt_def *d = opt_defs; d->name; d++) {
+		if (d->cmds & cmd_mask || strncmp(d->name, word + 2, len))
+			continue;
+		if (!d->name[len])
+			return d;
+		if (found)
+			return NULL;
+		found = d;
+	}
+	return found;
+}
+
 /* getopt's '?' (unknown, or a value where none is taken) and ':' (no value
  * where one is needed), named as the user wrote the option. */
-static int bad_option(const char *word, int c, const struct option *longs, const char *shorts)
+static int bad_option(const char *word, int c, const struct option *longs, const char *shorts,
+		      unsigned int cmd_mask)
 {
 	if (word[0] == '-' && word[1] == '-') {
 		const struct option *l = long_named(word, longs);
+		const char *names[sizeof(opt_defs) / sizeof(opt_defs[0])], *near;
+		const struct opt_def *d;
+		char typo[64];
+		size_t n = 0;
 
 		if (l && l->has_arg == no_argument && strchr(word, '='))
 			return fail(STAGE_USAGE, -EINVAL, NULL, "option '--%s' takes no value (got '%s')",
 				    l->name, word);
 		if (l && l->has_arg == required_argument && c == ':')
 			return fail(STAGE_USAGE, -EINVAL, NULL, "option '--%s' needs a value", l->name);
+		d = l ? NULL : other_long(word, cmd_mask);
+		if (d) {
+			char shown[64];
+
+			snprintf(shown, sizeof(shown), "'--%s'", d->name);
+			return elsewhere(shown, d, cmd_mask);
+		}
+		for (const struct option *k = longs; k->name; k++)
+			names[n++] = k->name;
+		snprintf(typo, sizeof(typo), "%.*s", (int)strcspn(word + 2, "="), word + 2);
+		near = l ? NULL : suggest(typo, names, n);
+		if (near)
+			return fail(STAGE_USAGE, -EINVAL, NULL,
+				    "unknown option '%s' (did you mean '--%s'?)", word, near);
 		return fail(STAGE_USAGE, -EINVAL, NULL, "unknown or ambiguous option '%s'", word);
 	}
-	if (optopt && optopt < 256)
+	if (optopt && optopt < 256) {
+		if (c != ':' && !strchr(shorts, optopt))
+			for (const struct opt_def *d = opt_defs; d->name; d++)
+				if (d->id == optopt && !(d->cmds & cmd_mask)) {
+					char shown[8];
+
+					snprintf(shown, sizeof(shown), "'-%c'", optopt);
+					return elsewhere(shown, d, cmd_mask);
+				}
 		return fail(STAGE_USAGE, -EINVAL, NULL, c == ':' || strchr(shorts, optopt)
 			    ? "option '-%c' needs a value" : "unknown option '-%c'", optopt);
+	}
 	return fail(STAGE_USAGE, -EINVAL, NULL, "unknown or incomplete option '%s'", word);
 }
 
@@ -284,7 +379,8 @@ int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == '?' || c == ':')
-			return bad_option(optind - 1 < argc ? argv[optind - 1] : "", c, longs, shorts);
+			return bad_option(optind - 1 < argc ? argv[optind - 1] : "", c, longs, shorts,
+					  cmd_mask);
 		err = apply(o, c, optarg);
 		if (err)
 			return err;
@@ -298,11 +394,56 @@ int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o)
 	return 0;
 }
 
+int opts_first_word(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i];
+
+		if (!strcmp(w, "--"))
+			return i + 1 < argc ? i + 1 : argc;
+		if (w[0] != '-' || !w[1])
+			return i;
+		if (w[1] == '-') { /* --name, --name=value, --name value */
+			size_t len = strcspn(w + 2, "=");
+			const struct opt_def *found = NULL;
+			int hits = 0;
+
+			for (const struct opt_def *d = opt_defs; d->name; d++) {
+				if (strncmp(d->name, w + 2, len))
+					continue;
+				if (!d->name[len]) { /* exact */
+					found = d;
+					hits = 1;
+					break;
+				}
+				if (!found || strcmp(found->name, d->name))
+					hits++;
+				found = d;
+			}
+			if (hits == 1 && found->has_arg && !w[2 + len])
+				i++;
+			continue;
+		}
+		for (const char *p = w + 1; *p; p++) { /* -jc 3, -c3 */
+			const struct opt_def *d = opt_defs;
+
+			while (d->name && d->id != *p)
+				d++;
+			if (d->name && d->has_arg) {
+				if (!p[1])
+					i++;
+				break;
+			}
+		}
+	}
+	return argc;
+}
+
 void opts_help(FILE *f, unsigned int cmd_mask)
 {
 	for (const struct opt_def *d = opt_defs; d->name; d++) {
 		char left[48];
-		const char *h = d->help;
+		const char *h = help_of(d, cmd_mask);
 
 		if (!(d->cmds & cmd_mask))
 			continue;

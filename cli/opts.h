@@ -36,6 +36,9 @@ struct opts {
 /* Parses argv (argv[0] is the command name) for a command in cmd_mask.
  * Returns 0 or -EINVAL, having recorded the usage failure. */
 int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o);
+/* The index of the first word of argv[1..argc) that is neither an option
+ * (of any command) nor an option's value; argc when there is none. */
+int opts_first_word(int argc, char **argv);
 /* Writes the help of one command (or the overview with cmd_mask 0). */
 void opts_help(FILE *f, unsigned int cmd_mask);
 

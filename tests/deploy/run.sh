@@ -116,6 +116,55 @@ test_help_and_man_page_agree() {
 	done
 }
 
+# readme_opts CMD: the long options README.md's option table gives CMD
+# (its commands column names CMD, or says all), sorted.
+readme_opts() {
+	sed -n '/<!-- options begin -->/,/<!-- options end -->/p' "$TOP/README.md" |
+		awk -F ' [|] ' -v c="$1" 'NR > 3 && $2 ~ ("(^|, )(" c "|all)(,|$)") { print $1 }' |
+		grep -oE -- '--[a-z][a-z-]+' | sort -u
+}
+
+# stop_signals FILE-OR-TEXT...: the signals named in the sentences that say
+# what detaches and exits 0, sorted.
+stop_signals() {
+	grep -ohE '(SIG[A-Z]+(, | or | and ))*SIG[A-Z]+ detach' "$@" | grep -oE 'SIG[A-Z]+' | sort -u
+}
+
+# Issue 24: help, the man page and README.md say the same, per command.
+test_help_man_and_readme_agree() {
+	local man=$TOP/dist/xdpcount.8 cmd o text mentioned codes want
+	for cmd in run check objects detach status; do
+		check_eq "$CUR: README's option table gives $cmd what $cmd --help lists" \
+			"$(readme_opts "$cmd" | tr '\n' ' ')" "$(help_opts "$cmd" | tr '\n' ' ')"
+		# the options part of a command's help names only that command's options
+		text=$("$BIN" "$cmd" --help | sed -n '/^Options/,/^$/p')
+		mentioned=$(grep -oE -- '--[a-z][a-z-]+' <<<"$text" | sort -u)
+		for o in $mentioned; do
+			help_opts "$cmd" | grep -qxF -- "$o" ||
+				fail "$CUR: $cmd --help speaks of $o, which $cmd does not take"
+		done
+		if [ "$cmd" != run ]; then
+			check "$CUR: $cmd's -q and -j promise no counts nor JSON Lines" \
+				eval "! grep -E -- '^  -[qj], ' <<<\"\$text\" | grep -qiE 'counts|JSON Lines'"
+		fi
+		check "$CUR: xdpcount help $cmd is $cmd --help" \
+			eval "diff <('$BIN' help $cmd) <('$BIN' $cmd --help)"
+	done
+	check_eq "$CUR: the commands of README's usage block are --help's" \
+		"$(sed -n '/^### Commands and options/,/^| option/p' "$TOP/README.md" |
+		   awk '$1 == "xdpcount" { c = $2; if (c ~ /^\[/) c = "run"; print c }' | sort | tr '\n' ' ')" \
+		"$("$BIN" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 {print $1}' | sort | tr '\n' ' ')"
+	want=$(stop_signals <("$BIN" --help | tr '\n' ' ') | tr '\n' ' ')
+	check_eq "$CUR: --help names the signals that stop cleanly" "$want" "SIGHUP SIGINT SIGTERM "
+	check_eq "$CUR: so does the man page" "$(stop_signals "$man" | tr '\n' ' ')" "$want"
+	check_eq "$CUR: so does README.md" "$(stop_signals "$TOP/README.md" | tr '\n' ' ')" "$want"
+	codes=$(sed -n 's/^\t\[STAGE_[A-Z_]*\] = "\([a-z_]*\)",$/\1/p' "$TOP"/cli/errors*.c | sort -u)
+	check "$CUR: cli/errors.c has error codes" test "$(wc -l <<<"$codes")" -gt 15
+	check_eq "$CUR: the man page lists the JSON error codes (< program only, > man only)" \
+		"$(diff <(echo "$codes") <(sed -n '/error-codes begin/,/error-codes end/p' "$man" |
+			grep '^\.BR' | grep -oE '[a-z_]+' | grep -vx BR | sort -u) | grep '^[<>]' | tr '\n' ' ')" ""
+}
+
 # -------------------------------------------------------------- completion
 # complete_words WORDS...: what the completion offers for the last word, in
 # the network namespace $CNS (whose interfaces are the test's own).
@@ -144,7 +193,7 @@ test_bash_completion_agrees_with_help() {
 			"$(help_opts $cmd | tr '\n' ' ')"
 	done
 	got=$(complete_words xdpcount "" | tr '\n' ' ')
-	for want in run check objects detach status lo; do
+	for want in run check objects detach status help lo; do
 		check_match "$CUR: the first word offers $want" "$got" "(^| )$want( |$)"
 	done
 	# the values --help lists first in the option's text: "auto|native|generic|tc"
@@ -154,6 +203,8 @@ test_bash_completion_agrees_with_help() {
 			"$("$BIN" run --help | grep -E -- "--$o " |
 			   grep -oE '[a-z]+(\|[a-z]+)+' | head -n 1 | tr '|' '\n' | sort | tr '\n' ' ')"
 	done
+	check_eq "$CUR: help offers the commands" "$(complete_words xdpcount help "" | tr '\n' ' ')" \
+		"check detach objects run status "
 	check_eq "$CUR: -m n" "$(complete_words xdpcount check -m n | tr '\n' ' ')" "native "
 	check_eq "$CUR: --dump" "$(complete_words xdpcount objects --dump "" | tr '\n' ' ')" "big little "
 	check_match "$CUR: interfaces after run's options" "$(complete_words xdpcount -i 1 "" | tr '\n' ' ')" '(^| )lo( |$)'

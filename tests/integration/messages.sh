@@ -162,3 +162,69 @@ test_detach_that_refuses_prints_no_removed_0() {
 	check_match "$CUR: the refusal on stderr" "$(cat "$out.err")" "not recognisably xdpcount's"
 	ip -n "$a" link set dev veth0 xdpgeneric off
 }
+
+# says_exactly DESC RC LINE ARGS...: xdpcount ARGS exits RC with exactly
+# LINE on stderr.
+says_exactly() {
+	local desc=$1 rc=$2 want=$3 err=$WORK/exact.err got; shift 3
+	timeout 20 "$BIN" "$@" >/dev/null 2>"$err"
+	got=$?
+	check_eq "$CUR: $desc: exit status" "$got" "$rc"
+	check_eq "$CUR: $desc: the line" "$(cat "$err")" "$want"
+}
+
+# Issue 24 item 4: options before the command are the command's; a near
+# miss of a command or an option is answered with the nearest one; an
+# option of another command names it (run --selftest: check --selftest);
+# help COMMAND is COMMAND --help.
+test_command_line_habits() {
+	local out=$WORK/habits.out
+	need_bin || return
+	"$BIN" -j status >"$out" 2>"$out.err"
+	check_eq "$CUR: -j status: exit 0" "$?" 0
+	check "$CUR: -j status: one JSON document" is_json "$out"
+	check_eq "$CUR: -j status: a status document" "$(jq -r 'has("interfaces")' "$out")" true
+	"$BIN" -q -- status >/dev/null 2>"$out.err"
+	check_match "$CUR: after --, status is an interface" "$(cat "$out.err")" \
+		"^xdpcount: cannot use interface status: no such interface"
+	says_exactly "chekc" 2 \
+		"xdpcount: bad usage: unknown command or interface 'chekc' (did you mean 'check'?); see xdpcount --help" \
+		chekc
+	says_exactly "-j chekc" 2 \
+		"xdpcount: bad usage: unknown command or interface 'chekc' (did you mean 'check'?); see xdpcount --help" \
+		-j chekc
+	says_exactly "--jsn" 2 \
+		"xdpcount: bad usage: unknown option '--jsn' (did you mean '--json'?); see xdpcount --help" \
+		--jsn
+	says_exactly "run --selftest" 2 \
+		"xdpcount: bad usage: '--selftest' is not an option of run but of check (xdpcount check --selftest); see xdpcount --help" \
+		run --selftest
+	says_exactly "detach --json" 2 \
+		"xdpcount: bad usage: '--json' is not an option of detach but of run (xdpcount run --json); see xdpcount --help" \
+		detach --json lo
+	says_exactly "help chekc" 2 \
+		"xdpcount: bad usage: unknown command 'chekc' (did you mean 'check'?); see xdpcount --help" \
+		help chekc
+	"$BIN" help >"$out" 2>&1
+	check_eq "$CUR: help is --help" "$(cat "$out")" "$("$BIN" --help)"
+	"$BIN" help check >"$out" 2>&1
+	check_eq "$CUR: help check is check --help" "$(cat "$out")" "$("$BIN" check --help)"
+}
+
+# Issue 24 item 6: raw ELF never goes to a terminal (script gives the
+# command one); through a pipe it is the object itself. objects --json says
+# who speaks, as every document does.
+test_objects_dump_refuses_a_terminal_and_json_has_identity() {
+	local out=$WORK/dump.out
+	need_bin && need_cmd script || return
+	script -qec "'$BIN' objects --dump big" /dev/null >"$out" 2>&1
+	check_eq "$CUR: refused on a terminal: exit 2" "$?" 2
+	check_eq "$CUR: the line, and no ELF" "$(tr -d '\r' <"$out")" \
+		"xdpcount: bad usage: refusing to write the raw big-endian ELF object to a terminal; pipe it (xdpcount objects --dump big | llvm-objdump -d -) or redirect it to a file; see xdpcount --help"
+	check_eq "$CUR: through a pipe, the ELF object" "$("$BIN" objects --dump big | head -c 4 | od -An -c | tr -d ' ')" \
+		'177ELF'
+	"$BIN" objects --json >"$out"
+	check_eq "$CUR: objects --json: who speaks" \
+		"$(jq -r '[.schema_version, .version, .hostname, (.timestamp | length > 0)] | join(" ")' "$out")" \
+		"1 $("$BIN" -V | awk 'NR == 1 {print $2}') $(uname -n) true"
+}

@@ -1,6 +1,7 @@
 /* Argument parsing: what the command line promises. */
 #include "cli/errors.h"
 #include "cli/opts.h"
+#include "cli/suggest.h"
 #include "tests/unit/check.h"
 
 /* opts keeps pointers into argv (o->ifaces): the words are copied to an
@@ -161,8 +162,52 @@ static void test_a_value_for_an_option_without_one_names_it(void)
 	CHECK(message_has("unknown or ambiguous option '--frobnicate'"));
 }
 
+/* Issue 24: a near miss is answered with the nearest option, an option of
+ * another command with that command. */
+static void test_near_misses_and_options_of_other_commands(void)
+{
+	struct opts o;
+	const char *cmds[] = { "run", "check", "objects", "detach", "status", "help" };
+
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--jsn") < 0);
+	CHECK(message_has("unknown option '--jsn' (did you mean '--json'?)"));
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--intreval=2") < 0);
+	CHECK(message_has("unknown option '--intreval=2' (did you mean '--interval'?)"));
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--selftest") < 0);
+	CHECK(message_has("'--selftest' is not an option of run but of check (xdpcount check "
+			  "--selftest)"));
+	CHECK(PARSE(CMD_CHECK, &o, "check", "-c", "3") < 0);
+	CHECK(message_has("'-c' is not an option of check but of run (xdpcount run --count N)"));
+	CHECK(PARSE(CMD_DETACH, &o, "detach", "--json") < 0);
+	CHECK(message_has("'--json' is not an option of detach but of run"));
+	CHECK(PARSE(CMD_STATUS, &o, "status", "--du", "big") < 0); /* abbreviated */
+	CHECK(message_has("'--dump' is not an option of status but of objects"));
+	CHECK_EQ_STR(suggest("chekc", cmds, 6), "check");
+	CHECK_EQ_STR(suggest("stauts", cmds, 6), "status");
+	CHECK_EQ_STR(suggest("hlep", cmds, 6), "help");
+	CHECK(suggest("check", cmds, 6) == NULL); /* itself */
+	CHECK(suggest("eth0", cmds, 6) == NULL);
+	CHECK(suggest("lo", cmds, 6) == NULL);
+}
+
+/* `xdpcount -j -i 0.5 status`: where the command word is. */
+static void test_the_first_word_after_options(void)
+{
+	CHECK_EQ_INT(opts_first_word(ARGC("x", "-j", "status"), ARGV("x", "-j", "status")), 2);
+	CHECK_EQ_INT(opts_first_word(ARGC("x", "-i", "0.5", "status"), ARGV("x", "-i", "0.5", "status")), 3);
+	CHECK_EQ_INT(opts_first_word(ARGC("x", "-ji", "1", "lo"), ARGV("x", "-ji", "1", "lo")), 3);
+	CHECK_EQ_INT(opts_first_word(ARGC("x", "-c3", "lo"), ARGV("x", "-c3", "lo")), 2);
+	CHECK_EQ_INT(opts_first_word(ARGC("x", "--mode", "tc", "lo"), ARGV("x", "--mode", "tc", "lo")), 3);
+	CHECK_EQ_INT(opts_first_word(ARGC("x", "--mode=tc", "lo"), ARGV("x", "--mode=tc", "lo")), 2);
+	CHECK_EQ_INT(opts_first_word(ARGC("x", "--inter", "2", "lo"), ARGV("x", "--inter", "2", "lo")), 3);
+	CHECK_EQ_INT(opts_first_word(ARGC("x", "--", "status"), ARGV("x", "--", "status")), 2);
+	CHECK_EQ_INT(opts_first_word(ARGC("x", "-j"), ARGV("x", "-j")), 2);
+}
+
 int main(void)
 {
+	test_near_misses_and_options_of_other_commands();
+	test_the_first_word_after_options();
 	test_a_value_for_an_option_without_one_names_it();
 	test_defaults_are_auto_one_second_forever();
 	test_all_run_options_and_interfaces();
