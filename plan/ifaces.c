@@ -10,14 +10,14 @@ static const char *native_impossible(const struct probe_iface *it,
 				     char *buf, size_t len)
 {
 	if (it->loopback) {
-		snprintf(buf, len, "%s is a loopback device, which has no "
-			 "native XDP", it->name);
+		reason_set(buf, len, "%s is a loopback device, which has no "
+			   "native XDP", it->name);
 		return buf;
 	}
 	if (it->xdp_features_known.state == FACT_YES &&
 	    !(it->xdp_features & XDPC_XDP_ACT_BASIC)) {
-		snprintf(buf, len, "driver %s reports no native XDP "
-			 "(xdp-features)", it->driver[0] ? it->driver : "?");
+		reason_set(buf, len, "driver %s reports no native XDP "
+			   "(xdp-features)", it->driver[0] ? it->driver : "?");
 		return buf;
 	}
 	return NULL;
@@ -33,16 +33,16 @@ static const char *native_mtu_problem(const struct plan *plan,
 	if (it->mtu <= PLAN_XDP_LINEAR_MTU)
 		return NULL;
 	if (!plan->frags_available) {
-		snprintf(buf, len, "MTU %u does not fit one page without XDP "
-			 "multi-buffer (5.18+): native XDP would be refused",
-			 it->mtu);
+		reason_set(buf, len, "MTU %u does not fit one page without XDP "
+			   "multi-buffer (5.18+): native XDP would be refused",
+			   it->mtu);
 		return buf;
 	}
 	if (it->xdp_features_known.state == FACT_YES &&
 	    !(it->xdp_features & XDPC_XDP_ACT_RX_SG)) {
-		snprintf(buf, len, "MTU %u needs XDP multi-buffer, which driver "
-			 "%s does not report (xdp-features rx-sg)", it->mtu,
-			 it->driver[0] ? it->driver : "?");
+		reason_set(buf, len, "MTU %u needs XDP multi-buffer, which driver "
+			   "%s does not report (xdp-features rx-sg)", it->mtu,
+			   it->driver[0] ? it->driver : "?");
 		return buf;
 	}
 	return NULL;
@@ -61,19 +61,19 @@ static void decide_mode(const struct probe_iface *it,
 	switch (req->mode) {
 	case XDP_MODE_GENERIC:
 		pi->mode = XDP_MODE_GENERIC;
-		snprintf(why, len, "generic mode requested");
+		reason_set(why, len, "generic mode requested");
 		return;
 	case XDP_MODE_NATIVE:
 		pi->mode = XDP_MODE_NATIVE;
 		if (impossible) {
 			/* Strict: no fallback, and the kernel would refuse. */
 			pi->refuse = true;
-			snprintf(why, len, "native mode requested, but %.200s",
-				 impossible);
+			reason_set(why, len, "native mode requested, but %s",
+				   impossible);
 		} else if (mtu) {
-			snprintf(why, len, "native mode requested; %.200s", mtu);
+			reason_set(why, len, "native mode requested; %s", mtu);
 		} else {
-			snprintf(why, len, "native mode requested");
+			reason_set(why, len, "native mode requested");
 		}
 		return;
 	case XDP_MODE_AUTO:
@@ -82,19 +82,19 @@ static void decide_mode(const struct probe_iface *it,
 	}
 	if (impossible || mtu) {
 		pi->mode = XDP_MODE_GENERIC;
-		snprintf(why, len, "generic: %.200s", impossible ? impossible : mtu);
-		acc_add(acc, VERDICT_DEGRADED, "%s: generic mode: %.200s", it->name,
+		reason_set(why, len, "generic: %s", impossible ? impossible : mtu);
+		acc_add(acc, VERDICT_DEGRADED, "%s: generic mode: %s", it->name,
 			impossible ? impossible : mtu);
 		return;
 	}
 	pi->mode = XDP_MODE_NATIVE;
 	pi->fallback_generic = true;
 	if (it->xdp_features_known.state == FACT_YES)
-		snprintf(why, len, "native: driver %s reports native XDP "
-			 "(xdp-features)", drv);
+		reason_set(why, len, "native: driver %s reports native XDP "
+			   "(xdp-features)", drv);
 	else
-		snprintf(why, len, "driver %s: will try native, fall back to "
-			 "generic if refused", drv);
+		reason_set(why, len, "driver %s: will try native, fall back to "
+			   "generic if refused", drv);
 }
 
 /* Linear wherever it is exact: a program without the frags flag only ever
@@ -129,27 +129,27 @@ static void decide_variant(const struct probe *p, const struct plan *plan,
 	pi->variant = VARIANT_LINEAR;
 	if (!ptr_math && plan->frags_available) {
 		pi->variant = VARIANT_FRAGS;
-		snprintf(pi->variant_reason, PLAN_REASON_LEN, "frags: without CAP_PERFMON the "
-			 "verifier refuses the linear program's data_end - data; the frags "
-			 "program counts with bpf_xdp_get_buff_len");
+		reason_set(pi->variant_reason, PLAN_REASON_LEN, "frags: without CAP_PERFMON the "
+			   "verifier refuses the linear program's data_end - data; the frags "
+			   "program counts with bpf_xdp_get_buff_len");
 	} else if (pi->mode == XDP_MODE_GENERIC)
-		snprintf(pi->variant_reason, PLAN_REASON_LEN, "linear: generic XDP "
-			 "linearizes every frame, so data_end - data is its length "
-			 "(no helper call)");
+		reason_set(pi->variant_reason, PLAN_REASON_LEN, "linear: generic XDP "
+			   "linearizes every frame, so data_end - data is its length "
+			   "(no helper call)");
 	else if (!big)
-		snprintf(pi->variant_reason, PLAN_REASON_LEN, "linear: MTU %u fits "
-			 "one page, so data_end - data is the frame's length (no "
-			 "helper call)", it->mtu);
+		reason_set(pi->variant_reason, PLAN_REASON_LEN, "linear: MTU %u fits "
+			   "one page, so data_end - data is the frame's length (no "
+			   "helper call)", it->mtu);
 	else if (plan->frags_available) {
 		pi->variant = VARIANT_FRAGS;
-		snprintf(pi->variant_reason, PLAN_REASON_LEN, "frags: MTU %u does "
-			 "not fit one page, so native XDP needs the multi-buffer "
-			 "program (5.18+), which counts every fragment "
-			 "(bpf_xdp_get_buff_len)", it->mtu);
+		reason_set(pi->variant_reason, PLAN_REASON_LEN, "frags: MTU %u does "
+			   "not fit one page, so native XDP needs the multi-buffer "
+			   "program (5.18+), which counts every fragment "
+			   "(bpf_xdp_get_buff_len)", it->mtu);
 	} else
-		snprintf(pi->variant_reason, PLAN_REASON_LEN, "linear: MTU %u needs "
-			 "XDP multi-buffer (5.18+) in native mode, which this kernel "
-			 "lacks", it->mtu);
+		reason_set(pi->variant_reason, PLAN_REASON_LEN, "linear: MTU %u needs "
+			   "XDP multi-buffer (5.18+) in native mode, which this kernel "
+			   "lacks", it->mtu);
 }
 
 static void decide_attach(const struct probe *p,
@@ -161,16 +161,16 @@ static void decide_attach(const struct probe *p,
 	switch (req->attach) {
 	case ATTACH_NETLINK:
 		pi->attach = ATTACH_NETLINK;
-		snprintf(why, len, "netlink attach requested");
+		reason_set(why, len, "netlink attach requested");
 		return;
 	case ATTACH_LINK:
 		pi->attach = ATTACH_LINK;
 		if (p->link_xdp.state == FACT_NO) {
 			pi->refuse = true;
-			snprintf(why, len, "bpf_link attach requested, but the "
-				 "kernel has no XDP links (5.9+)");
+			reason_set(why, len, "bpf_link attach requested, but the "
+				   "kernel has no XDP links (5.9+)");
 		} else {
-			snprintf(why, len, "bpf_link attach requested");
+			reason_set(why, len, "bpf_link attach requested");
 		}
 		return;
 	case ATTACH_AUTO:
@@ -179,17 +179,17 @@ static void decide_attach(const struct probe *p,
 	}
 	if (p->link_xdp.state == FACT_YES) {
 		pi->attach = ATTACH_LINK;
-		snprintf(why, len, "bpf_link (5.9+): detached automatically if "
-			 "xdpcount dies");
+		reason_set(why, len, "bpf_link (5.9+): detached automatically if "
+			   "xdpcount dies");
 	} else {
 		pi->attach = ATTACH_NETLINK;
 		if (p->link_xdp.state == FACT_NO)
-			snprintf(why, len, "netlink: no XDP bpf_link in this "
-				 "kernel (5.9+)");
+			reason_set(why, len, "netlink: no XDP bpf_link in this "
+				   "kernel (5.9+)");
 		else
-			snprintf(why, len, "netlink: XDP bpf_link support "
-				 "unknown (%s)",
-				 plan_errno_name(p->link_xdp.err, eb, sizeof(eb)));
+			reason_set(why, len, "netlink: XDP bpf_link support "
+				   "unknown (%s)",
+				   plan_errno_name(p->link_xdp.err, eb, sizeof(eb)));
 	}
 }
 
@@ -214,15 +214,15 @@ static const char *foreign_prog(const struct probe_iface *it, char *buf,
 		if (!x->id)
 			continue;
 		if (x->ours && x->holder_alive) {
-			snprintf(ours_buf, ours_len, "xdpcount pid %d counts on it already "
-				 "(program id %u, %s mode)", x->holder_pid, x->id, m[i].mode);
+			reason_set(ours_buf, ours_len, "xdpcount pid %d counts on it already "
+				   "(program id %u, %s mode)", x->holder_pid, x->id, m[i].mode);
 			*ours = ours_buf;
 			continue;
 		}
 		if (x->ours && x->holder_unknown) {
-			snprintf(ours_buf, ours_len, "an xdpcount program (id %u, %s mode) is "
-				 "attached already, and whether the xdpcount that attached it still "
-				 "runs cannot be told here", x->id, m[i].mode);
+			reason_set(ours_buf, ours_len, "an xdpcount program (id %u, %s mode) is "
+				   "attached already, and whether the xdpcount that attached it still "
+				   "runs cannot be told here", x->id, m[i].mode);
 			*ours = ours_buf;
 			continue;
 		}
@@ -233,21 +233,21 @@ static const char *foreign_prog(const struct probe_iface *it, char *buf,
 			continue;
 		}
 		if (x->name_unreadable) {
-			snprintf(id_buf, id_len, "XDP program id %u (%s mode)", x->id, m[i].mode);
-			snprintf(buf, len, "already carries %s, not recognisably xdpcount's (no pin "
-				 "of ours; its name needs CAP_SYS_ADMIN): will not replace it", id_buf);
+			reason_set(id_buf, id_len, "XDP program id %u (%s mode)", x->id, m[i].mode);
+			reason_set(buf, len, "already carries %s, not recognisably xdpcount's (no pin "
+				   "of ours; its name needs CAP_SYS_ADMIN): will not replace it", id_buf);
 		} else if (x->dispatcher) {
 			/* libxdp's: counted behind at tc, never replaced; one of a
 			 * version we do not know is not touched at all */
 			plan_dispatcher_desc(x, m[i].mode, id_buf, id_len);
-			snprintf(buf, len, "already carries %s, %s: will not replace it", id_buf,
-				 plan_dispatcher_known(x) ? "which xdpcount does not join yet"
-				 : "a dispatcher of a version xdpcount does not know (2 and 3)");
+			reason_set(buf, len, "already carries %s, %s: will not replace it", id_buf,
+				   plan_dispatcher_known(x) ? "which xdpcount does not join yet"
+				   : "a dispatcher of a version xdpcount does not know (2 and 3)");
 		} else {
-			snprintf(id_buf, id_len, "XDP program id %u \"%s\" (%s mode)",
-				 x->id, x->name[0] ? x->name : "?", m[i].mode);
-			snprintf(buf, len, "already carries %s, not xdpcount's: will not "
-				 "replace it", id_buf);
+			reason_set(id_buf, id_len, "XDP program id %u \"%s\" (%s mode)",
+				   x->id, x->name[0] ? x->name : "?", m[i].mode);
+			reason_set(buf, len, "already carries %s, not xdpcount's: will not "
+				   "replace it", id_buf);
 		}
 		return buf;
 	}
@@ -275,13 +275,13 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 	if (!it->ifindex) {
 		pi->refuse = true;
 		pi->refusal = REFUSE_MISSING;
-		snprintf(pi->reason, PLAN_REASON_LEN, "no such interface");
+		reason_set(pi->reason, PLAN_REASON_LEN, "no such interface");
 		return;
 	}
 	if (ours) {
 		pi->refuse = true;
 		pi->refusal = REFUSE_OURS;
-		snprintf(pi->reason, PLAN_REASON_LEN, "%s", ours);
+		reason_set(pi->reason, PLAN_REASON_LEN, "%s", ours);
 		return;
 	}
 	/* A foreign XDP program sends the interface to tc, unless an XDP mode
@@ -289,8 +289,8 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 	if (req->mode == XDP_MODE_TC || (f && req->mode == XDP_MODE_AUTO)) {
 		plan_tc(p, req, it, f ? fid : NULL, pi, acc);
 		pi->variant = VARIANT_TC;
-		snprintf(pi->variant_reason, PLAN_REASON_LEN, "tc: counts at tc ingress "
-			 "(skb->len from the Ethernet header on, GRO segments as frames)");
+		reason_set(pi->variant_reason, PLAN_REASON_LEN, "tc: counts at tc ingress "
+			   "(skb->len from the Ethernet header on, GRO segments as frames)");
 		return;
 	}
 	decide_attach(p, req, pi, attach_why, sizeof(attach_why));
@@ -299,7 +299,8 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 	decide_mode(it, req, plan, pi, mode_why, sizeof(mode_why), acc);
 	mode_refused = pi->refuse;
 	decide_variant(p, plan, it, pi);
-	taken = tc_slot_taken(it, slot, sizeof(slot), &tc_ours, pi);
+	taken = tc_slot_taken(it, slot, sizeof(slot), &tc_ours);
+	plan_stale_tc(it, pi);
 	if (!tc_ours)
 		taken = NULL; /* a foreign filter at our tc place does not matter to XDP */
 
@@ -308,25 +309,21 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 		      attach_refused ? REFUSE_ATTACH : taken ? REFUSE_OURS : REFUSE_NONE;
 	pi->refuse = pi->refusal != REFUSE_NONE;
 	if (pi->refusal == REFUSE_FOREIGN)
-		snprintf(pi->reason, PLAN_REASON_LEN, "%.150s; --mode %s asked for XDP (without it, "
-			 "xdpcount counts at tc ingress behind it)", f,
-			 enum_name(xdp_mode_names, req->mode));
+		reason_set(pi->reason, PLAN_REASON_LEN, "%s; --mode %s asked for XDP (without it, "
+			   "xdpcount counts at tc ingress behind it)", f,
+			   enum_name(xdp_mode_names, req->mode));
 	else if (pi->refusal == REFUSE_MODE)
-		snprintf(pi->reason, PLAN_REASON_LEN, "%s", mode_why);
+		reason_set(pi->reason, PLAN_REASON_LEN, "%s", mode_why);
 	else if (pi->refusal == REFUSE_ATTACH)
-		snprintf(pi->reason, PLAN_REASON_LEN, "%s", attach_why);
+		reason_set(pi->reason, PLAN_REASON_LEN, "%s", attach_why);
 	else if (pi->refusal == REFUSE_OURS)
-		snprintf(pi->reason, PLAN_REASON_LEN, "%s", taken);
+		reason_set(pi->reason, PLAN_REASON_LEN, "%s", taken);
 	if (pi->refuse)
 		return;
-	snprintf(pi->reason, PLAN_REASON_LEN, "%.140s; %.110s", mode_why,
-			 attach_why);
-	if (pi->stale_id) {
-		size_t l = strlen(pi->reason);
-
-		snprintf(pi->reason + l, PLAN_REASON_LEN - l, "; replaces our stale program id %u",
-			 pi->stale_id);
-	}
+	reason_set(pi->reason, PLAN_REASON_LEN, "%s; %s", mode_why, attach_why);
+	if (pi->stale_id)
+		reason_cat(pi->reason, PLAN_REASON_LEN, "; replaces our stale program id %u",
+			   pi->stale_id);
 	note_stale_tc(pi);
 }
 
@@ -343,7 +340,7 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 		if (!it->ifindex) {
 			pi->refuse = true;
 			pi->refusal = REFUSE_MISSING;
-			snprintf(pi->reason, PLAN_REASON_LEN, "no such interface");
+			reason_set(pi->reason, PLAN_REASON_LEN, "no such interface");
 		}
 	}
 	if (pi->refuse || !plan_counts_tx(req->direction))
@@ -355,9 +352,9 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 	pi->mode = XDP_MODE_TC;
 	pi->attach = pi->tx_attach;
 	pi->variant = VARIANT_EGRESS;
-	snprintf(pi->reason, PLAN_REASON_LEN, "%s", pi->tx_reason);
-	snprintf(pi->variant_reason, PLAN_REASON_LEN, "tc egress: skb->len from the Ethernet "
-		 "header on, GSO segments as frames (--direction out)");
+	reason_set(pi->reason, PLAN_REASON_LEN, "%s", pi->tx_reason);
+	reason_set(pi->variant_reason, PLAN_REASON_LEN, "tc egress: skb->len from the Ethernet "
+		   "header on, GSO segments as frames (--direction out)");
 }
 
 static bool uses_xdp(const struct plan *plan)

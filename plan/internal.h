@@ -4,6 +4,7 @@
 #define XDPCOUNT_PLAN_INTERNAL_H
 
 #include "plan/plan.h"
+#include "plan/reason.h"
 
 #define PLAN_ACC_MAX 16
 
@@ -22,24 +23,25 @@ static inline void acc_cause(struct verdict_acc *acc, enum verdict v, int err)
 		acc->err[v] = err;
 }
 
+/* plan/reason.c. One reason for verdict v (dropped, and counted, past
+ * PLAN_ACC_MAX). */
 void acc_add(struct verdict_acc *acc, enum verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* -EPERM -> "EPERM", ... or "errno N"; "not probed" for 0. Static storage
- * only for the names; the "errno N" form uses buf. */
-const char *plan_errno_name(int err, char *buf, size_t len);
 
 void plan_ifaces(const struct probe *p, const struct plan_request *req,
 		 struct plan *plan, struct verdict_acc *acc);
 
-/* plan/tc.c. The reason why xdpcount's tc place on this interface is taken
- * (another xdpcount through tcx, an xdpcount filter left by a killed clsact
- * run, or someone's filter at our handle and priority), *ours telling which;
- * NULL if it is free. */
+/* plan/tc.c. The reason why xdpcount's tc ingress place on this interface
+ * is taken (another xdpcount through tcx or a live one's filter, *ours set;
+ * or someone's filter at our handle and priority), in buf; NULL if it is
+ * free. A query: nothing else is written. */
+const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t len, bool *ours);
+/* pi->stale_tc_id and _pid: the filter a dead clsact xdpcount left at our
+ * tc ingress place, which the run removes first (0: none). */
+void plan_stale_tc(const struct probe_iface *it, struct plan_iface *pi);
 /* Appends "replaces our stale tc filter" to pi->reason when there is one. */
 void note_stale_tc(struct plan_iface *pi);
-const char *tc_slot_taken(const struct probe_iface *it, char *buf, size_t len, bool *ours,
-			  struct plan_iface *pi);
 /* Plans pi at tc ingress; foreign_id names the foreign XDP program (NULL
  * when --mode tc asked for tc). */
 void plan_tc(const struct probe *p, const struct plan_request *req,

@@ -23,42 +23,6 @@
 #include "plan/internal.h"
 #include "probe/facts.h"
 
-void acc_add(struct verdict_acc *acc, enum verdict v, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (acc->n[v] >= PLAN_ACC_MAX) {
-		acc->dropped[v]++;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(acc->r[v][acc->n[v]++], PLAN_REASON_LEN, fmt, ap);
-	va_end(ap);
-}
-
-const char *plan_errno_name(int err, char *buf, size_t len)
-{
-	static const struct { int err; const char *name; } names[] = {
-		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EIO, "EIO" },
-		{ E2BIG, "E2BIG" }, { EBADF, "EBADF" }, { EAGAIN, "EAGAIN" },
-		{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EFAULT, "EFAULT" },
-		{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
-		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
-		{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-		{ EPROTO, "EPROTO" }, { EROFS, "EROFS" }, { EMEDIUMTYPE, "EMEDIUMTYPE" },
-		{ ECANCELED, "not probed" }, { 524, "ENOTSUPP" },
-	};
-	size_t i;
-
-	if (!err)
-		return "not probed";
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].err == -err)
-			return names[i].name;
-	snprintf(buf, len, "errno %d", -err);
-	return buf;
-}
-
 static bool kver_known(const struct probe *p)
 {
 	return p->kver_major != 0;
@@ -116,9 +80,9 @@ static void privilege_reason(const struct probe *p, const struct fact *f,
 		return;
 	}
 	if (p->unprivileged_bpf_disabled > 0)
-		snprintf(extra, sizeof(extra),
-			 "; kernel.unprivileged_bpf_disabled=%d forbids bpf() "
-			 "to unprivileged users", p->unprivileged_bpf_disabled);
+		reason_set(extra, sizeof(extra),
+			   "; kernel.unprivileged_bpf_disabled=%d forbids bpf() "
+			   "to unprivileged users", p->unprivileged_bpf_disabled);
 	acc_add(acc, VERDICT_INCOMPATIBLE,
 		"bpf() is not allowed (%s): missing %s; run as root%s", e,
 		kver_before(p, 5, 8) ?
@@ -191,24 +155,24 @@ static void plan_variant(const struct probe *p, struct plan *plan)
 
 	plan->frags_available = p->xdp_frags.state == FACT_YES;
 	if (plan->frags_available)
-		snprintf(plan->variant_reason, PLAN_REASON_LEN,
-			 "kernel supports XDP multi-buffer (5.18+): the frags "
-			 "program where a native MTU does not fit one page, the "
-			 "cheaper linear one elsewhere");
+		reason_set(plan->variant_reason, PLAN_REASON_LEN,
+			   "kernel supports XDP multi-buffer (5.18+): the frags "
+			   "program where a native MTU does not fit one page, the "
+			   "cheaper linear one elsewhere");
 	else if (p->xdp_frags.err == -ECANCELED)
-		snprintf(plan->variant_reason, PLAN_REASON_LEN,
-			 "XDP multi-buffer not asked for (no MTU here needs it): the "
-			 "linear program everywhere");
+		reason_set(plan->variant_reason, PLAN_REASON_LEN,
+			   "XDP multi-buffer not asked for (no MTU here needs it): the "
+			   "linear program everywhere");
 	else if (p->xdp_frags.state == FACT_NO)
-		snprintf(plan->variant_reason, PLAN_REASON_LEN,
-			 "kernel lacks XDP multi-buffer (BPF_F_XDP_HAS_FRAGS, "
-			 "5.18+): the linear program everywhere; jumbo MTUs "
-			 "count in generic mode");
+		reason_set(plan->variant_reason, PLAN_REASON_LEN,
+			   "kernel lacks XDP multi-buffer (BPF_F_XDP_HAS_FRAGS, "
+			   "5.18+): the linear program everywhere; jumbo MTUs "
+			   "count in generic mode");
 	else
-		snprintf(plan->variant_reason, PLAN_REASON_LEN,
-			 "XDP multi-buffer support unknown (%s): the linear "
-			 "program everywhere; jumbo MTUs count in generic mode",
-			 plan_errno_name(p->xdp_frags.err, eb, sizeof(eb)));
+		reason_set(plan->variant_reason, PLAN_REASON_LEN,
+			   "XDP multi-buffer support unknown (%s): the linear "
+			   "program everywhere; jumbo MTUs count in generic mode",
+			   plan_errno_name(p->xdp_frags.err, eb, sizeof(eb)));
 }
 
 static uint64_t round_up(uint64_t v, uint64_t to)
@@ -235,8 +199,8 @@ static const char *kib(uint64_t bytes, char *buf, size_t len)
 {
 	if (bytes == UINT64_MAX)
 		return "unlimited";
-	snprintf(buf, len, "%llu KiB",
-		 (unsigned long long)((bytes + 1023) / 1024));
+	reason_set(buf, len, "%llu KiB",
+		   (unsigned long long)((bytes + 1023) / 1024));
 	return buf;
 }
 
@@ -253,47 +217,47 @@ static void plan_memlock(const struct probe *p, const struct plan_request *req,
 	plan->memlock = MEMLOCK_NONE;
 	plan->memlock_bytes = need;
 	if (p->memcg_accounting.state == FACT_YES) {
-		snprintf(plan->memlock_reason, PLAN_REASON_LEN,
-			 "BPF memory is charged to the memory cgroup (5.11+): "
-			 "RLIMIT_MEMLOCK does not matter");
+		reason_set(plan->memlock_reason, PLAN_REASON_LEN,
+			   "BPF memory is charged to the memory cgroup (5.11+): "
+			   "RLIMIT_MEMLOCK does not matter");
 		return;
 	}
 	if (p->memcg_accounting.state != FACT_NO) {
 		/* Unknown (bpf() unusable, say): claim nothing. */
-		snprintf(plan->memlock_reason, PLAN_REASON_LEN,
-			 "BPF memory accounting unknown (%s): RLIMIT_MEMLOCK "
-			 "left as it is",
-			 plan_errno_name(p->memcg_accounting.err, eb, sizeof(eb)));
+		reason_set(plan->memlock_reason, PLAN_REASON_LEN,
+			   "BPF memory accounting unknown (%s): RLIMIT_MEMLOCK "
+			   "left as it is",
+			   plan_errno_name(p->memcg_accounting.err, eb, sizeof(eb)));
 		return;
 	}
 	if (p->memlock_cur >= need) {
-		snprintf(plan->memlock_reason, PLAN_REASON_LEN,
-			 "the kernel charges BPF memory to RLIMIT_MEMLOCK (before "
-			 "5.11); the limit %s covers the %s needed",
-			 kib(p->memlock_cur, b1, sizeof(b1)),
-			 kib(need, b2, sizeof(b2)));
+		reason_set(plan->memlock_reason, PLAN_REASON_LEN,
+			   "the kernel charges BPF memory to RLIMIT_MEMLOCK (before "
+			   "5.11); the limit %s covers the %s needed",
+			   kib(p->memlock_cur, b1, sizeof(b1)),
+			   kib(need, b2, sizeof(b2)));
 		return;
 	}
 	if (p->memlock_max >= need || (p->caps_known && p->cap_sys_resource)) {
 		plan->memlock = MEMLOCK_RAISE;
-		snprintf(plan->memlock_reason, PLAN_REASON_LEN,
-			 "the kernel charges BPF memory to RLIMIT_MEMLOCK (before "
-			 "5.11): raising it from %s to %s%s",
-			 kib(p->memlock_cur, b1, sizeof(b1)),
-			 kib(need, b2, sizeof(b2)),
-			 p->memlock_max >= need ? "" :
-			 " (hard limit too, with CAP_SYS_RESOURCE)");
+		reason_set(plan->memlock_reason, PLAN_REASON_LEN,
+			   "the kernel charges BPF memory to RLIMIT_MEMLOCK (before "
+			   "5.11): raising it from %s to %s%s",
+			   kib(p->memlock_cur, b1, sizeof(b1)),
+			   kib(need, b2, sizeof(b2)),
+			   p->memlock_max >= need ? "" :
+			   " (hard limit too, with CAP_SYS_RESOURCE)");
 		return;
 	}
 	plan->memlock = MEMLOCK_IMPOSSIBLE;
-	snprintf(plan->memlock_reason, PLAN_REASON_LEN,
-		 "RLIMIT_MEMLOCK too low: need %.24s, have %.24s (hard %.24s), "
-		 "no CAP_SYS_RESOURCE; fix: run as root with CAP_SYS_RESOURCE, "
-		 "`ulimit -l %llu`, or systemd LimitMEMLOCK=%lluK",
-		 kib(need, b1, sizeof(b1)), kib(p->memlock_cur, b2, sizeof(b2)),
-		 kib(p->memlock_max, b3, sizeof(b3)),
-		 (unsigned long long)((need + 1023) / 1024),
-		 (unsigned long long)((need + 1023) / 1024));
+	reason_set(plan->memlock_reason, PLAN_REASON_LEN,
+		   "RLIMIT_MEMLOCK too low: need %s, have %s (hard %s), "
+		   "no CAP_SYS_RESOURCE; fix: run as root with CAP_SYS_RESOURCE, "
+		   "`ulimit -l %llu`, or systemd LimitMEMLOCK=%lluK",
+		   kib(need, b1, sizeof(b1)), kib(p->memlock_cur, b2, sizeof(b2)),
+		   kib(p->memlock_max, b3, sizeof(b3)),
+		   (unsigned long long)((need + 1023) / 1024),
+		   (unsigned long long)((need + 1023) / 1024));
 	acc_add(acc, VERDICT_INCOMPATIBLE, "%s", plan->memlock_reason);
 }
 
@@ -313,8 +277,8 @@ static void plan_verdict(struct plan *plan, const struct verdict_acc *acc)
 	for (i = 0; i < n; i++)
 		memcpy(plan->reasons[i], acc->r[v][i], PLAN_REASON_LEN);
 	if (total > PLAN_MAX_REASONS)
-		snprintf(plan->reasons[PLAN_MAX_REASONS - 1], PLAN_REASON_LEN,
-			 "... and %u more", total - (PLAN_MAX_REASONS - 1));
+		reason_set(plan->reasons[PLAN_MAX_REASONS - 1], PLAN_REASON_LEN,
+			   "... and %u more", total - (PLAN_MAX_REASONS - 1));
 	plan->n_reasons = n;
 }
 

@@ -17,61 +17,61 @@ static const char *dispatcher_missing(const struct probe *p, char *buf, size_t l
 	char eb[24];
 
 	if (p->kernel_btf.state == FACT_NO) {
-		snprintf(buf, len, "the kernel has no BTF of its own (/sys/kernel/btf/vmlinux, "
-			 "CONFIG_DEBUG_INFO_BTF), which the verifier needs to check a program "
-			 "extension against the dispatcher");
+		reason_set(buf, len, "the kernel has no BTF of its own (/sys/kernel/btf/vmlinux, "
+			   "CONFIG_DEBUG_INFO_BTF), which the verifier needs to check a program "
+			   "extension against the dispatcher");
 		return buf;
 	}
 	if (ext->state == FACT_DENIED || link->state == FACT_DENIED) {
-		snprintf(buf, len, "loading a program extension (freplace) was not allowed (%s): "
-			 "it needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)",
-			 plan_errno_name(ext->state == FACT_DENIED ? ext->err : link->err, eb,
+		reason_set(buf, len, "loading a program extension (freplace) was not allowed (%s): "
+			   "it needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)",
+			   plan_errno_name(ext->state == FACT_DENIED ? ext->err : link->err, eb,
 					 sizeof(eb)));
 		return buf;
 	}
 	if (ext->state == FACT_NO) {
 		if (ext->err == -EPERM || ext->err == -EACCES)
-			snprintf(buf, len, "this kernel refuses program extensions (freplace: %s "
-				 "with CAP_BPF and CAP_PERFMON held)", plan_errno_name(ext->err, eb,
+			reason_set(buf, len, "this kernel refuses program extensions (freplace: %s "
+				   "with CAP_BPF and CAP_PERFMON held)", plan_errno_name(ext->err, eb,
 											sizeof(eb)));
 		else if (ext->err == -EINVAL)
-			snprintf(buf, len, "this kernel has no program extensions (freplace, "
-				 "BPF_PROG_TYPE_EXT, 5.6+)");
+			reason_set(buf, len, "this kernel has no program extensions (freplace, "
+				   "BPF_PROG_TYPE_EXT, 5.6+)");
 		else
-			snprintf(buf, len, "this kernel cannot load program extensions (freplace, "
-				 "BPF_PROG_TYPE_EXT: %s)", plan_errno_name(ext->err, eb, sizeof(eb)));
+			reason_set(buf, len, "this kernel cannot load program extensions (freplace, "
+				   "BPF_PROG_TYPE_EXT: %s)", plan_errno_name(ext->err, eb, sizeof(eb)));
 		return buf;
 	}
 	if (ext->state != FACT_YES) {
-		snprintf(buf, len, "whether this kernel has program extensions (freplace) could "
-			 "not be told (%s)", plan_errno_name(ext->err, eb, sizeof(eb)));
+		reason_set(buf, len, "whether this kernel has program extensions (freplace) could "
+			   "not be told (%s)", plan_errno_name(ext->err, eb, sizeof(eb)));
 		return buf;
 	}
 	if (link->state == FACT_NO) {
 		if (link->err == -EINVAL)
-			snprintf(buf, len, "this kernel (%.32s) cannot link a program extension to "
-				 "a running dispatcher (5.10+)", p->release[0] ? p->release : "?");
+			reason_set(buf, len, "this kernel (%s) cannot link a program extension to "
+				   "a running dispatcher (5.10+)", p->release[0] ? p->release : "?");
 		else
-			snprintf(buf, len, "this kernel cannot attach program extensions on %.64s "
-				 "(%s: no BPF trampoline)", p->machine[0] ? p->machine : "this arch",
-				 plan_errno_name(link->err, eb, sizeof(eb)));
+			reason_set(buf, len, "this kernel cannot attach program extensions on %s "
+				   "(%s: no BPF trampoline)", p->machine[0] ? p->machine : "this arch",
+				   plan_errno_name(link->err, eb, sizeof(eb)));
 		return buf;
 	}
 	if (link->state != FACT_YES) {
-		snprintf(buf, len, "whether this kernel can link a program extension to a "
-			 "running dispatcher (5.10+) could not be told (%s)",
-			 plan_errno_name(link->err, eb, sizeof(eb)));
+		reason_set(buf, len, "whether this kernel can link a program extension to a "
+			   "running dispatcher (5.10+) could not be told (%s)",
+			   plan_errno_name(link->err, eb, sizeof(eb)));
 		return buf;
 	}
 	if (p->bpffs_writable.state != FACT_YES) {
 		int e = p->bpffs_writable.err;
 
-		snprintf(buf, len, "the dispatcher's state lives in bpffs, and %s",
-			 e == -EMEDIUMTYPE || e == -ENOENT
+		reason_set(buf, len, "the dispatcher's state lives in bpffs, and %s",
+			   e == -EMEDIUMTYPE || e == -ENOENT
 				 ? "none is mounted where xdpcount looks ($XDPCOUNT_BPFFS, else "
 				   "/sys/fs/bpf)"
-			 : e == -EROFS ? "the bpffs is mounted read-only"
-			 : p->bpffs_writable.state == FACT_DENIED ? "this process may not write it"
+			   : e == -EROFS ? "the bpffs is mounted read-only"
+			   : p->bpffs_writable.state == FACT_DENIED ? "this process may not write it"
 								  : "whether it is writable is unknown");
 		return buf;
 	}
@@ -82,10 +82,10 @@ void plan_dispatcher_desc(const struct probe_xdp_prog *x, const char *mode, char
 			  size_t len)
 {
 	if (plan_dispatcher_known(x))
-		snprintf(buf, len, "libxdp dispatcher id %u (version %u, %u programs, %s mode)",
-			 x->id, x->dispatcher_version, x->dispatcher_progs, mode);
+		reason_set(buf, len, "libxdp dispatcher id %u (version %u, %u programs, %s mode)",
+			   x->id, x->dispatcher_version, x->dispatcher_progs, mode);
 	else
-		snprintf(buf, len, "dispatcher id %u of unknown version (%s mode)", x->id, mode);
+		reason_set(buf, len, "dispatcher id %u of unknown version (%s mode)", x->id, mode);
 }
 
 bool plan_dispatcher_known(const struct probe_xdp_prog *x)
@@ -101,19 +101,19 @@ static const char *dispatcher_unknown(const struct probe_xdp_prog *x, char *buf,
 	char eb[24];
 
 	if (x->dispatcher_err)
-		snprintf(buf, len, "its config map could not be read (%s)",
-			 plan_errno_name(x->dispatcher_err, eb, sizeof(eb)));
+		reason_set(buf, len, "its config map could not be read (%s)",
+			   plan_errno_name(x->dispatcher_err, eb, sizeof(eb)));
 	else if (!x->dispatcher_version)
-		snprintf(buf, len, "its config has no version magic (version 1, libxdp before 1.3)");
+		reason_set(buf, len, "its config has no version magic (version 1, libxdp before 1.3)");
 	else if (!dispatcher_config_size(x->dispatcher_version))
-		snprintf(buf, len, "version %u, which xdpcount does not know (it knows 2 and 3)",
-			 x->dispatcher_version);
+		reason_set(buf, len, "version %u, which xdpcount does not know (it knows 2 and 3)",
+			   x->dispatcher_version);
 	else if (!x->dispatcher_size_ok)
-		snprintf(buf, len, "version %u, but its config is not that version's %u bytes",
-			 x->dispatcher_version, dispatcher_config_size(x->dispatcher_version));
+		reason_set(buf, len, "version %u, but its config is not that version's %u bytes",
+			   x->dispatcher_version, dispatcher_config_size(x->dispatcher_version));
 	else
-		snprintf(buf, len, "it claims %u programs, more than the protocol's %u slots",
-			 x->dispatcher_progs, XDPC_DISPATCHER_SLOTS);
+		reason_set(buf, len, "it claims %u programs, more than the protocol's %u slots",
+			   x->dispatcher_progs, XDPC_DISPATCHER_SLOTS);
 	return buf;
 }
 
@@ -133,32 +133,32 @@ static void share_iface(const struct plan *plan, const struct probe_iface *it,
 	pi->share = SHARE_YES;
 	if (x && !x->ours) {
 		if (plan_dispatcher_known(x))
-			snprintf(r, len, "yes: libxdp's dispatcher (version %u, %u programs) stays on "
-				 "XDP, and libxdp users add their programs to it", x->dispatcher_version,
-				 x->dispatcher_progs);
+			reason_set(r, len, "yes: libxdp's dispatcher (version %u, %u programs) stays on "
+				   "XDP, and libxdp users add their programs to it", x->dispatcher_version,
+				   x->dispatcher_progs);
 		else if (x->dispatcher)
-			snprintf(r, len, "as before xdpcount: dispatcher id %u stays on XDP, "
-				 "untouched: %.180s", x->id, dispatcher_unknown(x, why, sizeof(why)));
+			reason_set(r, len, "as before xdpcount: dispatcher id %u stays on XDP, "
+				   "untouched: %s", x->id, dispatcher_unknown(x, why, sizeof(why)));
 		else {
 			pi->share = SHARE_FOREIGN;
-			snprintf(r, len, "no, as before xdpcount: XDP program id %u%s%s%s is not a "
-				 "libxdp dispatcher, and libxdp will not replace it", x->id,
-				 x->name[0] ? " \"" : "", x->name, x->name[0] ? "\"" : "");
+			reason_set(r, len, "no, as before xdpcount: XDP program id %u%s%s%s is not a "
+				   "libxdp dispatcher, and libxdp will not replace it", x->id,
+				   x->name[0] ? " \"" : "", x->name, x->name[0] ? "\"" : "");
 		}
 		return;
 	}
 	if (pi->refuse) {
-		snprintf(r, len, "xdpcount does not attach here");
+		reason_set(r, len, "xdpcount does not attach here");
 		return;
 	}
 	if (pi->mode == XDP_MODE_TC) {
-		snprintf(r, len, "yes: xdpcount counts at tc ingress and leaves XDP free");
+		reason_set(r, len, "yes: xdpcount counts at tc ingress and leaves XDP free");
 		return;
 	}
 	pi->share = SHARE_BLOCKED;
-	snprintf(r, len, "no: our program holds XDP alone (libxdp replaces only its own "
-		 "dispatcher): %.150s; --mode tc leaves XDP free",
-		 plan->dispatcher_possible ? "xdpcount does not hold it through a dispatcher yet"
+	reason_set(r, len, "no: our program holds XDP alone (libxdp replaces only its own "
+		   "dispatcher): %s; --mode tc leaves XDP free",
+		   plan->dispatcher_possible ? "xdpcount does not hold it through a dispatcher yet"
 					   : plan->dispatcher_reason);
 }
 
@@ -169,11 +169,11 @@ void plan_share(const struct probe *p, struct plan *plan)
 
 	plan->dispatcher_possible = !missing;
 	if (missing)
-		snprintf(plan->dispatcher_reason, PLAN_REASON_LEN, "%s", missing);
+		reason_set(plan->dispatcher_reason, PLAN_REASON_LEN, "%s", missing);
 	else
-		snprintf(plan->dispatcher_reason, PLAN_REASON_LEN, "the kernel can host libxdp's "
-			 "dispatcher: kernel BTF, program extensions (5.6+) that re-attach to a "
-			 "running dispatcher (5.10+), and a writable bpffs");
+		reason_set(plan->dispatcher_reason, PLAN_REASON_LEN, "the kernel can host libxdp's "
+			   "dispatcher: kernel BTF, program extensions (5.6+) that re-attach to a "
+			   "running dispatcher (5.10+), and a writable bpffs");
 	for (unsigned int i = 0; i < plan->n_ifaces; i++)
 		share_iface(plan, &p->ifaces[i], &plan->ifaces[i]);
 }

@@ -8,6 +8,7 @@
 
 #include "tests/unit/check.h"
 #include "plan/plan.h"
+#include "plan/reason.h"
 #include "probe/facts.h"
 
 #define KIB 1024ULL
@@ -1246,8 +1247,69 @@ static void test_tc_mode_leaves_xdp_free(void)
 	CHECK(!plan.dispatcher_possible);
 }
 
+/* Is s valid UTF-8 (no sequence cut in half)? */
+static bool utf8_whole(const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c;) {
+		int n = *c < 0x80 ? 0 : (*c & 0xe0) == 0xc0 ? 1 : (*c & 0xf0) == 0xe0 ? 2
+			: (*c & 0xf8) == 0xf0 ? 3 : -1;
+
+		if (n < 0)
+			return false;
+		for (c++; n > 0; n--, c++)
+			if ((*c & 0xc0) != 0x80)
+				return false;
+	}
+	return true;
+}
+
+/* A reason that does not fit ends visibly with "…" (the plan cut them
+ * silently with %.140s; %.110s), on a whole UTF-8 character; what fits is
+ * kept byte for byte, and nothing is added after a cut. */
+static void test_a_reason_that_does_not_fit_ends_with_an_ellipsis(void)
+{
+	char r[PLAN_REASON_LEN], small[16], word[300];
+
+	memset(word, 'x', sizeof(word) - 1);
+	word[sizeof(word) - 1] = '\0';
+	reason_set(r, sizeof(r), "mode; %s", word);
+	CHECK_EQ_INT(strlen(r), PLAN_REASON_LEN - 1);
+	CHECK(reason_cut(r));
+	CHECK(!strncmp(r, "mode; xxx", 9));
+	CHECK(!strcmp(r + PLAN_REASON_LEN - 4, REASON_CUT));
+	reason_cat(r, sizeof(r), "; more");
+	CHECK(!strstr(r, "more"));
+	/* what fits exactly is not cut */
+	reason_set(small, sizeof(small), "%s", "fifteen chars..");
+	CHECK_EQ_STR(small, "fifteen chars..");
+	CHECK(!reason_cut(small));
+	reason_cat(small, sizeof(small), "%s", "");
+	CHECK_EQ_STR(small, "fifteen chars..");
+	reason_cat(small, sizeof(small), "!");
+	CHECK_EQ_STR(small, "fifteen char" REASON_CUT); /* 12 + 3 bytes and the NUL */
+	/* appended parts: the first kept whole, the second ended visibly */
+	reason_set(small, sizeof(small), "native");
+	reason_cat(small, sizeof(small), "; %s", "bpf_link (5.9+)");
+	CHECK_EQ_STR(small, "native; bpf_" REASON_CUT);
+	/* never half a character: "é" is two bytes */
+	for (size_t at = 0; at < 4; at++) {
+		char s[40] = "";
+
+		memset(s, 'a', at);
+		strcat(s, "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9");
+		reason_set(small, sizeof(small), "%s", s);
+		CHECK(reason_cut(small));
+		CHECK(utf8_whole(small));
+	}
+	/* a reason fits as before */
+	reason_set(r, sizeof(r), "%s; %s", "generic mode requested", "netlink attach requested");
+	CHECK_EQ_STR(r, "generic mode requested; netlink attach requested");
+	CHECK(!reason_cut(r));
+}
+
 int main(void)
 {
+	test_a_reason_that_does_not_fit_ends_with_an_ellipsis();
 	test_egress_is_planned_per_interface_with_reasons();
 	test_rhel8_4_18_runs_degraded_through_netlink();
 	test_ubuntu_5_4_raises_soft_limit_without_cap_sys_resource();
