@@ -9,6 +9,7 @@
 #include "run/stop.h"
 #include "run/watch.h"
 #include "report/fmt.h"
+#include "probe/netns.h"
 #include "probe/probe.h"
 
 #define STR(x) #x
@@ -342,7 +343,7 @@ int fail_left_behind(const char *raw_iface, const struct watch_iface *w, unsigne
 	fmt_name(iface, sizeof(iface), raw_iface);
 	failure_clear(); /* this says more than "lost": it is the one line to print */
 	if (w && w->fault == WATCH_MOVED && w->new_nsid >= 0) {
-		if (watch_netns_name(w->new_nsid, ns, sizeof(ns)) == 0)
+		if (netns_name(w->new_nsid, ns, sizeof(ns)) == 0)
 			return fail(STAGE_LEFT, -ENODEV, raw_iface,
 				    "our program (id %u) stays attached: %s moved to network namespace "
 				    "%s (nsid %d, ifindex %d there), where it cannot be detached from "

@@ -178,28 +178,28 @@ static int link_seen(void *ctx, const struct nlmsghdr *nh)
 	return 0;
 }
 
+void nl_link_req(struct nl_link_req *r, int ifindex, __u32 seq, __u16 flags)
+{
+	memset(r, 0, sizeof(*r));
+	r->h.nlmsg_len = sizeof(*r);
+	r->h.nlmsg_type = RTM_GETLINK;
+	r->h.nlmsg_flags = flags;
+	r->h.nlmsg_seq = seq;
+	r->ifi.ifi_family = AF_UNSPEC;
+	r->ifi.ifi_index = ifindex;
+	r->a.rta_type = IFLA_EXT_MASK;
+	r->a.rta_len = RTA_LENGTH(sizeof(r->ext_mask));
+	r->ext_mask = RTEXT_FILTER_SKIP_STATS; /* older kernels ignore it */
+}
+
 int nl_link_xdp_ids(int ifindex, struct nl_xdp_ids *ids)
 {
-	struct {
-		struct nlmsghdr h;
-		struct ifinfomsg ifi;
-		struct rtattr a;
-		__u32 ext_mask;
-	} req;
+	struct nl_link_req req;
 	struct link_answer la = { .ifindex = ifindex };
 	struct nl_answer answer = { .fn = link_seen, .ctx = &la };
 	int err;
 
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_len = sizeof(req);
-	req.h.nlmsg_type = RTM_GETLINK;
-	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.h.nlmsg_seq = 1;
-	req.ifi.ifi_family = AF_UNSPEC;
-	req.ifi.ifi_index = ifindex;
-	req.a.rta_type = IFLA_EXT_MASK;
-	req.a.rta_len = RTA_LENGTH(sizeof(req.ext_mask));
-	req.ext_mask = RTEXT_FILTER_SKIP_STATS; /* older kernels ignore it */
+	nl_link_req(&req, ifindex, 1, NLM_F_REQUEST | NLM_F_ACK);
 	err = nl_request(NETLINK_ROUTE, &req, sizeof(req), &answer);
 	*ids = la.ids;
 	return err;

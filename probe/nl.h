@@ -43,6 +43,15 @@ struct nl_xdp_ids {
 	__u32 drv, skb, hw;
 };
 void nl_xdp_ids(const struct rtattr *nest, struct nl_xdp_ids *ids);
+/* RTM_GETLINK for one ifindex, without the statistics (older kernels ignore
+ * the mask). */
+struct nl_link_req {
+	struct nlmsghdr h;
+	struct ifinfomsg ifi;
+	struct rtattr a;
+	__u32 ext_mask;
+};
+void nl_link_req(struct nl_link_req *r, int ifindex, __u32 seq, __u16 flags);
 /* The XDP programs on ifindex, per mode: one RTM_GETLINK for this ifindex
  * (not a dump of every interface, as bpf_xdp_query does), without the
  * statistics. 0 or -errno (-ENODEV: no such interface here). */

@@ -1,94 +1,26 @@
-#define _GNU_SOURCE /* recvmmsg */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <linux/if_link.h>
 #include <linux/netlink.h>
-#include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 
 #include "run/watch.h"
 #include "probe/nl.h"
 
-/* One question: RTM_GETLINK for one ifindex, without the statistics. */
-struct watch_req {
-	struct nlmsghdr h;
-	struct ifinfomsg ifi;
-	struct rtattr a;
-	uint32_t ext_mask;
-};
-
-/* An answer is about 1.1 KiB (a veth on 6.18); the name and the XDP ids come
- * in its first few hundred bytes, so even a cut answer usually tells. */
-#define ANSWER_LEN 2048
-/* One slot more than questions: a recvmmsg that fills fewer slots than it
- * has emptied the queue, so it needs no second call to learn that. */
-#define ANSWER_SLOTS (WATCH_MAX + 1)
-
-struct watch_query {
-	struct watch_req req[WATCH_MAX];
-	struct mmsghdr msgs[ANSWER_SLOTS];
-	struct iovec iov[ANSWER_SLOTS];
-	char answer[ANSWER_SLOTS][ANSWER_LEN] __attribute__((aligned(8)));
-};
-
-static int open_query(struct watch *w)
-{
-	int rcvbuf = 1 << 20; /* 64 answers of ~4 KiB truesize; capped by rmem_max */
-	struct watch_query *q;
-
-	w->query_tried = true;
-	w->qfd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
-	if (w->qfd < 0)
-		return -errno;
-	(void)setsockopt(w->qfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	q = malloc(sizeof(*q)); /* its pages are touched only as answers come */
-	if (!q) {
-		close(w->qfd);
-		w->qfd = -1;
-		return -ENOMEM;
-	}
-	for (int j = 0; j < ANSWER_SLOTS; j++) {
-		q->iov[j].iov_base = q->answer[j];
-		q->iov[j].iov_len = ANSWER_LEN;
-		memset(&q->msgs[j], 0, sizeof(q->msgs[j]));
-		q->msgs[j].msg_hdr.msg_iov = &q->iov[j];
-		q->msgs[j].msg_hdr.msg_iovlen = 1;
-	}
-	w->q = q;
-	return 0;
-}
-
 int watch_open(struct watch *w)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
-	int err = 0;
+	int err;
 
 	w->gen = 0;
 	w->resync = false;
-	w->q = NULL;
-	w->qfd = -1;
-	w->query_tried = false;
 	w->tc_joined = w->tc_unfollowed = false;
-	w->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
-	if (w->fd < 0) {
-		err = -errno;
-	} else if (bind(w->fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		err = -errno;
-		close(w->fd);
-		w->fd = -1;
-	}
+	err = nlwatch_open(&w->nl);
 	/* Without notifications every poll asks: open the question now. With
 	 * them, it is only the resync after lost ones: opened then, once. */
-	return err ? (open_query(w) ?: err) : 0;
+	return err ? (nlwatch_open_query(&w->nl) ?: err) : 0;
 }
 
 /* A cls_bpf filter on a clsact qdisc (tc, through netlink). */
@@ -105,15 +37,12 @@ static bool has_clsact(const struct watch_iface *wi)
 
 void watch_add(struct watch *w, struct watch_iface *wi)
 {
-	int grp = RTNLGRP_TC;
-
 	if (!has_clsact(wi))
 		return;
 	wi->tc_news = true; /* a change between the attach and now: ask at once */
 	if (w->tc_joined || w->tc_unfollowed)
 		return;
-	if (w->fd >= 0 && setsockopt(w->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
-				     sizeof(grp)) == 0)
+	if (nlwatch_join_tc(&w->nl) == 0)
 		w->tc_joined = true;
 	else
 		w->tc_unfollowed = true;
@@ -121,13 +50,7 @@ void watch_add(struct watch *w, struct watch_iface *wi)
 
 void watch_close(struct watch *w)
 {
-	if (w->fd >= 0)
-		close(w->fd);
-	if (w->qfd >= 0)
-		close(w->qfd);
-	free(w->q);
-	w->q = NULL;
-	w->fd = w->qfd = -1;
+	nlwatch_close(&w->nl);
 }
 
 /* The interface with this ifindex that still counts, or whose link was just
@@ -269,24 +192,26 @@ void watch_parse(struct watch_iface *wi, int n, const void *buf, int len)
 	}
 }
 
+/* The interfaces a datagram's news go to, and the poll it answers. */
+struct news_to {
+	struct watch_iface *wi;
+	int n;
+	uint32_t gen;
+};
+
+static void on_notifications(void *ctx, const void *buf, int len)
+{
+	const struct news_to *to = ctx;
+
+	watch_parse(to->wi, to->n, buf, len);
+}
+
 static void drain(struct watch *w, struct watch_iface *wi, int n)
 {
-	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct news_to to = { wi, n, 0 };
 
-	for (;;) {
-		ssize_t got = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT);
-
-		if (got < 0) {
-			if (errno == ENOBUFS)
-				w->resync = true; /* some were lost: ask about all */
-			if (errno == EINTR || errno == ENOBUFS)
-				continue;
-			return;
-		}
-		if (got == 0)
-			return;
-		watch_parse(wi, n, buf, (int)got);
-	}
+	if (nlwatch_drain(&w->nl, on_notifications, &to))
+		w->resync = true; /* some were lost: ask about all */
 }
 
 /* Sequence numbers: the poll number above the interface's index. */
@@ -300,7 +225,7 @@ static uint32_t seq_of(uint32_t gen, int i)
 
 int watch_build_query(struct watch_iface *wi, int n, uint32_t gen, void *buf, size_t size)
 {
-	struct watch_req *r = buf;
+	struct nl_link_req *r = buf;
 	size_t k = 0;
 
 	for (int i = 0; i < n && i < WATCH_MAX; i++) {
@@ -311,16 +236,7 @@ int watch_build_query(struct watch_iface *wi, int n, uint32_t gen, void *buf, si
 		w->other_id = 0;
 		if (w->fault != WATCH_OK || (k + 1) * sizeof(*r) > size)
 			continue;
-		memset(&r[k], 0, sizeof(r[k]));
-		r[k].h.nlmsg_len = sizeof(r[k]);
-		r[k].h.nlmsg_type = RTM_GETLINK;
-		r[k].h.nlmsg_flags = NLM_F_REQUEST;
-		r[k].h.nlmsg_seq = seq_of(gen, i);
-		r[k].ifi.ifi_family = AF_UNSPEC;
-		r[k].ifi.ifi_index = w->att->ifindex;
-		r[k].a.rta_type = IFLA_EXT_MASK;
-		r[k].a.rta_len = RTA_LENGTH(sizeof(r[k].ext_mask));
-		r[k].ext_mask = RTEXT_FILTER_SKIP_STATS; /* older kernels ignore it */
+		nl_link_req(&r[k], w->att->ifindex, seq_of(gen, i), NLM_F_REQUEST);
 		w->asked = true;
 		k++;
 	}
@@ -445,39 +361,34 @@ void watch_judge(struct watch_iface *w)
 	}
 }
 
+static void on_answers(void *ctx, const void *buf, int len)
+{
+	const struct news_to *to = ctx;
+
+	watch_parse_answers(to->wi, to->n, to->gen, buf, len);
+}
+
 /* One question for every interface that still counts, and all the answers. */
 static void ask(struct watch *w, struct watch_iface *wi, int n)
 {
-	struct watch_query *q;
+	struct news_to to = { wi, n, 0 };
+	size_t size = 0;
+	void *req;
 	int len;
 
-	if (w->qfd < 0 && !w->query_tried)
-		open_query(w); /* the first resync: once, whatever comes of it */
-	q = w->q;
-	if (w->qfd < 0) {
+	if (w->nl.qfd < 0 && !w->nl.query_tried)
+		nlwatch_open_query(&w->nl); /* the first resync: once, whatever comes of it */
+	req = nlwatch_requests(&w->nl, &size);
+	if (!req) {
 		watch_build_query(wi, n, 0, NULL, 0); /* resets; asks nothing */
 		return;
 	}
-	len = watch_build_query(wi, n, ++w->gen, q->req, sizeof(q->req));
+	len = watch_build_query(wi, n, ++w->gen, req, size);
 	if (len == 0)
 		return;
-	if (send(w->qfd, q->req, (size_t)len, 0) < 0) {
+	to.gen = w->gen;
+	if (nlwatch_ask(&w->nl, (size_t)len, on_answers, &to))
 		watch_build_query(wi, n, 0, NULL, 0);
-		return;
-	}
-	/* the kernel answers inside send(): every answer is queued by now */
-	for (;;) {
-		int got = recvmmsg(w->qfd, q->msgs, ANSWER_SLOTS, MSG_DONTWAIT, NULL);
-
-		if (got < 0 && (errno == EINTR || errno == ENOBUFS))
-			continue; /* ENOBUFS: some answers were dropped; those are checked alone */
-		if (got <= 0)
-			return;
-		for (int j = 0; j < got; j++)
-			watch_parse_answers(wi, n, w->gen, q->answer[j], (int)q->msgs[j].msg_len);
-		if (got < ANSWER_SLOTS)
-			return;
-	}
 }
 
 void watch_judge_notified(struct watch_iface *w)
@@ -512,7 +423,7 @@ static void explain_link_gone(struct watch *w, struct watch_iface *wi, int n)
 
 	for (int i = 0; i < n; i++)
 		any |= wi[i].fault == WATCH_LINK_GONE && wi[i].fault_new;
-	if (!any || w->fd < 0)
+	if (!any || w->nl.fd < 0)
 		return;
 	nanosleep(&moment, NULL);
 	drain(w, wi, n);
@@ -548,11 +459,11 @@ int watch_poll(struct watch *w, struct watch_iface *wi, int n)
 	bool all;
 
 	watch_build_query(wi, n, 0, NULL, 0); /* resets this poll's news */
-	if (w->fd >= 0)
+	if (w->nl.fd >= 0)
 		drain(w, wi, n);
 	for (int i = 0; i < n && w->tc_unfollowed; i++)
 		wi[i].tc_news = has_clsact(&wi[i]); /* no tc notifications: ask every time */
-	all = w->fd < 0 || w->resync;
+	all = w->nl.fd < 0 || w->resync;
 	w->resync = false;
 	if (all)
 		ask(w, wi, n);
@@ -584,89 +495,4 @@ static const char *const fault_names[] = {
 const char *watch_fault_name(enum watch_fault f)
 {
 	return fault_names[f];
-}
-
-int watch_parse_nsid(const void *buf, int len)
-{
-	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-		const struct rtgenmsg *g = NLMSG_DATA(h);
-		int alen = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(*g)));
-
-		if (h->nlmsg_type == NLMSG_ERROR)
-			return -EIO;
-		if (h->nlmsg_type != RTM_NEWNSID)
-			continue;
-		for (const struct rtattr *r = (const struct rtattr *)((const char *)g + NLMSG_ALIGN(sizeof(*g)));
-		     RTA_OK(r, alen); r = RTA_NEXT(r, alen)) {
-			int id;
-
-			if (r->rta_type == NETNSA_NSID && RTA_PAYLOAD(r) >= sizeof(int)) {
-				memcpy(&id, RTA_DATA(r), sizeof(int));
-				return id;
-			}
-		}
-	}
-	return -ENOENT;
-}
-
-/* The nsid (as seen from here) of the namespace behind fd, or -errno. */
-static int nsid_of(int nl, int ns_fd)
-{
-	struct {
-		struct nlmsghdr h;
-		struct rtgenmsg g;
-		char attrs[16];
-	} req;
-	char buf[512] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct rtattr *a;
-	ssize_t got;
-
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_type = RTM_GETNSID;
-	req.h.nlmsg_flags = NLM_F_REQUEST;
-	req.h.nlmsg_seq = 1;
-	req.g.rtgen_family = AF_UNSPEC;
-	a = (struct rtattr *)((char *)&req + NLMSG_ALIGN(NLMSG_LENGTH(sizeof(req.g))));
-	a->rta_type = NETNSA_FD;
-	a->rta_len = RTA_LENGTH(sizeof(int));
-	memcpy(RTA_DATA(a), &ns_fd, sizeof(int));
-	req.h.nlmsg_len = NLMSG_ALIGN(NLMSG_LENGTH(sizeof(req.g))) + RTA_ALIGN(a->rta_len);
-	if (send(nl, &req, req.h.nlmsg_len, 0) < 0)
-		return -errno;
-	got = recv(nl, buf, sizeof(buf), 0);
-	if (got < 0)
-		return -errno;
-	return watch_parse_nsid(buf, (int)got);
-}
-
-int watch_netns_name(int nsid, char *name, size_t len)
-{
-	DIR *d = opendir("/run/netns");
-	struct dirent *e;
-	int nl, ret = -ENOENT;
-
-	if (!d)
-		return -errno;
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (nl < 0) {
-		closedir(d);
-		return -errno;
-	}
-	while (ret == -ENOENT && (e = readdir(d))) {
-		int fd;
-
-		if (e->d_name[0] == '.')
-			continue;
-		fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (nsid_of(nl, fd) == nsid && strlen(e->d_name) < len) {
-			memcpy(name, e->d_name, strlen(e->d_name) + 1);
-			ret = 0;
-		}
-		close(fd);
-	}
-	close(nl);
-	closedir(d);
-	return ret;
 }

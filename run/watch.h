@@ -1,5 +1,7 @@
 /* Watching what we count while the counter runs: is the interface still in
- * this namespace, under which name, and is our program still on it?
+ * this namespace, under which name, and is our program still on it? This
+ * file judges; the sockets are probe/nlwatch.h's, the nsid's name
+ * probe/netns.h's.
  *
  * rtnetlink link notifications, read once per poll (one recv), tell a move to
  * another namespace (with that namespace's id) from a deletion, report
@@ -32,6 +34,7 @@
 #include <stdint.h>
 
 #include "loader/attach.h"
+#include "probe/nlwatch.h"
 
 enum watch_fault {
 	WATCH_OK,
@@ -71,18 +74,13 @@ struct watch_iface {
 	bool tc_news;
 };
 
-#define WATCH_MAX 64 /* interfaces (PROBE_MAX_IFACES) */
-
-struct watch_query;
+#define WATCH_MAX NLWATCH_MAX_REQ /* interfaces (PROBE_MAX_IFACES) */
 
 struct watch {
-	int fd;  /* rtnetlink socket subscribed to link events, -1 without */
-	int qfd; /* rtnetlink socket for the per-poll question, -1 without */
+	struct nlwatch nl; /* notifications (nl.fd) and the question (nl.qfd) */
 	uint32_t gen; /* poll number, in the question's sequence numbers */
 	bool resync;  /* notifications were lost: ask about every interface */
-	bool query_tried; /* qfd and q were opened (or could not be), once */
-	struct watch_query *q; /* its buffers, allocated once */
-	bool tc_joined;   /* fd follows the tc notifications too */
+	bool tc_joined;   /* nl.fd follows the tc notifications too */
 	bool tc_unfollowed; /* a clsact attachment without them: ask each poll */
 };
 
@@ -99,9 +97,6 @@ void watch_add(struct watch *w, struct watch_iface *wi);
  * Sets the news flags (the caller clears them) and returns the number of
  * interfaces with news. */
 int watch_poll(struct watch *w, struct watch_iface *wi, int n);
-/* The name under /run/netns (ip netns) of the namespace with this nsid as seen
- * from here. 0, or -ENOENT when it has none. */
-int watch_netns_name(int nsid, char *name, size_t len);
 /* Applies the link and tc notifications in buf (len bytes) to wi (for
  * fuzzing too). */
 void watch_parse(struct watch_iface *wi, int n, const void *buf, int len);
@@ -118,8 +113,6 @@ void watch_judge(struct watch_iface *w);
 /* Decides from this poll's notifications (netlink attach: the program ids
  * they carried) and, for a link, from the link itself. */
 void watch_judge_notified(struct watch_iface *w);
-/* The nsid in an RTM_NEWNSID reply, or -errno. */
-int watch_parse_nsid(const void *buf, int len);
 /* Names of the faults for JSON ("deleted", "moved", ...). */
 const char *watch_fault_name(enum watch_fault f);
 

@@ -8,6 +8,7 @@
 
 #include "run/watch.h"
 #include "probe/internal.h"
+#include "probe/netns.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -40,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		break;
 	case 1:
-		watch_parse_nsid(buf, (int)(size - 1));
+		netns_parse_nsid(buf, (int)(size - 1));
 		break;
 	case 2:
 		genl_parse_reply(buf, (int)(size - 1), 7, &found, &result);
