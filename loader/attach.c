@@ -1,7 +1,10 @@
 /* The attachment module: one attach per hook with the kernel's message kept,
  * one check and one detach for every kind, and the sweep of dead runs'
  * pins. */
+#define _GNU_SOURCE /* setns, CLONE_NEWNET */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -9,6 +12,7 @@
 #include "loader/attach.h"
 #include "loader/pin.h"
 #include "log/log.h"
+#include "probe/netns.h"
 #include "probe/nl.h"
 #include "probe/probe.h"
 
@@ -92,23 +96,75 @@ static int still_attached(int ifindex, bool egress, uint32_t id)
 	return err ? err : tc == id;
 }
 
+/* Is a dead run's pinned program id still where the pin says? 1 yes (the
+ * pin stays: it tells the next run there the program is ours), 0 no (and
+ * the empty clsact qdisc the pin says that run created is removed), -errno
+ * could not tell. Asked in the namespace we are in. */
+static int leftover_here(const struct pin_owner *o, uint32_t id)
+{
+	int err = still_attached(o->ifindex, o->egress, id);
+
+	if (err == 0 && o->qdisc)
+		detach_empty_clsact(o->ifindex);
+	return err;
+}
+
+struct elsewhere {
+	int netns_fd;
+	const struct pin_owner *o;
+	uint32_t id;
+	int ret;
+};
+
+/* In a thread of its own, which alone enters the pin's namespace (a
+ * namespace is a thread's; the thread's end is the way back). */
+static void *leftover_elsewhere(void *arg)
+{
+	struct elsewhere *e = arg;
+
+	e->ret = setns(e->netns_fd, CLONE_NEWNET) ? -errno : leftover_here(e->o, e->id);
+	return NULL;
+}
+
+/* leftover_here for a pin made in another network namespace: one that is
+ * gone took its interfaces with it (a physical one returns to the initial
+ * namespace, where no pin of that namespace names it), so 0; one that
+ * still exists is entered and asked (needs CAP_SYS_ADMIN: without it,
+ * -EPERM, the pin stays). */
+static int leftover_there(const struct pin_owner *o, uint32_t id)
+{
+	struct elsewhere e = { netns_open_ino(o->netns), o, id, -EIO };
+	pthread_t t;
+	int err;
+
+	if (e.netns_fd == -ENOENT)
+		return 0;
+	if (e.netns_fd < 0)
+		return e.netns_fd;
+	err = -pthread_create(&t, NULL, leftover_elsewhere, &e);
+	if (!err)
+		pthread_join(t, NULL);
+	close(e.netns_fd);
+	return err ? err : e.ret;
+}
+
+/* A pin of a run that is gone goes once its program is nowhere the pin
+ * says, whatever became of the interface or its namespace. */
 static int sweep_one(void *ctx, const struct pin_owner *o)
 {
 	int *removed = ctx;
 	uint32_t id = 0;
 	int fd, err;
 
-	if (o->alive || !o->here)
-		return 0; /* a live run's; another namespace's runs sweep their own */
+	if (o->alive)
+		return 0; /* a live run's */
 	fd = pin_get(o->path);
 	if (fd < 0)
 		return 0;
 	err = attach_prog_id(fd, &id);
 	close(fd);
-	if (err || still_attached(o->ifindex, o->egress, id) != 0)
+	if (err || (o->here ? leftover_here(o, id) : leftover_there(o, id)) != 0)
 		return 0; /* a leftover the next run there removes (or cannot tell) */
-	if (o->qdisc)
-		detach_empty_clsact(o->ifindex);
 	if (pin_remove(o->path) == 0)
 		(*removed)++;
 	return 0;

@@ -36,12 +36,14 @@ int attach_check(const struct attachment *a, uint32_t *now_id);
  * that is no longer ours is 0. */
 int detach_xdp(struct attachment *a);
 
-/* Removes the pins, in this namespace, of xdpcount runs that are gone and
- * whose program is no longer where the pin says (detached, or the interface
- * deleted), with the clsact qdisc a PIN_QDISC pin says that run created if
- * nothing is on it. A pin whose program is still attached stays: it tells
- * the next run there that the program is a leftover of ours. Returns the
- * number of pins removed, or -errno (no bpffs: 0). */
+/* Removes the pins of xdpcount runs that are gone and whose program is no
+ * longer where the pin says (detached, the interface deleted or moved away,
+ * its namespace gone), with the clsact qdisc a PIN_QDISC pin says that run
+ * created if nothing is on it. A pin made in another namespace that still
+ * exists is checked there (CAP_SYS_ADMIN: setns; without it, it stays). A
+ * pin whose program is still attached stays: it tells the next run there
+ * that the program is a leftover of ours. Returns the number of pins
+ * removed, or -errno (no bpffs: 0). */
 int pin_sweep(void);
 
 #endif

@@ -1,16 +1,27 @@
-/* The nsid -> name lookup: one RTM_GETNSID per /run/netns entry. */
+/* The nsid -> name lookup: one RTM_GETNSID per /run/netns entry; and a
+ * namespace found by its inode (nsfs mounts, then /proc/PID/ns/net). */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <linux/capability.h>
 
 #include <linux/net_namespace.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
 #include "probe/netns.h"
+#include "probe/probe.h"
+
+#define NS_PATH_LEN 256 /* a mount point or /proc path: %255s below */
 
 int netns_parse_nsid(const void *buf, int len)
 {
@@ -95,4 +106,78 @@ int netns_name(int nsid, char *name, size_t len)
 	close(nl);
 	closedir(d);
 	return ret;
+}
+
+/* Is the mount point in one /proc/self/mountinfo line an nsfs mount of
+ * net:[ino]? Its path (unescaped) into path. */
+static bool nsfs_mount_of(const char *line, unsigned long long ino, char *path, size_t len)
+{
+	char root[64], point[NS_PATH_LEN], want[64];
+	const char *sep = strstr(line, " - ");
+	size_t j = 0;
+
+	if (!sep || strncmp(sep, " - nsfs ", 8) ||
+	    sscanf(line, "%*s %*s %*s %63s %255s", root, point) != 2)
+		return false;
+	snprintf(want, sizeof(want), "net:[%llu]", ino);
+	if (strcmp(root, want))
+		return false;
+	for (const char *c = point; *c && j + 1 < len; c++) {
+		if (c[0] == '\\' && c[1] >= '0' && c[1] <= '3' && c[2] >= '0' && c[2] <= '7' &&
+		    c[3] >= '0' && c[3] <= '7') { /* \040 and the like */
+			path[j++] = (char)((c[1] - '0') * 64 + (c[2] - '0') * 8 + (c[3] - '0'));
+			c += 3;
+		} else
+			path[j++] = *c;
+	}
+	path[j] = '\0';
+	return true;
+}
+
+int netns_open_ino(unsigned long long ino)
+{
+	char line[1024], path[NS_PATH_LEN];
+	struct dirent *e;
+	bool denied = false, in_user_ns = false;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	uint64_t eff = 0;
+	DIR *proc;
+	int fd = -ENOENT;
+
+	while (f && fd == -ENOENT && fgets(line, sizeof(line), f))
+		if (nsfs_mount_of(line, ino, path, sizeof(path))) {
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				fd = -ENOENT; /* gone meanwhile: look on */
+		}
+	if (f)
+		fclose(f);
+	if (fd >= 0)
+		return fd;
+	proc = opendir("/proc");
+	if (!proc)
+		return -errno;
+	while (fd < 0 && (e = readdir(proc))) {
+		struct stat st;
+
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "/proc/%.32s/ns/net", e->d_name) >=
+		    sizeof(path))
+			continue;
+		if (stat(path, &st)) {
+			denied |= errno == EACCES || errno == EPERM;
+			continue;
+		}
+		if ((unsigned long long)st.st_ino == ino)
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	closedir(proc);
+	if (fd >= 0 || !denied)
+		return fd;
+	/* With CAP_SYS_ADMIN, a process still closed to us is beyond our
+	 * reach (another user namespace's, an LSM's): not in a namespace an
+	 * xdpcount of ours counted in. Without it, any process might be. */
+	return probe_caps_now(&eff, &in_user_ns) == 0 && (eff >> CAP_SYS_ADMIN & 1) ? -ENOENT
+										    : -EACCES;
 }

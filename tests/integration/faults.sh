@@ -310,6 +310,56 @@ test_no_pin_outlives_its_program() {
 	done
 }
 
+# The pin of a killed netlink run in another namespace X goes with the first
+# run or detach anywhere once its program is nowhere the pin says: X deleted
+# (its veth with it), or X still there but the interface deleted; it stays
+# while the program is still attached in X, so that the next run there
+# recognises it as ours.
+test_pins_of_dead_runs_elsewhere_are_swept() {
+	local x out id case
+	need_bin && bpffs_private && fault_setup elsewhere || return
+	for case in netns-deleted iface-deleted still-attached; do
+		ns_new x "elsewhere-$case" && veth "$x" veth4 "$B" veth5 ||
+			{ fail "$CUR: setup"; return; }
+		out=$WORK/elsewhere-$case.out
+		start_attached "$x" "$out" veth4 -- --json -i 0.2 --attach netlink || return
+		id=$(xdp_id "$x" veth4)
+		stop KILL
+		check_eq "$CUR ($case): the killed run's pin" "$(pins_left)" 1
+		case $case in
+		netns-deleted) ip netns del "$x" ;;
+		iface-deleted) ip -n "$B" link del veth5 ;;
+		esac
+		ip netns exec "$A" "$BIN" detach veth0 >"$out.detach" 2>&1
+		check_eq "$CUR ($case): detach in another namespace exits 0" "$?" 0
+		if [ $case = still-attached ]; then
+			check_eq "$CUR ($case): the pin stays" "$(pins_left)" 1
+			timeout 20 ip netns exec "$x" "$BIN" --json -c 1 -i 0.1 --attach netlink veth4 \
+				>"$out" 2>"$out.err"
+			check_eq "$CUR ($case): the next run there exits 0" "$?" 0
+			check_eq "$CUR ($case): having replaced the leftover as ours" \
+				"$(field "$out" stale_removed veth4 program_id)" "$id"
+		else
+			check_match "$CUR ($case): detach says it removed the pin" \
+				"$(cat "$out.detach")" "removed 1 pin of xdpcount runs that are gone"
+		fi
+		check_eq "$CUR ($case): no pin left" "$(pins_left)" 0
+		check "$CUR ($case): program $id is gone" wait_prog_gone "$id"
+		[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out.detach"; show "$out.err"; }
+	done
+}
+
+# wait_prog_gone ID: true once no BPF program has ID (5 s at most: freeing
+# is deferred).
+wait_prog_gone() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		bpftool prog show id "$1" >/dev/null 2>&1 || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 wait_pid_gone() {
 	local i
 	for ((i = 0; i < $2 * 20; i++)); do
