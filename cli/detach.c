@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/errors.h"
+#include "probe/nl.h"
 #include "loader/attach.h"
 #include "loader/pin.h"
 #include "probe/pin.h"
@@ -103,12 +104,23 @@ int cmd_detach(const struct opts *o)
 		n += tc;
 		if (o->verbosity >= 0 && (n || !unknown)) /* a refusal alone is said on stderr */
 			printf("%s: removed %d xdpcount program%s\n", o->ifaces[i], n, n == 1 ? "" : "s");
-		if (unknown)
-			return fail(STAGE_UNOWNED, -EPERM, o->ifaces[i],
-				    "program id %u is not recognisably xdpcount's: no xdpcount pin in "
-				    "%s matches it, and reading its name needs CAP_SYS_ADMIN; left in "
-				    "place (if you know it is xdpcount's: `ip link set dev %s xdp off`)",
-				    unknown, pin_bpffs(), o->ifaces[i]);
+		if (unknown) {
+			struct nl_xdp_ids q = { 0 };
+			const char *off = "xdp";
+
+			/* the keyword of its mode: plain "xdp off" would not touch a
+			 * generic program on a driver with native XDP */
+			if (!nl_link_xdp_ids(ifindex, &q))
+				off = unknown == q.skb ? "xdpgeneric" : unknown == q.hw ? "xdpoffload"
+				      : "xdpdrv";
+			fail(STAGE_UNOWNED, -EPERM, o->ifaces[i],
+			     "program id %u is not recognisably xdpcount's: no xdpcount pin in "
+			     "%s matches it, and reading its name needs CAP_SYS_ADMIN; left in "
+			     "place", unknown, pin_bpffs());
+			failure_todo("if you know it is xdpcount's: `ip link set dev IFACE %s off`",
+				     off);
+			return -EPERM;
+		}
 	}
 	swept = pin_sweep();
 	if (swept > 0 && o->verbosity >= 0)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/capability.h>
 
 #include "cli/errors.h"
@@ -21,6 +22,7 @@ struct failure {
 	int err;
 	char subject[128];
 	char detail[640];
+	char todo[256]; /* what to do, where the advice table's words would not fit */
 };
 
 static struct failure failure;
@@ -65,6 +67,8 @@ static const char PRIV_TODO[] = "run as root, or grant CAP_BPF and CAP_NET_ADMIN
 static const struct advice advice[] = {
 	{ STAGE_USAGE, 0, NULL, "see xdpcount --help" },
 	{ STAGE_UNOWNED, 0, NULL, NULL }, /* the detail says what to do */
+	{ STAGE_PLAN, EPERM, NULL, NULL }, /* the plan's reasons say what to grant */
+	{ STAGE_PLAN, EACCES, NULL, NULL },
 	{ STAGE_IFACE, ENODEV, "no such interface", "list interfaces with `ip link` and pass one as IFACE" },
 	{ STAGE_PICK, ENOENT, "there is no IPv4 default route to pick one from", "name one: xdpcount IFACE (see `ip link`)" },
 	{ STAGE_IFACE, E2BIG, "too many interfaces", "count on at most 64 interfaces per run" },
@@ -146,12 +150,24 @@ int fail(enum stage stage, int err, const char *subject, const char *detail_fmt,
 	else
 		snprintf(failure.subject, sizeof(failure.subject), "%s", subject ? subject : "");
 	failure.detail[0] = '\0';
+	failure.todo[0] = '\0';
 	if (detail_fmt) {
 		va_start(ap, detail_fmt);
 		vsnprintf(failure.detail, sizeof(failure.detail), detail_fmt, ap);
 		va_end(ap);
 	}
 	return err;
+}
+
+void failure_todo(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!failure.set)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(failure.todo, sizeof(failure.todo), fmt, ap);
+	va_end(ap);
 }
 
 void failure_clear(void)
@@ -207,21 +223,52 @@ static const char *privilege_todo(void)
 		return "grant CAP_NET_ADMIN as well (CAP_BPF is held)";
 	if (eff >> CAP_NET_ADMIN & 1)
 		return "grant CAP_BPF as well (CAP_NET_ADMIN is held; CAP_SYS_ADMIN on kernels before 5.8)";
+	if (geteuid() == 0)
+		return "this root holds neither CAP_BPF nor CAP_NET_ADMIN (a container or a "
+		       "capability bounding set took them): grant both (CAP_SYS_ADMIN on kernels "
+		       "before 5.8), e.g. --cap-add BPF --cap-add NET_ADMIN";
 	return PRIV_TODO;
+}
+
+/* The advice's words with IFACE replaced by the real (escaped) name. */
+static const char *with_name(char *buf, size_t len, const char *todo, const char *name)
+{
+	const char *p;
+	size_t n = 0;
+
+	if (!todo || !name[0] || !strstr(todo, "IFACE"))
+		return todo;
+	buf[0] = '\0';
+	while ((p = strstr(todo, "IFACE")) && n < len) {
+		n += (size_t)snprintf(buf + n, len - n, "%.*s%s", (int)(p - todo), todo, name);
+		todo = p + 5;
+	}
+	if (n < len)
+		snprintf(buf + n, len - n, "%s", todo);
+	return buf;
+}
+
+static void format_line(char *buf, size_t len, enum stage stage, int err, const char *subject,
+			const char *detail, const char *todo_given)
+{
+	const struct advice *a = find_advice(stage, -err);
+	const char *todo = a->todo && a->todo == (const char *)PRIV_TODO ? privilege_todo() : a->todo;
+	char what[512], subj[400], named[512];
+
+	fmt_name(subj, sizeof(subj), subject ? subject : "");
+	snprintf(what, sizeof(what), stage_what[stage], subj);
+	if (todo_given && todo_given[0])
+		todo = todo_given;
+	todo = with_name(named, sizeof(named), todo, subj);
+	snprintf(buf, len, "%s: %s%s%s", what,
+		 detail && detail[0] ? detail : a->cause ? a->cause : err ? strerror(-err) : "failed",
+		 todo ? "; " : "", todo ? todo : "");
 }
 
 void failure_format(char *buf, size_t len, enum stage stage, int err, const char *subject,
 		    const char *detail)
 {
-	const struct advice *a = find_advice(stage, -err);
-	const char *todo = a->todo && a->todo == (const char *)PRIV_TODO ? privilege_todo() : a->todo;
-	char what[512], subj[400];
-
-	snprintf(what, sizeof(what), stage_what[stage],
-		 fmt_name(subj, sizeof(subj), subject ? subject : ""));
-	snprintf(buf, len, "%s: %s%s%s", what,
-		 detail && detail[0] ? detail : a->cause ? a->cause : err ? strerror(-err) : "failed",
-		 todo ? "; " : "", todo ? todo : "");
+	format_line(buf, len, stage, err, subject, detail, NULL);
 }
 
 void failure_note(enum stage stage, int err, const char *subject, const char *detail)
@@ -273,8 +320,8 @@ int failure_get(struct failure_info *fi)
 {
 	if (!failure.set)
 		return 0;
-	failure_format(fi->message, sizeof(fi->message), failure.stage, failure.err,
-		       failure.subject, failure.detail);
+	format_line(fi->message, sizeof(fi->message), failure.stage, failure.err,
+		    failure.subject, failure.detail, failure.todo);
 	fi->code = stage_code[failure.stage];
 	snprintf(fi->errno_name, sizeof(fi->errno_name), "errno%u", 0u - (unsigned int)failure.err);
 	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
@@ -288,7 +335,11 @@ int failure_report(void)
 {
 	if (!failure.set)
 		return EXIT_OK;
-	failure_note(failure.stage, failure.err, failure.subject, failure.detail);
+	char line[1024];
+
+	format_line(line, sizeof(line), failure.stage, failure.err, failure.subject,
+		    failure.detail, failure.todo);
+	fprintf(stderr, "xdpcount: %s\n", line);
 	return exit_code_of(&failure);
 }
 

@@ -52,6 +52,10 @@ struct failure_info {
 };
 /* Returns 1 and fills fi when a failure was recorded, else 0. */
 int failure_get(struct failure_info *fi);
+/* What to do about the failure just recorded, where the words of the advice
+ * table for its stage and errno would be wrong (the pid that holds it, the
+ * command for the mode in use). */
+void failure_todo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Forgets a recorded failure (e.g. after a fallback handled it). */
 void failure_clear(void);
 /* The cause words for an errno (-errno) in a stage, e.g. for JSON "reason" fields. */

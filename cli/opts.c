@@ -79,8 +79,8 @@ static const struct opt_def opt_defs[] = {
 	  "write that raw BPF ELF object to stdout\n"
 	  "(for bpftool or llvm-objdump)" },
 	{ "quiet", OPT_QUIET, no_argument, ALL, NULL,
-	  "only the counts and errors (no plan, attach or\n"
-	  "detach lines)" },
+	  "only the counts, warnings and errors (no plan,\n"
+	  "attach or detach lines)" },
 	{ "verbose", OPT_VERBOSE, no_argument, ALL, NULL, "more detail on stderr; -vv adds libbpf's log" },
 	{ "help", OPT_HELP, no_argument, ALL, NULL, "show this help" },
 	{ "version", OPT_VERSION, no_argument, ALL, NULL,

@@ -201,13 +201,21 @@ static const char *foreign_prog(const struct probe_iface *it, char *buf,
 				size_t len, const char **ours, char *ours_buf,
 				size_t ours_len, char *id_buf, size_t id_len, struct plan_iface *pi)
 {
-	const struct { const struct probe_xdp_prog *x; const char *mode; enum xdp_mode m; } m[] = {
-		{ &it->drv, "native", XDP_MODE_NATIVE }, { &it->skb, "generic", XDP_MODE_GENERIC },
-		{ &it->hw, "offload", XDP_MODE_NATIVE },
+	const struct {
+		const struct probe_xdp_prog *x;
+		const char *mode;
+		enum xdp_mode m;
+		const char *off; /* ip link set dev X <off> off */
+	} m[] = {
+		{ &it->drv, "native", XDP_MODE_NATIVE, "xdpdrv" },
+		{ &it->skb, "generic", XDP_MODE_GENERIC, "xdpgeneric" },
+		{ &it->hw, "offload", XDP_MODE_NATIVE, "xdpoffload" },
 	};
 	size_t i;
 
 	*ours = NULL;
+	pi->ours_pid = 0;
+	pi->foreign_off = NULL;
 	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		const struct probe_xdp_prog *x = m[i].x;
 
@@ -216,6 +224,7 @@ static const char *foreign_prog(const struct probe_iface *it, char *buf,
 		if (x->ours && x->holder_alive) {
 			reason_set(ours_buf, ours_len, "xdpcount pid %d counts on it already "
 				   "(program id %u, %s mode)", x->holder_pid, x->id, m[i].mode);
+			pi->ours_pid = x->holder_pid;
 			*ours = ours_buf;
 			continue;
 		}
@@ -249,6 +258,8 @@ static const char *foreign_prog(const struct probe_iface *it, char *buf,
 			reason_set(buf, len, "already carries %s, not xdpcount's: will not "
 				   "replace it", id_buf);
 		}
+		if (!x->dispatcher)
+			pi->foreign_off = m[i].off;
 		return buf;
 	}
 	return NULL;

@@ -84,14 +84,16 @@ static void privilege_reason(const struct probe *p, const struct fact *f,
 			   "; kernel.unprivileged_bpf_disabled=%d forbids bpf() "
 			   "to unprivileged users", p->unprivileged_bpf_disabled);
 	acc_add(acc, VERDICT_INCOMPATIBLE,
-		"bpf() is not allowed (%s): missing %s; run as root%s", e,
+		"bpf() is not allowed (%s): missing %s; %s%s", e,
 		kver_before(p, 5, 8) ?
 		"CAP_SYS_ADMIN and CAP_NET_ADMIN (CAP_BPF needs 5.8+)" :
 		p->caps_known && p->cap_bpf ?
 		"CAP_NET_ADMIN (CAP_BPF alone cannot load XDP programs)" :
 		p->caps_known && p->cap_net_admin ?
 		"CAP_BPF (CAP_NET_ADMIN is held)" :
-		"CAP_BPF and CAP_NET_ADMIN (or CAP_SYS_ADMIN)", extra);
+		"CAP_BPF and CAP_NET_ADMIN (or CAP_SYS_ADMIN)",
+		p->euid_root ? "this root lacks them (a container or a capability bounding set "
+		"took them): grant them" : "run as root, or grant them", extra);
 }
 
 static void plan_kernel(const struct probe *p, struct verdict_acc *acc)
@@ -136,7 +138,8 @@ static void plan_kernel(const struct probe *p, struct verdict_acc *acc)
 		acc_cause(acc, VERDICT_INCOMPATIBLE, -EPERM);
 		acc_add(acc, VERDICT_INCOMPATIBLE,
 			"attaching XDP programs needs CAP_NET_ADMIN, which this "
-			"process lacks; run as root");
+			"process lacks; %s", p->euid_root ? "this root lacks it (a container or a "
+			"capability bounding set took it): grant it" : "run as root, or grant it");
 	}
 	if (p->jit.state == FACT_NO)
 		acc_add(acc, VERDICT_DEGRADED,

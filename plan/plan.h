@@ -76,6 +76,13 @@ struct plan_iface {
 		REFUSE_OURS,       /* an xdpcount program is attached already */
 	} refusal;
 	char reason[PLAN_REASON_LEN];
+	/* REFUSE_OURS: the live xdpcount holding our program here (0: it
+	 * cannot be told). REFUSE_FOREIGN: the ip-link keyword that removes
+	 * the foreign program in its mode ("xdpdrv", "xdpgeneric",
+	 * "xdpoffload"; NULL for a libxdp dispatcher, which xdp-loader
+	 * removes). */
+	int ours_pid;
+	const char *foreign_off;
 	/* Our own program left by an xdpcount that no longer runs (kill -9 in
 	 * netlink mode): removed before attaching, unattended. 0: none. */
 	uint32_t stale_id;

@@ -182,6 +182,7 @@ static void probe_caps(struct probe *p)
 	p->cap_sys_resource = eff >> CAP_SYS_RESOURCE & 1;
 	p->cap_perfmon = eff >> 38 & 1; /* CAP_PERFMON, 5.8 */
 	p->caps_known = true;
+	p->euid_root = geteuid() == 0;
 }
 
 static uint64_t rlim_to_u64(rlim_t r)

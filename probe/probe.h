@@ -104,6 +104,7 @@ struct probe {
 	bool cap_perfmon; /* 5.8+: lets the verifier accept pointer arithmetic such as data_end - data */
 	bool caps_known; /* capget() answered; the cap_* fields are meaningless otherwise */
 	bool in_user_ns; /* not the initial user namespace: its capabilities do not count for bpf() */
+	bool euid_root;  /* effective uid 0: "run as root" would not help it */
 	int unprivileged_bpf_disabled; /* sysctl value, -1 if unreadable */
 
 	/* BPF itself. */

@@ -18,6 +18,7 @@
 #include "loader/attach.h"
 #include "loader/pin.h"
 #include "log/log.h"
+#include "report/fmt.h"
 #include "report/report.h"
 
 struct iface_run {
@@ -374,6 +375,20 @@ static void report_plan_all(struct session *s, struct report *rep)
 		report_plan(rep, &s->plan, &s->plan.ifaces[i]);
 }
 
+/* A down interface is attached and counted from when it comes up (a unit
+ * may start before its link does): said on stderr, not refused. */
+static void note_down(const struct session *s, const struct plan_iface *pi)
+{
+	for (unsigned int k = 0; k < s->probe.n_ifaces; k++) {
+		const struct probe_iface *it = &s->probe.ifaces[k];
+
+		if (it->ifindex == pi->ifindex && !it->up)
+			log_msg(LOG_QUIET, "xdpcount: %s is down: it receives and sends nothing "
+				"until it is up (ip link set dev %s up); counting goes on\n",
+				FMT_NAME(pi->name), FMT_NAME(pi->name));
+	}
+}
+
 int run_refusal(const struct plan *plan)
 {
 	for (unsigned int i = 0; i < plan->n_ifaces; i++) {
@@ -385,7 +400,14 @@ int run_refusal(const struct plan *plan)
 		case REFUSE_FOREIGN:
 			if (pi->mode == XDP_MODE_TC || pi->tx_refused) /* someone's filter at our tc place */
 				return fail(STAGE_TC, -EEXIST, pi->name, "%s", pi->reason);
-			return fail(STAGE_FOREIGN, -EEXIST, pi->name, "%s", pi->reason);
+			fail(STAGE_FOREIGN, -EEXIST, pi->name, "%s", pi->reason);
+			if (pi->foreign_off)
+				failure_todo("remove that program first (`ip link set dev IFACE %s "
+					     "off`), or count on another interface", pi->foreign_off);
+			else
+				failure_todo("remove it with libxdp (`xdp-loader unload IFACE "
+					     "--all`), or count on another interface");
+			return -EEXIST;
 		case REFUSE_MODE:
 			return fail(STAGE_ATTACH, -EOPNOTSUPP, pi->name, "%s", pi->reason);
 		case REFUSE_ATTACH:
@@ -393,7 +415,11 @@ int run_refusal(const struct plan *plan)
 				    -ENOLINK,
 				    pi->name, "%s", pi->reason);
 		case REFUSE_OURS:
-			return fail(STAGE_ATTACH, -EEXIST, pi->name, "%s", pi->reason);
+			fail(STAGE_ATTACH, -EEXIST, pi->name, "%s", pi->reason);
+			if (pi->ours_pid)
+				failure_todo("stop that run first (kill -TERM %d), or count on "
+					     "another interface", pi->ours_pid);
+			return -EEXIST;
 		case REFUSE_MISSING:
 			return fail(STAGE_IFACE, -ENODEV, pi->name, NULL);
 		}
@@ -465,6 +491,7 @@ int run_count(const struct opts *o)
 				     irs[i].pi->tx ? &irs[i].tx_att : NULL);
 		if (err)
 			goto detach; /* nothing stays half-attached */
+		note_down(&s, irs[i].pi);
 		health_add(&h, i, watched(&irs[i]),
 			   irs[i].pi->rx && irs[i].pi->tx ? &irs[i].tx_att : NULL, irs[i].pi->name);
 		note_left(irs, i + 1);

@@ -228,3 +228,85 @@ test_objects_dump_refuses_a_terminal_and_json_has_identity() {
 		"$(jq -r '[.schema_version, .version, .hostname, (.timestamp | length > 0)] | join(" ")' "$out")" \
 		"1 $("$BIN" -V | awk 'NR == 1 {print $2}') $(uname -n) true"
 }
+
+# Issue 24 item 3: a foreign program in the way of a strict mode is named
+# with the command that removes it in its own mode (plain `xdp off` does
+# nothing to a generic program on a driver with native XDP), and that
+# command, run as written, removes it.
+test_foreign_program_message_gives_the_command_of_its_mode() {
+	local a b out m off cmd
+	need_bin && need_foreign_obj || return
+	ns_new a fmode-a && ns_new b fmode-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/fmode.out
+	for m in generic native; do
+		off=$([ $m = generic ] && echo xdpgeneric || echo xdpdrv)
+		ip -n "$a" link set dev veth0 "$off" obj "$(foreign_obj)" sec xdp ||
+			{ fail "$CUR: $m: cannot attach the foreign program"; continue; }
+		timeout 20 ip netns exec "$a" "$BIN" -m "$m" -c 1 veth0 >/dev/null 2>"$out.err"
+		check_eq "$CUR: $m: exit 1" "$?" 1
+		check_eq "$CUR: $m: the line" "$(cat "$out.err")" \
+			"xdpcount: refusing to attach to veth0: already carries XDP program id $(xdp_id "$a" veth0) \"foreign_pass\" ($m mode), not xdpcount's: will not replace it; --mode $m asked for XDP (without it, xdpcount counts at tc ingress behind it); remove that program first (\`ip link set dev veth0 $off off\`), or count on another interface"
+		cmd=$(grep -o '`ip link set dev [^`]*`' "$out.err" | tr -d '`')
+		# shellcheck disable=SC2086 # the command as the message writes it
+		ip -n "$a" ${cmd#ip } 2>/dev/null
+		check_eq "$CUR: $m: the command removes it" "$(xdp_id "$a" veth0)" ""
+		ip -n "$a" link set dev veth0 "$off" off 2>/dev/null
+	done
+}
+
+# Issue 24 item 3: a second run, and detach, name the pid of the run that
+# holds the interface and what to do; no literal IFACE anywhere.
+test_a_live_run_is_named_with_what_to_do() {
+	local a b out id
+	need_bin || return
+	ns_new a held-a && ns_new b held-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/held.out
+	start_attached "$a" "$out" veth0 -- --json -i 1 || return
+	id=$(xdp_id "$a" veth0)
+	timeout 20 ip netns exec "$a" "$BIN" -c 1 veth0 >/dev/null 2>"$out.2"
+	check_eq "$CUR: a second run: exit 1" "$?" 1
+	check_eq "$CUR: a second run: the line" "$(cat "$out.2")" \
+		"xdpcount: cannot attach to veth0: xdpcount pid $XPID counts on it already (program id $id, native mode); stop that run first (kill -TERM $XPID), or count on another interface"
+	timeout 20 ip netns exec "$a" "$BIN" detach veth0 >/dev/null 2>"$out.3"
+	check_eq "$CUR: detach: exit 1" "$?" 1
+	check_eq "$CUR: detach: the line" "$(cat "$out.3")" \
+		"xdpcount: cannot detach from veth0: xdpcount pid $XPID counts here (program id $id, XDP, native); stop that run to detach it (kill -TERM $XPID); nothing was removed"
+	check_eq "$CUR: still attached" "$(xdp_id "$a" veth0)" "$id"
+	stop TERM
+}
+
+# Issue 24 item 3: root without CAP_BPF and CAP_NET_ADMIN is told that
+# root lacks them, not to run as root; errno is the EPERM the line names.
+test_root_without_capabilities_is_not_told_to_run_as_root() {
+	local a out
+	need_bin && need_cmd setpriv || return
+	ns_new a capless || { fail "$CUR: setup"; return; }
+	ip netns exec "$a" ip link set lo up
+	out=$WORK/capless.out
+	timeout 20 ip netns exec "$a" setpriv --inh-caps=-all --bounding-set=-all \
+		"$BIN" --json -c 1 lo >"$out" 2>"$out.err"
+	check_eq "$CUR: exit 1" "$?" 1
+	check_match "$CUR: the line" "$(cat "$out.err")" \
+		'^xdpcount: cannot run on this machine: bpf\(\) is not allowed \(EPERM\): missing CAP_BPF and CAP_NET_ADMIN \(or CAP_SYS_ADMIN\); this root lacks them \(a container or a capability bounding set took them\): grant them'
+	check "$CUR: not told to run as root" lacks "$(cat "$out.err")" "run as root"
+	check_eq "$CUR: JSON errno is the cause named" "$(field "$out" error "" errno)" EPERM
+	check_eq "$CUR: one line" "$(grep -c . "$out.err")" 1
+}
+
+# Issue 24 item 4: a down interface is attached, and said so with the
+# command that brings it up (counting starts then; a unit may start before
+# its link is up).
+test_a_down_interface_is_attached_with_a_word() {
+	local a out
+	need_bin || return
+	ns_new a down || { fail "$CUR: setup"; return; }
+	ip -n "$a" link add dn0 type veth peer name dn1 || { fail "$CUR: setup"; return; }
+	out=$WORK/down.out
+	timeout 20 ip netns exec "$a" "$BIN" -q -c 1 -i 0.1 dn0 >"$out" 2>"$out.err"
+	check_eq "$CUR: exit 0" "$?" 0
+	check_eq "$CUR: the line" "$(cat "$out.err")" \
+		"xdpcount: dn0 is down: it receives and sends nothing until it is up (ip link set dev dn0 up); counting goes on"
+	check_match "$CUR: and it counted" "$(cat "$out")" '^dn0 '
+}
