@@ -86,12 +86,32 @@ const struct enum_name share_names[] = {
 	{ NULL, 0 },
 };
 
-const char *enum_name(const struct enum_name *table, int value)
+/* The kernel's names of the NETDEV_XDP_ACT_* bits a driver reports (6.3+;
+ * Documentation/netlink/specs/netdev.yaml, xdp-act). */
+const struct enum_name xdp_feature_names[] = {
+	{ "basic", XDPC_XDP_ACT_BASIC },
+	{ "redirect", XDPC_XDP_ACT_REDIRECT },
+	{ "ndo-xmit", XDPC_XDP_ACT_NDO_XMIT },
+	{ "xsk-zerocopy", XDPC_XDP_ACT_XSK_ZEROCOPY },
+	{ "hw-offload", XDPC_XDP_ACT_HW_OFFLOAD },
+	{ "rx-sg", XDPC_XDP_ACT_RX_SG },
+	{ "ndo-xmit-sg", XDPC_XDP_ACT_NDO_XMIT_SG },
+	{ NULL, 0 },
+};
+
+const char *enum_find(const struct enum_name *table, int value)
 {
 	for (; table && table->name; table++)
 		if (table->value == value)
 			return table->name;
-	return "?";
+	return NULL;
+}
+
+const char *enum_name(const struct enum_name *table, int value)
+{
+	const char *name = enum_find(table, value);
+
+	return name ? name : "?";
 }
 
 int enum_parse(const struct enum_name *table, const char *name)

@@ -37,7 +37,11 @@ extern const struct enum_name memlock_action_names[];
 extern const struct enum_name verdict_names[];
 extern const struct enum_name fact_state_names[]; /* enum fact_state */
 extern const struct enum_name share_names[];      /* enum share */
+extern const struct enum_name xdp_feature_names[]; /* XDPC_XDP_ACT_* bits (probe/probe.h) */
+/* The name of value, "?" if the table has none. */
 const char *enum_name(const struct enum_name *table, int value);
+/* The same, NULL if the table has none. */
+const char *enum_find(const struct enum_name *table, int value);
 /* Returns the value, or -EINVAL if name is not in the table. */
 int enum_parse(const struct enum_name *table, const char *name);
 

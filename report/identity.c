@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "plan/plan.h"
 #include "report/identity.h"
 
 const char xdpcount_version[] = XDPCOUNT_VERSION;
@@ -32,28 +33,27 @@ void json_identity(struct json *j, const struct identity *id)
 	json_kv_string(j, "timestamp", id->timestamp);
 }
 
-/* The kernel's names (Documentation/netlink/specs/netdev.yaml, xdp-act),
- * bit by bit from NETDEV_XDP_ACT_BASIC (6.3+). */
-static const char *const feature_names[] = {
-	"basic", "redirect", "ndo-xmit", "xsk-zerocopy", "hw-offload", "rx-sg", "ndo-xmit-sg",
-};
-#define N_FEATURES (sizeof(feature_names) / sizeof(feature_names[0]))
+/* The name of xdp-features bit b (plan/names.c), or "bitN" for a bit newer
+ * than this build, kept visible. */
+static const char *feature_name(unsigned int b, char buf[8])
+{
+	const char *name = b < 31 ? enum_find(xdp_feature_names, 1 << b) : NULL;
+
+	if (name)
+		return name;
+	snprintf(buf, 8, "bit%u", b);
+	return buf;
+}
 
 void json_xdp_features(struct json *j, const char *key, unsigned long long features)
 {
 	json_key(j, key);
 	json_array_begin(j);
 	for (unsigned int b = 0; b < 64; b++) {
-		char unknown[16];
+		char unknown[8];
 
-		if (!(features & (1ULL << b)))
-			continue;
-		if (b < N_FEATURES) {
-			json_string(j, feature_names[b]);
-		} else { /* a bit newer than this build: keep it visible */
-			snprintf(unknown, sizeof(unknown), "bit%u", b);
-			json_string(j, unknown);
-		}
+		if (features & (1ULL << b))
+			json_string(j, feature_name(b, unknown));
 	}
 	json_array_end(j);
 }
@@ -66,14 +66,12 @@ const char *xdp_features_str(char *buf, unsigned long cap, unsigned long long fe
 	if (cap)
 		buf[0] = '\0';
 	for (unsigned int b = 0; b < 64 && cap; b++) {
+		char unknown[8];
 		int n;
 
 		if (!(features & (1ULL << b)))
 			continue;
-		if (b < N_FEATURES)
-			n = snprintf(buf + len, cap - len, "%s%s", len ? sep : "", feature_names[b]);
-		else
-			n = snprintf(buf + len, cap - len, "%sbit%u", len ? sep : "", b);
+		n = snprintf(buf + len, cap - len, "%s%s", len ? sep : "", feature_name(b, unknown));
 		if (n < 0 || (size_t)n >= cap - len) {
 			buf[len] = '\0'; /* whole names only */
 			break;

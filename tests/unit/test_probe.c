@@ -92,6 +92,11 @@ static void test_enum_tables_round_trip(void)
 	check_round_trip(memlock_action_names, 3);
 	check_round_trip(verdict_names, 3);
 	check_round_trip(fact_state_names, 4);
+	for (int b = 0; b < 7; b++) /* bits, not 0..n-1 */
+		CHECK_EQ_INT(enum_parse(xdp_feature_names, enum_name(xdp_feature_names, 1 << b)),
+			     1 << b);
+	CHECK_EQ_STR(enum_name(xdp_feature_names, XDPC_XDP_ACT_RX_SG), "rx-sg");
+	CHECK(enum_find(xdp_feature_names, 1 << 7) == NULL);
 	/* The spellings the CLI and the JSON contract rely on. */
 	CHECK_EQ_INT(enum_parse(xdp_mode_names, "native"), XDP_MODE_NATIVE);
 	CHECK_EQ_INT(enum_parse(xdp_mode_names, "generic"), XDP_MODE_GENERIC);
