@@ -4,7 +4,9 @@
 #ifndef XDPCOUNT_ERRORS_H
 #define XDPCOUNT_ERRORS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum stage {
 	STAGE_USAGE,   /* bad command line: exit 2 */
@@ -60,22 +62,16 @@ void failure_todo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void failure_clear(void);
 /* The cause words for an errno (-errno) in a stage, e.g. for JSON "reason" fields. */
 const char *failure_cause(enum stage stage, int err);
-/* Remembers the capabilities held now, for the advice of a privilege error
- * recorded later: call it before dropping any. */
-void failure_keep_caps(void);
+/* The capabilities this process held at start (probe_caps_now(): its
+ * -errno, the effective set, a user namespace), for the advice of a
+ * privilege error recorded later, after a run dropped some: main() records
+ * them before a command runs. Unrecorded, the advice is the general one. */
+void failure_held_caps(int err, uint64_t eff, bool userns);
 /* Formats a failure as its one line (without "xdpcount: " and newline), as
  * failure_report() would print it, without recording it. */
 void failure_format(char *buf, size_t len, enum stage stage, int err, const char *subject,
 		    const char *detail);
 /* Prints such a line on stderr now (a fault that --keep-going survives). */
 void failure_note(enum stage stage, int err, const char *subject, const char *detail);
-
-struct watch_iface;
-/* What happened to a watched interface, in words (no advice), e.g. "it was
- * deleted" or "it moved to the network namespace with nsid 3 (ifindex 7)". */
-void fault_words(char *buf, size_t len, const struct watch_iface *w);
-/* Records that our netlink program stays on an interface that moved away,
- * naming where and the command that removes it. Returns -ENODEV. */
-int fail_left_behind(const char *iface, const struct watch_iface *w, unsigned int prog_id);
 
 #endif

@@ -14,10 +14,11 @@
 #include "cli/suggest.h"
 #include "run/run.h"
 #include "loader/objects.h"
-#include "report/identity.h"
-#include "report/json.h"
+#include "report/build_report.h"
+#include "report/report.h"
 #include "log/log.h"
 #include "loader/memlock.h"
+#include "probe/probe.h"
 
 struct command {
 	const char *name;
@@ -79,49 +80,6 @@ static void help(const struct command *c)
 	if (c->fn == cmd_check)
 		fputs("\nExit codes: 0 ok or degraded; 1 incompatible; 2 bad usage;\n"
 		      "3 degraded with --strict.\n", f);
-}
-
-static void version_json(void)
-{
-	struct identity id;
-	struct json j;
-
-	identity_get(&id);
-	json_init(&j, stdout);
-	json_object_begin(&j);
-	json_identity(&j, &id);
-	json_kv_string(&j, "arch", XDPCOUNT_ARCH);
-	json_kv_string(&j, "libbpf", libbpf_version_string());
-	json_key(&j, "objects");
-	json_array_begin(&j);
-	for (int i = 0; i < EMBEDDED_OBJECTS; i++) {
-		const struct embedded_object *obj = embedded_object(i);
-
-		json_object_begin(&j);
-		json_kv_string(&j, "byte_order", byte_order_name(obj->order));
-		json_kv_u64(&j, "size", obj->size);
-		json_kv_string(&j, "sha256", obj->sha256);
-		json_object_end(&j);
-	}
-	json_array_end(&j);
-	json_object_end(&j);
-	json_line_end(&j);
-}
-
-static void version(bool json)
-{
-	if (json) {
-		version_json();
-		return;
-	}
-	printf("xdpcount %s (%s, libbpf %s)\n", xdpcount_version, XDPCOUNT_ARCH,
-	       libbpf_version_string());
-	for (int i = 0; i < EMBEDDED_OBJECTS; i++) {
-		const struct embedded_object *obj = embedded_object(i);
-
-		printf("  bpf object %-6s %zu bytes sha256 %s\n", byte_order_name(obj->order),
-		       obj->size, obj->sha256);
-	}
 }
 
 static const struct command *find_command(const char *name)
@@ -188,22 +146,10 @@ static int help_command(int argc, char **argv)
 static void error_event(void)
 {
 	struct failure_info fi;
-	struct identity id;
-	struct json j;
 
 	if (!failure_get(&fi))
 		return;
-	identity_get(&id);
-	json_init(&j, stdout);
-	json_object_begin(&j);
-	json_kv_string(&j, "event", "error");
-	json_kv_string(&j, "hostname", id.hostname);
-	json_kv_string(&j, "code", fi.code);
-	json_kv_string(&j, "errno", fi.errno_name);
-	json_kv_i64(&j, "exit_code", fi.exit_code);
-	json_kv_string(&j, "message", fi.message);
-	json_object_end(&j);
-	json_line_end(&j);
+	report_error_event(stdout, fi.code, fi.errno_name, fi.exit_code, fi.message);
 }
 
 static int finish(int ret, bool json)
@@ -228,6 +174,17 @@ static bool json_asked(int argc, char **argv)
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
 			return true;
 	return false;
+}
+
+/* A privilege error is advised on the capabilities held at start, not on
+ * what is left after a run dropped some. */
+static void held_caps(void)
+{
+	uint64_t eff = 0;
+	bool userns = false;
+	int err = probe_caps_now(&eff, &userns);
+
+	failure_held_caps(err, eff, userns);
 }
 
 int main(int argc, char **argv)
@@ -277,11 +234,12 @@ int main(int argc, char **argv)
 		return finish(0, false);
 	}
 	if (o.version) {
-		version(o.json);
+		version_print(stdout, o.json);
 		return finish(0, false);
 	}
 	log_set_level(o.verbosity);
 	log_route_libbpf();
 	memlock_libbpf_off();
+	held_caps();
 	return finish(cmd->fn(&o), o.json);
 }

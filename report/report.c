@@ -286,3 +286,22 @@ int report_flush(struct report *r)
 		return errno ? -errno : -EIO;
 	return 0;
 }
+
+void report_error_event(FILE *f, const char *code, const char *errno_name, int exit_code,
+			const char *message)
+{
+	struct identity id;
+	struct json j;
+
+	identity_get(&id);
+	json_init(&j, f);
+	json_object_begin(&j);
+	json_kv_string(&j, "event", "error");
+	json_kv_string(&j, "hostname", id.hostname);
+	json_kv_string(&j, "code", code);
+	json_kv_string(&j, "errno", errno_name);
+	json_kv_i64(&j, "exit_code", exit_code);
+	json_kv_string(&j, "message", message);
+	json_object_end(&j);
+	json_line_end(&j);
+}

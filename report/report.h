@@ -57,5 +57,10 @@ void report_stale_removed(struct report *r, const char *iface, unsigned int prog
 void report_start(struct report *r, const struct identity *id, long pid);
 /* Flushes; returns 0 or -errno when the output could not be written. */
 int report_flush(struct report *r);
+/* The {"event":"error"} line of a failure in --json mode (cli/errors.h's
+ * failure_info: its stable code, errno name, exit code and message), so that
+ * a pipeline reading only stdout learns why it stopped. */
+void report_error_event(FILE *f, const char *code, const char *errno_name, int exit_code,
+			const char *message);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/errors.h"
+#include "run/fault.h"
 #include "run/health.h"
 
 _Static_assert(WATCH_MAX == PROBE_MAX_IFACES, "one question per interface");

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "run/caps.h"
+#include "run/fault.h"
 #include "run/run.h"
 #include "cli/errors.h"
 #include "run/health.h"
@@ -337,7 +338,6 @@ static void drop_privileges(struct session *s, struct iface_run *irs, int n)
 	for (int i = 0; i < n; i++)
 		netlink |= (irs[i].pi->rx && irs[i].att.kind == ATTACH_NETLINK) ||
 			   (irs[i].pi->tx && irs[i].tx_att.kind == ATTACH_NETLINK);
-	failure_keep_caps(); /* a later EPERM is advised on what was held */
 	err = caps_drop_after_attach(netlink, can_still_read, &rp, &kept);
 	if (err)
 		log_msg(LOG_VERBOSE, "xdpcount: could not drop capabilities (%s)\n", strerror(-err));
