@@ -2,8 +2,10 @@
 # tests/house.sh - the data flow of the tree, read from its #include lines:
 # probe -> plan -> loader -> report -> run, each stage including only the
 # stages before it (and the shared bpf/ and log/), never one after it; cli/
-# parses the command line and drives them all. One line per folder, naming any include that goes upstream; one
-# line per kind of dependency file the build writes, read back by make; then
+# parses the command line and drives them all. One line per folder, naming
+# any include that goes upstream; one per folder whose files call each other
+# in a circle (read from the built objects: run make first); one line per
+# kind of dependency file the build writes, read back by make; then
 # "N passed, N failed". Part of make test.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -58,6 +60,79 @@ for d in $(git ls-files 2>/dev/null | sed -n 's|^\([a-z_]*\)/[^/]*\.[ch]$|\1|p' 
 	*" $d "*) ;;
 	*) fail "$d: a folder of C sources not in tests/house.sh's table" ;;
 	esac
+done
+
+# No circle inside a folder: file A calls into B (A's object needs a symbol
+# B's defines), then B never calls back into A, directly or around a longer
+# circle, so each folder's files stack as layers too. Read from the built
+# objects (nm), since a folder's shared header hides who calls whom.
+# circles DIR: one "a.o b.o" line per circle of calls among DIR's objects
+# (its members, in tsort's order), nothing when there is none.
+circles() {
+	local dir=$1
+	{
+		nm -A -g --defined-only "$dir"/*.o 2>/dev/null |
+			awk '{ f = $1; sub(/:.*/, "", f); print "D", f, $NF }'
+		nm -A -u "$dir"/*.o 2>/dev/null |
+			awk '{ f = $1; sub(/:.*/, "", f); print "U", f, $NF }'
+	} | awk '
+		$1 == "D" { def[$3] = $2; next }
+		{ use[NR] = $2 " " $3 }
+		END {
+			for (i in use) {
+				split(use[i], u, " ")
+				if ((u[2] in def) && def[u[2]] != u[1]) print u[1], def[u[2]]
+			}
+		}' | sort -u | tsort 2>&1 >/dev/null |
+		awk '/input contains a loop/ { if (c != "") print c; c = ""; next }
+		     { sub(/^tsort: /, ""); n = $0; sub(/.*\//, "", n); c = c (c == "" ? "" : " ") n }
+		     END { if (c != "") print c }' |
+		while read -r line; do tr ' ' '\n' <<<"$line" | sort | paste -sd ' '; done
+}
+
+# The check itself can fail: two files that call each other are a circle,
+# so are three around, a chain is not (built with the host's cc in a
+# scratch folder).
+circ_tmp=$(mktemp -d /tmp/xdpcount-house-circ.XXXXXX)
+mkdir -p "$circ_tmp/circle" "$circ_tmp/around" "$circ_tmp/chain"
+printf 'int b(void);\nint a(void) { return b(); }\n' >"$circ_tmp/around/a.c"
+printf 'int c(void);\nint b(void) { return c(); }\n' >"$circ_tmp/around/b.c"
+printf 'int a(void);\nint c(void) { return a(); }\n' >"$circ_tmp/around/c.c"
+printf 'int b(void);\nint a(void) { return b(); }\n' >"$circ_tmp/circle/a.c"
+printf 'int a(void);\nint b(void) { return a() + 1; }\n' >"$circ_tmp/circle/b.c"
+printf 'int b(void);\nint a(void) { return b(); }\n' >"$circ_tmp/chain/a.c"
+printf 'int b(void) { return 1; }\n' >"$circ_tmp/chain/b.c"
+if for f in "$circ_tmp"/*/*.c; do cc -c "$f" -o "${f%.c}.o" || exit 1; done; then
+	check_eq "the circle check finds a.c <-> b.c" "$(circles "$circ_tmp/circle")" "a.o b.o"
+	check_eq "the circle check finds a.c -> b.c -> c.c -> a.c" "$(circles "$circ_tmp/around")" "a.o b.o c.o"
+	check_eq "the circle check passes a chain a.c -> b.c" "$(circles "$circ_tmp/chain")" ""
+else
+	fail "the circle check's own test: cc could not build two one-line files"
+fi
+rm -rf "$circ_tmp"
+
+OBJ=build/${ARCH:-$(uname -m)}/obj
+for d in $ORDER; do
+	[ "$d" = bpf ] && continue # the kernel side: one program, no objects here
+	stale=""
+	for f in "$d"/*.c; do
+		[ -e "$f" ] || continue
+		o=$OBJ/${f%.c}.o
+		[ "$o" -nt "$f" ] || stale="$stale $f"
+	done
+	if [ -n "$stale" ]; then
+		fail "$d: no circle check: $OBJ has no up-to-date object of$stale (run make first)"
+		continue
+	fi
+	compgen -G "$d/*.c" >/dev/null || continue
+	found=$(circles "$OBJ/$d")
+	if [ -z "$found" ]; then
+		ok "$d: no circle of calls among its files"
+	else
+		while read -r c; do
+			fail "$d: its files call each other in a circle: ${c//.o/.c}"
+		done <<<"$found"
+	fi
 done
 
 # The build reads back every dependency file it writes (-MMD), so a header

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: every suite in turn, then one closing "N passed, N failed" line.
 # Suites: shellcheck (every shell script), house (no #include goes upstream:
-# probe -> plan -> loader -> report), arches (ci/arches is consistent with
+# probe -> plan -> loader -> report; no folder's files call each other in a
+# circle), arches (ci/arches is consistent with
 # itself and dpkg-architecture), ktool (the kernel matrix's extractor on both
 # Debian kernel packagings, built as small .debs), unit, integration (veth in
 # our own netns), san
