@@ -81,6 +81,8 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 # BPF objects do not depend on ARCH: one pair serves every binary.
 BPF_OBJS := $(BPFBUILD)/counter.bpfel.o $(BPFBUILD)/counter.bpfeb.o
+# libxdp's dispatcher protocol, versions 2 and 3, each in both byte orders.
+DISP_OBJS := $(foreach v,2 3,$(foreach o,bpfel bpfeb,$(BPFBUILD)/dispatcher$(v).$(o).o))
 # libbpf's headers, and the kernel UAPI (linux/, asm/, asm-generic/) that
 # ci/deps.sh copies into the prefix: no compiler is asked at parse time.
 BPF_INC := -I$(DEPS)/include -idirafter $(DEPS)/uapi
@@ -113,7 +115,15 @@ $(BPFBUILD)/counter.%.o: bpf/counter.bpf.c bpf/count.h bpf/stats.h $(DEPS)/lib/l
 	$(Q)$(CLANG) -target $* -O2 -g -Wall -ffile-prefix-map=$(CURDIR)=. $(BPF_INC) -c $< -o $@.tmp
 	$(Q)$(LLVM_STRIP) -g $@.tmp -o $@ && rm -f $@.tmp
 
-bpf: $(BPF_OBJS)
+# BTF stays (only DWARF goes): freplace needs each slot's function BTF.
+$(BPFBUILD)/dispatcher%.o: bpf/dispatcher.bpf.c bpf/dispatcher.h $(DEPS)/lib/libbpf.a
+	$(call msg,BPF,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) -target $(word 2,$(subst ., ,$*)) -DXDPC_DISP_VERSION=$(word 1,$(subst ., ,$*)) \
+		-O2 -g -Wall -ffile-prefix-map=$(CURDIR)=. $(BPF_INC) -c $< -o $@.tmp
+	$(Q)$(LLVM_STRIP) -g $@.tmp -o $@ && rm -f $@.tmp
+
+bpf: $(BPF_OBJS) $(DISP_OBJS)
 
 # The bench's own BPF programs (tests/bench/*.bpf.c), host byte order only.
 BENCH_BPF := $(BPFBUILD)/bench.o $(BPFBUILD)/tutorial.o $(BPFBUILD)/startup.o
@@ -133,7 +143,7 @@ $(BUILD)/gen/objects_sha256.h: $(BPF_OBJS)
 # Both BPF objects in one object file, for this build and the sanitizer's
 # (each with its own compiler: EMBED_CC).
 $(BUILD)/obj/loader/embed.o: EMBED_CC = $(CC)
-$(BUILD)/obj/loader/embed.o $(SAN)/obj/loader/embed.o: loader/embed.S $(BPF_OBJS)
+$(BUILD)/obj/loader/embed.o $(SAN)/obj/loader/embed.o: loader/embed.S $(BPF_OBJS) $(DISP_OBJS)
 	$(call msg,AS,$@)
 	@mkdir -p $(@D)
 	$(Q)$(EMBED_CC) -c -I$(BPFBUILD) -DOBJ_LITTLE='"$(BPFBUILD)/counter.bpfel.o"' \

@@ -1,6 +1,7 @@
 /* xdpcount detach IFACE...: removes leftover xdpcount programs: XDP ones
- * (netlink) and the tc filters of a clsact run (ingress, egress), and the
- * pins of runs that are gone. Programs that are not ours stay where they
+ * (netlink), our slots in a libxdp dispatcher (the dispatcher rebuilt
+ * without them, or removed if ours was the last), the tc filters of a
+ * clsact run (ingress, egress), and the pins of runs that are gone. Programs that are not ours stay where they
  * are; so does everything of a live xdpcount, in every mode: detach refuses
  * and names its pid. */
 #include <errno.h>
@@ -29,6 +30,15 @@ static int live_owner(const struct probe_iface *it, uint32_t *id, const char **w
 	};
 	int pid;
 
+	for (unsigned int i = 0; i < it->disp.n; i++) {
+		const struct probe_disp_slot *d = &it->disp.slot[i];
+
+		if (d->ours && d->alive && d->pid > 0) {
+			*id = d->id;
+			*where = "XDP, a dispatcher slot";
+			return d->pid;
+		}
+	}
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
 		const struct probe_xdp_prog *x = progs[i].x;
 
@@ -49,11 +59,37 @@ static int live_owner(const struct probe_iface *it, uint32_t *id, const char **w
 	return 0;
 }
 
+static struct probe p;
+
+/* Removes the dispatcher slots of ours on ifindex (the probe found them,
+ * and no live xdpcount holds them: refuse_live()). The number removed, or
+ * -errno. */
+static int detach_our_slots(int ifindex)
+{
+	int removed = 0;
+
+	for (unsigned int i = 0; i < p.n_ifaces; i++) {
+		const struct probe_iface *it = &p.ifaces[i];
+
+		if (it->ifindex != ifindex)
+			continue;
+		for (unsigned int k = 0; k < it->disp.n; k++) {
+			int err;
+
+			if (!it->disp.slot[k].ours || it->disp.slot[k].alive)
+				continue;
+			err = disp_detach_stale(ifindex, it->disp.slot[k].id);
+			if (err && err != -ENOENT)
+				return err;
+			removed += !err;
+		}
+	}
+	return removed;
+}
+
 /* Refuses (-EBUSY) when a live xdpcount counts on any of the interfaces. */
 static int refuse_live(const struct opts *o)
 {
-	static struct probe p;
-
 	for (int i = 0; i < o->n_ifaces; i++) {
 		int err = probe_iface(&p, o->ifaces[i]);
 
@@ -95,9 +131,14 @@ int cmd_detach(const struct opts *o)
 
 		if (!ifindex)
 			return fail(STAGE_IFACE, -ENODEV, o->ifaces[i], NULL);
+		n = detach_our_slots(ifindex);
+		if (n < 0)
+			return fail(STAGE_DETACH, n, o->ifaces[i], "cannot remove our dispatcher slot");
+		tc = n;
 		n = detach_ours(ifindex, &unknown);
 		if (n < 0)
 			return fail(STAGE_DETACH, n, o->ifaces[i], NULL);
+		n += tc;
 		tc = detach_ours_tc(ifindex);
 		if (tc < 0)
 			return fail(STAGE_DETACH, tc, o->ifaces[i], "cannot remove the tc filter");

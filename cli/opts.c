@@ -15,7 +15,7 @@ enum opt_id {
 	OPT_MODE = 'm', OPT_INTERVAL = 'i', OPT_COUNT = 'c', OPT_JSON = 'j',
 	OPT_QUIET = 'q', OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
 	OPT_ATTACH = 256, OPT_BTF, OPT_STRICT, OPT_SELFTEST, OPT_DUMP, OPT_KEEP_GOING,
-	OPT_METRICS, OPT_TEXTFILE, OPT_DIRECTION,
+	OPT_METRICS, OPT_TEXTFILE, OPT_DIRECTION, OPT_DISPATCHER_VERSION,
 };
 
 struct opt_def {
@@ -39,11 +39,19 @@ static const struct opt_def opt_defs[] = {
 	  "strict (refused beside a foreign program); tc\n"
 	  "counts at tc ingress everywhere" },
 	{ "attach", OPT_ATTACH, required_argument, CMD_RUN | CMD_CHECK, "HOW",
-	  "auto|link|netlink (default auto). A link (5.9+)\n"
-	  "vanishes with the process; netlink stays until\n"
-	  "detached, so xdpcount detaches it on exit. At tc,\n"
-	  "link is tcx (6.6+) and netlink a clsact qdisc\n"
-	  "with a cls_bpf filter" },
+	  "auto|link|netlink|dispatcher (default auto). A\n"
+	  "link (5.9+) vanishes with the process; netlink\n"
+	  "stays until detached, so xdpcount detaches it on\n"
+	  "exit. dispatcher holds XDP through libxdp's\n"
+	  "multi-program dispatcher, so xdp-loader and other\n"
+	  "libxdp users add their programs beside ours (auto\n"
+	  "joins one that is there). At tc, link is tcx\n"
+	  "(6.6+) and netlink a clsact qdisc with a cls_bpf\n"
+	  "filter" },
+	{ "dispatcher-version", OPT_DISPATCHER_VERSION, required_argument, CMD_RUN | CMD_CHECK,
+	  "2|3", "the protocol version of a dispatcher xdpcount\n"
+	  "creates (default 2: libxdp 1.3-1.5; 3: libxdp\n"
+	  "1.6+; each refuses the other's)" },
 	{ "direction", OPT_DIRECTION, required_argument, CMD_RUN | CMD_CHECK, "DIR",
 	  "in|out|both (default in): what interfaces receive\n"
 	  "(XDP, or tc ingress), what they transmit (tc\n"
@@ -194,6 +202,12 @@ static int apply(struct opts *o, int id, const char *arg)
 		if (v < 0)
 			return v;
 		o->attach = (enum attach_kind)v;
+		return 0;
+	case OPT_DISPATCHER_VERSION:
+		if (strcmp(arg, "2") && strcmp(arg, "3"))
+			return fail(STAGE_USAGE, -EINVAL, NULL, "--dispatcher-version is 2 or 3, not "
+				    "'%s'", arg);
+		o->dispatcher_version = (unsigned int)(arg[0] - '0');
 		return 0;
 	case OPT_DIRECTION:
 		v = parse_enum(direction_names, "direction", arg);

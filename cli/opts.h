@@ -19,6 +19,7 @@ enum {
 struct opts {
 	enum xdp_mode mode;
 	enum attach_kind attach;
+	unsigned int dispatcher_version; /* --dispatcher-version, 0: the default */
 	enum direction direction; /* IN (default), OUT or BOTH */
 	double interval;        /* seconds, (0, 3600] */
 	unsigned long count;    /* reports before stopping; 0: until a signal */

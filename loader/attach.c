@@ -52,12 +52,23 @@ int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, bool egress, stru
 	return err;
 }
 
+int attach_dispatcher(int ext_fd, int ifindex, enum xdp_mode mode, unsigned int version,
+		      struct attachment *a)
+{
+	char kmsg[sizeof(a->kmsg)];
+
+	kmsg_start(kmsg, sizeof(kmsg));
+	return kmsg_keep(a, kmsg, disp_attach(ext_fd, ifindex, mode, version, a));
+}
+
 int attach_check(const struct attachment *a, uint32_t *now_id)
 {
 	char name[IF_NAMESIZE];
 	int err;
 
 	*now_id = 0;
+	if (a->kind == ATTACH_DISPATCHER)
+		return disp_check(a, now_id);
 	if (a->kind == ATTACH_LINK) {
 		err = attach_link_alive(a);
 		if (err)
@@ -72,6 +83,8 @@ int attach_check(const struct attachment *a, uint32_t *now_id)
 
 int detach_xdp(struct attachment *a)
 {
+	if (a->kind == ATTACH_DISPATCHER && a->mode != XDP_MODE_TC)
+		return disp_detach(a);
 	return a->mode == XDP_MODE_TC ? tc_detach(a) : xdp_detach(a);
 }
 
@@ -90,6 +103,13 @@ static int still_attached(int ifindex, bool egress, uint32_t id)
 		return err;
 	if (!egress && (q.drv == id || q.skb == id || q.hw == id))
 		return 1;
+	if (!egress && (q.drv || q.skb)) {
+		enum xdp_mode m;
+		uint32_t disp;
+
+		if (dispatcher_find(ifindex, id, &m, &disp) == 0)
+			return 1; /* in a slot of the dispatcher there */
+	}
 	err = probe_tc_our_filter(ifindex, egress, &tc);
 	if (err == -ENOENT || err == -EINVAL || err == -ENODEV)
 		return 0; /* no filter at our place, or no clsact qdisc */

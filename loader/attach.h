@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "loader/attachment.h"
+#include "loader/dispatcher.h"
 #include "loader/tc.h"
 #include "loader/xdp.h"
 
@@ -25,6 +26,12 @@ int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind ki
  * and leaves nothing attached (nor a qdisc it created); the kernel's extack
  * message, if any, is in a->kmsg. */
 int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, bool egress, struct attachment *a);
+/* XDP through libxdp's dispatcher (loader/dispatcher.h): ext_fd (an
+ * extension, counter_add_slot()) joins the dispatcher on ifindex at the
+ * front, or holds the hook through a new one of version. Nothing stays on
+ * failure; the kernel's message is kept as for the others. */
+int attach_dispatcher(int ext_fd, int ifindex, enum xdp_mode mode, unsigned int version,
+		      struct attachment *a);
 /* Is our program still attached where we put it (XDP, tcx or clsact)? 0 yes;
  * -ENODEV the interface is gone from this namespace; -ENOENT the program is
  * no longer on it (*now_id: what sits there instead, 0 for nothing);

@@ -13,7 +13,8 @@
 
 struct attachment {
 	int ifindex;
-	enum attach_kind kind; /* LINK or NETLINK (tc: tcx or clsact) */
+	enum attach_kind kind; /* LINK or NETLINK (tc: tcx or clsact), or DISPATCHER:
+				* prog_id in a slot of libxdp's dispatcher */
 	enum xdp_mode mode;    /* NATIVE or GENERIC, as the kernel reports it; TC */
 	int prog_fd;
 	int link_fd;           /* LINK only, else -1 */

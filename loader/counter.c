@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "btf/func.h"
 #include "loader/counter.h"
 #include "loader/image.h"
 #include "probe/sys.h"
@@ -154,11 +155,14 @@ static int rodata_create(const struct image *img, __u32 slot)
 /* Loads img with its ld_imm64 pointed at the stats map and at rodata_fd.
  * Quiet first; on a refusal, once more with a log for the verifier's words
  * (as libbpf does). */
-static int prog_load(struct counter *c, const struct image *img, int rodata_fd)
+static int prog_load(struct counter *c, const struct image *img, int rodata_fd,
+		     int target_fd, __u32 target_btf_id)
 {
 	struct bpf_insn insns[IMAGE_MAX_INSNS];
+	struct bpf_func_info fi = { .insn_off = 0, .type_id = BTF_XDP_FUNC_ID };
+	struct btf_xdp_func btf;
 	union bpf_attr a;
-	int fd;
+	int fd, btf_fd = -1;
 
 	memcpy(insns, img->insns, img->n_insns * sizeof(insns[0]));
 	for (unsigned int i = 0; i < img->n_relos; i++) {
@@ -176,9 +180,30 @@ static int prog_load(struct counter *c, const struct image *img, int rodata_fd)
 	a.license = (__u64)(unsigned long)img->license;
 	a.prog_flags = img->frags ? BPF_F_XDP_HAS_FRAGS : 0;
 	probe_sys_name(a.prog_name, img->name);
+	if (target_fd >= 0) {
+		/* an extension (freplace) of a dispatcher slot: the kernel
+		 * checks its function's BTF against the slot's */
+		union bpf_attr b;
+
+		memset(&b, 0, sizeof(b));
+		b.btf_size = (__u32)btf_xdp_func(&btf, img->name);
+		b.btf = (__u64)(unsigned long)&btf;
+		btf_fd = probe_sys_bpf(BPF_BTF_LOAD, &b);
+		if (btf_fd < 0)
+			return btf_fd;
+		a.prog_type = BPF_PROG_TYPE_EXT;
+		a.expected_attach_type = 0;
+		a.prog_flags = 0; /* frags is the dispatcher's flag */
+		a.prog_btf_fd = (__u32)btf_fd;
+		a.func_info_rec_size = sizeof(fi);
+		a.func_info = (__u64)(unsigned long)&fi;
+		a.func_info_cnt = 1;
+		a.attach_prog_fd = (__u32)target_fd;
+		a.attach_btf_id = target_btf_id;
+	}
 	fd = probe_sys_bpf(BPF_PROG_LOAD, &a);
 	if (fd >= 0 || fd == -EPERM || fd == -EACCES || fd == -ENOSYS)
-		return fd;
+		goto out;
 	a.log_level = 1;
 	a.log_buf = (__u64)(unsigned long)c->log;
 	a.log_size = VERIFIER_LOG_SIZE;
@@ -186,10 +211,14 @@ static int prog_load(struct counter *c, const struct image *img, int rodata_fd)
 	fd = probe_sys_bpf(BPF_PROG_LOAD, &a);
 	if (fd < 0)
 		keep_log_tail(c);
+out:
+	if (btf_fd >= 0)
+		close(btf_fd);
 	return fd;
 }
 
-int counter_add_iface(struct counter *c, int ifindex, enum variant variant)
+static int add_instance(struct counter *c, int ifindex, enum variant variant, int target_fd,
+			__u32 target_btf_id)
 {
 	struct instance *in;
 	const struct image *img;
@@ -225,7 +254,7 @@ int counter_add_iface(struct counter *c, int ifindex, enum variant variant)
 	in->rodata_fd = rodata_create(img, c->n);
 	if (in->rodata_fd < 0)
 		return in->rodata_fd;
-	in->prog_fd = prog_load(c, img, in->rodata_fd);
+	in->prog_fd = prog_load(c, img, in->rodata_fd, target_fd, target_btf_id);
 	if (in->prog_fd < 0) {
 		err = in->prog_fd;
 		in->prog_fd = -1;
@@ -235,6 +264,16 @@ int counter_add_iface(struct counter *c, int ifindex, enum variant variant)
 	c->keys[c->n] = c->n;
 	c->n++;
 	return 0;
+}
+
+int counter_add_iface(struct counter *c, int ifindex, enum variant variant)
+{
+	return add_instance(c, ifindex, variant, -1, 0);
+}
+
+int counter_add_slot(struct counter *c, int ifindex, int target_fd, uint32_t target_btf_id)
+{
+	return add_instance(c, ifindex, VARIANT_LINEAR, target_fd, target_btf_id);
 }
 
 static int hook_fd(const struct counter *c, int ifindex, enum hook hook)

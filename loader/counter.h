@@ -28,6 +28,12 @@ void counter_close(struct counter *c);
  * counter_verifier_log() holds the kernel's words where it has any. */
 int counter_add_iface(struct counter *c, int ifindex, enum variant variant);
 
+/* The same for XDP through a dispatcher (loader/dispatcher.h): the linear
+ * program as an extension (freplace) of function target_btf_id of program
+ * target_fd (a dispatcher slot), with its function BTF, so that it can be
+ * linked into any dispatcher slot later (5.10+). */
+int counter_add_slot(struct counter *c, int ifindex, int target_fd, uint32_t target_btf_id);
+
 /* The XDP program instance counting ifindex: -ENOENT / NULL / 0 if none. */
 int counter_prog_fd(const struct counter *c, int ifindex);
 const char *counter_prog_name(const struct counter *c, int ifindex);

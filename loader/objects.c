@@ -13,6 +13,9 @@
 /* From loader/embed.S. */
 extern const unsigned char xdpcount_obj_little[], xdpcount_obj_big[];
 extern const uint32_t xdpcount_obj_little_size, xdpcount_obj_big_size;
+extern const unsigned char xdpcount_disp2_little[], xdpcount_disp2_big[];
+extern const unsigned char xdpcount_disp3_little[], xdpcount_disp3_big[];
+extern const uint32_t xdpcount_disp_sizes[4]; /* 2 little, 2 big, 3 little, 3 big */
 
 const struct embedded_object *embedded_object(int i)
 {
@@ -73,4 +76,21 @@ int object_select(const struct embedded_object **out)
 		}
 	}
 	return -ENOEXEC;
+}
+
+int object_dispatcher(unsigned int version, const unsigned char **data, size_t *size)
+{
+	const unsigned char *objs[4] = { xdpcount_disp2_little, xdpcount_disp2_big,
+					 xdpcount_disp3_little, xdpcount_disp3_big };
+	enum byte_order host = host_byte_order();
+	int i;
+
+	if (version != 2 && version != 3)
+		return -ENOEXEC;
+	i = (int)(version - 2) * 2 + (host == BYTE_ORDER_BIG);
+	if (object_check(objs[i], xdpcount_disp_sizes[i], host))
+		return -ENOEXEC;
+	*data = objs[i];
+	*size = xdpcount_disp_sizes[i];
+	return 0;
 }

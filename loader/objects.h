@@ -29,4 +29,9 @@ int object_check(const unsigned char *data, size_t size, enum byte_order want);
  * -ENOEXEC when neither matches. */
 int object_select(const struct embedded_object **out);
 
+/* The embedded libxdp dispatcher of protocol version (2, 3) in this host's
+ * byte order (bpf/dispatcher.bpf.c). 0, or -ENOEXEC for another version or
+ * an object that does not check. */
+int object_dispatcher(unsigned int version, const unsigned char **data, size_t *size);
+
 #endif

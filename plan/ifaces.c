@@ -153,12 +153,28 @@ static void decide_variant(const struct probe *p, const struct plan *plan,
 }
 
 static void decide_attach(const struct probe *p,
-			  const struct plan_request *req,
+			  const struct plan_request *req, const struct plan *plan,
 			  struct plan_iface *pi, char *why, size_t len)
 {
 	char eb[24];
 
 	switch (req->attach) {
+	case ATTACH_DISPATCHER:
+		pi->attach = ATTACH_DISPATCHER;
+		pi->join_id = 0;
+		pi->disp_version = req->dispatcher_version ? req->dispatcher_version
+							   : PLAN_DISPATCHER_VERSION;
+		if (!plan->dispatcher_possible) {
+			pi->refuse = true;
+			reason_set(why, len, "dispatcher attach requested, but %s",
+				 plan->dispatcher_reason);
+		} else {
+			reason_set(why, len, "holds XDP through libxdp's dispatcher (version %u, "
+				 "netlink): libxdp users add their programs beside ours; a kill -9 "
+				 "leaves our slot, which the next run or detach removes",
+				 pi->disp_version);
+		}
+		return;
 	case ATTACH_NETLINK:
 		pi->attach = ATTACH_NETLINK;
 		reason_set(why, len, "netlink attach requested");
@@ -197,7 +213,7 @@ static void decide_attach(const struct probe *p,
  * ours is refused while the xdpcount that attached it runs (naming its pid),
  * or when that cannot be told; a stale one (its xdpcount is gone) is noted in
  * pi->stale_* to be replaced. */
-static const char *foreign_prog(const struct probe_iface *it, char *buf,
+static const char *foreign_prog(const struct probe_iface *it, const struct plan *plan, char *buf,
 				size_t len, const char **ours, char *ours_buf,
 				size_t ours_len, char *id_buf, size_t id_len, struct plan_iface *pi)
 {
@@ -249,9 +265,12 @@ static const char *foreign_prog(const struct probe_iface *it, char *buf,
 			/* libxdp's: counted behind at tc, never replaced; one of a
 			 * version we do not know is not touched at all */
 			plan_dispatcher_desc(x, m[i].mode, id_buf, id_len);
-			reason_set(buf, len, "already carries %s, %s: will not replace it", id_buf,
-				   plan_dispatcher_known(x) ? "which xdpcount does not join yet"
-				   : "a dispatcher of a version xdpcount does not know (2 and 3)");
+			if (plan_dispatcher_known(x))
+				reason_set(buf, len, "already carries %s, which xdpcount cannot join: "
+					   "%s: will not replace it", id_buf, plan_no_join(it, plan));
+			else
+				reason_set(buf, len, "already carries %s, a dispatcher of a version "
+					   "xdpcount does not know (2 and 3): will not replace it", id_buf);
 		} else {
 			reason_set(id_buf, id_len, "XDP program id %u \"%s\" (%s mode)",
 				   x->id, x->name[0] ? x->name : "?", m[i].mode);
@@ -281,7 +300,7 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 	pi->stale_id = 0;
 	pi->stale_tc_id = 0;
 	pi->stale_tc_pid = 0;
-	f = foreign_prog(it, foreign, sizeof(foreign), &ours, ours_why,
+	f = foreign_prog(it, plan, foreign, sizeof(foreign), &ours, ours_why,
 			 sizeof(ours_why), fid, sizeof(fid), pi);
 	if (!it->ifindex) {
 		pi->refuse = true;
@@ -295,21 +314,37 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 		reason_set(pi->reason, PLAN_REASON_LEN, "%s", ours);
 		return;
 	}
+	/* libxdp's dispatcher: joined where the kernel can (our slot first). */
+	pi->join_id = 0;
+	pi->stale_slot_id = 0;
+	if (f && plan_join(p, req, it, plan, pi))
+		return;
 	/* A foreign XDP program sends the interface to tc, unless an XDP mode
 	 * was asked for explicitly (then it is refused below). */
 	if (req->mode == XDP_MODE_TC || (f && req->mode == XDP_MODE_AUTO)) {
 		plan_tc(p, req, it, f ? fid : NULL, pi, acc);
+		if (f && !pi->refuse && req->mode == XDP_MODE_AUTO &&
+		    plan_dispatcher_known(it->drv.id ? &it->drv : &it->skb)) {
+			reason_cat(pi->reason, PLAN_REASON_LEN, "; xdpcount cannot join it: "
+				 "%s", plan_no_join(it, plan));
+		}
 		pi->variant = VARIANT_TC;
 		reason_set(pi->variant_reason, PLAN_REASON_LEN, "tc: counts at tc ingress "
 			   "(skb->len from the Ethernet header on, GRO segments as frames)");
 		return;
 	}
-	decide_attach(p, req, pi, attach_why, sizeof(attach_why));
+	decide_attach(p, req, plan, pi, attach_why, sizeof(attach_why));
 	attach_refused = pi->refuse;
 	pi->refuse = false;
 	decide_mode(it, req, plan, pi, mode_why, sizeof(mode_why), acc);
 	mode_refused = pi->refuse;
 	decide_variant(p, plan, it, pi);
+	if (pi->attach == ATTACH_DISPATCHER && pi->variant == VARIANT_FRAGS && !attach_refused) {
+		attach_refused = true;
+		reason_set(attach_why, sizeof(attach_why), "dispatcher attach requested, but MTU "
+			   "%u needs the multi-buffer program, and a dispatcher slot cannot be one",
+			   it->mtu);
+	}
 	taken = tc_slot_taken(it, slot, sizeof(slot), &tc_ours);
 	plan_stale_tc(it, pi);
 	if (!tc_ours)

@@ -53,8 +53,13 @@ void plan_tc(const struct probe *p, const struct plan_request *req,
 void plan_egress(const struct probe *p, const struct plan_request *req,
 		 const struct probe_iface *it, struct plan_iface *pi, struct verdict_acc *acc);
 
-/* plan/share.c. Fills plan->dispatcher_* and each interface's share and
- * share_reason; call after plan_ifaces(). */
+/* plan/share.c: whether this kernel can host a dispatcher (before the
+ * interfaces are planned), joining one, and why not. */
+void plan_dispatcher(const struct probe *p, struct plan *plan);
+bool plan_join(const struct probe *p, const struct plan_request *req,
+	       const struct probe_iface *it, const struct plan *plan, struct plan_iface *pi);
+const char *plan_no_join(const struct probe_iface *it, const struct plan *plan);
+/* Fills each interface's share and share_reason; call after plan_ifaces(). */
 void plan_share(const struct probe *p, struct plan *plan);
 /* "libxdp dispatcher id 7 (version 3, 2 programs, native mode)", or the
  * plain "XDP program id 7 "name" (native mode)" when its version is unknown. */

@@ -18,6 +18,7 @@ const struct enum_name attach_kind_names[] = {
 	{ "auto", ATTACH_AUTO },
 	{ "link", ATTACH_LINK },
 	{ "netlink", ATTACH_NETLINK },
+	{ "dispatcher", ATTACH_DISPATCHER },
 	{ NULL, 0 },
 };
 

@@ -311,6 +311,7 @@ void plan_make(const struct probe *probe, const struct plan_request *req,
 	plan_kernel(probe, &acc);
 	plan_variant(probe, plan);
 	plan_memlock(probe, req, plan, &acc);
+	plan_dispatcher(probe, plan);
 	plan_ifaces(probe, req, plan, &acc);
 	plan_share(probe, plan);
 	plan_check(probe, plan);

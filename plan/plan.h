@@ -10,7 +10,9 @@
 
 /* TC is not an XDP mode but the other hook: tc ingress, after XDP. */
 enum xdp_mode { XDP_MODE_AUTO = 0, XDP_MODE_NATIVE, XDP_MODE_GENERIC, XDP_MODE_TC };
-enum attach_kind { ATTACH_AUTO = 0, ATTACH_LINK, ATTACH_NETLINK };
+/* DISPATCHER: XDP through libxdp's multi-program dispatcher (netlink), our
+ * program an extension in its front slot (loader/dispatcher.h). */
+enum attach_kind { ATTACH_AUTO = 0, ATTACH_LINK, ATTACH_NETLINK, ATTACH_DISPATCHER };
 /* The program loaded for one interface: LINEAR (XDP, data_end - data, every
  * kernel), FRAGS (XDP, multi-buffer aware, bpf_xdp_get_buff_len, 5.18+), TC
  * (tc ingress, skb->len), or EGRESS (tc egress, the same count under its own
@@ -55,7 +57,14 @@ struct plan_request {
 				  * (tcx for tc); for tc, LINK is tcx and
 				  * NETLINK a clsact qdisc with cls_bpf */
 	enum direction direction; /* IN: receive only (today's plan) */
+	/* The protocol version of a dispatcher we create (--attach
+	 * dispatcher on a free hook): 2 for libxdp 1.3-1.5, 3 for 1.6+, which
+	 * each refuse the other's. 0: PLAN_DISPATCHER_VERSION. Joining keeps
+	 * the version of the dispatcher there. */
+	unsigned int dispatcher_version;
 };
+
+#define PLAN_DISPATCHER_VERSION 2
 
 /* Does direction d count what interfaces receive / transmit? */
 bool plan_counts_rx(enum direction d);
@@ -111,6 +120,13 @@ struct plan_iface {
 	char tx_reason[PLAN_REASON_LEN];
 	uint32_t stale_tx_id;
 	int stale_tx_pid;
+	/* attach DISPATCHER: the dispatcher joined (0: XDP free, we create
+	 * one), the protocol version of the result, and a slot of ours a
+	 * killed xdpcount left in it, removed first (0: none). */
+	uint32_t join_id;
+	unsigned int disp_version;
+	uint32_t stale_slot_id;
+	int stale_slot_pid;
 	/* Could a libxdp user (xdp-loader, xdp-filter, ...) still attach an XDP
 	 * program here after us, and why (plan/share.c). */
 	enum share {

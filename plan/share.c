@@ -75,6 +75,10 @@ static const char *dispatcher_missing(const struct probe *p, char *buf, size_t l
 								  : "whether it is writable is unknown");
 		return buf;
 	}
+	if (p->caps_known && !p->cap_sys_admin) {
+		reason_set(buf, len, "no CAP_SYS_ADMIN, which reading a dispatcher by id needs");
+		return buf;
+	}
 	return NULL;
 }
 
@@ -132,10 +136,14 @@ static void share_iface(const struct plan *plan, const struct probe_iface *it,
 
 	pi->share = SHARE_YES;
 	if (x && !x->ours) {
-		if (plan_dispatcher_known(x))
+		if (pi->attach == ATTACH_DISPATCHER && !pi->refuse)
+			reason_set(r, len, "yes: xdpcount joins libxdp's dispatcher (version %u), "
+				 "and libxdp users go on adding their programs to it",
+				 x->dispatcher_version);
+		else if (plan_dispatcher_known(x))
 			reason_set(r, len, "yes: libxdp's dispatcher (version %u, %u programs) stays on "
-				   "XDP, and libxdp users add their programs to it", x->dispatcher_version,
-				   x->dispatcher_progs);
+				 "XDP, and libxdp users add their programs to it", x->dispatcher_version,
+				 x->dispatcher_progs);
 		else if (x->dispatcher)
 			reason_set(r, len, "as before xdpcount: dispatcher id %u stays on XDP, "
 				   "untouched: %s", x->id, dispatcher_unknown(x, why, sizeof(why)));
@@ -155,6 +163,13 @@ static void share_iface(const struct plan *plan, const struct probe_iface *it,
 		reason_set(r, len, "yes: xdpcount counts at tc ingress and leaves XDP free");
 		return;
 	}
+	if (pi->attach == ATTACH_DISPATCHER) {
+		reason_set(r, len, "yes: xdpcount holds XDP through libxdp's dispatcher (version "
+			 "%u), and libxdp users of that version (%s) add their programs beside "
+			 "ours", pi->disp_version, pi->disp_version == 2 ? "libxdp 1.3-1.5" :
+			 "libxdp 1.6+");
+		return;
+	}
 	pi->share = SHARE_BLOCKED;
 	reason_set(r, len, "no: our program holds XDP alone (libxdp replaces only its own "
 		   "dispatcher): %s; --mode tc leaves XDP free",
@@ -162,7 +177,84 @@ static void share_iface(const struct plan *plan, const struct probe_iface *it,
 					   : plan->dispatcher_reason);
 }
 
-void plan_share(const struct probe *p, struct plan *plan)
+/* Joins the known dispatcher holding XDP on it, where this kernel and the
+ * request allow: our program in its front slot. false: the caller plans as
+ * for any foreign program (tc behind it, or a refusal), whose reason says why
+ * not (plan_no_join()). */
+bool plan_join(const struct probe *p, const struct plan_request *req,
+	       const struct probe_iface *it, const struct plan *plan, struct plan_iface *pi)
+{
+	const struct probe_xdp_prog *x = xdp_holder(it);
+	enum xdp_mode m;
+
+	if (!x || !x->dispatcher || !plan_dispatcher_known(x) || !plan->dispatcher_possible ||
+	    it->hw.id || it->disp.err || it->disp.devbound)
+		return false;
+	if (req->attach != ATTACH_AUTO && req->attach != ATTACH_DISPATCHER)
+		return false;
+	m = x == &it->drv ? XDP_MODE_NATIVE : XDP_MODE_GENERIC;
+	if (req->mode == XDP_MODE_TC || (req->mode != XDP_MODE_AUTO && req->mode != m))
+		return false;
+	pi->stale_slot_id = 0;
+	for (unsigned int i = 0; i < it->disp.n; i++) {
+		const struct probe_disp_slot *s = &it->disp.slot[i];
+
+		if (!s->ours)
+			continue;
+		if (s->alive || !s->pid) {
+			pi->refuse = true;
+			pi->refusal = REFUSE_OURS;
+			if (s->alive)
+				reason_set(pi->reason, PLAN_REASON_LEN, "xdpcount pid %d counts on it "
+					 "already (program id %u in slot %u of dispatcher id %u)",
+					 s->pid, s->id, i, x->id);
+			else
+				reason_set(pi->reason, PLAN_REASON_LEN, "an xdpcount program (id %u) is "
+					 "in slot %u of dispatcher id %u already, and no pin of ours "
+					 "tells who put it there", s->id, i, x->id);
+			return true;
+		}
+		pi->stale_slot_id = s->id;
+		pi->stale_slot_pid = s->pid;
+	}
+	if (x->dispatcher_progs - (pi->stale_slot_id ? 1 : 0) >= XDPC_DISPATCHER_SLOTS)
+		return false;
+	pi->mode = m;
+	pi->fallback_generic = false;
+	pi->attach = ATTACH_DISPATCHER;
+	pi->join_id = x->id;
+	pi->disp_version = x->dispatcher_version;
+	pi->variant = VARIANT_LINEAR;
+	reason_set(pi->variant_reason, PLAN_REASON_LEN, "linear: an extension in a dispatcher slot "
+		 "(freplace), data_end - data");
+	reason_set(pi->reason, PLAN_REASON_LEN, "joins libxdp dispatcher id %u (version %u, %u "
+		 "programs, %s mode) in its front slot (priority %u, chaining on XDP_PASS): counts "
+		 "every frame before the others decide, and they run as before", x->id,
+		 x->dispatcher_version, x->dispatcher_progs, m == XDP_MODE_NATIVE ? "native" :
+		 "generic", 0u);
+	if (pi->stale_slot_id) {
+		reason_cat(pi->reason, PLAN_REASON_LEN, "; removes our stale slot (program "
+			 "id %u) first", pi->stale_slot_id);
+	}
+	return true;
+}
+
+const char *plan_no_join(const struct probe_iface *it, const struct plan *plan)
+{
+	const struct probe_xdp_prog *x = xdp_holder(it);
+
+	if (!plan->dispatcher_possible)
+		return plan->dispatcher_reason;
+	if (x && x->dispatcher_progs >= XDPC_DISPATCHER_SLOTS)
+		return "all of its slots are taken";
+	if (it->disp.devbound)
+		return "it is bound to the device (XDP hints), which xdpcount does not do";
+	if (it->disp.err)
+		return "its slots could not be read";
+	return "it runs in another mode than the one asked for";
+}
+
+void plan_dispatcher(const struct probe *p, struct plan *plan)
 {
 	char why[PLAN_REASON_LEN];
 	const char *missing = dispatcher_missing(p, why, sizeof(why));
@@ -172,8 +264,12 @@ void plan_share(const struct probe *p, struct plan *plan)
 		reason_set(plan->dispatcher_reason, PLAN_REASON_LEN, "%s", missing);
 	else
 		reason_set(plan->dispatcher_reason, PLAN_REASON_LEN, "the kernel can host libxdp's "
-			   "dispatcher: kernel BTF, program extensions (5.6+) that re-attach to a "
-			   "running dispatcher (5.10+), and a writable bpffs");
+			 "dispatcher: kernel BTF, program extensions (5.6+) that re-attach to a "
+			 "running dispatcher (5.10+), a writable bpffs and CAP_SYS_ADMIN");
+}
+
+void plan_share(const struct probe *p, struct plan *plan)
+{
 	for (unsigned int i = 0; i < plan->n_ifaces; i++)
 		share_iface(plan, &p->ifaces[i], &plan->ifaces[i]);
 }

@@ -17,7 +17,12 @@ static bool decide_tc_attach(const struct probe *p, const struct plan_request *r
 			     enum attach_kind *attach, struct plan_iface *pi, char *why, size_t len)
 {
 	char qdisc[120] = "";
+	/* a dispatcher is XDP's: at tc, --attach dispatcher chooses as auto */
+	struct plan_request r = *req;
 
+	if (r.attach == ATTACH_DISPATCHER)
+		r.attach = ATTACH_AUTO;
+	req = &r;
 	if (it->clsact.state == FACT_YES)
 		reason_set(qdisc, sizeof(qdisc), "; the %s qdisc there%s is kept on exit",
 			   it->clsact_kind[0] ? it->clsact_kind : "clsact",

@@ -16,6 +16,7 @@
 #include <linux/bpf.h>
 #include <linux/btf.h>
 
+#include "btf/func.h"
 #include "probe/pin.h"
 #include "probe/probe.h"
 #include "probe/internal.h"
@@ -31,59 +32,16 @@
  * (CONFIG_DEBUG_INFO_BTF). */
 #define KERNEL_BTF_PATH "/sys/kernel/btf/vmlinux"
 
-/* The BTF of one function "int f(struct xdp_md *ctx)", global:
- * [1] struct xdp_md, [2] pointer to it, [3] int, [4] its prototype,
- * [5] the function. The kernel matches the ctx type by name only. */
-#define EXT_FUNC_ID 5
-static const char ext_strs[] = "\0xdp_md\0ctx\0int\0xdpc_probe";
-enum { S_XDP_MD = 1, S_CTX = 8, S_INT = 12, S_FUNC = 16 };
-
-struct ext_btf {
-	struct btf_header h;
-	struct btf_type md;
-	struct btf_type ptr;
-	struct btf_type i;
-	__u32 int_bits;
-	struct btf_type proto;
-	struct btf_param arg;
-	struct btf_type func;
-	char strs[sizeof(ext_strs)];
-};
+#define EXT_FUNC_ID BTF_XDP_FUNC_ID
 
 static int ext_btf_load(void)
 {
-	struct ext_btf b;
+	struct btf_xdp_func b;
 	union bpf_attr attr;
 
-	memset(&b, 0, sizeof(b));
-	b.h.magic = BTF_MAGIC;
-	b.h.version = BTF_VERSION;
-	b.h.hdr_len = sizeof(b.h);
-	b.h.type_off = 0;
-	b.h.type_len = offsetof(struct ext_btf, strs) - sizeof(b.h);
-	b.h.str_off = b.h.type_len;
-	b.h.str_len = sizeof(ext_strs);
-	b.md.name_off = S_XDP_MD;
-	b.md.info = BTF_KIND_STRUCT << 24;
-	b.md.size = 24;
-	b.ptr.info = BTF_KIND_PTR << 24;
-	b.ptr.type = 1;
-	b.i.name_off = S_INT;
-	b.i.info = BTF_KIND_INT << 24;
-	b.i.size = 4;
-	b.int_bits = (BTF_INT_SIGNED << 24) | 32;
-	b.proto.info = (BTF_KIND_FUNC_PROTO << 24) | 1;
-	b.proto.type = 3;
-	b.arg.name_off = S_CTX;
-	b.arg.type = 2;
-	b.func.name_off = S_FUNC;
-	b.func.info = (BTF_KIND_FUNC << 24) | BTF_FUNC_GLOBAL;
-	b.func.type = 4;
-	memcpy(b.strs, ext_strs, sizeof(ext_strs));
-
 	memset(&attr, 0, sizeof(attr));
+	attr.btf_size = (__u32)btf_xdp_func(&b, "xdpc_probe");
 	attr.btf = (__u64)(unsigned long)&b;
-	attr.btf_size = (__u32)(offsetof(struct ext_btf, strs) + sizeof(ext_strs));
 	return probe_sys_bpf(BPF_BTF_LOAD, &attr);
 }
 

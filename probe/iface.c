@@ -135,6 +135,7 @@ static void probe_xdp(struct probe *p, struct probe_iface *it)
 	probe_prog_owner(&it->drv, ids.drv, it->ifindex);
 	probe_prog_owner(&it->skb, ids.skb, it->ifindex);
 	probe_prog_owner(&it->hw, ids.hw, it->ifindex);
+	probe_dispatcher_slots(it);
 	if (err) {
 		it->xdp_features_known.state = FACT_UNKNOWN;
 		it->xdp_features_known.err = err;

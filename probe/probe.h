@@ -8,6 +8,8 @@
 #include <net/if.h>
 #include <linux/capability.h>
 
+#include "bpf/dispatcher.h"
+
 #ifndef CAP_BPF
 #define CAP_BPF 39 /* 5.8, a17b53c4a4b5 "bpf, capability: Introduce CAP_BPF" */
 #endif
@@ -49,6 +51,28 @@ struct probe_xdp_prog {
 	int dispatcher_err;             /* -errno reading its config, 0 none */
 };
 
+/* One program in a libxdp dispatcher's slot (probe_dispatcher_slots()): its
+ * pinned program (<bpffs>/xdp/dispatch-<ifindex>-<id>/prog<i>-prog), its run
+ * priority and chain actions from the dispatcher's config. */
+struct probe_disp_slot {
+	uint32_t id;                    /* 0: its pin could not be read */
+	char name[PROBE_PROG_NAME_LEN];
+	uint32_t prio;
+	uint32_t actions;               /* bit n: action n goes on to the next */
+	uint32_t flags;                 /* program_flags: BPF_F_XDP_HAS_FRAGS */
+	bool ours;                      /* carries xdpcount's marker */
+	int pid;                        /* the xdpcount of our pin of it, 0 none */
+	bool alive;                     /* that xdpcount runs */
+};
+
+struct probe_disp {
+	unsigned int n;                 /* slots read (num_progs_enabled) */
+	int err;                        /* -errno reading them, 0 none */
+	bool frags;                     /* is_xdp_frags */
+	bool devbound;                  /* is_xdp_devbound (version 3) */
+	struct probe_disp_slot slot[XDPC_DISP_SLOTS];
+};
+
 struct probe_iface {
 	char name[IF_NAMESIZE];
 	int ifindex;          /* 0 if the interface does not exist */
@@ -58,6 +82,9 @@ struct probe_iface {
 	bool loopback;
 	/* Programs attached now, per mode (one RTM_GETLINK: nl_link_xdp_ids). */
 	struct probe_xdp_prog drv, skb, hw;
+	/* The slots of the libxdp dispatcher among them (native first), if
+	 * any (probe_dispatcher_slots()). */
+	struct probe_disp disp;
 	/* tc ingress (probe_tc_iface): a clsact (or ingress) qdisc is there
 	 * now (FACT_YES, and its kind), how many ingress filters on it are
 	 * not ours, and the program of the cls_bpf filter at xdpcount's handle
@@ -208,8 +235,8 @@ int probe_tc_our_filter(int ifindex, bool egress, uint32_t *prog_id);
 
 /* libxdp's dispatcher protocol (lib/libxdp/protocol.org in xdp-tools). */
 #define XDPC_DISPATCHER_NAME "xdp_dispatcher"
-#define XDPC_DISPATCHER_MAGIC 236     /* 'X' + 'D' + 'P' */
-#define XDPC_DISPATCHER_SLOTS 10
+#define XDPC_DISPATCHER_MAGIC XDPC_DISP_MAGIC
+#define XDPC_DISPATCHER_SLOTS XDPC_DISP_SLOTS
 #define XDPC_DISPATCHER_V2_SIZE 124   /* libxdp 1.3-1.5 */
 #define XDPC_DISPATCHER_V3_SIZE 128   /* libxdp 1.6: + is_xdp_devbound */
 /* The config size of a dispatcher version we know (2, 3), 0 for others. */
@@ -222,6 +249,13 @@ static inline unsigned int dispatcher_config_size(unsigned int version)
  * dispatcher: reads the config map (needs CAP_SYS_ADMIN, as the name does)
  * and looks for its state directory in bpffs. */
 void probe_dispatcher(struct probe_xdp_prog *x, int ifindex);
+/* Reads the slots of the dispatcher holding XDP on it into it->disp: each
+ * pinned program's id and name, our pin's owner, its priority and chain
+ * actions. Needs the config read by probe_dispatcher(). */
+void probe_dispatcher_slots(struct probe_iface *it);
+/* The whole config value of dispatcher prog_id (its only map): *size gets
+ * the map's value size. 0 or -errno. */
+int probe_dispatcher_config(uint32_t prog_id, void *buf, size_t len, uint32_t *size);
 /* The bpffs of libxdp's state: $LIBXDP_BPFFS, else pin_bpffs(). */
 const char *dispatcher_bpffs(void);
 

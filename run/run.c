@@ -104,6 +104,15 @@ static int attach_egress(struct session *s, struct report *rep, struct iface_run
 	return 0;
 }
 
+/* XDP as planned: directly, or through a dispatcher (joined, or ours). */
+static int attach_rx(int prog_fd, const struct plan_iface *pi, enum xdp_mode mode,
+		     struct attachment *a)
+{
+	if (pi->attach == ATTACH_DISPATCHER)
+		return attach_dispatcher(prog_fd, pi->ifindex, mode, pi->disp_version, a);
+	return attach_xdp(prog_fd, pi->ifindex, mode, pi->attach, a);
+}
+
 /* Attaches one interface as planned: what it receives (in auto mode
  * falling back to generic when the kernel refuses native, and saying why),
  * then what it transmits. Nothing stays half-attached: a failed egress
@@ -136,7 +145,16 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 				false, &ir->att);
 		goto attached;
 	}
-	err = attach_xdp(prog_fd, pi->ifindex, pi->mode, pi->attach, &ir->att);
+	if (pi->stale_slot_id) {
+		err = disp_detach_stale(pi->ifindex, pi->stale_slot_id);
+		if (err && err != -ENOENT)
+			return fail(STAGE_DETACH, err, pi->name, "cannot remove our stale dispatcher "
+				    "slot (program id %u) (%s)", pi->stale_slot_id,
+				    failure_cause(STAGE_DETACH, err));
+		if (!err)
+			report_stale_removed(rep, pi->name, pi->stale_slot_id, pi->stale_slot_pid);
+	}
+	err = attach_rx(prog_fd, pi, pi->mode, &ir->att);
 	if (plan_may_fall_back(pi, err)) {
 		const char *kmsg = ir->att.kmsg[0] ? ir->att.kmsg : NULL;
 		char why[200];
@@ -145,7 +163,7 @@ static int attach_one(struct session *s, struct report *rep, struct iface_run *i
 			 kmsg ? ": " : "", kmsg ? kmsg : "");
 		report_fallback(rep, pi->name, why);
 		snprintf(reason, sizeof(reason), "native refused (%s); generic fallback", why);
-		err = attach_xdp(prog_fd, pi->ifindex, XDP_MODE_GENERIC, pi->attach, &ir->att);
+		err = attach_rx(prog_fd, pi, XDP_MODE_GENERIC, &ir->att);
 	}
 attached:
 	if (err && pi->mode == XDP_MODE_TC)
@@ -159,7 +177,8 @@ attached:
 		return fail(STAGE_ATTACH, err, pi->name, NULL);
 	}
 	ir->attached = true;
-	if (ir->att.kind == ATTACH_NETLINK && ir->att.mode != XDP_MODE_TC && ir->att.pin_err)
+	if ((ir->att.kind == ATTACH_NETLINK || ir->att.kind == ATTACH_DISPATCHER) &&
+	    ir->att.mode != XDP_MODE_TC && ir->att.pin_err)
 		log_msg(LOG_NORMAL, "xdpcount: %s: program not pinned in %s (%s): a leftover would "
 			"be recognised only with CAP_SYS_ADMIN\n", pi->name, pin_bpffs(),
 			ir->att.pin_err == -EMEDIUMTYPE ? "no bpffs mounted there"
@@ -246,7 +265,8 @@ static int detach_all(struct session *s, struct report *rep, struct health *h,
 
 		if (!irs[i].attached)
 			continue;
-		if (health_fault(h, i) == WATCH_DELETED && watched(&irs[i])->kind == ATTACH_NETLINK) {
+		if (health_fault(h, i) == WATCH_DELETED && (watched(&irs[i])->kind == ATTACH_NETLINK ||
+							     watched(&irs[i])->kind == ATTACH_DISPATCHER)) {
 			/* the programs went with the interface */
 			detach_forget(&irs[i].att);
 			detach_forget(&irs[i].tx_att);
@@ -261,7 +281,8 @@ static int detach_all(struct session *s, struct report *rep, struct health *h,
 				ret = err;
 		}
 		err = irs[i].pi->rx ? detach_xdp(&irs[i].att) : 0;
-		if (err == -ENODEV && irs[i].att.kind == ATTACH_NETLINK &&
+		if (err == -ENODEV && (irs[i].att.kind == ATTACH_NETLINK ||
+				       irs[i].att.kind == ATTACH_DISPATCHER) &&
 		    irs[i].att.mode != XDP_MODE_TC)
 			err = fail_left_behind(health_name(h, i), health_iface(h, i),
 					       irs[i].att.prog_id);
@@ -477,7 +498,12 @@ int run_count(const struct opts *o)
 	health_init(&h, &rep, s.counter, o->keep_going);
 	for (int i = 0; i < n; i++) {
 		irs[i].pi = &s.plan.ifaces[i];
-		err = session_load_iface(&s, irs[i].pi->name, irs[i].pi->ifindex, irs[i].pi->variant);
+		if (irs[i].pi->rx && irs[i].pi->attach == ATTACH_DISPATCHER &&
+		    irs[i].pi->mode != XDP_MODE_TC)
+			err = session_load_slot(&s, irs[i].pi->name, irs[i].pi->ifindex);
+		else
+			err = session_load_iface(&s, irs[i].pi->name, irs[i].pi->ifindex,
+						 irs[i].pi->variant);
 		if (!err && irs[i].pi->rx && irs[i].pi->tx)
 			err = session_load_iface(&s, irs[i].pi->name, irs[i].pi->ifindex,
 						 VARIANT_EGRESS);

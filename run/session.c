@@ -1,10 +1,12 @@
 #include <errno.h>
 #include <time.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/errors.h"
 #include "run/session.h"
 #include "log/log.h"
+#include "loader/dispatcher.h"
 #include "loader/memlock.h"
 
 static int probe_ifaces(struct session *s, const struct opts *o, enum iface_default dflt)
@@ -51,7 +53,8 @@ static int probe_ifaces(struct session *s, const struct opts *o, enum iface_defa
 int session_plan(struct session *s, const struct opts *o, enum iface_default dflt, bool report_btf)
 {
 	struct plan_request req = { .mode = o->mode, .attach = o->attach,
-				    .direction = o->direction };
+				    .direction = o->direction,
+				    .dispatcher_version = o->dispatcher_version };
 	struct timespec t0, t1;
 	int err;
 
@@ -97,6 +100,7 @@ int session_load(struct session *s)
 	err = memlock_apply(&s->plan);
 	if (err)
 		return fail(STAGE_MEMLOCK, err, NULL, "%s", s->plan.memlock_reason);
+	s->disp_template_fd = -1;
 	err = object_select(&s->obj);
 	if (err)
 		return fail(STAGE_OBJECT, err, NULL, NULL);
@@ -107,27 +111,58 @@ int session_load(struct session *s)
 	return 0;
 }
 
+static int load_failed(struct session *s, const char *name, int err);
+
+int session_load_slot(struct session *s, const char *name, int ifindex)
+{
+	int err;
+
+	if (s->disp_template_fd < 0) {
+		s->disp_template_fd = dispatcher_template(PLAN_DISPATCHER_VERSION,
+							  &s->disp_template_btf_id);
+		if (s->disp_template_fd < 0) {
+			err = s->disp_template_fd;
+			s->disp_template_fd = -1;
+			return fail(STAGE_LOAD, err, name, "cannot load the dispatcher our program "
+				    "extends (%s)", strerror(-err));
+		}
+	}
+	err = counter_add_slot(s->counter, ifindex, s->disp_template_fd, s->disp_template_btf_id);
+	if (err)
+		return load_failed(s, name, err);
+	log_msg(LOG_VERBOSE, "xdpcount: loaded %s for %s as a dispatcher slot extension\n",
+		plan_variant_prog(VARIANT_LINEAR), name);
+	return 0;
+}
+
 int session_load_iface(struct session *s, const char *name, int ifindex, enum variant variant)
 {
 	int err = counter_add_iface(s->counter, ifindex, variant);
 
-	if (err) {
-		const char *why = counter_verifier_log(s->counter);
-
-		if (err == -ENOSPC)
-			return fail(STAGE_LOAD, err, name, "no free counter slot (%d at most)",
-				    XDPCOUNT_MAX_SLOTS);
-		if (err == -EPERM || err == -EACCES || err == -ENOSYS || !why[0])
-			return fail(STAGE_LOAD, err, name, NULL);
-		return fail(STAGE_LOAD, err, name, "the verifier said: %s", why);
-	}
+	if (err)
+		return load_failed(s, name, err);
 	log_msg(LOG_VERBOSE, "xdpcount: loaded %s for %s from the %s-endian object (sha256 %.16s...)\n",
 		plan_variant_prog(variant), name, byte_order_name(s->obj->order), s->obj->sha256);
 	return 0;
 }
 
+static int load_failed(struct session *s, const char *name, int err)
+{
+	const char *why = counter_verifier_log(s->counter);
+
+	if (err == -ENOSPC)
+		return fail(STAGE_LOAD, err, name, "no free counter slot (%d at most)",
+			    XDPCOUNT_MAX_SLOTS);
+	if (err == -EPERM || err == -EACCES || err == -ENOSYS || !why[0])
+		return fail(STAGE_LOAD, err, name, NULL);
+	return fail(STAGE_LOAD, err, name, "the verifier said: %s", why);
+}
+
 void session_close(struct session *s)
 {
+	if (s->disp_template_fd > 0)
+		close(s->disp_template_fd);
+	s->disp_template_fd = -1;
 	counter_close(s->counter);
 	s->counter = NULL;
 }

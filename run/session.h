@@ -17,6 +17,11 @@ struct session {
 	const struct embedded_object *obj;
 	struct counter *counter;
 	const char *default_iface_note; /* set when IFACE was picked for the user */
+	/* The never-attached dispatcher our extensions load against
+	 * (dispatcher_template()), -1 until the first one; 0 before
+	 * session_load(). */
+	int disp_template_fd;
+	uint32_t disp_template_btf_id;
 };
 
 enum iface_default { IFACE_DEFAULT_ROUTE, IFACE_DEFAULT_ALL_UP };
@@ -31,6 +36,9 @@ int session_load(struct session *s);
 /* Loads the variant's program instance counting ifindex (name for
  * messages) through the verifier. Returns 0 or -errno, failure recorded. */
 int session_load_iface(struct session *s, const char *name, int ifindex, enum variant variant);
+/* The same for XDP through a dispatcher: the linear program as an
+ * extension of a dispatcher slot (counter_add_slot()). */
+int session_load_slot(struct session *s, const char *name, int ifindex);
 void session_close(struct session *s);
 
 #endif

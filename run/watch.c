@@ -347,7 +347,9 @@ void watch_judge(struct watch_iface *w)
 			check(w);
 		return;
 	}
-	if (!w->xdp_known) {
+	if (!w->xdp_known || a->kind == ATTACH_DISPATCHER) {
+		/* in a dispatcher, our program is in a slot, not on the link:
+		 * its pins say (what libxdp users change goes on under us) */
 		check(w);
 		return;
 	}

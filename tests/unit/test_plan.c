@@ -16,7 +16,7 @@
 
 static struct probe p;
 static struct plan plan;
-static const struct plan_request req_auto = { XDP_MODE_AUTO, ATTACH_AUTO, DIRECTION_IN };
+static const struct plan_request req_auto = { XDP_MODE_AUTO, ATTACH_AUTO, DIRECTION_IN, 0 };
 
 static void yes(struct fact *f) { f->state = FACT_YES; f->err = 0; }
 static void no(struct fact *f, int err) { f->state = FACT_NO; f->err = err; }
@@ -167,7 +167,7 @@ static void test_ubuntu_5_4_raises_soft_limit_without_cap_sys_resource(void)
 
 static void test_5_8_link_trap_uses_netlink(void)
 {
-	static const struct plan_request want_link = { XDP_MODE_AUTO, ATTACH_LINK, DIRECTION_IN };
+	static const struct plan_request want_link = { XDP_MODE_AUTO, ATTACH_LINK, DIRECTION_IN, 0 };
 
 	kernel("5.8.0-63-generic", 5, 8, 0);
 	no(&p.link_xdp, -EINVAL); /* cgroup links work here, XDP links do not */
@@ -293,8 +293,8 @@ static void test_debian_7_2_is_planned_like_6_12(void)
 
 static void test_6_6_xdp_features_decide_the_mode(void)
 {
-	static const struct plan_request native = { XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN };
-	static const struct plan_request generic = { XDP_MODE_GENERIC, ATTACH_AUTO, DIRECTION_IN };
+	static const struct plan_request native = { XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN, 0 };
+	static const struct plan_request generic = { XDP_MODE_GENERIC, ATTACH_AUTO, DIRECTION_IN, 0 };
 
 	kernel("6.6.30-gentoo", 6, 6, 30);
 	iface("eth0", "mlx5_core", 1500, XDPC_XDP_ACT_BASIC |
@@ -488,7 +488,7 @@ static void test_root_refused_by_a_filter_says_so(void)
 	CHECK(reasons_have("CAP_NET_ADMIN"));
 }
 
-static const struct plan_request req_native = { XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN };
+static const struct plan_request req_native = { XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN, 0 };
 
 static void test_foreign_program_is_refused_with_id_and_name(void)
 {
@@ -620,7 +620,7 @@ static void test_foreign_xdp_without_tcx_uses_clsact_on_6_1(void)
 	CHECK(reasons_have("xdpcount detach eth0"));
 	/* tcx asked for on a kernel without it: refused, pointing at clsact */
 	{
-		static const struct plan_request want_tcx = { XDP_MODE_TC, ATTACH_LINK, DIRECTION_IN };
+		static const struct plan_request want_tcx = { XDP_MODE_TC, ATTACH_LINK, DIRECTION_IN, 0 };
 
 		make(&want_tcx);
 		CHECK(plan.ifaces[0].refuse);
@@ -634,7 +634,7 @@ static void test_foreign_xdp_without_tcx_uses_clsact_on_6_1(void)
  * keep the qdisc on exit. The same with tcx forced off (--attach netlink). */
 static void test_existing_clsact_with_a_filter_is_kept(void)
 {
-	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK, DIRECTION_IN };
+	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK, DIRECTION_IN, 0 };
 	struct probe_iface *it;
 
 	kernel("6.18.44-fc-v782", 6, 18, 44);
@@ -656,7 +656,7 @@ static void test_existing_clsact_with_a_filter_is_kept(void)
 
 	/* --mode tc on 6.18 with auto attach: tcx */
 	{
-		static const struct plan_request tc_auto = { XDP_MODE_TC, ATTACH_AUTO, DIRECTION_IN };
+		static const struct plan_request tc_auto = { XDP_MODE_TC, ATTACH_AUTO, DIRECTION_IN, 0 };
 
 		make(&tc_auto);
 		CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
@@ -670,7 +670,7 @@ static void test_existing_clsact_with_a_filter_is_kept(void)
  * not replaced, and does not matter without tc. */
 static void test_tc_leftover_is_refused_and_foreign_slot_kept(void)
 {
-	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK, DIRECTION_IN };
+	static const struct plan_request tc_clsact = { XDP_MODE_TC, ATTACH_NETLINK, DIRECTION_IN, 0 };
 	struct probe_iface *it;
 
 	kernel("6.1.0-21-amd64", 6, 1, 90);
@@ -716,7 +716,7 @@ static void test_tc_leftover_is_refused_and_foreign_slot_kept(void)
 	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
 	CHECK_CONTAINS(plan.ifaces[0].reason, "\"their_cls\") is not xdpcount's");
 	{	/* through tcx, their filter at our clsact place does not matter */
-		static const struct plan_request tc_link = { XDP_MODE_TC, ATTACH_LINK, DIRECTION_IN };
+		static const struct plan_request tc_link = { XDP_MODE_TC, ATTACH_LINK, DIRECTION_IN, 0 };
 
 		p.kver_minor = 12;
 		yes(&p.tcx);
@@ -799,8 +799,8 @@ static void test_too_many_reasons_are_summarised(void)
  * and native can take it, frags only for a native jumbo MTU. */
 static void test_variant_per_interface_with_reasons(void)
 {
-	static const struct plan_request generic = { XDP_MODE_GENERIC, ATTACH_AUTO, DIRECTION_IN };
-	static const struct plan_request native = { XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN };
+	static const struct plan_request generic = { XDP_MODE_GENERIC, ATTACH_AUTO, DIRECTION_IN, 0 };
+	static const struct plan_request native = { XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN, 0 };
 
 	kernel("6.12.0-1-amd64", 6, 12, 0);
 	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC | XDPC_XDP_ACT_RX_SG);
@@ -900,7 +900,7 @@ static void test_variant_program_names(void)
  * and generic never fall back. */
 static void test_native_fallback_only_for_native_refusals(void)
 {
-	static const struct plan_request want_native = { XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN };
+	static const struct plan_request want_native = { XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN, 0 };
 
 	kernel("5.15.0", 5, 15, 0);
 	iface("eth0", "ixgbe", 1500, -1);
@@ -957,10 +957,10 @@ static void test_fact_table_drives_the_verdict(void)
  * filter at our clsact egress place refuses clsact, not tcx. */
 static void test_egress_is_planned_per_interface_with_reasons(void)
 {
-	static const struct plan_request out = { XDP_MODE_AUTO, ATTACH_AUTO, DIRECTION_OUT };
-	static const struct plan_request both = { XDP_MODE_AUTO, ATTACH_AUTO, DIRECTION_BOTH };
+	static const struct plan_request out = { XDP_MODE_AUTO, ATTACH_AUTO, DIRECTION_OUT, 0 };
+	static const struct plan_request both = { XDP_MODE_AUTO, ATTACH_AUTO, DIRECTION_BOTH, 0 };
 	static const struct plan_request both_clsact = { XDP_MODE_AUTO, ATTACH_NETLINK,
-							 DIRECTION_BOTH };
+							 DIRECTION_BOTH, 0 };
 	struct probe_iface *it;
 
 	kernel("6.12.0", 6, 12, 0);
@@ -1038,7 +1038,7 @@ static void test_egress_is_planned_per_interface_with_reasons(void)
 	/* tcx asked for where there is none: refused, at egress */
 	{
 		static const struct plan_request out_link = { XDP_MODE_AUTO, ATTACH_LINK,
-							      DIRECTION_OUT };
+							      DIRECTION_OUT, 0 };
 
 		make(&out_link);
 		CHECK(plan.ifaces[0].refuse && plan.ifaces[0].tx_refused);
@@ -1183,29 +1183,167 @@ static struct probe_iface *iface_with_dispatcher(unsigned int version, unsigned 
 	return it;
 }
 
-/* libxdp's dispatcher (xdp-loader load): recognised by version, never
- * replaced; until xdpcount joins it, tc behind it, and XDP stays open to
- * libxdp users. */
-static void test_libxdp_dispatcher_is_recognised_and_left_open(void)
+/* libxdp's dispatcher (xdp-loader load) on a kernel that can: xdpcount
+ * joins it at XDP, in its front slot, in the dispatcher's own mode and
+ * version; never replaced, and XDP stays open to libxdp users. */
+static void test_libxdp_dispatcher_is_joined_in_front(void)
 {
 	for (unsigned int v = 2; v <= 3; v++) {
 		iface_with_dispatcher(v, true, 2);
 		make(&req_auto);
 		CHECK(plan_dispatcher_known(&p.ifaces[0].skb));
-		CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
 		CHECK(!plan.ifaces[0].refuse);
+		CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+		CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_GENERIC);
+		CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
+		CHECK_EQ_INT(plan.ifaces[0].join_id, 35);
+		CHECK_EQ_INT(plan.ifaces[0].disp_version, v);
 		CHECK_CONTAINS(plan.ifaces[0].reason, v == 2 ?
-			       "behind libxdp dispatcher id 35 (version 2, 2 programs, generic mode)" :
-			       "behind libxdp dispatcher id 35 (version 3, 2 programs, generic mode)");
+			       "joins libxdp dispatcher id 35 (version 2, 2 programs, generic mode) "
+			       "in its front slot (priority 0, chaining on XDP_PASS)" :
+			       "joins libxdp dispatcher id 35 (version 3, 2 programs, generic mode) "
+			       "in its front slot (priority 0, chaining on XDP_PASS)");
 		CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
-		CHECK_CONTAINS(plan.ifaces[0].share_reason, "libxdp users add their programs to it");
+		CHECK_CONTAINS(plan.ifaces[0].share_reason, "libxdp users go on adding their "
+			       "programs to it");
+		CHECK_EQ_INT(plan.verdict, VERDICT_OK);
 	}
-	/* --mode generic asks for XDP: refused, never replaced */
+	/* --mode generic is the dispatcher's mode: joined */
 	iface_with_dispatcher(3, true, 1);
-	make(&(struct plan_request){ XDP_MODE_GENERIC, ATTACH_AUTO, DIRECTION_IN });
+	make(&(struct plan_request){ XDP_MODE_GENERIC, ATTACH_AUTO, DIRECTION_IN, 0 });
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	/* --mode native asks for another mode: refused, never replaced */
+	make(&(struct plan_request){ XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN, 0 });
 	CHECK(plan.ifaces[0].refuse);
 	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
-	CHECK_CONTAINS(plan.ifaces[0].reason, "which xdpcount does not join yet");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "which xdpcount cannot join: it runs in another mode");
+	/* --attach link or netlink: not through a dispatcher, tc behind it */
+	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_LINK, DIRECTION_IN, 0 });
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	/* a native dispatcher is joined in native mode */
+	{
+		struct probe_iface *it = iface_with_dispatcher(2, true, 1);
+
+		it->drv = it->skb;
+		memset(&it->skb, 0, sizeof(it->skb));
+		make(&req_auto);
+		CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+		CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+		CHECK_CONTAINS(plan.ifaces[0].reason, "native mode) in its front slot");
+	}
+}
+
+/* Where the kernel (or the process) cannot take part in the protocol, a
+ * libxdp dispatcher is counted behind at tc, and the reason says why it
+ * was not joined. */
+static void test_dispatcher_not_joined_where_the_kernel_cannot(void)
+{
+	iface_with_dispatcher(2, true, 2);
+	no(&p.prog_type_ext, -EINVAL);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "behind libxdp dispatcher id 35 (version 2, 2 "
+		       "programs, generic mode)");
+	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount cannot join it: this kernel has no "
+		       "program extensions");
+
+	iface_with_dispatcher(3, true, 1);
+	p.cap_sys_admin = false;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "cannot join it: no CAP_SYS_ADMIN, which reading a "
+		       "dispatcher by id needs");
+
+	iface_with_dispatcher(3, true, 1);
+	no(&p.kernel_btf, -ENOENT);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "cannot join it: the kernel has no BTF of its own");
+
+	/* every slot taken: nothing to join */
+	iface_with_dispatcher(2, true, XDPC_DISPATCHER_SLOTS);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "cannot join it: all of its slots are taken");
+
+	/* bound to the device (version 3's XDP hints) */
+	iface_with_dispatcher(3, true, 1)->disp.devbound = true;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "cannot join it: it is bound to the device");
+}
+
+/* A slot of ours left in a dispatcher by a killed xdpcount: the next run
+ * removes exactly that slot first; one of a live xdpcount is refused. */
+static void test_our_stale_dispatcher_slot_is_removed_first(void)
+{
+	struct probe_iface *it = iface_with_dispatcher(2, true, 2);
+
+	it->disp.n = 2;
+	it->disp.slot[0] = (struct probe_disp_slot){ .id = 61, .name = "xdpcount_linear",
+						     .ours = true, .pid = 4242, .alive = false };
+	it->disp.slot[1] = (struct probe_disp_slot){ .id = 62, .name = "xdp_drop", .prio = 50,
+						     .actions = 1U << 2 };
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	CHECK_EQ_INT(plan.ifaces[0].stale_slot_id, 61);
+	CHECK_EQ_INT(plan.ifaces[0].stale_slot_pid, 4242);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "removes our stale slot (program id 61) first");
+
+	it->disp.slot[0].alive = true;
+	make(&req_auto);
+	CHECK(plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_OURS);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount pid 4242 counts on it already (program id "
+		       "61 in slot 0 of dispatcher id 35)");
+}
+
+/* --attach dispatcher on a free interface: xdpcount holds XDP through a
+ * dispatcher of its own (version 2 unless asked), so libxdp users add
+ * theirs; where the kernel cannot, refused with the reason. */
+static void test_attach_dispatcher_holds_the_hook_for_others(void)
+{
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_DISPATCHER, DIRECTION_IN, 0 });
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK_EQ_INT(plan.ifaces[0].join_id, 0);
+	CHECK_EQ_INT(plan.ifaces[0].disp_version, 2);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "holds XDP through libxdp's dispatcher (version 2");
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "libxdp users of that version (libxdp "
+		       "1.3-1.5) add their programs beside ours");
+	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_DISPATCHER, DIRECTION_IN, 3 });
+	CHECK_EQ_INT(plan.ifaces[0].disp_version, 3);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "(libxdp 1.6+)");
+
+	/* a kernel before 5.10: refused, and why */
+	kernel("5.8.0-63-generic", 5, 8, 0);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	no(&p.freplace_link, -EINVAL);
+	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_DISPATCHER, DIRECTION_IN, 0 });
+	CHECK(plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_ATTACH);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "dispatcher attach requested, but this kernel "
+		       "(5.8.0-63-generic) cannot link a program extension to a running dispatcher");
+
+	/* a native MTU that needs the multi-buffer program */
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ixgbe", 9000, XDPC_XDP_ACT_BASIC | XDPC_XDP_ACT_NDO_XMIT_SG |
+	      XDPC_XDP_ACT_RX_SG);
+	make(&(struct plan_request){ XDP_MODE_NATIVE, ATTACH_DISPATCHER, DIRECTION_IN, 0 });
+	CHECK(plan.ifaces[0].refuse);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "a dispatcher slot cannot be one");
+
+	/* tc: --attach dispatcher does not change the tc hook's choice */
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	make(&(struct plan_request){ XDP_MODE_TC, ATTACH_DISPATCHER, DIRECTION_IN, 0 });
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
 }
 
 /* A dispatcher of a version we do not know (a future 4, a version 1 without
@@ -1229,7 +1367,7 @@ static void test_unknown_dispatcher_version_is_never_touched(void)
 			       "(generic mode)");
 		CHECK_CONTAINS(plan.ifaces[0].share_reason, "dispatcher id 35 stays on XDP, untouched");
 		CHECK_CONTAINS(plan.ifaces[0].share_reason, cases[i].why);
-		make(&(struct plan_request){ XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN });
+		make(&(struct plan_request){ XDP_MODE_NATIVE, ATTACH_AUTO, DIRECTION_IN, 0 });
 		CHECK(plan.ifaces[0].refuse);
 		CHECK_CONTAINS(plan.ifaces[0].reason, "a version xdpcount does not know (2 and 3)");
 	}
@@ -1241,7 +1379,7 @@ static void test_tc_mode_leaves_xdp_free(void)
 	kernel("5.4.0-150-generic", 5, 4, 0);
 	iface("eth0", "ixgbe", 1500, -1);
 	no(&p.prog_type_ext, -EINVAL);
-	make(&(struct plan_request){ XDP_MODE_TC, ATTACH_AUTO, DIRECTION_IN });
+	make(&(struct plan_request){ XDP_MODE_TC, ATTACH_AUTO, DIRECTION_IN, 0 });
 	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
 	CHECK_CONTAINS(plan.ifaces[0].share_reason, "leaves XDP free");
 	CHECK(!plan.dispatcher_possible);
@@ -1349,7 +1487,10 @@ int main(void)
 	test_unwritable_bpffs_says_other_xdp_users_cannot_join();
 	test_ext_refused_says_kernel_or_capability();
 	test_foreign_non_libxdp_program_goes_tc_and_blocks_libxdp_itself();
-	test_libxdp_dispatcher_is_recognised_and_left_open();
+	test_libxdp_dispatcher_is_joined_in_front();
+	test_dispatcher_not_joined_where_the_kernel_cannot();
+	test_our_stale_dispatcher_slot_is_removed_first();
+	test_attach_dispatcher_holds_the_hook_for_others();
 	test_unknown_dispatcher_version_is_never_touched();
 	test_tc_mode_leaves_xdp_free();
 	CHECK_DONE();
