@@ -244,6 +244,37 @@ static void find_tc(struct status_iface *s, bool has_clsact)
 	find_tc_hook(s, has_clsact, true);
 }
 
+/* The slots of a libxdp dispatcher among the XDP programs found (its name
+ * needs CAP_SYS_ADMIN, as its config does). */
+static void find_dispatcher(struct status_iface *s)
+{
+	static struct probe_iface it;
+
+	s->disp_id = 0;
+	memset(&s->disp, 0, sizeof(s->disp));
+	memset(&it, 0, sizeof(it));
+	it.ifindex = s->ifindex;
+	for (unsigned int k = 0; k < s->n_progs; k++) {
+		const struct status_prog *p = &s->progs[k];
+		struct probe_xdp_prog *x = p->mode == STATUS_NATIVE ? &it.drv
+					   : p->mode == STATUS_GENERIC ? &it.skb : NULL;
+
+		if (!x || !p->info_known || strcmp(p->name, XDPC_DISPATCHER_NAME))
+			continue;
+		x->id = p->id;
+		snprintf(x->name, sizeof(x->name), "%s", p->name);
+		probe_dispatcher(x, s->ifindex);
+		if (!s->disp_id && plan_dispatcher_known(x)) {
+			s->disp_id = x->id;
+			s->disp_version = x->dispatcher_version;
+		}
+	}
+	if (!s->disp_id)
+		return;
+	probe_dispatcher_slots(&it);
+	s->disp = it.disp;
+}
+
 int status_query(struct status_iface *ifs, unsigned int n)
 {
 	bool *has_clsact = calloc(n ? n : 1, sizeof(*has_clsact));
@@ -263,6 +294,7 @@ int status_query(struct status_iface *ifs, unsigned int n)
 		add_prog(s, STATUS_NATIVE, q.drv, ATTACH_NETLINK);
 		add_prog(s, STATUS_GENERIC, q.skb, ATTACH_NETLINK);
 		add_prog(s, STATUS_OFFLOAD, q.hw, ATTACH_NETLINK);
+		find_dispatcher(s);
 		/* without the dump, ask every interface for our clsact place */
 		find_tc(s, dumped ? has_clsact[i] : true);
 	}

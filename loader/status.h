@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "plan/plan.h"
+#include "probe/probe.h"
 
 #define STATUS_MAX_PIDS 8
 
@@ -42,6 +43,11 @@ struct status_iface {
 	unsigned int n_progs;
 	struct status_prog progs[STATUS_MAX_PROGS];
 	int err;                /* the query's -errno, or 0 */
+	/* A libxdp dispatcher holding XDP (native first): its id (0: none),
+	 * protocol version and slots, as `xdp-loader status` shows them. */
+	uint32_t disp_id;
+	unsigned int disp_version;
+	struct probe_disp disp;
 };
 
 /* Queries each interface's XDP programs (one RTM_GETLINK each) and tc

@@ -5,6 +5,22 @@
 #include "report/json.h"
 #include "report/status_report.h"
 
+/* "XDP_PASS,XDP_DROP": the chain actions of a slot (bit n: action n). */
+static const char *actions_name(uint32_t actions, char *buf, size_t len)
+{
+	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					     "XDP_REDIRECT" };
+	size_t l = 0;
+
+	buf[0] = '\0';
+	for (unsigned int a = 0; a < 5 && l < len; a++)
+		if (actions & (1U << a))
+			l += (size_t)snprintf(buf + l, len - l, "%s%s", l ? "," : "", names[a]);
+	if (!buf[0])
+		snprintf(buf, len, "none");
+	return buf;
+}
+
 static void rfc3339(char *buf, size_t cap, double t)
 {
 	time_t s = (time_t)t;
@@ -67,11 +83,67 @@ void status_print_json(FILE *f, const struct identity *id, const struct status_i
 			json_object_end(&j);
 		}
 		json_array_end(&j);
+		json_key(&j, "dispatcher");
+		if (s->disp_id) {
+			json_object_begin(&j);
+			json_kv_u64(&j, "id", s->disp_id);
+			json_kv_u64(&j, "version", s->disp_version);
+			json_key(&j, "slots");
+			json_array_begin(&j);
+			for (unsigned int k = 0; k < s->disp.n; k++) {
+				const struct probe_disp_slot *d = &s->disp.slot[k];
+				char acts[96];
+
+				json_object_begin(&j);
+				json_kv_u64(&j, "slot", k);
+				json_kv_u64(&j, "id", d->id);
+				json_kv_string(&j, "name", d->id ? d->name : NULL);
+				json_kv_u64(&j, "priority", d->prio);
+				json_kv_string(&j, "chain_call_actions",
+					       actions_name(d->actions, acts, sizeof(acts)));
+				json_key(&j, "ours");
+				json_bool(&j, d->ours);
+				json_key(&j, "pid");
+				if (d->pid)
+					json_i64(&j, d->pid);
+				else
+					json_null(&j);
+				json_key(&j, "alive");
+				json_bool(&j, d->alive);
+				json_object_end(&j);
+			}
+			json_array_end(&j);
+			json_object_end(&j);
+		} else {
+			json_null(&j);
+		}
 		json_object_end(&j);
 	}
 	json_array_end(&j);
 	json_object_end(&j);
 	json_line_end(&j);
+}
+
+/* A dispatcher's slots under it, as `xdp-loader status` lists them: the
+ * program, its run priority and chain actions, and whose it is. */
+static void print_slots(FILE *f, const struct status_iface *s)
+{
+	for (unsigned int k = 0; k < s->disp.n; k++) {
+		const struct probe_disp_slot *d = &s->disp.slot[k];
+		char acts[96], owner[96], slot[16];
+
+		if (!d->ours)
+			snprintf(owner, sizeof(owner), "another program");
+		else if (d->alive)
+			snprintf(owner, sizeof(owner), "xdpcount, pid %d", d->pid);
+		else
+			snprintf(owner, sizeof(owner), "xdpcount, no process (a leftover: "
+				 "xdpcount detach %s)", FMT_NAME(s->name));
+		snprintf(slot, sizeof(slot), "slot %u", k);
+		fprintf(f, "%-15s %-8s %7u  %-16s %-8s %s; priority %u, chain %s\n", "",
+			slot, d->id, d->id ? FMT_NAME(d->name) : "?", "freplace",
+			owner, d->prio, actions_name(d->actions, acts, sizeof(acts)));
+	}
 }
 
 void status_print_human(FILE *f, const struct status_iface *ifs, unsigned int n, bool all)
@@ -126,6 +198,8 @@ void status_print_human(FILE *f, const struct status_iface *ifs, unsigned int n,
 			fprintf(f, "%-15s %-8s %7u  %-16s %-8s %s\n", k ? "" : FMT_NAME(s->name),
 				status_mode_name(p->mode), p->id, p->info_known ? FMT_NAME(p->name) : "?",
 				p->attach_known ? status_attach_name(p) : "?", owner);
+			if (p->id == s->disp_id)
+				print_slots(f, s);
 		}
 	}
 	if (all && !shown)
