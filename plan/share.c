@@ -173,8 +173,8 @@ static void share_iface(const struct plan *plan, const struct probe_iface *it,
 	pi->share = SHARE_BLOCKED;
 	reason_set(r, len, "no: our program holds XDP alone (libxdp replaces only its own "
 		   "dispatcher): %s; --mode tc leaves XDP free",
-		   plan->dispatcher_possible ? "xdpcount does not hold it through a dispatcher yet"
-					   : plan->dispatcher_reason);
+		   plan->dispatcher_possible ? "--attach dispatcher holds it through libxdp's "
+					       "dispatcher instead" : plan->dispatcher_reason);
 }
 
 /* Joins the known dispatcher holding XDP on it, where this kernel and the

@@ -113,3 +113,41 @@ test_dispatcher_v2_is_recognised_and_counted_behind() { dispatcher_run 2 0; }
 test_dispatcher_v3_is_recognised_and_counted_behind() { dispatcher_run 3 1; }
 test_dispatcher_of_unknown_version_is_never_touched() { dispatcher_run 9 1; }
 test_dispatcher_v3_of_the_wrong_size_is_never_touched() { dispatcher_run 3 0; }
+
+# --attach dispatcher (hold XDP through libxdp's dispatcher, so libxdp users
+# add theirs beside ours) follows the plan: where the kernel cannot (this
+# host: no program extensions), the run refuses with exit 1 and the plan's
+# reason on one line, attaching nothing; the default keeps working beside it.
+# Where the kernel can, the real-kernel guests prove the dispatcher itself
+# (tests/kernels, with Debian's xdp-loader).
+test_attach_dispatcher_follows_the_plan_and_says_why_not() {
+	local a b out possible reason
+	need_bin || return
+	bpffs_private || return
+	ns_new a hold-a && ns_new b hold-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/hold.json
+	ip netns exec "$a" "$BIN" check --json --attach dispatcher veth0 >"$out" 2>"$out.err"
+	possible=$(jq -r .dispatcher.possible "$out")
+	reason=$(jq -r .dispatcher.reason "$out")
+	if [ "$possible" = true ]; then
+		check_eq "$CUR: planned through a dispatcher" \
+			"$(jq -r '.interfaces[0].attach' "$out")" dispatcher
+		check_eq "$CUR: libxdp users can add beside ours" \
+			"$(jq -r '.interfaces[0].libxdp_after_us' "$out")" yes
+		return
+	fi
+	check_eq "$CUR: refused where the kernel cannot" "$(jq -r '.interfaces[0].attach' "$out")" \
+		null
+	check_match "$CUR: with the plan's reason" "$(jq -r '.interfaces[0].reason' "$out")" \
+		"^dispatcher attach requested, but $(printf '%.40s' "$reason" |
+			sed 's/[][\.*^$()+?{}|]/\\&/g')"
+	ip netns exec "$a" "$BIN" -j -c 1 -i 0.1 --attach dispatcher veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: the run exits 1" "$?" 1
+	check_eq "$CUR: one line on stderr" "$(wc -l <"$out.err")" 1
+	check_match "$CUR: saying why" "$(cat "$out.err")" "dispatcher attach requested, but "
+	check_eq "$CUR: nothing attached" "$(xdp_id "$a" veth0)" ""
+	ip netns exec "$a" "$BIN" -j -c 1 -i 0.1 veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: the plain path still counts here" "$?" 0
+	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
+}

@@ -1059,6 +1059,8 @@ static void test_dispatcher_possible_on_a_full_kernel(void)
 	/* counting at XDP, our program alone (no dispatcher of ours yet) */
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
 	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_BLOCKED);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "--attach dispatcher holds it through libxdp's "
+		       "dispatcher instead");
 	CHECK_CONTAINS(plan.ifaces[0].share_reason, "--mode tc leaves XDP free");
 	CHECK_EQ_INT(plan.verdict, VERDICT_OK); /* blocking others does not degrade counting */
 }
