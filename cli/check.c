@@ -89,7 +89,8 @@ static void test_run(struct session *s, struct check_result *c, int lo)
 	if (err) {
 		snprintf(c->test_run_error, sizeof(c->test_run_error), "BPF_PROG_TEST_RUN failed: %s",
 			 failure_cause(STAGE_LOAD, err));
-		check_add_reason(c, VERDICT_INCOMPATIBLE, "%s", c->test_run_error);
+		check_add_reason(c, plan_check_failed(&s->plan, CHECK_STEP_TEST_RUN), "%s",
+				 c->test_run_error);
 		return;
 	}
 	if (c->test_run_retval != 2 /* XDP_PASS */) {
@@ -105,7 +106,8 @@ static void test_run(struct session *s, struct check_result *c, int lo)
 		c->test_run_ok = true;
 		return;
 	}
-	check_add_reason(c, VERDICT_INCOMPATIBLE, "test run: %s", c->test_run_error);
+	check_add_reason(c, plan_check_failed(&s->plan, CHECK_STEP_TEST_RUN), "test run: %s",
+			 c->test_run_error);
 }
 
 /* Runs the tc program once on the same sample frame: +1 packet, +64 bytes
@@ -123,7 +125,7 @@ static void tc_test_run(struct session *s, struct check_result *c, int lo)
 		snprintf(c->tc_test_run_error, sizeof(c->tc_test_run_error),
 			 "loading the tc program failed: %s", counter_verifier_log(s->counter)[0] ?
 			 counter_verifier_log(s->counter) : failure_cause(STAGE_LOAD, err));
-		check_add_reason(c, plan_uses_tc(&s->plan) ? VERDICT_INCOMPATIBLE : VERDICT_DEGRADED,
+		check_add_reason(c, plan_check_failed(&s->plan, CHECK_STEP_TC_TEST_RUN),
 				 "tc test run: %s", c->tc_test_run_error);
 		return;
 	}
@@ -146,7 +148,7 @@ static void tc_test_run(struct session *s, struct check_result *c, int lo)
 	else
 		c->tc_test_run_ok = true;
 	if (!c->tc_test_run_ok)
-		check_add_reason(c, plan_uses_tc(&s->plan) ? VERDICT_INCOMPATIBLE : VERDICT_DEGRADED,
+		check_add_reason(c, plan_check_failed(&s->plan, CHECK_STEP_TC_TEST_RUN),
 				 "tc test run: %s", c->tc_test_run_error);
 }
 
@@ -174,7 +176,8 @@ static void load(struct session *s, struct check_result *c)
 		snprintf(c->load_error, sizeof(c->load_error), "%s",
 			 s->counter && counter_verifier_log(s->counter)[0]
 				 ? counter_verifier_log(s->counter) : failure_cause(STAGE_LOAD, err));
-		check_add_reason(c, VERDICT_INCOMPATIBLE, "loading the counter failed: %s", c->load_error);
+		check_add_reason(c, plan_check_failed(&s->plan, CHECK_STEP_LOAD),
+				 "loading the counter failed: %s", c->load_error);
 		failure_clear();
 		return;
 	}
@@ -205,18 +208,18 @@ static void run_selftest(struct session *s, struct check_result *c, struct selft
 	if (!st->ran)
 		return;
 	if (!st->native.ok)
-		check_add_reason(c, VERDICT_INCOMPATIBLE, "selftest native: %s", st->native.reason);
+		check_add_reason(c, plan_check_failed(&s->plan, CHECK_STEP_SELFTEST_XDP),
+				 "selftest native: %s", st->native.reason);
 	if (!st->generic.ok)
-		check_add_reason(c, VERDICT_INCOMPATIBLE, "selftest generic: %s", st->generic.reason);
+		check_add_reason(c, plan_check_failed(&s->plan, CHECK_STEP_SELFTEST_XDP),
+				 "selftest generic: %s", st->generic.reason);
 	c->selftest_tc_attach = hooks.tc ? plan_attach_name(XDP_MODE_TC, h.tc_attach) : NULL;
-	/* tc is the fallback path: its failure degrades, it does not forbid XDP */
 	if (hooks.tc && !st->tc.ok)
-		check_add_reason(c, VERDICT_DEGRADED, "selftest tc (%s): %s", c->selftest_tc_attach,
-				 st->tc.reason);
-	/* transmit is counted only when asked for (--direction): degrades too */
+		check_add_reason(c, plan_check_failed(&s->plan, CHECK_STEP_SELFTEST_TC),
+				 "selftest tc (%s): %s", c->selftest_tc_attach, st->tc.reason);
 	if (st->egress.ran && !st->egress.ok)
-		check_add_reason(c, VERDICT_DEGRADED, "selftest tc egress (%s): %s",
-				 c->selftest_tc_attach, st->egress.reason);
+		check_add_reason(c, plan_check_failed(&s->plan, CHECK_STEP_SELFTEST_EGRESS),
+				 "selftest tc egress (%s): %s", c->selftest_tc_attach, st->egress.reason);
 }
 
 int cmd_check(const struct opts *o)

@@ -285,6 +285,31 @@ static void plan_verdict(struct plan *plan, const struct verdict_acc *acc)
 	plan->n_reasons = n;
 }
 
+enum verdict plan_check_failed(const struct plan *plan, enum check_step step)
+{
+	switch (step) {
+	case CHECK_STEP_TC_TEST_RUN: /* the tc path is a fallback, unless the plan counts there */
+		return plan_uses_tc(plan) ? VERDICT_INCOMPATIBLE : VERDICT_DEGRADED;
+	case CHECK_STEP_SELFTEST_TC: /* the fallback path: it does not forbid XDP */
+	case CHECK_STEP_SELFTEST_EGRESS: /* transmit is counted only when asked for */
+		return VERDICT_DEGRADED;
+	case CHECK_STEP_LOAD:
+	case CHECK_STEP_TEST_RUN:
+	case CHECK_STEP_SELFTEST_XDP:
+		break;
+	}
+	return VERDICT_INCOMPATIBLE;
+}
+
+uint64_t plan_caps_keep(uint64_t permitted, bool netlink, bool bpf_reads_need_caps)
+{
+	uint64_t keep = netlink ? 1ULL << CAP_NET_ADMIN : 0;
+
+	if (bpf_reads_need_caps)
+		keep |= 1ULL << CAP_BPF | 1ULL << CAP_SYS_ADMIN;
+	return keep & permitted;
+}
+
 static void plan_check(const struct probe *probe, struct plan *plan)
 {
 	plan->check_variant = VARIANT_LINEAR; /* loads on every kernel */

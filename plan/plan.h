@@ -185,6 +185,27 @@ bool plan_may_fall_back(const struct plan_iface *pi, int err);
 
 /* Does any interface of the plan count at tc (so the tc program loads)? */
 bool plan_uses_tc(const struct plan *plan);
+
+/* The steps of `xdpcount check` past the plan (cli/check.c). */
+enum check_step {
+	CHECK_STEP_LOAD,             /* the counter through the verifier */
+	CHECK_STEP_TEST_RUN,         /* BPF_PROG_TEST_RUN of the XDP program */
+	CHECK_STEP_TC_TEST_RUN,      /* the tc program: its load and test run */
+	CHECK_STEP_SELFTEST_XDP,     /* --selftest native or generic */
+	CHECK_STEP_SELFTEST_TC,      /* --selftest at tc ingress */
+	CHECK_STEP_SELFTEST_EGRESS,  /* --selftest at tc egress */
+};
+/* How far a failed check step lowers check's verdict: incompatible where the
+ * counter the plan runs cannot work, degraded where only a fallback path (or
+ * a direction not counted unless asked for) failed. */
+enum verdict plan_check_failed(const struct plan *plan, enum check_step step);
+
+/* The capabilities a run keeps once attached, of those it holds (permitted,
+ * bit n: capability n): CAP_NET_ADMIN where a netlink or clsact attachment
+ * is removed at exit (netlink), and CAP_BPF and CAP_SYS_ADMIN too where this
+ * kernel checks them on every map read (bpf_reads_need_caps: before 6.4
+ * with kernel.unprivileged_bpf_disabled set). Nothing else. */
+uint64_t plan_caps_keep(uint64_t permitted, bool netlink, bool bpf_reads_need_caps);
 /* Will plan_make() read xdp_frags for these interfaces? Only for a native
  * MTU that does not fit one page, or where the verifier will refuse the
  * linear program (no CAP_PERFMON). Pure: lets a run leave the frags probe

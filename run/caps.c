@@ -8,6 +8,7 @@
 #include <linux/capability.h>
 
 #include "run/caps.h"
+#include "plan/plan.h"
 #include "probe/probe.h"
 
 #ifndef PR_CAP_AMBIENT
@@ -58,23 +59,20 @@ int caps_drop_after_attach(bool need_net_admin, int (*still_works)(void *ctx), v
 			   uint64_t *kept)
 {
 	struct capsets now = { 0 }, want;
-	uint64_t keep = need_net_admin ? BIT(CAP_NET_ADMIN) : 0;
+	uint64_t keep;
 	int err = caps_get(&now);
 
 	*kept = 0;
 	if (err)
 		return err;
-	keep &= now.prm;
+	keep = plan_caps_keep(now.prm, need_net_admin, false);
 	want = now;
 	want.eff = keep;
 	err = caps_set(&want);
 	if (err)
 		return err;
-	if (still_works(ctx)) {
-		/* this kernel checks bpf() capabilities on every call (before 6.4 with
-		 * kernel.unprivileged_bpf_disabled set): keep what bpf() needs */
-		keep |= now.prm & (BIT(CAP_BPF) | BIT(CAP_SYS_ADMIN));
-	}
+	if (still_works(ctx)) /* this kernel checks bpf() capabilities on every call */
+		keep = plan_caps_keep(now.prm, need_net_admin, true);
 	want.eff = want.prm = keep;
 	want.inh = 0;
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);

@@ -1447,8 +1447,49 @@ static void test_a_reason_that_does_not_fit_ends_with_an_ellipsis(void)
 	CHECK(!reason_cut(r));
 }
 
+/* check's failed steps: the counter the plan runs failing is incompatible;
+ * the tc program only where the plan counts at tc; the tc and egress
+ * selftests, fallback paths and a direction asked for, degrade. */
+static void test_check_failures_weigh_on_the_verdict_as_the_plan_says(void)
+{
+	static const struct plan_request tc = { XDP_MODE_TC, ATTACH_AUTO, DIRECTION_IN };
+
+	kernel("6.6.0", 6, 6, 0);
+	iface("eth0", "ixgbe", 1500, -1);
+	make(&req_auto);
+	CHECK(!plan_uses_tc(&plan));
+	CHECK_EQ_INT(plan_check_failed(&plan, CHECK_STEP_LOAD), VERDICT_INCOMPATIBLE);
+	CHECK_EQ_INT(plan_check_failed(&plan, CHECK_STEP_TEST_RUN), VERDICT_INCOMPATIBLE);
+	CHECK_EQ_INT(plan_check_failed(&plan, CHECK_STEP_SELFTEST_XDP), VERDICT_INCOMPATIBLE);
+	CHECK_EQ_INT(plan_check_failed(&plan, CHECK_STEP_TC_TEST_RUN), VERDICT_DEGRADED);
+	CHECK_EQ_INT(plan_check_failed(&plan, CHECK_STEP_SELFTEST_TC), VERDICT_DEGRADED);
+	CHECK_EQ_INT(plan_check_failed(&plan, CHECK_STEP_SELFTEST_EGRESS), VERDICT_DEGRADED);
+	make(&tc);
+	CHECK(plan_uses_tc(&plan));
+	CHECK_EQ_INT(plan_check_failed(&plan, CHECK_STEP_TC_TEST_RUN), VERDICT_INCOMPATIBLE);
+	CHECK_EQ_INT(plan_check_failed(&plan, CHECK_STEP_SELFTEST_TC), VERDICT_DEGRADED);
+}
+
+/* A run keeps CAP_NET_ADMIN only to remove a netlink or clsact attachment
+ * at exit, the bpf capabilities only where map reads need them, and never
+ * one it did not hold. */
+static void test_a_run_keeps_only_the_capabilities_it_needs(void)
+{
+	const uint64_t all = ~0ULL, na = 1ULL << CAP_NET_ADMIN, bpf = 1ULL << CAP_BPF,
+		       sa = 1ULL << CAP_SYS_ADMIN;
+
+	CHECK_EQ_U64(plan_caps_keep(all, false, false), 0);
+	CHECK_EQ_U64(plan_caps_keep(all, true, false), na);
+	CHECK_EQ_U64(plan_caps_keep(all, false, true), bpf | sa);
+	CHECK_EQ_U64(plan_caps_keep(all, true, true), na | bpf | sa);
+	CHECK_EQ_U64(plan_caps_keep(na | bpf, true, true), na | bpf); /* no CAP_SYS_ADMIN held */
+	CHECK_EQ_U64(plan_caps_keep(bpf, true, false), 0);
+}
+
 int main(void)
 {
+	test_check_failures_weigh_on_the_verdict_as_the_plan_says();
+	test_a_run_keeps_only_the_capabilities_it_needs();
 	test_a_reason_that_does_not_fit_ends_with_an_ellipsis();
 	test_egress_is_planned_per_interface_with_reasons();
 	test_rhel8_4_18_runs_degraded_through_netlink();
