@@ -7,7 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/errors.h"
-#include "loader/status.h"
+#include "probe/status.h"
 #include "report/status_report.h"
 #include "probe/probe.h"
 

@@ -71,24 +71,18 @@ static enum bpf_tc_attach_point point(bool egress)
 	return egress ? BPF_TC_EGRESS : BPF_TC_INGRESS;
 }
 
-static int clsact_seen(void *ctx, const struct tcmsg *t, const char *kind)
+static void clsact_seen(void *ctx, int ifindex, const char *kind)
 {
-	int *ifindex = ctx;
-
-	/* clsact, or the older ingress qdisc: both own the ffff: handle */
-	if (t->tcm_ifindex == *ifindex && t->tcm_handle == TC_H_MAKE(TC_H_CLSACT, 0) &&
-	    (!strcmp(kind, "clsact") || !strcmp(kind, "ingress")))
-		*ifindex = 0;
-	return 0;
+	*(bool *)ctx = true;
 }
 
 /* 1 ifindex has a clsact (or ingress) qdisc, 0 not, -errno. */
 static int clsact_present(int ifindex)
 {
-	int seen = ifindex;
-	int err = probe_tc_dump(RTM_GETQDISC, ifindex, 0, clsact_seen, &seen);
+	bool seen = false;
+	int err = probe_clsact_each(ifindex, clsact_seen, &seen);
 
-	return err ? err : seen == 0;
+	return err ? err : seen;
 }
 
 static int attach_clsact(int prog_fd, int ifindex, struct attachment *a)

@@ -265,7 +265,7 @@ static const char *foreign_prog(const struct probe_iface *it, const struct plan 
 			/* libxdp's: counted behind at tc, never replaced; one of a
 			 * version we do not know is not touched at all */
 			plan_dispatcher_desc(x, m[i].mode, id_buf, id_len);
-			if (plan_dispatcher_known(x))
+			if (probe_dispatcher_known(x))
 				reason_set(buf, len, "already carries %s, which xdpcount cannot join: "
 					   "%s: will not replace it", id_buf, plan_no_join(it, plan));
 			else
@@ -324,7 +324,7 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 	if (req->mode == XDP_MODE_TC || (f && req->mode == XDP_MODE_AUTO)) {
 		plan_tc(p, req, it, f ? fid : NULL, pi, acc);
 		if (f && !pi->refuse && req->mode == XDP_MODE_AUTO &&
-		    plan_dispatcher_known(it->drv.id ? &it->drv : &it->skb)) {
+		    probe_dispatcher_known(it->drv.id ? &it->drv : &it->skb)) {
 			reason_cat(pi->reason, PLAN_REASON_LEN, "; xdpcount cannot join it: "
 				 "%s", plan_no_join(it, plan));
 		}

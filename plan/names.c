@@ -5,6 +5,7 @@
 
 #include "bpf/stats.h"
 #include "plan/plan.h"
+#include "probe/status.h"
 
 const struct enum_name xdp_mode_names[] = {
 	{ "auto", XDP_MODE_AUTO },
@@ -97,6 +98,15 @@ const struct enum_name xdp_feature_names[] = {
 	{ "hw-offload", XDPC_XDP_ACT_HW_OFFLOAD },
 	{ "rx-sg", XDPC_XDP_ACT_RX_SG },
 	{ "ndo-xmit-sg", XDPC_XDP_ACT_NDO_XMIT_SG },
+	{ NULL, 0 },
+};
+
+const struct enum_name status_mode_names[] = {
+	{ "native", STATUS_NATIVE },
+	{ "generic", STATUS_GENERIC },
+	{ "offload", STATUS_OFFLOAD },
+	{ "tc", STATUS_TC },
+	{ "tc_egress", STATUS_TC_EGRESS },
 	{ NULL, 0 },
 };
 

@@ -40,6 +40,7 @@ extern const struct enum_name verdict_names[];
 extern const struct enum_name fact_state_names[]; /* enum fact_state */
 extern const struct enum_name share_names[];      /* enum share */
 extern const struct enum_name xdp_feature_names[]; /* XDPC_XDP_ACT_* bits (probe/probe.h) */
+extern const struct enum_name status_mode_names[]; /* enum status_mode (probe/status.h) */
 /* The name of value, "?" if the table has none. */
 const char *enum_name(const struct enum_name *table, int value);
 /* The same, NULL if the table has none. */
@@ -211,10 +212,6 @@ uint64_t plan_caps_keep(uint64_t permitted, bool netlink, bool bpf_reads_need_ca
  * linear program (no CAP_PERFMON). Pure: lets a run leave the frags probe
  * out (PROBE_SKIP_FRAGS). Call with the interfaces probed. */
 bool plan_reads_frags(const struct probe *p);
-
-/* Is x a libxdp dispatcher of a version xdpcount knows (2, 3), its config
- * read and of that version's exact size? */
-bool plan_dispatcher_known(const struct probe_xdp_prog *x);
 
 /* Fills *plan. Never fails and never touches the kernel. */
 void plan_make(const struct probe *probe, const struct plan_request *req,

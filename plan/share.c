@@ -85,18 +85,11 @@ static const char *dispatcher_missing(const struct probe *p, char *buf, size_t l
 void plan_dispatcher_desc(const struct probe_xdp_prog *x, const char *mode, char *buf,
 			  size_t len)
 {
-	if (plan_dispatcher_known(x))
+	if (probe_dispatcher_known(x))
 		reason_set(buf, len, "libxdp dispatcher id %u (version %u, %u programs, %s mode)",
 			   x->id, x->dispatcher_version, x->dispatcher_progs, mode);
 	else
 		reason_set(buf, len, "dispatcher id %u of unknown version (%s mode)", x->id, mode);
-}
-
-bool plan_dispatcher_known(const struct probe_xdp_prog *x)
-{
-	return x->dispatcher && !x->dispatcher_err && x->dispatcher_size_ok &&
-	       dispatcher_config_size(x->dispatcher_version) &&
-	       x->dispatcher_progs <= XDPC_DISPATCHER_SLOTS;
 }
 
 /* Why a program named xdp_dispatcher is not one xdpcount knows. */
@@ -140,7 +133,7 @@ static void share_iface(const struct plan *plan, const struct probe_iface *it,
 			reason_set(r, len, "yes: xdpcount joins libxdp's dispatcher (version %u), "
 				 "and libxdp users go on adding their programs to it",
 				 x->dispatcher_version);
-		else if (plan_dispatcher_known(x))
+		else if (probe_dispatcher_known(x))
 			reason_set(r, len, "yes: libxdp's dispatcher (version %u, %u programs) stays on "
 				 "XDP, and libxdp users add their programs to it", x->dispatcher_version,
 				 x->dispatcher_progs);
@@ -187,7 +180,7 @@ bool plan_join(const struct probe *p, const struct plan_request *req,
 	const struct probe_xdp_prog *x = xdp_holder(it);
 	enum xdp_mode m;
 
-	if (!x || !x->dispatcher || !plan_dispatcher_known(x) || !plan->dispatcher_possible ||
+	if (!x || !x->dispatcher || !probe_dispatcher_known(x) || !plan->dispatcher_possible ||
 	    it->hw.id || it->disp.err || it->disp.devbound)
 		return false;
 	if (req->attach != ATTACH_AUTO && req->attach != ATTACH_DISPATCHER)

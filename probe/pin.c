@@ -13,6 +13,7 @@
 
 #include <bpf/bpf.h>
 
+#include "probe/fdinfo.h"
 #include "probe/pin.h"
 
 #ifndef BPF_FS_MAGIC
@@ -201,62 +202,34 @@ int pin_find(int ifindex, uint32_t prog_id, struct pin_owner *o)
 	return err == 1 ? 0 : err ? err : f.err;
 }
 
-/* Does /proc/PID/fdinfo/FD say prog_id? */
-static bool fdinfo_is(int dfd, const char *name, uint32_t prog_id)
-{
-	char buf[512], *p;
-	ssize_t n;
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+struct holder {
+	uint32_t prog_id;
+	int unknown; /* xdpcounts we may not look into */
+};
 
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	p = strstr(buf, "prog_id:");
-	return p && strtoul(p + 8, NULL, 10) == prog_id;
+static int holds(void *ctx, int pid, const char *text)
+{
+	const struct holder *h = ctx;
+
+	return fdinfo_value(text, "prog_id") == h->prog_id ? pid : 0;
+}
+
+static void closed(void *ctx, int pid, int err)
+{
+	struct holder *h = ctx;
+
+	/* only an xdpcount we may not look into leaves the answer open */
+	h->unknown += (err == EACCES || err == EPERM) && pin_process_is_xdpcount(pid);
 }
 
 int pin_holder_scan(uint32_t prog_id)
 {
-	DIR *proc = opendir("/proc");
-	struct dirent *e;
-	int found = 0, unknown = 0;
+	struct holder h = { prog_id, 0 };
+	int found = fdinfo_each(true, holds, closed, &h);
 
-	if (!proc)
-		return -errno;
-	while (!found && (e = readdir(proc))) {
-		char path[64];
-		struct dirent *f;
-		DIR *fds;
-		int pid;
-
-		if (!isdigit((unsigned char)e->d_name[0]))
-			continue;
-		pid = atoi(e->d_name);
-		if (pid == getpid())
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
-		fds = opendir(path);
-		if (!fds) {
-			/* only an xdpcount we may not look into leaves the answer open */
-			unknown += (errno == EACCES || errno == EPERM) && pin_process_is_xdpcount(pid);
-			continue;
-		}
-		while ((f = readdir(fds)))
-			if (isdigit((unsigned char)f->d_name[0]) &&
-			    fdinfo_is(dirfd(fds), f->d_name, prog_id)) {
-				found = pid;
-				break;
-			}
-		closedir(fds);
-	}
-	closedir(proc);
 	if (found)
 		return found;
-	return unknown ? -EACCES : 0;
+	return h.unknown ? -EACCES : 0;
 }
 
 bool pin_process_is_xdpcount(int pid)

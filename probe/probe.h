@@ -245,6 +245,14 @@ static inline unsigned int dispatcher_config_size(unsigned int version)
 	return version == 2 ? XDPC_DISPATCHER_V2_SIZE
 	       : version == 3 ? XDPC_DISPATCHER_V3_SIZE : 0;
 }
+/* Is x a libxdp dispatcher of a version xdpcount knows (2, 3), its config
+ * read and of that version's exact size? */
+static inline bool probe_dispatcher_known(const struct probe_xdp_prog *x)
+{
+	return x->dispatcher && !x->dispatcher_err && x->dispatcher_size_ok &&
+	       dispatcher_config_size(x->dispatcher_version) &&
+	       x->dispatcher_progs <= XDPC_DISPATCHER_SLOTS;
+}
 /* Fills x's dispatcher_* fields when its name (read already) says it is a
  * dispatcher: reads the config map (needs CAP_SYS_ADMIN, as the name does)
  * and looks for its state directory in bpffs. */
@@ -268,6 +276,11 @@ bool prog_name_ours(const char *name);
 struct tcmsg;
 typedef int (*probe_tc_fn)(void *ctx, const struct tcmsg *t, const char *kind);
 int probe_tc_dump(int type, int ifindex, uint32_t parent, probe_tc_fn fn, void *ctx);
+/* Calls fn for every clsact qdisc (or the older ingress one: both own the
+ * ffff: handle) on ifindex (0: on every interface), from one RTM_GETQDISC
+ * dump. 0 or -errno. */
+typedef void (*probe_clsact_fn)(void *ctx, int ifindex, const char *kind);
+int probe_clsact_each(int ifindex, probe_clsact_fn fn, void *ctx);
 
 /* The interface of the IPv4 default route with the lowest metric
  * (/proc/net/route). -ENOENT if there is none. */

@@ -104,23 +104,41 @@ out:
 	return ret;
 }
 
-static int qdisc_seen(void *ctx, const struct tcmsg *t, const char *kind)
+struct clsact_each {
+	probe_clsact_fn fn;
+	void *ctx;
+};
+
+static int clsact_msg(void *ctx, const struct tcmsg *t, const char *kind)
+{
+	const struct clsact_each *c = ctx;
+
+	/* clsact, or the older ingress qdisc: both own the ffff: handle */
+	if (t->tcm_handle == TC_H_MAKE(TC_H_CLSACT, 0) &&
+	    (!strcmp(kind, "clsact") || !strcmp(kind, "ingress")))
+		c->fn(c->ctx, t->tcm_ifindex, kind);
+	return 0;
+}
+
+int probe_clsact_each(int ifindex, probe_clsact_fn fn, void *ctx)
+{
+	struct clsact_each c = { fn, ctx };
+
+	return probe_tc_dump(RTM_GETQDISC, ifindex, 0, clsact_msg, &c);
+}
+
+static void qdisc_seen(void *ctx, int ifindex, const char *kind)
 {
 	struct probe *p = ctx;
 
-	/* clsact, or the older ingress qdisc: both own the ffff: handle */
-	if (t->tcm_handle != TC_H_MAKE(TC_H_CLSACT, 0) ||
-	    (strcmp(kind, "clsact") && strcmp(kind, "ingress")))
-		return 0;
 	for (unsigned int i = 0; i < p->n_ifaces; i++) {
 		struct probe_iface *it = &p->ifaces[i];
 
-		if (it->ifindex != t->tcm_ifindex)
+		if (it->ifindex != ifindex)
 			continue;
 		it->clsact.state = FACT_YES;
 		snprintf(it->clsact_kind, sizeof(it->clsact_kind), "%s", kind);
 	}
-	return 0;
 }
 
 /* One tc hook's facts of an interface: ingress or egress. */
@@ -249,7 +267,7 @@ void probe_tc_ifaces(struct probe *p, bool egress)
 	}
 	/* One dump for all of them: the kernel sends every interface's
 	 * qdiscs whatever the request names. */
-	err = probe_tc_dump(RTM_GETQDISC, 0, 0, qdisc_seen, p);
+	err = probe_clsact_each(0, qdisc_seen, p);
 	for (i = 0; i < p->n_ifaces; i++) {
 		struct probe_iface *it = &p->ifaces[i];
 

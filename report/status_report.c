@@ -1,6 +1,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "plan/plan.h"
 #include "report/fmt.h"
 #include "report/json.h"
 #include "report/status_report.h"
@@ -30,6 +31,13 @@ static void rfc3339(char *buf, size_t cap, double t)
 	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* "link", "netlink"; at tc "tcx", "clsact". */
+static const char *attach_name(const struct status_prog *p)
+{
+	return plan_attach_name(p->mode >= STATUS_TC ? XDP_MODE_TC : XDP_MODE_NATIVE,
+				p->link ? ATTACH_LINK : ATTACH_NETLINK);
+}
+
 void status_print_json(FILE *f, const struct identity *id, const struct status_iface *ifs,
 		       unsigned int n)
 {
@@ -54,7 +62,7 @@ void status_print_json(FILE *f, const struct identity *id, const struct status_i
 			char ts[32];
 
 			json_object_begin(&j);
-			json_kv_string(&j, "mode", status_mode_name(p->mode));
+			json_kv_string(&j, "mode", enum_name(status_mode_names, p->mode));
 			json_kv_u64(&j, "id", p->id);
 			json_kv_string(&j, "name", p->info_known ? p->name : NULL);
 			json_kv_string(&j, "tag", p->info_known ? p->tag : NULL);
@@ -63,9 +71,9 @@ void status_print_json(FILE *f, const struct identity *id, const struct status_i
 				json_bool(&j, p->ours);
 			else
 				json_null(&j);
-			json_kv_string(&j, "attach", p->attach_known ? status_attach_name(p) : NULL);
+			json_kv_string(&j, "attach", p->attach_known ? attach_name(p) : NULL);
 			json_key(&j, "link_id");
-			if (p->attach == ATTACH_LINK)
+			if (p->link)
 				json_u64(&j, p->link_id);
 			else
 				json_null(&j);
@@ -196,8 +204,8 @@ void status_print_human(FILE *f, const struct status_iface *ifs, unsigned int n,
 				}
 			}
 			fprintf(f, "%-15s %-8s %7u  %-16s %-8s %s\n", k ? "" : FMT_NAME(s->name),
-				status_mode_name(p->mode), p->id, p->info_known ? FMT_NAME(p->name) : "?",
-				p->attach_known ? status_attach_name(p) : "?", owner);
+				enum_name(status_mode_names, p->mode), p->id, p->info_known ? FMT_NAME(p->name) : "?",
+				p->attach_known ? attach_name(p) : "?", owner);
 			if (p->id == s->disp_id)
 				print_slots(f, s);
 		}

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "loader/status.h"
+#include "probe/status.h"
 #include "report/identity.h"
 
 void status_print_json(FILE *f, const struct identity *id, const struct status_iface *ifs,

@@ -1193,7 +1193,7 @@ static void test_libxdp_dispatcher_is_joined_in_front(void)
 	for (unsigned int v = 2; v <= 3; v++) {
 		iface_with_dispatcher(v, true, 2);
 		make(&req_auto);
-		CHECK(plan_dispatcher_known(&p.ifaces[0].skb));
+		CHECK(probe_dispatcher_known(&p.ifaces[0].skb));
 		CHECK(!plan.ifaces[0].refuse);
 		CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
 		CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_GENERIC);
@@ -1362,7 +1362,7 @@ static void test_unknown_dispatcher_version_is_never_touched(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		iface_with_dispatcher(cases[i].version, cases[i].size_ok, 1);
 		make(&req_auto);
-		CHECK(!plan_dispatcher_known(&p.ifaces[0].skb));
+		CHECK(!probe_dispatcher_known(&p.ifaces[0].skb));
 		CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
 		CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
 		CHECK_CONTAINS(plan.ifaces[0].reason, "behind dispatcher id 35 of unknown version "

@@ -1,6 +1,6 @@
-#include <dirent.h>
+/* `xdpcount status`, read side: the XDP and tc programs on interfaces, and
+ * who holds them (probe/status.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,28 +11,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include <linux/rtnetlink.h>
-
 #include "bpf/stats.h"
-#include "loader/status.h"
+#include "probe/status.h"
+#include "probe/fdinfo.h"
 #include "probe/nl.h"
 #include "probe/probe.h"
-
-const char *status_mode_name(enum status_mode m)
-{
-	static const char *const names[] = {
-		[STATUS_NATIVE] = "native", [STATUS_GENERIC] = "generic",
-		[STATUS_OFFLOAD] = "offload", [STATUS_TC] = "tc",
-		[STATUS_TC_EGRESS] = "tc_egress",
-	};
-
-	return names[m];
-}
-
-const char *status_attach_name(const struct status_prog *p)
-{
-	return plan_attach_name(p->mode >= STATUS_TC ? XDP_MODE_TC : XDP_MODE_NATIVE, p->attach);
-}
 
 /* Unix time of a CLOCK_BOOTTIME instant in nanoseconds. */
 static double boot_ns_to_unix(uint64_t ns)
@@ -85,7 +68,7 @@ static void find_links(struct status_iface *ifs, unsigned int n)
 					if (ifs[i].progs[k].mode < STATUS_TC &&
 					    ifs[i].ifindex == (int)info.xdp.ifindex &&
 					    ifs[i].progs[k].id == info.prog_id) {
-						ifs[i].progs[k].attach = ATTACH_LINK;
+						ifs[i].progs[k].link = true;
 						ifs[i].progs[k].link_id = info.id;
 					}
 		close(fd);
@@ -106,78 +89,55 @@ static void add_pid(struct status_prog *p, int pid)
 		p->pids[p->n_pids++] = pid;
 }
 
-/* One fdinfo file: a BPF program ("prog_id:") or link ("link_id:") fd. */
-static void match_fdinfo(struct status_iface *ifs, unsigned int n, int pid, const char *path)
-{
-	char buf[1024], *s;
-	unsigned long prog = 0, link = 0;
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+struct held {
+	struct status_iface *ifs;
+	unsigned int n;
+	bool all; /* every process could be looked into (or is gone) */
+};
 
-	if (fd < 0)
-		return;
-	r = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (r <= 0)
-		return;
-	buf[r] = '\0';
-	if ((s = strstr(buf, "\nprog_id:")))
-		prog = strtoul(s + 9, NULL, 10);
-	if ((s = strstr(buf, "\nlink_id:")))
-		link = strtoul(s + 9, NULL, 10);
+/* One fd: a BPF program ("prog_id:") or link ("link_id:") of ours? */
+static int holds(void *ctx, int pid, const char *text)
+{
+	struct held *h = ctx;
+	unsigned long prog = fdinfo_value(text, "prog_id"), link = fdinfo_value(text, "link_id");
+
 	if (!prog && !link)
-		return;
-	for (unsigned int i = 0; i < n; i++)
-		for (unsigned int k = 0; k < ifs[i].n_progs; k++) {
-			struct status_prog *p = &ifs[i].progs[k];
+		return 0;
+	for (unsigned int i = 0; i < h->n; i++)
+		for (unsigned int k = 0; k < h->ifs[i].n_progs; k++) {
+			struct status_prog *p = &h->ifs[i].progs[k];
 
 			if ((prog && p->id == prog) || (link && p->link_id && p->link_id == link))
 				add_pid(p, pid);
 		}
+	return 0;
+}
+
+static void closed(void *ctx, int pid, int err)
+{
+	struct held *h = ctx;
+
+	/* gone is fine; unreadable means the list may be short, unless we are
+	 * root and it is a process of another user namespace or sandbox,
+	 * which cannot hold our programs' fds anyway */
+	h->all &= err == ENOENT;
 }
 
 /* Which processes hold the programs: every /proc/PID/fdinfo that names a
  * BPF program or link id. */
 static void find_pids(struct status_iface *ifs, unsigned int n)
 {
-	DIR *proc, *fds;
-	struct dirent *d, *f;
-	char path[64];
-	bool all = true;
+	struct held h = { ifs, n, true };
 
-	if (!(proc = opendir("/proc")))
+	if (fdinfo_each(false, holds, closed, &h) < 0)
 		return;
-	while ((d = readdir(proc))) {
-		int pid = atoi(d->d_name);
-
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
-		if (!(fds = opendir(path))) {
-			/* gone is fine; unreadable means the list may be short, unless
-			 * we are root and it is a process of another user namespace
-			 * or sandbox, which cannot hold our programs' fds anyway */
-			all &= errno == ENOENT;
-			continue;
-		}
-		while ((f = readdir(fds))) {
-			char fi[320];
-
-			if (f->d_name[0] == '.')
-				continue;
-			snprintf(fi, sizeof(fi), "%s/%s", path, f->d_name);
-			match_fdinfo(ifs, n, pid, fi);
-		}
-		closedir(fds);
-	}
-	closedir(proc);
 	for (unsigned int i = 0; i < n; i++)
 		for (unsigned int k = 0; k < ifs[i].n_progs; k++)
-			ifs[i].progs[k].pids_known = all || geteuid() == 0;
+			ifs[i].progs[k].pids_known = h.all || geteuid() == 0;
 }
 
 static struct status_prog *add_prog(struct status_iface *s, enum status_mode m, uint32_t id,
-				   enum attach_kind kind)
+				   bool link)
 {
 	struct status_prog *p;
 
@@ -187,7 +147,7 @@ static struct status_prog *add_prog(struct status_iface *s, enum status_mode m, 
 	memset(p, 0, sizeof(*p));
 	p->mode = m;
 	p->id = id;
-	p->attach = kind;
+	p->link = link;
 	prog_info(p);
 	return p;
 }
@@ -198,17 +158,13 @@ struct clsact_seen {
 	bool *has;
 };
 
-/* One qdisc of the dump: a clsact (or ingress) qdisc on one of ours. */
-static int qdisc_seen(void *ctx, const struct tcmsg *t, const char *kind)
+static void clsact_seen(void *ctx, int ifindex, const char *kind)
 {
 	struct clsact_seen *c = ctx;
 
-	if (strcmp(kind, "clsact") && strcmp(kind, "ingress"))
-		return 0;
 	for (unsigned int i = 0; i < c->n; i++)
-		if (c->ifs[i].ifindex == t->tcm_ifindex)
+		if (c->ifs[i].ifindex == ifindex)
 			c->has[i] = true;
-	return 0;
 }
 
 /* One tc hook (ingress or egress): the tcx programs (6.6+), and the
@@ -225,7 +181,7 @@ static void find_tc_hook(struct status_iface *s, bool has_clsact, bool egress)
 	if (bpf_prog_query_opts(s->ifindex, egress ? XDPC_BPF_TCX_EGRESS : XDPC_BPF_TCX_INGRESS,
 				&q) == 0)
 		for (__u32 i = 0; i < q.count && i < STATUS_MAX_PROGS; i++)
-			if ((p = add_prog(s, m, ids[i], ATTACH_LINK))) {
+			if ((p = add_prog(s, m, ids[i], true))) {
 				p->link_id = links[i];
 				p->attach_known = true;
 			}
@@ -233,7 +189,7 @@ static void find_tc_hook(struct status_iface *s, bool has_clsact, bool egress)
 		uint32_t id;
 
 		if (probe_tc_our_filter(s->ifindex, egress, &id) == 0 &&
-		    (p = add_prog(s, m, id, ATTACH_NETLINK)))
+		    (p = add_prog(s, m, id, false)))
 			p->attach_known = true;
 	}
 }
@@ -264,7 +220,7 @@ static void find_dispatcher(struct status_iface *s)
 		x->id = p->id;
 		snprintf(x->name, sizeof(x->name), "%s", p->name);
 		probe_dispatcher(x, s->ifindex);
-		if (!s->disp_id && plan_dispatcher_known(x)) {
+		if (!s->disp_id && probe_dispatcher_known(x)) {
 			s->disp_id = x->id;
 			s->disp_version = x->dispatcher_version;
 		}
@@ -282,7 +238,7 @@ int status_query(struct status_iface *ifs, unsigned int n)
 	bool dumped;
 
 	/* one dump for all: the kernel sends every interface's qdiscs */
-	dumped = has_clsact && probe_tc_dump(RTM_GETQDISC, 0, 0, qdisc_seen, &seen) == 0;
+	dumped = has_clsact && probe_clsact_each(0, clsact_seen, &seen) == 0;
 	for (unsigned int i = 0; i < n; i++) {
 		struct status_iface *s = &ifs[i];
 		struct nl_xdp_ids q;
@@ -291,9 +247,9 @@ int status_query(struct status_iface *ifs, unsigned int n)
 		s->err = nl_link_xdp_ids(s->ifindex, &q);
 		if (s->err)
 			continue;
-		add_prog(s, STATUS_NATIVE, q.drv, ATTACH_NETLINK);
-		add_prog(s, STATUS_GENERIC, q.skb, ATTACH_NETLINK);
-		add_prog(s, STATUS_OFFLOAD, q.hw, ATTACH_NETLINK);
+		add_prog(s, STATUS_NATIVE, q.drv, false);
+		add_prog(s, STATUS_GENERIC, q.skb, false);
+		add_prog(s, STATUS_OFFLOAD, q.hw, false);
 		find_dispatcher(s);
 		/* without the dump, ask every interface for our clsact place */
 		find_tc(s, dumped ? has_clsact[i] : true);

@@ -4,13 +4,12 @@
  * each program: mode, id, name, tag, attach kind (XDP: a bpf_link, or
  * netlink when no XDP link points at it; tc: tcx or clsact), whether it is
  * xdpcount's, when it was loaded, and which processes hold it open. */
-#ifndef XDPCOUNT_STATUS_H
-#define XDPCOUNT_STATUS_H
+#ifndef XDPCOUNT_PROBE_STATUS_H
+#define XDPCOUNT_PROBE_STATUS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "plan/plan.h"
 #include "probe/probe.h"
 
 #define STATUS_MAX_PIDS 8
@@ -28,7 +27,7 @@ struct status_prog {
 	char name[16];
 	char tag[17];
 	bool ours;              /* xdpcount's (by its name marker) */
-	enum attach_kind attach; /* LINK or NETLINK (tc: tcx or clsact) */
+	bool link;              /* through a bpf_link (XDP, tcx); else netlink (XDP), clsact (tc) */
 	bool attach_known;      /* the XDP links could be listed (privilege) */
 	uint32_t link_id;       /* LINK only */
 	double loaded_at;       /* unix seconds; 0 unknown */
@@ -55,8 +54,6 @@ struct status_iface {
  * from one qdisc dump), and describes each. The link and pid lookups are
  * done once per call over all interfaces. 0 or -errno. */
 int status_query(struct status_iface *ifs, unsigned int n);
-const char *status_mode_name(enum status_mode m);
-/* "link", "netlink"; at tc "tcx", "clsact". */
-const char *status_attach_name(const struct status_prog *p);
+/* The modes' names are an enum table: status_mode_names (plan/plan.h). */
 
 #endif
