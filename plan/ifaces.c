@@ -259,6 +259,11 @@ static const char *foreign_prog(const struct probe_iface *it, const struct plan 
 		}
 		if (x->name_unreadable) {
 			reason_set(id_buf, id_len, "XDP program id %u (%s mode)", x->id, m[i].mode);
+			reason_set(pi->unowned_reason, PLAN_REASON_LEN, "cannot tell whether %s is "
+				   "a stale xdpcount program (no xdpcount pin matches it; its name "
+				   "needs CAP_SYS_ADMIN): if it is, `ip link set dev %s %s off` "
+				   "removes it", id_buf, it->name,
+				   i == 0 ? "xdpdrv" : i == 1 ? "xdpgeneric" : "xdpoffload");
 			reason_set(buf, len, "already carries %s, not recognisably xdpcount's (no pin "
 				   "of ours; its name needs CAP_SYS_ADMIN): will not replace it", id_buf);
 		} else if (x->dispatcher) {
@@ -300,6 +305,7 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 	pi->stale_id = 0;
 	pi->stale_tc_id = 0;
 	pi->stale_tc_pid = 0;
+	pi->unowned_reason[0] = '\0';
 	f = foreign_prog(it, plan, foreign, sizeof(foreign), &ours, ours_why,
 			 sizeof(ours_why), fid, sizeof(fid), pi);
 	if (!it->ifindex) {

@@ -136,6 +136,11 @@ struct plan_iface {
 		SHARE_FOREIGN,     /* no, as before us: a program that is not libxdp's holds it */
 	} share;
 	char share_reason[PLAN_REASON_LEN];
+	/* The XDP program counted behind at tc could be a stale xdpcount
+	 * program nobody here can recognise (no pin of ours matches it, and
+	 * its name needs CAP_SYS_ADMIN): what, why, and the command that
+	 * removes it if it is one. "" when the program is known. */
+	char unowned_reason[PLAN_REASON_LEN];
 };
 
 /* "xdp" or "tc": the hook a planned mode runs at. */

@@ -86,6 +86,21 @@ static int remove_stale_tc(struct report *rep, const struct plan_iface *pi, bool
 	return 0;
 }
 
+/* A netlink attachment (XDP, or a clsact filter) outlives a run that dies
+ * before detaching: without its pin, nothing but its name (which needs
+ * CAP_SYS_ADMIN to read) tells a later run that what it left is ours. */
+static void note_unpinned(const char *name, const struct attachment *a)
+{
+	if ((a->kind != ATTACH_NETLINK && a->kind != ATTACH_DISPATCHER) || !a->pin_err)
+		return; /* a link goes with the process */
+	log_msg(LOG_NORMAL, "xdpcount: %s: cannot pin the %s in %s (%s): should this run die "
+		"without detaching, a later run without CAP_SYS_ADMIN cannot recognise what it "
+		"leaves as xdpcount's\n", name,
+		a->mode != XDP_MODE_TC ? "XDP program" : a->egress ? "tc egress filter" : "tc filter",
+		pin_bpffs(), a->pin_err == -EMEDIUMTYPE ? "no bpffs mounted there"
+							: strerror(-a->pin_err));
+}
+
 /* The tc egress hook of one interface, after a stale filter of ours there
  * is removed. */
 static int attach_egress(struct session *s, struct report *rep, struct iface_run *ir)
@@ -99,6 +114,7 @@ static int attach_egress(struct session *s, struct report *rep, struct iface_run
 			pi->tx_attach, true, &ir->tx_att);
 	if (err)
 		return fail_tc(pi->name, &ir->tx_att, err);
+	note_unpinned(pi->name, &ir->tx_att);
 	report_attached_egress(rep, pi->name, pi->ifindex, ir->tx_att.kind, ir->tx_att.prog_id,
 			       pi->tx_reason);
 	return 0;
@@ -177,12 +193,9 @@ attached:
 		return fail(STAGE_ATTACH, err, pi->name, NULL);
 	}
 	ir->attached = true;
-	if ((ir->att.kind == ATTACH_NETLINK || ir->att.kind == ATTACH_DISPATCHER) &&
-	    ir->att.mode != XDP_MODE_TC && ir->att.pin_err)
-		log_msg(LOG_NORMAL, "xdpcount: %s: program not pinned in %s (%s): a leftover would "
-			"be recognised only with CAP_SYS_ADMIN\n", pi->name, pin_bpffs(),
-			ir->att.pin_err == -EMEDIUMTYPE ? "no bpffs mounted there"
-							: strerror(-ir->att.pin_err));
+	note_unpinned(pi->name, &ir->att);
+	if (pi->mode == XDP_MODE_TC && pi->unowned_reason[0])
+		log_msg(LOG_NORMAL, "xdpcount: %s: counting at tc: %s\n", pi->name, pi->unowned_reason);
 	report_attached(rep, pi->name, pi->ifindex, ir->att.mode, ir->att.kind,
 			ir->att.prog_id,
 			reason);

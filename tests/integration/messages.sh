@@ -130,18 +130,61 @@ test_alias_and_altname_count_as_their_device() {
 
 
 # Issue 17 item 10: a netlink run that cannot pin its program says so
-# without -v (a leftover of it would not be recognised without CAP_SYS_ADMIN).
+# without -v, on one line: what, why, and that a later run without
+# CAP_SYS_ADMIN could not recognise a leftover of it; in clsact mode too.
 test_a_run_that_cannot_pin_says_so_without_v() {
-	local a b out
+	local a b out how args what
 	need_bin || return
 	ns_new a nopin-a && ns_new b nopin-b && veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
-	out=$WORK/nopin.out
 	mkdir -p "$WORK/not-bpffs"
-	XDPCOUNT_BPFFS=$WORK/not-bpffs timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.1 \
-		--attach netlink veth0 >"$out" 2>"$out.err"
-	check_eq "$CUR: the run exits 0" "$?" 0
-	check_match "$CUR: stderr says it could not pin, and what follows" "$(cat "$out.err")" \
-		"veth0: program not pinned in $WORK/not-bpffs \\(no bpffs mounted there\\): a leftover would be recognised only with CAP_SYS_ADMIN"
+	for how in netlink clsact; do
+		[ $how = netlink ] && args=(--attach netlink) what="XDP program" ||
+			args=(-m tc --attach netlink) what="tc filter"
+		out=$WORK/nopin-$how.out
+		XDPCOUNT_BPFFS=$WORK/not-bpffs timeout 20 ip netns exec "$a" "$BIN" --json -c 1 -i 0.1 \
+			"${args[@]}" veth0 >"$out" 2>"$out.err"
+		check_eq "$CUR ($how): the run exits 0" "$?" 0
+		check_eq "$CUR ($how): one line on stderr" "$(grep -c . "$out.err")" 1
+		check_match "$CUR ($how): what, why, and what follows" "$(cat "$out.err")" \
+			"^xdpcount: veth0: cannot pin the $what in $WORK/not-bpffs \\(no bpffs mounted there\\): should this run die without detaching, a later run without CAP_SYS_ADMIN cannot recognise what it leaves as xdpcount's\$"
+	done
+}
+
+# uid 65534 with only CAP_BPF + CAP_NET_ADMIN
+NOBODY_TWO_CAPS=(setpriv --reuid=65534 --regid=65534 --clear-groups
+	'--inh-caps=-all,+bpf,+net_admin' '--ambient-caps=+bpf,+net_admin'
+	'--bounding-set=-all,+bpf,+net_admin')
+
+# Issue 17 item 10: as uid 65534 with CAP_BPF + CAP_NET_ADMIN and a bpffs it
+# cannot write, a netlink run says it cannot pin; killed, it leaves its
+# program, which the next run (the same user) cannot recognise: it counts at
+# tc behind it, and says it cannot tell whether that is a stale xdpcount
+# program, why, and the command that removes it.
+test_unpinned_leftover_is_said_to_be_unrecognisable() {
+	local a b out id
+	need_bin && bpffs_private || return
+	ns_new a unpin-a && ns_new b unpin-b && veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
+	mkdir -m 700 "$BPFFS/xdpcount" # root's: uid 65534 cannot pin there
+	out=$WORK/unpin-1.out
+	ip netns exec "$a" "${NOBODY_TWO_CAPS[@]}" "$BIN" --json -i 0.2 --attach netlink veth0 \
+		>"$out" 2>"$out.err" &
+	XPID=$!; BGPIDS+=("$XPID")
+	check "$CUR: attached as uid 65534" wait_event "$out" attached veth0 || { show "$out.err"; return; }
+	check_match "$CUR: it says it cannot pin, without -v" "$(cat "$out.err")" \
+		"^xdpcount: veth0: cannot pin the XDP program in $BPFFS \\(Permission denied\\): should this run die without detaching, a later run without CAP_SYS_ADMIN cannot recognise"
+	stop KILL
+	id=$(xdp_id "$a" veth0)
+	check "$CUR: its program stays" test -n "$id"
+	out=$WORK/unpin-2.out
+	timeout 20 ip netns exec "$a" "${NOBODY_TWO_CAPS[@]}" "$BIN" --json -c 1 -i 0.1 veth0 \
+		>"$out" 2>"$out.err"
+	check_eq "$CUR: the next run exits 0" "$?" 0
+	check_eq "$CUR: it counts at tc" "$(field "$out" attached veth0 hook)" tc
+	check_eq "$CUR: one line on stderr" "$(grep -c . "$out.err")" 1
+	check_match "$CUR: it says what it cannot tell, why, and what to do" "$(cat "$out.err")" \
+		"^xdpcount: veth0: counting at tc: cannot tell whether XDP program id $id \\(native mode\\) is a stale xdpcount program \\(no xdpcount pin matches it; its name needs CAP_SYS_ADMIN\\): if it is, \`ip link set dev veth0 xdpdrv off\` removes it\$"
+	ip -n "$a" link set dev veth0 xdpdrv off
+	check_eq "$CUR: which that command does" "$(xdp_id "$a" veth0)" ""
 }
 
 # Issue 17 item 10: as uid 65534 with CAP_BPF + CAP_NET_ADMIN, detach of an
@@ -154,9 +197,7 @@ test_detach_that_refuses_prints_no_removed_0() {
 	ip -n "$a" link set dev veth0 xdpgeneric obj "$(foreign_obj)" sec xdp 2>/dev/null ||
 		{ fail "$CUR: cannot attach the foreign program"; return; }
 	out=$WORK/unrec.out
-	timeout 20 ip netns exec "$a" setpriv --reuid=65534 --regid=65534 --clear-groups \
-		--inh-caps=-all,+bpf,+net_admin --ambient-caps=+bpf,+net_admin \
-		--bounding-set=-all,+bpf,+net_admin "$BIN" detach veth0 >"$out" 2>"$out.err"
+	timeout 20 ip netns exec "$a" "${NOBODY_TWO_CAPS[@]}" "$BIN" detach veth0 >"$out" 2>"$out.err"
 	check_eq "$CUR: exit 1" "$?" 1
 	check_eq "$CUR: nothing on stdout" "$(cat "$out")" ""
 	check_match "$CUR: the refusal on stderr" "$(cat "$out.err")" "not recognisably xdpcount's"

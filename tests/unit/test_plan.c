@@ -565,6 +565,19 @@ static void test_foreign_program_is_refused_with_id_and_name(void)
 	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_FOREIGN);
 	CHECK_CONTAINS(plan.ifaces[0].reason, "not recognisably xdpcount's");
 	CHECK_CONTAINS(plan.ifaces[0].reason, "CAP_SYS_ADMIN");
+	/* In auto mode: tc behind it, saying what it cannot tell, why, and the
+	 * command for the program's mode (issue 17 item 10); whole. */
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_STR(plan.ifaces[0].unowned_reason, "cannot tell whether XDP program id 7 "
+		     "(generic mode) is a stale xdpcount program (no xdpcount pin matches it; its "
+		     "name needs CAP_SYS_ADMIN): if it is, `ip link set dev eth0 xdpgeneric off` "
+		     "removes it");
+	/* a known program leaves it empty */
+	it->skb.name_unreadable = false;
+	snprintf(it->skb.name, sizeof(it->skb.name), "katran_lb");
+	make(&req_auto);
+	CHECK_EQ_STR(plan.ifaces[0].unowned_reason, "");
 }
 
 /* 6.6+ with a load balancer's XDP program on eth0: tc ingress through a
