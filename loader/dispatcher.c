@@ -371,6 +371,13 @@ static int disp_swap(int ifindex, enum xdp_mode mode, struct disp *old, const st
 		frags = frags && (s[i].flags & BPF_F_XDP_HAS_FRAGS);
 	disp_init(&nd);
 	err = disp_load(&nd, version, s, n, frags);
+	if (err && frags) {
+		/* every program left takes frags, but this kernel may not
+		 * (before 5.18): the dispatcher goes without, as libxdp does */
+		disp_close(&nd);
+		frags = false;
+		err = disp_load(&nd, version, s, n, false);
+	}
 	for (unsigned int i = 0; !err && i < n; i++) {
 		nd.s[i] = s[i];
 		nd.s[i].prog_fd = fcntl(s[i].prog_fd, F_DUPFD_CLOEXEC, 3);

@@ -301,10 +301,14 @@ enum verdict plan_check_failed(const struct plan *plan, enum check_step step)
 	return VERDICT_INCOMPATIBLE;
 }
 
-uint64_t plan_caps_keep(uint64_t permitted, bool netlink, bool bpf_reads_need_caps)
+uint64_t plan_caps_keep(uint64_t permitted, bool netlink, bool dispatcher,
+			bool bpf_reads_need_caps)
 {
 	uint64_t keep = netlink ? 1ULL << CAP_NET_ADMIN : 0;
 
+	if (dispatcher)
+		keep |= 1ULL << CAP_NET_ADMIN | 1ULL << CAP_SYS_ADMIN | 1ULL << CAP_BPF |
+			1ULL << CAP_PERFMON;
 	if (bpf_reads_need_caps)
 		keep |= 1ULL << CAP_BPF | 1ULL << CAP_SYS_ADMIN;
 	return keep & permitted;

@@ -210,8 +210,12 @@ enum verdict plan_check_failed(const struct plan *plan, enum check_step step);
  * bit n: capability n): CAP_NET_ADMIN where a netlink or clsact attachment
  * is removed at exit (netlink), and CAP_BPF and CAP_SYS_ADMIN too where this
  * kernel checks them on every map read (bpf_reads_need_caps: before 6.4
- * with kernel.unprivileged_bpf_disabled set). Nothing else. */
-uint64_t plan_caps_keep(uint64_t permitted, bool netlink, bool bpf_reads_need_caps);
+ * with kernel.unprivileged_bpf_disabled set). A slot in libxdp's dispatcher
+ * (dispatcher) keeps CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_BPF and CAP_PERFMON:
+ * leaving reads the dispatcher by id, loads a new one and re-links the
+ * others. Nothing else. */
+uint64_t plan_caps_keep(uint64_t permitted, bool netlink, bool dispatcher,
+			bool bpf_reads_need_caps);
 /* Will plan_make() read xdp_frags for these interfaces? Only for a native
  * MTU that does not fit one page, or where the verifier will refuse the
  * linear program (no CAP_PERFMON). Pure: lets a run leave the frags probe

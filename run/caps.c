@@ -55,8 +55,8 @@ int caps_drop_all_in_this_thread(void)
 	return caps_set(&none);
 }
 
-int caps_drop_after_attach(bool need_net_admin, int (*still_works)(void *ctx), void *ctx,
-			   uint64_t *kept)
+int caps_drop_after_attach(bool need_net_admin, bool need_dispatcher,
+			   int (*still_works)(void *ctx), void *ctx, uint64_t *kept)
 {
 	struct capsets now = { 0 }, want;
 	uint64_t keep;
@@ -65,14 +65,14 @@ int caps_drop_after_attach(bool need_net_admin, int (*still_works)(void *ctx), v
 	*kept = 0;
 	if (err)
 		return err;
-	keep = plan_caps_keep(now.prm, need_net_admin, false);
+	keep = plan_caps_keep(now.prm, need_net_admin, need_dispatcher, false);
 	want = now;
 	want.eff = keep;
 	err = caps_set(&want);
 	if (err)
 		return err;
 	if (still_works(ctx)) /* this kernel checks bpf() capabilities on every call */
-		keep = plan_caps_keep(now.prm, need_net_admin, true);
+		keep = plan_caps_keep(now.prm, need_net_admin, need_dispatcher, true);
 	want.eff = want.prm = keep;
 	want.inh = 0;
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
@@ -89,7 +89,7 @@ const char *caps_names(uint64_t caps, char *buf, unsigned int len)
 {
 	static const struct { int cap; const char *name; } names[] = {
 		{ CAP_NET_ADMIN, "CAP_NET_ADMIN" }, { CAP_BPF, "CAP_BPF" },
-		{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN" },
+		{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN" }, { CAP_PERFMON, "CAP_PERFMON" },
 	};
 
 	buf[0] = '\0';

@@ -8,11 +8,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Keeps only need_net_admin's CAP_NET_ADMIN, plus the bpf capabilities if
+/* Keeps only need_net_admin's CAP_NET_ADMIN (need_dispatcher's CAP_NET_ADMIN,
+ * CAP_SYS_ADMIN, CAP_BPF and CAP_PERFMON: what leaving a dispatcher needs),
+ * plus the bpf capabilities if
  * still_works() fails without them (tried with the effective set only, which
  * can be undone). Permitted, effective, inheritable and ambient sets all
  * shrink. Returns 0 or -errno; *kept receives the capabilities kept. */
-int caps_drop_after_attach(bool need_net_admin, int (*still_works)(void *ctx), void *ctx,
+int caps_drop_after_attach(bool need_net_admin, bool need_dispatcher,
+			   int (*still_works)(void *ctx), void *ctx,
 			   uint64_t *kept);
 /* Capabilities are a thread's: a helper thread that needs none (the stdout
  * writer) gives them all up at its start, so that the process holds no more

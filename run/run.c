@@ -364,15 +364,17 @@ static int can_still_read(void *ctx)
 static void drop_privileges(struct session *s, struct iface_run *irs, int n)
 {
 	struct read_probe rp = { s, n ? irs[0].pi->ifindex : 0 };
-	bool netlink = false;
+	bool netlink = false, disp = false;
 	uint64_t kept;
 	char names[64];
 	int err;
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		netlink |= (irs[i].pi->rx && irs[i].att.kind == ATTACH_NETLINK) ||
 			   (irs[i].pi->tx && irs[i].tx_att.kind == ATTACH_NETLINK);
-	err = caps_drop_after_attach(netlink, can_still_read, &rp, &kept);
+		disp |= irs[i].pi->rx && irs[i].att.kind == ATTACH_DISPATCHER;
+	}
+	err = caps_drop_after_attach(netlink, disp, can_still_read, &rp, &kept);
 	if (err)
 		log_msg(LOG_VERBOSE, "xdpcount: could not drop capabilities (%s)\n", strerror(-err));
 	else
@@ -390,12 +392,14 @@ static void note_left(struct iface_run *irs, int n)
 		const struct iface_run *ir = &irs[i / 2];
 		const struct attachment *a = i % 2 ? &ir->tx_att : &ir->att;
 
-		if (!ir->attached || !(i % 2 ? ir->pi->tx : ir->pi->rx) || a->kind != ATTACH_NETLINK)
+		if (!ir->attached || !(i % 2 ? ir->pi->tx : ir->pi->rx) ||
+		    (a->kind != ATTACH_NETLINK && a->kind != ATTACH_DISPATCHER))
 			continue; /* a link goes with the process */
 		len += (size_t)snprintf(note + len, sizeof(note) - len,
 					"%sprogram id %u stays on %s (%s, pinned at %s; `xdpcount detach %s` "
 					"or the next run there removes it)", len ? "; " : "", a->prog_id,
-					ir->pi->name, a->mode != XDP_MODE_TC ? "XDP netlink"
+					ir->pi->name, a->kind == ATTACH_DISPATCHER ? "a dispatcher slot"
+						      : a->mode != XDP_MODE_TC ? "XDP netlink"
 						      : a->egress ? "tc egress clsact filter"
 								  : "tc clsact filter",
 					a->pin[0] ? a->pin : "nowhere", ir->pi->name);

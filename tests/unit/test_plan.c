@@ -1491,12 +1491,16 @@ static void test_a_run_keeps_only_the_capabilities_it_needs(void)
 	const uint64_t all = ~0ULL, na = 1ULL << CAP_NET_ADMIN, bpf = 1ULL << CAP_BPF,
 		       sa = 1ULL << CAP_SYS_ADMIN;
 
-	CHECK_EQ_U64(plan_caps_keep(all, false, false), 0);
-	CHECK_EQ_U64(plan_caps_keep(all, true, false), na);
-	CHECK_EQ_U64(plan_caps_keep(all, false, true), bpf | sa);
-	CHECK_EQ_U64(plan_caps_keep(all, true, true), na | bpf | sa);
-	CHECK_EQ_U64(plan_caps_keep(na | bpf, true, true), na | bpf); /* no CAP_SYS_ADMIN held */
-	CHECK_EQ_U64(plan_caps_keep(bpf, true, false), 0);
+	CHECK_EQ_U64(plan_caps_keep(all, false, false, false), 0);
+	CHECK_EQ_U64(plan_caps_keep(all, true, false, false), na);
+	CHECK_EQ_U64(plan_caps_keep(all, false, false, true), bpf | sa);
+	CHECK_EQ_U64(plan_caps_keep(all, true, false, true), na | bpf | sa);
+	CHECK_EQ_U64(plan_caps_keep(na | bpf, true, false, true), na | bpf); /* no CAP_SYS_ADMIN held */
+	/* a dispatcher slot: leaving it needs all four (and only what is held) */
+	CHECK_EQ_U64(plan_caps_keep(all, false, true, false),
+		     na | bpf | sa | 1ULL << CAP_PERFMON);
+	CHECK_EQ_U64(plan_caps_keep(na | bpf, false, true, false), na | bpf);
+	CHECK_EQ_U64(plan_caps_keep(bpf, true, false, false), 0);
 }
 
 int main(void)
