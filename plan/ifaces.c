@@ -152,6 +152,12 @@ static void decide_variant(const struct probe *p, const struct plan *plan,
 			   "lacks", it->mtu);
 }
 
+/* The attach kind auto takes for XDP: a link where the kernel has them. */
+static void plain_attach(const struct probe *p, struct plan_iface *pi)
+{
+	pi->attach = p->link_xdp.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK;
+}
+
 static void decide_attach(const struct probe *p,
 			  const struct plan_request *req, const struct plan *plan,
 			  struct plan_iface *pi, char *why, size_t len)
@@ -160,22 +166,18 @@ static void decide_attach(const struct probe *p,
 
 	switch (req->attach) {
 	case ATTACH_DISPATCHER:
-		pi->attach = ATTACH_DISPATCHER;
 		pi->join_id = 0;
 		pi->disp_version = req->dispatcher_version ? req->dispatcher_version
 							   : PLAN_DISPATCHER_VERSION;
-		if (!plan->dispatcher_possible) {
-			pi->refuse = true;
-			reason_set(why, len, "dispatcher attach requested, but %s",
-				 plan->dispatcher_reason);
-		} else {
+		if (plan->dispatcher_possible) {
+			pi->attach = ATTACH_DISPATCHER;
 			reason_set(why, len, "holds XDP through libxdp's dispatcher (version %u, "
-				 "netlink): libxdp users add their programs beside ours; a kill -9 "
-				 "leaves our slot, which the next run or detach removes",
-				 pi->disp_version);
+				   "netlink): libxdp users add their programs beside ours; a kill -9 "
+				   "leaves our slot, which the next run or detach removes",
+				   pi->disp_version);
+			return;
 		}
-		return;
-	case ATTACH_NETLINK:
+		break; /* where the kernel cannot: the plain path, saying why (below) */	case ATTACH_NETLINK:
 		pi->attach = ATTACH_NETLINK;
 		reason_set(why, len, "netlink attach requested");
 		return;
@@ -192,6 +194,15 @@ static void decide_attach(const struct probe *p,
 	case ATTACH_AUTO:
 	default:
 		break;
+	}
+	if (req->attach == ATTACH_DISPATCHER) {
+		/* asked to leave XDP open, which this kernel cannot: our
+		 * program alone, and the reason says others cannot join */
+		plain_attach(p, pi);
+		reason_set(why, len, "--attach dispatcher asked for, but %s: holds XDP alone (%s), "
+			   "so other XDP users cannot join ours", plan->dispatcher_reason,
+			   pi->attach == ATTACH_LINK ? "bpf_link" : "netlink");
+		return;
 	}
 	if (p->link_xdp.state == FACT_YES) {
 		pi->attach = ATTACH_LINK;
@@ -345,12 +356,16 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 	decide_mode(it, req, plan, pi, mode_why, sizeof(mode_why), acc);
 	mode_refused = pi->refuse;
 	decide_variant(p, plan, it, pi);
-	if (pi->attach == ATTACH_DISPATCHER && pi->variant == VARIANT_FRAGS && !attach_refused) {
-		attach_refused = true;
-		reason_set(attach_why, sizeof(attach_why), "dispatcher attach requested, but MTU "
-			   "%u needs the multi-buffer program, and a dispatcher slot cannot be one",
-			   it->mtu);
+	if (pi->attach == ATTACH_DISPATCHER && pi->variant == VARIANT_FRAGS) {
+		plain_attach(p, pi);
+		reason_set(attach_why, sizeof(attach_why), "--attach dispatcher asked for, but MTU "
+			   "%u needs the multi-buffer program, which a dispatcher slot cannot be: holds "
+			   "XDP alone (%s), so other XDP users cannot join ours", it->mtu,
+			   pi->attach == ATTACH_LINK ? "bpf_link" : "netlink");
 	}
+	if (req->attach == ATTACH_DISPATCHER && pi->attach != ATTACH_DISPATCHER && !attach_refused &&
+	    !mode_refused)
+		acc_add(acc, VERDICT_DEGRADED, "%s: %s", it->name, attach_why);
 	taken = tc_slot_taken(it, slot, sizeof(slot), &tc_ours);
 	plan_stale_tc(it, pi);
 	if (!tc_ours)

@@ -277,7 +277,7 @@ test_systemd_unit_and_drop_ins_verify() {
 	line=$($PY "$TOP/tests/deploy/unit_exec.py" 'br\x2dlan' "$base" "$dd/metrics.conf" "$dd/textfile.conf" |
 	       tr '\n' ' ')
 	check_eq "$CUR: both drop-ins in one ExecStart (instance br\\x2dlan)" "$line" \
-		"$p/bin/xdpcount -q --interval 10 --metrics 10937 --textfile /var/lib/prometheus/node-exporter/xdpcount-br-lan.prom br-lan "
+		"$p/bin/xdpcount -q --interval 10 --attach auto --metrics 10937 --textfile /var/lib/prometheus/node-exporter/xdpcount-br-lan.prom br-lan "
 	check_eq "$CUR: systemd-escape gives the documented instance name" "$(systemd-escape br-lan)" 'br\x2dlan'
 	check "$CUR: the unit documents systemd-escape" grep -q 'systemd-escape br-lan' "$base"
 	check "$CUR: the device unit is the escaped name (%i), the rest the real one (%I)" \

@@ -1316,7 +1316,8 @@ static void test_our_stale_dispatcher_slot_is_removed_first(void)
 
 /* --attach dispatcher on a free interface: xdpcount holds XDP through a
  * dispatcher of its own (version 2 unless asked), so libxdp users add
- * theirs; where the kernel cannot, refused with the reason. */
+ * theirs; where the kernel cannot, our program alone as auto would, and the
+ * reason says why others cannot join. */
 static void test_attach_dispatcher_holds_the_hook_for_others(void)
 {
 	kernel("6.12.48-amd64", 6, 12, 48);
@@ -1335,23 +1336,35 @@ static void test_attach_dispatcher_holds_the_hook_for_others(void)
 	CHECK_EQ_INT(plan.ifaces[0].disp_version, 3);
 	CHECK_CONTAINS(plan.ifaces[0].share_reason, "(libxdp 1.6+)");
 
-	/* a kernel before 5.10: refused, and why */
+	/* a kernel before 5.10: our program alone, as auto would, and the
+	 * reason (and a degraded verdict) say that others cannot join */
 	kernel("5.8.0-63-generic", 5, 8, 0);
 	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
 	no(&p.freplace_link, -EINVAL);
 	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_DISPATCHER, DIRECTION_IN, 0 });
-	CHECK(plan.ifaces[0].refuse);
-	CHECK_EQ_INT(plan.ifaces[0].refusal, REFUSE_ATTACH);
-	CHECK_CONTAINS(plan.ifaces[0].reason, "dispatcher attach requested, but this kernel "
-		       "(5.8.0-63-generic) cannot link a program extension to a running dispatcher");
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "--attach dispatcher asked for, but this kernel "
+		       "(5.8.0-63-generic) cannot link a program extension to a running dispatcher "
+		       "(5.10+): holds XDP alone (bpf_link), so other XDP users cannot join ours");
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_BLOCKED);
+	/* no XDP links either: netlink, said the same way */
+	no(&p.link_xdp, -EINVAL);
+	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_DISPATCHER, DIRECTION_IN, 0 });
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_NETLINK);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "holds XDP alone (netlink)");
 
-	/* a native MTU that needs the multi-buffer program */
+	/* a native MTU that needs the multi-buffer program: alone, and why */
 	kernel("6.12.48-amd64", 6, 12, 48);
 	iface("eth0", "ixgbe", 9000, XDPC_XDP_ACT_BASIC | XDPC_XDP_ACT_NDO_XMIT_SG |
 	      XDPC_XDP_ACT_RX_SG);
 	make(&(struct plan_request){ XDP_MODE_NATIVE, ATTACH_DISPATCHER, DIRECTION_IN, 0 });
-	CHECK(plan.ifaces[0].refuse);
-	CHECK_CONTAINS(plan.ifaces[0].reason, "a dispatcher slot cannot be one");
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_FRAGS);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "MTU 9000 needs the multi-buffer program, which a "
+		       "dispatcher slot cannot be");
 
 	/* tc: --attach dispatcher does not change the tc hook's choice */
 	kernel("6.12.48-amd64", 6, 12, 48);
