@@ -1478,7 +1478,7 @@ static void test_a_reason_that_does_not_fit_ends_with_an_ellipsis(void)
  * selftests, fallback paths and a direction asked for, degrade. */
 static void test_check_failures_weigh_on_the_verdict_as_the_plan_says(void)
 {
-	static const struct plan_request tc = { XDP_MODE_TC, ATTACH_AUTO, DIRECTION_IN };
+	static const struct plan_request tc = { XDP_MODE_TC, ATTACH_AUTO, DIRECTION_IN, 0 };
 
 	kernel("6.6.0", 6, 6, 0);
 	iface("eth0", "ixgbe", 1500, -1);
