@@ -31,9 +31,11 @@ int nl_parse(struct nl_answer *a, const void *buf, int len, unsigned int seq, in
  * (-EAGAIN after SO_RCVTIMEO), or -EIO if the socket closed. */
 int nl_wait(int fd, unsigned int seq, struct nl_answer *a);
 
-/* Sends one request of len bytes (nlmsg_seq set, NLM_F_ACK in it) on a new
- * socket of this netlink protocol and reads the answer (nl_wait). Never
- * hangs: 2 s at most. */
+/* Sends one request of len bytes (nlmsg_seq set, NLM_F_ACK or NLM_F_DUMP in
+ * it) on a new socket of this netlink protocol and reads the answer
+ * (nl_wait); with a->extack, asks for the kernel's message (extended,
+ * capped ACKs). Never hangs: 2 s at most. The one way xdpcount sends a
+ * netlink request (the watch's sockets are probe/nlwatch.h's). */
 int nl_request(int protocol, void *req, size_t len, struct nl_answer *a);
 
 /* The XDP program ids in an IFLA_XDP nest (RTM_NEWLINK), per mode; 0 for

@@ -6,7 +6,6 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <linux/netlink.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
@@ -74,34 +73,19 @@ static int tc_msg(void *ctx, const struct nlmsghdr *nh)
  * kernel does not filter qdisc dumps by interface). */
 int probe_tc_dump(int type, int ifindex, uint32_t parent, probe_tc_fn fn, void *ctx)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct timeval tv = { .tv_sec = 2 };
 	struct tc_dump dump = { fn, ctx, ifindex };
 	struct nl_answer answer = { .fn = tc_msg, .ctx = &dump };
 	struct tc_req req;
-	__u32 seq = 1;
-	int fd, ret = 0;
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	memset(&req, 0, sizeof(req));
 	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.tc));
 	req.nh.nlmsg_type = (__u16)type;
 	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nh.nlmsg_seq = seq;
+	req.nh.nlmsg_seq = 1;
 	req.tc.tcm_family = AF_UNSPEC;
 	req.tc.tcm_ifindex = ifindex;
 	req.tc.tcm_parent = parent;
-	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	ret = nl_wait(fd, seq, &answer);
-out:
-	close(fd);
-	return ret;
+	return nl_request(NETLINK_ROUTE, &req, req.nh.nlmsg_len, &answer);
 }
 
 struct clsact_each {

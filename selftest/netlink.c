@@ -19,12 +19,6 @@
 
 #include "probe/nl.h"
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
 /* finit_module flag, 5.17+ (kernel/module: in-kernel decompression). */
 #define XDPC_MODULE_INIT_COMPRESSED_FILE 4
 
@@ -129,31 +123,16 @@ static void nl_nest_end(struct nl_req *r)
 	a->nla_len = (unsigned short)((char *)nl_tail(r) - (char *)a);
 }
 
-/* Sends the request and waits for its ACK. Returns 0 or the kernel's -errno. */
+/* Sends the request and waits for its ACK (nl_request). Returns 0 or the
+ * kernel's -errno, its message in extack_msg. */
 static int nl_talk(struct nl_req *r)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct nl_answer answer = { .extack = extack_msg, .extack_len = sizeof(extack_msg) };
-	int one = 1, fd, err;
 
 	extack_msg[0] = '\0';
 	if (r->overflow || r->depth)
 		return -EMSGSIZE;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	/* Both are optional: old kernels simply give no extack. */
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (sendto(fd, r->buf, r->nh.nlmsg_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0) {
-		err = -errno;
-		goto out;
-	}
-	err = nl_wait(fd, r->nh.nlmsg_seq, &answer);
-out:
-	close(fd);
-	return err;
+	return nl_request(NETLINK_ROUTE, r->buf, r->nh.nlmsg_len, &answer);
 }
 
 /* Loads the first veth module file found for the running kernel. The kernel
