@@ -115,11 +115,24 @@ static int unknown_word(const char *word)
 
 static int finish(int ret, bool json);
 
+/* "run, check, objects, detach and status", from the table. */
+static const char *command_list(char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (const struct command *c = commands; c->name && at < len; c++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", c == commands ? ""
+							     : c[1].name ? ", " : " and ", c->name);
+	return buf;
+}
+
 /* xdpcount help [COMMAND] */
 static int help_command(int argc, char **argv)
 {
 	const struct command *c;
 	const char *near;
+	char list[128];
 
 	if (argc == 1) {
 		help(NULL);
@@ -138,7 +151,7 @@ static int help_command(int argc, char **argv)
 		return finish(fail(STAGE_USAGE, -EINVAL, NULL, "unknown command '%s' (did you mean "
 				   "'%s'?)", argv[1], near), false);
 	return finish(fail(STAGE_USAGE, -EINVAL, NULL, "unknown command '%s' (the commands are "
-			   "run, check, objects, detach and status)", argv[1]), false);
+			   "%s)", argv[1], command_list(list, sizeof(list))), false);
 }
 
 /* In --json mode a failure is also one {"event":"error"} line on stdout, so

@@ -53,6 +53,11 @@ setup_deploy_tools() {
 }
 
 # help_opts CMD: the long options `xdpcount CMD --help` lists, sorted.
+# help_cmds: the commands --help lists (cli/main.c's table), help aside.
+help_cmds() {
+	"$BIN" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 && $1 != "help" { print $1 }'
+}
+
 help_opts() {
 	"$BIN" "$1" --help | grep -oE -- '^ {1,6}(-[a-zA-Z], )?--[a-z][a-z-]+' | grep -oE -- '--[a-z-]+' |
 		sort -u
@@ -84,7 +89,7 @@ man_item() {
 
 test_help_and_man_page_agree() {
 	local man=$TOP/dist/xdpcount.8 cmd o ann all_help man_opts d help_cmds man_cmds
-	all_help=$(for cmd in run check objects detach status; do help_opts "$cmd"; done | sort -u)
+	all_help=$(for cmd in $(help_cmds); do help_opts "$cmd"; done | sort -u)
 	# options documented in OPTIONS: .BR \-\-name or .B \-\-name at the start of a .TP item
 	# shellcheck disable=SC1003 # a literal backslash for tr
 	man_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$man" | grep -A1 '^\.TP' |
@@ -93,8 +98,8 @@ test_help_and_man_page_agree() {
 	check_eq "$CUR: the options of --help are the man page's (< help only, > man only)" "$d" ""
 	# An option's item names the commands that take it, as "(run, check)";
 	# items without that line apply to every command.
-	for cmd in run check objects detach status; do
-		for o in $(help_opts $cmd); do
+	for cmd in $(help_cmds); do
+		for o in $(help_opts "$cmd"); do
 			ann=$(man_item "$man" "$o" | grep '^\.RB (')
 			[ -z "$ann" ] || grep -qw "$cmd" <<<"$ann" ||
 				fail "$CUR: the man page does not say $o is an option of $cmd ($ann)"
@@ -133,7 +138,7 @@ stop_signals() {
 # Issue 24: help, the man page and README.md say the same, per command.
 test_help_man_and_readme_agree() {
 	local man=$TOP/dist/xdpcount.8 cmd o text mentioned codes want
-	for cmd in run check objects detach status; do
+	for cmd in $(help_cmds); do
 		check_eq "$CUR: README's option table gives $cmd what $cmd --help lists" \
 			"$(readme_opts "$cmd" | tr '\n' ' ')" "$(help_opts "$cmd" | tr '\n' ' ')"
 		# the options part of a command's help names only that command's options
