@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
@@ -409,6 +410,49 @@ static int disp_swap(int ifindex, enum xdp_mode mode, struct disp *old, const st
 out:
 	disp_close(&nd);
 	return err;
+}
+
+int dispatcher_build(unsigned int version, const int *ext_fds, unsigned int n,
+		     struct disp **out, int *fd)
+{
+	struct slot s[XDPC_DISP_SLOTS];
+	struct disp *d;
+	int err = 0;
+
+	if (!n || n > XDPC_DISP_SLOTS)
+		return -EINVAL;
+	d = malloc(sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	disp_init(d);
+	memset(s, 0, sizeof(s));
+	for (unsigned int i = 0; i < n; i++)
+		s[i] = (struct slot){ .prog_fd = ext_fds[i], .prio = XDPC_DISP_OUR_PRIO,
+				      .actions = XDPC_DISP_OUR_ACTIONS };
+	err = disp_load(d, version, s, n, false);
+	for (unsigned int i = 0; !err && i < n; i++) {
+		d->s[i] = s[i];
+		d->s[i].prog_fd = fcntl(ext_fds[i], F_DUPFD_CLOEXEC, 3);
+		if (d->s[i].prog_fd < 0)
+			err = -errno;
+	}
+	if (!err)
+		err = disp_link(d);
+	if (err) {
+		dispatcher_built_free(d);
+		return err;
+	}
+	*out = d;
+	*fd = d->fd;
+	return 0;
+}
+
+void dispatcher_built_free(struct disp *d)
+{
+	if (d) {
+		disp_close(d);
+		free(d);
+	}
 }
 
 int dispatcher_add(int ext_fd, int ifindex, enum xdp_mode mode, unsigned int version,

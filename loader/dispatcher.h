@@ -48,6 +48,15 @@ int dispatcher_remove(int ifindex, uint32_t prog_id);
  * -ENODEV the interface is gone; other -errno could not tell. */
 int dispatcher_find(int ifindex, uint32_t prog_id, enum xdp_mode *mode, uint32_t *disp_id);
 
+/* A dispatcher of version with the n extensions ext_fds[] linked into its
+ * slots in that order (run priority 0, chaining on XDP_PASS), attached
+ * nowhere: for measuring the protocol's cost with BPF_PROG_TEST_RUN (make
+ * bench). *fd: the dispatcher, valid until dispatcher_built_free(). */
+struct disp;
+int dispatcher_build(unsigned int version, const int *ext_fds, unsigned int n,
+		     struct disp **out, int *fd);
+void dispatcher_built_free(struct disp *d);
+
 /* The hook for the attachment module (loader/attach.h): ext_fd joins or
  * holds (dispatcher_add()), pinned first for its owner (our bpffs pin);
  * the check asks whether our slot is still there (dispatcher_find()); the

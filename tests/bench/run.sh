@@ -9,6 +9,12 @@
 #               medians: the empty program (floor), the tutorial's counter
 #               (one ARRAY slot, __sync_fetch_and_add), xdpcount's linear and
 #               frags programs loaded as the binary loads them
+#   dispatcher  the same on one CPU through libxdp's dispatcher protocol (our
+#               dispatcher, attached nowhere): two empty extensions in its
+#               slots over the floor, and xdpcount's extension in front of an
+#               empty one over the two empty ones, against xdpcount linear
+#               over the floor; where the kernel has no program extensions
+#               the rows say why (check's dispatcher reason)
 #   live        a live-frame generator (XDP_TX with BPF_F_TEST_XDP_LIVE_FRAMES
 #               out of one veth end) into the peer, in a netns of our own;
 #               receivers: none, no program, empty native/generic, tutorial
@@ -142,6 +148,23 @@ row "1 CPU: empty tc egress program, the egress floor (ns/packet)" "$(fmt "$ege"
 	"$(ratio "$ege" "$tce")" "vs the tc ingress floor"
 row "1 CPU: xdpcount egress over the egress floor (ns)" "$egov" "$tcov" "$(ratio "$egov" "$tcov")" \
 	"vs xdpcount tc (ingress) over its floor; counted exactly in its own slot"
+
+# ---------------------------------------------------------------- dispatcher
+section "per packet in libxdp's dispatcher (freplace slots), 1 CPU, $ROUNDS rounds x $REPEAT"
+if A "$XB" disppkt "$BPFDIR" "$VA" "$ROUNDS" "$REPEAT" >"$WORK/disppkt.json" 2>"$WORK/disppkt.err"; then
+	dk() { jq -r --arg p "$1" "select(.prog == \$p) | .$2" "$WORK/disppkt.json"; }
+	df=$(dk empty ns_1cpu); dl=$(dk xdpcount_linear ns_1cpu)
+	dee=$(dk dispatcher_empty_empty ns_1cpu); dxe=$(dk dispatcher_xdpcount_empty ns_1cpu)
+	dlov=$(over "$dl" "$df"); deov=$(over "$dee" "$df"); dxov=$(over "$dxe" "$dee")
+	row "dispatcher: empty program alone, the floor (ns/packet)" "$(fmt "$df")" - - ""
+	row "dispatcher: two empty slots over the floor (ns)" "$deov" - - "the protocol's own cost"
+	row "dispatcher: xdpcount over an empty slot (ns)" "$dxov" "$dlov" "$(ratio "$dxov" "$dlov")" \
+		"<= linear over the floor + 1 ns: $(met "$(awk -v a="$dxov" -v b="$dlov" 'BEGIN{print a <= b + 1}')")"
+else
+	why=$(A "$BIN" check --json 2>/dev/null | jq -r '.dispatcher.reason // empty')
+	[ -n "$why" ] || why=$(tail -n 1 "$WORK/disppkt.err")
+	row "dispatcher: not measurable on this kernel" - - - "$why"
+fi
 
 # ---------------------------------------------------------------- live frames
 section "live frames: XDP_TX generator on va -> vb, $LIVE_FRAMES frames, $LIVE_ROUNDS rounds; Mpps of CPU 0 time"

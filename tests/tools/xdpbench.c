@@ -14,6 +14,14 @@
  *       shows there while both run; other tenants do not dilute it), and
  *       2 x REPEAT over the wall time until both finish (diluted by other
  *       tenants). Checks xdpcount counts exactly.
+ *   xdpbench disppkt BPFDIR IFINDEX ROUNDS REPEAT
+ *       the cost of libxdp's dispatcher protocol, one CPU, interleaved
+ *       rounds, medians, ns per packet: the empty program alone (the
+ *       floor), xdpcount's linear program alone, a dispatcher (ours, built
+ *       by loader/dispatcher.c, attached nowhere) with two empty extensions
+ *       in its slots, and one with xdpcount's extension in front of an empty
+ *       one; xdpcount's count checked exact. Fails (exit 1, why on stderr)
+ *       where the kernel has no program extensions.
  *   xdpbench live BPFDIR IFINDEX COUNT
  *       the live-frame generator: COUNT 64-byte frames with XDP_TX and
  *       BPF_F_TEST_XDP_LIVE_FRAMES out of IFINDEX (one veth end) into its
@@ -65,7 +73,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "btf/func.h"
 #include "loader/counter.h"
+#include "loader/dispatcher.h"
 #include "loader/objects.h"
 
 #define FRAME_LEN 64
@@ -268,6 +278,102 @@ static int cmd_pkt(const char *dir, int ifindex, int rounds, unsigned int repeat
 	counter_close(frags);
 	bpf_object__close(o1);
 	bpf_object__close(o2);
+	return 0;
+}
+
+/* An empty extension (r0 = XDP_PASS) of function btf_id of target_fd. */
+static int empty_ext(int target_fd, __u32 btf_id)
+{
+	static const struct bpf_insn pass[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct bpf_func_info fi = { .insn_off = 0, .type_id = BTF_XDP_FUNC_ID };
+	struct btf_xdp_func b;
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .attach_prog_fd = (__u32)target_fd,
+		    .attach_btf_id = btf_id, .func_info = &fi, .func_info_cnt = 1,
+		    .func_info_rec_size = sizeof(fi));
+	int btf_fd = bpf_btf_load(&b, btf_xdp_func(&b, "bench_empty_ext"), NULL), fd;
+
+	if (btf_fd < 0)
+		return -errno;
+	o.prog_btf_fd = (__u32)btf_fd;
+	fd = bpf_prog_load(BPF_PROG_TYPE_EXT, "bench_empty_ext", "GPL", pass, 2, &o);
+	fd = fd < 0 ? -errno : fd;
+	close(btf_fd);
+	return fd;
+}
+
+static int cmd_disppkt(const char *dir, int ifindex, int rounds, unsigned int repeat)
+{
+	struct { const char *name; int fd; double one[MAX_ROUNDS]; } p[4];
+	struct disp *d_empty = NULL, *d_ours = NULL;
+	struct bpf_object *o1;
+	struct counter *c;
+	const struct embedded_object *obj;
+	struct xdpcount_stats s;
+	int tmpl, e1, e2, e3, ours, err, n = 4;
+	__u32 btf_id = 0;
+	__u64 ns;
+
+	if (rounds < 1 || rounds > MAX_ROUNDS)
+		die("rounds", EINVAL);
+	p[0].name = "empty";
+	p[0].fd = load_prog(dir, "bench.o", "bench_empty", &o1);
+	p[1].name = "xdpcount_linear";
+	tmpl = dispatcher_template(2, &btf_id);
+	if (tmpl < 0)
+		die("loading a dispatcher", tmpl);
+	e1 = empty_ext(tmpl, btf_id);
+	e2 = empty_ext(tmpl, btf_id);
+	e3 = empty_ext(tmpl, btf_id);
+	if (e1 < 0 || e2 < 0 || e3 < 0)
+		die("loading an empty extension (freplace: does this kernel have it?)",
+		    e1 < 0 ? e1 : e2 < 0 ? e2 : e3);
+	/* xdpcount's extension as a run loads it, and its plain program */
+	err = object_select(&obj);
+	if (!err)
+		err = counter_open(obj, &c);
+	if (!err)
+		err = counter_add_slot(c, ifindex, tmpl, btf_id);
+	if (!err)
+		err = counter_add_iface(c, ifindex + 1, VARIANT_LINEAR);
+	if (err)
+		die("loading xdpcount's extension", err);
+	ours = counter_prog_fd(c, ifindex);
+	p[1].fd = counter_prog_fd(c, ifindex + 1);
+	err = dispatcher_build(2, (int[]){ e1, e2 }, 2, &d_empty, &p[2].fd);
+	if (!err)
+		err = dispatcher_build(2, (int[]){ ours, e3 }, 2, &d_ours, &p[3].fd);
+	if (err)
+		die("building a dispatcher (freplace re-attach, 5.10+)", err);
+	p[2].name = "dispatcher_empty_empty";
+	p[3].name = "dispatcher_xdpcount_empty";
+	pin(0);
+	for (int i = 0; i < n; i++) /* warm up */
+		if ((err = test_run(p[i].fd, ifindex, repeat / 10 + 1, 0, &ns)))
+			die(p[i].name, err);
+	for (int r = 0; r < rounds; r++)
+		for (int k = 0; k < n; k++) {
+			int i = (k + r) % n;
+			double t0 = thread_ns();
+
+			if ((err = test_run(p[i].fd, ifindex, repeat, 0, &ns)))
+				die(p[i].name, err);
+			p[i].one[r] = (thread_ns() - t0) / repeat;
+		}
+	/* the slot counts every frame the dispatcher ran: warm-up + rounds */
+	if (counter_read(c, ifindex, &s) ||
+	    s.packets != (__u64)(repeat / 10 + 1) + (__u64)rounds * repeat ||
+	    s.bytes != s.packets * FRAME_LEN)
+		die("xdpcount in the dispatcher did not count exactly", EPROTO);
+	for (int i = 0; i < n; i++)
+		printf("{\"prog\":\"%s\",\"ns_1cpu\":%.2f}\n", p[i].name, median(p[i].one, rounds));
+	dispatcher_built_free(d_empty);
+	dispatcher_built_free(d_ours);
+	counter_close(c);
+	close(e1), close(e2), close(e3), close(tmpl);
+	bpf_object__close(o1);
 	return 0;
 }
 
@@ -568,6 +674,8 @@ int main(int argc, char **argv)
 		return cmd_pkt(argv[2], atoi(argv[3]), atoi(argv[4]), (unsigned int)atoi(argv[5]));
 	if (argc == 6 && strcmp(argv[1], "tcpkt") == 0)
 		return cmd_tcpkt(argv[2], atoi(argv[3]), atoi(argv[4]), (unsigned int)atoi(argv[5]));
+	if (argc == 6 && strcmp(argv[1], "disppkt") == 0)
+		return cmd_disppkt(argv[2], atoi(argv[3]), atoi(argv[4]), (unsigned int)atoi(argv[5]));
 	if (argc == 5 && strcmp(argv[1], "live") == 0)
 		return cmd_live(argv[2], atoi(argv[3]), (unsigned int)strtoul(argv[4], NULL, 10));
 	if (argc == 6 && strcmp(argv[1], "hold") == 0)
