@@ -11,6 +11,9 @@
 #                                            PodMonitor), ansible/ (playbook and
 #                                            roles/xdpcount), prometheus/
 #                                            rules, grafana/ dashboard
+#   xdpcount_<version>_<debarch>.deb         the same as a Debian package
+#                                            (dist/deb.sh: /usr/bin, the unit,
+#                                            man page, completion, docs)
 #   xdpcount-<version>.tar.gz                our source (git archive + VERSION)
 #   xdpcount-<version>-third-party-sources.tar   the pinned upstream tarballs of
 #                                            the linked libraries (GPL/LGPL
@@ -60,7 +63,7 @@ is_required() { [[ " $REQUIRED " == *" $1 "* ]]; }
 for v in LIBBPF_SRC ELFUTILS_SRC ZLIB_SRC; do
 	[ -z "${!v:-}" ] || die "$v is set: a release is built from the pins in deps.lock only"
 done
-for t in git tar gzip sha256sum python3 make; do
+for t in git tar gzip sha256sum python3 make dpkg-deb; do
 	command -v $t >/dev/null || die "$t is missing"
 done
 
@@ -192,6 +195,8 @@ for a in "${BUILT[@]}"; do
 	EOF
 	tgz=$WORK/out/$NAME-linux-$a.tar.gz
 	dtgz "$STAGE/bin" "$NAME-linux-$a" "$tgz"
+	# the Debian package of the same files (dist/deb.sh)
+	"$ROOT/dist/deb.sh" "$d" "$a" "$VERSION" "$WORK/out" >/dev/null
 	SBOM_ARGS+=(--arch "$a=$tgz=$prefix/manifest.json")
 	# pinned orig tarballs and the musl version(s), for the SBOM and sources
 	while read -r kind x y; do
@@ -265,7 +270,7 @@ python3 "$ROOT/dist/sbom.py" --version "$VERSION" --commit "$COMMIT" --epoch "$S
 (cd "$WORK/out" && sha256sum -- * > SHA256SUMS)
 
 # ------------------------------------------------------------ publish
-rm -f "$OUT"/xdpcount-* "$OUT"/SHA256SUMS
+rm -f "$OUT"/xdpcount[-_]* "$OUT"/SHA256SUMS
 cp "$WORK/out"/* "$OUT/"
 (cd "$OUT" && sha256sum --quiet -c SHA256SUMS) || die "SHA256SUMS does not verify in $OUT"
 rm -rf "$STAGE"

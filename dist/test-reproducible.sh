@@ -125,6 +125,13 @@ for a in $ARCHES; do
 		got=$("$TMP/bin-$a/$d/xdpcount" --version --json | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')
 		check "$a: the binary's --version --json says $VERSION (got $got)" test "$got" = "$VERSION"
 	fi
+	arch_load "$a"
+	deb=$O/xdpcount_${VERSION}_$A_DEBARCH.deb
+	got=$(dpkg-deb -f "$deb" Package Version Architecture 2>&1 | tr '\n' ' ')
+	check "$a: $(basename "$deb"): xdpcount $VERSION $A_DEBARCH (got $got)" \
+		test "$got" = "Package: xdpcount Version: $VERSION Architecture: $A_DEBARCH "
+	got=$(cmp <(tar -xzOf "$t" "$d/xdpcount") <(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/bin/xdpcount) 2>&1)
+	check "$a: the package's binary is the tarball's${got:+ ($got)}" test -z "$got"
 	mode=$(tar -tvzf "$t" "$d/xdpcount" | cut -c1-10)
 	check "$a: binary mode -rwxr-xr-x (got $mode)" test "$mode" = -rwxr-xr-x
 done

@@ -31,7 +31,7 @@ PY=/usr/bin/python3    # Debian's, with Debian's modules (not a pyenv shim)
 setup_deploy_tools() {
 	local need=() c
 	for c in mandoc:mandoc ansible-playbook:ansible-core buildah:buildah \
-		systemd-analyze:systemd jq:jq man:man-db; do
+		systemd-analyze:systemd jq:jq man:man-db lintian:lintian; do
 		command -v "${c%%:*}" >/dev/null || need+=("${c#*:}")
 	done
 	$PY -c 'import kubernetes, yaml' 2>/dev/null || need+=(python3-kubernetes python3-yaml)
@@ -459,6 +459,115 @@ test_container_image_from_scratch() {
 		"$(chroot "$mnt" /xdpcount --version --json | jq -r .version)" "$("$BIN" --version --json | jq -r .version)"
 	"${b[@]}" umount "$c" >/dev/null; "${b[@]}" rm "$c" >/dev/null
 	"${b[@]}" rmi -a >/dev/null 2>&1
+}
+
+# ----------------------------------------------------------------- packages
+# stage_release DIR VERSION: DIR/xdpcount-VERSION-linux-ARCH as a release
+# tarball unpacks (the test's binary); prints the directory.
+stage_release() {
+	local d=$1/xdpcount-$2-linux-$ARCH
+	mkdir -p "$d/licenses/libbpf"
+	cp "$BIN" "$TOP/dist/xdpcount@.service" "$TOP/dist/xdpcount.bash-completion" \
+		"$TOP/README.md" "$TOP/LICENSE" "$d/"
+	cp -R "$TOP/dist/systemd" "$TOP/dist/prometheus" "$TOP/dist/grafana" "$d/"
+	[ -d "$TOP/docs" ] && cp -R "$TOP/docs" "$d/"
+	echo "libbpf's licence" >"$d/licenses/libbpf/LICENSE"
+	"$TOP/dist/man.sh" "$TOP/dist/xdpcount.8" "$2" "$SOURCE_DATE_EPOCH" >"$d/xdpcount.8"
+	echo "$d"
+}
+
+# min_root DIR: a root with nothing but an empty dpkg database, /dev/null, a
+# shell and rm for the maintainer scripts, and a systemctl and deb-systemd-invoke that
+# write what they are asked to DIR/calls (as if systemd ran: /run/systemd/system).
+min_root() {
+	local r=$1 p l
+	mkdir -p "$r"/var/lib/dpkg/{info,updates,triggers} "$r/var/log" "$r/run/systemd/system" \
+		"$r/usr/bin" "$r/bin" "$r/etc"
+	: >"$r/var/lib/dpkg/status"
+	: >"$r/var/lib/dpkg/available"
+	mkdir -p "$r/dev" && mknod -m 666 "$r/dev/null" c 1 3
+	for p in /bin/sh /bin/rm; do
+		cp -L "$p" "$r$p"
+		for l in $(ldd "$(readlink -f "$p")" | grep -oE '/[^ ]+'); do
+			mkdir -p "$r$(dirname "$l")" && cp -L "$l" "$r$l"
+		done
+	done
+	for p in systemctl deb-systemd-invoke; do
+		printf '#!/bin/sh\necho "%s $*" >>/calls\n' "$p" >"$r/usr/bin/$p"
+		chmod 755 "$r/usr/bin/$p"
+	done
+}
+
+test_deb_installs_upgrades_removes_and_purges_in_a_fresh_root() {
+	local v v2 d deb deb2 r=$WORK/root st files before after lint t0=$SECONDS
+	local -x SOURCE_DATE_EPOCH
+	SOURCE_DATE_EPOCH=$(git -C "$TOP" log -1 --format=%ct 2>/dev/null || date +%s)
+	v=$("$TOP/dist/version.sh" --dirty) v2=$v.1
+	d=$(stage_release "$WORK/pkg1" "$v") && deb=$("$TOP/dist/deb.sh" "$d" "$ARCH" "$v" "$WORK/debs") ||
+		{ fail "$CUR: dist/deb.sh"; return; }
+	d=$(stage_release "$WORK/pkg2" "$v2") && deb2=$("$TOP/dist/deb.sh" "$d" "$ARCH" "$v2" "$WORK/debs") ||
+		{ fail "$CUR: dist/deb.sh (bumped)"; return; }
+	echo "  (built 2 packages in $((SECONDS - t0)) s; $(basename "$deb"): $(stat -c %s "$deb") bytes)"
+	check_eq "$CUR: its version" "$(dpkg-deb -f "$deb" Version)" "$v"
+	check_eq "$CUR: its architecture" "$(dpkg-deb -f "$deb" Architecture)" "$(dpkg --print-architecture)"
+	check_eq "$CUR: no dependencies (a static binary)" "$(dpkg-deb -f "$deb" Depends Pre-Depends)" ""
+	check "$CUR: rebuilt, the same bytes" eval "cmp '$deb' \"\$('$TOP/dist/deb.sh' '$WORK/pkg1/xdpcount-$v-linux-$ARCH' '$ARCH' '$v' '$WORK/debs-again')\""
+	t0=$SECONDS
+	lint=$(lintian --display-level '>=pedantic' --display-info --display-experimental --pedantic "$deb" 2>&1 |
+		grep -v 'running with root privileges')
+	check_eq "$CUR: lintian (pedantic, experimental, info) has nothing to say ($((SECONDS - t0)) s)" "$lint" ""
+	check_eq "$CUR: three overrides, each with its reason" \
+		"$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/share/lintian/overrides/xdpcount | grep -c '^xdpcount: ')" 3
+
+	min_root "$r"
+	before=$(cd "$r" && find . | sort | grep -vE '^\./var/(lib/dpkg|log)(/|$)')
+	dpkg --root="$r" -i "$deb" >"$WORK/dpkg-i.log" 2>&1
+	check_eq "$CUR: dpkg -i in a fresh root" "$?" 0 || show "$WORK/dpkg-i.log"
+	check_eq "$CUR: its scripts say nothing" \
+		"$(grep -vE '^(Selecting|\(Reading|Preparing|Unpacking|Setting up)' "$WORK/dpkg-i.log")" ""
+	st=$(dpkg-query --root="$r" -W -f '${Status} ${Version}' xdpcount 2>&1)
+	check_eq "$CUR: installed" "$st" "install ok installed $v"
+	check_eq "$CUR: the binary runs there (-V --json)" \
+		"$(chroot "$r" /usr/bin/xdpcount --version --json | jq -r .version)" "$("$BIN" --version --json | jq -r .version)"
+	files=$(dpkg-query --root="$r" -L xdpcount | tr '\n' ' ')
+	for f in /usr/bin/xdpcount /usr/share/man/man8/xdpcount.8.gz /usr/share/bash-completion/completions/xdpcount \
+		/lib/systemd/system/xdpcount@.service /usr/share/doc/xdpcount/copyright \
+		/usr/share/doc/xdpcount/changelog.gz /usr/share/doc/xdpcount/README.md.gz \
+		/usr/share/doc/xdpcount/examples/systemd/textfile.conf; do
+		check_match "$CUR: it has $f" "$files" " $f "
+	done
+	check_eq "$CUR: the unit runs /usr/bin/xdpcount" \
+		"$(grep -ohE '/[a-z/]+/xdpcount ' "$r/lib/systemd/system/xdpcount@.service" "$r"/usr/share/doc/xdpcount/examples/systemd/*.conf |
+		   sort -u | tr -d ' ')" /usr/bin/xdpcount
+	check "$CUR: the man page reads" eval "zcat '$r/usr/share/man/man8/xdpcount.8.gz' | mandoc -Tlint -Wwarning"
+	check_eq "$CUR: systemd was only reloaded (nothing enabled or started)" "$(tr '\n' '|' <"$r/calls")" \
+		'systemctl --system daemon-reload|'
+	check_eq "$CUR: no instance enabled (systemctl --root)" \
+		"$(systemctl --root="$r" is-enabled xdpcount@eth0.service 2>&1)" disabled
+	check_eq "$CUR: no .wants link" "$(find "$r/etc" -name '*.wants' | wc -l)" 0
+	: >"$r/calls"
+	dpkg --root="$r" -i "$deb2" >"$WORK/dpkg-u.log" 2>&1
+	check_eq "$CUR: upgrade to the bumped build" "$?" 0 || show "$WORK/dpkg-u.log"
+	check_eq "$CUR: upgraded" "$(dpkg-query --root="$r" -W -f '${Status} ${Version}' xdpcount)" "install ok installed $v2"
+	check_eq "$CUR: the upgrade reloads and restarts only running instances" "$(tr '\n' '|' <"$r/calls")" \
+		"systemctl --system daemon-reload|deb-systemd-invoke try-restart xdpcount@*.service|"
+	mkdir -p "$r/var/lib/prometheus/node-exporter"
+	echo 'xdpcount_up{textfile="xdpcount-eth0.prom"} 0' >"$r/var/lib/prometheus/node-exporter/xdpcount-eth0.prom"
+	: >"$r/calls"
+	dpkg --root="$r" -r xdpcount >"$WORK/dpkg-r.log" 2>&1
+	check_eq "$CUR: dpkg -r" "$?" 0 || show "$WORK/dpkg-r.log"
+	check "$CUR: the binary is gone" test ! -e "$r/usr/bin/xdpcount"
+	check_eq "$CUR: removal stops the instances, then reloads" "$(tr '\n' '|' <"$r/calls")" \
+		"deb-systemd-invoke stop xdpcount@*.service|systemctl --system daemon-reload|"
+	check "$CUR: a textfile stays until purge" test -e "$r/var/lib/prometheus/node-exporter/xdpcount-eth0.prom"
+	dpkg --root="$r" -P xdpcount >"$WORK/dpkg-p.log" 2>&1
+	check_eq "$CUR: dpkg -P" "$?" 0 || show "$WORK/dpkg-p.log"
+	check_eq "$CUR: purged" "$(dpkg-query --root="$r" -W -f '${Status}' xdpcount 2>&1 | grep -c 'installed')" 0
+	check "$CUR: purge removes the textfile" test ! -e "$r/var/lib/prometheus/node-exporter/xdpcount-eth0.prom"
+	rm -rf "$r/var/lib/prometheus" "$r/calls"
+	after=$(cd "$r" && find . | sort | grep -vE '^\./var/(lib/dpkg|log)(/|$)')
+	check_eq "$CUR: nothing left but dpkg's records (the textfile too)" \
+		"$(diff <(echo "$before") - <<<"$after" | grep '^[<>]' | tr '\n' ' ')" ""
 }
 
 # ------------------------------------------------------------------ ansible
