@@ -11,7 +11,8 @@
 #   make san             ASan+UBSan build (glibc) in build/san; run by make test
 #   make fuzz            libFuzzer targets over every parser of outside input (not in make test)
 #   make stress          kill -9 / restart cycles and a 10-minute run (not in make test)
-#   make dist            release tarballs, SHA256SUMS and SBOM in dist/out/
+#   make dist            release tarballs, .deb and .rpm packages, the multi-arch
+#                        image (OCI layout), SHA256SUMS and SBOM in dist/out/
 #   make install [PREFIX=/usr/local] [DESTDIR=]
 #                        binary, man page, bash completion, systemd unit and
 #                        drop-in examples; make uninstall removes them

@@ -14,6 +14,14 @@
 #   xdpcount_<version>_<debarch>.deb         the same as a Debian package
 #                                            (dist/deb.sh: /usr/bin, the unit,
 #                                            man page, completion, docs)
+#   xdpcount-<version>-1.<rpmarch>.rpm       and as an RPM (dist/rpm.sh,
+#                                            Debian's rpmbuild)
+#   xdpcount-<version>-image.oci.tar         the image: an OCI layout of one
+#                                            FROM scratch image per arch and
+#                                            the manifest list over them,
+#                                            tagged <version> (dist/image.sh);
+#                                            the tarballs' DaemonSet pins it
+#                                            (image: ...:<version>@sha256:...)
 #   xdpcount-<version>.tar.gz                our source (git archive + VERSION)
 #   xdpcount-<version>-third-party-sources.tar   the pinned upstream tarballs of
 #                                            the linked libraries (GPL/LGPL
@@ -66,6 +74,8 @@ done
 for t in git tar gzip sha256sum python3 make dpkg-deb; do
 	command -v $t >/dev/null || die "$t is missing"
 done
+# the image's builder (Debian's package; root installs it, as the toolchain)
+command -v buildah >/dev/null || apt_install buildah >&2 || die "buildah is missing and could not be installed"
 
 COMMIT=$(git rev-parse HEAD)
 VERSION=$(dist/version.sh HEAD)
@@ -172,8 +182,8 @@ for a in "${BUILT[@]}"; do
 			install -D -m 644 "$TREE/dist/$f" "$d/$f"
 		done
 	done
-	# one version: the image tag and the Ansible default are this release's
-	sed -i "s|\(image: [^ ]*/xdpcount:\).*|\1$VERSION|" "$d/kubernetes/xdpcount-daemonset.yaml"
+	# one version: the Ansible default is this release's (the image tag and
+	# digest are written below, once the image is built)
 	sed -i "s|^\(xdpcount_version: \).*|\1\"$VERSION\"|" "$d/ansible/roles/xdpcount/defaults/main.yml"
 	for dep in libbpf elfutils zlib musl; do
 		[ -d "$prefix/licenses/$dep" ] || die "$a: no licences of $dep in $prefix/licenses"
@@ -194,9 +204,6 @@ for a in "${BUILT[@]}"; do
 	print("(xdpcount-*.spdx.json) lists them with their checksums.")
 	EOF
 	tgz=$WORK/out/$NAME-linux-$a.tar.gz
-	dtgz "$STAGE/bin" "$NAME-linux-$a" "$tgz"
-	# the Debian package of the same files (dist/deb.sh)
-	"$ROOT/dist/deb.sh" "$d" "$a" "$VERSION" "$WORK/out" >/dev/null
 	SBOM_ARGS+=(--arch "$a=$tgz=$prefix/manifest.json")
 	# pinned orig tarballs and the musl version(s), for the SBOM and sources
 	while read -r kind x y; do
@@ -213,6 +220,27 @@ for d in m["dependencies"]:
     elif d.get("orig_tarball"):
         print("orig", d["orig_tarball"], d["sha256"])
 ' "$prefix/manifest.json")
+done
+
+# ------------------------------------------------------------ image
+# One FROM scratch image per arch and the manifest list over them, as an
+# OCI layout (dist/image.sh); the DaemonSet in every tarball pins its digest.
+IMAGE=$WORK/out/$NAME-image.oci.tar
+IMAGE_ARGS=()
+for a in "${BUILT[@]}"; do IMAGE_ARGS+=("$a=$STAGE/bin/$NAME-linux-$a"); done
+log "image: ${BUILT[*]} (buildah)"
+DIGEST=$(IMAGE_WORK=$WORK/image "$ROOT/dist/image.sh" "$IMAGE" "$VERSION" "${IMAGE_ARGS[@]}" 2>"$WORK/logs/image.log") ||
+	{ tail -n 20 "$WORK/logs/image.log" >&2; die "the image failed (log: $WORK/logs/image.log)"; }
+rm -rf "$WORK/image"
+
+# ------------------------------------------------------------ tarballs, packages
+for a in "${BUILT[@]}"; do
+	d=$STAGE/bin/$NAME-linux-$a
+	sed -i "s|\(image: [^ ]*/xdpcount:\).*|\1$VERSION@$DIGEST|" "$d/kubernetes/xdpcount-daemonset.yaml"
+	dtgz "$STAGE/bin" "$NAME-linux-$a" "$WORK/out/$NAME-linux-$a.tar.gz"
+	# the Debian and RPM packages of the same files
+	"$ROOT/dist/deb.sh" "$d" "$a" "$VERSION" "$WORK/out" >/dev/null
+	"$ROOT/dist/rpm.sh" "$d" "$a" "$VERSION" "$WORK/out" >/dev/null
 done
 
 # ------------------------------------------------------------ musl source

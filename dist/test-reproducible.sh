@@ -30,6 +30,7 @@ trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
 
 unset SOURCE_DATE_EPOCH   # both runs take it from the commit
+command -v jq >/dev/null || apt_install jq >/dev/null || die "jq is missing and could not be installed"
 VERSION=$(dist/version.sh HEAD)
 EPOCH=$(git log -1 --format=%ct HEAD)
 
@@ -83,6 +84,17 @@ fi
 # ------------------------------------------------------------ what a release holds
 O=$A/out
 check "sha256sum -c SHA256SUMS" eval "(cd '$O' && sha256sum --quiet -c SHA256SUMS)"
+# the image (dist/image.sh): its manifest list's digest is what the
+# DaemonSets below pin
+IMG=$O/xdpcount-$VERSION-image.oci.tar
+IMAGE_DIGEST=$(tar -xOf "$IMG" ./index.json 2>/dev/null | jq -r '.manifests[0].digest')
+check "the image's manifest list has a digest ($IMAGE_DIGEST)" eval "[[ '$IMAGE_DIGEST' =~ ^sha256:[0-9a-f]{64}$ ]]"
+# shellcheck disable=SC2086 # ARCHES is a list of words
+python3 dist/image_check.py "$IMG" "$VERSION" "$O" $ARCHES > "$TMP/image.txt" 2>&1 ||
+	fail "image checks ran (python: $(tail -n 1 "$TMP/image.txt"))"
+while read -r st msg; do
+	case $st in ok) ok "$msg" ;; FAIL) fail "$msg" ;; esac
+done < "$TMP/image.txt"
 for a in $ARCHES; do
 	t=$O/xdpcount-$VERSION-linux-$a.tar.gz
 	if [ ! -f "$t" ]; then
@@ -115,8 +127,9 @@ for a in $ARCHES; do
 	check "$a: owners 0/0 and mtimes = SOURCE_DATE_EPOCH${bad:+ (not: $bad)}" test -z "$bad"
 	# one version everywhere (dist/version.sh): the tarball's name, the
 	# binary, the image tag and the Ansible default
-	got=$(tar -xzOf "$t" "$d/kubernetes/xdpcount-daemonset.yaml" | grep -o 'image: .*' | sort -u | sed 's/.*://')
-	check "$a: the DaemonSet's image tag is $VERSION (got $got)" test "$got" = "$VERSION"
+	got=$(tar -xzOf "$t" "$d/kubernetes/xdpcount-daemonset.yaml" | grep -oE '^ +image: .*' | sort -u | sed 's/^ *image: //')
+	check "$a: the DaemonSet's image is the release's, by tag and digest (got $got)" \
+		test "$got" = "registry.example.com/xdpcount:$VERSION@$IMAGE_DIGEST"
 	got=$(tar -xzOf "$t" "$d/ansible/roles/xdpcount/defaults/main.yml" | sed -n 's/^xdpcount_version: "\([^"]*\)".*/\1/p')
 	check "$a: the Ansible default is $VERSION (got $got)" test "$got" = "$VERSION"
 	if [ "$a" = "$(uname -m)" ]; then
@@ -126,6 +139,9 @@ for a in $ARCHES; do
 		check "$a: the binary's --version --json says $VERSION (got $got)" test "$got" = "$VERSION"
 	fi
 	arch_load "$a"
+	rpmf=$O/xdpcount-$VERSION-1.$(dist/rpm.sh --arch "$a").rpm
+	got=$(rpm -qp --queryformat '%{NAME} %{VERSION}' "$rpmf" 2>&1)
+	check "$a: $(basename "$rpmf"): xdpcount $VERSION (got $got)" test "$got" = "xdpcount $VERSION"
 	deb=$O/xdpcount_${VERSION}_$A_DEBARCH.deb
 	got=$(dpkg-deb -f "$deb" Package Version Architecture 2>&1 | tr '\n' ' ')
 	check "$a: $(basename "$deb"): xdpcount $VERSION $A_DEBARCH (got $got)" \
@@ -135,6 +151,60 @@ for a in $ARCHES; do
 	mode=$(tar -tvzf "$t" "$d/xdpcount" | cut -c1-10)
 	check "$a: binary mode -rwxr-xr-x (got $mode)" test "$mode" = -rwxr-xr-x
 done
+# ------------------------------------------------------------ one version
+# Every version string the release carries, each from where a user meets it,
+# is dist/version.sh's: PLACE VALUE lines, then one value for all.
+{
+	for f in "$O"/*; do
+		b=$(basename "$f")
+		case $b in
+		xdpcount-*-linux-*.tar.gz) v=${b#xdpcount-} && echo "tarball-name:$b ${v%-linux-*}" ;;
+		xdpcount_*.deb) v=${b#xdpcount_} && echo "deb-name:$b ${v%_*}"
+			echo "deb-control:$b $(dpkg-deb -f "$f" Version)"
+			echo "deb-changelog:$b $(dpkg-deb --fsys-tarfile "$f" | tar -xOf - ./usr/share/doc/xdpcount/changelog.gz |
+				gzip -dc | sed -n '1s/^xdpcount (\([^)]*\)).*/\1/p')" ;;
+		xdpcount-*.rpm) v=${b#xdpcount-} && echo "rpm-name:$b ${v%-1.*.rpm}"
+			echo "rpm-header:$b $(rpm -qp --queryformat '%{VERSION}' "$f" 2>/dev/null)" ;;
+		xdpcount-*-image.oci.tar) v=${b#xdpcount-} && echo "image-name:$b ${v%-image.oci.tar}"
+			echo "image-tag:$b $(tar -xOf "$f" ./index.json | jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]')" ;;
+		xdpcount-*.spdx.json) echo "sbom:$b $(jq -r '.packages[] | select(.name == "xdpcount") | .versionInfo' "$f" | sort -u)" ;;
+		xdpcount-*-third-party-sources.tar) v=${b#xdpcount-} && echo "sources-name:$b ${v%-third-party-sources.tar}" ;;
+		xdpcount-*.tar.gz) v=${b#xdpcount-} && echo "source-name:$b ${v%.tar.gz}"
+			echo "source-VERSION:$b $(tar -xzOf "$f" "xdpcount-${v%.tar.gz}/VERSION")" ;;
+		esac
+	done
+	for a in $ARCHES; do
+		t=$O/xdpcount-$VERSION-linux-$a.tar.gz d=xdpcount-$VERSION-linux-$a
+		[ -f "$t" ] || continue
+		echo "man-page:$a $(tar -xzOf "$t" "$d/xdpcount.8" | sed -n 's/^\.TH XDPCOUNT 8 "[^"]*" "xdpcount \([^"]*\)".*/\1/p')"
+		echo "daemonset-image-tag:$a $(tar -xzOf "$t" "$d/kubernetes/xdpcount-daemonset.yaml" |
+			sed -n 's/^ *image: [^ ]*\/xdpcount:\([^@ ]*\).*/\1/p' | sort -u)"
+		echo "ansible-default:$a $(tar -xzOf "$t" "$d/ansible/roles/xdpcount/defaults/main.yml" |
+			sed -n 's/^xdpcount_version: "\([^"]*\)".*/\1/p')"
+		tar -xzf "$t" -C "$TMP" "$d/xdpcount"
+		if [ "$a" = "$(uname -m)" ]; then
+			echo "binary--V--json:$a $("$TMP/$d/xdpcount" --version --json | jq -r .version)"
+			echo "binary--V:$a $("$TMP/$d/xdpcount" --version | head -n 1 | cut -d' ' -f2)"
+		else
+			arch_load "$a"
+			if command -v "$A_QEMU" >/dev/null; then # qemu-user (the cross suite's)
+				echo "binary--V--json:$a $("$A_QEMU" "$TMP/$d/xdpcount" --version --json | jq -r .version)"
+			else # the version string compiled into it
+				echo "binary-string:$a $(strings "$TMP/$d/xdpcount" | grep -xF "$VERSION" | head -n 1 || echo absent)"
+			fi
+		fi
+	done
+} > "$TMP/versions"
+n=$(wc -l < "$TMP/versions")
+vals=$(awk '{ print $2 }' "$TMP/versions" | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+check "one version: $n strings in the release agree on $VERSION (got:$vals)" \
+	eval "[ \"\$(awk '{ print \$2 }' '$TMP/versions' | sort -u)\" = '$VERSION' ] && [ $n -ge 20 ]"
+awk '$2 != v { print "    " $0 }' v="$VERSION" "$TMP/versions"
+# the README's examples use one version, of the form dist/version.sh gives
+got=$(grep -oE '"version":"[^"]*"|version="[^"]*"' README.md | grep -oE '[0-9][^"]*' | sort -u)
+check "README's example versions are one, of dist/version.sh's form (got $got)" \
+	eval "[ \$(wc -w <<<'$got') = 1 ] && [[ '$got' =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]"
+
 s=$O/xdpcount-$VERSION.tar.gz
 check "source tarball's VERSION says $VERSION" test "$(tar -xzOf "$s" "xdpcount-$VERSION/VERSION" 2>/dev/null)" = "$VERSION"
 check "source tarball has no .git and no build output" \

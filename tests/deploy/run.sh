@@ -5,7 +5,8 @@
 # unit and drop-ins (systemd-analyze verify and the fields that matter), the
 # DaemonSet (validated against the Kubernetes API schema offline, and the
 # fields that matter), the FROM scratch image (built with buildah into a
-# private store), and the Ansible example run against localhost.
+# private store), the .deb and .rpm (lintian; install, upgrade, remove and
+# purge in a fresh root), and the Ansible role run against localhost twice.
 #
 #   tests/deploy/run.sh [BINARY]   (root: apt-get, netns, chroot)
 #   TESTS="test_a test_b" tests/deploy/run.sh
@@ -31,7 +32,7 @@ PY=/usr/bin/python3    # Debian's, with Debian's modules (not a pyenv shim)
 setup_deploy_tools() {
 	local need=() c
 	for c in mandoc:mandoc ansible-playbook:ansible-core buildah:buildah \
-		systemd-analyze:systemd jq:jq man:man-db lintian:lintian; do
+		systemd-analyze:systemd jq:jq man:man-db lintian:lintian rpmbuild:rpm; do
 		command -v "${c%%:*}" >/dev/null || need+=("${c#*:}")
 	done
 	$PY -c 'import kubernetes, yaml' 2>/dev/null || need+=(python3-kubernetes python3-yaml)
@@ -355,6 +356,10 @@ test_daemonset_validates_and_has_the_fields_that_matter() {
 			"$(yq "$m" "sorted(list(${pod}[\"$c\"][0][\"resources\"][\"requests\"])) + list(${pod}[\"$c\"][0][\"resources\"][\"limits\"])")" \
 			'["cpu", "memory", "memory"]'
 	done
+	check_eq "$CUR: Linux nodes only" "$(yq "$m" "${pod}[\"nodeSelector\"]")" '{"kubernetes.io/os": "linux"}'
+	check_eq "$CUR: the image is the release's placeholder (make dist pins tag and digest)" \
+		"$(yq "$m" "sorted({c[\"image\"] for k in (\"initContainers\", \"containers\") for c in ${pod}[k]})")" \
+		'["registry.example.com/xdpcount:0.0.0"]'
 	check_eq "$CUR: no volumes (no bpffs)" "$(yq "$m" "$pod.get(\"volumes\")")" null
 	check_eq "$CUR: the init container runs check --strict" \
 		"$(yq "$m" "${pod}[\"initContainers\"][0][\"args\"]")" '["check", "--strict"]'
@@ -568,6 +573,54 @@ test_deb_installs_upgrades_removes_and_purges_in_a_fresh_root() {
 	after=$(cd "$r" && find . | sort | grep -vE '^\./var/(lib/dpkg|log)(/|$)')
 	check_eq "$CUR: nothing left but dpkg's records (the textfile too)" \
 		"$(diff <(echo "$before") - <<<"$after" | grep '^[<>]' | tr '\n' ' ')" ""
+}
+
+# The RPM of the same files, with Debian's rpm: built, queried, installed,
+# upgraded to a bumped build and erased in a fresh root (rpm --root;
+# --nodeps: no package of that root's rpmdb provides /bin/sh, which it has;
+# --force-debian: Debian's rpm otherwise warns that Debian is no RPM system).
+test_rpm_installs_upgrades_and_erases_in_a_fresh_root() {
+	local v v2 d rpm rpm2 r=$WORK/rroot q t0=$SECONDS
+	local -x SOURCE_DATE_EPOCH
+	SOURCE_DATE_EPOCH=$(git -C "$TOP" log -1 --format=%ct 2>/dev/null || date +%s)
+	v=$("$TOP/dist/version.sh" --dirty) v2=$v.1
+	d=$(stage_release "$WORK/rpm1" "$v") && rpm=$("$TOP/dist/rpm.sh" "$d" "$ARCH" "$v" "$WORK/rpms") ||
+		{ fail "$CUR: dist/rpm.sh"; return; }
+	d=$(stage_release "$WORK/rpm2" "$v2") && rpm2=$("$TOP/dist/rpm.sh" "$d" "$ARCH" "$v2" "$WORK/rpms") ||
+		{ fail "$CUR: dist/rpm.sh (bumped)"; return; }
+	echo "  (built 2 packages in $((SECONDS - t0)) s; $(basename "$rpm"): $(stat -c %s "$rpm") bytes)"
+	q=$(rpm -qp --queryformat '%{NAME} %{VERSION} %{RELEASE} %{ARCH} %{LICENSE}' "$rpm" 2>&1)
+	check_eq "$CUR: rpm -qp" "$q" "xdpcount $v 1 $ARCH GPL-2.0-only OR BSD-2-Clause"
+	check_eq "$CUR: it needs nothing but a shell for its scriptlets" \
+		"$(rpm -qpR "$rpm" | grep -v '^rpmlib(' | sort -u | tr '\n' ' ')" "/bin/sh "
+	check "$CUR: rebuilt, the same bytes" eval "cmp '$rpm' \"\$('$TOP/dist/rpm.sh' '$WORK/rpm1/xdpcount-$v-linux-$ARCH' '$ARCH' '$v' '$WORK/rpms-again')\""
+	min_root "$r"
+	rpmdb --root="$r" --initdb || { fail "$CUR: rpmdb --initdb"; return; }
+	rpm --root="$r" --force-debian --nodeps -i "$rpm" >"$WORK/rpm-i.log" 2>&1
+	check_eq "$CUR: rpm -i in a fresh root says nothing" "$?/$(cat "$WORK/rpm-i.log")" 0/
+	check_eq "$CUR: installed" "$(rpm --root="$r" -q --queryformat '%{VERSION}' xdpcount)" "$v"
+	check_eq "$CUR: the binary runs there" \
+		"$(chroot "$r" /usr/bin/xdpcount --version --json | jq -r .version)" "$("$BIN" --version --json | jq -r .version)"
+	check_eq "$CUR: the unit is the release's, running /usr/bin/xdpcount" \
+		"$(cat "$r/usr/lib/systemd/system/xdpcount@.service")" \
+		"$(sed 's|/usr/local/bin/xdpcount|/usr/bin/xdpcount|g' "$TOP/dist/xdpcount@.service")"
+	check "$CUR: rpm -V: the files are as packaged" rpm --root="$r" --nodeps -V xdpcount
+	check_eq "$CUR: systemd only reloaded" "$(tr '\n' '|' <"$r/calls")" 'systemctl daemon-reload|'
+	check_eq "$CUR: no instance enabled (systemctl --root)" \
+		"$(systemctl --root="$r" is-enabled xdpcount@eth0.service 2>&1)" disabled
+	: >"$r/calls"
+	rpm --root="$r" --force-debian --nodeps -U "$rpm2" >"$WORK/rpm-u.log" 2>&1
+	check_eq "$CUR: rpm -U to the bumped build" "$?/$(cat "$WORK/rpm-u.log")" 0/
+	check_eq "$CUR: upgraded" "$(rpm --root="$r" -q --queryformat '%{VERSION}' xdpcount)" "$v2"
+	check_eq "$CUR: the upgrade reloads and restarts only running instances" "$(tr '\n' '|' <"$r/calls")" \
+		'systemctl daemon-reload|systemctl daemon-reload|systemctl try-restart xdpcount@*.service|'
+	: >"$r/calls"
+	rpm --root="$r" --force-debian --nodeps -e xdpcount >"$WORK/rpm-e.log" 2>&1
+	check_eq "$CUR: rpm -e" "$?/$(cat "$WORK/rpm-e.log")" 0/
+	check_eq "$CUR: erased" "$(rpm --root="$r" -q xdpcount 2>&1)" "package xdpcount is not installed"
+	check_eq "$CUR: erase stops the instances, then reloads" "$(tr '\n' '|' <"$r/calls")" \
+		'systemctl stop xdpcount@*.service|systemctl daemon-reload|'
+	check_eq "$CUR: no file of it left" "$(find "$r/usr" -name '*xdpcount*' | wc -l)" 0
 }
 
 # ------------------------------------------------------------------ ansible
