@@ -9,6 +9,7 @@
 #include "cli/errors.h"
 #include "run/session.h"
 #include "loader/attach.h"
+#include "plan/reason.h"
 #include "report/check_report.h"
 #include "log/log.h"
 
@@ -87,21 +88,21 @@ static void test_run(struct session *s, struct check_result *c, int lo)
 	if (!err)
 		err = counter_read(s->counter, lo, &after);
 	if (err) {
-		snprintf(c->test_run_error, sizeof(c->test_run_error), "BPF_PROG_TEST_RUN failed: %s",
-			 failure_cause(STAGE_LOAD, err));
+		reason_set(c->test_run_error, sizeof(c->test_run_error), "BPF_PROG_TEST_RUN failed: %s",
+			   failure_cause(STAGE_LOAD, err));
 		check_add_reason(c, plan_check_failed(&s->plan, CHECK_STEP_TEST_RUN), "%s",
 				 c->test_run_error);
 		return;
 	}
 	if (c->test_run_retval != 2 /* XDP_PASS */) {
-		snprintf(c->test_run_error, sizeof(c->test_run_error),
-			 "the program returned %u, not XDP_PASS", c->test_run_retval);
+		reason_set(c->test_run_error, sizeof(c->test_run_error),
+			   "the program returned %u, not XDP_PASS", c->test_run_retval);
 	} else if (after.packets != before.packets + 1 ||
 		   after.bytes != before.bytes + TEST_FRAME_LEN) {
-		snprintf(c->test_run_error, sizeof(c->test_run_error),
-			 "the counter moved by %llu packets and %llu bytes, not 1 and %d",
-			 (unsigned long long)(after.packets - before.packets),
-			 (unsigned long long)(after.bytes - before.bytes), TEST_FRAME_LEN);
+		reason_set(c->test_run_error, sizeof(c->test_run_error),
+			   "the counter moved by %llu packets and %llu bytes, not 1 and %d",
+			   (unsigned long long)(after.packets - before.packets),
+			   (unsigned long long)(after.bytes - before.bytes), TEST_FRAME_LEN);
 	} else {
 		c->test_run_ok = true;
 		return;
@@ -122,9 +123,9 @@ static void tc_test_run(struct session *s, struct check_result *c, int lo)
 	/* its own program instance on lo, beside the XDP one */
 	err = counter_add_iface(s->counter, lo, VARIANT_TC);
 	if (err) {
-		snprintf(c->tc_test_run_error, sizeof(c->tc_test_run_error),
-			 "loading the tc program failed: %s", counter_verifier_log(s->counter)[0] ?
-			 counter_verifier_log(s->counter) : failure_cause(STAGE_LOAD, err));
+		reason_set(c->tc_test_run_error, sizeof(c->tc_test_run_error),
+			   "loading the tc program failed: %s", counter_verifier_log(s->counter)[0] ?
+			   counter_verifier_log(s->counter) : failure_cause(STAGE_LOAD, err));
 		check_add_reason(c, plan_check_failed(&s->plan, CHECK_STEP_TC_TEST_RUN),
 				 "tc test run: %s", c->tc_test_run_error);
 		return;
@@ -135,16 +136,16 @@ static void tc_test_run(struct session *s, struct check_result *c, int lo)
 	if (!err)
 		err = counter_read(s->counter, lo, &after);
 	if (err)
-		snprintf(c->tc_test_run_error, sizeof(c->tc_test_run_error),
-			 "BPF_PROG_TEST_RUN of the tc program failed: %s", failure_cause(STAGE_LOAD, err));
+		reason_set(c->tc_test_run_error, sizeof(c->tc_test_run_error),
+			   "BPF_PROG_TEST_RUN of the tc program failed: %s", failure_cause(STAGE_LOAD, err));
 	else if (retval != (uint32_t)-1 /* TC_ACT_UNSPEC */)
-		snprintf(c->tc_test_run_error, sizeof(c->tc_test_run_error),
-			 "the tc program returned %d, not TC_ACT_UNSPEC", (int)retval);
+		reason_set(c->tc_test_run_error, sizeof(c->tc_test_run_error),
+			   "the tc program returned %d, not TC_ACT_UNSPEC", (int)retval);
 	else if (after.packets != before.packets + 1 || after.bytes != before.bytes + TEST_FRAME_LEN)
-		snprintf(c->tc_test_run_error, sizeof(c->tc_test_run_error),
-			 "the tc counter moved by %llu packets and %llu bytes, not 1 and %d",
-			 (unsigned long long)(after.packets - before.packets),
-			 (unsigned long long)(after.bytes - before.bytes), TEST_FRAME_LEN);
+		reason_set(c->tc_test_run_error, sizeof(c->tc_test_run_error),
+			   "the tc counter moved by %llu packets and %llu bytes, not 1 and %d",
+			   (unsigned long long)(after.packets - before.packets),
+			   (unsigned long long)(after.bytes - before.bytes), TEST_FRAME_LEN);
 	else
 		c->tc_test_run_ok = true;
 	if (!c->tc_test_run_ok)
@@ -173,8 +174,8 @@ static void load(struct session *s, struct check_result *c)
 	c->memlock_raised = s->plan.memlock == MEMLOCK_RAISE && (!err || s->obj);
 	if (err) {
 		/* Say it in the verdict, not as a crash: check reports */
-		snprintf(c->load_error, sizeof(c->load_error), "%s",
-			 s->counter && counter_verifier_log(s->counter)[0]
+		reason_set(c->load_error, sizeof(c->load_error), "%s",
+			   s->counter && counter_verifier_log(s->counter)[0]
 				 ? counter_verifier_log(s->counter) : failure_cause(STAGE_LOAD, err));
 		check_add_reason(c, plan_check_failed(&s->plan, CHECK_STEP_LOAD),
 				 "loading the counter failed: %s", c->load_error);

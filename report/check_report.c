@@ -1,6 +1,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "plan/reason.h"
 #include "probe/facts.h"
 #include "report/check_report.h"
 #include "report/fmt.h"
@@ -15,7 +16,7 @@ void check_add_reason(struct check_result *c, enum verdict at_least, const char 
 	if (c->n_reasons >= sizeof(c->reasons) / sizeof(c->reasons[0]))
 		return;
 	va_start(ap, fmt);
-	vsnprintf(c->reasons[c->n_reasons++], PLAN_REASON_LEN, fmt, ap);
+	reason_vset(c->reasons[c->n_reasons++], PLAN_REASON_LEN, fmt, ap);
 	va_end(ap);
 }
 

@@ -329,9 +329,26 @@ static void test_check_shows_cap_perfmon(void)
 	}
 }
 
+/* A reason check adds (a verifier log can be long) that does not fit ends
+ * with "…" instead of being cut silently; it raises the verdict. */
+static void test_a_long_check_reason_ends_visibly(void)
+{
+	static struct check_result c;
+	char log[400];
+
+	memset(log, 'v', sizeof(log) - 1);
+	log[sizeof(log) - 1] = '\0';
+	check_add_reason(&c, VERDICT_INCOMPATIBLE, "loading the counter failed: %s", log);
+	CHECK_EQ_INT(c.verdict, VERDICT_INCOMPATIBLE);
+	CHECK_EQ_INT(c.n_reasons, 1);
+	CHECK_EQ_INT(strlen(c.reasons[0]), PLAN_REASON_LEN - 1);
+	CHECK(!strcmp(c.reasons[0] + PLAN_REASON_LEN - 4, "\u2026"));
+}
+
 int main(void)
 {
 	test_check_shows_cap_perfmon();
+	test_a_long_check_reason_ends_visibly();
 	test_json_nesting_past_the_limit_is_an_error();
 	test_json_escapes_every_control_byte();
 	test_json_lines_events_keep_the_contract();
