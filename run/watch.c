@@ -405,6 +405,13 @@ void watch_judge_notified(struct watch_iface *w)
 			set_fault(w, WATCH_LINK_GONE);
 		return;
 	}
+	if (a->kind == ATTACH_DISPATCHER) {
+		/* a dispatcher on the link, never our program: a swap (ours or
+		 * a libxdp user's) announces another id; is our slot there? */
+		if (w->xdp_known)
+			check(w);
+		return;
+	}
 	if (a->mode != XDP_MODE_TC && w->xdp_known && !w->ours) {
 		w->now_id = w->other_id;
 		set_fault(w, WATCH_PROG_GONE);

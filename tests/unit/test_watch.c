@@ -377,6 +377,39 @@ static void test_notified_xdp_ids_judge_netlink_attachments(void)
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_OK);
 }
 
+/* In a dispatcher, the interface carries the dispatcher, never our program:
+ * a notified (or answered) id that is not ours is no loss by itself, but a
+ * question to our slot's pins (attach_check). Here the interface does not
+ * exist (a far ifindex), so the question says it is gone, not that someone
+ * replaced our program with 555. */
+static void test_a_dispatcher_swap_is_a_question_not_a_loss(void)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct fixture f;
+	int len;
+
+	setup(&f, ATTACH_DISPATCHER, XDP_MODE_GENERIC);
+	for (int i = 0; i < N; i++)
+		f.att[i].ifindex = 0x7ffffff0 + i;
+	watch_build_query(f.wi, N, 0, NULL, 0);
+	len = answer(buf, 0, 0x7ffffff0, "veth0", 555);
+	watch_parse(f.wi, N, buf, len);
+	CHECK(f.wi[0].xdp_known && !f.wi[0].ours);
+	watch_judge_notified(&f.wi[0]);
+	CHECK_EQ_INT(f.wi[0].fault, WATCH_GONE);
+	CHECK_EQ_INT(f.wi[0].now_id, 0);
+
+	setup(&f, ATTACH_DISPATCHER, XDP_MODE_NATIVE);
+	for (int i = 0; i < N; i++)
+		f.att[i].ifindex = 0x7ffffff0 + i;
+	watch_build_query(f.wi, N, 1, NULL, 0);
+	f.wi[0].asked = true;
+	len = answer(buf, seq(1, 0), 0x7ffffff0, "veth0", 556);
+	watch_parse_answers(f.wi, N, 1, buf, len);
+	watch_judge(&f.wi[0]);
+	CHECK_EQ_INT(f.wi[0].fault, WATCH_GONE);
+}
+
 /* A tc notification (filter, chain or qdisc) on an interface counted at
  * clsact makes its place asked; other interfaces and other kinds are not. */
 static void test_tc_notifications_make_clsact_places_asked(void)
@@ -534,6 +567,7 @@ int main(void)
 	test_a_cut_answer_tells_what_it_holds();
 	test_tc_hooks_are_judged_without_xdp_ids();
 	test_notified_xdp_ids_judge_netlink_attachments();
+	test_a_dispatcher_swap_is_a_question_not_a_loss();
 	test_a_late_notification_explains_a_detached_link();
 	test_tc_notifications_make_clsact_places_asked();
 	test_xdp_ids_of_old_and_new_kernels();
