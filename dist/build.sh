@@ -229,7 +229,7 @@ IMAGE=$WORK/out/$NAME-image.oci.tar
 IMAGE_ARGS=()
 for a in "${BUILT[@]}"; do IMAGE_ARGS+=("$a=$STAGE/bin/$NAME-linux-$a"); done
 log "image: ${BUILT[*]} (buildah)"
-DIGEST=$(IMAGE_WORK=$WORK/image "$ROOT/dist/image.sh" "$IMAGE" "$VERSION" "${IMAGE_ARGS[@]}" 2>"$WORK/logs/image.log") ||
+DIGEST=$(IMAGE_WORK=$WORK/image "$TREE/dist/image.sh" "$IMAGE" "$VERSION" "${IMAGE_ARGS[@]}" 2>"$WORK/logs/image.log") ||
 	{ tail -n 20 "$WORK/logs/image.log" >&2; die "the image failed (log: $WORK/logs/image.log)"; }
 rm -rf "$WORK/image"
 
@@ -239,8 +239,8 @@ for a in "${BUILT[@]}"; do
 	sed -i "s|\(image: [^ ]*/xdpcount:\).*|\1$VERSION@$DIGEST|" "$d/kubernetes/xdpcount-daemonset.yaml"
 	dtgz "$STAGE/bin" "$NAME-linux-$a" "$WORK/out/$NAME-linux-$a.tar.gz"
 	# the Debian and RPM packages of the same files
-	"$ROOT/dist/deb.sh" "$d" "$a" "$VERSION" "$WORK/out" >/dev/null
-	"$ROOT/dist/rpm.sh" "$d" "$a" "$VERSION" "$WORK/out" >/dev/null
+	"$TREE/dist/deb.sh" "$d" "$a" "$VERSION" "$WORK/out" >/dev/null
+	"$TREE/dist/rpm.sh" "$d" "$a" "$VERSION" "$WORK/out" >/dev/null
 done
 
 # ------------------------------------------------------------ musl source

@@ -42,9 +42,11 @@ EPOCH=${SOURCE_DATE_EPOCH:-$(date +%s)}
 MAINT=${DEB_MAINTAINER:-xdpcount maintainers <maintainers@xdpcount.invalid>}
 for t in dpkg-deb gzip sed; do command -v $t >/dev/null || die "$t is missing"; done
 dpkg --validate-version "$VERSION" 2>/dev/null || die "'$VERSION' is no Debian version"
-for f in xdpcount xdpcount.8 xdpcount@.service xdpcount.bash-completion README.md LICENSE; do
+for f in xdpcount xdpcount.8 xdpcount.bash-completion README.md LICENSE; do
 	[ -f "$SRC/$f" ] || die "$SRC/$f is missing (an unpacked release tarball?)"
 done
+UNITS=("$SRC"/xdpcount*.service)   # the release's units, whichever it has
+[ -f "${UNITS[0]}" ] || die "$SRC has no xdpcount*.service (an unpacked release tarball?)"
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -61,7 +63,7 @@ mkdir -p "$P/usr/share/man/man8" "$P/usr/share/bash-completion/completions" \
 	"$P/lib/systemd/system" "$D/examples/systemd"
 gz "$SRC/xdpcount.8" "$P/usr/share/man/man8/xdpcount.8.gz"
 install -m 644 "$SRC/xdpcount.bash-completion" "$P/usr/share/bash-completion/completions/xdpcount"
-usr "$SRC/xdpcount@.service" "$P/lib/systemd/system/xdpcount@.service"
+for f in "${UNITS[@]}"; do usr "$f" "$P/lib/systemd/system/$(basename "$f")"; done
 for f in "$SRC"/systemd/*.conf; do usr "$f" "$D/examples/systemd/$(basename "$f")"; done
 for dir in prometheus grafana; do
 	[ -d "$SRC/$dir" ] || continue

@@ -32,9 +32,11 @@ RARCH=$(rpm_arch "$ARCH")
 EPOCH=${SOURCE_DATE_EPOCH:-$(date +%s)}
 command -v rpmbuild >/dev/null || apt_install rpm >&2 || die "rpmbuild is missing and could not be installed (Debian's rpm)"
 [[ $VERSION =~ ^[0-9A-Za-z.+~^_]+$ ]] || die "'$VERSION' is no RPM version"
-for f in xdpcount xdpcount.8 xdpcount@.service xdpcount.bash-completion README.md LICENSE; do
+for f in xdpcount xdpcount.8 xdpcount.bash-completion README.md LICENSE; do
 	[ -f "$SRC/$f" ] || die "$SRC/$f is missing (an unpacked release tarball?)"
 done
+[ -n "$(find "$SRC" -maxdepth 1 -name 'xdpcount*.service')" ] ||
+	die "$SRC has no xdpcount*.service (an unpacked release tarball?)"
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 W=$(mktemp -d "${TMPDIR:-/tmp}/xdpcount-rpm.XXXXXX")
@@ -70,7 +72,9 @@ install -D -m 644 $s/xdpcount.8 %{buildroot}/usr/share/man/man8/xdpcount.8
 gzip -9 -n %{buildroot}/usr/share/man/man8/xdpcount.8
 install -D -m 644 $s/xdpcount.bash-completion %{buildroot}/usr/share/bash-completion/completions/xdpcount
 mkdir -p %{buildroot}/usr/lib/systemd/system %{buildroot}/usr/share/doc/xdpcount/examples/systemd
-sed 's|/usr/local/bin/xdpcount|/usr/bin/xdpcount|g' $s/xdpcount@.service > %{buildroot}/usr/lib/systemd/system/xdpcount@.service
+for f in $s/xdpcount*.service; do
+	sed 's|/usr/local/bin/xdpcount|/usr/bin/xdpcount|g' $f > %{buildroot}/usr/lib/systemd/system/${f##*/}
+done
 for f in $s/systemd/*.conf; do
 	sed 's|/usr/local/bin/xdpcount|/usr/bin/xdpcount|g' $f > %{buildroot}/usr/share/doc/xdpcount/examples/systemd/${f##*/}
 done
@@ -87,7 +91,7 @@ find %{buildroot} -exec touch -h -d @%{xepoch} {} +
 /usr/bin/xdpcount
 /usr/share/man/man8/xdpcount.8.gz
 /usr/share/bash-completion/completions/xdpcount
-/usr/lib/systemd/system/xdpcount@.service
+/usr/lib/systemd/system/xdpcount*.service
 /usr/share/doc/xdpcount
 /usr/share/licenses/xdpcount
 
