@@ -197,8 +197,13 @@ done
 } > "$TMP/versions"
 n=$(wc -l < "$TMP/versions")
 vals=$(awk '{ print $2 }' "$TMP/versions" | sort | uniq -c | tr -s ' ' | tr '\n' ';')
-check "one version: $n strings in the release agree on $VERSION (got:$vals)" \
-	eval "[ \"\$(awk '{ print \$2 }' '$TMP/versions' | sort -u)\" = '$VERSION' ] && [ $n -ge 20 ]"
+missing=
+for k in tarball-name deb-name deb-control deb-changelog rpm-name rpm-header image-name image-tag sbom \
+	source-name source-VERSION man-page daemonset-image-tag ansible-default binary--V--json; do
+	grep -q "^$k:" "$TMP/versions" || missing+=" $k"
+done
+check "one version: $n strings of the release, from every place, agree on $VERSION (got:$vals${missing:+ missing:$missing})" \
+	eval "[ \"\$(awk '{ print \$2 }' '$TMP/versions' | sort -u)\" = '$VERSION' ] && [ -z '$missing' ]"
 awk '$2 != v { print "    " $0 }' v="$VERSION" "$TMP/versions"
 # the README's examples use one version, of the form dist/version.sh gives
 got=$(grep -oE '"version":"[^"]*"|version="[^"]*"' README.md | grep -oE '[0-9][^"]*' | sort -u)
