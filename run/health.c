@@ -1,12 +1,11 @@
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/errors.h"
 #include "run/fault.h"
 #include "run/health.h"
-
-_Static_assert(WATCH_MAX == PROBE_MAX_IFACES, "one question per interface");
 
 void health_init(struct health *h, struct report *rep, struct counter *c, bool keep_going)
 {
@@ -17,23 +16,15 @@ void health_init(struct health *h, struct report *rep, struct counter *c, bool k
 	watch_open(&h->w); /* without its sockets, each interface is checked alone */
 }
 
-void health_add(struct health *h, int i, const struct attachment *att,
-		const struct attachment *tx_att, const char *name)
+void health_add(struct health *h, struct run_iface *ri)
 {
-	struct watch_iface *w = &h->wi[i];
-
-	memset(w, 0, sizeof(*w));
-	w->att = att;
-	w->tx_att = tx_att;
-	w->new_nsid = -1;
-	snprintf(w->name, sizeof(w->name), "%s", name);
-	watch_add(&h->w, w);
-	if (i >= h->n)
-		h->n = i + 1;
+	run_iface_count(ri, &h->w);
+	h->n++;
 }
 
-static int on_lost(struct health *h, struct watch_iface *w)
+static int on_lost(struct health *h, struct run_iface *ri)
 {
+	struct watch_iface *w = &ri->wi;
 	/* transmit only: att is the tc egress one; both: tx_att is */
 	struct iface_stats fin = { .no_rx = w->att->egress, .tx = w->att->egress || w->tx_att };
 	struct xdpcount_stats s;
@@ -41,6 +32,7 @@ static int on_lost(struct health *h, struct watch_iface *w)
 	char words[256], detail[400];
 
 	w->fault_new = false;
+	ri->state = RUN_LOST;
 	h->lost++;
 	if (counter_read_all(h->counter) == 0) {
 		if (!fin.no_rx && counter_sum(h->counter, ifindex, &s) == 0)
@@ -64,21 +56,31 @@ static int on_lost(struct health *h, struct watch_iface *w)
 	return fail(STAGE_LOST, -ENODEV, w->name, "%s", detail);
 }
 
-int health_step(struct health *h)
+int health_step(struct health *h, struct run_iface *const *ris, int n)
 {
 	int err = 0;
 
-	if (!watch_poll(&h->w, h->wi, h->n))
+	if (n > h->cap) {
+		struct watch_iface **wis = realloc(h->wis, (size_t)n * sizeof(*wis));
+
+		if (!wis)
+			return fail(STAGE_READ, -ENOMEM, NULL, "cannot watch %d interfaces", n);
+		h->wis = wis;
+		h->cap = n;
+	}
+	for (int i = 0; i < n; i++)
+		h->wis[i] = &ris[i]->wi;
+	if (!watch_poll(&h->w, h->wis, n))
 		return 0;
-	for (int i = 0; i < h->n; i++) {
-		struct watch_iface *w = &h->wi[i];
+	for (int i = 0; i < n; i++) {
+		struct watch_iface *w = &ris[i]->wi;
 
 		if (w->renamed) {
 			w->renamed = false;
 			report_renamed(h->rep, w->old_name, w->name, w->att->ifindex);
 		}
 		if (w->fault_new) {
-			int e = on_lost(h, w);
+			int e = on_lost(h, ris[i]);
 
 			if (e && !err)
 				err = e;
@@ -88,22 +90,10 @@ int health_step(struct health *h)
 	return err;
 }
 
-const char *health_name(const struct health *h, int i)
-{
-	return h->wi[i].name;
-}
-
-enum watch_fault health_fault(const struct health *h, int i)
-{
-	return h->wi[i].fault;
-}
-
-const struct watch_iface *health_iface(const struct health *h, int i)
-{
-	return &h->wi[i];
-}
-
 void health_close(struct health *h)
 {
 	watch_close(&h->w);
+	free(h->wis);
+	h->wis = NULL;
+	h->cap = 0;
 }

@@ -47,54 +47,42 @@ int run_metrics_open(struct metrics *m, const struct opts *o, const struct sessi
 		snap->textfile = strrchr(o->textfile, '/') ? strrchr(o->textfile, '/') + 1
 							  : o->textfile;
 	snap->interval = o->interval;
-	snap->n_ifaces = s->plan.n_ifaces;
-	for (unsigned int i = 0; i < s->plan.n_ifaces; i++) {
-		snprintf(snap->ifaces[i].name, sizeof(snap->ifaces[i].name), "%s",
-			 s->plan.ifaces[i].name);
-		snap->ifaces[i].state = s->plan.ifaces[i].refusal != REFUSE_NONE ? PROM_STATE_REFUSED
-										 : PROM_STATE_PENDING;
-		snap->ifaces[i].no_rx = !plan_counts_rx(o->direction);
-		snap->ifaces[i].tx = plan_counts_tx(o->direction);
-	}
 	return 0;
 }
 
-void run_metrics_attached(struct metrics *m, int i, int err, const struct attachment *rx,
-			  const struct attachment *tx)
+static void fill(struct prom_iface *f, const struct run_iface *ri)
 {
-	struct prom_iface *f = &m->snap.ifaces[i];
-	const struct attachment *att = rx ? rx : tx;
+	const struct attachment *att = run_iface_watched(ri);
+	bool held = ri->state != RUN_PLANNED;
 
-	f->state = err ? PROM_STATE_REFUSED
+	snprintf(f->name, sizeof(f->name), "%s", run_iface_name(ri)); /* renamed: node_exporter says so too */
+	f->state = ri->refused		      ? PROM_STATE_REFUSED
+		 : !held		      ? PROM_STATE_PENDING
+		 : ri->state == RUN_LOST	      ? PROM_STATE_LOST
 		 : att->mode == XDP_MODE_GENERIC ? PROM_STATE_GENERIC
-		 : att->mode == XDP_MODE_TC	 ? PROM_STATE_TC
-						 : PROM_STATE_NATIVE;
-	f->hook = err || !rx ? NULL : plan_hook_name(rx->mode);
-	f->attach = err || !rx ? NULL : plan_attach_name(rx->mode, rx->kind);
-	f->tx_attach = err || !tx ? NULL : plan_attach_name(XDP_MODE_TC, tx->kind);
+		 : att->mode == XDP_MODE_TC	      ? PROM_STATE_TC
+					      : PROM_STATE_NATIVE;
+	f->hook = held && ri->rx ? plan_hook_name(ri->att.mode) : NULL;
+	f->attach = held && ri->rx ? plan_attach_name(ri->att.mode, ri->att.kind) : NULL;
+	f->tx_attach = held && ri->tx ? plan_attach_name(XDP_MODE_TC, ri->tx_att.kind) : NULL;
+	f->no_rx = !ri->rx;
+	f->tx = ri->tx;
+	f->packets = ri->last.packets;
+	f->bytes = ri->last.bytes;
+	f->tx_packets = ri->last_tx.packets;
+	f->tx_bytes = ri->last_tx.bytes;
 }
 
-void run_metrics_counts(struct metrics *m, int i, const char *name, bool lost, uint64_t packets,
-			uint64_t bytes, uint64_t tx_packets, uint64_t tx_bytes)
-{
-	struct prom_iface *f = &m->snap.ifaces[i];
-
-	snprintf(f->name, sizeof(f->name), "%s", name); /* renamed: node_exporter says so too */
-	if (lost)
-		f->state = PROM_STATE_LOST;
-	f->packets = packets;
-	f->bytes = bytes;
-	f->tx_packets = tx_packets;
-	f->tx_bytes = tx_bytes;
-}
-
-int run_metrics_publish(struct metrics *m, bool up)
+int run_metrics_publish(struct metrics *m, struct run_iface *const *ris, int n, bool up)
 {
 	struct timespec now;
 	int err;
 
 	if (!metrics_active(m))
 		return 0;
+	m->snap.n_ifaces = (unsigned int)n;
+	for (int i = 0; i < n; i++)
+		fill(&m->snap.ifaces[i], ris[i]);
 	m->snap.up = up;
 	clock_gettime(CLOCK_REALTIME, &now);
 	m->snap.written = (double)now.tv_sec + now.tv_nsec / 1e9;
@@ -102,12 +90,12 @@ int run_metrics_publish(struct metrics *m, bool up)
 	return err ? fail(STAGE_TEXTFILE, err, m->textfile, NULL) : 0;
 }
 
-void run_metrics_close(struct metrics *m)
+void run_metrics_close(struct metrics *m, struct run_iface *const *ris, int n)
 {
 	if (m->listen_fd >= 0)
 		log_msg(LOG_VERBOSE, "xdpcount: metrics: %lu responses sent, %lu idle connections "
 			"evicted for new ones, %lu turned away (all %d slots busy answering)\n",
 			m->served, m->evicted, m->refused, METRICS_MAX_CONNS);
-	run_metrics_publish(m, false);
+	run_metrics_publish(m, ris, n, false);
 	metrics_close(m);
 }

@@ -12,6 +12,7 @@
 #include "run/run.h"
 #include "cli/errors.h"
 #include "run/health.h"
+#include "run/iface.h"
 #include "run/metrics.h"
 #include "run/session.h"
 #include "run/sink.h"
@@ -21,14 +22,6 @@
 #include "log/log.h"
 #include "report/fmt.h"
 #include "report/report.h"
-
-struct iface_run {
-	const struct plan_iface *pi;
-	struct attachment att;    /* receive: XDP or tc ingress (pi->rx) */
-	struct attachment tx_att; /* transmit: tc egress (pi->tx) */
-	bool attached;            /* whatever of the two the plan has */
-	struct xdpcount_stats last, last_tx;
-};
 
 static double now_mono(void)
 {
@@ -57,273 +50,52 @@ static void sleep_until(double until)
 		;
 }
 
-/* A tc attach (either hook) that failed: the one line, with the kernel's
- * words where it had any. */
-static int fail_tc(const char *name, const struct attachment *a, int err)
-{
-	if (a->kmsg[0])
-		return fail(STAGE_TC, err, name, "%s (kernel: %s)", failure_cause(STAGE_TC, err),
-			    a->kmsg);
-	return fail(STAGE_TC, err, name, NULL);
-}
+/* What the run holds: one object per interface (run/iface.h), in the
+ * plan's order. */
+struct run {
+	struct session *s;
+	struct report *rep;
+	struct health *h;
+	struct run_iface *ifs;
+	struct run_iface **all; /* &ifs[i], the order the sinks show them in */
+	int n;
+};
 
-/* Removes our stale cls_bpf filter (program id, left by pid) from one tc
- * hook of pi's interface, if there is one. */
-static int remove_stale_tc(struct report *rep, const struct plan_iface *pi, bool egress,
-			   uint32_t id, int pid)
-{
-	int err;
-
-	if (!id)
-		return 0;
-	err = detach_stale_tc(pi->ifindex, egress, id);
-	if (err && err != -ENOENT) /* gone meanwhile: nothing to remove */
-		return fail(STAGE_DETACH, err, pi->name, "cannot remove our stale tc %sfilter "
-			    "(program id %u) (%s)", egress ? "egress " : "", id,
-			    failure_cause(STAGE_DETACH, err));
-	if (!err)
-		report_stale_removed(rep, pi->name, id, pid);
-	return 0;
-}
-
-/* A netlink attachment (XDP, or a clsact filter) outlives a run that dies
- * before detaching: without its pin, nothing but its name (which needs
- * CAP_SYS_ADMIN to read) tells a later run that what it left is ours. */
-static void note_unpinned(const char *name, const struct attachment *a)
-{
-	if ((a->kind != ATTACH_NETLINK && a->kind != ATTACH_DISPATCHER) || !a->pin_err)
-		return; /* a link goes with the process */
-	log_msg(LOG_NORMAL, "xdpcount: %s: cannot pin the %s in %s (%s): should this run die "
-		"without detaching, a later run without CAP_SYS_ADMIN cannot recognise what it "
-		"leaves as xdpcount's\n", name,
-		a->mode != XDP_MODE_TC ? "XDP program" : a->egress ? "tc egress filter" : "tc filter",
-		pin_bpffs(), a->pin_err == -EMEDIUMTYPE ? "no bpffs mounted there"
-							: strerror(-a->pin_err));
-}
-
-/* The tc egress hook of one interface, after a stale filter of ours there
- * is removed. */
-static int attach_egress(struct session *s, struct report *rep, struct iface_run *ir)
-{
-	const struct plan_iface *pi = ir->pi;
-	int err = remove_stale_tc(rep, pi, true, pi->stale_tx_id, pi->stale_tx_pid);
-
-	if (err)
-		return err;
-	err = attach_tc(counter_egress_prog_fd(s->counter, pi->ifindex), pi->ifindex,
-			pi->tx_attach, true, &ir->tx_att);
-	if (err)
-		return fail_tc(pi->name, &ir->tx_att, err);
-	note_unpinned(pi->name, &ir->tx_att);
-	report_attached_egress(rep, pi->name, pi->ifindex, ir->tx_att.kind, ir->tx_att.prog_id,
-			       pi->tx_reason);
-	return 0;
-}
-
-/* XDP as planned: directly, or through a dispatcher (joined, or ours). */
-static int attach_rx(int prog_fd, const struct plan_iface *pi, enum xdp_mode mode,
-		     struct attachment *a)
-{
-	if (pi->attach == ATTACH_DISPATCHER)
-		return attach_dispatcher(prog_fd, pi->ifindex, mode, pi->disp_version, a);
-	return attach_xdp(prog_fd, pi->ifindex, mode, pi->attach, a);
-}
-
-/* Attaches one interface as planned: what it receives (in auto mode
- * falling back to generic when the kernel refuses native, and saying why),
- * then what it transmits. Nothing stays half-attached: a failed egress
- * attach detaches the receive side again. */
-static int attach_one(struct session *s, struct report *rep, struct iface_run *ir)
-{
-	const struct plan_iface *pi = ir->pi;
-	int prog_fd = counter_prog_fd(s->counter, pi->ifindex);
-	char reason[PLAN_REASON_LEN + 160];
-	int err;
-
-	if (!pi->rx) {
-		err = attach_egress(s, rep, ir);
-		ir->attached = !err;
-		return err;
-	}
-	snprintf(reason, sizeof(reason), "%s", pi->reason);
-	if (pi->stale_id) {
-		err = detach_stale(pi->ifindex, pi->stale_id, pi->stale_mode);
-		if (err)
-			return fail(STAGE_DETACH, err, pi->name, "cannot remove our stale program id %u "
-				    "(%s)", pi->stale_id, failure_cause(STAGE_DETACH, err));
-		report_stale_removed(rep, pi->name, pi->stale_id, pi->stale_pid);
-	}
-	err = remove_stale_tc(rep, pi, false, pi->stale_tc_id, pi->stale_tc_pid);
-	if (err)
-		return err;
-	if (pi->mode == XDP_MODE_TC) {
-		err = attach_tc(counter_tc_prog_fd(s->counter, pi->ifindex), pi->ifindex, pi->attach,
-				false, &ir->att);
-		goto attached;
-	}
-	if (pi->stale_slot_id) {
-		err = disp_detach_stale(pi->ifindex, pi->stale_slot_id);
-		if (err && err != -ENOENT)
-			return fail(STAGE_DETACH, err, pi->name, "cannot remove our stale dispatcher "
-				    "slot (program id %u) (%s)", pi->stale_slot_id,
-				    failure_cause(STAGE_DETACH, err));
-		if (!err)
-			report_stale_removed(rep, pi->name, pi->stale_slot_id, pi->stale_slot_pid);
-	}
-	err = attach_rx(prog_fd, pi, pi->mode, &ir->att);
-	if (plan_may_fall_back(pi, err)) {
-		const char *kmsg = ir->att.kmsg[0] ? ir->att.kmsg : NULL;
-		char why[200];
-
-		snprintf(why, sizeof(why), "%s%s%s", failure_cause(STAGE_ATTACH, err),
-			 kmsg ? ": " : "", kmsg ? kmsg : "");
-		report_fallback(rep, pi->name, why);
-		snprintf(reason, sizeof(reason), "native refused (%s); generic fallback", why);
-		err = attach_rx(prog_fd, pi, XDP_MODE_GENERIC, &ir->att);
-	}
-attached:
-	if (err && pi->mode == XDP_MODE_TC)
-		return fail_tc(pi->name, &ir->att, err);
-	if (err) {
-		const char *kmsg = ir->att.kmsg[0] ? ir->att.kmsg : NULL;
-
-		if (kmsg)
-			return fail(STAGE_ATTACH, err, pi->name, "%s (kernel: %s)",
-				    failure_cause(STAGE_ATTACH, err), kmsg);
-		return fail(STAGE_ATTACH, err, pi->name, NULL);
-	}
-	ir->attached = true;
-	note_unpinned(pi->name, &ir->att);
-	if (pi->mode == XDP_MODE_TC && pi->unowned_reason[0])
-		log_msg(LOG_NORMAL, "xdpcount: %s: counting at tc: %s\n", pi->name, pi->unowned_reason);
-	report_attached(rep, pi->name, pi->ifindex, ir->att.mode, ir->att.kind,
-			ir->att.prog_id,
-			reason);
-	if (pi->tx) {
-		err = attach_egress(s, rep, ir);
-		if (err) {
-			detach_xdp(&ir->att);
-			ir->attached = false;
-			return err;
-		}
-	}
-	return 0;
-}
-
-/* The attachment the watch follows: receive's, or egress's when only
- * transmit is counted. */
-static const struct attachment *watched(const struct iface_run *ir)
-{
-	return ir->pi->rx ? &ir->att : &ir->tx_att;
-}
-
-/* Interface i's totals of each direction it counts, as of the last read. */
-static int sums(struct session *s, const struct iface_run *ir, struct iface_stats *st)
-{
-	struct xdpcount_stats rx = { 0, 0 }, tx = { 0, 0 };
-	int err = 0;
-
-	st->no_rx = !ir->pi->rx;
-	st->tx = ir->pi->tx;
-	if (ir->pi->rx)
-		err = counter_sum(s->counter, ir->pi->ifindex, &rx);
-	if (!err && ir->pi->tx)
-		err = counter_sum_dir(s->counter, ir->pi->ifindex, true, &tx);
-	st->packets = rx.packets, st->bytes = rx.bytes;
-	st->tx_packets = tx.packets, st->tx_bytes = tx.bytes;
-	return err;
-}
-
-static int report_all(struct session *s, struct report *rep, const struct health *h,
-		      struct iface_run *irs, int n, double dt)
+static int report_all(struct run *r, double dt)
 {
 	double t = now_unix();
-	int err = counter_read_all(s->counter);
+	int err = counter_read_all(r->s->counter);
 
 	if (err)
-		return fail(STAGE_READ, err, n == 1 ? health_name(h, 0) : NULL, NULL);
-	for (int i = 0; i < n; i++) {
-		struct iface_run *ir = &irs[i];
-		struct iface_stats st;
-
-		if (health_fault(h, i) != WATCH_OK)
-			continue;
-		err = sums(s, ir, &st);
-		if (err)
-			return fail(STAGE_READ, err, health_name(h, i), NULL);
-		st.iface = health_name(h, i);
-		st.ifindex = ir->pi->ifindex;
-		st.pps = dt > 0 ? (double)(st.packets - ir->last.packets) / dt : 0;
-		st.bps = dt > 0 ? (double)(st.bytes - ir->last.bytes) * 8 / dt : 0;
-		st.tx_pps = dt > 0 ? (double)(st.tx_packets - ir->last_tx.packets) / dt : 0;
-		st.tx_bps = dt > 0 ? (double)(st.tx_bytes - ir->last_tx.bytes) * 8 / dt : 0;
-		ir->last = (struct xdpcount_stats){ st.packets, st.bytes };
-		ir->last_tx = (struct xdpcount_stats){ st.tx_packets, st.tx_bytes };
-		report_stats(rep, t, &st);
-	}
-	err = report_flush(rep); /* into the stdout queue: fails only once a write failed */
+		return fail(STAGE_READ, err, r->n == 1 ? run_iface_name(&r->ifs[0]) : NULL, NULL);
+	for (int i = 0; i < r->n && !err; i++)
+		if (r->ifs[i].state == RUN_COUNTING)
+			err = run_iface_report(&r->ifs[i], r->s->counter, r->rep, t, dt);
+	if (err)
+		return err;
+	err = report_flush(r->rep); /* into the stdout queue: fails only once a write failed */
 	return err ? fail(STAGE_OUTPUT, err, NULL, NULL) : 0;
 }
 
 /* Detaches everything attached, then reports the final totals. A netlink
  * program on an interface that left this namespace is said to stay there. */
-static int detach_all(struct session *s, struct report *rep, struct health *h,
-		      struct iface_run *irs, int n)
+static int detach_all(struct run *r)
 {
+	bool read = false, any = false;
 	int ret = 0;
-	bool read = false;
 
-	for (int i = 0; i < n; i++) {
-		int err;
+	for (int i = 0; i < r->n; i++) {
+		int err = run_iface_detach(&r->ifs[i]);
 
-		if (!irs[i].attached)
-			continue;
-		if (health_fault(h, i) == WATCH_DELETED && (watched(&irs[i])->kind == ATTACH_NETLINK ||
-							     watched(&irs[i])->kind == ATTACH_DISPATCHER)) {
-			/* the programs went with the interface */
-			detach_forget(&irs[i].att);
-			detach_forget(&irs[i].tx_att);
-			continue;
-		}
-		/* egress first: a clsact qdisc the receive side created goes
-		 * with the receive side's filter, once nothing else is on it */
-		err = irs[i].pi->tx ? detach_xdp(&irs[i].tx_att) : 0;
-		if (err) {
-			err = fail(STAGE_DETACH, err, health_name(h, i), NULL);
-			if (!ret)
-				ret = err;
-		}
-		err = irs[i].pi->rx ? detach_xdp(&irs[i].att) : 0;
-		if (err == -ENODEV && (irs[i].att.kind == ATTACH_NETLINK ||
-				       irs[i].att.kind == ATTACH_DISPATCHER) &&
-		    irs[i].att.mode != XDP_MODE_TC)
-			err = fail_left_behind(health_name(h, i), health_iface(h, i),
-					       irs[i].att.prog_id);
-		else if (err)
-			err = fail(STAGE_DETACH, err, health_name(h, i), NULL);
+		any |= r->ifs[i].attached && r->ifs[i].state != RUN_LOST;
 		if (err && !ret)
 			ret = err;
 	}
 	/* Everything is detached: one read has the final totals. */
-	for (int i = 0; i < n; i++) {
-		struct iface_stats fin = { .iface = health_name(h, i) };
-
-		if (!irs[i].attached)
-			continue;
-		irs[i].attached = false;
-		if (health_fault(h, i) != WATCH_OK)
-			continue; /* its "lost" event had the final totals */
-		if (!read)
-			read = counter_read_all(s->counter) == 0;
-		if (!read || sums(s, &irs[i], &fin)) {
-			fin.packets = irs[i].last.packets, fin.bytes = irs[i].last.bytes;
-			fin.tx_packets = irs[i].last_tx.packets, fin.tx_bytes = irs[i].last_tx.bytes;
-		}
-		report_detached_stats(rep, &fin);
-		/* for the last textfile */
-		irs[i].last = (struct xdpcount_stats){ fin.packets, fin.bytes };
-		irs[i].last_tx = (struct xdpcount_stats){ fin.tx_packets, fin.tx_bytes };
-	}
+	if (any)
+		read = counter_read_all(r->s->counter) == 0;
+	for (int i = 0; i < r->n; i++)
+		run_iface_final(&r->ifs[i], r->s->counter, r->rep, read);
 	return ret;
 }
 
@@ -361,18 +133,18 @@ static int can_still_read(void *ctx)
 }
 
 /* After attaching, keep only what the rest of the run needs. */
-static void drop_privileges(struct session *s, struct iface_run *irs, int n)
+static void drop_privileges(struct run *r)
 {
-	struct read_probe rp = { s, n ? irs[0].pi->ifindex : 0 };
+	struct read_probe rp = { r->s, r->n ? r->ifs[0].ifindex : 0 };
 	bool netlink = false, disp = false;
 	uint64_t kept;
 	char names[64];
 	int err;
 
-	for (int i = 0; i < n; i++) {
-		netlink |= (irs[i].pi->rx && irs[i].att.kind == ATTACH_NETLINK) ||
-			   (irs[i].pi->tx && irs[i].tx_att.kind == ATTACH_NETLINK);
-		disp |= irs[i].pi->rx && irs[i].att.kind == ATTACH_DISPATCHER;
+	for (int i = 0; i < r->n; i++) {
+		netlink |= (r->ifs[i].rx && r->ifs[i].att.kind == ATTACH_NETLINK) ||
+			   (r->ifs[i].tx && r->ifs[i].tx_att.kind == ATTACH_NETLINK);
+		disp |= r->ifs[i].rx && r->ifs[i].att.kind == ATTACH_DISPATCHER;
 	}
 	err = caps_drop_after_attach(netlink, disp, can_still_read, &rp, &kept);
 	if (err)
@@ -382,28 +154,14 @@ static void drop_privileges(struct session *s, struct iface_run *irs, int n)
 			caps_names(kept, names, sizeof(names)));
 }
 
-/* For a death where no handler can detach (cli/stop.h): what stays where. */
-static void note_left(struct iface_run *irs, int n)
+/* For a death where no handler can detach (run/stop.h): what stays where. */
+static void note_left(const struct run *r)
 {
 	char note[STOP_NOTE_LEN] = "";
 	size_t len = 0;
 
-	for (int i = 0; i < n * 2 && len < sizeof(note); i++) {
-		const struct iface_run *ir = &irs[i / 2];
-		const struct attachment *a = i % 2 ? &ir->tx_att : &ir->att;
-
-		if (!ir->attached || !(i % 2 ? ir->pi->tx : ir->pi->rx) ||
-		    (a->kind != ATTACH_NETLINK && a->kind != ATTACH_DISPATCHER))
-			continue; /* a link goes with the process */
-		len += (size_t)snprintf(note + len, sizeof(note) - len,
-					"%sprogram id %u stays on %s (%s, pinned at %s; `xdpcount detach %s` "
-					"or the next run there removes it)", len ? "; " : "", a->prog_id,
-					ir->pi->name, a->kind == ATTACH_DISPATCHER ? "a dispatcher slot"
-						      : a->mode != XDP_MODE_TC ? "XDP netlink"
-						      : a->egress ? "tc egress clsact filter"
-								  : "tc clsact filter",
-					a->pin[0] ? a->pin : "nowhere", ir->pi->name);
-	}
+	for (int i = 0; i < r->n; i++)
+		len = run_iface_note_left(&r->ifs[i], note, len, sizeof(note));
 	stop_note_left(len ? note : NULL);
 }
 
@@ -474,13 +232,15 @@ int run_count(const struct opts *o)
 	static struct health h;
 	static struct metrics met;
 	static struct identity id;
-	struct iface_run irs[PROBE_MAX_IFACES];
+	static struct run_iface ifs[PROBE_MAX_IFACES];
+	static struct run_iface *all[PROBE_MAX_IFACES];
 	struct report rep;
+	struct run r = { &s, &rep, &h, ifs, all, 0 };
 	struct sink *out = sink_open(STDOUT_FILENO); /* stdout never stalls the run */
 	unsigned long reports = 0;
 	bool flushed = false;
 	double last, next;
-	int n = 0, err;
+	int err;
 
 	if (!out)
 		return fail(STAGE_OUTPUT, -errno, NULL, "cannot start the thread that writes stdout "
@@ -498,6 +258,10 @@ int run_count(const struct opts *o)
 	if (s.default_iface_note && !rep.quiet)
 		log_msg(LOG_NORMAL, "xdpcount: no interface given; using %s (IPv4 default route)\n",
 			s.default_iface_note);
+	for (unsigned int i = 0; i < s.plan.n_ifaces; i++) { /* planned */
+		run_iface_plan(&ifs[i], &s.plan.ifaces[i]);
+		all[r.n++] = &ifs[i];
+	}
 	err = run_metrics_open(&met, o, &s); /* a busy port fails before anything loads */
 	if (!err)
 		err = run_refusal(&s.plan);
@@ -510,43 +274,28 @@ int run_count(const struct opts *o)
 	if (err)
 		goto out;
 
-	n = (int)s.plan.n_ifaces;
-	memset(irs, 0, sizeof(irs));
 	health_init(&h, &rep, s.counter, o->keep_going);
-	for (int i = 0; i < n; i++) {
-		irs[i].pi = &s.plan.ifaces[i];
-		if (irs[i].pi->rx && irs[i].pi->attach == ATTACH_DISPATCHER &&
-		    irs[i].pi->mode != XDP_MODE_TC)
-			err = session_load_slot(&s, irs[i].pi->name, irs[i].pi->ifindex);
-		else
-			err = session_load_iface(&s, irs[i].pi->name, irs[i].pi->ifindex,
-						 irs[i].pi->variant);
-		if (!err && irs[i].pi->rx && irs[i].pi->tx)
-			err = session_load_iface(&s, irs[i].pi->name, irs[i].pi->ifindex,
-						 VARIANT_EGRESS);
-		if (err)
-			goto detach;
-	}
+	for (int i = 0; i < r.n && !err; i++)
+		err = run_iface_load(&ifs[i], &s, &s.plan.ifaces[i]);
+	if (err)
+		goto detach;
 	pin_sweep(); /* pins of runs that are gone, whose programs went before them */
-	for (int i = 0; i < n && !stop_requested(); i++) {
-		err = attach_one(&s, &rep, &irs[i]);
-		run_metrics_attached(&met, i, err, irs[i].pi->rx ? &irs[i].att : NULL,
-				     irs[i].pi->tx ? &irs[i].tx_att : NULL);
+	for (int i = 0; i < r.n && !stop_requested(); i++) {
+		err = run_iface_attach(&ifs[i], &s, &rep, &s.plan.ifaces[i]);
 		if (err)
 			goto detach; /* nothing stays half-attached */
-		note_down(&s, irs[i].pi);
-		health_add(&h, i, watched(&irs[i]),
-			   irs[i].pi->rx && irs[i].pi->tx ? &irs[i].tx_att : NULL, irs[i].pi->name);
-		note_left(irs, i + 1);
+		note_down(&s, &s.plan.ifaces[i]);
+		health_add(&h, &ifs[i]);
+		note_left(&r);
 	}
-	err = run_metrics_publish(&met, true);
+	err = run_metrics_publish(&met, all, r.n, true);
 	if (err)
 		goto detach;
 	if (report_flush(&rep)) {
 		err = fail(STAGE_OUTPUT, errno ? -errno : -EIO, NULL, NULL);
 		goto detach;
 	}
-	drop_privileges(&s, irs, n);
+	drop_privileges(&r);
 
 	last = now_mono();
 	next = last + o->interval;
@@ -559,18 +308,13 @@ int run_count(const struct opts *o)
 			sleep_until(next);
 		if (stop_requested())
 			break;
-		err = health_step(&h);
+		err = health_step(&h, all, h.n); /* the first h.n attached, in order */
 		if (err)
 			break;
 		t = now_mono();
-		err = report_all(&s, &rep, &h, irs, n, t - last);
-		for (int i = 0; i < n && !err; i++)
-			run_metrics_counts(&met, i, health_name(&h, i),
-					   health_fault(&h, i) != WATCH_OK, irs[i].last.packets,
-					   irs[i].last.bytes, irs[i].last_tx.packets,
-					   irs[i].last_tx.bytes);
+		err = report_all(&r, t - last);
 		if (!err)
-			err = run_metrics_publish(&met, true);
+			err = run_metrics_publish(&met, all, r.n, true);
 		if (err)
 			break;
 		last = t;
@@ -583,21 +327,14 @@ int run_count(const struct opts *o)
 detach:
 	stop_arm_deadline();
 	if (!err)
-		err = health_step(&h); /* what changed since the last look */
+		err = health_step(&h, all, h.n); /* what changed since the last look */
 	{
-		int derr = detach_all(&s, &rep, &h, irs, n);
+		int derr = detach_all(&r);
 		int ferr;
 
 		stop_note_left(NULL);
 		ferr = final_flush(&rep, out);
-
 		flushed = true;
-		for (int i = 0; i < h.n; i++) /* the last textfile: final totals, lost ones */
-			run_metrics_counts(&met, i, health_name(&h, i),
-					   health_fault(&h, i) != WATCH_OK, irs[i].last.packets,
-					   irs[i].last.bytes, irs[i].last_tx.packets,
-					   irs[i].last_tx.bytes);
-
 		if (!err)
 			err = derr ? derr : ferr;
 	}
@@ -612,7 +349,7 @@ out:
 		if (!err)
 			err = ferr;
 	}
-	run_metrics_close(&met);
+	run_metrics_close(&met, all, r.n); /* the last textfile: final totals, lost ones */
 	session_close(&s);
 	sink_close(out);
 	if (stop_requested() && !stop_is_normal(stop_requested())) {

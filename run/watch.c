@@ -55,12 +55,12 @@ void watch_close(struct watch *w)
 
 /* The interface with this ifindex that still counts, or whose link was just
  * found detached (not reported yet): a notification may still say why. */
-static struct watch_iface *find(struct watch_iface *wi, int n, int ifindex)
+static struct watch_iface *find(struct watch_iface *const *wi, int n, int ifindex)
 {
 	for (int i = 0; i < n; i++)
-		if (wi[i].att->ifindex == ifindex &&
-		    (wi[i].fault == WATCH_OK || (wi[i].fault == WATCH_LINK_GONE && wi[i].fault_new)))
-			return &wi[i];
+		if (wi[i]->att->ifindex == ifindex &&
+		    (wi[i]->fault == WATCH_OK || (wi[i]->fault == WATCH_LINK_GONE && wi[i]->fault_new)))
+			return wi[i];
 	return NULL;
 }
 
@@ -113,7 +113,7 @@ static void on_xdp(struct watch_iface *w, const struct rtattr *nest)
 }
 
 /* One RTM_NEWLINK/RTM_DELLINK message. */
-static void on_link(struct watch_iface *wi, int n, const struct nlmsghdr *h)
+static void on_link(struct watch_iface *const *wi, int n, const struct nlmsghdr *h)
 {
 	const struct ifinfomsg *ifi = NLMSG_DATA(h);
 	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*ifi));
@@ -161,19 +161,19 @@ static void on_link(struct watch_iface *wi, int n, const struct nlmsghdr *h)
 
 /* A filter, chain or qdisc changed on an interface: its clsact places need
  * asking (the answer, not the notification, tells whether ours is gone). */
-static void on_tc(struct watch_iface *wi, int n, const struct nlmsghdr *h)
+static void on_tc(struct watch_iface *const *wi, int n, const struct nlmsghdr *h)
 {
 	const struct tcmsg *t = NLMSG_DATA(h);
 
 	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*t)))
 		return;
 	for (int i = 0; i < n; i++)
-		if (wi[i].att->ifindex == t->tcm_ifindex && has_clsact(&wi[i]) &&
-		    wi[i].fault == WATCH_OK)
-			wi[i].tc_news = true;
+		if (wi[i]->att->ifindex == t->tcm_ifindex && has_clsact(wi[i]) &&
+		    wi[i]->fault == WATCH_OK)
+			wi[i]->tc_news = true;
 }
 
-void watch_parse(struct watch_iface *wi, int n, const void *buf, int len)
+void watch_parse(struct watch_iface *const *wi, int n, const void *buf, int len)
 {
 	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
 		switch (h->nlmsg_type) {
@@ -194,7 +194,7 @@ void watch_parse(struct watch_iface *wi, int n, const void *buf, int len)
 
 /* The interfaces a datagram's news go to, and the poll it answers. */
 struct news_to {
-	struct watch_iface *wi;
+	struct watch_iface *const *wi;
 	int n;
 	uint32_t gen;
 };
@@ -206,7 +206,7 @@ static void on_notifications(void *ctx, const void *buf, int len)
 	watch_parse(to->wi, to->n, buf, len);
 }
 
-static void drain(struct watch *w, struct watch_iface *wi, int n)
+static void drain(struct watch *w, struct watch_iface *const *wi, int n)
 {
 	struct news_to to = { wi, n, 0 };
 
@@ -223,13 +223,13 @@ static uint32_t seq_of(uint32_t gen, int i)
 	return gen << SEQ_SHIFT | (uint32_t)i;
 }
 
-int watch_build_query(struct watch_iface *wi, int n, uint32_t gen, void *buf, size_t size)
+int watch_build_query(struct watch_iface *const *wi, int n, uint32_t gen, void *buf, size_t size)
 {
 	struct nl_link_req *r = buf;
 	size_t k = 0;
 
 	for (int i = 0; i < n && i < WATCH_MAX; i++) {
-		struct watch_iface *w = &wi[i];
+		struct watch_iface *w = wi[i];
 
 		w->asked = w->answered = w->xdp_known = w->ours = false;
 		w->answer_err = 0;
@@ -266,7 +266,7 @@ static void on_answer(struct watch_iface *w, const struct nlmsghdr *h, int mlen)
 	rename_to(w, name);
 }
 
-void watch_parse_answers(struct watch_iface *wi, int n, uint32_t gen, const void *buf, int len)
+void watch_parse_answers(struct watch_iface *const *wi, int n, uint32_t gen, const void *buf, int len)
 {
 	const char *p = buf;
 
@@ -284,7 +284,7 @@ void watch_parse_answers(struct watch_iface *wi, int n, uint32_t gen, const void
 		len -= NLMSG_ALIGN(mlen);
 		if (h->nlmsg_seq >> SEQ_SHIFT != (gen << SEQ_SHIFT) >> SEQ_SHIFT || i >= n)
 			continue;
-		w = &wi[i];
+		w = wi[i];
 		if (!w->asked || w->answered)
 			continue;
 		if (h->nlmsg_type == NLMSG_ERROR && mlen >= (int)NLMSG_LENGTH(sizeof(int))) {
@@ -371,7 +371,7 @@ static void on_answers(void *ctx, const void *buf, int len)
 }
 
 /* One question for every interface that still counts, and all the answers. */
-static void ask(struct watch *w, struct watch_iface *wi, int n)
+static void ask(struct watch *w, struct watch_iface *const *wi, int n)
 {
 	struct news_to to = { wi, n, 0 };
 	size_t size = 0;
@@ -425,13 +425,13 @@ void watch_judge_notified(struct watch_iface *w)
  * notification, in the same syscall of another task. Give that task a moment,
  * then read the notifications again, so "moved" or "deleted" wins over the
  * bare "link gone". */
-static void explain_link_gone(struct watch *w, struct watch_iface *wi, int n)
+static void explain_link_gone(struct watch *w, struct watch_iface *const *wi, int n)
 {
 	struct timespec moment = { .tv_nsec = 20 * 1000 * 1000 };
 	bool any = false;
 
 	for (int i = 0; i < n; i++)
-		any |= wi[i].fault == WATCH_LINK_GONE && wi[i].fault_new;
+		any |= wi[i]->fault == WATCH_LINK_GONE && wi[i]->fault_new;
 	if (!any || w->nl.fd < 0)
 		return;
 	nanosleep(&moment, NULL);
@@ -462,7 +462,7 @@ static void judge_tx(struct watch_iface *w, bool ask_clsact)
 	set_fault(w, err == -ENOLINK ? WATCH_LINK_GONE : WATCH_PROG_GONE);
 }
 
-int watch_poll(struct watch *w, struct watch_iface *wi, int n)
+int watch_poll(struct watch *w, struct watch_iface *const *wi, int n)
 {
 	int news = 0;
 	bool all;
@@ -471,24 +471,24 @@ int watch_poll(struct watch *w, struct watch_iface *wi, int n)
 	if (w->nl.fd >= 0)
 		drain(w, wi, n);
 	for (int i = 0; i < n && w->tc_unfollowed; i++)
-		wi[i].tc_news = has_clsact(&wi[i]); /* no tc notifications: ask every time */
+		wi[i]->tc_news = has_clsact(wi[i]); /* no tc notifications: ask every time */
 	all = w->nl.fd < 0 || w->resync;
 	w->resync = false;
 	if (all)
 		ask(w, wi, n);
 	for (int i = 0; i < n; i++) {
-		bool tc_news = wi[i].tc_news; /* the receive side's check clears it */
+		bool tc_news = wi[i]->tc_news; /* the receive side's check clears it */
 
 		if (all)
-			watch_judge(&wi[i]);
+			watch_judge(wi[i]);
 		else
-			watch_judge_notified(&wi[i]);
-		judge_tx(&wi[i], all || tc_news);
+			watch_judge_notified(wi[i]);
+		judge_tx(wi[i], all || tc_news);
 	}
 	if (!all)
 		explain_link_gone(w, wi, n);
 	for (int i = 0; i < n; i++)
-		news += wi[i].renamed || wi[i].fault_new;
+		news += wi[i]->renamed || wi[i]->fault_new;
 	return news;
 }
 

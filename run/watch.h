@@ -96,17 +96,17 @@ void watch_add(struct watch *w, struct watch_iface *wi);
  * fault yet (its link, or all of them at once after lost notifications).
  * Sets the news flags (the caller clears them) and returns the number of
  * interfaces with news. */
-int watch_poll(struct watch *w, struct watch_iface *wi, int n);
+int watch_poll(struct watch *w, struct watch_iface *const *wi, int n);
 /* Applies the link and tc notifications in buf (len bytes) to wi (for
  * fuzzing too). */
-void watch_parse(struct watch_iface *wi, int n, const void *buf, int len);
+void watch_parse(struct watch_iface *const *wi, int n, const void *buf, int len);
 /* Builds the question of poll gen into buf (room for WATCH_MAX requests):
  * one RTM_GETLINK for each interface that still counts; marks them asked.
  * Returns its length in bytes (0: nothing to ask). */
-int watch_build_query(struct watch_iface *wi, int n, uint32_t gen, void *buf, size_t size);
+int watch_build_query(struct watch_iface *const *wi, int n, uint32_t gen, void *buf, size_t size);
 /* Applies one datagram of answers to the question of poll gen (renames
  * included); answers to other polls are ignored. */
-void watch_parse_answers(struct watch_iface *wi, int n, uint32_t gen, const void *buf, int len);
+void watch_parse_answers(struct watch_iface *const *wi, int n, uint32_t gen, const void *buf, int len);
 /* Decides, from this poll's answer, whether interface w still counts, and
  * checks it on its own where the answer cannot tell. */
 void watch_judge(struct watch_iface *w);

@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct attachment att[3];
 	struct watch_iface wi[3];
+	struct watch_iface *w[3] = { &wi[0], &wi[1], &wi[2] };
 	void *buf;
 	int found = 0, result = 0;
 
@@ -35,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	switch (data[0] % 4) {
 	case 0:
-		watch_parse(wi, 3, buf, (int)(size - 1));
+		watch_parse(w, 3, buf, (int)(size - 1));
 		for (int i = 0; i < 3; i++)
 			if (strnlen(wi[i].name, IF_NAMESIZE) >= IF_NAMESIZE)
 				abort();
@@ -47,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		genl_parse_reply(buf, (int)(size - 1), 7, &found, &result);
 		break;
 	case 3:
-		watch_parse_answers(wi, 3, data[0] >> 2, buf, (int)(size - 1));
+		watch_parse_answers(w, 3, data[0] >> 2, buf, (int)(size - 1));
 		for (int i = 0; i < 3; i++)
 			if (strnlen(wi[i].name, IF_NAMESIZE) >= IF_NAMESIZE ||
 			    (wi[i].ours && !wi[i].xdp_known))

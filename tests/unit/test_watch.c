@@ -20,6 +20,7 @@
 struct fixture {
 	struct attachment att[N];
 	struct watch_iface wi[N];
+	struct watch_iface *w[N]; /* the watch takes pointers */
 };
 
 static void setup(struct fixture *f, enum attach_kind kind, enum xdp_mode mode)
@@ -34,6 +35,7 @@ static void setup(struct fixture *f, enum attach_kind kind, enum xdp_mode mode)
 		f->att[i].link_fd = -1;
 		f->att[i].prog_id = 100 + (uint32_t)i;
 		f->wi[i].att = &f->att[i];
+		f->w[i] = &f->wi[i];
 		f->wi[i].new_nsid = -1;
 		snprintf(f->wi[i].name, sizeof(f->wi[i].name), "%s", names[i]);
 	}
@@ -140,7 +142,7 @@ static void test_one_getlink_per_counting_interface(void)
 
 	setup(&f, ATTACH_NETLINK, XDP_MODE_NATIVE);
 	f.wi[1].fault = WATCH_DELETED; /* already lost: not asked again */
-	len = watch_build_query(f.wi, N, 7, req, sizeof(req));
+	len = watch_build_query(f.w, N, 7, req, sizeof(req));
 	CHECK_EQ_INT(sizeof(req[0]), 40);
 	CHECK_EQ_INT(len, 2 * 40);
 	CHECK(f.wi[0].asked && !f.wi[1].asked && f.wi[2].asked);
@@ -155,7 +157,7 @@ static void test_one_getlink_per_counting_interface(void)
 	CHECK_EQ_INT(req[1].ifi.ifi_index, 12);
 	/* no room: nothing asked, and a stale answer state is reset */
 	f.wi[0].answered = true;
-	CHECK_EQ_INT(watch_build_query(f.wi, N, 8, NULL, 0), 0);
+	CHECK_EQ_INT(watch_build_query(f.w, N, 8, NULL, 0), 0);
 	CHECK(!f.wi[0].asked && !f.wi[0].answered);
 }
 
@@ -166,12 +168,12 @@ static void test_our_program_there_keeps_counting_and_a_new_name_is_news(void)
 	int len;
 
 	setup(&f, ATTACH_NETLINK, XDP_MODE_NATIVE);
-	watch_build_query(f.wi, N, 3, NULL, 0);
+	watch_build_query(f.w, N, 3, NULL, 0);
 	f.wi[0].asked = f.wi[1].asked = f.wi[2].asked = true;
 	len = answer(buf, seq(3, 0), 10, "veth0", 100);
 	len += answer(buf + len, seq(3, 1), 11, "wan1", 101);
 	len += answer(buf + len, seq(3, 2), 12, "veth2", 102);
-	watch_parse_answers(f.wi, N, 3, buf, len);
+	watch_parse_answers(f.w, N, 3, buf, len);
 	for (int i = 0; i < N; i++) {
 		CHECK(f.wi[i].answered && f.wi[i].xdp_known && f.wi[i].ours);
 		watch_judge(&f.wi[i]);
@@ -190,11 +192,11 @@ static void test_someone_elses_program_or_none_is_a_loss(void)
 	int len;
 
 	setup(&f, ATTACH_NETLINK, XDP_MODE_NATIVE);
-	watch_build_query(f.wi, N, 1, NULL, 0);
+	watch_build_query(f.w, N, 1, NULL, 0);
 	f.wi[0].asked = f.wi[1].asked = true;
 	len = answer(buf, seq(1, 0), 10, "veth0", 555);
 	len += answer(buf + len, seq(1, 1), 11, "veth1", 0);
-	watch_parse_answers(f.wi, N, 1, buf, len);
+	watch_parse_answers(f.w, N, 1, buf, len);
 	watch_judge(&f.wi[0]);
 	watch_judge(&f.wi[1]);
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_PROG_GONE);
@@ -205,10 +207,10 @@ static void test_someone_elses_program_or_none_is_a_loss(void)
 
 	/* a link whose program left the interface: the link was detached */
 	setup(&f, ATTACH_LINK, XDP_MODE_NATIVE);
-	watch_build_query(f.wi, N, 1, NULL, 0);
+	watch_build_query(f.w, N, 1, NULL, 0);
 	f.wi[0].asked = true;
 	len = answer(buf, seq(1, 0), 10, "veth0", 0);
-	watch_parse_answers(f.wi, N, 1, buf, len);
+	watch_parse_answers(f.w, N, 1, buf, len);
 	watch_judge(&f.wi[0]);
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_LINK_GONE);
 }
@@ -222,13 +224,13 @@ static void test_generic_and_multi_mode_ids_are_all_read(void)
 	struct fixture f;
 
 	setup(&f, ATTACH_NETLINK, XDP_MODE_GENERIC);
-	watch_build_query(f.wi, N, 2, NULL, 0);
+	watch_build_query(f.w, N, 2, NULL, 0);
 	f.wi[1].asked = true;
 	begin_link(&m, seq(2, 1), 11);
 	put_name(&m, "veth1");
 	put_xdp(&m, 2, types, ids);
 	end_msg(&m);
-	watch_parse_answers(f.wi, N, 2, buf, m.len);
+	watch_parse_answers(f.w, N, 2, buf, m.len);
 	CHECK(f.wi[1].ours);
 	CHECK_EQ_INT(f.wi[1].other_id, 900);
 	watch_judge(&f.wi[1]);
@@ -242,10 +244,10 @@ static void test_no_such_device_is_gone(void)
 	struct fixture f;
 
 	setup(&f, ATTACH_LINK, XDP_MODE_NATIVE);
-	watch_build_query(f.wi, N, 5, NULL, 0);
+	watch_build_query(f.w, N, 5, NULL, 0);
 	f.wi[2].asked = true;
 	put_error(&m, seq(5, 2), -ENODEV);
-	watch_parse_answers(f.wi, N, 5, buf, m.len);
+	watch_parse_answers(f.w, N, 5, buf, m.len);
 	CHECK(f.wi[2].answered);
 	CHECK_EQ_INT(f.wi[2].answer_err, -ENODEV);
 	watch_judge(&f.wi[2]);
@@ -260,18 +262,18 @@ static void test_answers_to_another_poll_or_interface_are_ignored(void)
 	int len;
 
 	setup(&f, ATTACH_NETLINK, XDP_MODE_NATIVE);
-	watch_build_query(f.wi, N, 9, NULL, 0);
+	watch_build_query(f.w, N, 9, NULL, 0);
 	f.wi[0].asked = f.wi[1].asked = true;
 	len = answer(buf, seq(8, 0), 10, "old0", 100);        /* last poll's */
 	len += answer(buf + len, seq(9, 1), 99, "other", 101); /* not its ifindex */
 	len += answer(buf + len, seq(9, 2), 12, "veth2", 102); /* not asked */
-	watch_parse_answers(f.wi, N, 9, buf, len);
+	watch_parse_answers(f.w, N, 9, buf, len);
 	for (int i = 0; i < N; i++)
 		CHECK(!f.wi[i].answered && !f.wi[i].renamed);
 	/* the first answer counts; a second for the same question does not */
 	len = answer(buf, seq(9, 0), 10, "veth0", 100);
 	len += answer(buf + len, seq(9, 0), 10, "veth0", 555);
-	watch_parse_answers(f.wi, N, 9, buf, len);
+	watch_parse_answers(f.w, N, 9, buf, len);
 	CHECK(f.wi[0].ours && f.wi[0].other_id == 0);
 }
 
@@ -294,17 +296,17 @@ static void test_a_cut_answer_tells_what_it_holds(void)
 		end_msg(&m);
 		len = m.len;
 	}
-	watch_build_query(f.wi, N, 4, NULL, 0);
+	watch_build_query(f.w, N, 4, NULL, 0);
 	f.wi[0].asked = true;
-	watch_parse_answers(f.wi, N, 4, buf, xdp_end + 100); /* cut inside AF_SPEC */
+	watch_parse_answers(f.w, N, 4, buf, xdp_end + 100); /* cut inside AF_SPEC */
 	CHECK(f.wi[0].answered && f.wi[0].xdp_known && f.wi[0].ours);
-	watch_build_query(f.wi, N, 4, NULL, 0);
+	watch_build_query(f.w, N, 4, NULL, 0);
 	f.wi[0].asked = true;
-	watch_parse_answers(f.wi, N, 4, buf, xdp_end - 6); /* cut inside IFLA_XDP */
+	watch_parse_answers(f.w, N, 4, buf, xdp_end - 6); /* cut inside IFLA_XDP */
 	CHECK(f.wi[0].answered && !f.wi[0].xdp_known);
-	watch_build_query(f.wi, N, 4, NULL, 0);
+	watch_build_query(f.w, N, 4, NULL, 0);
 	f.wi[0].asked = true;
-	watch_parse_answers(f.wi, N, 4, buf, len);
+	watch_parse_answers(f.w, N, 4, buf, len);
 	CHECK(f.wi[0].xdp_known && f.wi[0].ours);
 }
 
@@ -318,9 +320,9 @@ static void test_tc_hooks_are_judged_without_xdp_ids(void)
 	 * -ENOLINK); clsact places are asked too (tests/integration/tc.sh) */
 	setup(&f, ATTACH_LINK, XDP_MODE_TC);
 	len = answer(buf, seq(6, 0), 10, "veth0", 0);
-	watch_build_query(f.wi, N, 6, NULL, 0);
+	watch_build_query(f.w, N, 6, NULL, 0);
 	f.wi[0].asked = true;
-	watch_parse_answers(f.wi, N, 6, buf, len);
+	watch_parse_answers(f.w, N, 6, buf, len);
 	watch_judge(&f.wi[0]);
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_LINK_GONE);
 }
@@ -334,7 +336,7 @@ static void test_notified_xdp_ids_judge_netlink_attachments(void)
 	int len;
 
 	setup(&f, ATTACH_NETLINK, XDP_MODE_NATIVE);
-	watch_build_query(f.wi, N, 0, NULL, 0);
+	watch_build_query(f.w, N, 0, NULL, 0);
 	/* veth0: without ours, then with ours (our own attach, read late) */
 	len = answer(buf, 0, 10, "veth0", 0);
 	len += answer(buf + len, 0, 10, "veth0", 100);
@@ -350,7 +352,7 @@ static void test_notified_xdp_ids_judge_netlink_attachments(void)
 		end_msg(&m);
 		len = m.len;
 	}
-	watch_parse(f.wi, N, buf, len);
+	watch_parse(f.w, N, buf, len);
 	for (int i = 0; i < N; i++)
 		watch_judge_notified(&f.wi[i]);
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_OK);
@@ -362,16 +364,16 @@ static void test_notified_xdp_ids_judge_netlink_attachments(void)
 	/* a link is judged by the link, never by notified ids (here: no link
 	 * fd, so -ENOLINK) */
 	setup(&f, ATTACH_LINK, XDP_MODE_NATIVE);
-	watch_build_query(f.wi, N, 0, NULL, 0);
+	watch_build_query(f.w, N, 0, NULL, 0);
 	len = answer(buf, 0, 10, "veth0", 100);
-	watch_parse(f.wi, N, buf, len);
+	watch_parse(f.w, N, buf, len);
 	watch_judge_notified(&f.wi[0]);
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_LINK_GONE);
 	/* clsact: no XDP id says anything of a tc filter, nor asks its place */
 	setup(&f, ATTACH_NETLINK, XDP_MODE_TC);
-	watch_build_query(f.wi, N, 0, NULL, 0);
+	watch_build_query(f.w, N, 0, NULL, 0);
 	len = answer(buf, 0, 10, "veth0", 0);
-	watch_parse(f.wi, N, buf, len);
+	watch_parse(f.w, N, buf, len);
 	CHECK(!f.wi[0].tc_news);
 	watch_judge_notified(&f.wi[0]);
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_OK);
@@ -391,9 +393,9 @@ static void test_a_dispatcher_swap_is_a_question_not_a_loss(void)
 	setup(&f, ATTACH_DISPATCHER, XDP_MODE_GENERIC);
 	for (int i = 0; i < N; i++)
 		f.att[i].ifindex = 0x7ffffff0 + i;
-	watch_build_query(f.wi, N, 0, NULL, 0);
+	watch_build_query(f.w, N, 0, NULL, 0);
 	len = answer(buf, 0, 0x7ffffff0, "veth0", 555);
-	watch_parse(f.wi, N, buf, len);
+	watch_parse(f.w, N, buf, len);
 	CHECK(f.wi[0].xdp_known && !f.wi[0].ours);
 	watch_judge_notified(&f.wi[0]);
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_GONE);
@@ -402,10 +404,10 @@ static void test_a_dispatcher_swap_is_a_question_not_a_loss(void)
 	setup(&f, ATTACH_DISPATCHER, XDP_MODE_NATIVE);
 	for (int i = 0; i < N; i++)
 		f.att[i].ifindex = 0x7ffffff0 + i;
-	watch_build_query(f.wi, N, 1, NULL, 0);
+	watch_build_query(f.w, N, 1, NULL, 0);
 	f.wi[0].asked = true;
 	len = answer(buf, seq(1, 0), 0x7ffffff0, "veth0", 556);
-	watch_parse_answers(f.wi, N, 1, buf, len);
+	watch_parse_answers(f.w, N, 1, buf, len);
 	watch_judge(&f.wi[0]);
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_GONE);
 }
@@ -428,9 +430,9 @@ static void test_tc_notifications_make_clsact_places_asked(void)
 		h->nlmsg_len = NLMSG_LENGTH(sizeof(*t));
 		h->nlmsg_type = (unsigned short)types[k];
 		t->tcm_ifindex = 11;
-		watch_parse(f.wi, N, buf, (int)h->nlmsg_len);
+		watch_parse(f.w, N, buf, (int)h->nlmsg_len);
 		t->tcm_ifindex = 12;
-		watch_parse(f.wi, N, buf, (int)h->nlmsg_len);
+		watch_parse(f.w, N, buf, (int)h->nlmsg_len);
 		CHECK(!f.wi[0].tc_news);
 		CHECK(f.wi[1].tc_news);
 		CHECK(!f.wi[2].tc_news);
@@ -443,7 +445,7 @@ static void test_tc_notifications_make_clsact_places_asked(void)
 			eg.egress = true;
 			f.wi[2].tx_att = &eg;
 			t->tcm_ifindex = 12;
-			watch_parse(f.wi, N, buf, (int)h->nlmsg_len);
+			watch_parse(f.w, N, buf, (int)h->nlmsg_len);
 			CHECK(f.wi[2].tc_news);
 			f.wi[2].tx_att = NULL;
 		}
@@ -451,7 +453,7 @@ static void test_tc_notifications_make_clsact_places_asked(void)
 		setup(&f, ATTACH_NETLINK, XDP_MODE_TC);
 		h->nlmsg_len = NLMSG_LENGTH(sizeof(*t)) - 4;
 		t->tcm_ifindex = 10;
-		watch_parse(f.wi, N, buf, (int)NLMSG_LENGTH(sizeof(*t)));
+		watch_parse(f.w, N, buf, (int)NLMSG_LENGTH(sizeof(*t)));
 		CHECK(!f.wi[0].tc_news);
 	}
 }
@@ -478,7 +480,7 @@ static void test_a_late_notification_explains_a_detached_link(void)
 		put_attr(&m, IFLA_NEW_IFINDEX, &new_ifindex, sizeof(new_ifindex));
 		end_msg(&m);
 	}
-	watch_parse(f.wi, N, buf, m.len);
+	watch_parse(f.w, N, buf, m.len);
 	CHECK_EQ_INT(f.wi[0].fault, WATCH_MOVED);
 	CHECK_EQ_INT(f.wi[0].new_nsid, 4);
 	CHECK_EQ_INT(f.wi[0].new_ifindex, 7);
