@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # ci/lib.sh - sourced by the build and test scripts: the cache directory,
-# logging, and apt-get with a lock wait. Set ME to the script's name first.
+# logging, apt-get with a lock wait, and the arch table. Set ME to the
+# script's name first. The test scripts' assertions are tests/lib.sh's.
 # shellcheck source=ci/cache.sh
 . "$(dirname "${BASH_SOURCE[0]}")/cache.sh"
 : "${ME:=$(basename "$0")}"
@@ -93,42 +94,4 @@ series_suite() {
 # suite_kind SUITE: 'stable' or 'unstable', from the series rows serving it.
 suite_kind() {
 	_arch_rows series | awk -F'|' -v s="$1" '$3 == s { print $4; f = 1; exit } END { exit !f }'
-}
-
-# ---------------------------------------------------------------- assertions
-# For the test scripts: one line per assertion, counted in PASSED / FAILED /
-# SKIPPED, and results_line for the closing "N passed, N failed" that
-# tests/lib.sh's tally reads.
-PASSED=${PASSED:-0} FAILED=${FAILED:-0} SKIPPED=${SKIPPED:-0}
-ok()   { PASSED=$((PASSED + 1)); echo "  ok    $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "  FAIL  $*"; }
-skip() { SKIPPED=$((SKIPPED + 1)); echo "  skip  $*"; }
-
-# check DESC CMD...: one assertion, passes when CMD succeeds.
-check() {
-	local desc=$1; shift
-	if "$@"; then ok "$desc"; else fail "$desc"; fi
-}
-
-# check_eq DESC GOT WANT
-check_eq() {
-	if [ "$2" == "$3" ]; then ok "$1"; else fail "$1 (got '$2', want '$3')"; fi
-}
-
-# check_match DESC TEXT REGEX (extended, case-insensitive)
-check_match() {
-	if grep -qiE -- "$3" <<<"$2"; then ok "$1"
-	else fail "$1 ('$2' does not match /$3/)"; fi
-}
-
-# lacks TEXT REGEX: true when TEXT has no match (extended, case-insensitive).
-lacks() {
-	! grep -qiE -- "$2" <<<"$1"
-}
-
-# results_line: prints "N passed, N failed" (", N skipped" when something
-# was) and returns 1 if anything failed.
-results_line() {
-	echo "$PASSED passed, $FAILED failed$([ "$SKIPPED" -eq 0 ] || echo ", $SKIPPED skipped")"
-	[ "$FAILED" -eq 0 ]
 }

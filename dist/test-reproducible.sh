@@ -24,6 +24,8 @@ cd "$ROOT" || exit 1
 ME=repro
 # shellcheck source=ci/lib.sh
 . ci/lib.sh
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 ARCHES=${*:-$(arch_list_release required)}
 TMP=$(mktemp -d /tmp/xdpcount-repro.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT

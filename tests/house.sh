@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.." || exit 1
 ME=house
 # shellcheck source=ci/lib.sh
 . ci/lib.sh
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 
 # folder: the project folders its .c and .h files may include (besides
 # itself); a folder/file.h entry allows that one header of a later folder.

@@ -1,6 +1,48 @@
 # shellcheck shell=bash
-# Shared by the test runners: run a suite, keep its output, add up its
-# closing "N passed, N failed" line.
+# tests/lib.sh - sourced by the test scripts: the assertions (ok, fail, skip,
+# check, check_eq, check_match, lacks, results_line), and for the runners
+# the tally of each suite's closing "N passed, N failed" line. Build and CI
+# plumbing (log, die, apt_install, the arch table) is ci/lib.sh's.
+
+# ---------------------------------------------------------------- assertions
+# For the test scripts: one line per assertion, counted in PASSED / FAILED /
+# SKIPPED, and results_line for the closing "N passed, N failed" that tally
+# (below) reads.
+PASSED=${PASSED:-0} FAILED=${FAILED:-0} SKIPPED=${SKIPPED:-0}
+ok()   { PASSED=$((PASSED + 1)); echo "  ok    $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "  FAIL  $*"; }
+skip() { SKIPPED=$((SKIPPED + 1)); echo "  skip  $*"; }
+
+# check DESC CMD...: one assertion, passes when CMD succeeds.
+check() {
+	local desc=$1; shift
+	if "$@"; then ok "$desc"; else fail "$desc"; fi
+}
+
+# check_eq DESC GOT WANT
+check_eq() {
+	if [ "$2" == "$3" ]; then ok "$1"; else fail "$1 (got '$2', want '$3')"; fi
+}
+
+# check_match DESC TEXT REGEX (extended, case-insensitive)
+check_match() {
+	if grep -qiE -- "$3" <<<"$2"; then ok "$1"
+	else fail "$1 ('$2' does not match /$3/)"; fi
+}
+
+# lacks TEXT REGEX: true when TEXT has no match (extended, case-insensitive).
+lacks() {
+	! grep -qiE -- "$2" <<<"$1"
+}
+
+# results_line: prints "N passed, N failed" (", N skipped" when something
+# was) and returns 1 if anything failed.
+results_line() {
+	echo "$PASSED passed, $FAILED failed$([ "$SKIPPED" -eq 0 ] || echo ", $SKIPPED skipped")"
+	[ "$FAILED" -eq 0 ]
+}
+
+# ---------------------------------------------------------------- tally
 TOTAL_PASSED=0
 TOTAL_FAILED=0
 TOTAL_SKIPPED=0

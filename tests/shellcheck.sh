@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.." || exit 1
 ME=shellcheck
 # shellcheck source=ci/lib.sh
 . ci/lib.sh
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 
 command -v shellcheck >/dev/null || apt_install shellcheck >&2 ||
 	{ echo "shellcheck: cannot install shellcheck"; echo "0 passed, 1 failed"; exit 1; }

@@ -25,6 +25,8 @@ cd "$TOP" || exit 1
 ME=cross
 # shellcheck source=ci/lib.sh
 . ci/lib.sh
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 
 REQUIRED=$(arch_list_release required)
 WANTED=$(arch_list_release wanted)

@@ -6,9 +6,11 @@
 
 # ---------------------------------------------------------------- reporting
 # ok, fail, check, check_eq, check_match, lacks: the project's assertion
-# helpers, from ci/lib.sh.
+# helpers, from tests/lib.sh (log, die, apt_install from ci/lib.sh).
 # shellcheck source=ci/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../ci/lib.sh"
+# shellcheck source=tests/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 # Shows a captured file when a test needs explaining.
 show() {

@@ -28,10 +28,9 @@ NETLINK_CYCLES=${NETLINK_CYCLES:-200}
 STEADY_MINUTES=${STEADY_MINUTES:-10}
 PREFIX="xdpst$$"
 WORK=$(mktemp -d /tmp/xdpcount-stress.XXXXXX)
-PASSED=0 FAILED=0 XPID=
-ok()   { PASSED=$((PASSED + 1)); echo "  ok    $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "  FAIL  $*"; }
-check_eq() { if [ "$2" == "$3" ]; then ok "$1"; else fail "$1 (got '$2', want '$3')"; fi; }
+XPID=
+# shellcheck source=tests/lib.sh
+. "$TOP/tests/lib.sh"
 cleanup() {
 	[ -n "$XPID" ] && kill -KILL "$XPID" 2>/dev/null
 	umount "$WORK/bpffs" 2>/dev/null
@@ -187,5 +186,4 @@ else fail "steady: RSS varied by $((max - min)) KiB after warm-up"; fi
 echo "== $BLOCKED_SECONDS s with a blocked stdout"
 blocked_stdout
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+results_line
