@@ -7,6 +7,7 @@
 #include <linux/capability.h>
 
 #include "cli/errors.h"
+#include "plan/plan.h"
 #include "run/stop.h"
 #include "report/fmt.h"
 #include "probe/probe.h" /* CAP_BPF */
@@ -303,28 +304,21 @@ static const char *const stage_code[] = {
 	[STAGE_TEXTFILE] = "textfile",
 };
 
-static const struct { int err; const char *name; } errno_names[] = {
-	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EIO, "EIO" }, { E2BIG, "E2BIG" },
-	{ ENOEXEC, "ENOEXEC" }, { EBADF, "EBADF" }, { ENOMEM, "ENOMEM" }, { EACCES, "EACCES" },
-	{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { ENOTDIR, "ENOTDIR" },
-	{ EISDIR, "EISDIR" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { EROFS, "EROFS" },
-	{ EPIPE, "EPIPE" }, { ERANGE, "ERANGE" }, { ENAMETOOLONG, "ENAMETOOLONG" },
-	{ ENOSYS, "ENOSYS" }, { ENODATA, "ENODATA" }, { ENOLINK, "ENOLINK" },
-	{ ENOTSOCK, "ENOTSOCK" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { EADDRINUSE, "EADDRINUSE" },
-	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" }, { ETIMEDOUT, "ETIMEDOUT" }, { ENXIO, "ENXIO" },
-};
-
 int failure_get(struct failure_info *fi)
 {
+	const char *name;
+
 	if (!failure.set)
 		return 0;
 	format_line(fi->message, sizeof(fi->message), failure.stage, failure.err,
 		    failure.subject, failure.detail, failure.todo);
 	fi->code = stage_code[failure.stage];
-	snprintf(fi->errno_name, sizeof(fi->errno_name), "errno%u", 0u - (unsigned int)failure.err);
-	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
-		if (errno_names[i].err == -failure.err)
-			snprintf(fi->errno_name, sizeof(fi->errno_name), "%s", errno_names[i].name);
+	name = enum_find(errno_names, -failure.err);
+	if (name)
+		snprintf(fi->errno_name, sizeof(fi->errno_name), "%s", name);
+	else
+		snprintf(fi->errno_name, sizeof(fi->errno_name), "errno%u",
+			 0u - (unsigned int)failure.err);
 	fi->exit_code = exit_code_of(&failure);
 	return 1;
 }

@@ -110,6 +110,22 @@ const struct enum_name status_mode_names[] = {
 	{ NULL, 0 },
 };
 
+/* errno names, by the positive value: one table for the plan's reasons and
+ * the error event's "errno" (ENOTSUPP, 524, is the kernel's own). */
+const struct enum_name errno_names[] = {
+	{ "EPERM", EPERM }, { "ENOENT", ENOENT }, { "EIO", EIO }, { "ENXIO", ENXIO },
+	{ "E2BIG", E2BIG }, { "ENOEXEC", ENOEXEC }, { "EBADF", EBADF }, { "EAGAIN", EAGAIN },
+	{ "ENOMEM", ENOMEM }, { "EACCES", EACCES }, { "EFAULT", EFAULT }, { "EBUSY", EBUSY },
+	{ "EEXIST", EEXIST }, { "ENODEV", ENODEV }, { "ENOTDIR", ENOTDIR }, { "EISDIR", EISDIR },
+	{ "EINVAL", EINVAL }, { "ENOSPC", ENOSPC }, { "EROFS", EROFS }, { "EPIPE", EPIPE },
+	{ "ERANGE", ERANGE }, { "ENAMETOOLONG", ENAMETOOLONG }, { "ENOSYS", ENOSYS },
+	{ "ENODATA", ENODATA }, { "ENOLINK", ENOLINK }, { "EPROTO", EPROTO },
+	{ "ENOTSOCK", ENOTSOCK }, { "EOPNOTSUPP", EOPNOTSUPP }, { "EADDRINUSE", EADDRINUSE },
+	{ "EADDRNOTAVAIL", EADDRNOTAVAIL }, { "ETIMEDOUT", ETIMEDOUT },
+	{ "EMEDIUMTYPE", EMEDIUMTYPE }, { "ECANCELED", ECANCELED }, { "ENOTSUPP", 524 },
+	{ NULL, 0 },
+};
+
 const char *enum_find(const struct enum_name *table, int value)
 {
 	for (; table && table->name; table++)

@@ -41,6 +41,7 @@ extern const struct enum_name fact_state_names[]; /* enum fact_state */
 extern const struct enum_name share_names[];      /* enum share */
 extern const struct enum_name xdp_feature_names[]; /* XDPC_XDP_ACT_* bits (probe/probe.h) */
 extern const struct enum_name status_mode_names[]; /* enum status_mode (probe/status.h) */
+extern const struct enum_name errno_names[];      /* EPERM, ... by the positive errno */
 /* The name of value, "?" if the table has none. */
 const char *enum_name(const struct enum_name *table, int value);
 /* The same, NULL if the table has none. */

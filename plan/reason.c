@@ -86,23 +86,12 @@ void acc_add(struct verdict_acc *acc, enum verdict v, const char *fmt, ...)
 
 const char *plan_errno_name(int err, char *buf, size_t len)
 {
-	static const struct { int err; const char *name; } names[] = {
-		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EIO, "EIO" },
-		{ E2BIG, "E2BIG" }, { EBADF, "EBADF" }, { EAGAIN, "EAGAIN" },
-		{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EFAULT, "EFAULT" },
-		{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
-		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
-		{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-		{ EPROTO, "EPROTO" }, { EROFS, "EROFS" }, { EMEDIUMTYPE, "EMEDIUMTYPE" },
-		{ ECANCELED, "not probed" }, { 524, "ENOTSUPP" },
-	};
-	size_t i;
+	const char *name = enum_find(errno_names, -err);
 
-	if (!err)
+	if (!err || err == -ECANCELED) /* ECANCELED: a probe left out (PROBE_SKIP_*) */
 		return "not probed";
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].err == -err)
-			return names[i].name;
+	if (name)
+		return name;
 	snprintf(buf, len, "errno %d", -err);
 	return buf;
 }

@@ -8,6 +8,8 @@
 
 #include "run/run.h"
 #include "cli/errors.h"
+#include "plan/plan.h"
+#include "plan/reason.h"
 #include "probe/probe.h"
 #include "tests/unit/check.h"
 
@@ -99,8 +101,39 @@ static void test_incompatible_plan_fails_with_the_errno_of_its_reason(void)
 	CHECK_EQ_INT(run_refusal(&plan), -EOPNOTSUPP);
 }
 
+/* The error event's "errno" and the plan's reasons spell an errno the same
+ * way, from one table (they had a list each: EMEDIUMTYPE was "errno124" in
+ * the event, ENODATA "errno 61" in a reason). */
+static void test_errno_names_are_one_table_for_events_and_reasons(void)
+{
+	struct failure_info fi;
+	char eb[24];
+
+	for (const struct enum_name *e = errno_names; e->name; e++) {
+		failure_clear();
+		fail(STAGE_ATTACH, -e->value, "eth0", "test");
+		CHECK(failure_get(&fi));
+		CHECK_EQ_STR(fi.errno_name, e->name);
+		if (e->value != ECANCELED) /* a probe left out: "not probed" */
+			CHECK_EQ_STR(plan_errno_name(-e->value, eb, sizeof(eb)), e->name);
+	}
+	CHECK_EQ_STR(plan_errno_name(-ENODATA, eb, sizeof(eb)), "ENODATA");
+	failure_clear();
+	fail(STAGE_ATTACH, -EMEDIUMTYPE, "eth0", "test");
+	CHECK(failure_get(&fi));
+	CHECK_EQ_STR(fi.errno_name, "EMEDIUMTYPE");
+	CHECK_EQ_STR(plan_errno_name(-ECANCELED, eb, sizeof(eb)), "not probed");
+	CHECK_EQ_STR(plan_errno_name(-4000, eb, sizeof(eb)), "errno 4000");
+	failure_clear();
+	fail(STAGE_ATTACH, -4000, "eth0", "test");
+	CHECK(failure_get(&fi));
+	CHECK_EQ_STR(fi.errno_name, "errno4000");
+	failure_clear();
+}
+
 int main(void)
 {
+	test_errno_names_are_one_table_for_events_and_reasons();
 	test_incompatible_plan_fails_with_the_errno_of_its_reason();
 	test_privilege_advice_is_about_the_capabilities_held_before_the_drop();
 	test_strict_link_refusal_is_a_negative_errno_with_a_message();
