@@ -242,8 +242,11 @@ const char *plan_no_join(const struct probe_iface *it, const struct plan *plan)
 		return "all of its slots are taken";
 	if (it->disp.devbound)
 		return "it is bound to the device (XDP hints), which xdpcount does not do";
+	if (it->disp.err == -ENOENT)
+		return "its slots are not pinned in our bpffs (xdp/dispatch-IFINDEX-ID): give "
+		       "xdpcount libxdp's bpffs (LIBXDP_BPFFS or XDPCOUNT_BPFFS)";
 	if (it->disp.err)
-		return "its slots could not be read";
+		return "its slots' pins could not be read";
 	return "it runs in another mode than the one asked for";
 }
 

@@ -117,8 +117,10 @@ static void read_slot(const char *dir, unsigned int i, int ifindex, struct probe
 	if (snprintf(path, sizeof(path), "%s/prog%u-prog", dir, i) >= (int)sizeof(path))
 		return;
 	fd = bpf_obj_get(path);
-	if (fd < 0)
+	if (fd < 0) {
+		s->err = -errno;
 		return;
+	}
 	memset(&info, 0, sizeof(info));
 	if (bpf_prog_get_info_by_fd(fd, &info, &len) == 0) {
 		s->id = info.id;
@@ -163,5 +165,7 @@ void probe_dispatcher_slots(struct probe_iface *it)
 		s->actions = c.chain_call_actions[i] & ~(1U << XDPC_DISP_RETVAL);
 		s->flags = c.program_flags[i];
 		read_slot(dir, i, it->ifindex, s);
+		if (s->err && !it->disp.err)
+			it->disp.err = s->err; /* its state is not in our bpffs */
 	}
 }

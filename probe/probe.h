@@ -63,11 +63,13 @@ struct probe_disp_slot {
 	bool ours;                      /* carries xdpcount's marker */
 	int pid;                        /* the xdpcount of our pin of it, 0 none */
 	bool alive;                     /* that xdpcount runs */
+	int err;                        /* -errno reading its pin, 0 none */
 };
 
 struct probe_disp {
 	unsigned int n;                 /* slots read (num_progs_enabled) */
-	int err;                        /* -errno reading them, 0 none */
+	int err;                        /* -errno reading them (a slot's pin, -ENOENT:
+					 * its state is not in our bpffs), 0 none */
 	bool frags;                     /* is_xdp_frags */
 	bool devbound;                  /* is_xdp_devbound (version 3) */
 	struct probe_disp_slot slot[XDPC_DISP_SLOTS];

@@ -1282,6 +1282,13 @@ static void test_dispatcher_not_joined_where_the_kernel_cannot(void)
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
 	CHECK_CONTAINS(plan.ifaces[0].reason, "cannot join it: all of its slots are taken");
 
+	/* its state is in another bpffs than ours: its slots cannot be read */
+	iface_with_dispatcher(2, true, 2)->disp.err = -ENOENT;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "cannot join it: its slots are not pinned in our "
+		       "bpffs");
+
 	/* bound to the device (version 3's XDP hints) */
 	iface_with_dispatcher(3, true, 1)->disp.devbound = true;
 	make(&req_auto);
