@@ -38,7 +38,7 @@ static const struct command commands[] = {
 	{ "detach", cmd_detach, CMD_DETACH, "IFACE...",
 	  "remove a leftover xdpcount program (after kill -9)" },
 	{ "status", cmd_status, CMD_STATUS, "[--json] [IFACE...]",
-	  "show the XDP (and tc ingress) programs attached, ours and others' (read-only)" },
+	  "the XDP and tc programs attached, ours and others' (read-only)" },
 	{ 0 },
 };
 

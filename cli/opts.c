@@ -13,7 +13,7 @@
 
 enum opt_id {
 	OPT_MODE = 'm', OPT_INTERVAL = 'i', OPT_COUNT = 'c', OPT_JSON = 'j',
-	OPT_QUIET = 'q', OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
+	OPT_QUIET = 'q', OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V', OPT_TIMESTAMPS = 't',
 	OPT_ATTACH = 256, OPT_BTF, OPT_STRICT, OPT_SELFTEST, OPT_DUMP, OPT_KEEP_GOING,
 	OPT_METRICS, OPT_TEXTFILE, OPT_DIRECTION, OPT_DISPATCHER_VERSION,
 };
@@ -65,15 +65,20 @@ static const struct opt_def opt_defs[] = {
 	  "when an interface (or our program on it) goes\n"
 	  "away, report it and count on the others; exit 1\n"
 	  "at the end (without it: exit 1 at once)" },
+	{ "timestamps", OPT_TIMESTAMPS, no_argument, CMD_RUN, NULL,
+	  "start each count line with the local time\n"
+	  "(HH:MM:SS; JSON has its own time field)" },
 	{ "json", OPT_JSON, no_argument, CMD_RUN | CMD_CHECK | CMD_OBJECTS | CMD_STATUS, NULL,
 	  "JSON Lines on stdout: one event per line" },
 	{ "metrics", OPT_METRICS, required_argument, CMD_RUN, "[ADDR:]PORT",
-	  "serve Prometheus metrics at http://ADDR:PORT/metrics\n"
-	  "(ADDR: IPv4, or IPv6 in brackets; loopback when\n"
-	  "omitted; fd://N takes a socket from systemd)" },
+	  "serve Prometheus metrics at\n"
+	  "http://ADDR:PORT/metrics (ADDR: IPv4, or IPv6 in\n"
+	  "brackets; loopback when omitted; fd://N takes a\n"
+	  "socket from systemd)" },
 	{ "textfile", OPT_TEXTFILE, required_argument, CMD_RUN, "FILE",
 	  "write the same metrics to FILE every interval\n"
-	  "(atomically, for node_exporter's textfile collector)" },
+	  "(atomically, for node_exporter's textfile\n"
+	  "collector)" },
 	{ "btf", OPT_BTF, required_argument, CMD_RUN | CMD_CHECK, "FILE",
 	  "kernel BTF instead of /sys/kernel/btf/vmlinux\n"
 	  "(parsed in full and reported; without it, check\n"
@@ -218,6 +223,7 @@ static int apply(struct opts *o, int id, const char *arg)
 	case OPT_INTERVAL: return parse_interval(arg, &o->interval);
 	case OPT_COUNT: return parse_count(arg, &o->count);
 	case OPT_JSON: o->json = true; return 0;
+	case OPT_TIMESTAMPS: o->timestamps = true; return 0;
 	case OPT_QUIET: o->verbosity = -1; return 0;
 	case OPT_VERBOSE: o->verbosity = o->verbosity < 0 ? 1 : o->verbosity + 1; return 0;
 	case OPT_HELP: o->help = true; return 0;

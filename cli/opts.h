@@ -24,6 +24,7 @@ struct opts {
 	double interval;        /* seconds, (0, 3600] */
 	unsigned long count;    /* reports before stopping; 0: until a signal */
 	bool json, strict, selftest, help, version;
+	bool timestamps;        /* run: each count line starts with the local time */
 	bool keep_going;        /* run: an interface lost while counting stops only itself */
 	int verbosity;          /* -1 quiet, 0 normal, 1 -v, 2 -vv */
 	const char *btf;        /* --btf FILE */

@@ -13,15 +13,34 @@ static const char *const marks[] = { "✓", "!", "✗", "?" };
 static void row(FILE *f, enum mark m, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The column where a row's text starts: "  ✓ " and the 22 of what. */
+#define TEXT_COL 27
+
+/* One row: its text wrapped to FMT_WIDTH under the text column. */
 static void row(FILE *f, enum mark m, const char *what, const char *fmt, ...)
 {
+	char lead[96], text[2048];
 	va_list ap;
 
-	fprintf(f, "  %s %-22s ", marks[m], what);
+	snprintf(lead, sizeof(lead), "  %s %-22s ", marks[m], what);
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	fputc('\n', f);
+	fmt_wrap(f, lead, TEXT_COL, text);
+}
+
+/* A further line of the row above, under its text. */
+static void more(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void more(FILE *f, const char *fmt, ...)
+{
+	char text[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	fmt_wrap(f, "                           ", TEXT_COL, text);
 }
 
 /* A fact's mark: missing is `missing_mark` (BAD if the counter needs it). */
@@ -126,13 +145,13 @@ void check_print_human(FILE *f, const struct check_result *c)
 			    enum_name(attach_kind_names, pi->attach),
 			    enum_name(variant_names, pi->variant), pi->reason, pi->variant_reason);
 		if (!pi->refuse && pi->rx && pi->tx && c->verdict != VERDICT_INCOMPATIBLE)
-			fprintf(f, "    %-22s tc egress via %s: %s\n", "",
-				plan_attach_name(XDP_MODE_TC, pi->tx_attach), pi->tx_reason);
-		fprintf(f, "    %-22s libxdp after us: %s\n", "", pi->share_reason);
+			more(f, "tc egress via %s: %s", plan_attach_name(XDP_MODE_TC, pi->tx_attach),
+			     pi->tx_reason);
+		more(f, "libxdp after us: %s", pi->share_reason);
 		if (c->probe->ifaces[i].xdp_features_known.state == FACT_YES) {
 			char names[160];
 
-			fprintf(f, "    %-22s xdp-features: %s\n", "",
+			more(f, "xdp-features: %s",
 				c->probe->ifaces[i].xdp_features
 					? xdp_features_str(names, sizeof(names),
 							   c->probe->ifaces[i].xdp_features, ", ")
@@ -166,5 +185,5 @@ void check_print_human(FILE *f, const struct check_result *c)
 	}
 	fprintf(f, "verdict: %s\n", enum_name(verdict_names, c->verdict));
 	for (unsigned int i = 0; i < c->n_reasons; i++)
-		fprintf(f, "  - %s\n", c->reasons[i]);
+		fmt_wrap(f, "  - ", 4, c->reasons[i]);
 }

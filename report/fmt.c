@@ -89,3 +89,47 @@ const char *fmt_name(char *buf, size_t len, const char *name)
 	buf[o] = '\0';
 	return buf;
 }
+
+/* Columns of the first n bytes of s. */
+static int cols(const char *s, size_t n)
+{
+	int c = 0;
+
+	for (size_t i = 0; i < n && s[i]; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+void fmt_wrap(FILE *f, const char *lead, int indent, const char *text)
+{
+	int col = cols(lead, strlen(lead));
+	bool first = true; /* the first word follows the lead directly */
+
+	fputs(lead, f);
+	while (*text) {
+		size_t word;
+		int w;
+
+		while (*text == ' ')
+			text++;
+		word = strcspn(text, " ");
+		if (!word)
+			break;
+		w = cols(text, word);
+		if (!first && col + 1 + w > FMT_WIDTH && col > indent) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', f);
+			col++;
+		} else if (col + w > FMT_WIDTH && col > indent) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		}
+		fwrite(text, 1, word, f);
+		col += w;
+		text += word;
+		first = false;
+	}
+	fputc('\n', f);
+}

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define FMT_LEN 32
 
@@ -22,5 +23,13 @@ size_t fmt_utf8_len(const unsigned char *p);
 const char *fmt_name(char *buf, size_t len, const char *name);
 /* fmt_name into a buffer that lasts to the end of the enclosing block. */
 #define FMT_NAME(n) fmt_name((char[FMT_NAME_LEN]){ 0 }, FMT_NAME_LEN, (n))
+
+/* Human output fits a terminal of this many columns. */
+#define FMT_WIDTH 80
+/* Writes lead, then text broken at spaces so that no line is wider than
+ * FMT_WIDTH columns (a word longer than a line stands alone), each further
+ * line indented by indent spaces; ends with a newline. Columns are
+ * characters: UTF-8 continuation bytes take none. */
+void fmt_wrap(FILE *f, const char *lead, int indent, const char *text);
 
 #endif

@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <string.h>
+#include <time.h>
 
 #include "report/fmt.h"
 #include "report/report.h"
@@ -11,6 +13,10 @@ void report_init(struct report *r, FILE *f, bool json, bool quiet)
 	r->f = f;
 	r->json = json;
 	r->quiet = quiet;
+	r->diag = f;
+	r->verbose = false;
+	r->timestamps = false;
+	r->header_done = false;
 	r->hostname = NULL;
 	json_init(&r->j, f);
 }
@@ -29,10 +35,24 @@ static void event_end(struct report *r)
 	json_line_end(&r->j);
 }
 
+/* "plan NAME: SUMMARY" and, where shown, the reasons wrapped under it. */
+static void plan_line(struct report *r, const char *name, const char *summary, const char *why,
+		      bool show_why)
+{
+	char lead[FMT_NAME_LEN + 16];
+
+	snprintf(lead, sizeof(lead), "plan %s: ", NAME(name));
+	fmt_wrap(r->diag, lead, 2, summary);
+	if (show_why || r->verbose)
+		fmt_wrap(r->diag, "  ", 2, why);
+}
+
 void report_plan(struct report *r, const struct plan *plan, const struct plan_iface *pi)
+
 {
 	const char *mode = enum_name(xdp_mode_names, pi->mode);
 	const char *attach = plan_attach_name(pi->mode, pi->attach);
+	char sum[160], why[2 * PLAN_REASON_LEN + 4];
 
 	if (r->quiet)
 		return;
@@ -58,19 +78,40 @@ void report_plan(struct report *r, const struct plan *plan, const struct plan_if
 		event_end(r);
 		return;
 	}
-	if (pi->rx && pi->tx)
-		fprintf(r->f, "plan %s: tc egress via %s: %s\n", NAME(pi->name),
-			plan_attach_name(XDP_MODE_TC, pi->tx_attach), pi->tx_reason);
-	if (!pi->rx)
-		fprintf(r->f, "plan %s: tc egress via %s: %s\n", NAME(pi->name), attach, pi->reason);
-	else if (pi->mode == XDP_MODE_TC)
-		fprintf(r->f, "plan %s: tc ingress via %s: %s\n", NAME(pi->name), attach, pi->reason);
-	else
-		fprintf(r->f, "plan %s: %s%s via %s, %s program: %s; %s\n", NAME(pi->name), mode,
-			pi->fallback_generic ? " (generic if refused)" : "", attach,
-			enum_name(variant_names, pi->variant), pi->reason, pi->variant_reason);
-	if (pi->share == SHARE_BLOCKED)
-		fprintf(r->f, "plan %s: libxdp after us: %s\n", NAME(pi->name), pi->share_reason);
+	/* One short line per hook; its reasons under it, wrapped, where the
+	 * plan is not the best one (generic, tc ingress) or with -v. */
+	if (pi->rx && pi->tx) {
+		snprintf(sum, sizeof(sum), "tc egress via %s",
+			 plan_attach_name(XDP_MODE_TC, pi->tx_attach));
+		plan_line(r, pi->name, sum, pi->tx_reason, false);
+	}
+	if (!pi->rx) {
+		snprintf(sum, sizeof(sum), "tc egress via %s", attach);
+		plan_line(r, pi->name, sum, pi->reason, false);
+	} else if (pi->mode == XDP_MODE_TC) {
+		snprintf(sum, sizeof(sum), "tc ingress via %s", attach);
+		plan_line(r, pi->name, sum, pi->reason, true);
+	} else {
+		snprintf(sum, sizeof(sum), "%s%s via %s, %s program", mode,
+			 pi->fallback_generic ? " (generic if refused)" : "", attach,
+			 enum_name(variant_names, pi->variant));
+		snprintf(why, sizeof(why), "%s; %s", pi->reason, pi->variant_reason);
+		plan_line(r, pi->name, sum, why, pi->mode == XDP_MODE_GENERIC);
+	}
+	if (pi->share == SHARE_BLOCKED) {
+		char lead[FMT_NAME_LEN + 32];
+
+		snprintf(lead, sizeof(lead), "plan %s: ", NAME(pi->name));
+		if (r->verbose) {
+			char why[PLAN_REASON_LEN + 32];
+
+			snprintf(why, sizeof(why), "libxdp after us: %s", pi->share_reason);
+			fmt_wrap(r->diag, lead, 2, why);
+		}
+		else
+			fmt_wrap(r->diag, lead, 2, "libxdp after us: no (-v says why; --mode tc leaves "
+				 "XDP free)");
+	}
 }
 
 void report_fallback(struct report *r, const char *iface, const char *why)
@@ -84,7 +125,13 @@ void report_fallback(struct report *r, const char *iface, const char *why)
 		event_end(r);
 		return;
 	}
-	fprintf(r->f, "%s: native mode refused (%s); falling back to generic\n", NAME(iface), why);
+	{
+		char text[PLAN_REASON_LEN + 96];
+
+		snprintf(text, sizeof(text), "%s: native mode refused (%s); falling back to generic",
+			 NAME(iface), why);
+		fmt_wrap(r->diag, "", 2, text);
+	}
 }
 
 static void attached(struct report *r, const char *iface, int ifindex, enum xdp_mode mode,
@@ -106,13 +153,13 @@ static void attached(struct report *r, const char *iface, int ifindex, enum xdp_
 	if (r->quiet)
 		return;
 	if (egress)
-		fprintf(r->f, "attached to %s (ifindex %d): tc egress via %s (counts what it "
+		fprintf(r->diag, "attached to %s (ifindex %d): tc egress via %s (counts what it "
 			"transmits)\n", NAME(iface), ifindex, plan_attach_name(mode, attach));
 	else if (mode == XDP_MODE_TC)
-		fprintf(r->f, "attached to %s (ifindex %d): tc ingress via %s (counts what XDP passed)\n",
+		fprintf(r->diag, "attached to %s (ifindex %d): tc ingress via %s (counts what XDP passed)\n",
 			NAME(iface), ifindex, plan_attach_name(mode, attach));
 	else
-		fprintf(r->f, "attached to %s (ifindex %d): %s mode via %s\n", NAME(iface), ifindex,
+		fprintf(r->diag, "attached to %s (ifindex %d): %s mode via %s\n", NAME(iface), ifindex,
 			enum_name(xdp_mode_names, mode), enum_name(attach_kind_names, attach));
 }
 
@@ -150,17 +197,59 @@ static void json_dirs(struct json *j, const struct iface_stats *s, bool rates)
 	}
 }
 
-/* One human line of one direction: dir is "" (receive only: the line of
- * old), "rx " or "tx ". */
-static void stats_line(struct report *r, const char *iface, const char *dir, uint64_t packets,
-		       uint64_t bytes, double pps_v, double bps_v)
-{
-	char size[FMT_LEN], pps[FMT_LEN], bps[FMT_LEN];
+/* The count lines: a header once, then per interface and interval one line
+ * per direction that fits FMT_WIDTH (with the time and the direction):
+ * [TIME] INTERFACE [DIR] PACKETS BYTES PACKET-RATE BIT-RATE. -v shows the
+ * exact byte total instead of the scaled one (wider). */
+#define COLS_IFACE "%-15s"
+#define COLS_REST " %13s %11s %12s %13s"
 
-	/* exact totals for scripts and eyes, scaled figures for the rates */
-	fprintf(r->f, "%-15s %spackets %12llu  bytes %15llu  %10s  %12s  %14s\n", NAME(iface), dir,
-		(unsigned long long)packets, (unsigned long long)bytes,
-		fmt_bytes(size, bytes), fmt_rate(pps, pps_v, "pps"), fmt_rate(bps, bps_v, "bit/s"));
+static void count_lead(struct report *r, char *buf, size_t len, double time, const char *iface,
+		       const char *dir)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (r->timestamps) {
+		struct tm tm;
+		time_t t = (time_t)time;
+
+		if (time > 0 && localtime_r(&t, &tm))
+			n += strftime(buf, len, "%H:%M:%S ", &tm);
+		else
+			n += (size_t)snprintf(buf, len, "%-8s ", "");
+	}
+	snprintf(buf + n, len - n, COLS_IFACE "%s%s", iface, dir[0] ? " " : "", dir);
+}
+
+static void count_header(struct report *r, bool dirs)
+{
+	char lead[64];
+
+	if (r->header_done)
+		return;
+	r->header_done = true;
+	count_lead(r, lead, sizeof(lead), 0, "interface", dirs ? "  " : "");
+	if (r->timestamps)
+		memcpy(lead, "time    ", 8);
+	fprintf(r->f, "%s" COLS_REST "\n", lead, "packets", "bytes", "packet rate", "bit rate");
+}
+
+static void stats_line(struct report *r, double time, const char *iface, const char *dir,
+		       uint64_t packets, uint64_t bytes, double pps_v, double bps_v)
+{
+	char lead[96], size[FMT_LEN], pps[FMT_LEN], bps[FMT_LEN];
+
+	char pk[24];
+
+	count_lead(r, lead, sizeof(lead), time, NAME(iface), dir);
+	snprintf(pk, sizeof(pk), "%llu", (unsigned long long)packets);
+	if (r->verbose)
+		snprintf(size, sizeof(size), "%llu B", (unsigned long long)bytes);
+	else
+		fmt_bytes(size, bytes);
+	fprintf(r->f, "%s" COLS_REST "\n", lead, pk, size, fmt_rate(pps, pps_v, "pps"),
+		fmt_rate(bps, bps_v, "bit/s"));
 }
 
 void report_stats(struct report *r, double time, const struct iface_stats *s)
@@ -174,15 +263,16 @@ void report_stats(struct report *r, double time, const struct iface_stats *s)
 		event_end(r);
 		return;
 	}
+	count_header(r, s->tx);
 	if (!s->no_rx)
-		stats_line(r, s->iface, s->tx ? "rx " : "", s->packets, s->bytes, s->pps, s->bps);
+		stats_line(r, time, s->iface, s->tx ? "rx" : "", s->packets, s->bytes, s->pps, s->bps);
 	if (s->tx)
-		stats_line(r, s->iface, "tx ", s->tx_packets, s->tx_bytes, s->tx_pps, s->tx_bps);
+		stats_line(r, time, s->iface, "tx", s->tx_packets, s->tx_bytes, s->tx_pps, s->tx_bps);
 }
 
 void report_detached_stats(struct report *r, const struct iface_stats *s)
 {
-	char size[FMT_LEN], tsize[FMT_LEN];
+	char size[FMT_LEN], tsize[FMT_LEN], text[320], lead[FMT_NAME_LEN + 24];
 
 	if (r->json) {
 		event_begin(r, "detached");
@@ -191,20 +281,26 @@ void report_detached_stats(struct report *r, const struct iface_stats *s)
 		event_end(r);
 		return;
 	}
+	snprintf(lead, sizeof(lead), "detached from %s: ", NAME(s->iface));
 	if (!s->tx)
-		fprintf(r->f, "detached from %s: %llu packets, %llu bytes (%s) in total\n",
-			NAME(s->iface), (unsigned long long)s->packets,
-			(unsigned long long)s->bytes, fmt_bytes(size, s->bytes));
+		snprintf(text, sizeof(text), "%llu packets, %llu bytes (%s) in total",
+			 (unsigned long long)s->packets, (unsigned long long)s->bytes,
+			 fmt_bytes(size, s->bytes));
 	else if (s->no_rx)
-		fprintf(r->f, "detached from %s: transmitted %llu packets, %llu bytes (%s) in "
-			"total\n", NAME(s->iface), (unsigned long long)s->tx_packets,
-			(unsigned long long)s->tx_bytes, fmt_bytes(tsize, s->tx_bytes));
-	else
-		fprintf(r->f, "detached from %s: received %llu packets, %llu bytes (%s); "
-			"transmitted %llu packets, %llu bytes (%s) in total\n", NAME(s->iface),
-			(unsigned long long)s->packets, (unsigned long long)s->bytes,
-			fmt_bytes(size, s->bytes), (unsigned long long)s->tx_packets,
-			(unsigned long long)s->tx_bytes, fmt_bytes(tsize, s->tx_bytes));
+		snprintf(text, sizeof(text), "transmitted %llu packets, %llu bytes (%s) in total",
+			 (unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
+			 fmt_bytes(tsize, s->tx_bytes));
+	else {
+		snprintf(text, sizeof(text), "received %llu packets, %llu bytes (%s);",
+			 (unsigned long long)s->packets, (unsigned long long)s->bytes,
+			 fmt_bytes(size, s->bytes));
+		fmt_wrap(r->f, lead, 2, text);
+		snprintf(lead, sizeof(lead), "  ");
+		snprintf(text, sizeof(text), "transmitted %llu packets, %llu bytes (%s) in total",
+			 (unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
+			 fmt_bytes(tsize, s->tx_bytes));
+	}
+	fmt_wrap(r->f, lead, 2, text);
 }
 
 void report_detached(struct report *r, const char *iface, uint64_t packets, uint64_t bytes)
@@ -226,7 +322,7 @@ void report_renamed(struct report *r, const char *old_name, const char *new_name
 		event_end(r);
 		return;
 	}
-	fprintf(r->f, "%s is now named %s (ifindex %d); counting goes on\n", NAME(old_name),
+	fprintf(r->diag, "%s is now named %s (ifindex %d); counting goes on\n", NAME(old_name),
 		fmt_name(nb2, sizeof(nb2), new_name),
 		ifindex);
 }
@@ -261,10 +357,10 @@ void report_stale_removed(struct report *r, const char *iface, unsigned int prog
 		return;
 	}
 	if (pid > 0)
-		fprintf(r->f, "%s: removed our stale program id %u (its xdpcount, pid %d, no longer "
+		fprintf(r->diag, "%s: removed our stale program id %u (its xdpcount, pid %d, no longer "
 			"runs)\n", NAME(iface), prog_id, pid);
 	else
-		fprintf(r->f, "%s: removed our stale program id %u (no xdpcount holds it)\n", NAME(iface),
+		fprintf(r->diag, "%s: removed our stale program id %u (no xdpcount holds it)\n", NAME(iface),
 			prog_id);
 }
 

@@ -13,8 +13,15 @@
 
 struct report {
 	FILE *f;
+	/* Human mode: the plan, attach, fallback, rename and stale-removal
+	 * lines go here (stderr in a run), so that f has only the header, the
+	 * counts and the totals. report_init makes it f; JSON ignores it. */
+	FILE *diag;
 	bool json;
 	bool quiet;
+	bool verbose;    /* human: the plan's reasons, exact byte totals */
+	bool timestamps; /* human: each count line starts with the local time */
+	bool header_done;
 	struct json j;
 	const char *hostname; /* JSON events carry it when set */
 };

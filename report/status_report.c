@@ -138,7 +138,7 @@ static void print_slots(FILE *f, const struct status_iface *s)
 {
 	for (unsigned int k = 0; k < s->disp.n; k++) {
 		const struct probe_disp_slot *d = &s->disp.slot[k];
-		char acts[96], owner[96], slot[16];
+		char acts[96], owner[96], slot[16], lead[2 * FMT_NAME_LEN + 48], text[256];
 
 		if (!d->ours)
 			snprintf(owner, sizeof(owner), "another program");
@@ -148,9 +148,11 @@ static void print_slots(FILE *f, const struct status_iface *s)
 			snprintf(owner, sizeof(owner), "xdpcount, no process (a leftover: "
 				 "xdpcount detach %s)", FMT_NAME(s->name));
 		snprintf(slot, sizeof(slot), "slot %u", k);
-		fprintf(f, "%-15s %-8s %7u  %-16s %-8s %s; priority %u, chain %s\n", "",
-			slot, d->id, d->id ? FMT_NAME(d->name) : "?", "freplace",
-			owner, d->prio, actions_name(d->actions, acts, sizeof(acts)));
+		snprintf(lead, sizeof(lead), "%-15s %-8s %7u  %-16s %-8s ", "", slot, d->id,
+			 d->id ? FMT_NAME(d->name) : "?", "freplace");
+		snprintf(text, sizeof(text), "%s; priority %u, chain %s", owner, d->prio,
+			 actions_name(d->actions, acts, sizeof(acts)));
+		fmt_wrap(f, lead, 35, text); /* 80 columns, as the rows above */
 	}
 }
 
@@ -174,7 +176,7 @@ void status_print_human(FILE *f, const struct status_iface *ifs, unsigned int n,
 		}
 		for (unsigned int k = 0; k < s->n_progs; k++, shown++) {
 			const struct status_prog *p = &s->progs[k];
-			char owner[160] = "", ts[32];
+			char owner[160] = "", ts[32], lead[2 * FMT_NAME_LEN + 48];
 			size_t l;
 
 			if (!p->info_known) {
@@ -203,9 +205,12 @@ void status_print_human(FILE *f, const struct status_iface *ifs, unsigned int n,
 					snprintf(owner + l, sizeof(owner) - l, ", since %s", ts);
 				}
 			}
-			fprintf(f, "%-15s %-8s %7u  %-16s %-8s %s\n", k ? "" : FMT_NAME(s->name),
-				enum_name(status_mode_names, p->mode), p->id, p->info_known ? FMT_NAME(p->name) : "?",
-				p->attach_known ? attach_name(p) : "?", owner);
+			/* the owner wraps under the name column: 80 columns */
+			snprintf(lead, sizeof(lead), "%-15s %-8s %7u  %-16s %-8s ",
+				 k ? "" : FMT_NAME(s->name), enum_name(status_mode_names, p->mode), p->id,
+				 p->info_known ? FMT_NAME(p->name) : "?",
+				 p->attach_known ? attach_name(p) : "?");
+			fmt_wrap(f, lead, 35, owner);
 			if (p->id == s->disp_id)
 				print_slots(f, s);
 		}

@@ -246,6 +246,10 @@ int run_count(const struct opts *o)
 		return fail(STAGE_OUTPUT, -errno, NULL, "cannot start the thread that writes stdout "
 			    "(%s)", strerror(errno));
 	report_init(&rep, sink_file(out), o->json, o->verbosity < 0);
+	if (!o->json) /* stdout has the counts; what happens goes to stderr */
+		rep.diag = stderr;
+	rep.verbose = o->verbosity > 0;
+	rep.timestamps = o->timestamps;
 	identity_get(&id);
 	rep.hostname = id.hostname;
 	report_start(&rep, &id, (long)getpid());

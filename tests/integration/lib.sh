@@ -143,7 +143,9 @@ need_sendframes() {
 
 setup_tools() {
 	local p missing=()
-	for p in ip jq clang; do
+	# tmux: the 80-column terminal of tests/integration/terminal.sh (which
+	# skips without it)
+	for p in ip jq clang tmux; do
 		command -v "$p" >/dev/null || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0

@@ -75,8 +75,9 @@ test_non_utf8_interface_name() {
 		od -An -tx1 | tr -d ' \n')" "76c3bf1b5b316d"
 	timeout 20 ip netns exec "$a" "$BIN" -c 1 -i 0.1 "$name" >"$out" 2>"$out.err"
 	check_eq "$CUR: human run exits 0" "$?" 0
-	check_eq "$CUR: no raw ESC byte in the human output" "$(tr -cd '\033' <"$out" | wc -c)" 0
-	check_match "$CUR: the name shown escaped" "$(cat "$out")" 'attached to v\\xff\\x1b\[1m'
+	check_eq "$CUR: no raw ESC byte in the human output" "$(cat "$out" "$out.err" | tr -cd '\033' | wc -c)" 0
+	check_match "$CUR: the name shown escaped in the counts" "$(cat "$out")" '^v\\xff\\x1b\[1m '
+	check_match "$CUR: and on stderr" "$(cat "$out.err")" 'attached to v\\xff\\x1b\[1m'
 	# (ip -j prints such a name raw, which jq refuses: check and remove it here)
 	check "$CUR: nothing left on it" lacks "$(ip -n "$a" -d link show)" "prog/xdp"
 	ip -n "$a" link del "$name"

@@ -7,6 +7,13 @@ prog() {
 	jq -r --arg i "$2" ".interfaces[] | select(.name == \$i) | .programs[0] | $3" "$1" 2>/dev/null
 }
 
+# unwrap: status rows as one line each (an owner wrapped to 80 columns goes
+# on under the name column, 35 spaces in).
+unwrap() {
+	awk '/^ {35}[^ ]/ { sub(/^ +/, " "); printf "%s", $0; next }
+	     { if (NR > 1) print ""; printf "%s", $0 } END { print "" }'
+}
+
 test_status_shows_ours_and_others_and_changes_nothing() {
 	local a b out pid1 pid2 obj before after human
 	need_bin || return
@@ -45,7 +52,7 @@ test_status_shows_ours_and_others_and_changes_nothing() {
 		"$(ip -n "$a" -j -d link show dev veth4 | jq -r '.[0].xdp.prog.name // .[0].xdp.attached[0].prog.name')"
 	check_eq "$CUR: veth1 is not in this namespace" \
 		"$(jq -r '[.interfaces[].name] | index("veth1")' "$out")" null
-	human=$(ip netns exec "$a" "$BIN" status veth0 veth4 lo 2>&1)
+	human=$(ip netns exec "$a" "$BIN" status veth0 veth4 lo 2>&1 | unwrap)
 	check_match "$CUR: human: veth0 row" "$human" "^veth0 +native +[0-9]+ +xdpcount_[a-z]+ +link +xdpcount, pid $pid1, since "
 	check_match "$CUR: human: veth4 row" "$human" "^veth4 +generic +[0-9]+ .* netlink +another program"
 	check_match "$CUR: human: lo has none" "$human" '^lo +-$'
@@ -75,7 +82,7 @@ test_status_names_a_netlink_leftover_after_kill9() {
 	ip netns exec "$a" "$BIN" status --json veth0 >"$out"
 	check_eq "$CUR: ours, netlink, no process" \
 		"$(prog "$out" veth0 '[.ours, .attach, (.pids | length)] | join(" ")')" "true netlink 0"
-	human=$(ip netns exec "$a" "$BIN" status veth0)
+	human=$(ip netns exec "$a" "$BIN" status veth0 | unwrap)
 	check_match "$CUR: human says leftover and how to remove it" "$human" \
 		'no process \(a leftover: xdpcount detach veth0\)'
 	ip netns exec "$a" "$BIN" detach veth0 >/dev/null

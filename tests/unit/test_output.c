@@ -114,13 +114,79 @@ static void test_human_line_has_name_totals_and_rates(void)
 {
 	char *out = capture(write_human);
 
-	CHECK_CONTAINS(out, "veth0");
-	CHECK_CONTAINS(out, "packets        10000");
-	CHECK_CONTAINS(out, "bytes          640000");
-	CHECK_CONTAINS(out, "625 KiB");
-	CHECK_CONTAINS(out, "1.00 kpps");
-	CHECK_CONTAINS(out, "512 kbit/s");
+	CHECK_EQ_STR(out,
+		     "interface             packets       bytes  packet rate      bit rate\n"
+		     "veth0                   10000     625 KiB    1.00 kpps    512 kbit/s\n");
 	free(out);
+}
+
+/* Issue 24: every human line of a run fits 80 columns, with the time and
+ * both directions, a long reason wrapped; the plan and attach lines go to
+ * diag (stderr in a run), the header and counts to f; -v shows exact bytes. */
+static FILE *diag_file;
+
+static void write_wide(FILE *f)
+{
+	struct report r;
+	struct plan_iface pi = { .mode = XDP_MODE_GENERIC, .attach = ATTACH_LINK, .rx = true,
+				 .variant = VARIANT_LINEAR, .share = SHARE_BLOCKED };
+	struct iface_stats both = { "averylongname15", 7, 123456789012ULL, 987654321098765ULL,
+				    9.9e6, 9.9e11, false, true, 123456789012ULL, 987654321098765ULL,
+				    9.9e6, 9.9e11 };
+
+	snprintf(pi.name, sizeof(pi.name), "averylongname15");
+	for (int i = 0; i < 12; i++) /* 168 of PLAN_REASON_LEN */
+		strcat(pi.reason, "a reason word ");
+	snprintf(pi.variant_reason, sizeof(pi.variant_reason), "linear");
+	snprintf(pi.share_reason, sizeof(pi.share_reason), "blocked");
+	report_init(&r, f, false, false);
+	r.diag = diag_file;
+	r.timestamps = true;
+	report_plan(&r, NULL, &pi);
+	report_attached(&r, "averylongname15", 7, XDP_MODE_GENERIC, ATTACH_LINK, 1, "x");
+	report_stats(&r, 1700000000.5, &both);
+	report_stats(&r, 1700000001.5, &both);
+	report_detached_stats(&r, &both);
+	r.verbose = true;
+	report_stats(&r, 1700000002.5, &both);
+}
+
+static int widest(const char *text)
+{
+	int w = 0, c = 0;
+
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n') {
+			w = c > w ? c : w;
+			c = 0;
+		} else if (((unsigned char)*p & 0xc0) != 0x80) {
+			c++;
+		}
+	}
+	return c > w ? c : w;
+}
+
+static void test_human_lines_fit_80_columns(void)
+{
+	char *diag = NULL, *out;
+	size_t dlen = 0;
+
+	diag_file = open_memstream(&diag, &dlen);
+	out = capture(write_wide);
+	fclose(diag_file);
+	CHECK(strstr(out, "time     interface                packets") == out);
+	CHECK(strstr(out, "plan ") == NULL && strstr(out, "attached to") == NULL);
+	CHECK(strstr(diag, "plan averylongname15: generic via link, linear program\n  a reason") == diag);
+	CHECK_CONTAINS(diag, "attached to averylongname15 (ifindex 7): generic mode via link\n");
+	CHECK_CONTAINS(out, " averylongname15 rx  123456789012");
+	CHECK_CONTAINS(out, "detached from averylongname15: received 123456789012 packets");
+	/* the -v line has the exact bytes, and may be wider */
+	CHECK_CONTAINS(out, "987654321098765 B");
+	*strstr(out, "987654321098765 B") = '\0';
+	CHECK(widest(out) <= 80);
+	CHECK(widest(diag) <= 80);
+	free(out);
+	free(diag);
 }
 
 static void write_directions(FILE *f)
@@ -163,14 +229,12 @@ static void test_directions_have_their_own_fields_and_lines(void)
 		     "\"tx_packets\":20,\"tx_bytes\":2000}\n"
 		     "{\"event\":\"detached\",\"iface\":\"veth0\",\"tx_packets\":20,\"tx_bytes\":2000}\n"
 		     "attached to veth0 (ifindex 7): tc egress via clsact (counts what it transmits)\n"
-		     "veth0           rx packets           10  bytes             640       640 B         1 pps"
-		     "       512 bit/s\n"
-		     "veth0           tx packets           20  bytes            2000    1.95 KiB         2 pps"
-		     "     1.60 kbit/s\n"
-		     "veth0           tx packets           20  bytes            2000    1.95 KiB         2 pps"
-		     "     1.60 kbit/s\n"
-		     "detached from veth0: received 10 packets, 640 bytes (640 B); transmitted 20 packets, "
-		     "2000 bytes (1.95 KiB) in total\n"
+		     "interface                packets       bytes  packet rate      bit rate\n"
+		     "veth0           rx            10       640 B        1 pps     512 bit/s\n"
+		     "veth0           tx            20    1.95 KiB        2 pps   1.60 kbit/s\n"
+		     "veth0           tx            20    1.95 KiB        2 pps   1.60 kbit/s\n"
+		     "detached from veth0: received 10 packets, 640 bytes (640 B);\n"
+		     "  transmitted 20 packets, 2000 bytes (1.95 KiB) in total\n"
 		     "detached from veth0: transmitted 20 packets, 2000 bytes (1.95 KiB) in total\n");
 	free(out);
 }
@@ -353,6 +417,7 @@ int main(void)
 	test_json_escapes_every_control_byte();
 	test_json_lines_events_keep_the_contract();
 	test_human_line_has_name_totals_and_rates();
+	test_human_lines_fit_80_columns();
 	test_tc_attached_event_says_hook_tc();
 	test_directions_have_their_own_fields_and_lines();
 	test_sizes_and_rates();
