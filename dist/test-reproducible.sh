@@ -8,7 +8,9 @@
 # SHA256SUMS must be byte-identical. On a difference it says which artefacts
 # differ and, inside them, which members.
 #
-# Also checks what a release must hold: SHA256SUMS verifies, every tarball has
+# Also checks what a release must hold: SHA256SUMS verifies, the README's
+# quick start runs as written from it in a fresh root (tests/fresh/
+# quickstart.sh), every tarball has
 # its files with normalised owners/times, the source tarball carries VERSION,
 # and the SBOM is SPDX 2.3 with a checksum for every tarball and dependency.
 #
@@ -97,6 +99,18 @@ python3 dist/image_check.py "$IMG" "$VERSION" "$O" $ARCHES > "$TMP/image.txt" 2>
 while read -r st msg; do
 	case $st in ok) ok "$msg" ;; FAIL) fail "$msg" ;; esac
 done < "$TMP/image.txt"
+# the README's quick start, as written, from this release in a fresh root
+# (issue 24; this arch's tarball and SHA256SUMS only, as a user downloads them)
+if [ -f "$O/xdpcount-$VERSION-linux-$(uname -m).tar.gz" ]; then
+	qs=$TMP/quickstart
+	mkdir -p "$qs"
+	cp "$O/xdpcount-$VERSION-linux-$(uname -m).tar.gz" "$O/SHA256SUMS" "$qs/"
+	while read -r st msg; do
+		case $st in ok) ok "$msg" ;; FAIL) fail "$msg" ;; *) echo "$st $msg" ;; esac
+	done < <(tests/fresh/quickstart.sh "$qs")
+else
+	skip "the README's quick start: no $(uname -m) tarball in this release"
+fi
 for a in $ARCHES; do
 	t=$O/xdpcount-$VERSION-linux-$a.tar.gz
 	if [ ! -f "$t" ]; then
