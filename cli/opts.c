@@ -307,13 +307,15 @@ static int elsewhere(const char *shown, const struct opt_def *d, unsigned int cm
 		    d->arg ? d->arg : "");
 }
 
-static const struct opt_def *other_long(const char *word, unsigned int cmd_mask)
+/* The option of opt_defs that --NAME[=VALUE] names (exact, or the only one
+ * NAME begins), leaving out those of the commands in skip; NULL if none. */
+static const struct opt_def *def_named(const char *word, unsigned int skip)
 {
 	size_t len = strcspn(word + 2, "=");
 	const struct opt_def *found = NULL;
 
 	for (const struct opt_def *d = opt_defs; d->name; d++) {
-		if (d->cmds & cmd_mask || strncmp(d->name, word + 2, len))
+		if (d->cmds & skip || strncmp(d->name, word + 2, len))
 			continue;
 		if (!d->name[len])
 			return d;
@@ -341,7 +343,7 @@ static int bad_option(const char *word, int c, const struct option *longs, const
 				    l->name, word);
 		if (l && l->has_arg == required_argument && c == ':')
 			return fail(STAGE_USAGE, -EINVAL, NULL, "option '--%s' needs a value", l->name);
-		d = l ? NULL : other_long(word, cmd_mask);
+		d = l ? NULL : def_named(word, cmd_mask);
 		if (d) {
 			char shown[64];
 
@@ -424,23 +426,9 @@ int opts_first_word(int argc, char **argv)
 		if (w[0] != '-' || !w[1])
 			return i;
 		if (w[1] == '-') { /* --name, --name=value, --name value */
-			size_t len = strcspn(w + 2, "=");
-			const struct opt_def *found = NULL;
-			int hits = 0;
+			const struct opt_def *d = def_named(w, 0);
 
-			for (const struct opt_def *d = opt_defs; d->name; d++) {
-				if (strncmp(d->name, w + 2, len))
-					continue;
-				if (!d->name[len]) { /* exact */
-					found = d;
-					hits = 1;
-					break;
-				}
-				if (!found || strcmp(found->name, d->name))
-					hits++;
-				found = d;
-			}
-			if (hits == 1 && found->has_arg && !w[2 + len])
+			if (d && d->has_arg && !strchr(w, '='))
 				i++;
 			continue;
 		}
