@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2016
+# shellcheck shell=bash disable=SC2015,SC2016
 # Issue 24 item 5: what a person sees in an 80-column terminal. The commands
 # run in a real terminal (tmux, 80 columns), and the screen is read back with
 # capture-pane: no line is wider than 80 columns and none wrapped (capture-pane
