@@ -61,7 +61,11 @@ int pin_parse_stat_start(const char *buf, unsigned long long *t)
 	if (!p)
 		return -EIO;
 	p++;
-	/* p is at the space before field 3 */
+	/* p is at the space before field 3, the state: a zombie (Z) or a dead
+	 * task (X) has closed its fds already; only its parent has not
+	 * reaped it yet */
+	if (p[0] == ' ' && (p[1] == 'Z' || p[1] == 'X' || p[1] == 'x'))
+		return -ESRCH;
 	for (int field = 3; field < 22; field++) {
 		if (!*p) /* the text ends before field 22 */
 			return -EIO;

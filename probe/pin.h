@@ -58,7 +58,9 @@ int pin_find(int ifindex, uint32_t prog_id, struct pin_owner *o);
 /* The pid of a live process other than us holding an fd of prog_id, found in
  * /proc/PID/fdinfo; 0 none found, -errno could not look everywhere. */
 int pin_holder_scan(uint32_t prog_id);
-/* Field 22 (start time) of a /proc/PID/stat text. 0 or -EIO. */
+/* Field 22 (start time) of a /proc/PID/stat text. 0, -ESRCH when its state
+ * says it has ended (a zombie not yet reaped: its program fds are closed),
+ * or -EIO. */
 int pin_parse_stat_start(const char *stat_text, unsigned long long *t);
 /* Is pid an xdpcount (by /proc/PID/comm)? */
 bool pin_process_is_xdpcount(int pid);

@@ -360,6 +360,35 @@ wait_prog_gone() {
 	return 1
 }
 
+# A run killed with kill -9 whose parent has not reaped it yet (a zombie:
+# its fds, and so its hold on the program, are gone) is no live owner: the
+# next run replaces its leftover instead of refusing "pid N counts on it".
+test_a_killed_run_not_yet_reaped_is_no_live_owner() {
+	local out xpid i id
+	need_bin && bpffs_private && fault_setup zombie || return
+	out=$WORK/zombie.out
+	# sh starts xdpcount, then becomes a sleep that never reaps it
+	ip netns exec "$A" sh -c '"$0" --json -i 0.2 --attach netlink veth0 >"$1" 2>&1 & exec sleep 60' \
+		"$BIN" "$out" &
+	BGPIDS+=("$!")
+	check "$CUR: attached" wait_event "$out" attached veth0 || { show "$out"; return; }
+	xpid=$(jq -r 'select(.event == "start") | .pid' "$out")
+	id=$(xdp_id "$A" veth0)
+	kill -KILL "$xpid"
+	for ((i = 0; i < 100; i++)); do
+		[ "$(awk '{ print $3 }' "/proc/$xpid/stat" 2>/dev/null)" = Z ] && break
+		sleep 0.02
+	done
+	check_eq "$CUR: the killed run is a zombie" "$(awk '{ print $3 }' "/proc/$xpid/stat")" Z
+	timeout 20 ip netns exec "$A" "$BIN" --json -c 1 -i 0.1 --attach netlink veth0 \
+		>"$out.next" 2>"$out.next.err"
+	check_eq "$CUR: the next run exits 0" "$?" 0
+	check_eq "$CUR: replacing the zombie's leftover" \
+		"$(field "$out.next" stale_removed veth0 program_id)" "$id"
+	check_eq "$CUR: no pin left" "$(pins_left)" 0
+	[ "$FAILED" -eq "$T_FAILED0" ] || show "$out.next.err"
+}
+
 wait_pid_gone() {
 	local i
 	for ((i = 0; i < $2 * 20; i++)); do

@@ -8,6 +8,7 @@
 
 #include "tests/unit/check.h"
 #include "probe/facts.h"
+#include "probe/pin.h"
 #include "probe/probe.h"
 #include "plan/plan.h"
 
@@ -335,8 +336,29 @@ static void test_documented_features_match_the_fact_tables(void)
 	}
 }
 
+/* The start time of /proc/PID/stat (a pin's owner), past a name with
+ * spaces and parentheses; a zombie is no owner: it has closed its fds, only
+ * its parent has not reaped it (a pin of a killed run must not look alive
+ * until then). */
+static void test_stat_start_time_and_zombies(void)
+{
+	const char *rest = " 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 123456 19 20";
+	char buf[256];
+	unsigned long long t = 0;
+
+	snprintf(buf, sizeof(buf), "42 (x (y) z) S%s", rest);
+	CHECK_EQ_INT(pin_parse_stat_start(buf, &t), 0);
+	CHECK(t == 123456);
+	snprintf(buf, sizeof(buf), "42 (xdpcount) Z%s", rest);
+	CHECK_EQ_INT(pin_parse_stat_start(buf, &t), -ESRCH);
+	snprintf(buf, sizeof(buf), "42 (a) Z) R%s", rest); /* a name that looks like a zombie */
+	CHECK_EQ_INT(pin_parse_stat_start(buf, &t), 0);
+	CHECK_EQ_INT(pin_parse_stat_start("42 (xdpcount) S 1 2", &t), -EIO);
+}
+
 int main(void)
 {
+	test_stat_start_time_and_zombies();
 	test_fact_table_is_probed_in_a_workable_order();
 	test_documented_features_match_the_fact_tables();
 	test_real_probe_skips_what_it_is_told();
