@@ -256,8 +256,7 @@ test_egress_leftover_after_kill9_in_clsact_mode_is_replaced_then_detached() {
 # interface: our clsact egress filter removed (or replaced) is a lost event
 # that says egress, with both directions' totals so far, and exit 1 (a
 # silent tx of 0 from then on would be an undercount). Through tcx, the
-# egress link is asked each poll like any link (not tested: nothing here
-# detaches someone else's tcx link).
+# egress link is asked each poll like any link (next test).
 test_egress_filter_removed_while_counting_both_is_lost() {
 	local a b out how words
 	need_tc_tools || return
@@ -289,6 +288,34 @@ test_egress_filter_removed_while_counting_both_is_lost() {
 		[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
 		cleanup_test
 	done
+}
+
+# Counting both ways through links (XDP link, tcx egress): our tcx egress
+# link detached by someone else (bpftool link detach) is a lost event
+# (link_gone) named for the tcx egress link, with both totals, exit 1.
+test_egress_tcx_link_detached_while_counting_both_is_lost() {
+	local a b out id
+	need_tc_tools && need_cmd bpftool || return
+	ns_new a eg-link-a && ns_new b eg-link-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/eg-link.out
+	start_attached "$a" "$out" veth0 -- --json -i 0.2 --direction both --attach link || return
+	check_eq "$CUR: transmit counted through" \
+		"$(events "$out" attached veth0 | jq -r 'select(.direction == "out") | .attach')" tcx
+	check_eq "$CUR: sent 100 from veth0" "$(send_out "$a" veth0 100 64)" 100
+	check_eq "$CUR: sent 7 to veth0" "$(send "$b" veth1 7 64)" 7
+	wait_tx "$out" veth0 100
+	id=$(events "$out" attached veth0 | jq -r 'select(.direction == "out") | .program_id')
+	id=$(bpftool -j link show 2>/dev/null | jq --arg p "$id" '.[] | select(.prog_id == ($p | tonumber)) | .id')
+	[ -n "$id" ] && bpftool link detach id "$id" || { fail "$CUR: detaching our tcx egress link"; stop KILL; return; }
+	check "$CUR: exits within 2 intervals" wait_exit 1000 || stop KILL
+	check_eq "$CUR: exit status" "${XRC:-}" 1
+	check_eq "$CUR: a lost event with both totals" \
+		"$(events "$out" lost veth0 | jq -c '[.what, .packets, .tx_packets]')" '["link_gone",7,100]'
+	check_match "$CUR: one line names the tcx egress link" "$(cat "$out.err")" \
+		"^xdpcount: lost veth0: our tcx egress link was detached from the interface by someone else"
+	check "$CUR: the receive side was detached" wait_no_xdp "$a" veth0
+	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
 }
 
 # check --direction: the egress plan per interface, with its reason and the

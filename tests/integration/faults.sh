@@ -111,6 +111,8 @@ test_program_removed_by_someone_else_is_noticed() {
 	check "$CUR (link): exits within 2 intervals" wait_exit 1500
 	check_eq "$CUR (link): exit status" "${XRC:-}" 1
 	check_eq "$CUR (link): lost event" "$(field "$out" lost veth0 what)" link_gone
+	check_match "$CUR (link): the line names the XDP link" "$(cat "$out.err")" \
+		"lost veth0: our XDP link was detached from the interface by someone else"
 	# a tcx link (tc ingress): no netlink answer shows it, the link is asked
 	out=$WORK/gone-tcx.out
 	start_attached "$A" "$out" veth0 -- --json -i 0.5 --mode tc || return
@@ -122,6 +124,8 @@ test_program_removed_by_someone_else_is_noticed() {
 	check "$CUR (tcx): exits within 2 intervals" wait_exit 1500
 	check_eq "$CUR (tcx): exit status" "${XRC:-}" 1
 	check_eq "$CUR (tcx): lost event" "$(field "$out" lost veth0 what)" link_gone
+	check_match "$CUR (tcx): the line names the tcx link, not an XDP one" "$(cat "$out.err")" \
+		"lost veth0: our tcx link was detached from the interface by someone else"
 }
 
 # Without link notifications (every bind() denied, so the watch socket
