@@ -182,9 +182,6 @@ for a in "${BUILT[@]}"; do
 			install -D -m 644 "$TREE/dist/$f" "$d/$f"
 		done
 	done
-	# one version: the Ansible default is this release's (the image tag and
-	# digest are written below, once the image is built)
-	sed -i "s|^\(xdpcount_version: \).*|\1\"$VERSION\"|" "$d/ansible/roles/xdpcount/defaults/main.yml"
 	for dep in libbpf elfutils zlib musl; do
 		[ -d "$prefix/licenses/$dep" ] || die "$a: no licences of $dep in $prefix/licenses"
 		cp -R "$prefix/licenses/$dep" "$d/licenses/"
@@ -236,7 +233,8 @@ rm -rf "$WORK/image"
 # ------------------------------------------------------------ tarballs, packages
 for a in "${BUILT[@]}"; do
 	d=$STAGE/bin/$NAME-linux-$a
-	sed -i "s|\(image: [^ ]*/xdpcount:\).*|\1$VERSION@$DIGEST|" "$d/kubernetes/xdpcount-daemonset.yaml"
+	# one version: the Ansible default, and the DaemonSet's image by tag and digest
+	"$TREE/dist/stamp.sh" "$d" "$VERSION" "$DIGEST"
 	dtgz "$STAGE/bin" "$NAME-linux-$a" "$WORK/out/$NAME-linux-$a.tar.gz"
 	# the Debian and RPM packages of the same files
 	"$TREE/dist/deb.sh" "$d" "$a" "$VERSION" "$WORK/out" >/dev/null

@@ -664,19 +664,22 @@ test_ansible_role_verifies_stages_checks_then_installs_idempotently() {
 	d=$rel/$name
 	mkdir -p "$d" "$WORK/anstmp"
 	cp "$BIN" "$TOP/dist/xdpcount@.service" "$TOP/dist/xdpcount.bash-completion" "$d/"
+	cp -R "$TOP/dist/ansible" "$d/"
+	"$TOP/dist/stamp.sh" "$d" "$ver" || { fail "$CUR: dist/stamp.sh"; return; }
 	"$TOP/dist/man.sh" "$TOP/dist/xdpcount.8" "$ver" 0 >"$d/xdpcount.8"
 	tar -C "$rel" -czf "$rel/$name.tar.gz" "$name"
 	(cd "$rel" && sha256sum "$name.tar.gz" >SHA256SUMS)
-	rm -rf "$d" # the controller has only what was downloaded
+	# as shipped: the release downloaded to $rel, one tarball unpacked there
+	# for its playbook; the role's defaults find the rest (no version or
+	# release directory given)
 	fake_systemctl "$fs"
 	run_role() { # OUT ROOT IFACES [WRAPPER...]: the role inside netns a, installing under ROOT
 		local o=$1 r=$2 ifs=$3
 		shift 3
 		ip netns exec "$a" env ANSIBLE_LOCAL_TEMP="$WORK/anstmp" ANSIBLE_REMOTE_TEMP="$WORK/anstmp" \
 			ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 PATH="$fs/bin:$PATH" FAKE_SYSTEMCTL="$fs" "$@" \
-			ansible-playbook -i localhost, -c local "$TOP/dist/ansible/xdpcount.yml" \
-			-e ansible_python_interpreter=$PY -e xdpcount_release_dir="$rel" -e xdpcount_version="$ver" \
-			-e "{\"xdpcount_interfaces\": $ifs, \"xdpcount_systemd\": true}" \
+			ansible-playbook -i localhost, -c local "$d/ansible/xdpcount.yml" \
+			-e ansible_python_interpreter=$PY -e "{\"xdpcount_interfaces\": $ifs, \"xdpcount_systemd\": true}" \
 			-e xdpcount_stage_dir="$r/stage" -e xdpcount_bindir="$r/bin" -e xdpcount_mandir="$r/man" \
 			-e xdpcount_completiondir="$r/compl" -e xdpcount_unitdir="$r/units" >"$o" 2>&1
 	}
