@@ -2,10 +2,18 @@
 # tests/kernels/fetch.sh - fetch Debian kernel images for the kernel matrix.
 #
 # Usage: fetch.sh [--refresh|--offline] [TARGET...]
+#        fetch.sh [--refresh|--offline] --tools ARCH...
 #   TARGET is ARCH:SERIES (default: the whole matrix, i.e. every arch of
 #   ci/arches with each series of its 'kernels' field). For every target it
 #   prints one line "TARGET DIR" where DIR holds the extracted kernel, veth.ko
 #   (+ deps) and a 'manifest' file (key=value) recording the exact package used.
+#   --tools: the guest tools of tests/kernels/guest-tools.lock instead (each
+#   suite's xdp-loader with its shared libraries, busybox), through the same
+#   private APT of each suite: one line "ARCH SUITE DIR" for every suite the
+#   lock has packages of for ARCH, DIR holding sbin/, lib/ (the ELF
+#   interpreter and every library the binaries need), bpf/ (libxdp's
+#   objects), bin/busybox where the suite's lines have it, and a manifest
+#   (package version sha256 per line).
 #
 # Everything goes through a private APT_CONFIG per suite (ci/apt-private.sh
 # config kernels-<suite>: own sources list with -updates and -security for a
@@ -39,18 +47,19 @@ OFFLINE=${XDPCOUNT_OFFLINE:-0}
 REFRESH=0
 DEFAULT_TARGETS=$(for a in $(arch_list); do arch_load "$a"; for s in $A_KERNELS; do printf '%s:%s ' "$a" "$s"; done; done)
 
-targets=()
+targets=() TOOLS=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --refresh) REFRESH=1 ;;
         --offline) OFFLINE=1 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --tools) TOOLS=1 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *:*) targets+=("$1") ;;
-        *) die "bad argument: $1" ;;
+        *) if [ $TOOLS = 1 ]; then targets+=("$1"); else die "bad argument: $1"; fi ;;
     esac
     shift
 done
-[ ${#targets[@]} -gt 0 ] || read -r -a targets <<<"$DEFAULT_TARGETS"
+[ ${#targets[@]} -gt 0 ] || [ $TOOLS = 1 ] || read -r -a targets <<<"$DEFAULT_TARGETS"
 
 suite_of() { series_suite "$1" || die "unknown kernel series $1 (ci/arches has no series row for it)"; }
 # suite_debarches SUITE: the Debian arches that boot a kernel of SUITE, comma-separated.
@@ -67,12 +76,12 @@ suite_debarches() {
 
 # ---- private apt, one per suite (ci/apt-private.sh) -----------------------
 # Its lists are refreshed after TTL; the .debs go to DEBS.
-DEBS=$KCACHE/debs
+DEBS=$KCACHE/debs KDEBS=$KCACHE/debs
 mkdir -p "$DEBS/partial"
 declare -A CFG=()
 
 apt_setup() {  # suite: sets CFG[suite] (the APT_CONFIG path)
-    local suite=$1 opts=(--ttl "$TTL" --archives "$DEBS") d kind
+    local suite=$1 opts=(--ttl "$TTL" --archives "$KDEBS") d kind
     kind=$(suite_kind "$suite")
     case $kind in
         stable) opts+=(--updates) ;;
@@ -149,7 +158,8 @@ fetch_target() {  # arch series
 # downloaded unless it is there; returns 1 (and says why) if it cannot be had.
 get_deb() {
     local cfg=$1 da=$2 suite=$3 pkg=$4 ver=$5 deb
-    deb=$DEBS/${pkg}_$(echo "$ver" | sed 's/^[0-9]*://; s/:/%3a/g')_$da.deb
+    # apt-get download's name: the epoch kept, its colon as %3a
+    deb=$DEBS/${pkg}_${ver//:/%3a}_$da.deb
     [ -e "$deb" ] && { echo "$deb"; return 0; }
     [ "$OFFLINE" = 1 ] && { log "offline: $pkg $ver not cached"; return 1; }
     log "downloading $pkg=$ver ($da, $suite)"
@@ -214,6 +224,87 @@ fetch_one() {  # arch series
     done <<<"$cands"
     log "error: $arch $series: no usable kernel package (tried $tries)"; return 1
 }
+
+# ---- guest tools (--tools) ------------------------------------------------
+LOCK=$HERE/guest-tools.lock
+TCACHE=$CACHE/guest-tools
+
+lock_lines() {  # [SUITE DEBARCH]: the lock's package lines (of that suite and arch)
+    awk -v s="${1:-}" -v a="${2:-}" '/^[ \t]*(#|$)/ { next }
+        NF != 5 { print "malformed: " $0 > "/dev/stderr"; exit 1 }
+        s == "" || ($2 == s && $3 == a) { print $1, $2, $3, $4, $5 }' "$LOCK"
+}
+
+# index_sha CFG DEBARCH PKG VER: the SHA256 the suite's Packages index gives
+# PKG:DEBARCH=VER (empty if the index has no such version).
+index_sha() {
+    APT_CONFIG=$1 apt-cache show "$3:$2=$4" 2>/dev/null | sed -n 's/^SHA256: //p' | head -n1
+}
+
+# tools_one ARCH SUITE: the tree of that suite's packages for ARCH.
+tools_one() {
+    local arch=$1 suite=$2 da cfg out pkg s a ver pin sha deb got debs=() man hash
+    arch_load "$arch"; da=$A_DEBARCH
+    cfg=${CFG[$suite]}
+    out=$TCACHE/$arch-$suite
+    hash=$(lock_lines "$suite" "$da" | sha256sum | cut -c1-16)
+    if [ -e "$out/manifest" ] && [ "$out/manifest" -nt "$(dirname "$cfg")/updated" ] &&
+       grep -qx "lock $hash" "$out/manifest"; then
+        echo "$arch $suite $out"; return 0
+    fi
+    man="lock $hash"
+    while read -r pkg s a ver pin; do
+        if [ "$ver" = - ]; then
+            ver=$(APT_CONFIG=$cfg apt-cache show --no-all-versions "$pkg:$da" 2>/dev/null |
+                  sed -n 's/^Version: //p' | head -n1)
+            [ -n "$ver" ] || { log "error: $suite has no $pkg:$da"; return 1; }
+        fi
+        sha=$(index_sha "$cfg" "$da" "$pkg" "$ver")
+        [ -n "$sha" ] || { log "error: $suite's index has no $pkg:$da=$ver (guest-tools.lock pins it)"; return 1; }
+        if [ "$pin" != - ] && [ "$sha" != "$pin" ]; then
+            log "error: $pkg:$da=$ver: $suite's Packages index says sha256 $sha, guest-tools.lock pins $pin"
+            return 1
+        fi
+        deb=$(get_deb "$cfg" "$da" "$suite" "$pkg" "$ver") || return 1
+        got=$(sha256sum "$deb" | cut -d' ' -f1)
+        if [ "$got" != "$sha" ]; then
+            mv -f "$deb" "$deb.bad"
+            log "error: sha256 mismatch for $(basename "$deb"): got $got, the index says $sha (moved to $deb.bad)"
+            return 1
+        fi
+        debs+=("$deb")
+        if [ "$pin" = - ]; then man+=$'\n'"$pkg $ver $sha candidate"; else man+=$'\n'"$pkg $ver $sha pinned"; fi
+    done < <(lock_lines "$suite" "$da")
+    [ ${#debs[@]} -gt 0 ] || return 0
+    log "unpacking the guest tools of $suite for $arch"
+    python3 "$HERE/ktool.py" tooltree --out "$out.new" "${debs[@]/#/--deb=}" || { rm -rf "$out.new"; return 1; }
+    printf '%s\n' "$man" >"$out.new/manifest"
+    rm -rf "$out"; mv "$out.new" "$out"
+    echo "$arch $suite $out"
+}
+
+fetch_tools() {  # ARCH...
+    local arch suites s rc=0
+    DEBS=$TCACHE/debs
+    mkdir -p "$DEBS/partial"
+    exec 9>"$TCACHE/.lock"
+    flock -w 1800 9 || die "could not lock $TCACHE/.lock"
+    lock_lines >/dev/null || die "$LOCK is malformed"
+    for arch in "$@"; do
+        arch_load "$arch" || die "unknown arch $arch (not in ci/arches)"
+        suites=$(lock_lines | awk -v a="$A_DEBARCH" '$3 == a { print $2 }' | sort -u)
+        for s in $suites; do
+            [ -n "${CFG[$s]:-}" ] || apt_setup "$s"
+            tools_one "$arch" "$s" || { log "error: no guest tools of $s for $arch"; rc=1; }
+        done
+    done
+    return $rc
+}
+
+if [ $TOOLS = 1 ]; then
+    [ ${#targets[@]} -gt 0 ] || die "--tools needs an ARCH"
+    fetch_tools "${targets[@]}"; exit
+fi
 
 # One fetch at a time per cache (run.sh from CI and by hand, say).
 mkdir -p "$KCACHE"

@@ -12,6 +12,11 @@ by ci/apt-private.sh (the one parser), the arch facts come from ci/arches.
   ktool.py cpio --out F NAME=SRC[:MODE]...
                                    write a gzip'd newc initramfs
   ktool.py elfcheck FILE ARCH      is FILE a static executable for ARCH? (ci/arches.py)
+  ktool.py tooltree --out DIR --deb D [--deb D...]
+                                   the guest tools out of Debian binary packages: sbin/
+                                   (xdp-loader, xdp-filter), bin/busybox, bpf/ (libxdp's
+                                   objects), lib/ (the ELF interpreter, named in DIR/ld,
+                                   and every library the binaries need)
   ktool.py report --log L --manifest M --target A:S --boot-secs S --out R
                                    judge one boot's console log -> result JSON
   ktool.py table [--skipped N] R... print the table, failures, "N passed, N failed"
@@ -380,6 +385,74 @@ def cmd_elfcheck(a):
     return 0
 
 
+# ---------------------------------------------------------------- guest tools
+TOOL_BINS = ("usr/sbin/xdp-loader", "usr/sbin/xdp-filter")
+
+
+def _readelf(args, path):
+    p = subprocess.run(["readelf", "-W"] + args + [path], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, text=True)
+    return p.stdout
+
+
+def cmd_tooltree(a):
+    """Unpack the debs and keep what the guest runs, with the shared
+    libraries the binaries need (their DT_NEEDED closure) and the interpreter."""
+    import tempfile
+    out = a.out
+    shutil.rmtree(out, ignore_errors=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for deb in a.deb:
+            subprocess.run(["dpkg-deb", "-x", deb, tmp], check=True)
+        libs = {}  # soname -> real file (the first found in the library dirs)
+        for root, _dirs, files in os.walk(tmp):
+            rel = os.path.relpath(root, tmp)
+            if not re.match(r"^(usr/)?lib(64|32)?(/[^/]+-linux-[^/]+)?$", rel):
+                continue
+            for f in files:
+                if ".so" in f:
+                    libs.setdefault(f, os.path.realpath(os.path.join(root, f)))
+        bins = [b for b in TOOL_BINS if os.path.exists(os.path.join(tmp, b))]
+        os.makedirs(os.path.join(out, "lib"))
+        if bins:
+            os.makedirs(os.path.join(out, "sbin"))
+        interp, todo, done = None, [], set()
+        for b in bins:
+            dst = os.path.join(out, "sbin", os.path.basename(b))
+            shutil.copy(os.path.join(tmp, b), dst)
+            todo.append(dst)
+            m = re.search(r"Requesting program interpreter: ([^\]]+)\]", _readelf(["-l"], dst))
+            if m:
+                interp = os.path.basename(m.group(1))
+                todo.append(interp)
+        while todo:
+            x = todo.pop()
+            if x in done:
+                continue
+            done.add(x)
+            path = x
+            if not os.path.isabs(x):
+                if x not in libs or not os.path.exists(libs[x]):
+                    print("tooltree: no %s in %s" % (x, " ".join(a.deb)), file=sys.stderr)
+                    return 1
+                path = os.path.join(out, "lib", x)
+                shutil.copy(libs[x], path)
+            todo += re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", _readelf(["-d"], path))
+        if interp:
+            with open(os.path.join(out, "ld"), "w") as f:
+                f.write(interp + "\n")
+        for root, _dirs, files in os.walk(tmp):
+            if os.path.basename(root) == "bpf" and "/lib/" in root + "/":
+                os.makedirs(os.path.join(out, "bpf"), exist_ok=True)
+                for f in files:
+                    if f.endswith(".o"):
+                        shutil.copy(os.path.join(root, f), os.path.join(out, "bpf", f))
+        if os.path.exists(os.path.join(tmp, "bin/busybox")):
+            os.makedirs(os.path.join(out, "bin"))
+            shutil.copy(os.path.join(tmp, "bin/busybox"), os.path.join(out, "bin/busybox"))
+    return 0
+
+
 # ---------------------------------------------------------------- results
 BEGIN, END = "@@XDPCOUNT-RESULT-BEGIN@@", "@@XDPCOUNT-RESULT-END@@"
 PRINTK = re.compile(r"^\[\s*\d+\.\d+\]")
@@ -457,6 +530,127 @@ def _get(d, path):
 def series_key(series):
     """A series as a comparable tuple: 6.12 -> (6, 12); 7.x (any 7.*) -> (7, inf)."""
     return tuple(float("inf") if x == "x" else int(x) for x in series.split("."))
+
+
+# ---------------------------------------------------------------- neighbours
+# Issue 21: xdpcount beside Debian's own xdp-loader, guest/neighbour.sh's
+# "fact VERSION SCENARIO KEY VALUE..." lines, one step per version.
+NEIGHBOUR_FRAMES = 200  # neighbour.sh's N
+SLOT = re.compile(r"^\s*=>\s+(\d+)\s+(\S+)\s+(\d+)\s+\S+\s*(.*)$")
+MAIN = re.compile(r"^(\S+)\s+(\S+)\s+(native|skb|hw|offload|generic)\s+(\d+)\b")
+
+
+def neighbour_facts(lines):
+    """{scenario: {key: [value, ...]}} of one neighbour step's output."""
+    f = {}
+    for line in lines:
+        p = line.split(" ", 4)
+        if len(p) >= 4 and p[0] == "fact":
+            f.setdefault(p[2], {}).setdefault(p[3], []).append(p[4] if len(p) > 4 else "")
+    return f
+
+
+def xl_status(lines):
+    """xdp-loader status of one interface: {"prog": (name, mode, id) or None,
+    "slots": [(prio, name, id, chain)], "none": no program said}."""
+    st = {"prog": None, "slots": [], "none": False}
+    for line in lines or []:
+        if "<No XDP program loaded!>" in line:
+            st["none"] = True
+        m = SLOT.match(line)
+        if m:
+            st["slots"].append((int(m.group(1)), m.group(2), int(m.group(3)), m.group(4).strip()))
+            continue
+        m = MAIN.match(line)
+        if m and m.group(1) != "Interface":
+            st["prog"] = (m.group(2), m.group(3), int(m.group(4)))
+    return st
+
+
+def _one(f, key, default=None):
+    v = (f or {}).get(key)
+    return v[-1] if v else default
+
+
+def _rx(f, key):
+    """rxcount's "frames N odd N even N lost N" as a dict (empty if absent)."""
+    p = (_one(f, key + "_rx") or "").split()
+    try:
+        return {p[i]: int(p[i + 1]) for i in range(0, len(p) - 1, 2)}
+    except ValueError:
+        return {}
+
+
+def _event(f, key):
+    try:
+        ev = json.loads(_one(f, key) or "")
+    except ValueError:
+        return {}
+    return ev if isinstance(ev, dict) else {}
+
+
+def neighbour_judge(version, facts, check):
+    """Assertions of one version's scenarios; returns the row's summary."""
+    n, half = NEIGHBOUR_FRAMES, NEIGHBOUR_FRAMES // 2
+    tag = "xdp-loader %s" % version
+
+    def traffic(sc, key, passed, what):
+        f = facts.get(sc, {})
+        rx = _rx(f, key)
+        check("%s %s: %s: %d frames sent, %s" % (tag, sc, what, n, "the odd ones dropped" if passed == half
+                                                else "all passed"),
+              _one(f, key + "_sent") == str(n) and rx.get("lost") == 0 and
+              rx.get("frames") == passed and rx.get("odd") == (0 if passed == half else half),
+              "sent=%s rx=%s %s" % (_one(f, key + "_sent"), rx, "; ".join(f.get(key + "_rx_err", []))))
+
+    check("%s: the scenarios ran to their end" % tag, _one(facts.get("-"), "done") == "1",
+          "scenarios seen: %s" % " ".join(sorted(facts)))
+    # base: xdp-loader alone builds its dispatcher with both programs.
+    b = facts.get("base", {})
+    st = xl_status(b.get("status"))
+    names = sorted(x[1] for x in st["slots"])
+    check("%s base: two loads, one xdp_dispatcher holding both programs" % tag,
+          _one(b, "load1") == "0" and _one(b, "load2") == "0" and st["prog"] and
+          st["prog"][0] == "xdp_dispatcher" and names == ["xdp_drop_odd", "xdp_pass_all"],
+          "loads rc %s %s, status %s" % (_one(b, "load1"), _one(b, "load2"), json.dumps(st)))
+    traffic("base", "t", half, "in its dispatcher")
+    after = xl_status(b.get("after"))
+    check("%s base: unload --all leaves no program" % tag,
+          _one(b, "unload") == "0" and after["none"] and not after["slots"],
+          "unload rc %s, status %s" % (_one(b, "unload"), json.dumps(after)))
+
+    # (d) a dispatcher of a version we do not know, and a plain program:
+    # tc behind them, counting what they pass, and never touched.
+    for sc, passed, what in (("d9", n, "dispatcher of unknown version 9"),
+                             ("dp", half, "plain XDP program")):
+        f = facts.get(sc, {})
+        att = _event(f, "xc_attached")
+        fin = _event(f, "xc_detached")
+        check("%s %s: a %s: xdpcount counts at tc behind it" % (tag, sc, what),
+              _one(f, "load") == "0" and att.get("hook") == "tc" and
+              ("unknown version" in (att.get("reason") or "") if sc == "d9" else
+               "xdp_drop_odd" in (att.get("reason") or "")),
+              "load rc %s, attached %s" % (_one(f, "load"), json.dumps(att)))
+        traffic(sc, "t", passed, "with xdpcount behind it")
+        check("%s %s: counted exactly what it passed (%d), exit 0" % (tag, sc, passed),
+              fin.get("packets") == passed and _one(f, "xc_rc") == "0",
+              "rc %s, detached %s" % (_one(f, "xc_rc"), json.dumps(fin)))
+        if sc == "d9":
+            ids = [re.findall(r"check failed for ID (\d+)", " ".join(f.get(k, []))) for k in ("before", "after")]
+            ok = ids[0] and ids[0] == ids[1] and str(att.get("reason", "")).find("id %s " % ids[0][0]) >= 0
+            detail = "ids before %s after %s" % (ids[0], ids[1])
+        else:
+            sb, sa = xl_status(f.get("before")), xl_status(f.get("after"))
+            ok = sb["prog"] and sb["prog"][0] == "xdp_drop_odd" and sb["prog"] == sa["prog"]
+            detail = "before %s after %s" % (json.dumps(sb), json.dumps(sa))
+        check("%s %s: the same program after xdpcount stopped, untouched" % (tag, sc), ok, detail)
+
+    def path(sc, key="xc_attached"):
+        att = _event(facts.get(sc, {}), key)
+        return "%s/%s" % (att.get("hook", "-"), att.get("attach", "-")) if att else "none"
+    a = facts.get("a", {})
+    return "%s: a %s+xl rc %s, b %s, d9 %s, dp %s" % (
+        version, path("a"), _one(a, "load", "-"), path("b"), path("d9"), path("dp"))
 
 
 def cmd_report(a):
@@ -667,6 +861,16 @@ def cmd_report(a):
           "per frame, but for the attach windows (tx <= rx)", ok,
           "%d stats events, detached %s" % (len(both_ev), json.dumps(fin)))
 
+    # Issue 21: the neighbour scenarios, once per xdp-loader version.
+    neigh = []
+    for name in sorted(k for k in r["steps"] if k.startswith("neighbour-")):
+        stp = r["steps"][name]
+        ver = name[len("neighbour-"):]
+        check("xdp-loader %s: the scenarios finished within their timeout, exit 0" % ver,
+              stp.get("timeout") == "0" and stp.get("rc") == "0",
+              "rc=%s timeout=%s secs=%s" % (stp.get("rc"), stp.get("timeout"), stp.get("secs")))
+        neigh.append(neighbour_judge(ver, neighbour_facts(stp["out"]), check))
+
     def yn(v):
         return "-" if v is None else ("yes" if v else "no")
 
@@ -689,6 +893,9 @@ def cmd_report(a):
         "order": _get(doc, "object.byte_order") or "-",
         "packets": events[-1]["packets"] if events and not bad else None,
         "tx": "%s/%s" % (tx, rx) if tx is not None else "-",
+        "share": yn(_get(doc, "dispatcher.possible")),
+        "share_reason": _get(doc, "dispatcher.reason") or "-",
+        "neighbours": neigh,
     }
     res = {"target": a.target, "manifest": man, "row": row, "asserts": asserts,
            "pass": all(x["ok"] for x in asserts), "log": a.log}
@@ -703,7 +910,7 @@ def cmd_table(a):
             ("verdict", "verdict"),
             ("native", "native"), ("generic", "generic"), ("tc", "tc"), ("egress", "egress"), ("memlock", "memlock"),
             ("btf", "BTF"), ("memcg", "memcg"), ("order", "obj order"), ("tx", "lo tx/rx"),
-            ("result", "result")]
+            ("share", "XDP share"), ("result", "result")]
     rows = []
     for r in res:
         row = dict(r["row"], result="PASS" if r["pass"] else "FAIL")
@@ -712,6 +919,16 @@ def cmd_table(a):
     print("  ".join(h.ljust(w[i]) for i, (_, h) in enumerate(cols)))
     for x in rows:
         print("  ".join(v.ljust(w[i]) for i, v in enumerate(x)))
+    # Issue 21: whether other XDP users can share the hook with ours, and why
+    # (check's dispatcher), and the paths the neighbour scenarios took.
+    print()
+    print("XDP sharing (check: dispatcher.possible, reason), and the neighbour scenarios:")
+    for r in res:
+        row = r["row"]
+        print("  %-8s %-10s %s: %s" % (row.get("arch"), row.get("series"), row.get("share", "-"),
+                                       row.get("share_reason", "-")))
+        for x in row.get("neighbours") or []:
+            print("  %-8s %-10s   xdp-loader %s" % ("", "", x))
     npass = nfail = 0
     fails = []
     for r in res:
@@ -751,6 +968,9 @@ def main():
     x = sub.add_parser("elfcheck")
     x.add_argument("file")
     x.add_argument("arch")
+    tt = sub.add_parser("tooltree")
+    tt.add_argument("--out", required=True)
+    tt.add_argument("--deb", required=True, action="append")
     r = sub.add_parser("report")
     for o in ("log", "manifest", "target", "boot-secs", "out"):
         r.add_argument("--" + o, required=True)
@@ -761,7 +981,7 @@ def main():
     t.add_argument("results", nargs="*")
     a = ap.parse_args()
     return {"sortcand": cmd_sortcand, "extract": cmd_extract,
-            "cpio": cmd_cpio, "kconfig": cmd_kconfig, "elfcheck": cmd_elfcheck, "report": cmd_report,
+            "cpio": cmd_cpio, "kconfig": cmd_kconfig, "elfcheck": cmd_elfcheck, "tooltree": cmd_tooltree, "report": cmd_report,
             "table": cmd_table}[a.cmd](a)
 
 

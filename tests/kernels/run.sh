@@ -28,6 +28,12 @@
 #      XDPCOUNT_COUNTBOTH_ARGS (the commands run in the guest; the third at tc
 #      ingress, the fourth at tc ingress and egress: --direction both),
 #      XDPCOUNT_CHECK_TIMEOUT (120) / XDPCOUNT_COUNT_TIMEOUT (60): their in-guest bounds.
+#      XDPCOUNT_NEIGHBOURS: the targets (ARCH:SERIES, ARCH or SERIES; 'all':
+#      every one with guest tools; '' none) that also run issue 21's
+#      scenarios beside Debian's own xdp-loader (guest/neighbour.sh, once per
+#      xdp-tools version of tests/kernels/guest-tools.lock; default
+#      x86_64:6.12), XDPCOUNT_NEIGHBOUR_VERSIONS the versions (default: all the
+#      lock has), XDPCOUNT_NEIGHBOUR_TIMEOUT (240) the bound of each.
 # Output: one table row per kernel, the failed assertions, and the last line
 # "N passed, N failed"; exit status 1 on any failure.
 set -uo pipefail
@@ -50,6 +56,9 @@ CHECK_ARGS=${XDPCOUNT_CHECK_ARGS:-check --selftest --json}
 COUNT_ARGS=${XDPCOUNT_COUNT_ARGS:---json -m generic -c 2 -i 0.2 lo}
 COUNTTC_ARGS=${XDPCOUNT_COUNTTC_ARGS:---json -m tc -c 2 -i 0.2 lo}
 COUNTBOTH_ARGS=${XDPCOUNT_COUNTBOTH_ARGS:---json -m tc --direction both -c 2 -i 0.2 lo}
+NEIGHBOURS=${XDPCOUNT_NEIGHBOURS-x86_64:6.12}
+NEIGHBOUR_VERSIONS=${XDPCOUNT_NEIGHBOUR_VERSIONS:-}
+NEIGHBOUR_TIMEOUT=${XDPCOUNT_NEIGHBOUR_TIMEOUT:-240}
 CHECK_TIMEOUT=${XDPCOUNT_CHECK_TIMEOUT:-120}   # in-guest alarm() bounds, seconds
 COUNT_TIMEOUT=${XDPCOUNT_COUNT_TIMEOUT:-60}
 BUILD=1
@@ -120,6 +129,85 @@ build_guest() {  # arch src out
     return 1
 }
 
+# ---- issue 21's neighbour scenarios: which targets, and their pieces -------
+# neighbour_wanted TARGET: does TARGET run them (XDPCOUNT_NEIGHBOURS)?
+neighbour_wanted() {
+    local n
+    for n in $NEIGHBOURS; do
+        case "$n" in all|"$1"|"${1%%:*}"|"${1#*:}") return 0 ;; esac
+    done
+    return 1
+}
+
+# The BPF objects of the scenarios (little-endian, BTF), once.
+neighbour_objs() {
+    local d=$OUT/guest/bpf mi
+    mi=$(gcc -print-multiarch 2>/dev/null)
+    mkdir -p "$d"
+    bpfc() {  # out src [cflags]
+        local o=$1 src=$2; shift 2
+        [ "$d/$o" -nt "$src" ] && return 0
+        clang -target bpfel -O2 -g "$@" -idirafter /usr/include -idirafter "/usr/include/$mi" \
+            -c "$src" -o "$d/$o" >"$d/$o.log" 2>&1 || { cat "$d/$o.log" >&2; return 1; }
+    }
+    bpfc drop_odd.o "$HERE/guest/drop_odd.c" && bpfc pass.o "$HERE/guest/pass.c" &&
+        bpfc dispatcher_v9.o "$ROOT/tests/integration/dispatcher.c" -DVERSION=9 -DDEVBOUND=1
+}
+
+# neighbour_arch ARCH: the guest tools of ARCH (fetch.sh --tools: NTOOLS[ARCH]
+# = "VERSION=DIR ...", NBB[ARCH] = busybox) and its test tools, when a target
+# of ARCH runs the scenarios; said, and left out, when they cannot be had.
+declare -A NTOOLS=() NBB=()
+neighbour_arch() {
+    local a=$1 t want=0 line dir v
+    for t in "${targets[@]}"; do
+        [ "${t%%:*}" = "$a" ] && neighbour_wanted "$t" && want=1
+    done
+    [ $want = 1 ] || return 0
+    if ! grep -qE "^[a-z0-9-]+ +[a-z]+ +$(arch_load "$a"; echo "$A_DEBARCH") " "$HERE/guest-tools.lock"; then
+        log "$a: no guest tools in guest-tools.lock; no neighbour scenarios"; return 0
+    fi
+    neighbour_objs || { log "$a: the scenarios' BPF objects do not build; no neighbour scenarios"; return 0; }
+    make -C "$ROOT" --no-print-directory ARCH="$a" "build/$a/tools/sendframes" "build/$a/tools/rxcount" \
+        >>"$OUT/build-$a.log" 2>&1 ||
+        { log "$a: building sendframes and rxcount failed (see $OUT/build-$a.log)"; return 0; }
+    while read -r line; do
+        dir=${line##* }
+        [ -x "$dir/bin/busybox" ] && NBB[$a]=$dir/bin/busybox
+        v=$(sed -n 's/^xdp-tools \([^-]*\)-.*/\1/p' "$dir/manifest")
+        [ -n "$v" ] || continue
+        if [ -n "$NEIGHBOUR_VERSIONS" ] && [[ " $NEIGHBOUR_VERSIONS " != *" $v "* ]]; then continue; fi
+        NTOOLS[$a]="${NTOOLS[$a]:-}${NTOOLS[$a]:+ }$v=$dir"
+    done < <("$HERE/fetch.sh" "${FETCH_ARGS[@]}" --tools "$a")
+    if [ -z "${NBB[$a]:-}" ] || [ -z "${NTOOLS[$a]:-}" ]; then
+        log "$a: guest tools missing (fetch.sh --tools $a); no neighbour scenarios"; NTOOLS[$a]=""
+    fi
+}
+
+# neighbour_entries ARCH WORKDIR: the initramfs entries and /steps lines of
+# the scenarios (ENTS and the steps file).
+neighbour_entries() {
+    local a=$1 w=$2 vd v dir f b=$OUT/guest/bpf
+    ents+=(bin/ bin/busybox="${NBB[$a]}:755" tools/ guest/ xt/
+           tools/sendframes="$ROOT/build/$a/tools/sendframes:755"
+           tools/rxcount="$ROOT/build/$a/tools/rxcount:755"
+           guest/neighbour.sh="$HERE/guest/neighbour.sh:755"
+           guest/drop_odd.o="$b/drop_odd.o" guest/pass.o="$b/pass.o"
+           guest/dispatcher_v9.o="$b/dispatcher_v9.o")
+    for vd in ${NTOOLS[$a]}; do
+        v=${vd%%=*} dir=${vd#*=}
+        ents+=("xt/$v/" "xt/$v/ld=$dir/ld" "xt/$v/sbin/" "xt/$v/lib/" "xt/$v/bpf/")
+        for f in "$dir"/sbin/* "$dir"/lib/*; do
+            ents+=("xt/$v/${f#"$dir"/}=$f:755")
+        done
+        for f in "$dir"/bpf/xdp-dispatcher.o "$dir"/bpf/xsk_def_xdp_prog*.o; do
+            [ -e "$f" ] && ents+=("xt/$v/bpf/${f##*/}=$f")
+        done
+        printf 'neighbour-%s %s 0 /bin/busybox unshare -n /bin/busybox sh /guest/neighbour.sh %s %s\n' \
+            "$v" "$NEIGHBOUR_TIMEOUT" "$v" "${XDPCOUNT_NEIGHBOUR_FIRST_ARGS:-}" >>"$w/steps"
+    done
+}
+
 arches=$(printf '%s\n' "${targets[@]}" | cut -d: -f1 | sort -u)
 declare -A MISSING=()
 for a in $arches; do
@@ -133,6 +221,7 @@ for a in $arches; do
         log "building build/$a/xdpcount failed (see $blog):"; tail -n 8 "$blog" | sed 's/^/    /' >&2
     fi
     build_guest "$a" "$HERE/init.c" "$OUT/guest/$a/init" || die "cannot build the init for $a"
+    neighbour_arch "$a"
     why=$(python3 "$HERE/ktool.py" elfcheck "${BIN[$a]}" "$a") || {
         MISSING[$a]="${BIN[$a]}: $why"
         log "no usable xdpcount for $a: ${MISSING[$a]}"
@@ -167,6 +256,9 @@ boot() {  # target -> writes $OUT/<arch>-<series>[-jit]/result.json
         "$COUNT_TIMEOUT" "$COUNT_ARGS" >"$w/steps"
     printf 'counttc %s 1 /xdpcount %s\n' "$COUNT_TIMEOUT" "$COUNTTC_ARGS" >>"$w/steps"
     printf 'countboth %s 1 /xdpcount %s\n' "$COUNT_TIMEOUT" "$COUNTBOTH_ARGS" >>"$w/steps"
+    if [ $jit = 0 ] && neighbour_wanted "$kt" && [ -n "${NTOOLS[$arch]:-}" ]; then
+        neighbour_entries "$arch" "$w"
+    fi
     ents+=(steps="$w/steps")
     python3 "$HERE/ktool.py" cpio --out "$w/initramfs.cpio.gz" "${ents[@]}" || return 1
     local append="panic=-1 quiet loglevel=3 oops=panic"

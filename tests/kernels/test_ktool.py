@@ -4,7 +4,8 @@ kernel packagings, built here as small .debs (dpkg-deb --build), without the
 network or qemu: the linux-image package that carries everything (/boot,
 up to 6.x), and the 7.x split into linux-image (empty, depends), linux-binary
 (/usr/lib/modules/<release>/vmlinuz), linux-modules and linux-base
-(/usr/lib/modules/<release>/config). Also the series order (7.x after 6.12).
+(/usr/lib/modules/<release>/config). Also the series order (7.x after 6.12), and the judge of the neighbour
+scenarios (issue 21) on facts as guest/neighbour.sh prints them.
 Ends with "N passed, N failed"."""
 import lzma
 import os
@@ -64,6 +65,55 @@ def mod(deps=""):
     return b"\0license=GPL\0depends=" + deps.encode() + b"\0"
 
 
+NEIGHBOUR_FACTS = """\
+fact 9.9 base load1 0
+fact 9.9 base load2 0
+fact 9.9 base status veth0                  xdp_dispatcher    native   60   cec73f7ad6da90d3 
+fact 9.9 base status  =>              50     xdp_drop_odd              46   b817fd8b2ae05da9  XDP_PASS
+fact 9.9 base status  =>              50     xdp_pass_all              69   3b185187f1855c4c  XDP_PASS
+fact 9.9 base t_sent 200
+fact 9.9 base t_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 base unload 0
+fact 9.9 base after veth0                  <No XDP program loaded!>
+fact 9.9 d9 load 0
+fact 9.9 d9 before  libxdp: Dispatcher version check failed for ID 175
+fact 9.9 d9 xc_attached {"event":"attached","hook":"tc","attach":"tcx","reason":"behind dispatcher id 175 of unknown version (native mode)"}
+fact 9.9 d9 t_sent 200
+fact 9.9 d9 t_rx frames 200 odd 100 even 100 lost 0
+fact 9.9 d9 xc_rc 0
+fact 9.9 d9 xc_detached {"event":"detached","packets":200}
+fact 9.9 d9 after  libxdp: Dispatcher version check failed for ID 175
+fact 9.9 dp load 0
+fact 9.9 dp before veth0                  xdp_drop_odd      native   191  b817fd8b2ae05da9 
+fact 9.9 dp xc_attached {"event":"attached","hook":"tc","attach":"tcx","reason":"behind XDP program id 191 \\"xdp_drop_odd\\" (native mode)"}
+fact 9.9 dp t_sent 200
+fact 9.9 dp t_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 dp xc_rc 0
+fact 9.9 dp xc_detached {"event":"detached","packets":100}
+fact 9.9 dp after veth0                  xdp_drop_odd      native   191  b817fd8b2ae05da9 
+fact 9.9 - done 1
+"""
+
+
+def neighbours():
+    """The neighbour judge passes the facts of a good run and fails each
+    broken one: an odd frame through, another program id after us."""
+    def judge(text):
+        res = []
+        ktool.neighbour_judge("9.9", ktool.neighbour_facts(text.splitlines()),
+                              lambda name, ok, detail="": res.append((name, bool(ok))))
+        return [n for n, ok in res if not ok], len(res)
+    bad, n = judge(NEIGHBOUR_FACTS)
+    check(not bad and n >= 10, "neighbours: a good run passes its %d assertions (%s)" % (n, bad))
+    bad, _ = judge(NEIGHBOUR_FACTS.replace("base t_rx frames 100 odd 0", "base t_rx frames 101 odd 1"))
+    check(len(bad) == 1 and "base" in bad[0], "neighbours: an odd frame through the dispatcher fails (%s)" % bad)
+    bad, _ = judge(NEIGHBOUR_FACTS.replace("dp after veth0                  xdp_drop_odd      native   191",
+                                           "dp after veth0                  xdp_drop_odd      native   192"))
+    check(len(bad) == 1 and "untouched" in bad[0], "neighbours: another program after us fails (%s)" % bad)
+    bad, _ = judge(NEIGHBOUR_FACTS.replace("fact 9.9 - done 1\n", ""))
+    check(len(bad) == 1 and "end" in bad[0], "neighbours: scenarios cut short fail (%s)" % bad)
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="xdpcount-ktool.") as tmp:
         # up to 6.x: one package
@@ -114,6 +164,7 @@ def main():
         check(p.returncode == 1 and "missing" in p.stdout and "vmlinuz" in p.stdout,
               "7.x packaging without linux-binary: refused naming vmlinuz (%s)" % p.stdout.strip())
 
+    neighbours()
     check(ktool.series_key("7.x") > ktool.series_key("6.12") > ktool.series_key("6.6") > ktool.series_key("5.10"),
           "series order: 5.10 < 6.6 < 6.12 < 7.x")
     print("%d passed, %d failed" % (RES["ok"], RES["fail"]))

@@ -1,0 +1,209 @@
+#!/bin/sh
+# tests/kernels/guest/neighbour.sh VERSION [ARG...] - issue 21's scenarios
+# in a kernel-matrix guest: xdpcount beside Debian's own xdp-loader VERSION
+# (libxdp's multi-program protocol), on a veth pair of a network namespace of
+# its own (run.sh runs it under busybox unshare -n). It judges nothing: it
+# prints what it saw, one "fact VERSION SCENARIO KEY VALUE..." line each,
+# and ktool.py report judges them. ARGs go to the xdpcount that comes first
+# (before any xdp-loader program), e.g. how to hold the hook.
+#
+# In the guest: /bin/busybox, /xdpcount, /tools/{sendframes,rxcount},
+# /guest/{drop_odd,pass,dispatcher_v9}.o and /xt/VERSION/ (sbin/xdp-loader,
+# its lib/ and ELF interpreter named in ld, libxdp's bpf/ objects).
+#
+# The frames: N frames of sendframes out of veth1, which arrive at veth0,
+# where the programs are. drop_odd.o drops the odd sequence numbers; rxcount
+# on veth0 counts what every program passed.
+#
+# Scenarios (issue 21's acceptance, (a)-(d)):
+#   base  xdp-loader alone: load drop_odd and pass, both in its dispatcher
+#   a     xdpcount first, then xdp-loader load; xdpcount stops (TERM)
+#   b     xdp-loader load first, then xdpcount; xdpcount stops (TERM)
+#   c1    xdpcount first, xdp-loader load, kill -9 xdpcount, xdpcount detach
+#   c2    xdp-loader load first, xdpcount, kill -9, a new xdpcount run
+#   d9    a dispatcher of unknown version (9), attached alone, then xdpcount
+#   dp    a plain program (not in a dispatcher), then xdpcount
+V=$1
+shift
+[ -e /bin/sh ] || /bin/busybox --install -s /bin
+export PATH=/bin:/tools
+X=/xt/$V
+W=/tmp/neighbour-$V
+N=200
+S=-
+rm -rf "$W"
+mkdir -p "$W"
+# no IPv6: no router or neighbour solicitations on the veths beside the frames
+echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6
+echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+
+fact() { echo "fact $V $S $*"; }
+
+xl() {
+	LIBXDP_OBJECT_PATH=$X/bpf "$X/lib/$(cat "$X/ld")" --library-path "$X/lib" \
+		"$X/sbin/xdp-loader" "$@"
+}
+
+# lines FILE KEY: every line of FILE as a fact KEY LINE.
+lines() { while IFS= read -r l; do fact "$2" "$l"; done <"$1"; }
+
+# wait_for FILE PATTERN TENTHS: until FILE has a line matching PATTERN.
+wait_for() {
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le "$3" ] || return 1
+		sleep 0.1
+	done
+}
+
+fresh() {
+	S=$1
+	ip link del veth1 2>/dev/null
+	if ! { ip link add veth1 type veth && ip link set veth0 up && ip link set veth1 up; }; then
+		fact setup_failed 1
+	fi
+}
+
+status() {  # fact KEY: xdp-loader status of veth0 (its rc, then each line)
+	xl status veth0 >"$W/st" 2>&1
+	fact "$1_rc" $?
+	lines "$W/st" "$1"
+}
+
+load() {  # KEY OBJ [ARGS]: xdp-loader load veth0 OBJ
+	k=$1 o=$2
+	shift 2
+	xl load "$@" veth0 "$o" >"$W/ld" 2>&1
+	fact "$k" $?
+	lines "$W/ld" "$k-out"
+}
+
+# traffic KEY: N frames out of veth1; facts KEY sent N, KEY rx frames N odd N even N lost N.
+traffic() {
+	rm -f "$W/rx"
+	rxcount veth0 >"$W/rx" 2>"$W/rx.err" &
+	rp=$!
+	wait_for "$W/rx" ready 50 || fact "$1_rx_not_ready" 1
+	fact "$1_sent" "$(sendframes veth1 $N 2>"$W/tx.err")"
+	sleep 0.3
+	kill -TERM $rp
+	wait $rp
+	fact "$1_rx" "$(grep frames "$W/rx")"
+	lines "$W/rx.err" "$1_rx_err"
+	lines "$W/tx.err" "$1_tx_err"
+}
+
+xc_start() {  # KEY ARGS: xdpcount -j ARGS veth0 in the background, until attached
+	k=$1
+	shift
+	rm -f "$W/$k.out"
+	/xdpcount -j -i 0.2 "$@" veth0 >"$W/$k.out" 2>"$W/$k.err" &
+	xp=$!
+	if wait_for "$W/$k.out" '"event":"attached"' 300; then
+		fact "${k}_attached" "$(grep '"event":"attached"' "$W/$k.out" | head -n1)"
+	else
+		fact "${k}_attached" none
+		lines "$W/$k.err" "${k}_err"
+	fi
+}
+
+# xc_counted KEY WANT: waits (up to 10 s) for a stats event of WANT packets.
+xc_counted() {
+	wait_for "$W/$1.out" "\"packets\":$2[,}]" 100
+}
+
+xc_stop() {  # KEY SIGNAL: stops xdpcount; facts KEY_rc, the detached event, stderr
+	kill "-$2" $xp
+	wait $xp
+	fact "$1_rc" $?
+	fact "$1_detached" "$(grep '"event":"detached"' "$W/$1.out" | tail -n1)"
+	lines "$W/$1.err" "$1_err"
+}
+
+fact info "$(xl 2>&1 | head -n1)"
+
+# base: xdp-loader alone builds its dispatcher with both programs.
+fresh base
+load load1 /guest/drop_odd.o
+load load2 /guest/pass.o
+status status
+traffic t
+xl unload --all veth0 >"$W/ul" 2>&1
+fact unload $?
+status after
+
+# (a) xdpcount first, then xdp-loader.
+fresh a
+xc_start xc "$@"
+load load /guest/drop_odd.o
+status status
+traffic t
+xc_counted xc $N
+xc_stop xc TERM
+status after
+traffic t2
+xl unload --all veth0 >/dev/null 2>&1
+
+# (b) xdp-loader first, then xdpcount.
+fresh b
+load load /guest/drop_odd.o
+status before
+xc_start xc
+status status
+traffic t
+xc_counted xc $N
+xc_stop xc TERM
+status after
+traffic t2
+xl unload --all veth0 >/dev/null 2>&1
+
+# (c1) xdpcount first, xdp-loader, kill -9, detach.
+fresh c1
+xc_start xc "$@"
+load load /guest/drop_odd.o
+xc_stop xc KILL
+status killed
+/xdpcount detach veth0 >"$W/det" 2>&1
+fact detach $?
+lines "$W/det" detach-out
+status after
+traffic t
+xl unload --all veth0 >/dev/null 2>&1
+
+# (c2) xdp-loader first, xdpcount, kill -9, a new run.
+fresh c2
+load load /guest/drop_odd.o
+xc_start xc
+xc_stop xc KILL
+status killed
+xc_start xc2
+status status
+traffic t
+xc_counted xc2 $N
+xc_stop xc2 TERM
+status after
+xl unload --all veth0 >/dev/null 2>&1
+
+# behind SCENARIO OBJ PASSED: OBJ attached alone (not in a dispatcher of
+# xdp-loader's), then xdpcount, which should count PASSED frames behind it.
+behind() {
+	fresh "$1"
+	export LIBXDP_SKIP_DISPATCHER=1
+	load load "$2"
+	unset LIBXDP_SKIP_DISPATCHER
+	status before
+	xc_start xc
+	traffic t
+	xc_counted xc "$3"
+	xc_stop xc TERM
+	status after
+	xl unload --all veth0 >/dev/null 2>&1
+}
+
+# (d9) a dispatcher of a version xdpcount does not know; (dp) a plain program.
+behind d9 /guest/dispatcher_v9.o $N
+behind dp /guest/drop_odd.o $((N / 2))
+ip link del veth1 2>/dev/null
+S=-
+fact "done" 1
