@@ -863,6 +863,8 @@ def cmd_report(a):
 
     # Issue 21: the neighbour scenarios, once per xdp-loader version.
     neigh = []
+    if a.neighbour_error:
+        check("neighbour scenarios: ran", False, a.neighbour_error)
     for name in sorted(k for k in r["steps"] if k.startswith("neighbour-")):
         stp = r["steps"][name]
         ver = name[len("neighbour-"):]
@@ -976,6 +978,7 @@ def main():
         r.add_argument("--" + o, required=True)
     r.add_argument("--timed-out", default="0")
     r.add_argument("--jit-cmdline", default="0")
+    r.add_argument("--neighbour-error", default="")
     t = sub.add_parser("table")
     t.add_argument("--skipped", default="0")
     t.add_argument("results", nargs="*")

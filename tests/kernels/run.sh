@@ -157,7 +157,7 @@ neighbour_objs() {
 # neighbour_arch ARCH: the guest tools of ARCH (fetch.sh --tools: NTOOLS[ARCH]
 # = "VERSION=DIR ...", NBB[ARCH] = busybox) and its test tools, when a target
 # of ARCH runs the scenarios; said, and left out, when they cannot be had.
-declare -A NTOOLS=() NBB=()
+declare -A NTOOLS=() NBB=() NERR=()
 neighbour_arch() {
     local a=$1 t want=0 line dir v
     for t in "${targets[@]}"; do
@@ -167,10 +167,10 @@ neighbour_arch() {
     if ! grep -qE "^[a-z0-9-]+ +[a-z]+ +$(arch_load "$a"; echo "$A_DEBARCH") " "$HERE/guest-tools.lock"; then
         log "$a: no guest tools in guest-tools.lock; no neighbour scenarios"; return 0
     fi
-    neighbour_objs || { log "$a: the scenarios' BPF objects do not build; no neighbour scenarios"; return 0; }
+    neighbour_objs || { NERR[$a]="the scenarios' BPF objects do not build"; return 0; }
     make -C "$ROOT" --no-print-directory ARCH="$a" "build/$a/tools/sendframes" "build/$a/tools/rxcount" \
         >>"$OUT/build-$a.log" 2>&1 ||
-        { log "$a: building sendframes and rxcount failed (see $OUT/build-$a.log)"; return 0; }
+        { NERR[$a]="building sendframes and rxcount failed (see $OUT/build-$a.log)"; return 0; }
     while read -r line; do
         dir=${line##* }
         [ -x "$dir/bin/busybox" ] && NBB[$a]=$dir/bin/busybox
@@ -179,8 +179,10 @@ neighbour_arch() {
         if [ -n "$NEIGHBOUR_VERSIONS" ] && [[ " $NEIGHBOUR_VERSIONS " != *" $v "* ]]; then continue; fi
         NTOOLS[$a]="${NTOOLS[$a]:-}${NTOOLS[$a]:+ }$v=$dir"
     done < <("$HERE/fetch.sh" "${FETCH_ARGS[@]}" --tools "$a")
+    NTOOLS[$a]=$(tr ' ' '\n' <<<"${NTOOLS[$a]:-}" | sort -V | tr '\n' ' ')
+    NTOOLS[$a]=${NTOOLS[$a]% }
     if [ -z "${NBB[$a]:-}" ] || [ -z "${NTOOLS[$a]:-}" ]; then
-        log "$a: guest tools missing (fetch.sh --tools $a); no neighbour scenarios"; NTOOLS[$a]=""
+        NERR[$a]="no guest tools (see fetch.sh --tools $a above)"; NTOOLS[$a]=""
     fi
 }
 
@@ -256,8 +258,9 @@ boot() {  # target -> writes $OUT/<arch>-<series>[-jit]/result.json
         "$COUNT_TIMEOUT" "$COUNT_ARGS" >"$w/steps"
     printf 'counttc %s 1 /xdpcount %s\n' "$COUNT_TIMEOUT" "$COUNTTC_ARGS" >>"$w/steps"
     printf 'countboth %s 1 /xdpcount %s\n' "$COUNT_TIMEOUT" "$COUNTBOTH_ARGS" >>"$w/steps"
-    if [ $jit = 0 ] && neighbour_wanted "$kt" && [ -n "${NTOOLS[$arch]:-}" ]; then
-        neighbour_entries "$arch" "$w"
+    local nerr=""
+    if [ $jit = 0 ] && neighbour_wanted "$kt"; then
+        if [ -n "${NTOOLS[$arch]:-}" ]; then neighbour_entries "$arch" "$w"; else nerr=${NERR[$arch]:-}; fi
     fi
     ents+=(steps="$w/steps")
     python3 "$HERE/ktool.py" cpio --out "$w/initramfs.cpio.gz" "${ents[@]}" || return 1
@@ -271,12 +274,14 @@ boot() {  # target -> writes $OUT/<arch>-<series>[-jit]/result.json
            -initrd "$w/initramfs.cpio.gz" -append "$append")
     printf '%q ' "${qemu[@]}" >"$w/qemu.cmd"; echo >>"$w/qemu.cmd"
     t0=$(date +%s.%N)
-    timeout -k 5 "$TIMEOUT" "${qemu[@]}" </dev/null >"$w/console.log" 2>&1
+    # each neighbour step has its own in-guest bound: the host's comes after them
+    local bound=$((TIMEOUT + $(grep -c '^neighbour-' "$w/steps") * NEIGHBOUR_TIMEOUT))
+    timeout -k 5 "$bound" "${qemu[@]}" </dev/null >"$w/console.log" 2>&1
     rc=$?
     t1=$(date +%s.%N)
     [ $rc = 124 ] || [ $rc = 137 ] && to=1
     python3 "$HERE/ktool.py" report --log "$w/console.log" --manifest "$d/manifest" --target "$kt" \
-        --jit-cmdline "$jit" --boot-secs "$(awk "BEGIN{print $t1 - $t0}")" --timed-out "$to" \
+        --jit-cmdline "$jit" --neighbour-error "$nerr" --boot-secs "$(awk "BEGIN{print $t1 - $t0}")" --timed-out "$to" \
         --out "$w/result.json"
 }
 
