@@ -648,9 +648,9 @@ def neighbour_judge(version, facts, check):
     def path(sc, key="xc_attached"):
         att = _event(facts.get(sc, {}), key)
         return "%s/%s" % (att.get("hook", "-"), att.get("attach", "-")) if att else "none"
-    a = facts.get("a", {})
-    return "%s: a %s+xl rc %s, b %s, d9 %s, dp %s" % (
-        version, path("a"), _one(a, "load", "-"), path("b"), path("d9"), path("dp"))
+    return "%s: a %s+xl rc %s, b %s, c1 %s, c2 %s, d9 %s, dp %s" % (
+        version, path("a"), _one(facts.get("a"), "load", "-"), path("b"), path("c1"), path("c2"),
+        path("d9"), path("dp"))
 
 
 def cmd_report(a):

@@ -5,7 +5,9 @@
 # its own (run.sh runs it under busybox unshare -n). It judges nothing: it
 # prints what it saw, one "fact VERSION SCENARIO KEY VALUE..." line each,
 # and ktool.py report judges them. ARGs go to the xdpcount that comes first
-# (before any xdp-loader program), e.g. how to hold the hook.
+# (before any xdp-loader program); without them it holds the hook through a
+# dispatcher of the version that xdp-loader accepts: 2 for libxdp 1.3-1.5,
+# 3 for 1.6 (each refuses the other's).
 #
 # In the guest: /bin/busybox, /xdpcount, /tools/{sendframes,rxcount},
 # /guest/{drop_odd,pass,dispatcher_v9}.o and /xt/VERSION/ (sbin/xdp-loader,
@@ -25,6 +27,12 @@
 #   dp    a plain program (not in a dispatcher), then xdpcount
 V=$1
 shift
+if [ $# = 0 ]; then
+	case $V in
+	1.[0-5].*) set -- --attach dispatcher ;;
+	*) set -- --attach dispatcher --dispatcher-version 3 ;;
+	esac
+fi
 [ -e /bin/sh ] || /bin/busybox --install -s /bin
 export PATH=/bin:/tools
 X=/xt/$V
@@ -69,6 +77,12 @@ status() {  # fact KEY: xdp-loader status of veth0 (its rc, then each line)
 	xl status veth0 >"$W/st" 2>&1
 	fact "$1_rc" $?
 	lines "$W/st" "$1"
+}
+
+xstatus() {  # KEY: xdpcount status of veth0 (its rc, then each line)
+	/xdpcount status veth0 >"$W/xst" 2>&1
+	fact "$1_rc" $?
+	lines "$W/xst" "$1"
 }
 
 load() {  # KEY OBJ [ARGS]: xdp-loader load veth0 OBJ
@@ -138,6 +152,7 @@ fresh a
 xc_start xc "$@"
 load load /guest/drop_odd.o
 status status
+xstatus xstatus
 traffic t
 xc_counted xc $N
 xc_stop xc TERM
@@ -164,6 +179,7 @@ xc_start xc "$@"
 load load /guest/drop_odd.o
 xc_stop xc KILL
 status killed
+xstatus xkilled
 /xdpcount detach veth0 >"$W/det" 2>&1
 fact detach $?
 lines "$W/det" detach-out
