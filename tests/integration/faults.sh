@@ -315,14 +315,15 @@ test_no_pin_outlives_its_program() {
 }
 
 # The pin of a killed netlink run in another namespace X goes with the first
-# run or detach anywhere once its program is nowhere the pin says: X deleted
-# (its veth with it), or X still there but the interface deleted; it stays
+# detach (or run: next-run) anywhere once its program is nowhere the pin
+# says: X deleted (its veth with it), or X still there but the interface
+# deleted; it stays
 # while the program is still attached in X, so that the next run there
 # recognises it as ours.
 test_pins_of_dead_runs_elsewhere_are_swept() {
 	local x out id case
 	need_bin && bpffs_private && fault_setup elsewhere || return
-	for case in netns-deleted iface-deleted still-attached; do
+	for case in netns-deleted iface-deleted still-attached next-run; do
 		ns_new x "elsewhere-$case" && veth "$x" veth4 "$B" veth5 ||
 			{ fail "$CUR: setup"; return; }
 		out=$WORK/elsewhere-$case.out
@@ -331,12 +332,19 @@ test_pins_of_dead_runs_elsewhere_are_swept() {
 		stop KILL
 		check_eq "$CUR ($case): the killed run's pin" "$(pins_left)" 1
 		case $case in
-		netns-deleted) ip netns del "$x" ;;
+		netns-deleted|next-run) ip netns del "$x" ;;
 		iface-deleted) ip -n "$B" link del veth5 ;;
 		esac
-		ip netns exec "$A" "$BIN" detach veth0 >"$out.detach" 2>&1
-		check_eq "$CUR ($case): detach in another namespace exits 0" "$?" 0
-		if [ $case = still-attached ]; then
+		if [ $case = next-run ]; then # a run, not detach, in another namespace
+			timeout 20 ip netns exec "$A" "$BIN" --json -c 1 -i 0.1 veth0 >"$out.detach" 2>&1
+			check_eq "$CUR ($case): a run in another namespace exits 0" "$?" 0
+		else
+			ip netns exec "$A" "$BIN" detach veth0 >"$out.detach" 2>&1
+			check_eq "$CUR ($case): detach in another namespace exits 0" "$?" 0
+		fi
+		if [ $case = next-run ]; then
+			: # the run says nothing of the pins it sweeps
+		elif [ $case = still-attached ]; then
 			check_eq "$CUR ($case): the pin stays" "$(pins_left)" 1
 			timeout 20 ip netns exec "$x" "$BIN" --json -c 1 -i 0.1 --attach netlink veth4 \
 				>"$out" 2>"$out.err"
@@ -350,6 +358,7 @@ test_pins_of_dead_runs_elsewhere_are_swept() {
 		check_eq "$CUR ($case): no pin left" "$(pins_left)" 0
 		check "$CUR ($case): program $id is gone" wait_prog_gone "$id"
 		[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out.detach"; show "$out.err"; }
+		ip -n "$B" link del veth5 2>/dev/null # what is left of the pair
 	done
 }
 
