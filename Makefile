@@ -264,8 +264,8 @@ $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(SAN)/obj/loader/embed.o
 fuzz: $(FUZZ_TARGETS)
 	$(Q)tests/fuzz/run.sh $(FUZZ_TARGETS)
 
-# make stress [LINK_CYCLES=1000 NETLINK_CYCLES=200 TERM_KILL_CYCLES=100 DELETE_CYCLES=100
-#   STEADY_MINUTES=10 BLOCKED_SECONDS=60]: not in make test.
+# make stress [LINK_CYCLES=1000 NETLINK_CYCLES=200 TERM_KILL_CYCLES=100 EARLY_KILL_CYCLES=100
+#   DELETE_CYCLES=100 STEADY_MINUTES=10 BLOCKED_SECONDS=60]: not in make test.
 stress: all tools
 	$(Q)tests/stress/run.sh
 

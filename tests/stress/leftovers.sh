@@ -10,12 +10,17 @@
 #     at once. Every run must attach with only its own pin beside it (the
 #     previous run's leftover replaced, its pin swept); a last run ends it
 #     cleanly, and then no pin, no program at our place, no clsact qdisc.
+#   early_kill_row HOW: EARLY_KILL_CYCLES (100) runs on veth0 killed with
+#     kill -9 0-30 ms after they start (spread evenly: before, during and
+#     after the attach; issue 17 item 7), each next run started at once;
+#     then a last run ends it cleanly, and no pin, program or qdisc is left.
 #   delete_row HOW: DELETE_CYCLES (100) runs, each on a veth pair of its own
 #     whose peer is deleted while it counts: exit 1 within 2 s, and no pin.
 # Every program id (from the kernel) and its map ids go to $PROGS and $MAPS,
 # which run.sh's leak check compares with what the kernel still has.
 TERM_KILL_CYCLES=${TERM_KILL_CYCLES:-100}
 DELETE_CYCLES=${DELETE_CYCLES:-100}
+EARLY_KILL_CYCLES=${EARLY_KILL_CYCLES:-100}
 
 # how_args HOW: the options of attach kind HOW (netlink or clsact).
 how_args() {
@@ -105,14 +110,52 @@ term_kill_row() {
 		"$left a program, $orphans a pin without one, $empty an empty clsact qdisc"
 	check_eq "$how TERM+KILL: every run attached" "$bad" 0
 	check_eq "$how TERM+KILL: every run found only its own pin" "$others" 0
+	nothing_left "$how" TERM+KILL
+}
+
+# nothing_left HOW ROW: a last run on veth0 exits 0, and then no pin, no
+# program at our place, no clsact qdisc.
+nothing_left() {
+	local out=$WORK/last-$1.out
 	# shellcheck disable=SC2046
-	timeout 20 ip netns exec "$A" "$BIN" --json -c 1 -i 0.1 $(how_args "$how") veth0 \
+	timeout 20 ip netns exec "$A" "$BIN" --json -c 1 -i 0.1 $(how_args "$1") veth0 \
 		>"$out" 2>"$out.err"
-	check_eq "$how TERM+KILL: a last run exits 0" "$?" 0
-	check_eq "$how TERM+KILL: no pin left" "$(pins_now)" 0
-	check_eq "$how TERM+KILL: no program at our place" "$(our_id "$how" veth0)" ""
-	if has_clsact_now veth0; then fail "$how TERM+KILL: a clsact qdisc left on veth0"
-	else ok "$how TERM+KILL: no clsact qdisc left"; fi
+	check_eq "$1 $2: a last run exits 0" "$?" 0
+	check_eq "$1 $2: no pin left" "$(pins_now)" 0
+	check_eq "$1 $2: no program at our place" "$(our_id "$1" veth0)" ""
+	if has_clsact_now veth0; then fail "$1 $2: a clsact qdisc left on veth0"
+	else ok "$1 $2: no clsact qdisc left"; fi
+}
+
+early_kill_row() {
+	local how=$1 c us id bad=0 attached=0 left=0 empty=0 start=$SECONDS out=$WORK/ek-$1.out nfd
+	[ -p "$WORK/never.fifo" ] || mkfifo "$WORK/never.fifo"
+	exec {nfd}<>"$WORK/never.fifo"
+	for ((c = 0; c < EARLY_KILL_CYCLES; c++)); do
+		: >"$out"
+		# shellcheck disable=SC2046
+		ip netns exec "$A" "$BIN" --json -i 0.2 $(how_args "$how") veth0 >"$out" 2>"$out.err" &
+		XPID=$!
+		us=$((c * 30000 / EARLY_KILL_CYCLES)) # 0-30 ms: the attach is done by then
+		[ $us -gt 0 ] && read -r -t "$(printf '0.%06d' $us)" -u $nfd
+		kill -KILL "$XPID" 2>/dev/null
+		reap
+		grep -q '"event":"attached"' "$out" && attached=$((attached + 1))
+		# a run that failed on its own (not killed) is a failure
+		[ "$XRC" -eq 137 ] || { bad=$((bad + 1)); [ $bad -le 3 ] &&
+			{ echo "    cycle $c: exit $XRC"; sed 's/^/    /' "$out.err"; }; }
+		id=$(our_id "$how" veth0)
+		if [ -n "$id" ]; then # for the leak check: the next run replaces it
+			left=$((left + 1)); echo "$id" >>"$PROGS"; maps_of "$id" >>"$MAPS"
+		elif has_clsact_now veth0; then
+			empty=$((empty + 1))
+		fi
+	done
+	exec {nfd}>&-
+	echo "  $EARLY_KILL_CYCLES $how early kills in $((SECONDS - start)) s; $attached had said" \
+		"attached; left for the next run: $left a program, $empty an empty clsact qdisc"
+	check_eq "$how early kill: every run was killed, none failed first" "$bad" 0
+	nothing_left "$how" "early kill"
 }
 
 delete_row() {

@@ -8,6 +8,7 @@
 #   3. TERM_KILL_CYCLES (100) netlink-mode and as many clsact-mode runs
 #      stopped by SIGTERM and kill -9 0-20 ms later, each next run at once
 #      (leftovers.sh): only its own pin beside each run, nothing at the end;
+#      EARLY_KILL_CYCLES (100) of each killed 0-30 ms after they start;
 #   4. DELETE_CYCLES (100) netlink-mode and as many clsact-mode runs whose
 #      interface is deleted while counting (leftovers.sh): exit 1, no pin;
 #   5. STEADY_MINUTES (10) of steady traffic: totals exact, RSS flat;
@@ -128,6 +129,10 @@ check_eq "netlink: no pin left" "$(find "$WORK/bpffs/xdpcount" -mindepth 1 2>/de
 for how in netlink clsact; do
 	echo "== $TERM_KILL_CYCLES $how SIGTERM + kill -9 (0-20 ms) cycles"
 	term_kill_row $how
+done
+for how in netlink clsact; do
+	echo "== $EARLY_KILL_CYCLES $how runs killed with kill -9 0-30 ms after they start"
+	early_kill_row $how
 done
 for how in netlink clsact; do
 	echo "== $DELETE_CYCLES $how runs whose interface is deleted while counting"
