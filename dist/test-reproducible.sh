@@ -146,6 +146,12 @@ for a in $ARCHES; do
 	got=$(tar -xzOf "$t" "$d/kubernetes/xdpcount-daemonset.yaml" | grep -oE '^ +image: .*' | sort -u | sed 's/^ *image: //')
 	check "$a: the DaemonSet's image is the release's, by tag and digest (got $got)" \
 		test "$got" = "registry.example.com/xdpcount:$VERSION@$IMAGE_DIGEST"
+	if /usr/bin/python3 -c 'import kubernetes, yaml' 2>/dev/null; then # (the deploy suite installs them)
+		tar -xzOf "$t" "$d/kubernetes/xdpcount-daemonset.yaml" > "$TMP/ds.yaml"
+		got=$(/usr/bin/python3 tests/deploy/k8s_validate.py "$TMP/ds.yaml" 2>&1)
+		check "$a: the stamped DaemonSet is valid against the Kubernetes API schema ($got)" \
+			test "$got" = "2 documents, 0 problems"
+	fi
 	got=$(tar -xzOf "$t" "$d/ansible/roles/xdpcount/defaults/main.yml" | sed -n 's/^xdpcount_version: "\([^"]*\)".*/\1/p')
 	check "$a: the Ansible default is $VERSION (got $got)" test "$got" = "$VERSION"
 	if [ "$a" = "$(uname -m)" ]; then
