@@ -171,6 +171,29 @@ test_help_man_and_readme_agree() {
 			grep '^\.BR' | grep -oE '[a-z_]+' | grep -vx BR | sort -u) | grep '^[<>]' | tr '\n' ' ')" ""
 }
 
+# caps_in TEXT: the capability names (CAP_ taken off) TEXT names, sorted.
+caps_in() {
+	grep -oE '\b(CAP_)?(BPF|NET_ADMIN|PERFMON|SYS_RESOURCE|SYS_ADMIN|NET_RAW)\b' <<<"$1" |
+		sed 's/^CAP_//' | sort -u | tr '\n' ' '
+}
+
+# Issue 24: the capabilities the unit grants are the ones its drop-ins and
+# README.md say it has; the DaemonSet's are README's too.
+test_capabilities_agree_across_unit_drop_ins_daemonset_and_readme() {
+	local unit ds
+	unit=$(caps_in "$(grep '^AmbientCapabilities=' "$TOP/dist/xdpcount@.service")")
+	check_eq "$CUR: the unit's bounding set is its ambient set" \
+		"$(caps_in "$(grep '^CapabilityBoundingSet=' "$TOP/dist/xdpcount@.service")")" "$unit"
+	check_eq "$CUR: textfile.conf names the unit's capabilities" \
+		"$(caps_in "$(grep -A2 'capabilities' "$TOP/dist/systemd/textfile.conf" | grep '^#')")" "$unit"
+	check_eq "$CUR: README's systemd paragraph names them" \
+		"$(caps_in "$(sed -n '/^\*\*systemd\.\*\*/,/only, and/p' "$TOP/README.md")")" "$unit"
+	ds=$(caps_in "$(grep -E '^ +add: \[' "$TOP/dist/kubernetes/xdpcount-daemonset.yaml")")
+	check "$CUR: the DaemonSet adds capabilities" test -n "$ds"
+	check_eq "$CUR: README's Kubernetes paragraph names the DaemonSet's" \
+		"$(caps_in "$(sed -n '/^\*\*Kubernetes\.\*\*/,/capabilities/p' "$TOP/README.md")")" "$ds"
+}
+
 # -------------------------------------------------------------- completion
 # complete_words WORDS...: what the completion offers for the last word, in
 # the network namespace $CNS (whose interfaces are the test's own).
