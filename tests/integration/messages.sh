@@ -202,6 +202,9 @@ test_detach_that_refuses_prints_no_removed_0() {
 	check_eq "$CUR: exit 1" "$?" 1
 	check_eq "$CUR: nothing on stdout" "$(cat "$out")" ""
 	check_match "$CUR: the refusal on stderr" "$(cat "$out.err")" "not recognisably xdpcount's"
+	# issue 24: the command of the program's own mode, with the real name
+	check_match "$CUR: the command for a generic program" "$(cat "$out.err")" \
+		"; if you know it is xdpcount's: \`ip link set dev veth0 xdpgeneric off\`\$"
 	ip -n "$a" link set dev veth0 xdpgeneric off
 }
 
