@@ -555,20 +555,27 @@ min_root() {
 	done
 }
 
+# two_packages deb|rpm: the test binary's package (dist/deb.sh or
+# dist/rpm.sh) at this tree's version and at a bumped one, the next build;
+# sets V, V2, PKG and PKG2 (SOURCE_DATE_EPOCH: the commit's time, as make's).
+two_packages() {
+	local d t0=$SECONDS
+	export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$TOP" log -1 --format=%ct 2>/dev/null || date +%s)}
+	V=$("$TOP/dist/version.sh" --dirty) V2=$V.1
+	d=$(stage_release "$WORK/$1-1" "$V") && PKG=$("$TOP/dist/$1.sh" "$d" "$ARCH" "$V" "$WORK/$1s") &&
+		d=$(stage_release "$WORK/$1-2" "$V2") && PKG2=$("$TOP/dist/$1.sh" "$d" "$ARCH" "$V2" "$WORK/$1s") ||
+		{ fail "$CUR: dist/$1.sh"; return 1; }
+	echo "  (built 2 packages in $((SECONDS - t0)) s; $(basename "$PKG"): $(stat -c %s "$PKG") bytes)"
+}
+
 test_deb_installs_upgrades_removes_and_purges_in_a_fresh_root() {
-	local v v2 d deb deb2 r=$WORK/root st files before after lint t0=$SECONDS
-	local -x SOURCE_DATE_EPOCH
-	SOURCE_DATE_EPOCH=$(git -C "$TOP" log -1 --format=%ct 2>/dev/null || date +%s)
-	v=$("$TOP/dist/version.sh" --dirty) v2=$v.1
-	d=$(stage_release "$WORK/pkg1" "$v") && deb=$("$TOP/dist/deb.sh" "$d" "$ARCH" "$v" "$WORK/debs") ||
-		{ fail "$CUR: dist/deb.sh"; return; }
-	d=$(stage_release "$WORK/pkg2" "$v2") && deb2=$("$TOP/dist/deb.sh" "$d" "$ARCH" "$v2" "$WORK/debs") ||
-		{ fail "$CUR: dist/deb.sh (bumped)"; return; }
-	echo "  (built 2 packages in $((SECONDS - t0)) s; $(basename "$deb"): $(stat -c %s "$deb") bytes)"
+	local v v2 deb deb2 r=$WORK/root st files before after lint t0
+	two_packages deb || return
+	v=$V v2=$V2 deb=$PKG deb2=$PKG2
 	check_eq "$CUR: its version" "$(dpkg-deb -f "$deb" Version)" "$v"
 	check_eq "$CUR: its architecture" "$(dpkg-deb -f "$deb" Architecture)" "$(dpkg --print-architecture)"
 	check_eq "$CUR: no dependencies (a static binary)" "$(dpkg-deb -f "$deb" Depends Pre-Depends)" ""
-	check "$CUR: rebuilt, the same bytes" eval "cmp '$deb' \"\$('$TOP/dist/deb.sh' '$WORK/pkg1/xdpcount-$v-linux-$ARCH' '$ARCH' '$v' '$WORK/debs-again')\""
+	check "$CUR: rebuilt, the same bytes" eval "cmp '$deb' \"\$('$TOP/dist/deb.sh' '$WORK/deb-1/xdpcount-$v-linux-$ARCH' '$ARCH' '$v' '$WORK/debs-again')\""
 	t0=$SECONDS
 	lint=$(lintian --display-level '>=pedantic' --display-info --display-experimental --pedantic "$deb" 2>&1 |
 		grep -v 'running with root privileges')
@@ -632,20 +639,14 @@ test_deb_installs_upgrades_removes_and_purges_in_a_fresh_root() {
 # --nodeps: no package of that root's rpmdb provides /bin/sh, which it has;
 # --force-debian: Debian's rpm otherwise warns that Debian is no RPM system).
 test_rpm_installs_upgrades_and_erases_in_a_fresh_root() {
-	local v v2 d rpm rpm2 r=$WORK/rroot q t0=$SECONDS
-	local -x SOURCE_DATE_EPOCH
-	SOURCE_DATE_EPOCH=$(git -C "$TOP" log -1 --format=%ct 2>/dev/null || date +%s)
-	v=$("$TOP/dist/version.sh" --dirty) v2=$v.1
-	d=$(stage_release "$WORK/rpm1" "$v") && rpm=$("$TOP/dist/rpm.sh" "$d" "$ARCH" "$v" "$WORK/rpms") ||
-		{ fail "$CUR: dist/rpm.sh"; return; }
-	d=$(stage_release "$WORK/rpm2" "$v2") && rpm2=$("$TOP/dist/rpm.sh" "$d" "$ARCH" "$v2" "$WORK/rpms") ||
-		{ fail "$CUR: dist/rpm.sh (bumped)"; return; }
-	echo "  (built 2 packages in $((SECONDS - t0)) s; $(basename "$rpm"): $(stat -c %s "$rpm") bytes)"
+	local v v2 rpm rpm2 r=$WORK/rroot q
+	two_packages rpm || return
+	v=$V v2=$V2 rpm=$PKG rpm2=$PKG2
 	q=$(rpm -qp --queryformat '%{NAME} %{VERSION} %{RELEASE} %{ARCH} %{LICENSE}' "$rpm" 2>&1)
 	check_eq "$CUR: rpm -qp" "$q" "xdpcount $v 1 $ARCH GPL-2.0-only OR BSD-2-Clause"
 	check_eq "$CUR: it needs nothing but a shell for its scriptlets" \
 		"$(rpm -qpR "$rpm" | grep -v '^rpmlib(' | sort -u | tr '\n' ' ')" "/bin/sh "
-	check "$CUR: rebuilt, the same bytes" eval "cmp '$rpm' \"\$('$TOP/dist/rpm.sh' '$WORK/rpm1/xdpcount-$v-linux-$ARCH' '$ARCH' '$v' '$WORK/rpms-again')\""
+	check "$CUR: rebuilt, the same bytes" eval "cmp '$rpm' \"\$('$TOP/dist/rpm.sh' '$WORK/rpm-1/xdpcount-$v-linux-$ARCH' '$ARCH' '$v' '$WORK/rpms-again')\""
 	min_root "$r"
 	rpmdb --root="$r" --initdb || { fail "$CUR: rpmdb --initdb"; return; }
 	rpm --root="$r" --force-debian --nodeps -i "$rpm" >"$WORK/rpm-i.log" 2>&1
