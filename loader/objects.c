@@ -32,18 +32,6 @@ const struct embedded_object *embedded_object(int i)
 	return &objs[i];
 }
 
-const char *byte_order_name(enum byte_order order)
-{
-	return order == BYTE_ORDER_BIG ? "big" : "little";
-}
-
-enum byte_order host_byte_order(void)
-{
-	const uint16_t one = 1;
-
-	return *(const unsigned char *)&one ? BYTE_ORDER_LITTLE : BYTE_ORDER_BIG;
-}
-
 static uint16_t read16(const unsigned char *p, enum byte_order order)
 {
 	return order == BYTE_ORDER_BIG ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);

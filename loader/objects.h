@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-enum byte_order { BYTE_ORDER_LITTLE = 0, BYTE_ORDER_BIG };
+#include "probe/probe.h" /* enum byte_order, host_byte_order() */
 
 struct embedded_object {
 	enum byte_order order; /* what the build says it is */
@@ -17,9 +17,6 @@ struct embedded_object {
 
 /* Object i (0: little, 1: big). */
 const struct embedded_object *embedded_object(int i);
-
-const char *byte_order_name(enum byte_order order);
-enum byte_order host_byte_order(void);
 
 /* Checks an ELF header: a 64-bit relocatable eBPF object in the expected
  * byte order. Returns 0 or -ENOEXEC. */

@@ -18,6 +18,7 @@
 #include "metrics/http.h"
 #include "metrics/metrics.h"
 #include "metrics/textfile.h"
+#include "probe/clock.h"
 
 struct metrics_conn {
 	int fd;             /* -1: free slot */
@@ -28,14 +29,6 @@ struct metrics_conn {
 	char *out;
 	size_t out_len, out_off;
 };
-
-static double mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int open_listener(const char *spec, int *out)
 {
@@ -157,7 +150,7 @@ static int conn_respond(struct metrics *m, struct metrics_conn *c, int status, b
 	}
 	c->out_off = 0;
 	c->writing = true;
-	c->deadline = mono() + METRICS_WRITE_TIMEOUT_MS / 1000.0;
+	c->deadline = mono_now() + METRICS_WRITE_TIMEOUT_MS / 1000.0;
 	return 0;
 }
 
@@ -246,7 +239,7 @@ static void accept_all(struct metrics *m)
 		slot->fd = fd;
 		slot->in_len = 0;
 		slot->writing = false;
-		slot->deadline = mono() + METRICS_READ_TIMEOUT_MS / 1000.0;
+		slot->deadline = mono_now() + METRICS_READ_TIMEOUT_MS / 1000.0;
 		conn_read(m, slot); /* a request already here is answered, never evicted */
 	}
 }
@@ -257,7 +250,7 @@ void metrics_serve_until(struct metrics *m, double until, int (*stopped)(void))
 	int idx[1 + METRICS_MAX_CONNS];
 
 	while (!stopped()) {
-		double now = mono(), wake = until;
+		double now = mono_now(), wake = until;
 		int n = 0, r;
 
 		for (int i = 0; i < METRICS_MAX_CONNS && m->conns; i++) {

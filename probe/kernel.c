@@ -207,6 +207,18 @@ static void probe_jit_sysctl(struct probe *p)
 	p->jit.err = 0;
 }
 
+enum byte_order host_byte_order(void)
+{
+	const uint16_t one = 1;
+
+	return *(const unsigned char *)&one ? BYTE_ORDER_LITTLE : BYTE_ORDER_BIG;
+}
+
+const char *byte_order_name(enum byte_order order)
+{
+	return order == BYTE_ORDER_BIG ? "big" : "little";
+}
+
 int probe_kernel(struct probe *p)
 {
 	struct utsname u;
@@ -226,11 +238,7 @@ int probe_kernel(struct probe *p)
 	n = probe_read_text("/proc/version_signature", sig, sizeof(sig));
 	kver_parse(p->release, n > 0 ? sig : NULL, &p->kver_major,
 		   &p->kver_minor, &p->kver_patch);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	p->host_big_endian = true;
-#else
-	p->host_big_endian = false;
-#endif
+	p->host_order = host_byte_order();
 
 	probe_caps(p);
 	/* kernel.unprivileged_bpf_disabled: 4.4+; 0 allowed, 1 and 2 refuse

@@ -10,6 +10,12 @@
 
 #include "bpf/dispatcher.h"
 
+/* The byte order of this host, and of a BPF object. */
+enum byte_order { BYTE_ORDER_LITTLE = 0, BYTE_ORDER_BIG };
+enum byte_order host_byte_order(void);
+/* "little", "big" */
+const char *byte_order_name(enum byte_order order);
+
 #ifndef CAP_BPF
 #define CAP_BPF 39 /* 5.8, a17b53c4a4b5 "bpf, capability: Introduce CAP_BPF" */
 #endif
@@ -126,7 +132,7 @@ struct probe {
 	char release[65];
 	char machine[65];
 	unsigned int kver_major, kver_minor, kver_patch; /* 0.0.0 if unparsable */
-	bool host_big_endian;
+	enum byte_order host_order;
 
 	/* Privilege. */
 	bool cap_bpf, cap_net_admin, cap_sys_admin, cap_sys_resource;

@@ -16,17 +16,7 @@
 #include "probe/fdinfo.h"
 #include "probe/nl.h"
 #include "probe/probe.h"
-
-/* Unix time of a CLOCK_BOOTTIME instant in nanoseconds. */
-static double boot_ns_to_unix(uint64_t ns)
-{
-	struct timespec rt, bt;
-
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_BOOTTIME, &bt);
-	return (double)rt.tv_sec + rt.tv_nsec / 1e9 - ((double)bt.tv_sec + bt.tv_nsec / 1e9) +
-	       (double)ns / 1e9;
-}
+#include "probe/clock.h"
 
 static void prog_info(struct status_prog *p)
 {

@@ -84,7 +84,7 @@ void check_print_human(FILE *f, const struct check_result *c)
 	char size[FMT_LEN];
 
 	fprintf(f, "xdpcount check: kernel %s on %s (%s-endian)\n", p->release, p->machine,
-		p->host_big_endian ? "big" : "little");
+		byte_order_name(p->host_order));
 	for (size_t i = 0; i < probe_n_facts; i++) {
 		const struct fact_desc *d = &probe_facts[i];
 

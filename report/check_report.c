@@ -152,7 +152,7 @@ void check_print_json(FILE *f, const struct check_result *c)
 	json_object_begin(&j);
 	json_kv_string(&j, "release", p->release);
 	json_kv_string(&j, "arch", p->machine);
-	json_kv_string(&j, "byte_order", p->host_big_endian ? "big" : "little");
+	json_kv_string(&j, "byte_order", byte_order_name(p->host_order));
 	json_object_end(&j);
 
 	json_key(&j, "object");

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <time.h>
 
 #include <stdbool.h>
 #include <string.h>
@@ -132,4 +133,14 @@ void fmt_wrap(FILE *f, const char *lead, int indent, const char *text)
 		first = false;
 	}
 	fputc('\n', f);
+}
+
+const char *fmt_rfc3339(char buf[FMT_LEN], double t)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	strftime(buf, FMT_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
 }

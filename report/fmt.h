@@ -13,6 +13,9 @@ const char *fmt_bytes(char buf[FMT_LEN], uint64_t bytes);
 /* 1234567, "pps" -> "1.23 Mpps"; 9600, "bit/s" -> "9.60 kbit/s" (SI, for rates) */
 const char *fmt_rate(char buf[FMT_LEN], double value, const char *unit);
 
+/* Unix seconds t -> "2026-12-03T08:17:33Z" (RFC 3339, UTC, whole seconds) */
+const char *fmt_rfc3339(char buf[FMT_LEN], double t);
+
 /* The length (2-4) of the well-formed UTF-8 sequence at p, or 0 when the
  * byte at p does not start one (no overlongs, surrogates or > U+10FFFF). */
 size_t fmt_utf8_len(const unsigned char *p);

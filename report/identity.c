@@ -4,25 +4,23 @@
 #include <time.h>
 
 #include "plan/plan.h"
+#include "report/fmt.h"
 #include "report/identity.h"
+#include "probe/clock.h"
 
 const char xdpcount_version[] = XDPCOUNT_VERSION;
 
 void identity_get(struct identity *id)
 {
 	struct utsname u;
-	struct timespec ts;
-	struct tm tm;
 
 	memset(id, 0, sizeof(*id));
 	id->schema_version = XDPCOUNT_JSON_SCHEMA;
 	id->version = xdpcount_version;
 	if (uname(&u) == 0)
 		snprintf(id->hostname, sizeof(id->hostname), "%s", u.nodename);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	id->time = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(id->timestamp, sizeof(id->timestamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	id->time = unix_now();
+	fmt_rfc3339(id->timestamp, id->time);
 }
 
 void json_identity(struct json *j, const struct identity *id)

@@ -4,6 +4,7 @@
 #ifndef XDPCOUNT_IDENTITY_H
 #define XDPCOUNT_IDENTITY_H
 
+#include "report/fmt.h"
 #include "report/json.h"
 
 /* Bumped when a JSON field changes meaning or goes away; adding a field does
@@ -15,7 +16,7 @@ struct identity {
 	const char *version;
 	char hostname[256];
 	double time;          /* unix seconds */
-	char timestamp[32];   /* the same time, RFC 3339 UTC */
+	char timestamp[FMT_LEN]; /* the same time, RFC 3339 UTC (fmt_rfc3339) */
 };
 
 /* The version string, defined in one object only: every output that names

@@ -22,15 +22,6 @@ static const char *actions_name(uint32_t actions, char *buf, size_t len)
 	return buf;
 }
 
-static void rfc3339(char *buf, size_t cap, double t)
-{
-	time_t s = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&s, &tm);
-	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* "link", "netlink"; at tc "tcx", "clsact". */
 static const char *attach_name(const struct status_prog *p)
 {
@@ -59,7 +50,7 @@ void status_print_json(FILE *f, const struct identity *id, const struct status_i
 		json_array_begin(&j);
 		for (unsigned int k = 0; k < s->n_progs; k++) {
 			const struct status_prog *p = &s->progs[k];
-			char ts[32];
+			char ts[FMT_LEN];
 
 			json_object_begin(&j);
 			json_kv_string(&j, "mode", enum_name(status_mode_names, p->mode));
@@ -77,7 +68,7 @@ void status_print_json(FILE *f, const struct identity *id, const struct status_i
 				json_u64(&j, p->link_id);
 			else
 				json_null(&j);
-			rfc3339(ts, sizeof(ts), p->loaded_at);
+			fmt_rfc3339(ts, p->loaded_at);
 			json_kv_string(&j, "loaded_at", p->loaded_at > 0 ? ts : NULL);
 			json_key(&j, "pids");
 			if (p->pids_known) {
@@ -176,7 +167,7 @@ void status_print_human(FILE *f, const struct status_iface *ifs, unsigned int n,
 		}
 		for (unsigned int k = 0; k < s->n_progs; k++, shown++) {
 			const struct status_prog *p = &s->progs[k];
-			char owner[160] = "", ts[32], lead[2 * FMT_NAME_LEN + 48];
+			char owner[160] = "", ts[FMT_LEN], lead[2 * FMT_NAME_LEN + 48];
 			size_t l;
 
 			if (!p->info_known) {
@@ -201,7 +192,7 @@ void status_print_human(FILE *f, const struct status_iface *ifs, unsigned int n,
 							      FMT_NAME(s->name));
 				}
 				if (p->loaded_at > 0 && l < sizeof(owner)) {
-					rfc3339(ts, sizeof(ts), p->loaded_at);
+					fmt_rfc3339(ts, p->loaded_at);
 					snprintf(owner + l, sizeof(owner) - l, ", since %s", ts);
 				}
 			}

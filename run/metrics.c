@@ -10,6 +10,7 @@
 #include "metrics/textfile.h"
 #include "report/identity.h"
 #include "log/log.h"
+#include "probe/clock.h"
 
 int run_metrics_open(struct metrics *m, const struct opts *o, const struct session *s)
 {
@@ -75,7 +76,6 @@ static void fill(struct prom_iface *f, const struct run_iface *ri)
 
 int run_metrics_publish(struct metrics *m, struct run_iface *const *ris, int n, bool up)
 {
-	struct timespec now;
 	int err;
 
 	if (!metrics_active(m))
@@ -84,8 +84,7 @@ int run_metrics_publish(struct metrics *m, struct run_iface *const *ris, int n, 
 	for (int i = 0; i < n; i++)
 		fill(&m->snap.ifaces[i], ris[i]);
 	m->snap.up = up;
-	clock_gettime(CLOCK_REALTIME, &now);
-	m->snap.written = (double)now.tv_sec + now.tv_nsec / 1e9;
+	m->snap.written = unix_now();
 	err = metrics_publish(m);
 	return err ? fail(STAGE_TEXTFILE, err, m->textfile, NULL) : 0;
 }

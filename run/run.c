@@ -22,22 +22,7 @@
 #include "log/log.h"
 #include "report/fmt.h"
 #include "report/report.h"
-
-static double now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double now_unix(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "probe/clock.h"
 
 /* Sleeps until the absolute monotonic time `until`, or until a signal. */
 static void sleep_until(double until)
@@ -63,7 +48,7 @@ struct run {
 
 static int report_all(struct run *r, double dt)
 {
-	double t = now_unix();
+	double t = unix_now();
 	int err = counter_read_all(r->s->counter);
 
 	if (err)
@@ -301,7 +286,7 @@ int run_count(const struct opts *o)
 	}
 	drop_privileges(&r);
 
-	last = now_mono();
+	last = mono_now();
 	next = last + o->interval;
 	while (!stop_requested()) {
 		double t;
@@ -315,7 +300,7 @@ int run_count(const struct opts *o)
 		err = health_step(&h, all, h.n); /* the first h.n attached, in order */
 		if (err)
 			break;
-		t = now_mono();
+		t = mono_now();
 		err = report_all(&r, t - last);
 		if (!err)
 			err = run_metrics_publish(&met, all, r.n, true);

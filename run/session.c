@@ -8,6 +8,7 @@
 #include "log/log.h"
 #include "loader/dispatcher.h"
 #include "loader/memlock.h"
+#include "probe/clock.h"
 
 static int probe_ifaces(struct session *s, const struct opts *o, enum iface_default dflt)
 {
@@ -55,10 +56,9 @@ int session_plan(struct session *s, const struct opts *o, enum iface_default dfl
 	struct plan_request req = { .mode = o->mode, .attach = o->attach,
 				    .direction = o->direction,
 				    .dispatcher_version = o->dispatcher_version };
-	struct timespec t0, t1;
+	double t0 = mono_now();
 	int err;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(s, 0, sizeof(*s));
 	s->opts = o;
 	err = probe_kernel(&s->probe);
@@ -83,10 +83,9 @@ int session_plan(struct session *s, const struct opts *o, enum iface_default dfl
 	/* the egress facts only where the plan reads them (check: always) */
 	probe_tc_ifaces(&s->probe, report_btf || plan_counts_tx(o->direction));
 	plan_make(&s->probe, &req, &s->plan);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_msg(LOG_VERBOSE, "xdpcount: kernel %s on %s, %u CPUs; probed and planned in %.2f ms\n",
 		s->probe.release, s->probe.machine, s->probe.ncpus,
-		(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+		(mono_now() - t0) * 1e3);
 	log_msg(LOG_VERBOSE, "xdpcount: verdict %s; %s program: %s; memlock: %s\n",
 		enum_name(verdict_names, s->plan.verdict), s->plan.frags_available ? "frags" : "linear",
 		s->plan.variant_reason, s->plan.memlock_reason);

@@ -19,6 +19,7 @@
 #include "run/caps.h"
 #include "run/sink.h"
 #include "log/log.h"
+#include "probe/clock.h"
 
 struct sink {
 	int fd;
@@ -41,14 +42,6 @@ struct sink {
 	char ring[SINK_QUEUE_BYTES];
 };
 
-static double mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void *writer(void *arg)
 {
 	struct sink *s = arg;
@@ -70,7 +63,7 @@ static void *writer(void *arg)
 		n = (size_t)(s->committed - s->head);
 		if (n > SINK_QUEUE_BYTES - off)
 			n = SINK_QUEUE_BYTES - off;
-		s->busy_since = mono();
+		s->busy_since = mono_now();
 		pthread_mutex_unlock(&s->mu);
 		w = write(s->fd, s->ring + off, n);
 		e = errno;
@@ -164,7 +157,7 @@ static ssize_t cookie_write(void *cookie, const char *buf, size_t len)
 	}
 	if (s->committed != committed)
 		pthread_cond_signal(&s->more);
-	say_stall(s, mono());
+	say_stall(s, mono_now());
 	pthread_mutex_unlock(&s->mu);
 	return (ssize_t)len;
 }
@@ -221,7 +214,7 @@ unsigned long sink_dropped(const struct sink *s)
 
 int sink_drain(struct sink *s, double seconds)
 {
-	double until = mono() + seconds;
+	double until = mono_now() + seconds;
 	struct timespec ts;
 	int err = 0;
 

@@ -1,5 +1,6 @@
 /* Exact frame injection through AF_PACKET. */
 #include "selftest/inject.h"
+#include "probe/clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,14 +25,6 @@
 static const uint8_t inject_dst[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 /* Locally administered unicast: "\x02" "xdpct" */
 static const uint8_t inject_src[6] = { 0x02, 'x', 'd', 'p', 'c', 't' };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 int inject_frame_build(uint8_t *buf, size_t len, uint32_t seq)
 {
@@ -104,14 +97,14 @@ static int inject(int ifindex, unsigned int n, unsigned int frame_len, bool qdis
 		err = fd;
 		goto out;
 	}
-	last_progress = now_ns();
+	last_progress = mono_now_ns();
 	while (sent < n) {
 		inject_frame_build(frame, frame_len, sent);
 		w = sendto(fd, frame, frame_len, 0, (struct sockaddr *)&to,
 			   sizeof(to));
 		if (w == (ssize_t)frame_len) {
 			sent++;
-			last_progress = now_ns();
+			last_progress = mono_now_ns();
 			continue;
 		}
 		if (w >= 0) {
@@ -127,7 +120,7 @@ static int inject(int ifindex, unsigned int n, unsigned int frame_len, bool qdis
 		/* The frame was not delivered: wait a moment, send it again. */
 		if (resent)
 			(*resent)++;
-		if (now_ns() - last_progress > INJECT_STALL_NS) {
+		if (mono_now_ns() - last_progress > INJECT_STALL_NS) {
 			err = -ETIMEDOUT;
 			goto out;
 		}

@@ -20,6 +20,7 @@
 
 #include "selftest/inject.h"
 #include "selftest/netlink.h"
+#include "probe/clock.h"
 
 #define VETH_XDP "xdpcst0"  /* carries the program */
 #define VETH_SRC "xdpcst1"  /* the frames come from here */
@@ -40,10 +41,7 @@ static void say(char *buf, const char *fmt, ...)
 
 static uint64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return mono_now_ns() / 1000000;
 }
 
 static void sleep_ms(unsigned int ms)

@@ -255,7 +255,7 @@ static void test_6_1_s390x_without_btf_is_ok(void)
 {
 	kernel("6.1.0-50-s390x", 6, 1, 0);
 	snprintf(p.machine, sizeof(p.machine), "s390x");
-	p.host_big_endian = true;
+	p.host_order = BYTE_ORDER_BIG;
 	no(&p.btf_vmlinux, -ENOENT);
 	no(&p.netdev_family, -ENOENT);
 	iface("enc1000", "qeth", 1500, -1);

@@ -1,0 +1,17 @@
+/* probe/clock: the clocks, read in one place: monotonic time for intervals
+ * and deadlines, the wall clock for reports, and CLOCK_BOOTTIME instants
+ * (the kernel's program load times) as wall-clock time. */
+#ifndef XDPCOUNT_PROBE_CLOCK_H
+#define XDPCOUNT_PROBE_CLOCK_H
+
+#include <stdint.h>
+
+/* CLOCK_MONOTONIC in seconds, and in nanoseconds. */
+double mono_now(void);
+uint64_t mono_now_ns(void);
+/* CLOCK_REALTIME: unix seconds. */
+double unix_now(void);
+/* The unix time of a CLOCK_BOOTTIME instant in nanoseconds. */
+double boot_ns_to_unix(uint64_t ns);
+
+#endif
