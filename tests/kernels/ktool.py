@@ -645,6 +645,90 @@ def neighbour_judge(version, facts, check):
             detail = "before %s after %s" % (json.dumps(sb), json.dumps(sa))
         check("%s %s: the same program after xdpcount stopped, untouched" % (tag, sc), ok, detail)
 
+    # (a)-(c): xdpcount and xdp-loader's program share one libxdp dispatcher,
+    # ours in front (the lowest priority number), in both orders; stopping
+    # or kill -9 then detach or a new run removes our slot only.
+    def slots(f, key):
+        return xl_status(f.get(key))
+
+    def shared(sc, key, what):
+        """Both in one xdp_dispatcher, ours first; returns the other's id."""
+        st = slots(facts.get(sc, {}), key)
+        names = [x[1] for x in sorted(st["slots"])]
+        check("%s %s: %s: xdp-loader status lists one xdp_dispatcher with xdpcount_linear first, "
+              "then xdp_drop_odd" % (tag, sc, what),
+              st["prog"] and st["prog"][0] == "xdp_dispatcher" and names == ["xdpcount_linear", "xdp_drop_odd"],
+              "status %s" % json.dumps(st))
+        return [x[2] for x in st["slots"] if x[1] == "xdp_drop_odd"]
+
+    def theirs_only(sc, key, what, ids=None):
+        st = slots(facts.get(sc, {}), key)
+        mine = [x[2] for x in st["slots"] if x[1] == "xdp_drop_odd"]
+        check("%s %s: %s: only xdp_drop_odd left in the dispatcher%s" % (
+                  tag, sc, what, ", the same program" if ids else ""),
+              st["prog"] and st["prog"][0] == "xdp_dispatcher" and
+              [x[1] for x in st["slots"]] == ["xdp_drop_odd"] and (not ids or mine == ids),
+              "status %s, its id before %s" % (json.dumps(st), ids))
+
+    def joined(sc, key, how):
+        att = _event(facts.get(sc, {}), key)
+        check("%s %s: xdpcount at XDP in the dispatcher (%s)" % (tag, sc, how),
+              att.get("hook") == "xdp" and att.get("attach") == "dispatcher" and
+              (how != "joins" or "joins libxdp dispatcher" in (att.get("reason") or "")),
+              "attached %s" % json.dumps(att))
+
+    def counted(sc, key):
+        f = facts.get(sc, {})
+        fin = _event(f, key + "_detached")
+        check("%s %s: xdpcount counted every frame sent (%d, the dropped ones too), exit 0" % (tag, sc, n),
+              fin.get("packets") == n and _one(f, key + "_rc") == "0",
+              "rc %s, detached %s; %s" % (_one(f, key + "_rc"), json.dumps(fin), "; ".join(f.get(key + "_err", []))))
+
+    a_ = facts.get("a", {})
+    joined("a", "xc_attached", "holds")
+    check("%s a: xdp-loader load after xdpcount succeeds" % tag, _one(a_, "load") == "0",
+          "rc %s: %s" % (_one(a_, "load"), "; ".join(a_.get("load-out", []))))
+    shared("a", "status", "both attached")
+    xs = a_.get("xstatus", [])
+    check("%s a: xdpcount status lists the dispatcher's slots, ours and theirs" % tag,
+          _one(a_, "xstatus_rc") == "0" and any("xdpcount_linear" in x for x in xs) and
+          any("xdp_drop_odd" in x for x in xs), "rc %s: %s" % (_one(a_, "xstatus_rc"), " | ".join(xs)))
+    traffic("a", "t", half, "both attached")
+    counted("a", "xc")
+    theirs_only("a", "after", "xdpcount stopped")
+    traffic("a", "t2", half, "after xdpcount stopped")
+
+    b_ = facts.get("b", {})
+    before = [x[2] for x in slots(b_, "before")["slots"] if x[1] == "xdp_drop_odd"]
+    joined("b", "xc_attached", "joins")
+    shared("b", "status", "xdpcount joined")
+    traffic("b", "t", half, "xdpcount joined")
+    counted("b", "xc")
+    theirs_only("b", "after", "xdpcount stopped", before)
+    traffic("b", "t2", half, "after xdpcount stopped")
+
+    c1 = facts.get("c1", {})
+    joined("c1", "xc_attached", "holds")
+    check("%s c1: xdp-loader load after xdpcount, then kill -9 xdpcount" % tag,
+          _one(c1, "load") == "0" and _one(c1, "xc_rc") == "137", "load rc %s, xdpcount rc %s" % (
+              _one(c1, "load"), _one(c1, "xc_rc")))
+    ids = shared("c1", "killed", "after kill -9, our slot stays pinned")
+    check("%s c1: detach removes one xdpcount program" % tag,
+          _one(c1, "detach") == "0" and any("removed 1 " in x for x in c1.get("detach-out", [])),
+          "rc %s: %s" % (_one(c1, "detach"), " | ".join(c1.get("detach-out", []))))
+    theirs_only("c1", "after", "after detach", ids)
+    traffic("c1", "t", half, "after detach")
+
+    c2 = facts.get("c2", {})
+    joined("c2", "xc_attached", "joins")
+    check("%s c2: kill -9 xdpcount" % tag, _one(c2, "xc_rc") == "137", "rc %s" % _one(c2, "xc_rc"))
+    ids = shared("c2", "killed", "after kill -9, our slot stays pinned")
+    joined("c2", "xc2_attached", "joins")
+    shared("c2", "status", "a new run: the stale slot replaced, one of ours")
+    traffic("c2", "t", half, "the new run joined")
+    counted("c2", "xc2")
+    theirs_only("c2", "after", "the new run stopped", ids)
+
     def path(sc, key="xc_attached"):
         att = _event(facts.get(sc, {}), key)
         return "%s/%s" % (att.get("hook", "-"), att.get("attach", "-")) if att else "none"

@@ -75,6 +75,65 @@ fact 9.9 base t_sent 200
 fact 9.9 base t_rx frames 100 odd 0 even 100 lost 0
 fact 9.9 base unload 0
 fact 9.9 base after veth0                  <No XDP program loaded!>
+fact 9.9 a xc_attached {"event":"attached","hook":"xdp","attach":"dispatcher","reason":"holds XDP through a dispatcher"}
+fact 9.9 a load 0
+fact 9.9 a status veth0                  xdp_dispatcher    native   80   3d5fd855b3c1a162 
+fact 9.9 a status  =>              0      xdpcount_linear           74   e233012d183e0663  XDP_PASS
+fact 9.9 a status  =>              50     xdp_drop_odd              90   b817fd8b2ae05da9  XDP_PASS
+fact 9.9 a xstatus_rc 0
+fact 9.9 a xstatus   slot 0  74  xdpcount_linear  freplace xdpcount pid 9
+fact 9.9 a xstatus   slot 1  90  xdp_drop_odd  freplace another program
+fact 9.9 a t_sent 200
+fact 9.9 a t_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 a xc_rc 0
+fact 9.9 a xc_detached {"event":"detached","packets":200}
+fact 9.9 a after veth0                  xdp_dispatcher    native   82   3d5fd855b3c1a162 
+fact 9.9 a after  =>              50     xdp_drop_odd              90   b817fd8b2ae05da9  XDP_PASS
+fact 9.9 a t2_sent 200
+fact 9.9 a t2_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 b load 0
+fact 9.9 b before veth0                  xdp_dispatcher    native   100   3d5fd855b3c1a162 
+fact 9.9 b before  =>              50     xdp_drop_odd              110   b817fd8b2ae05da9  XDP_PASS
+fact 9.9 b xc_attached {"event":"attached","hook":"xdp","attach":"dispatcher","reason":"joins libxdp dispatcher id 7 (version 2)"}
+fact 9.9 b status veth0                  xdp_dispatcher    native   120   3d5fd855b3c1a162 
+fact 9.9 b status  =>              0      xdpcount_linear           115   e233012d183e0663  XDP_PASS
+fact 9.9 b status  =>              50     xdp_drop_odd              110   b817fd8b2ae05da9  XDP_PASS
+fact 9.9 b t_sent 200
+fact 9.9 b t_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 b xc_rc 0
+fact 9.9 b xc_detached {"event":"detached","packets":200}
+fact 9.9 b after veth0                  xdp_dispatcher    native   122   3d5fd855b3c1a162 
+fact 9.9 b after  =>              50     xdp_drop_odd              110   b817fd8b2ae05da9  XDP_PASS
+fact 9.9 b t2_sent 200
+fact 9.9 b t2_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 c1 xc_attached {"event":"attached","hook":"xdp","attach":"dispatcher","reason":"holds XDP through a dispatcher"}
+fact 9.9 c1 load 0
+fact 9.9 c1 xc_rc 137
+fact 9.9 c1 killed veth0                  xdp_dispatcher    native   140   3d5fd855b3c1a162 
+fact 9.9 c1 killed  =>              0      xdpcount_linear           135   e233012d183e0663  XDP_PASS
+fact 9.9 c1 killed  =>              50     xdp_drop_odd              145   b817fd8b2ae05da9  XDP_PASS
+fact 9.9 c1 detach 0
+fact 9.9 c1 detach-out veth0: removed 1 xdpcount program
+fact 9.9 c1 after veth0                  xdp_dispatcher    native   150   3d5fd855b3c1a162 
+fact 9.9 c1 after  =>              50     xdp_drop_odd              145   b817fd8b2ae05da9  XDP_PASS
+fact 9.9 c1 t_sent 200
+fact 9.9 c1 t_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 c2 load 0
+fact 9.9 c2 xc_attached {"event":"attached","hook":"xdp","attach":"dispatcher","reason":"joins libxdp dispatcher id 7 (version 2)"}
+fact 9.9 c2 xc_rc 137
+fact 9.9 c2 killed veth0                  xdp_dispatcher    native   170   3d5fd855b3c1a162 
+fact 9.9 c2 killed  =>              0      xdpcount_linear           165   e233012d183e0663  XDP_PASS
+fact 9.9 c2 killed  =>              50     xdp_drop_odd              160   b817fd8b2ae05da9  XDP_PASS
+fact 9.9 c2 xc2_attached {"event":"attached","hook":"xdp","attach":"dispatcher","reason":"joins libxdp dispatcher id 7 (version 2)"}
+fact 9.9 c2 status veth0                  xdp_dispatcher    native   180   3d5fd855b3c1a162 
+fact 9.9 c2 status  =>              0      xdpcount_linear           175   e233012d183e0663  XDP_PASS
+fact 9.9 c2 status  =>              50     xdp_drop_odd              160   b817fd8b2ae05da9  XDP_PASS
+fact 9.9 c2 t_sent 200
+fact 9.9 c2 t_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 c2 xc2_rc 0
+fact 9.9 c2 xc2_detached {"event":"detached","packets":200}
+fact 9.9 c2 after veth0                  xdp_dispatcher    native   182   3d5fd855b3c1a162 
+fact 9.9 c2 after  =>              50     xdp_drop_odd              160   b817fd8b2ae05da9  XDP_PASS
 fact 9.9 d9 load 0
 fact 9.9 d9 before  libxdp: Dispatcher version check failed for ID 175
 fact 9.9 d9 xc_attached {"event":"attached","hook":"tc","attach":"tcx","reason":"behind dispatcher id 175 of unknown version (native mode)"}
@@ -97,7 +156,8 @@ fact 9.9 - done 1
 
 def neighbours():
     """The neighbour judge passes the facts of a good run and fails each
-    broken one: an odd frame through, another program id after us."""
+    broken one: an odd frame through, another program id after us, our slot
+    gone when xdp-loader adds its program, a stale slot left by detach."""
     def judge(text):
         res = []
         ktool.neighbour_judge("9.9", ktool.neighbour_facts(text.splitlines()),
@@ -110,6 +170,14 @@ def neighbours():
     bad, _ = judge(NEIGHBOUR_FACTS.replace("dp after veth0                  xdp_drop_odd      native   191",
                                            "dp after veth0                  xdp_drop_odd      native   192"))
     check(len(bad) == 1 and "untouched" in bad[0], "neighbours: another program after us fails (%s)" % bad)
+    bad, _ = judge(NEIGHBOUR_FACTS.replace("fact 9.9 a status  =>              0      xdpcount_linear", "#"))
+    check(len(bad) == 1 and " a: both attached" in bad[0],
+          "neighbours: our slot dropped when xdp-loader adds its program fails (%s)" % bad)
+    bad, _ = judge(NEIGHBOUR_FACTS.replace(
+        "fact 9.9 c1 after veth0                  xdp_dispatcher    native   150   3d5fd855b3c1a162 \n",
+        "fact 9.9 c1 after veth0                  xdp_dispatcher    native   150   3d5fd855b3c1a162 \n"
+        "fact 9.9 c1 after  =>              0      xdpcount_linear           135   e233012d183e0663  XDP_PASS\n"))
+    check(len(bad) == 1 and "c1: after detach" in bad[0], "neighbours: a slot detach left fails (%s)" % bad)
     bad, _ = judge(NEIGHBOUR_FACTS.replace("fact 9.9 - done 1\n", ""))
     check(len(bad) == 1 and "end" in bad[0], "neighbours: scenarios cut short fail (%s)" % bad)
 
