@@ -957,6 +957,25 @@ def cmd_report(a):
               "rc=%s timeout=%s secs=%s" % (stp.get("rc"), stp.get("timeout"), stp.get("secs")))
         neigh.append(neighbour_judge(ver, neighbour_facts(stp["out"]), check))
 
+    # The dispatcher's cost (make bench's disppkt): instructions after
+    # verification are exact; TCG's times only indicative.
+    disp = {}
+    db = r["steps"].get("dispbench")
+    if db is not None:
+        for line in db["out"]:
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(ev, dict) and "prog" in ev:
+                disp[ev["prog"]] = ev
+        want = ("empty", "xdpcount_linear", "dispatcher_empty_empty", "dispatcher_xdpcount_empty",
+                "ext_empty", "ext_xdpcount")
+        check("dispatcher bench: xdpcount counted exactly in the dispatcher, every program measured",
+              db.get("rc") == "0" and all(isinstance(disp.get(k, {}).get("insns"), int) and disp[k]["insns"] > 0
+                                          for k in want),
+              "rc=%s %s" % (db.get("rc"), "; ".join(x for x in db["out"] if x.strip())[-300:]))
+
     def yn(v):
         return "-" if v is None else ("yes" if v else "no")
 
@@ -982,6 +1001,7 @@ def cmd_report(a):
         "share": yn(_get(doc, "dispatcher.possible")),
         "share_reason": _get(doc, "dispatcher.reason") or "-",
         "neighbours": neigh,
+        "dispbench": disp,
     }
     res = {"target": a.target, "manifest": man, "row": row, "asserts": asserts,
            "pass": all(x["ok"] for x in asserts), "log": a.log}
@@ -1015,6 +1035,24 @@ def cmd_table(a):
                                        row.get("share_reason", "-")))
         for x in row.get("neighbours") or []:
             print("  %-8s %-10s   xdp-loader %s" % ("", "", x))
+        d = row.get("dispbench") or {}
+        if d.get("dispatcher_xdpcount_empty"):
+            def ns(k):
+                return float(d.get(k, {}).get("ns_1cpu") or 0)
+
+            def ins(k):
+                return d.get(k, {}).get("insns", "-")
+            xe, ee, fl, li = (ns("dispatcher_xdpcount_empty"), ns("dispatcher_empty_empty"),
+                              ns("empty"), ns("xdpcount_linear"))
+            print("  %-8s %-10s   dispatcher: insns after verification: xdpcount's extension %s, an empty "
+                  "one %s, the dispatcher %s (xdpcount linear alone %s, empty %s)" % (
+                      "", "", ins("ext_xdpcount"), ins("ext_empty"), ins("dispatcher_empty_empty"),
+                      ins("xdpcount_linear"), ins("empty")))
+            print("  %-8s %-10s   dispatcher: ns/packet (TCG, indicative only): floor %.1f, linear %.1f, "
+                  "two empty slots %.1f, xdpcount + empty slot %.1f; xdpcount over an empty slot %.1f vs "
+                  "linear over the floor %.1f; the dispatcher and its freplace calls %.1f, %.0f%% of "
+                  "xdpcount's cost in it" % (
+                      "", "", fl, li, ee, xe, xe - ee, li - fl, ee - fl, 100.0 * (ee - fl) / xe if xe else 0))
     npass = nfail = 0
     fails = []
     for r in res:

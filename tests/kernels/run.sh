@@ -33,7 +33,8 @@
 #      scenarios beside Debian's own xdp-loader (guest/neighbour.sh, once per
 #      xdp-tools version of tests/kernels/guest-tools.lock; default
 #      x86_64:6.12), XDPCOUNT_NEIGHBOUR_VERSIONS the versions (default: all the
-#      lock has), XDPCOUNT_NEIGHBOUR_TIMEOUT (240) the bound of each.
+#      lock has), XDPCOUNT_NEIGHBOUR_TIMEOUT (240) the bound of each; those
+#      boots also measure the dispatcher's cost (xdpbench disppkt).
 # Output: one table row per kernel, the failed assertions, and the last line
 # "N passed, N failed"; exit status 1 on any failure.
 set -uo pipefail
@@ -59,6 +60,7 @@ COUNTBOTH_ARGS=${XDPCOUNT_COUNTBOTH_ARGS:---json -m tc --direction both -c 2 -i 
 NEIGHBOURS=${XDPCOUNT_NEIGHBOURS-x86_64:6.12}
 NEIGHBOUR_VERSIONS=${XDPCOUNT_NEIGHBOUR_VERSIONS:-}
 NEIGHBOUR_TIMEOUT=${XDPCOUNT_NEIGHBOUR_TIMEOUT:-240}
+DISPBENCH_ROUNDS=5 DISPBENCH_REPEAT=20000
 CHECK_TIMEOUT=${XDPCOUNT_CHECK_TIMEOUT:-120}   # in-guest alarm() bounds, seconds
 COUNT_TIMEOUT=${XDPCOUNT_COUNT_TIMEOUT:-60}
 BUILD=1
@@ -169,8 +171,8 @@ neighbour_arch() {
     fi
     neighbour_objs || { NERR[$a]="the scenarios' BPF objects do not build"; return 0; }
     make -C "$ROOT" --no-print-directory ARCH="$a" "build/$a/tools/sendframes" "build/$a/tools/rxcount" \
-        >>"$OUT/build-$a.log" 2>&1 ||
-        { NERR[$a]="building sendframes and rxcount failed (see $OUT/build-$a.log)"; return 0; }
+        "build/$a/tools/xdpbench" build/bpf/bench.o >>"$OUT/build-$a.log" 2>&1 ||
+        { NERR[$a]="building sendframes, rxcount and xdpbench failed (see $OUT/build-$a.log)"; return 0; }
     while read -r line; do
         dir=${line##* }
         [ -x "$dir/bin/busybox" ] && NBB[$a]=$dir/bin/busybox
@@ -193,9 +195,13 @@ neighbour_entries() {
     ents+=(bin/ bin/busybox="${NBB[$a]}:755" tools/ guest/ xt/
            tools/sendframes="$ROOT/build/$a/tools/sendframes:755"
            tools/rxcount="$ROOT/build/$a/tools/rxcount:755"
+           tools/xdpbench="$ROOT/build/$a/tools/xdpbench:755" bench/ bench/bench.o="$ROOT/build/bpf/bench.o"
            guest/neighbour.sh="$HERE/guest/neighbour.sh:755"
            guest/drop_odd.o="$b/drop_odd.o" guest/pass.o="$b/pass.o"
            guest/dispatcher_v9.o="$b/dispatcher_v9.o")
+    # the dispatcher's cost (make bench's rows; TCG: instructions exact, times indicative)
+    printf 'dispbench 120 0 /tools/xdpbench disppkt /bench 1 %s %s\n' "$DISPBENCH_ROUNDS" "$DISPBENCH_REPEAT" \
+        >>"$w/steps"
     for vd in ${NTOOLS[$a]}; do
         v=${vd%%=*} dir=${vd#*=}
         ents+=("xt/$v/" "xt/$v/ld=$dir/ld" "xt/$v/sbin/" "xt/$v/lib/" "xt/$v/bpf/")

@@ -20,8 +20,12 @@
  *       floor), xdpcount's linear program alone, a dispatcher (ours, built
  *       by loader/dispatcher.c, attached nowhere) with two empty extensions
  *       in its slots, and one with xdpcount's extension in front of an empty
- *       one; xdpcount's count checked exact. Fails (exit 1, why on stderr)
- *       where the kernel has no program extensions.
+ *       one; xdpcount's count checked exact. Each line also has the
+ *       program's instructions after verification ("insns", its xlated
+ *       length), and two lines more give those of the extensions in the
+ *       slots (ext_empty, ext_xdpcount), which the dispatcher calls through
+ *       freplace. Fails (exit 1, why on stderr) where the kernel has no
+ *       program extensions.
  *   xdpbench live BPFDIR IFINDEX COUNT
  *       the live-frame generator: COUNT 64-byte frames with XDP_TX and
  *       BPF_F_TEST_XDP_LIVE_FRAMES out of IFINDEX (one veth end) into its
@@ -281,6 +285,18 @@ static int cmd_pkt(const char *dir, int ifindex, int rounds, unsigned int repeat
 	return 0;
 }
 
+/* A program's instructions after verification (its xlated length). */
+static unsigned int prog_insns(int fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_prog_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.xlated_prog_len / sizeof(struct bpf_insn);
+}
+
 /* An empty extension (r0 = XDP_PASS) of function btf_id of target_fd. */
 static int empty_ext(int target_fd, __u32 btf_id)
 {
@@ -368,7 +384,10 @@ static int cmd_disppkt(const char *dir, int ifindex, int rounds, unsigned int re
 	    s.bytes != s.packets * FRAME_LEN)
 		die("xdpcount in the dispatcher did not count exactly", EPROTO);
 	for (int i = 0; i < n; i++)
-		printf("{\"prog\":\"%s\",\"ns_1cpu\":%.2f}\n", p[i].name, median(p[i].one, rounds));
+		printf("{\"prog\":\"%s\",\"ns_1cpu\":%.2f,\"insns\":%u}\n", p[i].name,
+		       median(p[i].one, rounds), prog_insns(p[i].fd));
+	printf("{\"prog\":\"ext_empty\",\"insns\":%u}\n", prog_insns(e1));
+	printf("{\"prog\":\"ext_xdpcount\",\"insns\":%u}\n", prog_insns(ours));
 	dispatcher_built_free(d_empty);
 	dispatcher_built_free(d_ours);
 	counter_close(c);
