@@ -105,7 +105,7 @@ static void decide_mode(const struct probe_iface *it,
 /* data_end - data is pointer arithmetic, which the verifier allows only
  * with CAP_PERFMON (or CAP_SYS_ADMIN): with just CAP_BPF and CAP_NET_ADMIN,
  * the linear program is refused (EACCES). */
-static bool verifier_allows_ptr_math(const struct probe *p)
+bool verifier_allows_ptr_math(const struct probe *p)
 {
 	return !p->caps_known || p->cap_perfmon || p->cap_sys_admin;
 }

@@ -29,6 +29,10 @@ void acc_add(struct verdict_acc *acc, enum verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 
+/* plan/ifaces.c. Does the verifier take the linear program's data_end - data
+ * (CAP_PERFMON or CAP_SYS_ADMIN held, or the capabilities unknown)? */
+bool verifier_allows_ptr_math(const struct probe *p);
+
 void plan_ifaces(const struct probe *p, const struct plan_request *req,
 		 struct plan *plan, struct verdict_acc *acc);
 

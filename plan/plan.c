@@ -316,7 +316,10 @@ uint64_t plan_caps_keep(uint64_t permitted, bool netlink, bool dispatcher,
 
 static void plan_check(const struct probe *probe, struct plan *plan)
 {
-	plan->check_variant = VARIANT_LINEAR; /* loads on every kernel */
+	/* linear loads on every kernel, but without CAP_PERFMON the verifier
+	 * refuses it, and a run loads the frags program there (plan/ifaces.c) */
+	plan->check_variant = !verifier_allows_ptr_math(probe) && plan->frags_available
+				      ? VARIANT_FRAGS : VARIANT_LINEAR;
 	plan->selftest_attach = probe->link_xdp.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK;
 	plan->selftest_tc_attach = probe->tcx.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK;
 }

@@ -159,7 +159,7 @@ void check_print_json(FILE *f, const struct check_result *c)
 	json_object_begin(&j);
 	json_kv_string(&j, "byte_order", c->object_byte_order);
 	json_kv_string(&j, "sha256", c->object_sha256);
-	json_kv_string(&j, "variant", enum_name(variant_names, VARIANT_LINEAR)); /* the test run's */
+	json_kv_string(&j, "variant", enum_name(variant_names, c->plan->check_variant)); /* the test run's */
 	json_kv_string(&j, "program", c->program);
 	json_kv_string(&j, "reason", c->plan->variant_reason);
 	json_object_end(&j);

@@ -245,3 +245,28 @@ test_the_units_capabilities_load_the_cheapest_program() {
 	check_match "$CUR: and the plan says why" \
 		"$(field "$WORK/unit-caps-two.out" plan veth0 variant_reason)" 'CAP_PERFMON'
 }
+
+# With CAP_BPF and CAP_NET_ADMIN alone the verifier refuses the linear
+# program's data_end - data, so a run loads the frags program: check's test
+# run loads that one too (it loaded the linear one and said incompatible,
+# while the run counted), and says CAP_PERFMON is missing.
+test_check_with_two_capabilities_test_loads_the_program_a_run_loads() {
+	local a b out rc
+	need_bin || return
+	need_cmd setpriv || return
+	ns_new a chk2-a && ns_new b chk2-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/check-two-caps.out
+	timeout 20 ip netns exec "$a" "${TWO_CAPS[@]}" "$BIN" check --json veth0 >"$out" 2>"$out.err"
+	rc=$?
+	check_eq "$CUR: exit 0" "$rc" 0
+	check "$CUR: one JSON document" is_json "$out"
+	check_eq "$CUR: features.cap_perfmon" "$(jq -r .features.cap_perfmon "$out")" false
+	check_eq "$CUR: the test run's variant" "$(jq -r .object.variant "$out")" frags
+	check_eq "$CUR: its program" "$(jq -r .object.program "$out")" xdpcount_frags
+	check_eq "$CUR: the verifier took it" "$(jq -r .verifier.loaded "$out")" true
+	check_eq "$CUR: it counted" "$(jq -r .test_run.ok "$out")" true
+	check_eq "$CUR: the plan's variant is the same" \
+		"$(jq -r '.interfaces[] | select(.name == "veth0") | .variant' "$out")" frags
+	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
+}

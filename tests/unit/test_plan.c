@@ -366,10 +366,14 @@ static void test_without_cap_perfmon_the_frags_program_is_planned(void)
 	make(&req_auto);
 	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_FRAGS);
 	CHECK_CONTAINS(plan.ifaces[0].variant_reason, "without CAP_PERFMON");
+	/* check's test run loads what the run will (the linear program is
+	 * refused there) */
+	CHECK_EQ_INT(plan.check_variant, VARIANT_FRAGS);
 	p.cap_perfmon = true;
 	CHECK(!plan_reads_frags(&p)); /* a run may leave the frags probe out */
 	make(&req_auto);
 	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
+	CHECK_EQ_INT(plan.check_variant, VARIANT_LINEAR);
 	/* left out, it changes nothing for a 1500-byte MTU */
 	p.xdp_frags.state = FACT_UNKNOWN;
 	p.xdp_frags.err = -ECANCELED;
@@ -883,7 +887,8 @@ static void test_plan_is_pure(void)
 }
 
 /* The selftest attaches the way the kernel can: XDP link on 5.9+, else
- * netlink; tcx on 6.6+, else clsact. The test run loads the linear program. */
+ * netlink; tcx on 6.6+, else clsact. The test run loads the linear program
+ * (with CAP_PERFMON: test_without_cap_perfmon_the_frags_program_is_planned). */
 static void test_check_attach_kinds_follow_the_kernel(void)
 {
 	kernel("6.6.0", 6, 6, 0);
