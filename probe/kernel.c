@@ -8,13 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <linux/capability.h>
 #include <bpf/libbpf.h>
 
 #include "probe/probe.h"
 #include "probe/internal.h"
+#include "probe/sys.h"
 
 int probe_read_text(const char *path, char *buf, size_t len)
 {
@@ -156,18 +156,14 @@ static bool user_ns_nested(void)
  * an older kernel simply never reports bit 39. */
 int probe_caps_now(uint64_t *eff, bool *in_user_ns)
 {
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-		.pid = 0,
-	};
-	struct __user_cap_data_struct data[2];
+	struct probe_capsets c;
+	int err;
 
-	memset(data, 0, sizeof(data));
 	*in_user_ns = user_ns_nested();
-	if (syscall(SYS_capget, &hdr, data) != 0)
-		return -errno;
-	*eff = (uint64_t)data[1].effective << 32 | data[0].effective;
-	return 0;
+	err = probe_sys_capget(&c);
+	if (!err)
+		*eff = c.eff;
+	return err;
 }
 
 static void probe_caps(struct probe *p)

@@ -1,8 +1,10 @@
-/* The raw bpf() system call and the few attrs built on it more than once. */
+/* The raw bpf() system call and the few attrs built on it more than once;
+ * capget and capset. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <linux/capability.h>
 
 #include "probe/sys.h"
 
@@ -38,3 +40,28 @@ const struct bpf_insn probe_sys_xdp_pass[2] = {
 	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
 	{ .code = BPF_JMP | BPF_EXIT },
 };
+
+int probe_sys_capget(struct probe_capsets *c)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	c->eff = (uint64_t)d[1].effective << 32 | d[0].effective;
+	c->prm = (uint64_t)d[1].permitted << 32 | d[0].permitted;
+	c->inh = (uint64_t)d[1].inheritable << 32 | d[0].inheritable;
+	return 0;
+}
+
+int probe_sys_capset(const struct probe_capsets *c)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	d[0].effective = (uint32_t)c->eff, d[1].effective = (uint32_t)(c->eff >> 32);
+	d[0].permitted = (uint32_t)c->prm, d[1].permitted = (uint32_t)(c->prm >> 32);
+	d[0].inheritable = (uint32_t)c->inh, d[1].inheritable = (uint32_t)(c->inh >> 32);
+	return syscall(SYS_capset, &h, d) ? -errno : 0;
+}

@@ -11,6 +11,7 @@
 #include "plan/plan.h"
 #include "plan/reason.h"
 #include "probe/probe.h"
+#include "probe/sys.h"
 #include "tests/unit/check.h"
 
 /* -m tc --attach link on a kernel without tcx: the plan refuses with
@@ -45,14 +46,13 @@ static void test_strict_link_refusal_is_a_negative_errno_with_a_message(void)
  * 0 or -errno. */
 static int drop_effective(uint64_t caps)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
+	struct probe_capsets c;
+	int err = probe_sys_capget(&c);
 
-	if (syscall(SYS_capget, &hdr, d))
-		return -errno;
-	d[0].effective &= ~(uint32_t)caps;
-	d[1].effective &= ~(uint32_t)(caps >> 32);
-	return syscall(SYS_capset, &hdr, d) ? -errno : 0;
+	if (err)
+		return err;
+	c.eff &= ~caps;
+	return probe_sys_capset(&c);
 }
 
 /* An EPERM met after the run dropped its capabilities is advised on what it
