@@ -1,6 +1,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "plan/plan.h"
 #include "report/fmt.h"
 #include "report/prom.h"
 
@@ -76,19 +77,21 @@ static void put_process(struct sink *k, const char *name, const struct prom_snap
 	}
 }
 
-static const char *const state_names[] = {
-	[PROM_STATE_PENDING] = "pending",
-	[PROM_STATE_NATIVE] = "native",
-	[PROM_STATE_GENERIC] = "generic",
-	[PROM_STATE_REFUSED] = "refused",
-	[PROM_STATE_TC] = "tc",
-	[PROM_STATE_LOST] = "lost",
+static const struct enum_name prom_state_names[] = {
+	{ "pending", PROM_STATE_PENDING },
+	{ "native", PROM_STATE_NATIVE },
+	{ "generic", PROM_STATE_GENERIC },
+	{ "refused", PROM_STATE_REFUSED },
+	{ "tc", PROM_STATE_TC },
+	{ "lost", PROM_STATE_LOST },
+	{ NULL, 0 },
 };
 
 const char *prom_state_name(enum prom_state st)
 {
-	return (unsigned int)st < sizeof(state_names) / sizeof(state_names[0]) ? state_names[st]
-									       : "pending";
+	const char *name = enum_find(prom_state_names, st);
+
+	return name ? name : "pending";
 }
 
 static bool counting(const struct prom_iface *i)
@@ -127,6 +130,32 @@ static bool any_tx(const struct prom_snapshot *s)
 	return false;
 }
 
+/* One xdpcount_attach_info sample of a device: how one of its hooks counts. */
+static void put_attach(struct sink *k, const struct prom_iface *f, const char *hook,
+		       const char *mode, const char *attach)
+{
+	put_device(k, "xdpcount_attach_info", f, true);
+	put(k, "hook=\"%s\",mode=\"%s\",attach=\"%s\"} 1\n", hook, mode, attach);
+}
+
+/* The counter families, in their order: received, then transmitted. */
+static const struct {
+	const char *name, *help;
+	bool tx, bytes;
+} counters[] = {
+	{ "xdpcount_receive_packets_total",
+	  "Packets received on the device, counted at its XDP or tc ingress hook since xdpcount attached there.",
+	  false, false },
+	{ "xdpcount_receive_bytes_total",
+	  "Bytes of the packets counted, from the Ethernet header on (no FCS).", false, true },
+	{ "xdpcount_transmit_packets_total",
+	  "Packets transmitted by the device, counted at its tc egress hook since xdpcount attached there (GSO packets as the frames they become).",
+	  true, false },
+	{ "xdpcount_transmit_bytes_total",
+	  "Bytes of the transmitted packets counted, from the Ethernet header on (no FCS).", true,
+	  true },
+};
+
 size_t prom_render(char *buf, size_t cap, const struct prom_snapshot *s)
 {
 	static const enum prom_state shown[] = { PROM_STATE_NATIVE, PROM_STATE_GENERIC,
@@ -136,19 +165,11 @@ size_t prom_render(char *buf, size_t cap, const struct prom_snapshot *s)
 
 	if (cap)
 		buf[0] = '\0';
-	put_family(&k, "xdpcount_receive_packets_total", "counter",
-		   "Packets received on the device, counted at its XDP or tc ingress hook since xdpcount attached there.");
-	put_counter(&k, s, "xdpcount_receive_packets_total", false, false);
-	put_family(&k, "xdpcount_receive_bytes_total", "counter",
-		   "Bytes of the packets counted, from the Ethernet header on (no FCS).");
-	put_counter(&k, s, "xdpcount_receive_bytes_total", false, true);
-	if (any_tx(s)) { /* --direction out|both */
-		put_family(&k, "xdpcount_transmit_packets_total", "counter",
-			   "Packets transmitted by the device, counted at its tc egress hook since xdpcount attached there (GSO packets as the frames they become).");
-		put_counter(&k, s, "xdpcount_transmit_packets_total", true, false);
-		put_family(&k, "xdpcount_transmit_bytes_total", "counter",
-			   "Bytes of the transmitted packets counted, from the Ethernet header on (no FCS).");
-		put_counter(&k, s, "xdpcount_transmit_bytes_total", true, true);
+	for (size_t c = 0; c < sizeof(counters) / sizeof(counters[0]); c++) {
+		if (counters[c].tx && !any_tx(s))
+			continue; /* transmit: --direction out|both only */
+		put_family(&k, counters[c].name, "counter", counters[c].help);
+		put_counter(&k, s, counters[c].name, counters[c].tx, counters[c].bytes);
 	}
 
 	put_family(&k, "xdpcount_device_up", "gauge",
@@ -165,15 +186,10 @@ size_t prom_render(char *buf, size_t cap, const struct prom_snapshot *s)
 
 		if (!counting(f))
 			continue;
-		if (f->hook && f->attach) {
-			put_device(&k, "xdpcount_attach_info", f, true);
-			put(&k, "hook=\"%s\",mode=\"%s\",attach=\"%s\"} 1\n", f->hook,
-			    prom_state_name(f->state), f->attach);
-		}
-		if (f->tx_attach) {
-			put_device(&k, "xdpcount_attach_info", f, true);
-			put(&k, "hook=\"tc_egress\",mode=\"tc\",attach=\"%s\"} 1\n", f->tx_attach);
-		}
+		if (f->hook && f->attach)
+			put_attach(&k, f, f->hook, prom_state_name(f->state), f->attach);
+		if (f->tx_attach)
+			put_attach(&k, f, "tc_egress", "tc", f->tx_attach);
 	}
 
 	put_family(&k, "xdpcount_attach_state", "gauge",

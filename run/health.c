@@ -41,7 +41,7 @@ static int on_lost(struct health *h, struct run_iface *ri)
 			fin.tx_packets = s.packets, fin.tx_bytes = s.bytes;
 	}
 	fault_words(words, sizeof(words), w);
-	report_lost(h->rep, w->name, ifindex, watch_fault_name(w->fault), w->new_nsid,
+	report_lost(h->rep, w->name, ifindex, enum_name(watch_fault_names, w->fault), w->new_nsid,
 		    w->new_ifindex, &fin, words);
 	report_flush(h->rep);
 	if (h->keep_going && h->lost < h->n) {

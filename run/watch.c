@@ -492,16 +492,12 @@ int watch_poll(struct watch *w, struct watch_iface *const *wi, int n)
 	return news;
 }
 
-static const char *const fault_names[] = {
-	[WATCH_OK] = "ok",
-	[WATCH_DELETED] = "deleted",
-	[WATCH_MOVED] = "moved",
-	[WATCH_GONE] = "gone",
-	[WATCH_PROG_GONE] = "program_gone",
-	[WATCH_LINK_GONE] = "link_gone",
+const struct enum_name watch_fault_names[] = {
+	{ "ok", WATCH_OK },
+	{ "deleted", WATCH_DELETED },
+	{ "moved", WATCH_MOVED },
+	{ "gone", WATCH_GONE },
+	{ "program_gone", WATCH_PROG_GONE },
+	{ "link_gone", WATCH_LINK_GONE },
+	{ NULL, 0 },
 };
-
-const char *watch_fault_name(enum watch_fault f)
-{
-	return fault_names[f];
-}

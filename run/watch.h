@@ -113,7 +113,8 @@ void watch_judge(struct watch_iface *w);
 /* Decides from this poll's notifications (netlink attach: the program ids
  * they carried) and, for a link, from the link itself. */
 void watch_judge_notified(struct watch_iface *w);
-/* Names of the faults for JSON ("deleted", "moved", ...). */
-const char *watch_fault_name(enum watch_fault f);
+/* The faults' names for JSON ("deleted", "moved", ...): an enum table
+ * (enum_name(), plan/plan.h). */
+extern const struct enum_name watch_fault_names[];
 
 #endif
