@@ -210,6 +210,12 @@ test_node_exporter_reads_two_instances_and_shows_the_stopped_and_killed_down() {
 	got=$(sample "$body" 'xdpcount_textfile_write_timestamp_seconds{textfile="xdpcount-veth2.prom"}')
 	check "$CUR: the file says when it was written (now: $got, $(date +%s))" \
 		test "$(($(date +%s) - ${got:-0}))" -le 5
+	local fam undoc=""
+	while read -r fam; do
+		grep -qF "| \`$fam\` |" "$TOP/README.md" && grep -qwE "^\.B.*$fam" "$TOP/dist/xdpcount.8" ||
+			undoc+=" $fam"
+	done < <(grep -oE '^# TYPE xdpcount_[a-z_]+' <<<"$body" | cut -d' ' -f3)
+	check_eq "$CUR: every family of the textfile is in README's table and the man page" "$undoc" ""
 	check_eq "$CUR: and how often (--interval)" \
 		"$(grep '^xdpcount_textfile_interval_seconds{textfile="xdpcount-veth2.prom"}' <<<"$body" | cut -d' ' -f2)" 0.2
 	for ((i = 0; i < 300; i++)); do # 30 s at most: scrapes and rules are 1 s apart
