@@ -158,3 +158,40 @@ test_attach_dispatcher_follows_the_plan_and_says_why_not() {
 	check "$CUR: no dispatcher state in bpffs" test ! -e "$BPFFS/xdp"
 	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
 }
+
+# status lists a libxdp dispatcher's slots as xdp-loader status does: each
+# pinned program (<bpffs>/xdp/dispatch-IFINDEX-ID/prog<i>-prog), its run
+# priority and chain actions from the dispatcher's config, and whose it is.
+# Here the dispatcher-shaped program (one slot: priority 50, XDP_PASS) has
+# its slot's pin made by hand (bpftool), as libxdp would make it.
+test_status_lists_dispatcher_slots_like_xdp_loader() {
+	local a b obj id ifindex dir out
+	need_bin && need_cmd bpftool || return
+	bpffs_private || return
+	obj=$(dispatcher_obj 2 0) ||
+		{ skip_because "clang cannot build tests/integration/dispatcher.c here"; return; }
+	ns_new a slots-a && ns_new b slots-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	ip -n "$a" link set dev veth0 xdpgeneric obj "$obj" sec xdp &&
+		id=$(xdp_id "$a" veth0) && [ -n "$id" ] ||
+		{ fail "$CUR: attaching the dispatcher-shaped program"; return; }
+	ifindex=$(ip netns exec "$a" cat /sys/class/net/veth0/ifindex)
+	dir=$BPFFS/xdp/dispatch-$ifindex-$id
+	mkdir -p "$dir" && bpftool prog pin id "$id" "$dir/prog0-prog" ||
+		{ fail "$CUR: pinning the slot"; return; }
+	out=$WORK/slots.json
+	ip netns exec "$a" "$BIN" status --json veth0 >"$out" 2>"$out.err"
+	check_eq "$CUR: the dispatcher, its version" \
+		"$(jq -c '.interfaces[0].dispatcher | [.id, .version]' "$out")" "[$id,2]"
+	check_eq "$CUR: its slot: program, priority, chain actions, owner" \
+		"$(jq -c '.interfaces[0].dispatcher.slots[] | [.slot, .id, .name, .priority,
+			.chain_call_actions, .ours]' "$out")" \
+		"[0,$id,\"xdp_dispatcher\",50,\"XDP_PASS\",false]"
+	ip netns exec "$a" "$BIN" status veth0 >"$out.txt" 2>&1
+	check_match "$CUR: the table lists the slot under it" "$(tr -s ' \n' '  ' <"$out.txt")" \
+		"slot 0 $id xdp_dispatcher freplace another program; priority 50, chain XDP_PASS"
+	check_eq "$CUR: status changed nothing" "$(xdp_id "$a" veth0)" "$id"
+	check "$CUR: nor the pin" test -e "$dir/prog0-prog"
+	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.txt"; }
+	ip -n "$a" link set dev veth0 xdpgeneric off
+}
