@@ -52,7 +52,7 @@ static int hook_detach(void *ctx, int ifindex)
 {
 	struct hook_ctx *h = ctx;
 
-	return detach_xdp(&h->att);
+	return detach_attachment(&h->att);
 }
 
 static int hook_read(void *ctx, int ifindex, uint64_t *packets, uint64_t *bytes)

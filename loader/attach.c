@@ -81,7 +81,7 @@ int attach_check(const struct attachment *a, uint32_t *now_id)
 	return a->mode == XDP_MODE_TC ? attach_tc_check(a, now_id) : xdp_check(a, now_id);
 }
 
-int detach_xdp(struct attachment *a)
+int detach_attachment(struct attachment *a)
 {
 	if (a->kind == ATTACH_DISPATCHER && a->mode != XDP_MODE_TC)
 		return disp_detach(a);

@@ -37,11 +37,11 @@ int attach_dispatcher(int ext_fd, int ifindex, enum xdp_mode mode, unsigned int 
  * no longer on it (*now_id: what sits there instead, 0 for nothing);
  * -ENOLINK our link was detached. */
 int attach_check(const struct attachment *a, uint32_t *now_id);
-/* Detaches any attachment (XDP or tc), only if our program is still the one
- * attached. Idempotent. -ENODEV (netlink): the interface left this
- * namespace and the program may stay attached to it elsewhere; a program
- * that is no longer ours is 0. */
-int detach_xdp(struct attachment *a);
+/* The one detach, of any attachment (XDP, tc, a dispatcher slot), only if
+ * our program is still the one attached. Idempotent. -ENODEV (netlink): the
+ * interface left this namespace and the program may stay attached to it
+ * elsewhere; a program that is no longer ours is 0. */
+int detach_attachment(struct attachment *a);
 
 /* Removes the pins of xdpcount runs that are gone and whose program is no
  * longer where the pin says (detached, the interface deleted or moved away,

@@ -17,7 +17,7 @@ int tc_attach(int prog_fd, int ifindex, enum attach_kind kind, bool egress,
  * instead, 0 none); -ENODEV the interface is gone from this namespace. One
  * RTM_GETTFILTER. */
 int attach_tc_check(const struct attachment *a, uint32_t *now_id);
-/* detach_xdp() of a tc attachment: closes the tcx link, or removes our
+/* detach_attachment() of a tc attachment: closes the tcx link, or removes our
  * filter (if still ours) and the qdisc if we created it and no filter is
  * left on it. Idempotent. Of an interface counted both ways through clsact,
  * detach the egress hook first: the ingress attachment created the qdisc,

@@ -12,7 +12,8 @@ int xdp_attach(int prog_fd, int ifindex, enum xdp_mode mode, enum attach_kind ki
 int attach_query_mode(struct attachment *a);
 /* attach_check() of a netlink XDP attachment. */
 int xdp_check(const struct attachment *a, uint32_t *now_id);
-/* detach_xdp() of an XDP attachment: its link, or its netlink program. */
+/* detach_attachment() of an XDP attachment: its link, or its netlink
+ * program. */
 int xdp_detach(struct attachment *a);
 
 /* Removes our own stale program id (left by an xdpcount that no longer

@@ -181,7 +181,7 @@ int run_iface_attach(struct run_iface *ri, struct session *s, struct report *rep
 	if (!err && pi->tx) {
 		err = attach_egress(ri, s, rep, pi);
 		if (err)
-			detach_xdp(&ri->att);
+			detach_attachment(&ri->att);
 	}
 out:
 	ri->attached = !err;
@@ -268,10 +268,10 @@ int run_iface_detach(struct run_iface *ri)
 	}
 	/* egress first: a clsact qdisc the receive side created goes with the
 	 * receive side's filter, once nothing else is on it */
-	err = ri->tx ? detach_xdp(&ri->tx_att) : 0;
+	err = ri->tx ? detach_attachment(&ri->tx_att) : 0;
 	if (err)
 		ret = fail(STAGE_DETACH, err, name, NULL);
-	err = ri->rx ? detach_xdp(&ri->att) : 0;
+	err = ri->rx ? detach_attachment(&ri->att) : 0;
 	if (err == -ENODEV && (ri->att.kind == ATTACH_NETLINK || ri->att.kind == ATTACH_DISPATCHER) &&
 	    ri->att.mode != XDP_MODE_TC)
 		err = fail_left_behind(name, &ri->wi, ri->att.prog_id);
