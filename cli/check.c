@@ -229,7 +229,7 @@ int cmd_check(const struct opts *o)
 	static struct selftest_result st;
 	static struct check_result c;
 	static struct identity id;
-	int err = session_plan(&s, o, IFACE_DEFAULT_ALL_UP, true);
+	int err = session_plan(&s, o, IFACE_DEFAULT_CHECK, true);
 
 	if (err)
 		return err; /* bad usage: a missing interface, an unreadable --btf */

@@ -54,6 +54,11 @@ static void help(const struct command *c)
 		      "       xdpcount detach IFACE...\n"
 		      "       xdpcount status [--json] [IFACE...]\n\n"
 		      "With no IFACE, run counts on the interface of the IPv4 default route.\n"
+		      "An IFACE is a name, a shell glob ('veth*', 'eth[0-9]') or an exclusion\n"
+		      "('!docker*', as --exclude); --all selects every interface but loopback\n"
+		      "and ifb. Exclusions win. With a glob or --all, interfaces that appear\n"
+		      "later are counted from their attach, and one that goes away is reported\n"
+		      "lost while counting goes on; check checks what run would count on.\n"
 		      "Every interval it prints, per interface, the packets and bytes seen since\n"
 		      "attach and the rates over the interval. SIGINT, SIGTERM or SIGHUP detaches,\n"
 		      "prints the totals and exits 0.\n\nCommands:\n", f);

@@ -15,7 +15,7 @@ enum opt_id {
 	OPT_MODE = 'm', OPT_INTERVAL = 'i', OPT_COUNT = 'c', OPT_JSON = 'j',
 	OPT_QUIET = 'q', OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V', OPT_TIMESTAMPS = 't',
 	OPT_ATTACH = 256, OPT_BTF, OPT_STRICT, OPT_SELFTEST, OPT_DUMP, OPT_KEEP_GOING,
-	OPT_METRICS, OPT_TEXTFILE, OPT_DIRECTION, OPT_DISPATCHER_VERSION,
+	OPT_METRICS, OPT_TEXTFILE, OPT_DIRECTION, OPT_DISPATCHER_VERSION, OPT_ALL, OPT_EXCLUDE,
 };
 
 struct opt_def {
@@ -57,6 +57,16 @@ static const struct opt_def opt_defs[] = {
 	  "(XDP, or tc ingress), what they transmit (tc\n"
 	  "egress: tcx, or clsact with a cls_bpf filter), or\n"
 	  "both, each reported apart (rx and tx)" },
+	{ "all", OPT_ALL, no_argument, CMD_RUN | CMD_CHECK, NULL,
+	  "every interface of this network namespace but\n"
+	  "loopback and ifb, and those that appear later\n"
+	  "(bridges, bonds, VLANs, tunnels and interfaces\n"
+	  "that are down count too; name one to add it)" },
+	{ "exclude", OPT_EXCLUDE, required_argument, CMD_RUN | CMD_CHECK, "PATTERN",
+	  "leave out the interfaces whose name matches\n"
+	  "PATTERN (a shell glob; repeatable; as the\n"
+	  "argument !PATTERN): exclusions win over names,\n"
+	  "patterns and --all" },
 	{ "interval", OPT_INTERVAL, required_argument, CMD_RUN, "SECONDS",
 	  "report every SECONDS (default 1; decimal, from\n"
 	  "0.01 to 3600)" },
@@ -191,6 +201,16 @@ static int parse_count(const char *arg, unsigned long *out)
 	return 0;
 }
 
+static int add_exclude(struct opts *o, const char *pattern)
+{
+	if (!pattern[0])
+		return fail(STAGE_USAGE, -EINVAL, NULL, "an exclusion cannot be empty");
+	if (o->n_exclude >= OPTS_MAX_EXCLUDE)
+		return fail(STAGE_USAGE, -EINVAL, NULL, "more than %d exclusions", OPTS_MAX_EXCLUDE);
+	o->exclude[o->n_exclude++] = pattern;
+	return 0;
+}
+
 static int apply(struct opts *o, int id, const char *arg)
 {
 	int v;
@@ -237,6 +257,9 @@ static int apply(struct opts *o, int id, const char *arg)
 	case OPT_STRICT: o->strict = true; return 0;
 	case OPT_SELFTEST: o->selftest = true; return 0;
 	case OPT_KEEP_GOING: o->keep_going = true; return 0;
+	case OPT_ALL: o->all = true; return 0;
+	case OPT_EXCLUDE:
+		return add_exclude(o, arg);
 	case OPT_METRICS: {
 		struct sockaddr_storage ss;
 		socklen_t len;
@@ -408,11 +431,25 @@ int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o)
 			return err;
 	}
 	o->ifaces = argv + optind;
-	o->n_ifaces = argc - optind;
-	for (int i = 0; i < o->n_ifaces; i++)
-		if (!o->ifaces[i][0])
+	o->n_ifaces = 0;
+	for (int i = 0; i < argc - optind; i++) {
+		char *arg = argv[optind + i];
+
+		if (!arg[0])
 			return fail(STAGE_USAGE, -EINVAL, NULL, "an interface name cannot be empty "
 				    "(IFACE %d is '')", i + 1);
+		/* run and check: !PATTERN is an exclusion (the selector's) */
+		if (arg[0] == '!' && cmd_mask & (CMD_RUN | CMD_CHECK)) {
+			err = add_exclude(o, arg + 1);
+			if (err)
+				return err;
+			continue;
+		}
+		o->ifaces[o->n_ifaces++] = arg;
+	}
+	if (o->n_exclude && !o->n_ifaces && !o->all)
+		return fail(STAGE_USAGE, -EINVAL, NULL, "exclusions leave out interfaces of a "
+			    "selection: add names, patterns or --all");
 	return 0;
 }
 

@@ -16,6 +16,8 @@ enum {
 	CMD_STATUS = 1 << 4,
 };
 
+#define OPTS_MAX_EXCLUDE 32
+
 struct opts {
 	enum xdp_mode mode;
 	enum attach_kind attach;
@@ -31,8 +33,13 @@ struct opts {
 	const char *dump;       /* objects --dump little|big */
 	const char *metrics;    /* --metrics [ADDR:]PORT | fd://N */
 	const char *textfile;   /* --textfile FILE */
+	/* The selector (plan/select.h): names and patterns, --all, and the
+	 * exclusions (--exclude PATTERN, or the argument !PATTERN). */
 	char **ifaces;
 	int n_ifaces;
+	bool all;
+	const char *exclude[OPTS_MAX_EXCLUDE];
+	int n_exclude;
 };
 
 /* Parses argv (argv[0] is the command name) for a command in cmd_mask.

@@ -222,13 +222,16 @@ static int add_instance(struct counter *c, int ifindex, enum variant variant, in
 {
 	struct instance *in;
 	const struct image *img;
+	unsigned int slot;
 	int err;
 
 	if ((unsigned int)variant >= VARIANT_COUNT)
 		return -EINVAL;
 	if (find(c, ifindex, hook_of(variant)))
 		return 0;
-	if (c->n >= XDPCOUNT_MAX_SLOTS)
+	for (slot = 0; slot < c->n && c->inst[slot].ifindex; slot++)
+		; /* the first slot an interface that went left, else a new one */
+	if (slot >= XDPCOUNT_MAX_SLOTS)
 		return -ENOSPC;
 	c->log_tail[0] = '\0';
 	if (!c->parsed[variant]) {
@@ -247,13 +250,23 @@ static int add_instance(struct counter *c, int ifindex, enum variant variant, in
 			return err;
 		}
 	}
-	in = &c->inst[c->n];
-	in->ifindex = ifindex;
+	if (slot < c->n) {
+		/* a slot used before counts from zero again: its totals are
+		 * zeroed before its new program can add to them */
+		memset(c->values, 0, (size_t)c->ncpus * sizeof(*c->values));
+		if (bpf_map_update_elem(c->stats_fd, &slot, c->values, BPF_ANY))
+			return -errno;
+	}
+	in = &c->inst[slot];
+	in->ifindex = 0;
 	in->variant = variant;
 	in->prog_fd = -1;
-	in->rodata_fd = rodata_create(img, c->n);
-	if (in->rodata_fd < 0)
-		return in->rodata_fd;
+	in->rodata_fd = rodata_create(img, slot);
+	if (in->rodata_fd < 0) {
+		err = in->rodata_fd;
+		in->rodata_fd = -1;
+		return err;
+	}
 	in->prog_fd = prog_load(c, img, in->rodata_fd, target_fd, target_btf_id);
 	if (in->prog_fd < 0) {
 		err = in->prog_fd;
@@ -261,14 +274,26 @@ static int add_instance(struct counter *c, int ifindex, enum variant variant, in
 		instance_close(in);
 		return err;
 	}
-	c->keys[c->n] = c->n;
-	c->n++;
+	in->ifindex = ifindex;
+	c->keys[slot] = slot;
+	c->sums[slot] = (struct xdpcount_stats){ 0, 0 };
+	if (slot == c->n)
+		c->n++;
 	return 0;
 }
 
 int counter_add_iface(struct counter *c, int ifindex, enum variant variant)
 {
 	return add_instance(c, ifindex, variant, -1, 0);
+}
+
+void counter_del_iface(struct counter *c, int ifindex)
+{
+	for (unsigned int i = 0; i < c->n; i++)
+		if (c->inst[i].ifindex == ifindex) {
+			instance_close(&c->inst[i]);
+			c->inst[i].ifindex = 0; /* free for the next interface */
+		}
 }
 
 int counter_add_slot(struct counter *c, int ifindex, int target_fd, uint32_t target_btf_id)

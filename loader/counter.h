@@ -27,6 +27,10 @@ void counter_close(struct counter *c);
  * -ENOSPC when every slot is taken. On a failed load,
  * counter_verifier_log() holds the kernel's words where it has any. */
 int counter_add_iface(struct counter *c, int ifindex, enum variant variant);
+/* Closes every program instance counting ifindex (detached, or never
+ * attached) and frees its slots for the next interface, whose totals then
+ * start from zero. */
+void counter_del_iface(struct counter *c, int ifindex);
 
 /* The same for XDP through a dispatcher (loader/dispatcher.h): the linear
  * program as an extension (freplace) of function target_btf_id of program

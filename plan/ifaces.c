@@ -424,6 +424,16 @@ static void plan_iface(const struct probe *p, const struct plan_request *req,
 		   "header on, GSO segments as frames (--direction out)");
 }
 
+void plan_one_iface(const struct probe *p, const struct plan_request *req,
+		    const struct probe_iface *it, struct plan *plan, struct plan_iface *pi)
+{
+	struct verdict_acc acc;
+
+	memset(&acc, 0, sizeof(acc)); /* the run's verdict was made at start */
+	memset(pi, 0, sizeof(*pi));
+	plan_iface(p, req, it, plan, pi, &acc);
+}
+
 static bool uses_xdp(const struct plan *plan)
 {
 	for (unsigned int i = 0; i < plan->n_ifaces; i++)

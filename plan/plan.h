@@ -226,6 +226,11 @@ bool plan_reads_frags(const struct probe *p);
 /* Fills *plan. Never fails and never touches the kernel. */
 void plan_make(const struct probe *probe, const struct plan_request *req,
 	       struct plan *plan);
+/* One interface (it, probed into p) planned as plan_make() would plan it in
+ * plan (made for the same request), alone: for an interface that appears
+ * while a run follows a selector. Its refusal, if any, is in pi. */
+void plan_one_iface(const struct probe *p, const struct plan_request *req,
+		    const struct probe_iface *it, struct plan *plan, struct plan_iface *pi);
 
 /* Largest MTU whose frames fit one page with XDP headroom and
  * skb_shared_info (the strictest common driver limit, mlx5's 3498): above

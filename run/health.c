@@ -44,7 +44,7 @@ static int on_lost(struct health *h, struct run_iface *ri)
 	report_lost(h->rep, w->name, ifindex, enum_name(watch_fault_names, w->fault), w->new_nsid,
 		    w->new_ifindex, &fin, words);
 	report_flush(h->rep);
-	if (h->keep_going && h->lost < h->n) {
+	if (h->follow || (h->keep_going && h->lost < h->n)) {
 		snprintf(detail, sizeof(detail), "%s; counting goes on on the other interfaces",
 			 words);
 		failure_note(STAGE_LOST, -ENODEV, w->name, detail);
@@ -78,6 +78,7 @@ int health_step(struct health *h, struct run_iface *const *ris, int n)
 		if (w->renamed) {
 			w->renamed = false;
 			report_renamed(h->rep, w->old_name, w->name, w->att->ifindex);
+			ris[i]->renamed = true;
 		}
 		if (w->fault_new) {
 			int e = on_lost(h, ris[i]);

@@ -17,6 +17,7 @@ struct health {
 	struct watch w;
 	int n, lost; /* interfaces watched so far, lost so far */
 	bool keep_going;
+	bool follow; /* a selector that follows: a loss never stops the run */
 	struct report *rep;
 	struct counter *counter;
 	struct watch_iface **wis; /* the watch's view of them, cap of room */

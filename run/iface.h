@@ -23,7 +23,8 @@
 #include "run/session.h"
 #include "run/watch.h"
 
-enum run_state { RUN_PLANNED, RUN_ATTACHED, RUN_COUNTING, RUN_LOST, RUN_DETACHED };
+/* RUN_FREE: a slot of the run's table that holds no interface. */
+enum run_state { RUN_FREE, RUN_PLANNED, RUN_ATTACHED, RUN_COUNTING, RUN_LOST, RUN_DETACHED };
 
 struct run_iface {
 	enum run_state state;
@@ -31,6 +32,8 @@ struct run_iface {
 	bool rx, tx;              /* the directions counted (the plan's) */
 	bool refused;             /* planned, and the plan refused it */
 	bool attached;            /* its programs are on it (those of a lost one may stay) */
+	bool renamed;             /* counting: renamed since the run last looked */
+	bool retire;              /* lost or detached while following: freed next interval */
 	struct attachment att;    /* receive: XDP or tc ingress (rx) */
 	struct attachment tx_att; /* transmit: tc egress (tx) */
 	struct watch_iface wi;    /* counting, lost: its current name, its fault */

@@ -80,9 +80,10 @@ int run_metrics_publish(struct metrics *m, struct run_iface *const *ris, int n, 
 
 	if (!metrics_active(m))
 		return 0;
-	m->snap.n_ifaces = (unsigned int)n;
+	m->snap.n_ifaces = 0;
 	for (int i = 0; i < n; i++)
-		fill(&m->snap.ifaces[i], ris[i]);
+		if (ris[i]->state != RUN_FREE)
+			fill(&m->snap.ifaces[m->snap.n_ifaces++], ris[i]);
 	m->snap.up = up;
 	m->snap.written = unix_now();
 	err = metrics_publish(m);

@@ -1,8 +1,10 @@
 /* The run loop (run/run.h): attach, count, report, detach. */
 #include <errno.h>
+#include <net/if.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,15 +37,24 @@ static void sleep_until(double until)
 		;
 }
 
+/* The interfaces one run can hold at once: one counter slot each (per
+ * direction counted), bpf/stats.h. A run that follows reuses the slots of
+ * interfaces that went away. */
+#define RUN_MAX_IFACES XDPCOUNT_MAX_SLOTS
+
 /* What the run holds: one object per interface (run/iface.h), in the
- * plan's order. */
+ * plan's order, then as they appear (slots of interfaces gone are
+ * reused). */
 struct run {
 	struct session *s;
 	struct report *rep;
 	struct health *h;
 	struct run_iface *ifs;
 	struct run_iface **all; /* &ifs[i], the order the sinks show them in */
-	int n;
+	int n;                  /* slots used so far (some may be free again) */
+	bool follow;            /* a pattern or --all: interfaces come and go */
+	bool full_said;         /* "no free slot" said */
+	struct run_iface *live[RUN_MAX_IFACES]; /* those counting, for the watch */
 };
 
 static int report_all(struct run *r, double dt)
@@ -211,16 +222,162 @@ int run_refusal(const struct plan *plan)
 	return 0;
 }
 
+/* A failure that stops one interface of a run that follows, not the run:
+ * said as one line, then forgotten. */
+static void note_failure(void)
+{
+	struct failure_info fi;
+
+	if (failure_get(&fi))
+		log_msg(LOG_QUIET, "xdpcount: %s; counting goes on on the others\n", fi.message);
+	failure_clear();
+}
+
+static struct run_iface *find_ifindex(struct run *r, int ifindex)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->ifs[i].state != RUN_FREE && !r->ifs[i].retire && r->ifs[i].ifindex == ifindex)
+			return &r->ifs[i];
+	return NULL;
+}
+
+static struct run_iface *free_slot(struct run *r)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->ifs[i].state == RUN_FREE)
+			return &r->ifs[i];
+	if (r->n >= RUN_MAX_IFACES)
+		return NULL;
+	r->all[r->n] = &r->ifs[r->n];
+	return &r->ifs[r->n++];
+}
+
+/* An interface that appeared (or was renamed) while following: planned
+ * alone, loaded and attached when the selector picks it. */
+static void follow_add(struct run *r, const struct probe_link *l)
+{
+	struct run_iface *ri = find_ifindex(r, l->ifindex);
+	struct plan_iface pi;
+	int err;
+
+	if (ri && (ri->state != RUN_PLANNED || strcmp(ri->wi.name, l->name) == 0))
+		return; /* counting (renames are the watch's), or refused under this name */
+	if (ri)
+		ri->state = RUN_FREE; /* refused under another name: ask again */
+	if (!select_match(&r->s->sel, l->name, l->kind, l->flags & IFF_LOOPBACK, NULL))
+		return;
+	ri = free_slot(r);
+	if (!ri) {
+		if (!r->full_said)
+			log_msg(LOG_QUIET, "xdpcount: %s: not counted: all %d interface slots are "
+				"taken (said once)\n", l->name, RUN_MAX_IFACES);
+		r->full_said = true;
+		return;
+	}
+	err = session_plan_iface(r->s, l->name, &pi);
+	if (err) { /* gone meanwhile */
+		ri->state = RUN_FREE;
+		return;
+	}
+	run_iface_plan(ri, &pi);
+	if (pi.refusal != REFUSE_NONE) {
+		log_msg(LOG_QUIET, "xdpcount: %s: not counted: %s\n", pi.name, pi.reason);
+		ri->refused = true; /* known: not asked again until renamed or gone */
+		return;
+	}
+	report_plan(r->rep, &r->s->plan, &pi);
+	err = run_iface_load(ri, r->s, &pi);
+	if (!err)
+		err = run_iface_attach(ri, r->s, r->rep, &pi);
+	if (err) {
+		note_failure();
+		counter_del_iface(r->s->counter, ri->ifindex);
+		ri->refused = true;
+		return;
+	}
+	note_down(r->s, &pi);
+	health_add(r->h, ri);
+	note_left(r);
+}
+
+/* Takes one interface of a run that follows out of the count now: lost (its
+ * "lost" event had its totals), or renamed out of the selector (detached,
+ * with its final totals). Its slot is free from the next interval on. */
+static void follow_remove(struct run *r, struct run_iface *ri)
+{
+	bool read;
+
+	if (run_iface_detach(ri))
+		note_failure();
+	read = counter_read_all(r->s->counter) == 0;
+	run_iface_final(ri, r->s->counter, r->rep, read);
+	counter_del_iface(r->s->counter, ri->ifindex);
+	ri->retire = true;
+	note_left(r);
+}
+
+/* One interval of a run that follows: frees the slots retired last time,
+ * takes out what was lost or renamed away, and adds what appeared (or,
+ * after lost notifications, whatever the selector picks now). */
+static void follow_step(struct run *r)
+{
+	struct watch_news *news = &r->h->w.news;
+
+	for (int i = 0; i < r->n; i++) {
+		struct run_iface *ri = &r->ifs[i];
+
+		if (ri->retire) {
+			memset(ri, 0, sizeof(*ri)); /* RUN_FREE */
+			continue;
+		}
+		if (ri->state == RUN_LOST && ri->attached)
+			follow_remove(r, ri);
+		else if (ri->state == RUN_COUNTING && ri->renamed &&
+			 !select_match(&r->s->sel, run_iface_name(ri), NULL, false, NULL))
+			follow_remove(r, ri);
+		ri->renamed = false;
+	}
+	if (news->overflow) {
+		struct probe_link *ls;
+		int n;
+
+		if (session_select(r->s, &ls, &n) == 0) {
+			for (int i = 0; i < n; i++)
+				follow_add(r, &ls[i]);
+			free(ls);
+		} else {
+			note_failure();
+		}
+	} else {
+		for (int i = 0; i < news->n; i++)
+			follow_add(r, &news->link[i]);
+	}
+	news->n = 0;
+	news->overflow = false;
+	report_flush(r->rep);
+}
+
+/* The interfaces counting now, for the watch. */
+static int live(struct run *r)
+{
+	int k = 0;
+
+	for (int i = 0; i < r->n; i++)
+		if (r->ifs[i].state == RUN_COUNTING)
+			r->live[k++] = &r->ifs[i];
+	return k;
+}
+
 int run_count(const struct opts *o)
 {
 	static struct session s;
 	static struct health h;
 	static struct metrics met;
 	static struct identity id;
-	static struct run_iface ifs[PROBE_MAX_IFACES];
-	static struct run_iface *all[PROBE_MAX_IFACES];
+	static struct run_iface ifs[RUN_MAX_IFACES];
+	static struct run_iface *all[RUN_MAX_IFACES];
+	static struct run r;
 	struct report rep;
-	struct run r = { &s, &rep, &h, ifs, all, 0 };
 	struct sink *out = sink_open(STDOUT_FILENO); /* stdout never stalls the run */
 	unsigned long reports = 0;
 	bool flushed = false;
@@ -238,6 +395,7 @@ int run_count(const struct opts *o)
 	identity_get(&id);
 	rep.hostname = id.hostname;
 	report_start(&rep, &id, (long)getpid());
+	r = (struct run){ .s = &s, .rep = &rep, .h = &h, .ifs = ifs, .all = all };
 	err = session_plan(&s, o, IFACE_DEFAULT_ROUTE, false);
 	if (err) {
 		final_flush(&rep, out);
@@ -264,6 +422,7 @@ int run_count(const struct opts *o)
 		goto out;
 
 	health_init(&h, &rep, s.counter, o->keep_going);
+	r.follow = h.follow = select_follows(&s.sel);
 	for (int i = 0; i < r.n && !err; i++)
 		err = run_iface_load(&ifs[i], &s, &s.plan.ifaces[i]);
 	if (err)
@@ -277,6 +436,10 @@ int run_count(const struct opts *o)
 		health_add(&h, &ifs[i]);
 		note_left(&r);
 	}
+	if (r.follow) { /* the interfaces the selector picks now, one by one */
+		h.w.news.overflow = true;
+		follow_step(&r);
+	}
 	err = run_metrics_publish(&met, all, r.n, true);
 	if (err)
 		goto detach;
@@ -284,7 +447,11 @@ int run_count(const struct opts *o)
 		err = fail(STAGE_OUTPUT, errno ? -errno : -EIO, NULL, NULL);
 		goto detach;
 	}
-	drop_privileges(&r);
+	if (r.follow) /* it attaches interfaces as they appear */
+		log_msg(LOG_VERBOSE, "xdpcount: attached; capabilities kept: it follows the "
+			"selection\n");
+	else
+		drop_privileges(&r);
 
 	last = mono_now();
 	next = last + o->interval;
@@ -297,9 +464,11 @@ int run_count(const struct opts *o)
 			sleep_until(next);
 		if (stop_requested())
 			break;
-		err = health_step(&h, all, h.n); /* the first h.n attached, in order */
+		err = health_step(&h, r.live, live(&r));
 		if (err)
 			break;
+		if (r.follow)
+			follow_step(&r);
 		t = mono_now();
 		err = report_all(&r, t - last);
 		if (!err)
@@ -316,7 +485,7 @@ int run_count(const struct opts *o)
 detach:
 	stop_arm_deadline();
 	if (!err)
-		err = health_step(&h, all, h.n); /* what changed since the last look */
+		err = health_step(&h, r.live, live(&r)); /* what changed since the last look */
 	{
 		int derr = detach_all(&r);
 		int ferr;
@@ -327,7 +496,7 @@ detach:
 		if (!err)
 			err = derr ? derr : ferr;
 	}
-	if (!err && h.lost)
+	if (!err && h.lost && !r.follow)
 		err = fail(STAGE_LOST, -ENODEV, h.lost == 1 ? "1 interface" : "interfaces",
 			   "%d of %d lost while counting (reported above)", h.lost, h.n);
 	health_close(&h);

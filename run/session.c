@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdlib.h>
 #include <time.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,23 +11,62 @@
 #include "loader/memlock.h"
 #include "probe/clock.h"
 
+int session_select(const struct session *s, struct probe_link **out, int *n)
+{
+	struct probe_link *ls;
+	int k = 0, m, err = probe_links(&ls, &m);
+
+	if (err)
+		return fail(STAGE_PICK, err, NULL, "cannot list the interfaces (%s)", strerror(-err));
+	for (int i = 0; i < m; i++)
+		if (select_match(&s->sel, ls[i].name, ls[i].kind, ls[i].flags & IFF_LOOPBACK, NULL))
+			ls[k++] = ls[i];
+	*out = ls;
+	*n = k;
+	return 0;
+}
+
+/* check, or a run that follows: the interfaces the selector picks now
+ * (a run that follows plans them one by one: none here). */
+static int probe_selected(struct session *s, bool for_check)
+{
+	struct probe_link *ls;
+	int n, err = session_select(s, &ls, &n);
+
+	if (err)
+		return err;
+	if (!n)
+		log_msg(LOG_NORMAL, "xdpcount: no interface matches the selection (yet)\n");
+	for (int i = 0; for_check && i < n; i++) {
+		err = probe_iface(&s->probe, ls[i].name);
+		if (err == -E2BIG) {
+			/* a node with hundreds of veths: check the first ones */
+			log_msg(LOG_NORMAL, "xdpcount: %d interfaces match; checking the first %d "
+				"(name interfaces to check others)\n", n, PROBE_MAX_IFACES);
+			break;
+		}
+		/* Gone meanwhile (-ENODEV): skip it. */
+	}
+	free(ls);
+	return 0;
+}
+
 static int probe_ifaces(struct session *s, const struct opts *o, enum iface_default dflt)
 {
 	static char route_iface[IF_NAMESIZE];
 	int err;
 
-	if (o->n_ifaces == 0 && dflt == IFACE_DEFAULT_ALL_UP) {
-		err = probe_default_ifaces(&s->probe);
-		if (err == -E2BIG) {
-			/* a node with hundreds of veths: check the first ones */
-			log_msg(LOG_NORMAL, "xdpcount: more than %d interfaces are up; checking the first %d "
-				"(name interfaces to check others)\n", PROBE_MAX_IFACES, PROBE_MAX_IFACES);
-			return 0;
-		}
-		return err ? fail(STAGE_PICK, err, NULL, "cannot list the interfaces that are up (%s)", strerror(-err)) : 0;
-	}
+	if (select_follows(&s->sel))
+		return probe_selected(s, dflt == IFACE_DEFAULT_CHECK);
 	if (o->n_ifaces == 0) {
 		err = probe_default_route_iface(route_iface);
+		if (err && dflt == IFACE_DEFAULT_CHECK) {
+			/* check what run would count on: without a default route,
+			 * no interface, and the kernel's own facts */
+			log_msg(LOG_NORMAL, "xdpcount: no interface given and no IPv4 default route: "
+				"checking the kernel alone (run would need an interface)\n");
+			return 0;
+		}
 		if (err)
 			return fail(STAGE_PICK, err, NULL, NULL);
 		s->default_iface_note = route_iface;
@@ -34,6 +74,8 @@ static int probe_ifaces(struct session *s, const struct opts *o, enum iface_defa
 		return err ? fail(STAGE_IFACE, err, route_iface, NULL) : 0;
 	}
 	for (int i = 0; i < o->n_ifaces; i++) {
+		const char *why;
+
 		for (int k = 0; k < i; k++)
 			if (strcmp(o->ifaces[k], o->ifaces[i]) == 0)
 				return fail(STAGE_USAGE, -EINVAL, NULL, "interface %s given twice",
@@ -41,6 +83,10 @@ static int probe_ifaces(struct session *s, const struct opts *o, enum iface_defa
 		if (strlen(o->ifaces[i]) >= IF_NAMESIZE)
 			return fail(STAGE_IFACE, -ENODEV, o->ifaces[i], "name longer than %d characters",
 				    IF_NAMESIZE - 1);
+		if (!select_match(&s->sel, o->ifaces[i], NULL, false, &why)) {
+			log_msg(LOG_NORMAL, "xdpcount: %s: %s\n", o->ifaces[i], why);
+			continue;
+		}
 		err = probe_iface(&s->probe, o->ifaces[i]);
 		if (err == -EEXIST)
 			return fail(STAGE_USAGE, -EINVAL, NULL, "interface %s given twice (it names the "
@@ -48,6 +94,25 @@ static int probe_ifaces(struct session *s, const struct opts *o, enum iface_defa
 		if (err)
 			return fail(STAGE_IFACE, err, o->ifaces[i], NULL);
 	}
+	if (!s->probe.n_ifaces)
+		return fail(STAGE_USAGE, -EINVAL, NULL, "the exclusions leave out every interface named");
+	return 0;
+}
+
+int session_plan_iface(struct session *s, const char *name, struct plan_iface *pi)
+{
+	const struct opts *o = s->opts;
+	struct plan_request req = { .mode = o->mode, .attach = o->attach,
+				    .direction = o->direction,
+				    .dispatcher_version = o->dispatcher_version };
+	int err;
+
+	s->probe.n_ifaces = 0; /* the interfaces planned at start are attached by now */
+	err = probe_iface(&s->probe, name);
+	if (err)
+		return err;
+	probe_tc_ifaces(&s->probe, plan_counts_tx(o->direction));
+	plan_one_iface(&s->probe, &req, &s->probe.ifaces[0], &s->plan, pi);
 	return 0;
 }
 
@@ -61,6 +126,8 @@ int session_plan(struct session *s, const struct opts *o, enum iface_default dfl
 
 	memset(s, 0, sizeof(*s));
 	s->opts = o;
+	s->sel = (struct selector){ o->all, (const char *const *)o->ifaces, o->n_ifaces,
+				    o->exclude, o->n_exclude };
 	err = probe_kernel(&s->probe);
 	if (err)
 		return fail(STAGE_BPF, err, NULL, "cannot read the kernel's identity");

@@ -7,6 +7,8 @@
 #include "loader/counter.h"
 #include "loader/objects.h"
 #include "plan/plan.h"
+#include "plan/select.h"
+#include "probe/links.h"
 #include "probe/probe.h"
 
 struct session {
@@ -17,6 +19,7 @@ struct session {
 	const struct embedded_object *obj;
 	struct counter *counter;
 	const char *default_iface_note; /* set when IFACE was picked for the user */
+	struct selector sel;            /* the interfaces asked for (opts) */
 	/* The never-attached dispatcher our extensions load against
 	 * (dispatcher_template()), -1 until the first one; 0 before
 	 * session_load(). */
@@ -24,7 +27,13 @@ struct session {
 	uint32_t disp_template_btf_id;
 };
 
-enum iface_default { IFACE_DEFAULT_ROUTE, IFACE_DEFAULT_ALL_UP };
+/* What run and check pick: the selector's interfaces (plan/select.h), or
+ * with none given the interface of the IPv4 default route. A run that
+ * follows (a pattern or --all) plans none at start: it asks the plan for
+ * each interface (session_plan_iface) as it attaches it. check plans the
+ * ones run would count on now; without a default route, none (run would
+ * fail). */
+enum iface_default { IFACE_DEFAULT_ROUTE, IFACE_DEFAULT_CHECK };
 
 /* Probes the kernel and the interfaces (opts->ifaces, or the default), finds
  * BTF (when report_btf or --btf), and makes the plan. Returns 0 or -errno with the failure recorded. */
@@ -39,6 +48,12 @@ int session_load_iface(struct session *s, const char *name, int ifindex, enum va
 /* The same for XDP through a dispatcher: the linear program as an
  * extension of a dispatcher slot (counter_add_slot()). */
 int session_load_slot(struct session *s, const char *name, int ifindex);
+/* The interfaces the selector picks now, in ifindex order (*out malloc'ed).
+ * 0 or -errno, failure recorded. */
+int session_select(const struct session *s, struct probe_link **out, int *n);
+/* Probes the interface name and plans it alone, as the start's plan would
+ * have (pi). 0 or -errno (-ENODEV: gone meanwhile). */
+int session_plan_iface(struct session *s, const char *name, struct plan_iface *pi);
 void session_close(struct session *s);
 
 #endif

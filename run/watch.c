@@ -112,8 +112,28 @@ static void on_xdp(struct watch_iface *w, const struct rtattr *nest)
 	}
 }
 
+/* An interface the watch does not follow appeared, changed or was renamed:
+ * news for a run that follows a selector. */
+static void on_other(struct watch_news *news, const struct nlmsghdr *h)
+{
+	struct probe_link l;
+
+	if (!news || probe_link_parse(h, &l))
+		return;
+	for (int i = 0; i < news->n; i++)
+		if (news->link[i].ifindex == l.ifindex) {
+			news->link[i] = l; /* the last word of the poll wins */
+			return;
+		}
+	if (news->n < WATCH_NEWS)
+		news->link[news->n++] = l;
+	else
+		news->overflow = true;
+}
+
 /* One RTM_NEWLINK/RTM_DELLINK message. */
-static void on_link(struct watch_iface *const *wi, int n, const struct nlmsghdr *h)
+static void on_link(struct watch_iface *const *wi, int n, const struct nlmsghdr *h,
+		    struct watch_news *news)
 {
 	const struct ifinfomsg *ifi = NLMSG_DATA(h);
 	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*ifi));
@@ -125,8 +145,11 @@ static void on_link(struct watch_iface *const *wi, int n, const struct nlmsghdr 
 	if (len < 0 || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
 		return;
 	w = find(wi, n, ifi->ifi_index);
-	if (!w)
+	if (!w) {
+		if (h->nlmsg_type == RTM_NEWLINK)
+			on_other(news, h);
 		return;
+	}
 	for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
 		size_t plen = RTA_PAYLOAD(a);
 
@@ -173,13 +196,14 @@ static void on_tc(struct watch_iface *const *wi, int n, const struct nlmsghdr *h
 			wi[i]->tc_news = true;
 }
 
-void watch_parse(struct watch_iface *const *wi, int n, const void *buf, int len)
+static void parse(struct watch_iface *const *wi, int n, const void *buf, int len,
+		  struct watch_news *news)
 {
 	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
 		switch (h->nlmsg_type) {
 		case RTM_NEWLINK:
 		case RTM_DELLINK:
-			on_link(wi, n, h);
+			on_link(wi, n, h, news);
 			break;
 		case RTM_NEWTFILTER:
 		case RTM_DELTFILTER:
@@ -192,26 +216,34 @@ void watch_parse(struct watch_iface *const *wi, int n, const void *buf, int len)
 	}
 }
 
+void watch_parse(struct watch_iface *const *wi, int n, const void *buf, int len)
+{
+	parse(wi, n, buf, len, NULL);
+}
+
 /* The interfaces a datagram's news go to, and the poll it answers. */
 struct news_to {
 	struct watch_iface *const *wi;
 	int n;
 	uint32_t gen;
+	struct watch_news *news;
 };
 
 static void on_notifications(void *ctx, const void *buf, int len)
 {
 	const struct news_to *to = ctx;
 
-	watch_parse(to->wi, to->n, buf, len);
+	parse(to->wi, to->n, buf, len, to->news);
 }
 
 static void drain(struct watch *w, struct watch_iface *const *wi, int n)
 {
-	struct news_to to = { wi, n, 0 };
+	struct news_to to = { wi, n, 0, &w->news };
 
-	if (nlwatch_drain(&w->nl, on_notifications, &to))
+	if (nlwatch_drain(&w->nl, on_notifications, &to)) {
 		w->resync = true; /* some were lost: ask about all */
+		w->news.overflow = true; /* and about the others, the run's selector */
+	}
 }
 
 /* Sequence numbers: the poll number above the interface's index. */
@@ -373,7 +405,7 @@ static void on_answers(void *ctx, const void *buf, int len)
 /* One question for every interface that still counts, and all the answers. */
 static void ask(struct watch *w, struct watch_iface *const *wi, int n)
 {
-	struct news_to to = { wi, n, 0 };
+	struct news_to to = { wi, n, 0, NULL };
 	size_t size = 0;
 	void *req;
 	int len;
@@ -473,6 +505,8 @@ int watch_poll(struct watch *w, struct watch_iface *const *wi, int n)
 	for (int i = 0; i < n && w->tc_unfollowed; i++)
 		wi[i]->tc_news = has_clsact(wi[i]); /* no tc notifications: ask every time */
 	all = w->nl.fd < 0 || w->resync;
+	if (w->nl.fd < 0)
+		w->news.overflow = true; /* no news of other interfaces come */
 	w->resync = false;
 	if (all)
 		ask(w, wi, n);

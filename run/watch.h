@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "loader/attach.h"
+#include "probe/links.h"
 #include "probe/nlwatch.h"
 
 enum watch_fault {
@@ -76,7 +77,19 @@ struct watch_iface {
 
 #define WATCH_MAX NLWATCH_MAX_REQ /* interfaces (PROBE_MAX_IFACES) */
 
+/* The interfaces the watch does not follow that appeared, changed or were
+ * renamed since the caller last emptied this (n = 0, overflow = false):
+ * their latest RTM_NEWLINK each. overflow: more than WATCH_NEWS, or lost
+ * notifications; the caller lists the interfaces itself. */
+#define WATCH_NEWS 256
+struct watch_news {
+	int n;
+	bool overflow;
+	struct probe_link link[WATCH_NEWS];
+};
+
 struct watch {
+	struct watch_news news;
 	struct nlwatch nl; /* notifications (nl.fd) and the question (nl.qfd) */
 	uint32_t gen; /* poll number, in the question's sequence numbers */
 	bool resync;  /* notifications were lost: ask about every interface */

@@ -1,0 +1,126 @@
+# shellcheck shell=bash disable=SC2015,SC2016
+# Following the node (issue 20): selectors (names, globs, --all,
+# exclusions), check and run agreeing on them, and a run that follows
+# interfaces as they appear, go away and are renamed. --all is only ever run
+# under `ip netns exec` in a namespace of the test's own (on the host it would
+# take eth0): in_own_ns refuses anything else. Sourced by run.sh.
+
+# in_own_ns NS ARGS...: xdpcount ARGS in NS, one of this test's namespaces.
+in_own_ns() {
+	local ns=$1; shift
+	case " ${NSS[*]} " in
+	*" $ns "*) ip netns exec "$ns" "$BIN" "$@" ;;
+	*) echo "in_own_ns: $ns is not one of this test's namespaces" >&2; return 99 ;;
+	esac
+}
+
+# follow_setup NAME: namespace a with veth0 and veth1 (peers p0 and p1 in b),
+# and vx0 (peer q0 in b). Sets A B.
+follow_setup() {
+	ns_new A "$1-a" && ns_new B "$1-b" && veth "$A" veth0 "$B" p0 && veth "$A" veth1 "$B" p1 &&
+		veth "$A" vx0 "$B" q0 || { fail "$CUR: setup"; return 1; }
+}
+
+# checked NS ARGS...: the interfaces check --json ARGS looks at, one line.
+checked() {
+	local ns=$1; shift
+	in_own_ns "$ns" check --json "$@" 2>/dev/null | jq -r '[.interfaces[].name] | sort | join(" ")'
+}
+
+# counted NS ARGS...: the interfaces a one-report run ARGS attaches, one line.
+counted() {
+	local ns=$1; shift
+	in_own_ns "$ns" --json -c 1 -i 0.1 "$@" 2>/dev/null |
+		jq -r -s '[.[] | select(.event == "attached") | .iface] | sort | join(" ")'
+}
+
+test_selectors_pick_names_globs_all_and_exclusions() {
+	need_bin && follow_setup sel || return
+	ip -n "$A" link add ifb7 type ifb 2>/dev/null && ip -n "$A" link set ifb7 up
+	check_eq "$CUR: a glob" "$(counted "$A" 'veth*')" "veth0 veth1"
+	check_eq "$CUR: a bracket glob" "$(counted "$A" 'v[x]0')" "vx0"
+	check_eq "$CUR: --exclude wins over the glob" "$(counted "$A" 'veth*' --exclude veth1)" "veth0"
+	check_eq "$CUR: !PATTERN, before the glob too" "$(counted "$A" '!veth0' 'veth*')" "veth1"
+	check_eq "$CUR: --all: every one but lo and ifb" "$(counted "$A" --all)" "veth0 veth1 vx0"
+	check_eq "$CUR: --all with exclusions" "$(counted "$A" --all '!vx*' --exclude veth0)" "veth1"
+	check_eq "$CUR: a name and a glob" "$(counted "$A" vx0 'veth1*')" "veth1 vx0"
+	check_eq "$CUR: a name that is excluded is left out" "$(counted "$A" vx0 veth0 '!veth0')" "vx0"
+	check_eq "$CUR: exclusions alone are a usage error" \
+		"$(in_own_ns "$A" -c 1 --exclude 'veth*' >/dev/null 2>&1; echo $?)" 2
+	check_eq "$CUR: --all on the host is refused by the test helper" \
+		"$(in_own_ns not-ours --all -c 1 >/dev/null 2>&1; echo $?)" 99
+}
+
+test_check_checks_what_run_counts_on() {
+	local sel
+	need_bin && follow_setup agree || return
+	for sel in "veth*" "--all" "--all !veth1" "vx0 veth0" "v?? !vx0"; do
+		# shellcheck disable=SC2086 # the selector's words
+		check_eq "$CUR: check and run agree on '$sel'" "$(checked "$A" $sel)" "$(counted "$A" $sel)"
+	done
+	# no interface given: both take the default route's (none in a bare
+	# namespace: check checks the kernel alone, run refuses)
+	check_eq "$CUR: no interface, no default route: check checks none" "$(checked "$A")" ""
+	check_eq "$CUR: and run counts on none" "$(counted "$A")" ""
+}
+
+# A run with a glob: veth2 created after the start is attached within an
+# interval and counted exactly from its attach; deleting it gives lost with
+# its totals, and counting goes on on the others; renames move interfaces in
+# and out of the selection.
+test_a_glob_follows_interfaces_as_they_come_and_go() {
+	local out
+	need_bin && need_sendframes && follow_setup come || return
+	out=$WORK/come.out
+	start_attached "$A" "$out" veth0 veth1 -- --json -i 0.2 'veth*' || return
+	check_eq "$CUR: vx0 is not attached" "$(events "$out" attached vx0)" ""
+	veth "$A" veth2 "$B" p2 || { fail "$CUR: veth2"; return; }
+	check "$CUR: veth2, created after the start, is attached" wait_event "$out" attached veth2 3
+	check_eq "$CUR: 1000 frames sent to veth2" "$(send "$B" p2 1000 100)" 1000
+	check "$CUR: veth2 counts exactly 1000" wait_packets "$out" veth2 1000
+	ip -n "$A" link del veth2
+	check "$CUR: its deletion is reported lost" wait_event "$out" lost veth2 3
+	check_eq "$CUR: with its final totals" "$(field "$out" lost veth2 packets)" 1000
+	check "$CUR: the run goes on" kill -0 "$XPID"
+	ip -n "$A" link set veth1 name other1
+	check "$CUR: renamed out of the selection: detached" wait_event "$out" detached other1 3
+	check_eq "$CUR: other1 carries no program" "$(xdp_id "$A" other1)" ""
+	ip -n "$A" link set vx0 name veth9
+	check "$CUR: renamed into it: attached" wait_event "$out" attached veth9 3
+	check_eq "$CUR: 10 frames to veth0" "$(send "$B" p0 10 100)" 10
+	check "$CUR: veth0 still counts them" wait_packets "$out" veth0 10
+	stop INT
+	check_eq "$CUR: exit 0 (a lost interface is no failure when following)" "$XRC" 0
+	check "$CUR: stdout is JSON Lines" all_json "$out"
+	check_eq "$CUR: veth0 and veth9 detached at the end" \
+		"$(events "$out" detached | jq -r .iface | sort | tr '\n' ' ')" "other1 veth0 veth9 "
+}
+
+# --all in netlink mode: a new interface is found, and its deletion leaves
+# nothing behind (the program went with it).
+test_all_follows_in_netlink_mode() {
+	local out
+	need_bin && bpffs_private && follow_setup allnl || return
+	out=$WORK/allnl.out
+	start_attached "$A" "$out" veth0 veth1 vx0 -- --json -i 0.2 --attach netlink --all || return
+	veth "$A" new0 "$B" n0 || { fail "$CUR: new0"; return; }
+	check "$CUR: new0 is attached" wait_event "$out" attached new0 3
+	check_eq "$CUR: through netlink" "$(field "$out" attached new0 attach)" netlink
+	ip -n "$A" link del new0
+	check "$CUR: its deletion is reported lost" wait_event "$out" lost new0 3
+	stop TERM
+	check_eq "$CUR: exit 0" "$XRC" 0
+}
+
+# Named interfaces keep the strict behaviour: one deleted ends the run, exit 1.
+test_named_interfaces_stay_strict() {
+	local out
+	need_bin && follow_setup strict || return
+	out=$WORK/strict.out
+	start_attached "$A" "$out" veth0 veth1 -- --json -i 0.2 || return
+	ip -n "$A" link del veth1
+	check "$CUR: lost" wait_event "$out" lost veth1 3
+	for _ in $(seq 40); do kill -0 "$XPID" 2>/dev/null || break; sleep 0.05; done
+	stop TERM
+	check_eq "$CUR: exit 1" "$XRC" 1
+}
