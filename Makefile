@@ -277,7 +277,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DOCDIR ?= $(PREFIX)/share/doc/xdpcount
 INSTALLED := $(BINDIR)/xdpcount $(MANDIR)/man8/xdpcount.8 $(BASHCOMPDIR)/xdpcount \
-	$(UNITDIR)/xdpcount@.service $(DOCDIR)/systemd/metrics.conf \
+	$(UNITDIR)/xdpcount@.service $(UNITDIR)/xdpcount.service $(DOCDIR)/systemd/metrics.conf \
 	$(DOCDIR)/systemd/textfile.conf $(DOCDIR)/systemd/strict.conf
 
 # The man page with its date (SOURCE_DATE_EPOCH) and version.
@@ -296,6 +296,9 @@ install: all build/xdpcount.8
 	sed 's|/usr/local/bin/xdpcount|$(BINDIR)/xdpcount|g' dist/xdpcount@.service \
 		> $(DESTDIR)$(UNITDIR)/xdpcount@.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/xdpcount@.service
+	sed 's|/usr/local/bin/xdpcount|$(BINDIR)/xdpcount|g' dist/xdpcount.service \
+		> $(DESTDIR)$(UNITDIR)/xdpcount.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/xdpcount.service
 	@mkdir -p $(DESTDIR)$(DOCDIR)/systemd
 	for f in metrics.conf textfile.conf strict.conf; do \
 		sed 's|/usr/local/bin/xdpcount|$(BINDIR)/xdpcount|g' dist/systemd/$$f \

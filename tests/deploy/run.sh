@@ -364,6 +364,30 @@ test_systemd_unit_and_drop_ins_verify() {
 	done
 }
 
+# Issue 20: xdpcount.service, one process for every interface a selector
+# matches (default --all), with the metrics drop-in's one port.
+test_selector_unit_is_one_process_for_every_interface() {
+	local p=$WORK/pfx-sel u f out score line
+	make -s -C "$TOP" install PREFIX="$p" >/dev/null 2>&1 || { fail "$CUR: make install PREFIX=$p"; return; }
+	u=$p/lib/systemd/system/xdpcount.service
+	check "$CUR: installed" test -f "$u"
+	out=$(MANPATH=$p/share/man systemd-analyze verify "$u" 2>&1)
+	check_eq "$CUR: systemd-analyze verify" "$?/$out" "0/"
+	score=$(systemd-analyze security --offline=yes "$u" 2>&1 |
+		sed -n 's/^→ Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
+	check "$CUR: sandboxed (exposure $score <= 2.1)" \
+		awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.1) }'
+	# as a template instance without %I: the same expansion rules
+	line=$($PY "$TOP/tests/deploy/unit_exec.py" x "$u" "$p/share/doc/xdpcount/systemd/metrics.conf" |
+	       tr '\n' ' ')
+	check_eq "$CUR: one ExecStart, --all and one metrics port" "$line" \
+		"$p/bin/xdpcount -q --interval 10 --attach auto --metrics 10937 --all "
+	check "$CUR: it parses" eval "'$BIN' --help ${line#* } >/dev/null 2>&1"
+	check "$CUR: check takes the same selector" \
+		grep -qx "ExecStartPre=$p/bin/xdpcount check -q \$XDPCOUNT_SELECT" "$u"
+	check "$CUR: no per-interface device binding" eval "! grep -q '^BindsTo=' '$u'"
+}
+
 # One version, from dist/version.sh, in a form every consumer takes.
 test_one_version_from_dist_version_sh() {
 	local v
@@ -413,8 +437,10 @@ test_daemonset_validates_and_has_the_fields_that_matter() {
 		"$(yq "$m" "sorted({c[\"image\"] for k in (\"initContainers\", \"containers\") for c in ${pod}[k]})")" \
 		'["registry.example.com/xdpcount:0.0.0"]'
 	check_eq "$CUR: no volumes (no bpffs)" "$(yq "$m" "$pod.get(\"volumes\")")" null
-	check_eq "$CUR: the init container runs check --strict" \
-		"$(yq "$m" "${pod}[\"initContainers\"][0][\"args\"]")" '["check", "--strict"]'
+	check_eq "$CUR: the init container checks what the counter counts on (--all)" \
+		"$(yq "$m" "${pod}[\"initContainers\"][0][\"args\"]")" '["check", "--all"]'
+	check_eq "$CUR: one counter process for every interface (--all)" \
+		"$(yq "$m" "${pod}[\"containers\"][0][\"args\"][0]")" '"--all"'
 	check_eq "$CUR: its reasons become the termination message" \
 		"$(yq "$m" "${pod}[\"initContainers\"][0][\"terminationMessagePolicy\"]")" '"FallbackToLogsOnError"'
 	check_eq "$CUR: one image for both" \
