@@ -1,5 +1,6 @@
-/* The nsid -> name lookup: one RTM_GETNSID per /run/netns entry; and a
- * namespace found by its inode (nsfs mounts, then /proc/PID/ns/net). */
+/* The nsid -> name lookup: one RTM_GETNSID (nl_request) per /run/netns
+ * entry; and a namespace found by its inode (nsfs mounts, then
+ * /proc/PID/ns/net). */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <linux/rtnetlink.h>
 
 #include "probe/netns.h"
+#include "probe/nl.h"
 #include "probe/probe.h"
 
 #define NS_PATH_LEN 256 /* a mount point or /proc path: %255s below */
@@ -46,21 +48,31 @@ int netns_parse_nsid(const void *buf, int len)
 	return -ENOENT;
 }
 
+/* The RTM_NEWNSID of the answer: its nsid into ctx. */
+static int nsid_seen(void *ctx, const struct nlmsghdr *nh)
+{
+	int id = netns_parse_nsid(nh, (int)nh->nlmsg_len);
+
+	if (id >= 0)
+		*(int *)ctx = id;
+	return 0;
+}
+
 /* The nsid (as seen from here) of the namespace behind fd, or -errno. */
-static int nsid_of(int nl, int ns_fd)
+static int nsid_of(int ns_fd)
 {
 	struct {
 		struct nlmsghdr h;
 		struct rtgenmsg g;
 		char attrs[16];
 	} req;
-	char buf[512] __attribute__((aligned(NLMSG_ALIGNTO)));
+	int id = -ENOENT, err;
+	struct nl_answer answer = { .fn = nsid_seen, .ctx = &id };
 	struct rtattr *a;
-	ssize_t got;
 
 	memset(&req, 0, sizeof(req));
 	req.h.nlmsg_type = RTM_GETNSID;
-	req.h.nlmsg_flags = NLM_F_REQUEST;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	req.h.nlmsg_seq = 1;
 	req.g.rtgen_family = AF_UNSPEC;
 	a = (struct rtattr *)((char *)&req + NLMSG_ALIGN(NLMSG_LENGTH(sizeof(req.g))));
@@ -68,27 +80,18 @@ static int nsid_of(int nl, int ns_fd)
 	a->rta_len = RTA_LENGTH(sizeof(int));
 	memcpy(RTA_DATA(a), &ns_fd, sizeof(int));
 	req.h.nlmsg_len = NLMSG_ALIGN(NLMSG_LENGTH(sizeof(req.g))) + RTA_ALIGN(a->rta_len);
-	if (send(nl, &req, req.h.nlmsg_len, 0) < 0)
-		return -errno;
-	got = recv(nl, buf, sizeof(buf), 0);
-	if (got < 0)
-		return -errno;
-	return netns_parse_nsid(buf, (int)got);
+	err = nl_request(NETLINK_ROUTE, &req, req.h.nlmsg_len, &answer);
+	return err ? err : id;
 }
 
 int netns_name(int nsid, char *name, size_t len)
 {
 	DIR *d = opendir("/run/netns");
 	struct dirent *e;
-	int nl, ret = -ENOENT;
+	int ret = -ENOENT;
 
 	if (!d)
 		return -errno;
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (nl < 0) {
-		closedir(d);
-		return -errno;
-	}
 	while (ret == -ENOENT && (e = readdir(d))) {
 		int fd;
 
@@ -97,13 +100,12 @@ int netns_name(int nsid, char *name, size_t len)
 		fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (nsid_of(nl, fd) == nsid && strlen(e->d_name) < len) {
+		if (nsid_of(fd) == nsid && strlen(e->d_name) < len) {
 			memcpy(name, e->d_name, strlen(e->d_name) + 1);
 			ret = 0;
 		}
 		close(fd);
 	}
-	close(nl);
 	closedir(d);
 	return ret;
 }
