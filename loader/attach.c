@@ -47,7 +47,7 @@ int attach_tc(int prog_fd, int ifindex, enum attach_kind kind, bool egress, stru
 
 	kmsg_start(kmsg, sizeof(kmsg));
 	err = kmsg_keep(a, kmsg, tc_attach(prog_fd, ifindex, kind, egress, a));
-	if (!err && attach_prog_id(prog_fd, &a->prog_id))
+	if (!err && prog_id_by_fd(prog_fd, &a->prog_id, NULL))
 		a->prog_id = 0; /* only reported */
 	return err;
 }
@@ -181,7 +181,7 @@ static int sweep_one(void *ctx, const struct pin_owner *o)
 	fd = pin_get(o->path);
 	if (fd < 0)
 		return 0;
-	err = attach_prog_id(fd, &id);
+	err = prog_id_by_fd(fd, &id, NULL);
 	close(fd);
 	if (err || (o->here ? leftover_here(o, id) : leftover_there(o, id)) != 0)
 		return 0; /* a leftover the next run there removes (or cannot tell) */

@@ -60,18 +60,6 @@ int attach_link_alive(const struct attachment *a)
 	return info.xdp.ifindex == 0 ? -ENOLINK : 0;
 }
 
-int attach_prog_id(int prog_fd, uint32_t *id)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
-		return -errno;
-	*id = info.id;
-	return 0;
-}
-
 int attach_ours_fd(int ifindex, uint32_t id, char *pin, size_t pin_len)
 {
 	char name[PROBE_PROG_NAME_LEN];

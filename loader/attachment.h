@@ -38,8 +38,6 @@ void detach_forget(struct attachment *a);
 int detach_link(struct attachment *a);
 /* Is our link (XDP or tcx) still attached? 0 yes, -ENOLINK no (or no link). */
 int attach_link_alive(const struct attachment *a);
-/* The kernel's id of a loaded program (0 or -errno). */
-int attach_prog_id(int prog_fd, uint32_t *id);
 /* An fd of program id on ifindex if it is ours (by our bpffs pin, or by
  * name), with the pin's path ("" if none); -ENOENT not ours; -EPERM cannot
  * be told. */

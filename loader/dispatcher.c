@@ -142,20 +142,6 @@ static int func_btf_id(int prog_fd, const char *name, uint32_t *id)
 	return 0;
 }
 
-static int prog_id_of(int fd, uint32_t *id, char *name, size_t name_len)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_prog_get_info_by_fd(fd, &info, &len))
-		return -errno;
-	*id = info.id;
-	if (name)
-		snprintf(name, name_len, "%s", info.name);
-	return 0;
-}
-
 /* Loads our dispatcher of version with n slots as in s[] (config only; no
  * program linked yet). */
 static int disp_load(struct disp *d, unsigned int version, const struct slot *s, unsigned int n,
@@ -203,7 +189,7 @@ static int disp_load(struct disp *d, unsigned int version, const struct slot *s,
 	d->version = version;
 	d->frags = frags;
 	d->n = n;
-	return prog_id_of(d->fd, &d->id, NULL, 0);
+	return prog_id_by_fd(d->fd, &d->id, NULL);
 }
 
 int dispatcher_template(unsigned int version, uint32_t *btf_id)
@@ -253,7 +239,7 @@ static int disp_read(int ifindex, struct disp *d, enum xdp_mode *mode)
 	d->fd = bpf_prog_get_fd_by_id(id);
 	if (d->fd < 0)
 		return -errno;
-	err = prog_id_of(d->fd, &d->id, name, sizeof(name));
+	err = prog_id_by_fd(d->fd, &d->id, name);
 	if (err)
 		return err;
 	if (strcmp(name, XDPC_DISPATCHER_NAME))
@@ -277,7 +263,7 @@ static int disp_read(int ifindex, struct disp *d, enum xdp_mode *mode)
 		s->prog_fd = bpf_obj_get(path);
 		if (s->prog_fd < 0)
 			return errno == ENOENT ? -EPROTO : -errno;
-		err = prog_id_of(s->prog_fd, &s->prog_id, NULL, 0);
+		err = prog_id_by_fd(s->prog_fd, &s->prog_id, NULL);
 		if (err)
 			return err;
 		s->prio = c.run_prios[i];
@@ -563,7 +549,7 @@ int dispatcher_find(int ifindex, uint32_t prog_id, enum xdp_mode *mode, uint32_t
 		fd = bpf_obj_get(path);
 		if (fd < 0)
 			break;
-		err = prog_id_of(fd, &id, NULL, 0);
+		err = prog_id_by_fd(fd, &id, NULL);
 		close(fd);
 		if (!err && id == prog_id)
 			return 0;
@@ -578,7 +564,7 @@ int disp_attach(int ext_fd, int ifindex, enum xdp_mode mode, unsigned int versio
 	int err;
 
 	attach_init(a, ext_fd, ifindex, mode, ATTACH_DISPATCHER);
-	err = attach_prog_id(ext_fd, &a->prog_id);
+	err = prog_id_by_fd(ext_fd, &a->prog_id, NULL);
 	if (err)
 		return err;
 	/* our pin first: a kill -9 at any moment after leaves a slot whose

@@ -194,7 +194,7 @@ int tc_detach(struct attachment *a)
 	if (err && err != -ENOENT && err != -EINVAL && err != -ENODEV)
 		return err;
 	/* Ours still there (not replaced by someone meanwhile): remove it. */
-	if (!err && attach_prog_id(a->prog_fd, &id) == 0 && now == id) {
+	if (!err && prog_id_by_fd(a->prog_fd, &id, NULL) == 0 && now == id) {
 		tc_hook(&hook, a->ifindex, point(a->egress));
 		our_place(&opts);
 		err = bpf_tc_detach(&hook, &opts);

@@ -55,7 +55,7 @@ int attach_query_mode(struct attachment *a)
 {
 	struct nl_xdp_ids q;
 	uint32_t id = 0;
-	int err = attach_prog_id(a->prog_fd, &id);
+	int err = prog_id_by_fd(a->prog_fd, &id, NULL);
 
 	if (err)
 		return err;

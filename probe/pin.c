@@ -15,6 +15,7 @@
 
 #include "probe/fdinfo.h"
 #include "probe/pin.h"
+#include "probe/probe.h"
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
@@ -115,17 +116,6 @@ int pin_name(const char *dir, int ifindex, bool egress, bool qdisc, char *path, 
 	return 0;
 }
 
-static uint32_t id_of(int fd)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_prog_get_info_by_fd(fd, &info, &len))
-		return 0;
-	return info.id;
-}
-
 int pin_each(pin_fn fn, void *ctx)
 {
 	unsigned long long ino = 0;
@@ -178,6 +168,7 @@ struct find {
 static int find_one(void *ctx, const struct pin_owner *o)
 {
 	struct find *f = ctx;
+	uint32_t id = 0;
 	int fd;
 
 	if (!o->here || o->ifindex != f->ifindex)
@@ -188,7 +179,7 @@ static int find_one(void *ctx, const struct pin_owner *o)
 			f->err = -errno;
 		return 0;
 	}
-	if (id_of(fd) == f->prog_id) {
+	if (prog_id_by_fd(fd, &id, NULL) == 0 && id == f->prog_id) {
 		*f->o = *o;
 		f->o->prog_id = f->prog_id;
 		close(fd);

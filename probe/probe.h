@@ -236,6 +236,9 @@ void probe_tc_ifaces(struct probe *p, bool egress);
  * program id into name (PROBE_PROG_NAME_LEN bytes) and, if fd is not NULL,
  * an fd of the program (the caller closes it). 0 or -errno. */
 int prog_name_by_id(uint32_t id, char *name, int *fd);
+/* The kernel's id of the program behind fd, and its name into name
+ * (PROBE_PROG_NAME_LEN bytes) unless name is NULL. 0 or -errno. */
+int prog_id_by_fd(int fd, uint32_t *id, char *name);
 /* The program of the cls_bpf filter at xdpcount's clsact place on ingress
  * or egress (XDPCOUNT_TC_HANDLE, XDPCOUNT_TC_PRIO): 0 with *prog_id, or bpf_tc_query's
  * -errno (-ENOENT: no filter there; -EINVAL: no clsact qdisc). */

@@ -1,4 +1,5 @@
-/* Programs by id: their name, and whether it says they are ours. */
+/* Programs by id or fd: their id and name, and whether it says they are
+ * ours. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,22 @@ int prog_name_by_id(uint32_t id, char *name, int *fd_out)
 	else
 		*fd_out = fd;
 	return err;
+}
+
+int prog_id_by_fd(int fd, uint32_t *id, char *name)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_prog_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*id = info.id;
+	if (name) {
+		memcpy(name, info.name, PROBE_PROG_NAME_LEN);
+		name[PROBE_PROG_NAME_LEN - 1] = '\0';
+	}
+	return 0;
 }
 
 bool prog_name_ours(const char *name)
