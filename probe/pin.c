@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 
 #include "probe/fdinfo.h"
+#include "probe/internal.h"
 #include "probe/pin.h"
 #include "probe/probe.h"
 
@@ -85,18 +86,12 @@ int pin_parse_stat_start(const char *buf, unsigned long long *t)
 static int start_time(int pid, unsigned long long *t)
 {
 	char path[64], buf[1024];
-	ssize_t n;
-	int fd;
+	int n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	n = probe_read_text(path, buf, sizeof(buf));
 	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
+		return n < 0 ? n : -EIO;
 	return pin_parse_stat_start(buf, t);
 }
 
@@ -230,17 +225,7 @@ int pin_holder_scan(uint32_t prog_id)
 bool pin_process_is_xdpcount(int pid)
 {
 	char path[64], comm[32];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, comm, sizeof(comm) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	comm[n] = '\0';
-	return strcmp(comm, "xdpcount\n") == 0;
+	return probe_read_text(path, comm, sizeof(comm)) > 0 && strcmp(comm, "xdpcount\n") == 0;
 }
