@@ -729,12 +729,29 @@ def neighbour_judge(version, facts, check):
     counted("c2", "xc2")
     theirs_only("c2", "after", "the new run stopped", ids)
 
+    # (f) the issue's own example: xdp-filter after xdpcount.
+    f_ = facts.get("f", {})
+    st = slots(f_, "status")
+    names = [x[1] for x in sorted(st["slots"])]
+    check("%s f: xdp-filter load after xdpcount succeeds, both in one dispatcher, ours first" % tag,
+          _one(f_, "load") == "0" and st["prog"] and st["prog"][0] == "xdp_dispatcher" and
+          len(names) == 2 and names[0] == "xdpcount_linear" and names[1].startswith("xdpfilt_"),
+          "rc %s (%s), status %s" % (_one(f_, "load"), "; ".join(f_.get("load-out", [])), json.dumps(st)))
+    traffic("f", "t", n, "xdp-filter allowing")
+    counted("f", "xc")
+    st = slots(f_, "after")
+    gone = slots(f_, "gone")
+    check("%s f: xdpcount stopped: xdp-filter's program alone in the dispatcher; its unload leaves none" % tag,
+          [x[1][:8] for x in st["slots"]] == ["xdpfilt_"] and _one(f_, "unload") == "0" and
+          gone["none"] and not gone["slots"],
+          "after %s, unload rc %s, then %s" % (json.dumps(st), _one(f_, "unload"), json.dumps(gone)))
+
     def path(sc, key="xc_attached"):
         att = _event(facts.get(sc, {}), key)
         return "%s/%s" % (att.get("hook", "-"), att.get("attach", "-")) if att else "none"
-    return "%s: a %s+xl rc %s, b %s, c1 %s, c2 %s, d9 %s, dp %s" % (
+    return "%s: a %s+xl rc %s, b %s, c1 %s, c2 %s, d9 %s, dp %s, f %s+xdp-filter rc %s" % (
         version, path("a"), _one(facts.get("a"), "load", "-"), path("b"), path("c1"), path("c2"),
-        path("d9"), path("dp"))
+        path("d9"), path("dp"), path("f"), _one(f_, "load", "-"))
 
 
 def cmd_report(a):

@@ -208,7 +208,7 @@ neighbour_entries() {
         for f in "$dir"/sbin/* "$dir"/lib/*; do
             ents+=("xt/$v/${f#"$dir"/}=$f:755")
         done
-        for f in "$dir"/bpf/xdp-dispatcher.o "$dir"/bpf/xsk_def_xdp_prog*.o; do
+        for f in "$dir"/bpf/xdp-dispatcher.o "$dir"/bpf/xsk_def_xdp_prog*.o "$dir"/bpf/xdpfilt_*_all.o; do
             [ -e "$f" ] && ents+=("xt/$v/bpf/${f##*/}=$f")
         done
         printf 'neighbour-%s %s 0 /bin/busybox unshare -n /bin/busybox sh /guest/neighbour.sh %s %s\n' \

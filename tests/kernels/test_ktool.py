@@ -150,6 +150,19 @@ fact 9.9 dp t_rx frames 100 odd 0 even 100 lost 0
 fact 9.9 dp xc_rc 0
 fact 9.9 dp xc_detached {"event":"detached","packets":100}
 fact 9.9 dp after veth0                  xdp_drop_odd      native   191  b817fd8b2ae05da9 
+fact 9.9 f xc_attached {"event":"attached","hook":"xdp","attach":"dispatcher","reason":"holds XDP"}
+fact 9.9 f load 0
+fact 9.9 f status veth0                  xdp_dispatcher    native   300   3d5fd855b3c1a162 
+fact 9.9 f status  =>              0      xdpcount_linear           290   e233012d183e0663  XDP_PASS
+fact 9.9 f status  =>              10     xdpfilt_alw_all           295   b817fd8b2ae05da9  XDP_PASS
+fact 9.9 f t_sent 200
+fact 9.9 f t_rx frames 200 odd 100 even 100 lost 0
+fact 9.9 f xc_rc 0
+fact 9.9 f xc_detached {"event":"detached","packets":200}
+fact 9.9 f after veth0                  xdp_dispatcher    native   310   3d5fd855b3c1a162 
+fact 9.9 f after  =>              10     xdpfilt_alw_all           295   b817fd8b2ae05da9  XDP_PASS
+fact 9.9 f unload 0
+fact 9.9 f gone veth0                  <No XDP program loaded!>
 fact 9.9 - done 1
 """
 

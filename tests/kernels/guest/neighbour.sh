@@ -25,6 +25,7 @@
 #   c2    xdp-loader load first, xdpcount, kill -9, a new xdpcount run
 #   d9    a dispatcher of unknown version (9), attached alone, then xdpcount
 #   dp    a plain program (not in a dispatcher), then xdpcount
+#   f     xdpcount first, then xdp-filter load (the issue's own example)
 V=$1
 shift
 if [ $# = 0 ]; then
@@ -47,10 +48,12 @@ echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
 
 fact() { echo "fact $V $S $*"; }
 
-xl() {
-	LIBXDP_OBJECT_PATH=$X/bpf "$X/lib/$(cat "$X/ld")" --library-path "$X/lib" \
-		"$X/sbin/xdp-loader" "$@"
+xt() {  # TOOL ARGS: xdp-loader or xdp-filter of this version
+	t=$1
+	shift
+	LIBXDP_OBJECT_PATH=$X/bpf "$X/lib/$(cat "$X/ld")" --library-path "$X/lib" "$X/sbin/$t" "$@"
 }
+xl() { xt xdp-loader "$@"; }
 
 # lines FILE KEY: every line of FILE as a fact KEY LINE.
 lines() { while IFS= read -r l; do fact "$2" "$l"; done <"$1"; }
@@ -220,6 +223,22 @@ behind() {
 # (d9) a dispatcher of a version xdpcount does not know; (dp) a plain program.
 behind d9 /guest/dispatcher_v9.o $N
 behind dp /guest/drop_odd.o $((N / 2))
+# (f) xdpcount first, then xdp-filter (its default: allow, every feature).
+fresh f
+xc_start xc "$@"
+xt xdp-filter load veth0 >"$W/xf" 2>&1
+fact load $?
+lines "$W/xf" load-out
+status status
+traffic t
+xc_counted xc $N
+xc_stop xc TERM
+status after
+xt xdp-filter unload veth0 >"$W/xf" 2>&1
+fact unload $?
+lines "$W/xf" unload-out
+status gone
+
 ip link del veth1 2>/dev/null
 S=-
 fact "done" 1
