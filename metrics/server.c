@@ -276,15 +276,10 @@ void metrics_serve_until(struct metrics *m, double until, int (*stopped)(void))
 		/* round up, so that we never wake just before the deadline */
 		r = poll(pfd, (nfds_t)n, (int)((wake - now) * 1000.0) + 1);
 		if (r < 0) {
-			struct timespec ts;
-
 			if (errno == EINTR)
 				continue; /* stopped() is checked at the top */
 			/* poll itself failed (ENOMEM): keep the pace without serving */
-			ts.tv_sec = (time_t)until;
-			ts.tv_nsec = (long)((until - (double)ts.tv_sec) * 1e9);
-			while (!stopped() && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-				;
+			mono_sleep_until(until, stopped);
 			return;
 		}
 		for (int k = 0; k < n && r > 0; k++) {

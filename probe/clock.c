@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <time.h>
 
 #include "probe/clock.h"
@@ -31,4 +32,21 @@ double unix_now(void)
 double boot_ns_to_unix(uint64_t ns)
 {
 	return unix_now() - seconds(CLOCK_BOOTTIME) + (double)ns / 1e9;
+}
+
+struct timespec timespec_of(double t)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)t;
+	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+	return ts;
+}
+
+void mono_sleep_until(double until, int (*stopped)(void))
+{
+	struct timespec ts = timespec_of(until);
+
+	while (!stopped() && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
 }

@@ -5,6 +5,7 @@
 #define XDPCOUNT_PROBE_CLOCK_H
 
 #include <stdint.h>
+#include <time.h>
 
 /* CLOCK_MONOTONIC in seconds, and in nanoseconds. */
 double mono_now(void);
@@ -13,5 +14,10 @@ uint64_t mono_now_ns(void);
 double unix_now(void);
 /* The unix time of a CLOCK_BOOTTIME instant in nanoseconds. */
 double boot_ns_to_unix(uint64_t ns);
+/* Seconds as a struct timespec (an absolute deadline, for instance). */
+struct timespec timespec_of(double t);
+/* Sleeps until the monotonic time until, or until a signal after which
+ * stopped() says to stop. */
+void mono_sleep_until(double until, int (*stopped)(void));
 
 #endif

@@ -26,17 +26,6 @@
 #include "report/report.h"
 #include "probe/clock.h"
 
-/* Sleeps until the absolute monotonic time `until`, or until a signal. */
-static void sleep_until(double until)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)until;
-	ts.tv_nsec = (long)((until - (double)ts.tv_sec) * 1e9);
-	while (!stop_requested() && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
 /* The interfaces one run can hold at once: one counter slot each (per
  * direction counted), bpf/stats.h. A run that follows reuses the slots of
  * interfaces that went away. */
@@ -461,7 +450,7 @@ int run_count(const struct opts *o)
 		if (met.listen_fd >= 0)
 			metrics_serve_until(&met, next, stop_requested);
 		else
-			sleep_until(next);
+			mono_sleep_until(next, stop_requested);
 		if (stop_requested())
 			break;
 		err = health_step(&h, r.live, live(&r));

@@ -214,14 +214,11 @@ unsigned long sink_dropped(const struct sink *s)
 
 int sink_drain(struct sink *s, double seconds)
 {
-	double until = mono_now() + seconds;
-	struct timespec ts;
+	struct timespec ts = timespec_of(mono_now() + seconds);
 	int err = 0;
 
 	if (fflush(s->f))
 		return errno ? -errno : -EIO;
-	ts.tv_sec = (time_t)until;
-	ts.tv_nsec = (long)((until - (double)ts.tv_sec) * 1e9);
 	pthread_mutex_lock(&s->mu);
 	while (!s->err && s->head != s->committed && !err)
 		err = pthread_cond_timedwait(&s->written, &s->mu, &ts);
