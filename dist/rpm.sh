@@ -10,6 +10,9 @@
 # (a static binary; AutoReqProv off). The scriptlets only reload systemd
 # where it runs, stop the instances on erase and try-restart them on
 # upgrade. Reproducible: build time and every mtime SOURCE_DATE_EPOCH.
+# rpmlint (bookworm's 2.4) has nothing to say with dist/rpmlint.toml, whose
+# filters each say why (tests/deploy/run.sh runs it). DEB_MAINTAINER, as for
+# dist/deb.sh, is the Packager and the changelog's author.
 set -euo pipefail
 export LC_ALL=C TZ=UTC
 umask 022
@@ -30,6 +33,7 @@ if [ "${1:-}" = --arch ]; then rpm_arch "$2"; exit 0; fi
 SRC=$(cd "$1" && pwd) ARCH=$2 VERSION=$3 OUT=$4
 RARCH=$(rpm_arch "$ARCH")
 EPOCH=${SOURCE_DATE_EPOCH:-$(date +%s)}
+MAINT=${DEB_MAINTAINER:-xdpcount maintainers <maintainers@xdpcount.invalid>}
 command -v rpmbuild >/dev/null || apt_install rpm >&2 || die "rpmbuild is missing and could not be installed (Debian's rpm)"
 [[ $VERSION =~ ^[0-9A-Za-z.+~^_]+$ ]] || die "'$VERSION' is no RPM version"
 for f in xdpcount xdpcount.8 xdpcount.bash-completion README.md LICENSE; do
@@ -49,6 +53,8 @@ Release:        1
 Summary:        XDP packet counter that checks whether XDP works first
 License:        GPL-2.0-only OR BSD-2-Clause
 URL:            https://xdpcount.invalid/
+Group:          System Environment/Daemons
+Packager:       %{xmaint}
 AutoReqProv:    no
 %global debug_package %{nil}
 %global __os_install_post %{nil}
@@ -108,10 +114,15 @@ if [ -d /run/systemd/system ]; then
 	systemctl daemon-reload >/dev/null 2>&1 || :
 	if [ $1 -ge 1 ]; then systemctl try-restart 'xdpcount@*.service' >/dev/null 2>&1 || :; fi
 fi
+
+%changelog
+* %{xdate} %{xmaint} - %{xver}-1
+- Release %{xver} (dist/rpm.sh).
 EOF
 
 SOURCE_DATE_EPOCH=$EPOCH rpmbuild -bb --quiet --target "$RARCH-linux" \
 	--define "_topdir $W/top" --define "xver $VERSION" --define "xsrc $SRC" --define "xepoch $EPOCH" \
+	--define "xmaint $MAINT" --define "xdate $(date -u -d "@$EPOCH" '+%a %b %d %Y')" \
 	--define "use_source_date_epoch_as_buildtime 1" --define "clamp_mtime_to_source_date_epoch 1" \
 	--define "_buildhost reproducible" --define "_rpmdir $W/rpms" --define "_rpmfilename %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
 	--define "_binary_payload w9.xzdio" \

@@ -32,7 +32,7 @@ PY=/usr/bin/python3    # Debian's, with Debian's modules (not a pyenv shim)
 setup_deploy_tools() {
 	local need=() c
 	for c in mandoc:mandoc ansible-playbook:ansible-core buildah:buildah \
-		systemd-analyze:systemd jq:jq man:man-db lintian:lintian rpmbuild:rpm; do
+		systemd-analyze:systemd jq:jq man:man-db lintian:lintian rpmbuild:rpm rpmlint:rpmlint; do
 		command -v "${c%%:*}" >/dev/null || need+=("${c#*:}")
 	done
 	$PY -c 'import kubernetes, yaml' 2>/dev/null || need+=(python3-kubernetes python3-yaml)
@@ -673,6 +673,9 @@ test_rpm_installs_upgrades_and_erases_in_a_fresh_root() {
 	check_eq "$CUR: it needs nothing but a shell for its scriptlets" \
 		"$(rpm -qpR "$rpm" | grep -v '^rpmlib(' | sort -u | tr '\n' ' ')" "/bin/sh "
 	check "$CUR: rebuilt, the same bytes" eval "cmp '$rpm' \"\$('$TOP/dist/rpm.sh' '$WORK/rpm-1/xdpcount-$v-linux-$ARCH' '$ARCH' '$v' '$WORK/rpms-again')\""
+	check_eq "$CUR: rpmlint has nothing to say but its closing line (dist/rpmlint.toml)" \
+		"$(rpmlint -c "$TOP/dist/rpmlint.toml" "$rpm" 2>&1 | sed -n '/^checks:/,$p' | grep -v '^checks:' | grep . |
+		   sed 's/; has taken .*//')" ' 1 packages and 0 specfiles checked; 0 errors, 0 warnings, 0 badness'
 	min_root "$r"
 	rpmdb --root="$r" --initdb || { fail "$CUR: rpmdb --initdb"; return; }
 	rpm --root="$r" --force-debian --nodeps -i "$rpm" >"$WORK/rpm-i.log" 2>&1
