@@ -550,7 +550,7 @@ test_container_image_from_scratch() {
 stage_release() {
 	local d=$1/xdpcount-$2-linux-$ARCH
 	mkdir -p "$d/licenses/libbpf"
-	cp "$BIN" "$TOP/dist/xdpcount@.service" "$TOP/dist/xdpcount.bash-completion" \
+	cp "$BIN" "$TOP"/dist/xdpcount*.service "$TOP/dist/xdpcount.bash-completion" \
 		"$TOP/README.md" "$TOP/LICENSE" "$d/"
 	cp -R "$TOP/dist/systemd" "$TOP/dist/prometheus" "$TOP/dist/grafana" "$d/"
 	[ -d "$TOP/docs" ] && cp -R "$TOP/docs" "$d/"
@@ -606,8 +606,9 @@ test_deb_installs_upgrades_removes_and_purges_in_a_fresh_root() {
 	lint=$(lintian --display-level '>=pedantic' --display-info --display-experimental --pedantic "$deb" 2>&1 |
 		grep -v 'running with root privileges')
 	check_eq "$CUR: lintian (pedantic, experimental, info) has nothing to say ($((SECONDS - t0)) s)" "$lint" ""
-	check_eq "$CUR: three overrides, each with its reason" \
-		"$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/share/lintian/overrides/xdpcount | grep -c '^xdpcount: ')" 3
+	check_eq "$CUR: four overrides, each with its reason" \
+		"$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/share/lintian/overrides/xdpcount |
+		   awk '/^#/ { c = 1; next } /^xdpcount: / { n++; if (!c) bare++ } END { print n "/" bare + 0 }')" 4/0
 
 	min_root "$r"
 	before=$(cd "$r" && find . | sort | grep -vE '^\./var/(lib/dpkg|log)(/|$)')
@@ -634,6 +635,10 @@ test_deb_installs_upgrades_removes_and_purges_in_a_fresh_root() {
 		'systemctl --system daemon-reload|'
 	check_eq "$CUR: no instance enabled (systemctl --root)" \
 		"$(systemctl --root="$r" is-enabled xdpcount@eth0.service 2>&1)" disabled
+	if [ -f "$TOP/dist/xdpcount.service" ]; then
+		check_match "$CUR: it has the selector's unit" "$files" " /lib/systemd/system/xdpcount.service "
+		check_eq "$CUR: and does not enable it" "$(systemctl --root="$r" is-enabled xdpcount.service 2>&1)" disabled
+	fi
 	check_eq "$CUR: no .wants link" "$(find "$r/etc" -name '*.wants' | wc -l)" 0
 	: >"$r/calls"
 	dpkg --root="$r" -i "$deb2" >"$WORK/dpkg-u.log" 2>&1
@@ -745,7 +750,7 @@ test_ansible_role_verifies_stages_checks_then_installs_idempotently() {
 	name=xdpcount-$ver-linux-$ARCH
 	d=$rel/$name
 	mkdir -p "$d" "$WORK/anstmp"
-	cp "$BIN" "$TOP/dist/xdpcount@.service" "$TOP/dist/xdpcount.bash-completion" "$d/"
+	cp "$BIN" "$TOP/dist/xdpcount@.service" "$TOP/dist/xdpcount.service" "$TOP/dist/xdpcount.bash-completion" "$d/"
 	cp -R "$TOP/dist/ansible" "$d/"
 	"$TOP/dist/stamp.sh" "$d" "$ver" || { fail "$CUR: dist/stamp.sh"; return; }
 	"$TOP/dist/man.sh" "$TOP/dist/xdpcount.8" "$ver" 0 >"$d/xdpcount.8"
@@ -761,13 +766,14 @@ test_ansible_role_verifies_stages_checks_then_installs_idempotently() {
 		ip netns exec "$a" env ANSIBLE_LOCAL_TEMP="$WORK/anstmp" ANSIBLE_REMOTE_TEMP="$WORK/anstmp" \
 			ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 PATH="$fs/bin:$PATH" FAKE_SYSTEMCTL="$fs" "$@" \
 			ansible-playbook -i localhost, -c local "$d/ansible/xdpcount.yml" \
-			-e ansible_python_interpreter=$PY -e "{\"xdpcount_interfaces\": $ifs, \"xdpcount_systemd\": true}" \
+			-e ansible_python_interpreter=$PY \
+			-e "{\"xdpcount_interfaces\": $ifs, \"xdpcount_select\": ${SEL:-[]}, \"xdpcount_systemd\": true}" \
 			-e xdpcount_stage_dir="$r/stage" -e xdpcount_bindir="$r/bin" -e xdpcount_mandir="$r/man" \
 			-e xdpcount_completiondir="$r/compl" -e xdpcount_unitdir="$r/units" >"$o" 2>&1
 	}
 	mkdir -p "$root"/{bin,man/man8,compl,units}
 	out=$WORK/ansible-1.log t0=$SECONDS
-	run_role "$out" "$root" '["veth0"]'
+	SEL='["veth*"]' run_role "$out" "$root" '["veth0"]'
 	check_eq "$CUR: the first run passes on a host that can count ($((SECONDS - t0)) s)" "$?" 0 || show "$out"
 	check "$CUR: it installed the binary" cmp "$BIN" "$root/bin/xdpcount"
 	check_eq "$CUR: mode 755" "$(stat -c %a "$root/bin/xdpcount")" 755
@@ -779,10 +785,17 @@ test_ansible_role_verifies_stages_checks_then_installs_idempotently() {
 	check_match "$CUR: it enabled and started xdpcount@veth0" "$(tr '\n' ' ' <"$fs/calls")" \
 		'daemon-reload .*enable xdpcount@veth0.service'
 	check "$CUR: and it runs" test -e "$fs/state/active.xdpcount@veth0.service"
+	check "$CUR: and xdpcount.service, for the selector" test -e "$fs/state/enabled.xdpcount.service" -a \
+		-e "$fs/state/active.xdpcount.service"
+	check_eq "$CUR: whose drop-in says it" "$(grep '^Environment' "$root/units/xdpcount.service.d/select.conf")" \
+		'Environment="XDPCOUNT_SELECT=veth*"'
+	check_eq "$CUR: both units run the installed binary" \
+		"$(grep -ohE '^ExecStart=[^ ]+' "$root/units/xdpcount.service" "$root/units/xdpcount@.service" | sort -u)" \
+		"ExecStart=$root/bin/xdpcount"
 	check_eq "$CUR: nothing attached by the check" "$(xdp_id "$a" veth0)" ""
 	: >"$fs/calls"
 	out=$WORK/ansible-2.log t0=$SECONDS
-	run_role "$out" "$root" '["veth0"]'
+	SEL='["veth*"]' run_role "$out" "$root" '["veth0"]'
 	check_eq "$CUR: the second run passes ($((SECONDS - t0)) s)" "$?" 0 || show "$out"
 	check_match "$CUR: and changes nothing" "$(recap "$out")" '^ok=[0-9]+ changed=0 failed=0$'
 	echo "  (second run: $(recap "$out"))"
@@ -802,7 +815,7 @@ test_ansible_role_verifies_stages_checks_then_installs_idempotently() {
 	run_role "$out" "$WORK/ans-none" '[]'
 	check_eq "$CUR: without interfaces it installs" "$?/$(cmp "$BIN" "$WORK/ans-none/bin/xdpcount" && echo same)" 0/same ||
 		show "$out"
-	check_match "$CUR: and says nothing was started" "$(cat "$out")" 'no interface in xdpcount_interfaces: no unit enabled or started'
+	check_match "$CUR: and says nothing was started" "$(cat "$out")" 'no interface in xdpcount_interfaces and no xdpcount_select: no unit enabled or started'
 	check_eq "$CUR: no enable or start" "$(grep -cE '^(enable|start|restart) ' "$fs/calls")" 0
 	# the gate: a host where bpf() is missing gets nothing installed
 	out=$WORK/ansible-nobpf.log
