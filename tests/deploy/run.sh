@@ -288,7 +288,7 @@ test_make_install_and_uninstall_with_destdir() {
 		check_eq "$CUR ($p): make install exit status" "$?" 0 || sed 's/^/      /' "$WORK/install.log" | tail -n 5
 		list=$(cd "$d" && find . -type f | sort | tr '\n' ' ')
 		check_eq "$CUR ($p): the files" "$list" "$(printf '.%s ' "$p/bin/xdpcount" \
-			"$p/lib/systemd/system/xdpcount@.service" \
+			"$p/lib/systemd/system/xdpcount.service" "$p/lib/systemd/system/xdpcount@.service" \
 			"$p/share/bash-completion/completions/xdpcount" \
 			"$p/share/doc/xdpcount/systemd/metrics.conf" \
 			"$p/share/doc/xdpcount/systemd/strict.conf" \
