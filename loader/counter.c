@@ -29,11 +29,12 @@ struct counter {
 	int stats_fd;
 	unsigned int ncpus;
 	unsigned int n; /* instances, i.e. slots in use */
-	struct instance inst[XDPCOUNT_MAX_SLOTS];
+	unsigned int slots; /* the stats map's entries (counter_set_slots) */
+	struct instance *inst; /* slots of them */
 	/* The read loop's buffers, allocated once. */
-	__u32 keys[XDPCOUNT_MAX_SLOTS];
-	struct xdpcount_stats *values; /* XDPCOUNT_MAX_SLOTS x ncpus */
-	struct xdpcount_stats sums[XDPCOUNT_MAX_SLOTS];
+	__u32 *keys;
+	struct xdpcount_stats *values; /* slots x ncpus */
+	struct xdpcount_stats *sums;
 	bool no_batch;
 	char *log;
 	char log_tail[256];
@@ -54,17 +55,47 @@ int counter_open(const struct embedded_object *obj, struct counter **out)
 		goto out;
 	}
 	c->ncpus = (unsigned int)n;
-	c->values = calloc((size_t)XDPCOUNT_MAX_SLOTS * c->ncpus, sizeof(*c->values));
 	c->log = calloc(1, VERIFIER_LOG_SIZE);
-	if (!c->values || !c->log) {
+	err = counter_set_slots(c, XDPCOUNT_MAX_SLOTS);
+	if (!c->log && !err)
 		err = -ENOMEM;
+	if (err)
 		goto out;
-	}
 	*out = c;
 	return 0;
 out:
 	counter_close(c);
 	return err;
+}
+
+int counter_set_slots(struct counter *c, unsigned int slots)
+{
+	struct instance *inst;
+	__u32 *keys;
+	struct xdpcount_stats *values, *sums;
+
+	if (c->stats_fd >= 0 || c->n)
+		return -EBUSY; /* the map is made: its size is set */
+	if (!slots)
+		return -EINVAL;
+	/* calloc: the pages of slots never used are never touched */
+	inst = calloc(slots, sizeof(*inst));
+	keys = calloc(slots, sizeof(*keys));
+	values = calloc((size_t)slots * c->ncpus, sizeof(*values));
+	sums = calloc(slots, sizeof(*sums));
+	if (!inst || !keys || !values || !sums) {
+		free(inst), free(keys), free(values), free(sums);
+		return -ENOMEM;
+	}
+	free(c->inst), free(c->keys), free(c->values), free(c->sums);
+	c->inst = inst, c->keys = keys, c->values = values, c->sums = sums;
+	c->slots = slots;
+	return 0;
+}
+
+unsigned int counter_slots(const struct counter *c)
+{
+	return c->slots;
 }
 
 static void instance_close(struct instance *in)
@@ -84,7 +115,10 @@ void counter_close(struct counter *c)
 		instance_close(&c->inst[i]);
 	if (c->stats_fd >= 0)
 		close(c->stats_fd);
+	free(c->inst);
+	free(c->keys);
 	free(c->values);
+	free(c->sums);
 	free(c->log);
 	free(c);
 }
@@ -231,7 +265,7 @@ static int add_instance(struct counter *c, int ifindex, enum variant variant, in
 		return 0;
 	for (slot = 0; slot < c->n && c->inst[slot].ifindex; slot++)
 		; /* the first slot an interface that went left, else a new one */
-	if (slot >= XDPCOUNT_MAX_SLOTS)
+	if (slot >= c->slots)
 		return -ENOSPC;
 	c->log_tail[0] = '\0';
 	if (!c->parsed[variant]) {
@@ -243,7 +277,7 @@ static int add_instance(struct counter *c, int ifindex, enum variant variant, in
 	img = &c->img[variant];
 	if (c->stats_fd < 0) {
 		c->stats_fd = probe_sys_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, XDPCOUNT_MAP_STATS,
-					 sizeof(struct xdpcount_stats), XDPCOUNT_MAX_SLOTS, 0);
+					 sizeof(struct xdpcount_stats), c->slots, 0);
 		if (c->stats_fd < 0) {
 			err = c->stats_fd;
 			c->stats_fd = -1;
@@ -274,6 +308,9 @@ static int add_instance(struct counter *c, int ifindex, enum variant variant, in
 		instance_close(in);
 		return err;
 	}
+	/* the program holds its .rodata: one fd less per interface */
+	close(in->rodata_fd);
+	in->rodata_fd = -1;
 	in->ifindex = ifindex;
 	c->keys[slot] = slot;
 	c->sums[slot] = (struct xdpcount_stats){ 0, 0 };

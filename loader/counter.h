@@ -18,6 +18,11 @@ struct counter;
  * the read loop uses. Loading needs no BTF: nothing is relocated against the
  * kernel's types. */
 int counter_open(const struct embedded_object *obj, struct counter **out);
+/* Sizes the stats map (and the read buffers) for slots program instances
+ * (XDPCOUNT_MAX_SLOTS until told): before the first counter_add_*. 0 or
+ * -errno (-EBUSY once the map exists). */
+int counter_set_slots(struct counter *c, unsigned int slots);
+unsigned int counter_slots(const struct counter *c);
 void counter_close(struct counter *c);
 
 /* Gives ifindex the next counter slot and loads the variant's program for

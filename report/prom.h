@@ -33,6 +33,9 @@ struct prom_iface {
 	uint64_t tx_packets, tx_bytes;
 };
 
+/* As many as a run that follows can count (run/run.c). */
+#define PROM_MAX_IFACES 1024
+
 struct prom_snapshot {
 	const char *version, *arch, *libbpf, *byte_order; /* build info labels */
 	/* The textfile's base name, the `textfile` label of xdpcount_up and
@@ -46,7 +49,7 @@ struct prom_snapshot {
 	double written, interval;
 	bool up;                 /* running: attached and counting */
 	unsigned int n_ifaces;
-	struct prom_iface ifaces[PROBE_MAX_IFACES];
+	struct prom_iface ifaces[PROM_MAX_IFACES];
 };
 
 /* Writes the exposition into buf (at most cap bytes, NUL-terminated when cap

@@ -10,14 +10,20 @@
 
 void run_iface_plan(struct run_iface *ri, const struct plan_iface *pi)
 {
+	struct attachment *tx = ri->tx_att;
+
 	memset(ri, 0, sizeof(*ri));
+	ri->tx_att = tx;
+	if (pi->tx) {
+		memset(tx, 0, sizeof(*tx));
+		tx->prog_fd = tx->link_fd = -1;
+	}
 	ri->state = RUN_PLANNED;
 	ri->ifindex = pi->ifindex;
 	ri->rx = pi->rx;
 	ri->tx = pi->tx;
 	ri->refused = pi->refusal != REFUSE_NONE;
 	ri->att.prog_fd = ri->att.link_fd = -1;
-	ri->tx_att.prog_fd = ri->tx_att.link_fd = -1;
 	snprintf(ri->wi.name, sizeof(ri->wi.name), "%s", pi->name);
 }
 
@@ -88,11 +94,11 @@ static int attach_egress(struct run_iface *ri, struct session *s, struct report 
 	if (err)
 		return err;
 	err = attach_tc(counter_egress_prog_fd(s->counter, pi->ifindex), pi->ifindex,
-			pi->tx_attach, true, &ri->tx_att);
+			pi->tx_attach, true, ri->tx_att);
 	if (err)
-		return fail_tc(pi->name, &ri->tx_att, err);
-	note_unpinned(pi->name, &ri->tx_att);
-	report_attached_egress(rep, pi->name, pi->ifindex, ri->tx_att.kind, ri->tx_att.prog_id,
+		return fail_tc(pi->name, ri->tx_att, err);
+	note_unpinned(pi->name, ri->tx_att);
+	report_attached_egress(rep, pi->name, pi->ifindex, ri->tx_att->kind, ri->tx_att->prog_id,
 			       pi->tx_reason);
 	return 0;
 }
@@ -194,7 +200,7 @@ out:
 
 const struct attachment *run_iface_watched(const struct run_iface *ri)
 {
-	return ri->rx ? &ri->att : &ri->tx_att;
+	return ri->rx ? &ri->att : ri->tx_att;
 }
 
 void run_iface_count(struct run_iface *ri, struct watch *w)
@@ -204,7 +210,7 @@ void run_iface_count(struct run_iface *ri, struct watch *w)
 	memcpy(name, ri->wi.name, sizeof(name));
 	memset(&ri->wi, 0, sizeof(ri->wi));
 	ri->wi.att = run_iface_watched(ri);
-	ri->wi.tx_att = ri->rx && ri->tx ? &ri->tx_att : NULL;
+	ri->wi.tx_att = ri->rx && ri->tx ? ri->tx_att : NULL;
 	ri->wi.new_nsid = -1;
 	memcpy(ri->wi.name, name, sizeof(name));
 	watch_add(w, &ri->wi);
@@ -263,12 +269,13 @@ int run_iface_detach(struct run_iface *ri)
 					      run_iface_watched(ri)->kind == ATTACH_DISPATCHER)) {
 		/* the programs went with the interface */
 		detach_forget(&ri->att);
-		detach_forget(&ri->tx_att);
+		if (ri->tx)
+			detach_forget(ri->tx_att);
 		return 0;
 	}
 	/* egress first: a clsact qdisc the receive side created goes with the
 	 * receive side's filter, once nothing else is on it */
-	err = ri->tx ? detach_attachment(&ri->tx_att) : 0;
+	err = ri->tx ? detach_attachment(ri->tx_att) : 0;
 	if (err)
 		ret = fail(STAGE_DETACH, err, name, NULL);
 	err = ri->rx ? detach_attachment(&ri->att) : 0;
@@ -303,9 +310,9 @@ void run_iface_final(struct run_iface *ri, struct counter *c, struct report *rep
 size_t run_iface_note_left(const struct run_iface *ri, char *note, size_t len, size_t size)
 {
 	for (int k = 0; k < 2 && len < size; k++) {
-		const struct attachment *a = k ? &ri->tx_att : &ri->att;
+		const struct attachment *a = k ? ri->tx_att : &ri->att;
 
-		if (!ri->attached || !(k ? ri->tx : ri->rx) ||
+		if (!ri->attached || !(k ? ri->tx : ri->rx) || !a ||
 		    (a->kind != ATTACH_NETLINK && a->kind != ATTACH_DISPATCHER))
 			continue; /* a link goes with the process */
 		len += (size_t)snprintf(note + len, size - len,

@@ -65,7 +65,7 @@ static void fill(struct prom_iface *f, const struct run_iface *ri)
 					      : PROM_STATE_NATIVE;
 	f->hook = held && ri->rx ? plan_hook_name(ri->att.mode) : NULL;
 	f->attach = held && ri->rx ? plan_attach_name(ri->att.mode, ri->att.kind) : NULL;
-	f->tx_attach = held && ri->tx ? plan_attach_name(XDP_MODE_TC, ri->tx_att.kind) : NULL;
+	f->tx_attach = held && ri->tx ? plan_attach_name(XDP_MODE_TC, ri->tx_att->kind) : NULL;
 	f->no_rx = !ri->rx;
 	f->tx = ri->tx;
 	f->packets = ri->last.packets;
@@ -82,7 +82,7 @@ int run_metrics_publish(struct metrics *m, struct run_iface *const *ris, int n, 
 		return 0;
 	m->snap.n_ifaces = 0;
 	for (int i = 0; i < n; i++)
-		if (ris[i]->state != RUN_FREE)
+		if (ris[i]->state != RUN_FREE && m->snap.n_ifaces < PROM_MAX_IFACES)
 			fill(&m->snap.ifaces[m->snap.n_ifaces++], ris[i]);
 	m->snap.up = up;
 	m->snap.written = unix_now();

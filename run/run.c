@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,10 +27,27 @@
 #include "report/report.h"
 #include "probe/clock.h"
 
-/* The interfaces one run can hold at once: one counter slot each (per
- * direction counted), bpf/stats.h. A run that follows reuses the slots of
+/* The interfaces one run can hold at once. Named ones: the plan's
+ * (PROBE_MAX_IFACES). A run that follows: RUN_MAX_IFACES, one counter slot
+ * each per direction counted (its stats map has RUN_MAX_IFACES entries:
+ * 16 bytes per CPU each, kernel memory), and it reuses the slots of
  * interfaces that went away. */
-#define RUN_MAX_IFACES XDPCOUNT_MAX_SLOTS
+#define RUN_MAX_IFACES 1024
+_Static_assert(RUN_MAX_IFACES <= PROM_MAX_IFACES, "the metrics show them all");
+
+/* A run that follows holds two descriptors per interface (program, link):
+ * the soft RLIMIT_NOFILE (1024 by default) goes up to the hard one. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			log_msg(LOG_VERBOSE, "xdpcount: cannot raise RLIMIT_NOFILE (%s)\n",
+				strerror(errno));
+	}
+}
 
 /* What the run holds: one object per interface (run/iface.h), in the
  * plan's order, then as they appear (slots of interfaces gone are
@@ -39,6 +57,7 @@ struct run {
 	struct report *rep;
 	struct health *h;
 	struct run_iface *ifs;
+	struct attachment *txs; /* ifs[i].tx_att is &txs[i] */
 	struct run_iface **all; /* &ifs[i], the order the sinks show them in */
 	int n;                  /* slots used so far (some may be free again) */
 	bool follow;            /* a pattern or --all: interfaces come and go */
@@ -128,7 +147,7 @@ static void drop_privileges(struct run *r)
 
 	for (int i = 0; i < r->n; i++) {
 		netlink |= (r->ifs[i].rx && r->ifs[i].att.kind == ATTACH_NETLINK) ||
-			   (r->ifs[i].tx && r->ifs[i].tx_att.kind == ATTACH_NETLINK);
+			   (r->ifs[i].tx && r->ifs[i].tx_att->kind == ATTACH_NETLINK);
 		disp |= r->ifs[i].rx && r->ifs[i].att.kind == ATTACH_DISPATCHER;
 	}
 	err = caps_drop_after_attach(netlink, disp, can_still_read, &rp, &kept);
@@ -238,6 +257,7 @@ static struct run_iface *free_slot(struct run *r)
 	if (r->n >= RUN_MAX_IFACES)
 		return NULL;
 	r->all[r->n] = &r->ifs[r->n];
+	r->ifs[r->n].tx_att = &r->txs[r->n];
 	return &r->ifs[r->n++];
 }
 
@@ -317,6 +337,7 @@ static void follow_step(struct run *r)
 
 		if (ri->retire) {
 			memset(ri, 0, sizeof(*ri)); /* RUN_FREE */
+			ri->tx_att = &r->txs[i];
 			continue;
 		}
 		if (ri->state == RUN_LOST && ri->attached)
@@ -365,6 +386,7 @@ int run_count(const struct opts *o)
 	static struct identity id;
 	static struct run_iface ifs[RUN_MAX_IFACES];
 	static struct run_iface *all[RUN_MAX_IFACES];
+	static struct attachment txs[RUN_MAX_IFACES];
 	static struct run r;
 	struct report rep;
 	struct sink *out = sink_open(STDOUT_FILENO); /* stdout never stalls the run */
@@ -384,7 +406,7 @@ int run_count(const struct opts *o)
 	identity_get(&id);
 	rep.hostname = id.hostname;
 	report_start(&rep, &id, (long)getpid());
-	r = (struct run){ .s = &s, .rep = &rep, .h = &h, .ifs = ifs, .all = all };
+	r = (struct run){ .s = &s, .rep = &rep, .h = &h, .ifs = ifs, .txs = txs, .all = all };
 	err = session_plan(&s, o, IFACE_DEFAULT_ROUTE, false);
 	if (err) {
 		final_flush(&rep, out);
@@ -395,6 +417,7 @@ int run_count(const struct opts *o)
 		log_msg(LOG_NORMAL, "xdpcount: no interface given; using %s (IPv4 default route)\n",
 			s.default_iface_note);
 	for (unsigned int i = 0; i < s.plan.n_ifaces; i++) { /* planned */
+		ifs[i].tx_att = &txs[i];
 		run_iface_plan(&ifs[i], &s.plan.ifaces[i]);
 		all[r.n++] = &ifs[i];
 	}
@@ -412,6 +435,16 @@ int run_count(const struct opts *o)
 
 	health_init(&h, &rep, s.counter, o->keep_going);
 	r.follow = h.follow = select_follows(&s.sel);
+	if (r.follow) {
+		raise_nofile();
+		err = counter_set_slots(s.counter, RUN_MAX_IFACES *
+					   (plan_counts_rx(o->direction) + plan_counts_tx(o->direction)));
+		if (err) {
+			err = fail(STAGE_OBJECT, err, NULL, "cannot size the counter for %d interfaces",
+				   RUN_MAX_IFACES);
+			goto detach;
+		}
+	}
 	for (int i = 0; i < r.n && !err; i++)
 		err = run_iface_load(&ifs[i], &s, &s.plan.ifaces[i]);
 	if (err)

@@ -24,6 +24,9 @@
 #   check       `xdpcount check --json` vs `bpftool feature probe`, wall time
 #   interval    CPU time and syscalls per interval at 1 and 64 interfaces
 #   size, RSS   binary size per built arch; peak RSS counting and in check
+#   follow      a selector at 64 and 1024 interfaces (tests/bench/scale.sh):
+#               attach time against ip link, CPU and syscalls per interval at
+#               1, 64 and 1024 in both attach modes, peak RSS, /metrics
 #
 # Knobs (environment): ROUNDS REPEAT LIVE_ROUNDS LIVE_FRAMES START_ROUNDS
 # CHECK_ROUNDS. Needs root; installs golang-go, golang-github-cilium-ebpf-dev
@@ -53,6 +56,7 @@ cleanup() {
 	wait 2>/dev/null
 	ip netns del "${NS}a" 2>/dev/null
 	ip netns del "${NS}b" 2>/dev/null
+	ip netns del "${NS}s" 2>/dev/null
 	true
 }
 trap cleanup EXIT
@@ -371,6 +375,9 @@ if [ "$GO_OK" = 1 ]; then
 else
 	row "peak RSS counting, native (KiB)" "${HWM:--}" - - ""
 fi
+
+# shellcheck source=tests/bench/scale.sh
+. "$TOP/tests/bench/scale.sh"
 
 jq -R -s --arg kernel "$(uname -r)" --arg arch "$(uname -m)" --arg cpus "$(nproc)" --arg cpu "$CPU" \
 	'{kernel: $kernel, arch: $arch, cpus: ($cpus | tonumber), cpu: $cpu,
