@@ -18,12 +18,6 @@
 #define XDPC_NETDEV_A_DEV_IFINDEX 1
 #define XDPC_NETDEV_A_DEV_XDP_FEATURES 3
 
-struct genl_req {
-	struct nlmsghdr nh;
-	struct genlmsghdr gh;
-	char attrs[64];
-};
-
 /* The attributes after a genl message's header: the first of this type of
  * at least size bytes, or NULL. */
 static const struct nlattr *genl_attr(const struct nlmsghdr *nh, unsigned short type, size_t size)
@@ -75,37 +69,26 @@ int genl_parse_reply(const void *buf, int len, __u32 seq, int *found, int *resul
 	return 1;
 }
 
-/* A request of type with one attribute (data, size bytes). */
-static size_t genl_build(struct genl_req *req, __u16 type, __u8 cmd, __u8 version,
-			 unsigned short attr, const void *data, size_t size)
+/* Sends a request of type with one attribute (data, size bytes). */
+static int genl_request(__u16 type, __u8 cmd, __u8 version, unsigned short attr,
+			const void *data, size_t size, struct nl_answer *answer)
 {
-	struct nlattr *a = (struct nlattr *)req->attrs;
+	struct nl_msg m;
+	struct genlmsghdr *gh = nl_msg_init(&m, type, 0, GENL_HDRLEN);
 
-	memset(req, 0, sizeof(*req));
-	req->nh.nlmsg_type = type;
-	req->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req->nh.nlmsg_seq = 1;
-	req->gh.cmd = cmd;
-	req->gh.version = version;
-	a->nla_type = attr;
-	a->nla_len = (__u16)(NLA_HDRLEN + size);
-	memcpy((char *)a + NLA_HDRLEN, data, size);
-	req->nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(a->nla_len);
-	return req->nh.nlmsg_len;
+	gh->cmd = cmd;
+	gh->version = version;
+	nl_msg_attr(&m, attr, data, (unsigned int)size);
+	return nl_msg_request(NETLINK_GENERIC, &m, answer);
 }
 
 int genl_family_id(const char *name)
 {
-	struct genl_req req;
-	size_t nlen = strlen(name) + 1;
 	int id = 0, ret;
 	struct nl_answer answer = { .fn = family_seen, .ctx = &id };
 
-	if (NLA_HDRLEN + NLA_ALIGN(nlen) > sizeof(req.attrs))
-		return -ENAMETOOLONG;
-	ret = nl_request(NETLINK_GENERIC,
-			 &req, genl_build(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 2,
-					  CTRL_ATTR_FAMILY_NAME, name, nlen), &answer);
+	ret = genl_request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 2, CTRL_ATTR_FAMILY_NAME, name,
+			   strlen(name) + 1, &answer);
 	return family_result(ret, id);
 }
 
@@ -128,17 +111,13 @@ static int features_seen(void *ctx, const struct nlmsghdr *nh)
 
 int genl_xdp_features(int family, int ifindex, __u64 *features)
 {
-	struct genl_req req;
 	__u32 idx = (__u32)ifindex;
 	struct features_ctx f = { 0 };
 	struct nl_answer answer = { .fn = features_seen, .ctx = &f };
 	int ret;
 
-	ret = nl_request(NETLINK_GENERIC, &req,
-			 genl_build(&req, (__u16)family, XDPC_NETDEV_CMD_DEV_GET,
-				    XDPC_NETDEV_FAMILY_VERSION, XDPC_NETDEV_A_DEV_IFINDEX, &idx,
-				    sizeof(idx)),
-			 &answer);
+	ret = genl_request((__u16)family, XDPC_NETDEV_CMD_DEV_GET, XDPC_NETDEV_FAMILY_VERSION,
+			   XDPC_NETDEV_A_DEV_IFINDEX, &idx, sizeof(idx), &answer);
 	if (ret)
 		return ret;
 	if (!f.seen)

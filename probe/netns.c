@@ -61,26 +61,14 @@ static int nsid_seen(void *ctx, const struct nlmsghdr *nh)
 /* The nsid (as seen from here) of the namespace behind fd, or -errno. */
 static int nsid_of(int ns_fd)
 {
-	struct {
-		struct nlmsghdr h;
-		struct rtgenmsg g;
-		char attrs[16];
-	} req;
+	struct nl_msg m;
+	struct rtgenmsg *g = nl_msg_init(&m, RTM_GETNSID, 0, sizeof(*g));
 	int id = -ENOENT, err;
 	struct nl_answer answer = { .fn = nsid_seen, .ctx = &id };
-	struct rtattr *a;
 
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_type = RTM_GETNSID;
-	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.h.nlmsg_seq = 1;
-	req.g.rtgen_family = AF_UNSPEC;
-	a = (struct rtattr *)((char *)&req + NLMSG_ALIGN(NLMSG_LENGTH(sizeof(req.g))));
-	a->rta_type = NETNSA_FD;
-	a->rta_len = RTA_LENGTH(sizeof(int));
-	memcpy(RTA_DATA(a), &ns_fd, sizeof(int));
-	req.h.nlmsg_len = NLMSG_ALIGN(NLMSG_LENGTH(sizeof(req.g))) + RTA_ALIGN(a->rta_len);
-	err = nl_request(NETLINK_ROUTE, &req, req.h.nlmsg_len, &answer);
+	g->rtgen_family = AF_UNSPEC;
+	nl_msg_attr(&m, NETNSA_FD, &ns_fd, sizeof(ns_fd));
+	err = nl_msg_request(NETLINK_ROUTE, &m, &answer);
 	return err ? err : id;
 }
 

@@ -132,6 +132,82 @@ int nl_request(int protocol, void *req, size_t len, struct nl_answer *a)
 	return ret;
 }
 
+void *nl_msg_init(struct nl_msg *m, __u16 type, __u16 flags, size_t hdr_len)
+{
+	memset(m, 0, sizeof(*m));
+	m->nh.nlmsg_len = NLMSG_LENGTH(hdr_len);
+	m->nh.nlmsg_type = type;
+	m->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	m->nh.nlmsg_seq = 1;
+	return NLMSG_DATA(&m->nh);
+}
+
+void *nl_msg_put(struct nl_msg *m, const void *data, unsigned int len)
+{
+	unsigned int off = NLMSG_ALIGN(m->nh.nlmsg_len);
+	void *p;
+
+	if (off + NLMSG_ALIGN(len) > sizeof(m->buf)) {
+		m->overflow = 1;
+		return NULL;
+	}
+	p = m->buf + off;
+	memset(p, 0, NLMSG_ALIGN(len));
+	if (data)
+		memcpy(p, data, len);
+	m->nh.nlmsg_len = off + len;
+	return p;
+}
+
+void nl_msg_attr(struct nl_msg *m, unsigned short type, const void *data, unsigned int len)
+{
+	struct nlattr *a = nl_msg_put(m, NULL, NLA_HDRLEN + len);
+
+	if (!a)
+		return;
+	a->nla_type = type;
+	a->nla_len = (__u16)(NLA_HDRLEN + len);
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
+}
+
+void nl_msg_attr_str(struct nl_msg *m, unsigned short type, const char *s)
+{
+	nl_msg_attr(m, type, s, (unsigned int)strlen(s) + 1);
+}
+
+void nl_msg_nest_begin(struct nl_msg *m, unsigned short type)
+{
+	struct nlattr *a;
+
+	if (m->depth >= NL_MSG_MAX_NEST) {
+		m->overflow = 1;
+		return;
+	}
+	a = nl_msg_put(m, NULL, NLA_HDRLEN);
+	if (!a)
+		return;
+	a->nla_type = type | NLA_F_NESTED;
+	m->nest[m->depth++] = (unsigned int)((char *)a - m->buf);
+}
+
+void nl_msg_nest_end(struct nl_msg *m)
+{
+	struct nlattr *a;
+
+	if (!m->depth || m->overflow)
+		return;
+	a = (struct nlattr *)(m->buf + m->nest[--m->depth]);
+	a->nla_len = (unsigned short)(m->buf + NLMSG_ALIGN(m->nh.nlmsg_len) - (char *)a);
+}
+
+int nl_msg_request(int protocol, struct nl_msg *m, struct nl_answer *a)
+{
+	if (m->overflow || m->depth)
+		return -EMSGSIZE;
+	return nl_request(protocol, m->buf, m->nh.nlmsg_len, a);
+}
+
 void nl_xdp_ids(const struct rtattr *nest, struct nl_xdp_ids *ids)
 {
 	int len = (int)RTA_PAYLOAD(nest);

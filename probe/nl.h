@@ -38,6 +38,36 @@ int nl_wait(int fd, unsigned int seq, struct nl_answer *a);
  * netlink request (the watch's sockets are probe/nlwatch.h's). */
 int nl_request(int protocol, void *req, size_t len, struct nl_answer *a);
 
+/* One request under construction: the header, the family's header, then
+ * attributes (nested ones too). A request that did not fit, or with a nest
+ * left open, is never sent (nl_msg_request: -EMSGSIZE). */
+#define NL_MSG_LEN 1024
+#define NL_MSG_MAX_NEST 4
+struct nl_msg {
+	union {
+		struct nlmsghdr nh;
+		char buf[NL_MSG_LEN];
+	};
+	unsigned int nest[NL_MSG_MAX_NEST]; /* offsets of open nested attributes */
+	unsigned int depth;
+	int overflow;
+};
+/* Starts a request of type (flags | NLM_F_REQUEST | NLM_F_ACK, sequence 1)
+ * whose family header (struct ifinfomsg, rtgenmsg, genlmsghdr) is hdr_len
+ * bytes, zeroed; returns that header. */
+void *nl_msg_init(struct nl_msg *m, __u16 type, __u16 flags, size_t hdr_len);
+/* Appends len bytes (data, or zeroes for NULL) at the next aligned offset:
+ * where they went, NULL when they do not fit. */
+void *nl_msg_put(struct nl_msg *m, const void *data, unsigned int len);
+/* Appends one attribute: type and len bytes of data; a string with its NUL. */
+void nl_msg_attr(struct nl_msg *m, unsigned short type, const void *data, unsigned int len);
+void nl_msg_attr_str(struct nl_msg *m, unsigned short type, const char *s);
+/* Opens and closes a nested attribute (NLA_F_NESTED). */
+void nl_msg_nest_begin(struct nl_msg *m, unsigned short type);
+void nl_msg_nest_end(struct nl_msg *m);
+/* nl_request() of m. */
+int nl_msg_request(int protocol, struct nl_msg *m, struct nl_answer *a);
+
 /* The XDP program ids in an IFLA_XDP nest (RTM_NEWLINK), per mode; 0 for
  * none. Kernels before 4.19 name one program and its mode
  * (IFLA_XDP_PROG_ID, IFLA_XDP_ATTACHED): it is filed under that mode. */

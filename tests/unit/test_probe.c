@@ -9,6 +9,7 @@
 #include "tests/unit/check.h"
 #include "probe/facts.h"
 #include "probe/pin.h"
+#include "probe/nl.h"
 #include "probe/probe.h"
 #include "plan/plan.h"
 
@@ -356,8 +357,43 @@ static void test_stat_start_time_and_zombies(void)
 	CHECK_EQ_INT(pin_parse_stat_start("42 (xdpcount) S 1 2", &t), -EIO);
 }
 
+/* The one netlink request builder (the selftest's veth, genl, RTM_GETNSID):
+ * nests close at the right length, attributes land aligned, and a request
+ * that does not fit is never sent. */
+static void test_netlink_request_builder(void)
+{
+	struct nl_msg m;
+	struct ifinfomsg *ifi = nl_msg_init(&m, RTM_NEWLINK, NLM_F_CREATE, sizeof(*ifi));
+	const struct nlattr *outer, *name;
+	struct nl_answer a = { 0 };
+	char big[200];
+
+	CHECK(ifi == NLMSG_DATA(&m.nh));
+	CHECK_EQ_INT(m.nh.nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE);
+	CHECK_EQ_INT(m.nh.nlmsg_len, NLMSG_LENGTH(sizeof(*ifi)));
+	nl_msg_nest_begin(&m, IFLA_LINKINFO);
+	nl_msg_attr_str(&m, IFLA_INFO_KIND, "veth"); /* 4 + 5 bytes */
+	nl_msg_nest_end(&m);
+	outer = (const struct nlattr *)(m.buf + NLMSG_ALIGN(NLMSG_LENGTH(sizeof(*ifi))));
+	name = (const struct nlattr *)((const char *)outer + NLA_HDRLEN);
+	CHECK_EQ_INT(outer->nla_type, IFLA_LINKINFO | NLA_F_NESTED);
+	CHECK_EQ_INT(outer->nla_len, NLA_HDRLEN + NLA_ALIGN(9));
+	CHECK_EQ_INT(name->nla_len, 9);
+	CHECK_EQ_STR((const char *)name + NLA_HDRLEN, "veth");
+	nl_msg_nest_begin(&m, IFLA_LINKINFO); /* left open: never sent */
+	CHECK_EQ_INT(nl_msg_request(NETLINK_ROUTE, &m, &a), -EMSGSIZE);
+	nl_msg_init(&m, RTM_NEWLINK, 0, sizeof(*ifi));
+	memset(big, 'x', sizeof(big));
+	for (int i = 0; i < 6; i++)
+		nl_msg_attr(&m, IFLA_IFALIAS, big, sizeof(big));
+	CHECK(m.overflow);
+	CHECK(m.nh.nlmsg_len <= sizeof(m.buf));
+	CHECK_EQ_INT(nl_msg_request(NETLINK_ROUTE, &m, &a), -EMSGSIZE);
+}
+
 int main(void)
 {
+	test_netlink_request_builder();
 	test_stat_start_time_and_zombies();
 	test_fact_table_is_probed_in_a_workable_order();
 	test_documented_features_match_the_fact_tables();
