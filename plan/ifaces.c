@@ -158,6 +158,20 @@ static void plain_attach(const struct probe *p, struct plan_iface *pi)
 	pi->attach = p->link_xdp.state == FACT_YES ? ATTACH_LINK : ATTACH_NETLINK;
 }
 
+/* Our own dispatcher on a free hook (auto where the kernel and our
+ * privileges can host one, or --attach dispatcher): its words. */
+static void hold_through_dispatcher(const struct plan_request *req, const struct plan *plan,
+				    struct plan_iface *pi, char *why, size_t len)
+{
+	pi->attach = ATTACH_DISPATCHER;
+	pi->join_id = 0;
+	pi->disp_version = plan->disp_version;
+	reason_set(why, len, "%sholds XDP through libxdp's dispatcher (version %u, %s; netlink): "
+		   "%s users join it; a kill -9 leaves our slot to the next run or detach",
+		   req->attach == ATTACH_DISPATCHER ? "--attach dispatcher: " : "",
+		   pi->disp_version, plan->disp_version_src, plan_disp_generation(pi->disp_version));
+}
+
 static void decide_attach(const struct probe *p,
 			  const struct plan_request *req, const struct plan *plan,
 			  struct plan_iface *pi, char *why, size_t len)
@@ -166,18 +180,18 @@ static void decide_attach(const struct probe *p,
 
 	switch (req->attach) {
 	case ATTACH_DISPATCHER:
-		pi->join_id = 0;
-		pi->disp_version = req->dispatcher_version ? req->dispatcher_version
-							   : PLAN_DISPATCHER_VERSION;
 		if (plan->dispatcher_possible) {
-			pi->attach = ATTACH_DISPATCHER;
-			reason_set(why, len, "holds XDP through libxdp's dispatcher (version %u, "
-				   "netlink): libxdp users add their programs beside ours; a kill -9 "
-				   "leaves our slot, which the next run or detach removes",
-				   pi->disp_version);
+			hold_through_dispatcher(req, plan, pi, why, len);
 			return;
 		}
-		break; /* where the kernel cannot: the plain path, saying why (below) */	case ATTACH_NETLINK:
+		/* asked to leave XDP open, which this kernel cannot: our
+		 * program alone, and the reason says others cannot join */
+		plain_attach(p, pi);
+		reason_set(why, len, "--attach dispatcher asked for, but %s: holds XDP alone (%s), "
+			   "so other XDP users cannot join ours", plan->dispatcher_reason,
+			   pi->attach == ATTACH_LINK ? "bpf_link" : "netlink");
+		return;
+	case ATTACH_NETLINK:
 		pi->attach = ATTACH_NETLINK;
 		reason_set(why, len, "netlink attach requested");
 		return;
@@ -195,13 +209,10 @@ static void decide_attach(const struct probe *p,
 	default:
 		break;
 	}
-	if (req->attach == ATTACH_DISPATCHER) {
-		/* asked to leave XDP open, which this kernel cannot: our
-		 * program alone, and the reason says others cannot join */
-		plain_attach(p, pi);
-		reason_set(why, len, "--attach dispatcher asked for, but %s: holds XDP alone (%s), "
-			   "so other XDP users cannot join ours", plan->dispatcher_reason,
-			   pi->attach == ATTACH_LINK ? "bpf_link" : "netlink");
+	/* auto: leave XDP open to libxdp users where this kernel and this
+	 * process can (plan/share.c), else our program alone */
+	if (plan->dispatcher_possible) {
+		hold_through_dispatcher(req, plan, pi, why, len);
 		return;
 	}
 	if (p->link_xdp.state == FACT_YES) {
@@ -358,9 +369,10 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 	decide_variant(p, plan, it, pi);
 	if (pi->attach == ATTACH_DISPATCHER && pi->variant == VARIANT_FRAGS) {
 		plain_attach(p, pi);
-		reason_set(attach_why, sizeof(attach_why), "--attach dispatcher asked for, but MTU "
-			   "%u needs the multi-buffer program, which a dispatcher slot cannot be: holds "
-			   "XDP alone (%s), so other XDP users cannot join ours", it->mtu,
+		reason_set(attach_why, sizeof(attach_why), "%sMTU %u needs the multi-buffer program, "
+			   "which a dispatcher slot cannot be: holds XDP alone (%s), so other XDP "
+			   "users cannot join ours", req->attach == ATTACH_DISPATCHER ?
+			   "--attach dispatcher asked for, but " : "", it->mtu,
 			   pi->attach == ATTACH_LINK ? "bpf_link" : "netlink");
 	}
 	if (req->attach == ATTACH_DISPATCHER && pi->attach != ATTACH_DISPATCHER && !attach_refused &&

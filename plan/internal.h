@@ -64,7 +64,13 @@ bool plan_join(const struct probe *p, const struct plan_request *req,
 	       const struct probe_iface *it, const struct plan *plan, struct plan_iface *pi);
 const char *plan_no_join(const struct probe_iface *it, const struct plan *plan);
 /* Fills each interface's share and share_reason; call after plan_ifaces(). */
-void plan_share(const struct probe *p, struct plan *plan);
+void plan_share(const struct probe *p, const struct plan_request *req, struct plan *plan);
+/* plan->disp_version, its source and reason: the version a dispatcher we
+ * create speaks. Call before plan_ifaces(). */
+void plan_dispatcher_version(const struct probe *p, const struct plan_request *req,
+			     struct plan *plan);
+/* "libxdp 1.3-1.5" (version 2) or "libxdp 1.6+" (3). */
+const char *plan_disp_generation(unsigned int v);
 /* "libxdp dispatcher id 7 (version 3, 2 programs, native mode)", or the
  * plain "XDP program id 7 "name" (native mode)" when its version is unknown. */
 void plan_dispatcher_desc(const struct probe_xdp_prog *x, const char *mode, char *buf,

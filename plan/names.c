@@ -88,6 +88,14 @@ const struct enum_name share_names[] = {
 	{ NULL, 0 },
 };
 
+const struct enum_name disp_version_from_names[] = {
+	{ "default", DISP_VERSION_DEFAULT },
+	{ "option", DISP_VERSION_OPTION },
+	{ "dispatcher", DISP_VERSION_DISPATCHER },
+	{ "library", DISP_VERSION_LIBRARY },
+	{ NULL, 0 },
+};
+
 /* The kernel's names of the NETDEV_XDP_ACT_* bits a driver reports (6.3+;
  * Documentation/netlink/specs/netdev.yaml, xdp-act). */
 const struct enum_name xdp_feature_names[] = {

@@ -214,7 +214,13 @@ static void plan_memlock(const struct probe *p, const struct plan_request *req,
 	 * on loopback for the test runs, XDP, tc and tc egress on the
 	 * selftest's veth */
 	unsigned int dirs = plan_counts_rx(req->direction) + plan_counts_tx(req->direction);
-	uint64_t need = plan_memlock_need(p->ncpus, p->page_size, p->n_ifaces * dirs + 5);
+	/* and where XDP is held through libxdp's dispatcher, its program and
+	 * config map beside our extension: one more per interface */
+	bool disp = plan->dispatcher_possible && plan_counts_rx(req->direction) &&
+		    req->mode != XDP_MODE_TC &&
+		    (req->attach == ATTACH_AUTO || req->attach == ATTACH_DISPATCHER);
+	uint64_t need = plan_memlock_need(p->ncpus, p->page_size,
+					  p->n_ifaces * (dirs + (disp ? 1 : 0)) + 5);
 	char b1[32], b2[32], b3[32], eb[24];
 
 	plan->memlock = MEMLOCK_NONE;
@@ -342,10 +348,11 @@ void plan_make(const struct probe *probe, const struct plan_request *req,
 		req = &defaults;
 	plan_kernel(probe, &acc);
 	plan_variant(probe, plan);
-	plan_memlock(probe, req, plan, &acc);
 	plan_dispatcher(probe, plan);
+	plan_memlock(probe, req, plan, &acc);
+	plan_dispatcher_version(probe, req, plan);
 	plan_ifaces(probe, req, plan, &acc);
-	plan_share(probe, plan);
+	plan_share(probe, req, plan);
 	plan_check(probe, plan);
 	plan_verdict(plan, &acc);
 }

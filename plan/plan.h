@@ -39,6 +39,7 @@ extern const struct enum_name memlock_action_names[];
 extern const struct enum_name verdict_names[];
 extern const struct enum_name fact_state_names[]; /* enum fact_state */
 extern const struct enum_name share_names[];      /* enum share */
+extern const struct enum_name disp_version_from_names[]; /* enum disp_version_from */
 extern const struct enum_name xdp_feature_names[]; /* XDPC_XDP_ACT_* bits (probe/probe.h) */
 extern const struct enum_name status_mode_names[]; /* enum status_mode (probe/status.h) */
 extern const struct enum_name errno_names[];      /* EPERM, ... by the positive errno */
@@ -59,14 +60,19 @@ struct plan_request {
 				  * (tcx for tc); for tc, LINK is tcx and
 				  * NETLINK a clsact qdisc with cls_bpf */
 	enum direction direction; /* IN: receive only (today's plan) */
-	/* The protocol version of a dispatcher we create (--attach
-	 * dispatcher on a free hook): 2 for libxdp 1.3-1.5, 3 for 1.6+, which
-	 * each refuse the other's. 0: PLAN_DISPATCHER_VERSION. Joining keeps
-	 * the version of the dispatcher there. */
+	/* The protocol version of a dispatcher we create on a free hook: 2
+	 * for libxdp 1.3-1.5, 3 for 1.6+, which each refuse the other's. 0:
+	 * the host's (plan->disp_version). Joining keeps the version of the
+	 * dispatcher there. */
 	unsigned int dispatcher_version;
 };
 
+/* The version of a dispatcher we create where nothing on the host tells
+ * (no libxdp dispatcher runs, no libxdp installed): libxdp 1.3-1.5's, what
+ * Debian bookworm and trixie ship. */
 #define PLAN_DISPATCHER_VERSION 2
+/* The first libxdp 1.N that writes (and accepts only) version 3. */
+#define PLAN_LIBXDP_V3_MINOR 6
 
 /* Does direction d count what interfaces receive / transmit? */
 bool plan_counts_rx(enum direction d);
@@ -179,6 +185,19 @@ struct plan {
 	 * (from the probes: kernel BTF, freplace, its re-attach, bpffs). */
 	bool dispatcher_possible;
 	char dispatcher_reason[PLAN_REASON_LEN];
+	/* The protocol version of a dispatcher xdpcount creates on a free
+	 * hook (auto, or --attach dispatcher), where it comes from, the short
+	 * words of the interfaces' reasons ("the installed libxdp 1.6.3") and
+	 * the whole reason check shows (plan/share.c). */
+	unsigned int disp_version;
+	enum disp_version_from {
+		DISP_VERSION_DEFAULT = 0, /* nothing on the host tells: PLAN_DISPATCHER_VERSION */
+		DISP_VERSION_OPTION,      /* --dispatcher-version */
+		DISP_VERSION_DISPATCHER,  /* a libxdp dispatcher running on this host */
+		DISP_VERSION_LIBRARY,     /* the installed libxdp.so.1.N */
+	} disp_version_from;
+	char disp_version_src[96];
+	char disp_version_reason[PLAN_REASON_LEN];
 };
 
 /* The program name of a variant's instance (bpf/stats.h, XDPCOUNT_PROG_*). */
@@ -246,9 +265,10 @@ void plan_one_iface(const struct probe *p, const struct plan_request *req,
  * memory to it (before 5.11), following the kernel's own cost formulas:
  *   stats  per-CPU array: page_round(1 KiB header + 64 x 8 B pointers
  *          + 64 slots x 16 B x ncpus)
- *   per program instance (one per interface and direction, plus check's
- *          five: XDP and tc on loopback, XDP, tc and tc egress on the
- *          selftest's veth):
+ *   per program instance (one per interface and direction, one more per
+ *          interface whose XDP is held through libxdp's dispatcher: its
+ *          program and config map, plus check's five: XDP and tc on
+ *          loopback, XDP, tc and tc egress on the selftest's veth):
  *          4 pages of program (a few dozen instructions, realloc slack)
  *          + 1 page of .rodata array (the slot)
  *   margin PLAN_MEMLOCK_MARGIN, 2 MiB: transient objects of libbpf's feature

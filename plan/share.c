@@ -120,8 +120,24 @@ static const struct probe_xdp_prog *xdp_holder(const struct probe_iface *it)
 	return it->drv.id ? &it->drv : it->skb.id ? &it->skb : it->hw.id ? &it->hw : NULL;
 }
 
-static void share_iface(const struct plan *plan, const struct probe_iface *it,
-			struct plan_iface *pi)
+/* Why our program holds XDP alone on a kernel that could host a dispatcher. */
+static const char *plain_why(const struct plan_request *req, const struct probe_iface *it,
+			     const struct plan_iface *pi, char *buf, size_t len)
+{
+	if (req->attach == ATTACH_LINK || req->attach == ATTACH_NETLINK)
+		reason_set(buf, len, "--attach %s asked for our program alone (without it, xdpcount "
+			   "holds XDP through libxdp's dispatcher)", enum_name(attach_kind_names,
+									 req->attach));
+	else if (pi->variant == VARIANT_FRAGS)
+		reason_set(buf, len, "MTU %u needs the multi-buffer program, which a dispatcher slot "
+			   "cannot be", it->mtu);
+	else
+		reason_set(buf, len, "it could not be held through libxdp's dispatcher");
+	return buf;
+}
+
+static void share_iface(const struct plan_request *req, const struct plan *plan,
+			const struct probe_iface *it, struct plan_iface *pi)
 {
 	const struct probe_xdp_prog *x = xdp_holder(it);
 	char *r = pi->share_reason, why[PLAN_REASON_LEN];
@@ -158,16 +174,16 @@ static void share_iface(const struct plan *plan, const struct probe_iface *it,
 	}
 	if (pi->attach == ATTACH_DISPATCHER) {
 		reason_set(r, len, "yes: xdpcount holds XDP through libxdp's dispatcher (version "
-			 "%u), and libxdp users of that version (%s) add their programs beside "
-			 "ours", pi->disp_version, pi->disp_version == 2 ? "libxdp 1.3-1.5" :
-			 "libxdp 1.6+");
+			 "%u, %s), and libxdp users of that version (%s) add their programs beside "
+			 "ours", pi->disp_version, plan->disp_version_src,
+			 plan_disp_generation(pi->disp_version));
 		return;
 	}
 	pi->share = SHARE_BLOCKED;
 	reason_set(r, len, "no: our program holds XDP alone (libxdp replaces only its own "
 		   "dispatcher): %s; --mode tc leaves XDP free",
-		   plan->dispatcher_possible ? "--attach dispatcher holds it through libxdp's "
-					       "dispatcher instead" : plan->dispatcher_reason);
+		   plan->dispatcher_possible ? plain_why(req, it, pi, why, sizeof(why))
+					     : plan->dispatcher_reason);
 }
 
 /* Joins the known dispatcher holding XDP on it, where this kernel and the
@@ -264,8 +280,96 @@ void plan_dispatcher(const struct probe *p, struct plan *plan)
 			 "running dispatcher (5.10+), a writable bpffs and CAP_SYS_ADMIN");
 }
 
-void plan_share(const struct probe *p, struct plan *plan)
+void plan_share(const struct probe *p, const struct plan_request *req, struct plan *plan)
 {
 	for (unsigned int i = 0; i < plan->n_ifaces; i++)
-		share_iface(plan, &p->ifaces[i], &plan->ifaces[i]);
+		share_iface(req, plan, &p->ifaces[i], &plan->ifaces[i]);
+}
+
+/* "libxdp 1.3-1.5" or "libxdp 1.6+": the generation that writes version v. */
+const char *plan_disp_generation(unsigned int v)
+{
+	return v == 2 ? "libxdp 1.3-1.5" : "libxdp 1.6+";
+}
+
+/* Which version a dispatcher of ours speaks decides which libxdp users can
+ * join it (each generation refuses the other's), so it follows the host: a
+ * libxdp dispatcher running here (on an interface of this run first, else
+ * any whose state is in libxdp's bpffs) gives its own; else the installed
+ * library's (1.6+ writes 3, 1.3-1.5 write 2); else 2. --dispatcher-version
+ * wins over all. */
+void plan_dispatcher_version(const struct probe *p, const struct plan_request *req,
+			     struct plan *plan)
+{
+	const struct probe_libxdp *l = &p->libxdp;
+	char *src = plan->disp_version_src;
+	const size_t slen = sizeof(plan->disp_version_src);
+	unsigned int v = PLAN_DISPATCHER_VERSION;
+	char eb[24];
+
+	plan->disp_version_from = DISP_VERSION_DEFAULT;
+	if (req->dispatcher_version) {
+		v = req->dispatcher_version;
+		plan->disp_version_from = DISP_VERSION_OPTION;
+		reason_set(src, slen, "--dispatcher-version");
+		goto out;
+	}
+	for (unsigned int i = 0; i < p->n_ifaces; i++) {
+		const struct probe_xdp_prog *x = xdp_holder(&p->ifaces[i]);
+
+		if (x && probe_dispatcher_known(x)) {
+			v = x->dispatcher_version;
+			plan->disp_version_from = DISP_VERSION_DISPATCHER;
+			reason_set(src, slen, "as libxdp's dispatcher id %u on %s", x->id,
+				   p->ifaces[i].name);
+			goto out;
+		}
+	}
+	if (l->disp_n[2] || l->disp_n[3]) {
+		v = l->disp_n[3] >= l->disp_n[2] ? 3 : 2;
+		plan->disp_version_from = DISP_VERSION_DISPATCHER;
+		reason_set(src, slen, "as libxdp's dispatcher id %u here", l->disp_id[v]);
+		goto out;
+	}
+	if (l->lib_found) {
+		v = l->lib_minor >= PLAN_LIBXDP_V3_MINOR ? 3 : 2;
+		plan->disp_version_from = DISP_VERSION_LIBRARY;
+		reason_set(src, slen, "as the installed libxdp 1.%u.%u", l->lib_minor,
+			   l->lib_patch);
+		goto out;
+	}
+	reason_set(src, slen, "no libxdp here");
+out:
+	plan->disp_version = v;
+	reason_set(plan->disp_version_reason, PLAN_REASON_LEN, "a dispatcher of ours speaks "
+		   "version %u, which %s users join: ", v, plan_disp_generation(v));
+	switch (plan->disp_version_from) {
+	case DISP_VERSION_OPTION:
+		reason_cat(plan->disp_version_reason, PLAN_REASON_LEN, "--dispatcher-version");
+		break;
+	case DISP_VERSION_DISPATCHER:
+		reason_cat(plan->disp_version_reason, PLAN_REASON_LEN, "%s", src);
+		if (!strstr(src, " on "))
+			reason_cat(plan->disp_version_reason, PLAN_REASON_LEN, " (ifindex %d, its "
+				   "state in libxdp's bpffs)", l->disp_ifindex[v]);
+		if (l->disp_n[2] && l->disp_n[3])
+			reason_cat(plan->disp_version_reason, PLAN_REASON_LEN, "; the more common "
+				   "version of the %u of version 2 and %u of 3 running here",
+				   l->disp_n[2], l->disp_n[3]);
+		break;
+	case DISP_VERSION_LIBRARY:
+		reason_cat(plan->disp_version_reason, PLAN_REASON_LEN, "the version the installed "
+			   "libxdp 1.%u.%u writes (%s)", l->lib_minor, l->lib_patch, l->lib_path);
+		break;
+	case DISP_VERSION_DEFAULT:
+	default:
+		reason_cat(plan->disp_version_reason, PLAN_REASON_LEN, "the default, as no libxdp "
+			   "dispatcher runs here and no libxdp.so.1.N is installed");
+		break;
+	}
+	if ((plan->disp_version_from == DISP_VERSION_LIBRARY ||
+	     plan->disp_version_from == DISP_VERSION_DEFAULT) && l->disp_err && l->disp_err != -ENOENT)
+		reason_cat(plan->disp_version_reason, PLAN_REASON_LEN, "; libxdp's dispatchers "
+			   "could not be read in its bpffs (%s)", plan_errno_name(l->disp_err, eb,
+										sizeof(eb)));
 }

@@ -126,6 +126,8 @@ int probe_bpf(struct probe *p, unsigned int skip)
 		}
 	}
 	probe_run_end(&run);
+	if (!(skip & PROBE_SKIP_EXT))
+		probe_libxdp(p);
 	/* Lowering back, the hard limit included, needs no capability. */
 	if (lifted)
 		setrlimit(RLIMIT_MEMLOCK, &saved);

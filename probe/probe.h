@@ -127,6 +127,26 @@ struct probe_iface {
 #define XDPC_XDP_ACT_RX_SG        (1ULL << 5)
 #define XDPC_XDP_ACT_NDO_XMIT_SG  (1ULL << 6)
 
+/* Which libxdp generation this host speaks (probe/libxdp.c): the version of
+ * a dispatcher xdpcount creates on a free hook follows it (plan/share.c). */
+#define XDPC_DISP_VERSION_MAX 3
+struct probe_libxdp {
+	bool probed;                 /* probe_libxdp() ran */
+	/* libxdp dispatchers of a known version (2, 3) running now, found by
+	 * their state in libxdp's bpffs (xdp/dispatch-<ifindex>-<id>/), per
+	 * version, with the first of each; disp_err the -errno that kept one
+	 * from being read (its directory or a config), 0 none. */
+	unsigned int disp_n[XDPC_DISP_VERSION_MAX + 1];
+	int disp_ifindex[XDPC_DISP_VERSION_MAX + 1];
+	uint32_t disp_id[XDPC_DISP_VERSION_MAX + 1];
+	int disp_err;
+	/* The newest libxdp.so.1.N[.M] (a regular file, or a link to one)
+	 * under the usual library directories. */
+	bool lib_found;
+	unsigned int lib_minor, lib_patch;
+	char lib_path[160];
+};
+
 struct probe {
 	/* Kernel identity (uname, /proc/version_signature). */
 	char release[65];
@@ -159,6 +179,7 @@ struct probe {
 	struct fact prog_type_ext;    /* freplace, BPF_PROG_TYPE_EXT, 5.6+ */
 	struct fact freplace_link;    /* an extension linked to another program, 5.10+ */
 	struct fact bpffs_writable;   /* the bpffs in use is mounted and writable */
+	struct probe_libxdp libxdp;   /* probe_libxdp(), with those (PROBE_SKIP_EXT) */
 
 	/* RLIMIT_MEMLOCK as found at start. UINT64_MAX means infinity. */
 	uint64_t memlock_cur, memlock_max;
@@ -277,6 +298,19 @@ void probe_dispatcher_slots(struct probe_iface *it);
 int probe_dispatcher_config(uint32_t prog_id, void *buf, size_t len, uint32_t *size);
 /* The bpffs of libxdp's state: $LIBXDP_BPFFS, else pin_bpffs(). */
 const char *dispatcher_bpffs(void);
+
+/* probe/libxdp.c. p->libxdp: the dispatchers in dispatcher_bpffs() and the
+ * library under probe_libxdp_dirs (probe_bpf() calls it unless
+ * PROBE_SKIP_EXT). The two halves take their places, for tests. */
+void probe_libxdp(struct probe *p);
+void probe_libxdp_dispatchers(struct probe_libxdp *l, const char *bpffs);
+void probe_libxdp_lib(struct probe_libxdp *l, const char *const *dirs);
+/* /usr/lib, /lib, /usr/lib64, /lib64, /usr/local/lib{,64} (and each one's
+ * *-linux-* multiarch subdirectories), NULL-terminated. */
+extern const char *const probe_libxdp_dirs[];
+/* "libxdp.so.1.6.3" -> 6, 3 ("libxdp.so.1.6": 6, 0). 0, or -EINVAL for any
+ * other name (libxdp.so.1 itself says no version). */
+int libxdp_soname_parse(const char *name, unsigned int *minor, unsigned int *patch);
 
 /* Does a program name carry xdpcount's marker (bpf/stats.h)? */
 bool prog_name_ours(const char *name);

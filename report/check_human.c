@@ -104,6 +104,8 @@ void check_print_human(FILE *f, const struct check_result *c)
 	row(f, c->plan->dispatcher_possible ? OK : WARN, "XDP dispatcher", "%s%s",
 	    c->plan->dispatcher_possible ? "" : "other XDP programs cannot join ours: ",
 	    c->plan->dispatcher_reason);
+	if (c->plan->dispatcher_possible)
+		more(f, "%s", c->plan->disp_version_reason);
 	row(f, c->plan->memlock == MEMLOCK_IMPOSSIBLE ? BAD : OK, "memlock", "%s%s",
 	    c->memlock_raised ? "raised: " : "", c->plan->memlock_reason);
 	if (c->object_byte_order)

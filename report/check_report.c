@@ -170,6 +170,11 @@ void check_print_json(FILE *f, const struct check_result *c)
 	json_object_begin(&j);
 	json_kv_bool(&j, "possible", c->plan->dispatcher_possible);
 	json_kv_string(&j, "reason", c->plan->dispatcher_reason);
+	/* the protocol version a dispatcher of ours speaks, and why */
+	json_kv_u64(&j, "version", c->plan->disp_version);
+	json_kv_string(&j, "version_from", enum_name(disp_version_from_names,
+						     c->plan->disp_version_from));
+	json_kv_string(&j, "version_reason", c->plan->disp_version_reason);
 	json_object_end(&j);
 
 	json_key(&j, "memlock");

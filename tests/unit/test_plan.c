@@ -37,6 +37,11 @@ static void kernel(const char *release, unsigned int maj, unsigned int min,
 	for (size_t i = 0; i < probe_n_facts; i++)
 		yes(fact_at(&p, &probe_facts[i]));
 	yes(&p.netdev_family);
+	/* program extensions: 5.6+; linking one to a running dispatcher: 5.10+ */
+	if (maj < 5 || (maj == 5 && min < 6))
+		no(&p.prog_type_ext, -EINVAL);
+	if (maj < 5 || (maj == 5 && min < 10))
+		no(&p.freplace_link, -EINVAL);
 	/* tcx: 6.6+ */
 	if (maj > 6 || (maj == 6 && min >= 6))
 		yes(&p.tcx);
@@ -204,14 +209,21 @@ static void test_5_10_with_64k_memlock(void)
 	p.memlock_cur = p.memlock_max = 64 * KIB;
 	iface("eth0", "virtio_net", 1500, -1);
 
-	/* Root: raise to exactly the need. */
+	/* Root: XDP held through our dispatcher (5.10 links an extension to
+	 * it), whose program and config count as one more instance; raise
+	 * to exactly the need. */
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 7));
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	/* our program alone (--attach link): the one instance */
+	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_LINK, DIRECTION_IN, 0 });
 	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 6));
 	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
 
-	/* CAP_BPF + CAP_NET_ADMIN, but no CAP_SYS_RESOURCE: impossible. */
+	/* CAP_BPF + CAP_NET_ADMIN, but no CAP_SYS_RESOURCE: impossible (and
+	 * no CAP_SYS_ADMIN: no dispatcher, our program alone). */
 	p.cap_sys_admin = p.cap_sys_resource = false;
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_INCOMPATIBLE);
@@ -231,12 +243,25 @@ static void test_5_10_with_64k_memlock(void)
 	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
 }
 
+/* Ubuntu 5.15: kernel BTF and extensions, so as root auto holds XDP
+ * through a dispatcher of ours; with only CAP_BPF, CAP_NET_ADMIN and
+ * CAP_PERFMON (no CAP_SYS_ADMIN, which reading a dispatcher by id needs) a
+ * plain bpf_link, saying why others cannot join. */
 static void test_5_15_native_with_fallback_and_link(void)
 {
 	kernel("5.15.0-107-generic", 5, 15, 0);
 	no(&p.xdp_frags, -EINVAL);
 	no(&p.netdev_family, -ENOENT);
 	iface("eth0", "ixgbe", 1500, -1);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK(plan.ifaces[0].fallback_generic);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+
+	p.cap_sys_admin = false;
+	p.cap_perfmon = true;
 	make(&req_auto);
 
 	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
@@ -249,6 +274,8 @@ static void test_5_15_native_with_fallback_and_link(void)
 	CHECK(plan.ifaces[0].fallback_generic);
 	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
 	CHECK_CONTAINS(plan.ifaces[0].reason, "detached automatically if xdpcount dies");
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_BLOCKED);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "no CAP_SYS_ADMIN");
 }
 
 static void test_6_1_s390x_without_btf_is_ok(void)
@@ -257,6 +284,7 @@ static void test_6_1_s390x_without_btf_is_ok(void)
 	snprintf(p.machine, sizeof(p.machine), "s390x");
 	p.host_order = BYTE_ORDER_BIG;
 	no(&p.btf_vmlinux, -ENOENT);
+	no(&p.kernel_btf, -ENOENT);
 	no(&p.netdev_family, -ENOENT);
 	iface("enc1000", "qeth", 1500, -1);
 	make(&req_auto);
@@ -268,7 +296,10 @@ static void test_6_1_s390x_without_btf_is_ok(void)
 	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
 	CHECK_CONTAINS(plan.ifaces[0].variant_reason, "MTU 1500 fits one page");
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	/* no kernel BTF: no dispatcher, our program alone through a link */
 	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_BLOCKED);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "no BTF of its own");
 }
 
 /* Debian unstable's 7.2.13, as tests/kernels boots it (x86_64, aarch64):
@@ -285,7 +316,9 @@ static void test_debian_7_2_is_planned_like_6_12(void)
 	CHECK_CONTAINS(plan.memlock_reason, "memory cgroup (5.11+)");
 	CHECK(plan.frags_available);
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
-	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	/* a dispatcher of ours holds XDP, so libxdp users can join */
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	CHECK_EQ_INT(plan.ifaces[0].disp_version, PLAN_DISPATCHER_VERSION);
 	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
 	CHECK_EQ_INT(plan.selftest_attach, ATTACH_LINK);
 	CHECK_EQ_INT(plan.selftest_tc_attach, ATTACH_LINK);
@@ -1074,13 +1107,193 @@ static void test_dispatcher_possible_on_a_full_kernel(void)
 	make(&req_auto);
 	CHECK(plan.dispatcher_possible);
 	CHECK_CONTAINS(plan.dispatcher_reason, "can host libxdp's dispatcher");
-	/* counting at XDP, our program alone (no dispatcher of ours yet) */
+	/* by default XDP is held through a dispatcher of ours, at XDP, with
+	 * the native-then-generic fallback of auto: libxdp users can join */
 	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK(plan.ifaces[0].fallback_generic);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	CHECK_EQ_INT(plan.ifaces[0].join_id, 0);
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_LINEAR);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "holds XDP through libxdp's dispatcher (version 2, "
+		       "no libxdp here; netlink): libxdp 1.3-1.5 users join it");
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "yes: xdpcount holds XDP through libxdp's "
+		       "dispatcher (version 2");
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+	CHECK_EQ_INT(plan.n_reasons, 0);
+
+	/* our program alone, explicitly: link (or netlink); the reason says
+	 * what leaving the option out would do */
+	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_LINK, DIRECTION_IN, 0 });
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
 	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_BLOCKED);
-	CHECK_CONTAINS(plan.ifaces[0].share_reason, "--attach dispatcher holds it through libxdp's "
-		       "dispatcher instead");
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "--attach link asked for our program alone "
+		       "(without it, xdpcount holds XDP through libxdp's dispatcher)");
 	CHECK_CONTAINS(plan.ifaces[0].share_reason, "--mode tc leaves XDP free");
 	CHECK_EQ_INT(plan.verdict, VERDICT_OK); /* blocking others does not degrade counting */
+	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_NETLINK, DIRECTION_IN, 0 });
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_NETLINK);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "--attach netlink asked for");
+
+	/* --mode tc: XDP left free, no dispatcher */
+	make(&(struct plan_request){ XDP_MODE_TC, ATTACH_AUTO, DIRECTION_IN, 0 });
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK(plan.ifaces[0].attach != ATTACH_DISPATCHER);
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+}
+
+/* A jumbo MTU needs the multi-buffer program, which no dispatcher slot can
+ * be: auto holds XDP alone, saying why, and counting is not degraded. */
+static void test_auto_jumbo_mtu_holds_xdp_alone(void)
+{
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ice", 9000, XDPC_XDP_ACT_BASIC | XDPC_XDP_ACT_RX_SG);
+	make(&req_auto);
+	CHECK(plan.dispatcher_possible);
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_FRAGS);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "MTU 9000 needs the multi-buffer program, which a "
+		       "dispatcher slot cannot be: holds XDP alone (bpf_link)");
+	CHECK(!strstr(plan.ifaces[0].reason, "--attach dispatcher"));
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_BLOCKED);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "MTU 9000 needs the multi-buffer program");
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+	/* asked for: the same, degraded */
+	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_DISPATCHER, DIRECTION_IN, 0 });
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "--attach dispatcher asked for, but MTU 9000");
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+}
+
+/* The version of a dispatcher we create follows the host: a libxdp
+ * dispatcher running here, else the installed libxdp's soname, else 2;
+ * --dispatcher-version wins. Each source is said. */
+static void test_dispatcher_version_from_the_installed_libxdp(void)
+{
+	static const unsigned int minors[] = { 3, 5, 6, 7 };
+
+	for (size_t i = 0; i < sizeof(minors) / sizeof(minors[0]); i++) {
+		char want[128];
+
+		kernel("6.12.48-amd64", 6, 12, 48);
+		iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+		p.libxdp.probed = true;
+		p.libxdp.lib_found = true;
+		p.libxdp.lib_minor = minors[i];
+		p.libxdp.lib_patch = 4;
+		snprintf(p.libxdp.lib_path, sizeof(p.libxdp.lib_path),
+			 "/usr/lib/x86_64-linux-gnu/libxdp.so.1.%u.4", minors[i]);
+		make(&req_auto);
+		CHECK_EQ_INT(plan.disp_version, minors[i] >= 6 ? 3 : 2);
+		CHECK_EQ_INT(plan.disp_version_from, DISP_VERSION_LIBRARY);
+		CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+		CHECK_EQ_INT(plan.ifaces[0].disp_version, minors[i] >= 6 ? 3 : 2);
+		snprintf(want, sizeof(want), "(version %u, as the installed libxdp 1.%u.4; netlink)",
+			 minors[i] >= 6 ? 3 : 2, minors[i]);
+		CHECK_CONTAINS(plan.ifaces[0].reason, want);
+		CHECK_CONTAINS(plan.ifaces[0].reason, minors[i] >= 6 ? "libxdp 1.6+ users join it"
+								       : "libxdp 1.3-1.5 users join it");
+		snprintf(want, sizeof(want), "the version the installed libxdp 1.%u.4 writes "
+			 "(/usr/lib/x86_64-linux-gnu/libxdp.so.1.%u.4)", minors[i], minors[i]);
+		CHECK_CONTAINS(plan.disp_version_reason, want);
+	}
+	/* --dispatcher-version overrides the library, for auto and dispatcher */
+	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_AUTO, DIRECTION_IN, 2 });
+	CHECK_EQ_INT(plan.ifaces[0].disp_version, 2);
+	CHECK_EQ_INT(plan.disp_version_from, DISP_VERSION_OPTION);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "(version 2, --dispatcher-version; netlink)");
+	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_DISPATCHER, DIRECTION_IN, 2 });
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	CHECK_EQ_INT(plan.ifaces[0].disp_version, 2);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "--attach dispatcher: holds XDP");
+	/* --attach dispatcher without the version: the host's, as auto */
+	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_DISPATCHER, DIRECTION_IN, 0 });
+	CHECK_EQ_INT(plan.ifaces[0].disp_version, 3);
+	CHECK_EQ_INT(plan.disp_version_from, DISP_VERSION_LIBRARY);
+}
+
+static void test_dispatcher_version_from_a_running_dispatcher(void)
+{
+	struct probe_iface *it;
+
+	/* one in libxdp's bpffs (another interface) wins over the library */
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	p.libxdp.probed = true;
+	p.libxdp.lib_found = true;
+	p.libxdp.lib_minor = 6;
+	p.libxdp.disp_n[2] = 1;
+	p.libxdp.disp_id[2] = 41;
+	p.libxdp.disp_ifindex[2] = 9;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.disp_version, 2);
+	CHECK_EQ_INT(plan.disp_version_from, DISP_VERSION_DISPATCHER);
+	CHECK_EQ_INT(plan.ifaces[0].disp_version, 2);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "(version 2, as libxdp's dispatcher id 41 here; "
+		       "netlink)");
+	CHECK_CONTAINS(plan.disp_version_reason, "as libxdp's dispatcher id 41 here (ifindex 9, its "
+		       "state in libxdp's bpffs)");
+	/* both generations running: the more common one, said */
+	p.libxdp.disp_n[3] = 2;
+	p.libxdp.disp_id[3] = 50;
+	p.libxdp.disp_ifindex[3] = 10;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].disp_version, 3);
+	CHECK_CONTAINS(plan.disp_version_reason, "dispatcher id 50");
+	CHECK_CONTAINS(plan.disp_version_reason, "the more common version of the 1 of version 2 "
+		       "and 2 of 3 running here");
+
+	/* one on another interface of this run wins over the bpffs's */
+	it = iface("eth1", "veth", 1500, XDPC_XDP_ACT_BASIC);
+	it->skb.id = 35;
+	snprintf(it->skb.name, sizeof(it->skb.name), "xdp_dispatcher");
+	it->skb.dispatcher = true;
+	it->skb.dispatcher_version = 2;
+	it->skb.dispatcher_size_ok = true;
+	it->skb.dispatcher_progs = 1;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.disp_version, 2);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	CHECK_EQ_INT(plan.ifaces[0].disp_version, 2);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "(version 2, as libxdp's dispatcher id 35 on eth1; "
+		       "netlink)");
+
+	/* nothing on the host: 2, said */
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	p.libxdp.probed = true;
+	p.libxdp.disp_err = -EACCES;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.disp_version, PLAN_DISPATCHER_VERSION);
+	CHECK_EQ_INT(plan.disp_version_from, DISP_VERSION_DEFAULT);
+	CHECK_CONTAINS(plan.disp_version_reason, "the default, as no libxdp dispatcher runs here "
+		       "and no libxdp.so.1.N is installed");
+	CHECK_CONTAINS(plan.disp_version_reason, "could not be read in its bpffs (EACCES)");
+}
+
+/* The plain path with least privilege: CAP_BPF + CAP_NET_ADMIN (+
+ * CAP_PERFMON), no CAP_SYS_ADMIN: the extension probe is refused, auto
+ * counts through a link, and the reason says why others cannot join. */
+static void test_auto_without_cap_sys_admin_is_plain(void)
+{
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	p.cap_sys_admin = false;
+	p.cap_perfmon = true;
+	p.prog_type_ext.state = FACT_DENIED;
+	p.prog_type_ext.err = -EPERM;
+	make(&req_auto);
+	CHECK(!plan.dispatcher_possible);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_BLOCKED);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "no: our program holds XDP alone");
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "was not allowed (EPERM)");
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+	/* the extension allowed, but no CAP_SYS_ADMIN to read a dispatcher */
+	yes(&p.prog_type_ext);
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "no CAP_SYS_ADMIN");
 }
 
 /* Each missing precondition: the dispatcher is impossible, and the reason of
@@ -1566,6 +1779,10 @@ int main(void)
 	test_fact_table_drives_the_verdict();
 	test_dispatcher_possible_on_a_full_kernel();
 	test_no_ext_says_other_xdp_users_cannot_join();
+	test_auto_jumbo_mtu_holds_xdp_alone();
+	test_dispatcher_version_from_the_installed_libxdp();
+	test_dispatcher_version_from_a_running_dispatcher();
+	test_auto_without_cap_sys_admin_is_plain();
 	test_no_kernel_btf_says_other_xdp_users_cannot_join();
 	test_pre_5_10_says_other_xdp_users_cannot_join();
 	test_no_trampoline_says_other_xdp_users_cannot_join();

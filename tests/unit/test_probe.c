@@ -2,9 +2,12 @@
  * and a smoke run of the real probes on this kernel (skipped, not failed,
  * where bpf() cannot be used). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "tests/unit/check.h"
 #include "probe/facts.h"
@@ -391,8 +394,93 @@ static void test_netlink_request_builder(void)
 	CHECK_EQ_INT(nl_msg_request(NETLINK_ROUTE, &m, &a), -EMSGSIZE);
 }
 
+/* libxdp's version from its file name, and the newest one under a set of
+ * library directories (their multiarch subdirectories too); names that are
+ * no libxdp.so.1.N, directories and dangling links do not count. */
+static void test_libxdp_soname(void)
+{
+	char root[] = "/tmp/xdpcount-libxdp-XXXXXX", path[256], d0[128];
+	const char *dirs[3] = { NULL, NULL, NULL };
+	struct probe_libxdp l;
+	unsigned int minor = 0, patch = 0;
+	static const char *const files[] = {
+		"lib/libxdp.so.1.3.1", "lib/x86_64-linux-gnu/libxdp.so.1.5.4", "lib/libxdp.so.1",
+		"lib/libxdp.so.1.9x", "lib/libxdp.so.2.0.0", "usr/libxdp.so.1.4",
+	};
+	int fd;
+
+	CHECK_EQ_INT(libxdp_soname_parse("libxdp.so.1.6.3", &minor, &patch), 0);
+	CHECK_EQ_INT(minor, 6);
+	CHECK_EQ_INT(patch, 3);
+	CHECK_EQ_INT(libxdp_soname_parse("libxdp.so.1.5", &minor, &patch), 0);
+	CHECK_EQ_INT(minor, 5);
+	CHECK_EQ_INT(patch, 0);
+	CHECK_EQ_INT(libxdp_soname_parse("libxdp.so.1.10.0", &minor, &patch), 0);
+	CHECK_EQ_INT(minor, 10);
+	CHECK_EQ_INT(libxdp_soname_parse("libxdp.so.1", &minor, &patch), -EINVAL);
+	CHECK_EQ_INT(libxdp_soname_parse("libxdp.so.1.", &minor, &patch), -EINVAL);
+	CHECK_EQ_INT(libxdp_soname_parse("libxdp.so.1.6.", &minor, &patch), -EINVAL);
+	CHECK_EQ_INT(libxdp_soname_parse("libxdp.so.1.6.3.debug", &minor, &patch), -EINVAL);
+	CHECK_EQ_INT(libxdp_soname_parse("libxdp.so.2.0.0", &minor, &patch), -EINVAL);
+	CHECK_EQ_INT(libxdp_soname_parse("libbpf.so.1.6.0", &minor, &patch), -EINVAL);
+
+	if (!mkdtemp(root)) {
+		CHECK_SKIP_PART("no temporary directory");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/lib", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/usr", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/lib/x86_64-linux-gnu", root);
+	mkdir(path, 0755);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, files[i]);
+		fd = open(path, O_WRONLY | O_CREAT, 0644);
+		CHECK(fd >= 0);
+		if (fd >= 0)
+			close(fd);
+	}
+	/* a directory and a dangling link of newer names: not libraries */
+	snprintf(path, sizeof(path), "%s/lib/libxdp.so.1.8.0", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/lib/libxdp.so.1.7.0", root);
+	CHECK_EQ_INT(symlink("/nonexistent/libxdp.so.1.7.0", path), 0);
+
+	snprintf(d0, sizeof(d0), "%s/lib", root);
+	dirs[0] = d0;
+	memset(&l, 0, sizeof(l));
+	probe_libxdp_lib(&l, dirs);
+	CHECK(l.lib_found);
+	CHECK_EQ_INT(l.lib_minor, 5);
+	CHECK_EQ_INT(l.lib_patch, 4);
+	snprintf(path, sizeof(path), "%s/lib/x86_64-linux-gnu/libxdp.so.1.5.4", root);
+	CHECK_EQ_STR(l.lib_path, path);
+	/* a link to a library counts, as Debian's libxdp.so.1 links do */
+	snprintf(path, sizeof(path), "%s/lib/libxdp.so.1.6.3", root);
+	CHECK_EQ_INT(symlink("libxdp.so.1.3.1", path), 0);
+	memset(&l, 0, sizeof(l));
+	probe_libxdp_lib(&l, dirs);
+	CHECK_EQ_INT(l.lib_minor, 6);
+	CHECK_EQ_INT(l.lib_patch, 3);
+	/* none there */
+	snprintf(d0, sizeof(d0), "%s/nothing", root);
+	memset(&l, 0, sizeof(l));
+	probe_libxdp_lib(&l, dirs);
+	CHECK(!l.lib_found);
+	/* no xdp/ in a bpffs: no dispatchers, -ENOENT */
+	memset(&l, 0, sizeof(l));
+	probe_libxdp_dispatchers(&l, root);
+	CHECK_EQ_INT(l.disp_err, -ENOENT);
+	CHECK_EQ_INT(l.disp_n[2] + l.disp_n[3], 0);
+
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	CHECK_EQ_INT(system(path), 0);
+}
+
 int main(void)
 {
+	test_libxdp_soname();
 	test_netlink_request_builder();
 	test_stat_start_time_and_zombies();
 	test_fact_table_is_probed_in_a_workable_order();
