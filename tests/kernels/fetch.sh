@@ -228,6 +228,7 @@ fetch_one() {  # arch series
 # ---- guest tools (--tools) ------------------------------------------------
 LOCK=$HERE/guest-tools.lock
 TCACHE=$CACHE/guest-tools
+TREE=2  # 2: lib/libxdp.so.1.N.M and libdir
 
 lock_lines() {  # [SUITE DEBARCH]: the lock's package lines (of that suite and arch)
     awk -v s="${1:-}" -v a="${2:-}" '/^[ \t]*(#|$)/ { next }
@@ -247,7 +248,9 @@ tools_one() {
     arch_load "$arch"; da=$A_DEBARCH
     cfg=${CFG[$suite]}
     out=$TCACHE/$arch-$suite
-    hash=$(lock_lines "$suite" "$da" | sha256sum | cut -c1-16)
+    # the lock's lines and the tree's layout (TREE: bumped when ktool.py
+    # tooltree keeps something new) name the tree
+    hash=$({ lock_lines "$suite" "$da"; echo "tree $TREE"; } | sha256sum | cut -c1-16)
     if [ -e "$out/manifest" ] && [ "$out/manifest" -nt "$(dirname "$cfg")/updated" ] &&
        grep -qx "lock $hash" "$out/manifest"; then
         echo "$arch $suite $out"; return 0

@@ -405,6 +405,7 @@ def cmd_tooltree(a):
         for deb in a.deb:
             subprocess.run(["dpkg-deb", "-x", deb, tmp], check=True)
         libs = {}  # soname -> real file (the first found in the library dirs)
+        libxdp = []  # (dir, name): libxdp1's libxdp.so.1.N.M, which xdp-loader links statically
         for root, _dirs, files in os.walk(tmp):
             rel = os.path.relpath(root, tmp)
             if not re.match(r"^(usr/)?lib(64|32)?(/[^/]+-linux-[^/]+)?$", rel):
@@ -412,6 +413,8 @@ def cmd_tooltree(a):
             for f in files:
                 if ".so" in f:
                     libs.setdefault(f, os.path.realpath(os.path.join(root, f)))
+                if re.match(r"^libxdp\.so\.1\.\d+(\.\d+)?$", f):
+                    libxdp.append((rel, f))
         bins = [b for b in TOOL_BINS if os.path.exists(os.path.join(tmp, b))]
         os.makedirs(os.path.join(out, "lib"))
         if bins:
@@ -441,6 +444,14 @@ def cmd_tooltree(a):
         if interp:
             with open(os.path.join(out, "ld"), "w") as f:
                 f.write(interp + "\n")
+        # the installed library's name is how xdpcount tells which libxdp a
+        # host runs: kept, with the directory the package puts it in (libdir),
+        # for the guest to install it there
+        for rel, name in sorted(libxdp)[:1]:
+            shutil.copy(libs.get(name) or os.path.realpath(os.path.join(tmp, rel, name)),
+                        os.path.join(out, "lib", name))
+            with open(os.path.join(out, "libdir"), "w") as f:
+                f.write(rel + "\n")
         for root, _dirs, files in os.walk(tmp):
             if os.path.basename(root) == "bpf" and "/lib/" in root + "/":
                 os.makedirs(os.path.join(out, "bpf"), exist_ok=True)
@@ -670,12 +681,28 @@ def neighbour_judge(version, facts, check):
               [x[1] for x in st["slots"]] == ["xdp_drop_odd"] and (not ids or mine == ids),
               "status %s, its id before %s" % (json.dumps(st), ids))
 
+    # Without --attach (the default, as an operator runs it) xdpcount holds a
+    # free hook through a dispatcher of the version the installed libxdp
+    # writes, read from libxdp.so.1.N.M: 3 from 1.6 on, else 2. The library's
+    # own version has the tools' minor (xdp-tools 1.6.3 ships libxdp.so.1.6.0).
+    default = not _one(facts.get("-"), "first_args")
+    try:
+        minor = int(version.split(".")[1])
+    except (IndexError, ValueError):
+        minor = 0
+    want_v = 3 if minor >= 6 else 2
+
     def joined(sc, key, how):
         att = _event(facts.get(sc, {}), key)
         check("%s %s: xdpcount at XDP in the dispatcher (%s)" % (tag, sc, how),
               att.get("hook") == "xdp" and att.get("attach") == "dispatcher" and
               (how != "joins" or "joins libxdp dispatcher" in (att.get("reason") or "")),
               "attached %s" % json.dumps(att))
+        if how == "holds" and default:
+            said = r"\(version %d, as the installed libxdp 1\.%d\.\d+; netlink\)" % (want_v, minor)
+            check("%s %s: by default (no --attach), a dispatcher of version %d, as the installed "
+                  "libxdp 1.%d" % (tag, sc, want_v, minor), re.search(said, att.get("reason") or ""),
+                  "libxdp %s, reason %s" % (_one(facts.get("-"), "libxdp"), att.get("reason")))
 
     def counted(sc, key):
         f = facts.get(sc, {})

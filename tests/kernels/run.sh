@@ -205,6 +205,7 @@ neighbour_entries() {
     for vd in ${NTOOLS[$a]}; do
         v=${vd%%=*} dir=${vd#*=}
         ents+=("xt/$v/" "xt/$v/ld=$dir/ld" "xt/$v/sbin/" "xt/$v/lib/" "xt/$v/bpf/")
+        [ -e "$dir/libdir" ] && ents+=("xt/$v/libdir=$dir/libdir")
         for f in "$dir"/sbin/* "$dir"/lib/*; do
             ents+=("xt/$v/${f#"$dir"/}=$f:755")
         done

@@ -75,7 +75,7 @@ fact 9.9 base t_sent 200
 fact 9.9 base t_rx frames 100 odd 0 even 100 lost 0
 fact 9.9 base unload 0
 fact 9.9 base after veth0                  <No XDP program loaded!>
-fact 9.9 a xc_attached {"event":"attached","hook":"xdp","attach":"dispatcher","reason":"holds XDP through a dispatcher"}
+fact 9.9 a xc_attached {"event":"attached","hook":"xdp","attach":"dispatcher","reason":"native; holds XDP through libxdp's dispatcher (version 3, as the installed libxdp 1.9.0; netlink)"}
 fact 9.9 a load 0
 fact 9.9 a status veth0                  xdp_dispatcher    native   80   3d5fd855b3c1a162 
 fact 9.9 a status  =>              0      xdpcount_linear           74   e233012d183e0663  XDP_PASS
@@ -106,7 +106,7 @@ fact 9.9 b after veth0                  xdp_dispatcher    native   122   3d5fd85
 fact 9.9 b after  =>              50     xdp_drop_odd              110   b817fd8b2ae05da9  XDP_PASS
 fact 9.9 b t2_sent 200
 fact 9.9 b t2_rx frames 100 odd 0 even 100 lost 0
-fact 9.9 c1 xc_attached {"event":"attached","hook":"xdp","attach":"dispatcher","reason":"holds XDP through a dispatcher"}
+fact 9.9 c1 xc_attached {"event":"attached","hook":"xdp","attach":"dispatcher","reason":"native; holds XDP through libxdp's dispatcher (version 3, as the installed libxdp 1.9.0; netlink)"}
 fact 9.9 c1 load 0
 fact 9.9 c1 xc_rc 137
 fact 9.9 c1 killed veth0                  xdp_dispatcher    native   140   3d5fd855b3c1a162 
@@ -150,7 +150,7 @@ fact 9.9 dp t_rx frames 100 odd 0 even 100 lost 0
 fact 9.9 dp xc_rc 0
 fact 9.9 dp xc_detached {"event":"detached","packets":100}
 fact 9.9 dp after veth0                  xdp_drop_odd      native   191  b817fd8b2ae05da9 
-fact 9.9 f xc_attached {"event":"attached","hook":"xdp","attach":"dispatcher","reason":"holds XDP"}
+fact 9.9 f xc_attached {"event":"attached","hook":"xdp","attach":"dispatcher","reason":"holds XDP (version 3, as the installed libxdp 1.9.0; netlink)"}
 fact 9.9 f load 0
 fact 9.9 f status veth0                  xdp_dispatcher    native   300   3d5fd855b3c1a162 
 fact 9.9 f status  =>              0      xdpcount_linear           290   e233012d183e0663  XDP_PASS
@@ -193,6 +193,20 @@ def neighbours():
     check(len(bad) == 1 and "c1: after detach" in bad[0], "neighbours: a slot detach left fails (%s)" % bad)
     bad, _ = judge(NEIGHBOUR_FACTS.replace("fact 9.9 - done 1\n", ""))
     check(len(bad) == 1 and "end" in bad[0], "neighbours: scenarios cut short fail (%s)" % bad)
+    # by default, a dispatcher of the installed libxdp's version (9.9: 3)
+    bad, _ = judge(NEIGHBOUR_FACTS.replace("version 3, as the installed libxdp 1.9.0",
+                                           "version 2, as the installed libxdp 1.9.0", 1))
+    check(len(bad) == 1 and "a: by default" in bad[0],
+          "neighbours: 9.9 writes version 3: a default dispatcher of version 2 fails (%s)" % bad)
+    bad, _ = judge(NEIGHBOUR_FACTS.replace("fact 9.9 a xc_attached", "fact 9.9 a xc_attached_was")
+                   .replace("fact 9.9 a load 0", 'fact 9.9 a xc_attached {"event":"attached","hook":"xdp",'
+                            '"attach":"link","reason":"bpf_link"}\nfact 9.9 a load 0'))
+    check(any(" a: xdpcount at XDP in the dispatcher" in b for b in bad),
+          "neighbours: our program alone where xdpcount comes first fails (%s)" % bad)
+    # given --attach ARGS, the default is not judged
+    bad, _ = judge("fact 9.9 - first_args --attach dispatcher --dispatcher-version 2\n" +
+                   NEIGHBOUR_FACTS.replace("as the installed libxdp 1.9.0", "--dispatcher-version"))
+    check(not bad, "neighbours: with --attach given, the default's version is not asked (%s)" % bad)
 
 
 def main():

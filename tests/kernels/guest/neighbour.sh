@@ -5,13 +5,15 @@
 # its own (run.sh runs it under busybox unshare -n). It judges nothing: it
 # prints what it saw, one "fact VERSION SCENARIO KEY VALUE..." line each,
 # and ktool.py report judges them. ARGs go to the xdpcount that comes first
-# (before any xdp-loader program); without them it holds the hook through a
-# dispatcher of the version that xdp-loader accepts: 2 for libxdp 1.3-1.5,
-# 3 for 1.6 (each refuses the other's).
+# (before any xdp-loader program); without them it runs as an operator
+# would, with no --attach: auto holds the hook through a dispatcher of the
+# version of the libxdp installed (2 for libxdp 1.3-1.5, 3 for 1.6: each
+# refuses the other's), which it reads from the library's name.
 #
 # In the guest: /bin/busybox, /xdpcount, /tools/{sendframes,rxcount},
 # /guest/{drop_odd,pass,dispatcher_v9}.o and /xt/VERSION/ (sbin/xdp-loader,
-# its lib/ and ELF interpreter named in ld, libxdp's bpf/ objects).
+# its lib/ and ELF interpreter named in ld, libxdp's bpf/ objects, and
+# libxdp1's libxdp.so.1.N.M with the directory it installs it in, libdir).
 #
 # The frames: N frames of sendframes out of veth1, which arrive at veth0,
 # where the programs are. drop_odd.o drops the odd sequence numbers; rxcount
@@ -28,12 +30,6 @@
 #   f     xdpcount first, then xdp-filter load (the issue's own example)
 V=$1
 shift
-if [ $# = 0 ]; then
-	case $V in
-	1.[0-5].*) set -- --attach dispatcher ;;
-	*) set -- --attach dispatcher --dispatcher-version 3 ;;
-	esac
-fi
 [ -e /bin/sh ] || /bin/busybox --install -s /bin
 export PATH=/bin:/tools
 X=/xt/$V
@@ -139,6 +135,22 @@ xc_stop() {  # KEY SIGNAL: stops xdpcount; facts KEY_rc, the detached event, std
 }
 
 fact info "$(xl 2>&1 | head -n1)"
+fact first_args "$*"
+
+# libxdp installed as Debian's libxdp1 installs it: libxdp.so.1.N.M in its
+# multiarch directory with the libxdp.so.1 link beside it (removed at the
+# end, before the next version's run).
+LD=
+if [ -s "$X/libdir" ]; then
+	LD=/$(cat "$X/libdir")
+	mkdir -p "$LD"
+	for l in "$X"/lib/libxdp.so.1.*; do
+		[ -e "$l" ] || continue
+		ln -sf "$l" "$LD/${l##*/}"
+		ln -sf "${l##*/}" "$LD/libxdp.so.1"
+		fact libxdp "$LD/${l##*/}"
+	done
+fi
 
 # base: xdp-loader alone builds its dispatcher with both programs.
 fresh base
@@ -240,5 +252,6 @@ lines "$W/xf" unload-out
 status gone
 
 ip link del veth1 2>/dev/null
+[ -z "$LD" ] || rm -f "$LD"/libxdp.so.1*
 S=-
 fact "done" 1
