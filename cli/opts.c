@@ -39,19 +39,23 @@ static const struct opt_def opt_defs[] = {
 	  "strict (refused beside a foreign program); tc\n"
 	  "counts at tc ingress everywhere" },
 	{ "attach", OPT_ATTACH, required_argument, CMD_RUN | CMD_CHECK, "HOW",
-	  "auto|link|netlink|dispatcher (default auto). A\n"
-	  "link (5.9+) vanishes with the process; netlink\n"
-	  "stays until detached, so xdpcount detaches it on\n"
-	  "exit. dispatcher holds XDP through libxdp's\n"
-	  "multi-program dispatcher, so xdp-loader and other\n"
-	  "libxdp users add their programs beside ours (auto\n"
-	  "joins one that is there). At tc, link is tcx\n"
-	  "(6.6+) and netlink a clsact qdisc with a cls_bpf\n"
-	  "filter" },
+	  "auto|link|netlink|dispatcher (default auto). auto\n"
+	  "holds XDP through libxdp's multi-program\n"
+	  "dispatcher where the kernel and the process can\n"
+	  "(CAP_SYS_ADMIN), so xdp-loader and other libxdp\n"
+	  "users add their programs beside ours, and joins\n"
+	  "one that is there; else our program alone, as\n"
+	  "link and netlink ask: a link (5.9+) vanishes with\n"
+	  "the process; netlink stays until detached, so\n"
+	  "xdpcount detaches it on exit. dispatcher asks for\n"
+	  "the dispatcher. At tc, link is tcx (6.6+) and\n"
+	  "netlink a clsact qdisc with a cls_bpf filter" },
 	{ "dispatcher-version", OPT_DISPATCHER_VERSION, required_argument, CMD_RUN | CMD_CHECK,
 	  "2|3", "the protocol version of a dispatcher xdpcount\n"
-	  "creates (default 2: libxdp 1.3-1.5; 3: libxdp\n"
-	  "1.6+; each refuses the other's)" },
+	  "creates (2: libxdp 1.3-1.5; 3: libxdp 1.6+; each\n"
+	  "refuses the other's); default: the host's libxdp\n"
+	  "(a dispatcher running here, else libxdp.so.1.N,\n"
+	  "else 2)" },
 	{ "direction", OPT_DIRECTION, required_argument, CMD_RUN | CMD_CHECK, "DIR",
 	  "in|out|both (default in): what interfaces receive\n"
 	  "(XDP, or tc ingress), what they transmit (tc\n"
