@@ -66,19 +66,39 @@ int object_select(const struct embedded_object **out)
 	return -ENOEXEC;
 }
 
+const struct embedded_dispatcher *embedded_dispatcher(int i)
+{
+	static struct embedded_dispatcher d[EMBEDDED_DISPATCHERS];
+
+	if (i < 0 || i >= EMBEDDED_DISPATCHERS)
+		return NULL;
+	if (!d[0].version) {
+		d[0] = (struct embedded_dispatcher){ 2, { BYTE_ORDER_LITTLE, xdpcount_disp2_little,
+			xdpcount_disp_sizes[0], XDPCOUNT_SHA256_DISP2_LITTLE } };
+		d[1] = (struct embedded_dispatcher){ 2, { BYTE_ORDER_BIG, xdpcount_disp2_big,
+			xdpcount_disp_sizes[1], XDPCOUNT_SHA256_DISP2_BIG } };
+		d[2] = (struct embedded_dispatcher){ 3, { BYTE_ORDER_LITTLE, xdpcount_disp3_little,
+			xdpcount_disp_sizes[2], XDPCOUNT_SHA256_DISP3_LITTLE } };
+		d[3] = (struct embedded_dispatcher){ 3, { BYTE_ORDER_BIG, xdpcount_disp3_big,
+			xdpcount_disp_sizes[3], XDPCOUNT_SHA256_DISP3_BIG } };
+	}
+	return &d[i];
+}
+
 int object_dispatcher(unsigned int version, const unsigned char **data, size_t *size)
 {
-	const unsigned char *objs[4] = { xdpcount_disp2_little, xdpcount_disp2_big,
-					 xdpcount_disp3_little, xdpcount_disp3_big };
 	enum byte_order host = host_byte_order();
-	int i;
 
-	if (version != 2 && version != 3)
-		return -ENOEXEC;
-	i = (int)(version - 2) * 2 + (host == BYTE_ORDER_BIG);
-	if (object_check(objs[i], xdpcount_disp_sizes[i], host))
-		return -ENOEXEC;
-	*data = objs[i];
-	*size = xdpcount_disp_sizes[i];
-	return 0;
+	for (int i = 0; i < EMBEDDED_DISPATCHERS; i++) {
+		const struct embedded_dispatcher *d = embedded_dispatcher(i);
+
+		if (d->version != version || d->obj.order != host)
+			continue;
+		if (object_check(d->obj.data, d->obj.size, host))
+			return -ENOEXEC;
+		*data = d->obj.data;
+		*size = d->obj.size;
+		return 0;
+	}
+	return -ENOEXEC;
 }

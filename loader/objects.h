@@ -26,9 +26,22 @@ int object_check(const unsigned char *data, size_t size, enum byte_order want);
  * -ENOEXEC when neither matches. */
 int object_select(const struct embedded_object **out);
 
+/* The embedded libxdp dispatchers (bpf/dispatcher.bpf.c, loaded where
+ * xdpcount creates one): protocol versions 2 and 3, each in both byte
+ * orders, in that order (2 little, 2 big, 3 little, 3 big). */
+struct embedded_dispatcher {
+	unsigned int version;
+	struct embedded_object obj;
+};
+
+#define EMBEDDED_DISPATCHERS 4
+
+/* Dispatcher object i, NULL past the last. */
+const struct embedded_dispatcher *embedded_dispatcher(int i);
+
 /* The embedded libxdp dispatcher of protocol version (2, 3) in this host's
- * byte order (bpf/dispatcher.bpf.c). 0, or -ENOEXEC for another version or
- * an object that does not check. */
+ * byte order. 0, or -ENOEXEC for another version or an object that does not
+ * check. */
 int object_dispatcher(unsigned int version, const unsigned char **data, size_t *size);
 
 #endif

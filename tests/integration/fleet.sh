@@ -92,6 +92,15 @@ test_version_json_says_who_and_what() {
 	check_eq "$CUR: both objects with their sha256" \
 		"$(jq -r '[.objects[] | .byte_order + ":" + (.sha256 | length | tostring)] | join(",")' "$out")" \
 		"little:64,big:64"
+	check_eq "$CUR: the dispatchers of both versions and byte orders with their sha256" \
+		"$(jq -r '[.dispatchers[] | (.version | tostring) + .byte_order + ":" + (.sha256 | length | tostring)] | join(",")' "$out")" \
+		"2little:64,2big:64,3little:64,3big:64"
+	# the build's own objects, where this tree built the binary's
+	if [ -e "$TOP/build/bpf/dispatcher3.bpfel.o" ] && [ "$BIN" -nt "$TOP/build/bpf/dispatcher3.bpfel.o" ]; then
+		check_eq "$CUR: the version 3 little-endian dispatcher's sha256 is the built object's" \
+			"$(jq -r '.dispatchers[2].sha256' "$out")" \
+			"$(sha256sum "$TOP/build/bpf/dispatcher3.bpfel.o" | cut -d' ' -f1)"
+	fi
 }
 
 test_json_error_event_on_stdout_with_a_stable_code() {

@@ -50,6 +50,37 @@ static void test_both_byte_orders_are_embedded_and_valid(void)
 	CHECK(embedded_object(2) == NULL);
 }
 
+/* libxdp's dispatcher of versions 2 and 3, both byte orders, each a valid
+ * object with one program, xdp_dispatcher, and its own sha256; the host's
+ * is the one loaded. */
+static void test_dispatchers_are_embedded_and_valid(void)
+{
+	const unsigned char *data = NULL;
+	size_t size = 0;
+
+	for (int i = 0; i < EMBEDDED_DISPATCHERS; i++) {
+		const struct embedded_dispatcher *d = embedded_dispatcher(i);
+		struct seen s = { 0 };
+
+		CHECK_EQ_INT(d->version, 2 + i / 2);
+		CHECK_EQ_INT(d->obj.order, i % 2 ? BYTE_ORDER_BIG : BYTE_ORDER_LITTLE);
+		CHECK(d->obj.size > 64);
+		CHECK_EQ_INT(strlen(d->obj.sha256), 64);
+		CHECK_EQ_INT(object_check(d->obj.data, d->obj.size, d->obj.order), 0);
+		CHECK_EQ_INT(object_names(&d->obj, collect, &s), 0);
+		CHECK_EQ_INT(s.programs, 1);
+		for (int k = 0; k < i; k++)
+			CHECK(strcmp(embedded_dispatcher(k)->obj.sha256, d->obj.sha256) != 0);
+		CHECK(strcmp(embedded_object(0)->sha256, d->obj.sha256) != 0);
+		if (d->obj.order == host_byte_order()) {
+			CHECK_EQ_INT(object_dispatcher(d->version, &data, &size), 0);
+			CHECK(data == d->obj.data && size == d->obj.size);
+		}
+	}
+	CHECK(embedded_dispatcher(EMBEDDED_DISPATCHERS) == NULL);
+	CHECK_EQ_INT(object_dispatcher(9, &data, &size), -ENOEXEC);
+}
+
 static void test_the_host_byte_order_is_selected(void)
 {
 	const struct embedded_object *sel = NULL;
@@ -128,6 +159,7 @@ int main(void)
 	test_images_of_both_objects_and_variants();
 	test_image_of_a_damaged_object_is_refused();
 	test_both_byte_orders_are_embedded_and_valid();
+	test_dispatchers_are_embedded_and_valid();
 	test_the_host_byte_order_is_selected();
 	test_bad_headers_are_refused();
 	CHECK_DONE();
