@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 #define NLWATCH_MAX_REQ 64 /* link requests in one question */
+/* The notification socket's buffer, in bytes (nlwatch.c says why). */
+#define NLWATCH_RCVBUF (8 << 20)
 
 struct nlwatch_query;
 
@@ -23,7 +25,9 @@ struct nlwatch {
 /* One datagram of notifications or of answers, len bytes. */
 typedef void (*nlwatch_fn)(void *ctx, const void *buf, int len);
 
-/* Subscribes to link notifications: 0, or -errno (w->fd is then -1). */
+/* Subscribes to link notifications, with a buffer of NLWATCH_RCVBUF (as
+ * much of it as rmem_max allows without CAP_NET_ADMIN): 0, or -errno (w->fd
+ * is then -1). */
 int nlwatch_open(struct nlwatch *w);
 /* Opens the question socket with its buffers (marks it tried): 0 or -errno. */
 int nlwatch_open_query(struct nlwatch *w);

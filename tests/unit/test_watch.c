@@ -2,7 +2,11 @@
  * resync, how it reads the answers, and the XDP ids notifications carry (the
  * messages are built here). */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
 
 #include <linux/if_link.h>
 #include <linux/netlink.h>
@@ -558,6 +562,50 @@ static void test_genl_family_answers(void)
 	CHECK_EQ_INT(result, 0);
 }
 
+/* Read from /proc/sys/net/core/rmem_max; -1 when unknown. */
+static long rmem_max(void)
+{
+	FILE *f = fopen("/proc/sys/net/core/rmem_max", "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* Churn (tests/stress/churn.sh) queues about 1 MB of link notifications in
+ * one interval: the socket holds NLWATCH_RCVBUF, not rmem_default's 208 KiB
+ * (the kernel doubles what it is given, for its bookkeeping). */
+static void test_the_notification_socket_holds_an_interval_of_churn(void)
+{
+	int force = NLWATCH_RCVBUF, scratch, got = 0;
+	socklen_t len = sizeof(got);
+	bool forced;
+	struct nlwatch w;
+	long want, max = rmem_max();
+
+	scratch = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (scratch < 0 || max < 0) {
+		CHECK_SKIP_PART("no netlink socket or no rmem_max here");
+		if (scratch >= 0)
+			close(scratch);
+		return;
+	}
+	/* beyond rmem_max only with CAP_NET_ADMIN */
+	forced = setsockopt(scratch, SOL_SOCKET, SO_RCVBUFFORCE, &force, sizeof(force)) == 0;
+	close(scratch);
+	want = 2L * (forced || max > NLWATCH_RCVBUF ? NLWATCH_RCVBUF : max);
+	CHECK_EQ_INT(nlwatch_open(&w), 0);
+	CHECK(getsockopt(w.fd, SOL_SOCKET, SO_RCVBUF, &got, &len) == 0);
+	CHECK(got >= want);
+	if (got < want)
+		fprintf(stderr, "  notification buffer %d bytes, want %ld\n", got, want);
+	nlwatch_close(&w);
+}
+
 int main(void)
 {
 	test_one_getlink_per_counting_interface();
@@ -574,5 +622,6 @@ int main(void)
 	test_tc_notifications_make_clsact_places_asked();
 	test_xdp_ids_of_old_and_new_kernels();
 	test_genl_family_answers();
+	test_the_notification_socket_holds_an_interval_of_churn();
 	CHECK_DONE();
 }
