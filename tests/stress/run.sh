@@ -13,7 +13,11 @@
 #      interface is deleted while counting (leftovers.sh): exit 1, no pin;
 #   5. STEADY_MINUTES (10) of steady traffic: totals exact, RSS flat;
 #   6. BLOCKED_SECONDS (60) with stdout blocked (blocked_stdout.sh): every
-#      scrape answers, the textfile stays fresh, both exact.
+#      scrape answers, the textfile stays fresh, both exact;
+#   7. churn (churn.sh, in namespaces of its own): CHURN_RATE (100) veth
+#      pairs a second created and deleted for CHURN_SECONDS (60) while a run
+#      follows a glob, in link and netlink mode: every interface that lived
+#      two intervals attached and lost, no leak, the stable ones exact.
 # Leftovers: no XDP program on the interfaces after each cycle, no pin in the
 # runs' bpffs, no clsact qdisc. Leaks: every program id our runs attached
 # (from the kernel), and every map id of those programs, is gone at the end
@@ -190,5 +194,16 @@ else fail "steady: RSS varied by $((max - min)) KiB after warm-up"; fi
 . "$TOP/tests/stress/blocked_stdout.sh"
 echo "== $BLOCKED_SECONDS s with a blocked stdout"
 blocked_stdout
+
+echo "== churn (tests/stress/churn.sh)"
+BIN=$BIN ARCH=$ARCH "$TOP/tests/stress/churn.sh" | tee "$WORK/churn.log"
+# its closing "N passed, N failed[, N skipped]" joins ours
+read -r cp cf cs < <(tail -n 1 "$WORK/churn.log" |
+	sed -nE 's/^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$/\1 \2 \4/p')
+if [ -n "${cp:-}" ]; then
+	PASSED=$((PASSED + cp)) FAILED=$((FAILED + cf)) SKIPPED=$((SKIPPED + ${cs:-0}))
+else
+	fail "churn: no results line"
+fi
 
 results_line
