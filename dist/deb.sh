@@ -38,7 +38,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ME=deb
 # shellcheck source=ci/lib.sh
 . "$ROOT/ci/lib.sh"
-arch_load "$ARCH" || die "unknown arch $ARCH (ci/arches)"
+arch_need "$ARCH"
 DEBARCH=$A_DEBARCH
 EPOCH=${SOURCE_DATE_EPOCH:-$(date +%s)}
 MAINT=${DEB_MAINTAINER:-xdpcount maintainers <maintainers@xdpcount.invalid>}

@@ -27,7 +27,7 @@ ME=image
 
 # platform ARCH: the OCI os/arch[/variant] of a release arch (its Debian one)
 platform() {
-	arch_load "$1" || die "unknown arch $1 (ci/arches)"
+	arch_need "$1"
 	case $A_DEBARCH in
 	armhf) echo linux/arm/v7 ;;
 	ppc64el) echo linux/ppc64le ;;

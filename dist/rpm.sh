@@ -21,7 +21,7 @@ ME=rpm
 # shellcheck source=ci/lib.sh
 . "$ROOT/ci/lib.sh"
 rpm_arch() { # ARCH: the RPM name of a release arch
-	arch_load "$1" || die "unknown arch $1 (ci/arches)"
+	arch_need "$1"
 	case $1 in
 	armhf) echo armv7hl ;;
 	*) echo "$1" ;;

@@ -294,7 +294,7 @@ fetch_tools() {  # ARCH...
     flock -w 1800 9 || die "could not lock $TCACHE/.lock"
     lock_lines >/dev/null || die "$LOCK is malformed"
     for arch in "$@"; do
-        arch_load "$arch" || die "unknown arch $arch (not in ci/arches)"
+        arch_need "$arch"
         suites=$(lock_lines | awk -v a="$A_DEBARCH" '$3 == a { print $2 }' | sort -u)
         for s in $suites; do
             [ -n "${CFG[$s]:-}" ] || apt_setup "$s"
