@@ -7,7 +7,9 @@
   arches.py get ARCH FIELD       print one field of ARCH's row
   arches.py check                check every row against dpkg-architecture (GNU
                                  triplet, bits, byte order) and itself (release
-                                 class, muslsrc, kimage, series); one line per
+                                 class, muslsrc, kimage, series, OCI platform
+                                 format; the RPM arch against rpm's platforms
+                                 when rpm is installed); one line per
                                  assertion, then "N passed, N failed"
 
 As a module: rows() -> {arch: {field: value}}, series() -> {series: suite}.
@@ -17,7 +19,7 @@ import re
 import struct
 import sys
 
-FIELDS = ("name release debarch gnu musl muslsrc qemu qsys qpkg machine console "
+FIELDS = ("name release debarch oci rpm gnu musl muslsrc qemu qsys qpkg machine console "
           "flavour kimage elf order kernels").split()
 TABLE = os.environ.get("XDPCOUNT_ARCHES_FILE",
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "arches"))
@@ -90,11 +92,17 @@ def elfcheck(path, arch):
 def check_table():
     """Consistency of ci/arches, so that a new row is right before it is used."""
     import subprocess
-    res = {"ok": 0, "fail": 0}
+    res = {"ok": 0, "fail": 0, "skip": []}
 
     def check(ok, what):
         res["ok" if ok else "fail"] += 1
         print("  %-5s %s" % ("ok" if ok else "FAIL", what))
+
+    def skip(what, why):
+        res["skip"].append("%s: %s" % (what, why))
+        print("  skip  %s (%s)" % (what, why))
+    # the platforms rpmbuild --target knows (Debian's rpm-common), if installed
+    rpm_platforms = "/usr/lib/rpm/platform"
     try:
         rs, ser = rows(), series()
     except (OSError, ValueError) as e:
@@ -124,7 +132,18 @@ def check_table():
               "%s: every kernel series (%s) has a series row" % (a, r["kernels"]))
         check(r["musl"].split("-")[0] == r["gnu"].split("-")[0],
               "%s: musl triplet %s is for the same CPU as %s" % (a, r["musl"], r["gnu"]))
-    print("%d passed, %d failed" % (res["ok"], res["fail"]))
+        check(re.match(r"^linux/[a-z0-9]+(/v[0-9]+)?$", r["oci"]) is not None,
+              "%s: oci '%s' is an OCI platform linux/ARCH[/vN]" % (a, r["oci"]))
+        what = "%s: rpm '%s' is a platform of rpmbuild --target" % (a, r["rpm"])
+        if os.path.isdir(rpm_platforms):
+            check(r["rpm"] != "" and os.path.isdir(os.path.join(rpm_platforms, r["rpm"] + "-linux")),
+                  "%s (%s/%s-linux)" % (what, rpm_platforms, r["rpm"]))
+        else:
+            skip(what, "no %s: rpm is not installed" % rpm_platforms)
+    for s in res["skip"]:
+        print("skipped: %s" % s)
+    print("%d passed, %d failed%s" % (res["ok"], res["fail"],
+                                      ", %d skipped" % len(res["skip"]) if res["skip"] else ""))
     return 1 if res["fail"] else 0
 
 

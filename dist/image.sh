@@ -25,15 +25,8 @@ ME=image
 # shellcheck source=ci/lib.sh
 . "$ROOT/ci/lib.sh"
 
-# platform ARCH: the OCI os/arch[/variant] of a release arch (its Debian one)
-platform() {
-	arch_need "$1"
-	case $A_DEBARCH in
-	armhf) echo linux/arm/v7 ;;
-	ppc64el) echo linux/ppc64le ;;
-	*) echo "linux/$A_DEBARCH" ;;
-	esac
-}
+# platform ARCH: the OCI os/arch[/variant] of a release arch (ci/arches: oci)
+platform() { arch_need "$1"; echo "$A_OCI"; }
 # dist/image.sh --platform ARCH: just that (for the tests)
 if [ "${1:-}" = --platform ]; then platform "$2"; exit 0; fi
 

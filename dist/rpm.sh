@@ -20,13 +20,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ME=rpm
 # shellcheck source=ci/lib.sh
 . "$ROOT/ci/lib.sh"
-rpm_arch() { # ARCH: the RPM name of a release arch
-	arch_need "$1"
-	case $1 in
-	armhf) echo armv7hl ;;
-	*) echo "$1" ;;
-	esac
-}
+rpm_arch() { arch_need "$1"; echo "$A_RPM"; } # ARCH: its RPM name (ci/arches: rpm)
 # dist/rpm.sh --arch ARCH: just that (for the tests)
 if [ "${1:-}" = --arch ]; then rpm_arch "$2"; exit 0; fi
 [ $# = 4 ] || { echo "usage: dist/rpm.sh DIR ARCH VERSION OUTDIR | --arch ARCH" >&2; exit 2; }
