@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # dist/build.sh [ARCH...] - the release (make dist), into dist/out/:
 #
-#   xdpcount-<version>-linux-<arch>.tar.gz   binary, README.md, docs/, LICENSE,
-#                                            licenses/ of the static libraries,
-#                                            xdpcount.8, xdpcount@.service,
+#   xdpcount-<version>-linux-<arch>.tar.gz   binary, README.md, HACKING.md, docs/,
+#                                            LICENSE, licenses/ of the static
+#                                            libraries, xdpcount.8, xdpcount@.service,
 #                                            xdpcount.bash-completion, systemd/
 #                                            drop-ins, kubernetes/ (DaemonSet,
 #                                            Containerfile, PrometheusRule,
@@ -168,8 +168,8 @@ for a in "${BUILT[@]}"; do
 	d=$STAGE/bin/$NAME-linux-$a
 	mkdir -p "$d/licenses"
 	install -m 755 "$TREE/build/$a/xdpcount" "$d/xdpcount"
-	install -m 644 "$TREE/README.md" "$TREE/LICENSE" "$d/"
-	# the pages the README links to
+	install -m 644 "$TREE/README.md" "$TREE/HACKING.md" "$TREE/LICENSE" "$d/"
+	# the pages the README links to (HACKING.md above too)
 	install -D -m 644 -t "$d/docs" "$TREE"/docs/*.md
 	for f in xdpcount@.service xdpcount.service xdpcount.bash-completion; do
 		if [ -f "$TREE/dist/$f" ]; then install -m 644 "$TREE/dist/$f" "$d/"; fi

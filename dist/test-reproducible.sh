@@ -123,7 +123,7 @@ for a in $ARCHES; do
 	tar -tzf "$t" | sort > "$TMP/list"
 	missing=
 	for m in xdpcount README.md docs/internals.md docs/json.md docs/performance.md \
-		docs/testing.md LICENSE xdpcount.8 xdpcount@.service licenses/README \
+		docs/testing.md HACKING.md LICENSE xdpcount.8 xdpcount@.service licenses/README \
 		xdpcount.bash-completion systemd/metrics.conf systemd/textfile.conf systemd/strict.conf \
 		kubernetes/xdpcount-daemonset.yaml kubernetes/Containerfile ansible/xdpcount.yml \
 		ansible/roles/xdpcount/tasks/main.yml ansible/roles/xdpcount/defaults/main.yml \
@@ -134,6 +134,14 @@ for a in $ARCHES; do
 		grep -qxF "$d/$m" "$TMP/list" || missing+=" $m"
 	done
 	check "$a: tarball holds binary, README, docs, LICENSE, man page, unit, completion, deployment examples, licences${missing:+ (missing:$missing)}" test -z "$missing"
+	# every link of its pages (README.md, HACKING.md, docs/; not the linked
+	# libraries' under licenses/) is to a file it holds, or a heading of one
+	mkdir -p "$TMP/md-$a"
+	tar -xzf "$t" -C "$TMP/md-$a" --wildcards '*.md'
+	mapfile -t pages < <(cd "$TMP/md-$a/$d" && find . -path ./licenses -prune -o -name '*.md' -print | sort)
+	dead=$(cd "$TMP/md-$a/$d" && python3 "$ROOT/tests/deploy/md_links.py" . "${pages[@]}" | tr '\n' ';')
+	[ ${#pages[@]} -ge 6 ] || dead+="only ${#pages[@]} pages;"
+	check "$a: the links of its ${#pages[@]} pages go to files it holds${dead:+ (dead: $dead)}" test -z "$dead"
 	th=$(tar -xzOf "$t" "$d/xdpcount.8" 2>/dev/null | grep '^\.TH')
 	check "$a: the man page's .TH carries the date and $VERSION (got: $th)" \
 		test "$th" = ".TH XDPCOUNT 8 \"$(date -u -d "@$EPOCH" +%Y-%m-%d)\" \"xdpcount $VERSION\" \"System Administration\""

@@ -171,32 +171,12 @@ test_help_man_and_readme_agree() {
 			grep '^\.BR' | grep -oE '[a-z_]+' | grep -vx BR | sort -u) | grep '^[<>]' | tr '\n' ' ')" ""
 }
 
-# Issue 24: every link of README.md and docs/*.md goes somewhere: a heading
-# of the page it names (GitHub's anchors) or a file of the tree.
+# Issue 24: every link of README.md, HACKING.md and docs/*.md goes
+# somewhere: a heading of the page it names (GitHub's anchors) or a file of
+# the tree (tests/deploy/md_links.py; the dist suite runs it on a tarball).
 test_readme_and_docs_links_resolve() {
 	local bad
-	bad=$(cd "$TOP" && python3 - README.md docs/*.md <<-'EOF'
-	import os, re, sys
-	def anchors(path):
-	    text = open(path).read()
-	    text = re.sub(r"```.*?```", "", text, flags=re.S)
-	    out = set()
-	    for h in re.findall(r"^#{1,6} (.+)$", text, flags=re.M):
-	        out.add(re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-"))
-	    return out
-	for page in sys.argv[1:]:
-	    base = os.path.dirname(page)
-	    for target in re.findall(r"\]\(([^)\s]+)\)", open(page).read()):
-	        if re.match(r"[a-z]+:", target):
-	            continue
-	        path, _, frag = target.partition("#")
-	        path = os.path.normpath(os.path.join(base, path)) if path else page
-	        if not os.path.exists(path):
-	            print(f"{page}: {target}: no {path}")
-	        elif frag and path.endswith(".md") and frag not in anchors(path):
-	            print(f"{page}: {target}: no heading #{frag} in {path}")
-	EOF
-	)
+	bad=$(cd "$TOP" && python3 tests/deploy/md_links.py . README.md HACKING.md docs/*.md)
 	check_eq "$CUR: every link resolves" "$bad" ""
 }
 
