@@ -26,6 +26,19 @@
 #define VETH_SRC "xdpcst1"  /* the frames come from here */
 #define SETTLE_MS 2000      /* how long counts may take to arrive */
 #define QUIET_MS 50         /* no change for this long: counts are final */
+#define PROGRESS_FRAMES 1000 /* frames sent between two progress reports */
+
+/* The child tells the parent each step it begins, one byte (mode << 4 | step;
+ * mode 1-4 as in mode_names[], 0 for none) on the pipe, and every
+ * PROGRESS_FRAMES frames it has sent; then STEP_RESULT and the result. The
+ * parent's bound is on the silence between two of them. */
+enum step {
+	STEP_START, STEP_NETNS, STEP_VETH, STEP_UP,
+	STEP_ATTACH, STEP_SEND, STEP_COUNT, STEP_DETACH,
+	STEP_RESULT = 0xff,
+};
+
+static const char *const mode_names[] = { "", "native", "generic", "tc", "tc egress" };
 
 static void say(char *buf, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -42,6 +55,39 @@ static void say(char *buf, const char *fmt, ...)
 static uint64_t now_ms(void)
 {
 	return mono_now_ns() / 1000000;
+}
+
+/* In the child: tells the parent that step (of mode) begins. */
+static void progress(int pfd, unsigned int mode, enum step step)
+{
+	uint8_t b = (uint8_t)(mode << 4 | step);
+
+	while (write(pfd, &b, 1) < 0 && errno == EINTR)
+		;
+}
+
+/* In the parent: what the child was doing when it last said, for a message. */
+static void step_say(char *buf, size_t len, uint8_t b)
+{
+	static const char *const steps[] = {
+		[STEP_START] = "starting",
+		[STEP_NETNS] = "making its network namespace",
+		[STEP_VETH] = "making its veth pair",
+		[STEP_UP] = "bringing its veth pair up",
+		[STEP_ATTACH] = "attaching",
+		[STEP_SEND] = "sending frames",
+		[STEP_COUNT] = "reading the counts",
+		[STEP_DETACH] = "detaching",
+	};
+	unsigned int mode = b >> 4, step = b & 0xf;
+
+	if (step >= sizeof(steps) / sizeof(steps[0]) || !steps[step] ||
+	    mode >= sizeof(mode_names) / sizeof(mode_names[0]))
+		snprintf(buf, len, "at step 0x%02x", b);
+	else if (mode)
+		snprintf(buf, len, "%s in %s mode", steps[step], mode_names[mode]);
+	else
+		snprintf(buf, len, "%s", steps[step]);
 }
 
 static void sleep_ms(unsigned int ms)
@@ -95,14 +141,35 @@ static int read_settled(const struct selftest_hooks *h, int ifindex,
 	}
 }
 
+/* Sends n frames out of if_src (through its qdisc for egress), saying so to
+ * the parent every PROGRESS_FRAMES. Returns n or -errno. */
+static int send_frames(int pfd, unsigned int mi, bool egress, int if_src,
+		       unsigned int n, unsigned int len, unsigned int *resent)
+{
+	unsigned int sent = 0, k;
+	int rc;
+
+	while (sent < n) {
+		progress(pfd, mi, STEP_SEND);
+		k = n - sent < PROGRESS_FRAMES ? n - sent : PROGRESS_FRAMES;
+		rc = egress ? inject_frames_qdisc(if_src, k, len, resent) :
+			      inject_frames(if_src, k, len);
+		if (rc < 0)
+			return rc;
+		sent += (unsigned int)rc;
+	}
+	return (int)sent;
+}
+
 /* One mode: the program on if_xdp, N frames from if_src; or (egress) the
  * program at if_src's tc egress, the N frames sent through it. */
-static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode, bool egress,
-		     int if_xdp, int if_src, unsigned int n, unsigned int len,
-		     struct selftest_mode *m)
+static void run_mode(const struct selftest_hooks *h, int pfd, enum xdp_mode mode,
+		     bool egress, int if_xdp, int if_src, unsigned int n,
+		     unsigned int len, struct selftest_mode *m)
 {
-	const char *name = egress ? "tc egress" : mode == XDP_MODE_NATIVE ? "native" :
-			   mode == XDP_MODE_TC ? "tc" : "generic";
+	const unsigned int mi = egress ? 4 : mode == XDP_MODE_NATIVE ? 1 :
+				mode == XDP_MODE_TC ? 3 : 2;
+	const char *name = mode_names[mi];
 	uint64_t p0 = 0, b0 = 0, p1 = 0, b1 = 0;
 	unsigned int resent = 0;
 	int err, sent;
@@ -110,6 +177,7 @@ static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode, bool eg
 	m->ran = true;
 	if (egress)
 		if_xdp = if_src; /* where the count is, from here on */
+	progress(pfd, mi, STEP_ATTACH);
 	err = egress ? h->attach_egress(h->ctx, if_src) : h->attach(h->ctx, if_xdp, mode);
 	if (err) {
 		m->err = err;
@@ -124,7 +192,7 @@ static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode, bool eg
 		say(m->reason, "reading the counters failed: %s", strerror(-err));
 		goto out;
 	}
-	sent = egress ? inject_frames_qdisc(if_src, n, len, &resent) : inject_frames(if_src, n, len);
+	sent = send_frames(pfd, mi, egress, if_src, n, len, &resent);
 	if (sent < 0) {
 		m->err = sent;
 		say(m->reason, "injecting %u frames failed: %s", n,
@@ -133,6 +201,7 @@ static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode, bool eg
 	}
 	m->sent = (uint64_t)sent;
 	m->bytes_sent = (uint64_t)sent * len;
+	progress(pfd, mi, STEP_COUNT);
 	err = read_settled(h, if_xdp, p0 + m->sent, &p1, &b1);
 	if (err) {
 		m->err = err;
@@ -158,6 +227,7 @@ static void run_mode(const struct selftest_hooks *h, enum xdp_mode mode, bool eg
 			     "were sent again)" : "");
 	}
 out:
+	progress(pfd, mi, STEP_DETACH);
 	err = h->detach(h->ctx, if_xdp);
 	if (err && m->ok) {
 		m->ok = false;
@@ -196,12 +266,13 @@ static int wait_running(const char *name, unsigned int timeout_ms)
 }
 
 /* The child's whole job, in its own network namespace. */
-static void child_run(const struct selftest_hooks *h, unsigned int n,
+static void child_run(const struct selftest_hooks *h, int pfd, unsigned int n,
 		      unsigned int len, struct selftest_result *r)
 {
 	int err, if_xdp = 0, if_src = 0;
 	const unsigned int flags = IFF_UP | IFF_NOARP;
 
+	progress(pfd, 0, STEP_NETNS);
 	if (unshare(CLONE_NEWNET) < 0) {
 		r->err = -errno;
 		say(r->reason, "cannot create a network namespace: %s%s",
@@ -218,6 +289,7 @@ static void child_run(const struct selftest_hooks *h, unsigned int n,
 	}
 	/* New interfaces inherit "default"; set both ends again below. */
 	ipv6_disable("default");
+	progress(pfd, 0, STEP_VETH);
 	err = veth_create(VETH_XDP, VETH_SRC);
 	if (err) {
 		r->err = err;
@@ -235,6 +307,7 @@ static void child_run(const struct selftest_hooks *h, unsigned int n,
 	}
 	ipv6_disable(VETH_XDP);
 	ipv6_disable(VETH_SRC);
+	progress(pfd, 0, STEP_UP);
 	err = link_set_flags(if_src, flags, flags);
 	if (!err)
 		err = link_set_flags(if_xdp, flags, flags);
@@ -252,12 +325,12 @@ static void child_run(const struct selftest_hooks *h, unsigned int n,
 		goto out;
 	}
 	r->ran = true;
-	run_mode(h, XDP_MODE_NATIVE, false, if_xdp, if_src, n, len, &r->native);
-	run_mode(h, XDP_MODE_GENERIC, false, if_xdp, if_src, n, len, &r->generic);
+	run_mode(h, pfd, XDP_MODE_NATIVE, false, if_xdp, if_src, n, len, &r->native);
+	run_mode(h, pfd, XDP_MODE_GENERIC, false, if_xdp, if_src, n, len, &r->generic);
 	if (h->tc)
-		run_mode(h, XDP_MODE_TC, false, if_xdp, if_src, n, len, &r->tc);
+		run_mode(h, pfd, XDP_MODE_TC, false, if_xdp, if_src, n, len, &r->tc);
 	if (h->tc && h->attach_egress)
-		run_mode(h, XDP_MODE_TC, true, if_xdp, if_src, n, len, &r->egress);
+		run_mode(h, pfd, XDP_MODE_TC, true, if_xdp, if_src, n, len, &r->egress);
 	if (r->native.ok && r->generic.ok && (!h->tc || r->tc.ok) &&
 	    (!r->egress.ran || r->egress.ok))
 		say(r->reason, "native and generic mode%s%s counted %u frames of %u bytes exactly",
@@ -276,6 +349,7 @@ static void child_main(const struct selftest_hooks *h, unsigned int n,
 	struct selftest_result r;
 	const char *p = (const char *)&r;
 	size_t left = sizeof(r);
+	uint8_t tag = STEP_RESULT;
 	ssize_t w;
 
 	/* If the parent dies, so do we (and with us the namespace). */
@@ -284,7 +358,9 @@ static void child_main(const struct selftest_hooks *h, unsigned int n,
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 	memset(&r, 0, sizeof(r));
-	child_run(h, n, len, &r);
+	child_run(h, wfd, n, len, &r);
+	while (write(wfd, &tag, 1) < 0 && errno == EINTR)
+		;
 	while (left) {
 		w = write(wfd, p, left);
 		if (w < 0 && errno == EINTR)
@@ -297,14 +373,19 @@ static void child_main(const struct selftest_hooks *h, unsigned int n,
 	_exit(left ? 1 : 0); /* never run the parent's atexit handlers */
 }
 
-/* Reads the child's result within the deadline. Returns 0, -ETIMEDOUT, or
- * -EPIPE if the child went away before it wrote a whole result. */
-static int read_result(int rfd, uint64_t deadline, struct selftest_result *r)
+/* Reads the child's progress and then its result, for as long as no more
+ * than stall_ms pass without a byte from it; *step is the step it said it
+ * began last. Returns 0, -ETIMEDOUT, or -EPIPE if the child went away before
+ * it wrote a whole result. */
+static int read_result(int rfd, unsigned int stall_ms, uint8_t *step,
+		       struct selftest_result *r)
 {
 	struct pollfd pfd = { .fd = rfd, .events = POLLIN };
+	uint64_t now, deadline = now_ms() + stall_ms;
 	char *p = (char *)r;
+	bool result = false; /* STEP_RESULT came: the rest is the result */
 	size_t got = 0;
-	uint64_t now;
+	uint8_t b;
 	ssize_t n;
 	int rc;
 
@@ -319,12 +400,18 @@ static int read_result(int rfd, uint64_t deadline, struct selftest_result *r)
 			return -errno;
 		if (rc == 0)
 			return -ETIMEDOUT;
-		n = read(rfd, p + got, sizeof(*r) - got);
+		n = result ? read(rfd, p + got, sizeof(*r) - got) : read(rfd, &b, 1);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
 			return -EPIPE;
-		got += (size_t)n;
+		deadline = now_ms() + stall_ms;
+		if (result)
+			got += (size_t)n;
+		else if (b == STEP_RESULT)
+			result = true;
+		else
+			*step = b;
 	}
 	return 0;
 }
@@ -351,12 +438,13 @@ static int reap(pid_t pid, uint64_t deadline, int *status)
 }
 
 int selftest_run_timeout(const struct selftest_hooks *h, unsigned int nframes,
-			 unsigned int frame_len, unsigned int timeout_ms,
+			 unsigned int frame_len, unsigned int stall_ms,
 			 struct selftest_result *r)
 {
 	struct selftest_result got;
 	int fds[2] = { -1, -1 }, status = 0, err;
-	uint64_t deadline;
+	uint8_t step = STEP_START;
+	char doing[64];
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
@@ -396,14 +484,14 @@ int selftest_run_timeout(const struct selftest_hooks *h, unsigned int nframes,
 	}
 	close(fds[1]);
 	fds[1] = -1;
-	deadline = now_ms() + timeout_ms;
-	err = read_result(fds[0], deadline, &got);
+	err = read_result(fds[0], stall_ms, &step, &got);
 	/* On a timeout kill at once; otherwise the child is on its way out. */
 	reap(pid, err == -ETIMEDOUT ? 0 : now_ms() + 1000, &status);
 	if (err == -ETIMEDOUT) {
 		r->err = -ETIMEDOUT;
-		say(r->reason, "selftest did not finish within %u ms; its process was killed",
-		    timeout_ms);
+		step_say(doing, sizeof(doing), step);
+		say(r->reason, "selftest made no progress for %u ms while %s; its process was killed",
+		    stall_ms, doing);
 		goto out;
 	}
 	if (err) {
@@ -438,5 +526,5 @@ out:
 int selftest_run(const struct selftest_hooks *h, unsigned int nframes,
 		 unsigned int frame_len, struct selftest_result *r)
 {
-	return selftest_run_timeout(h, nframes, frame_len, SELFTEST_TIMEOUT_MS, r);
+	return selftest_run_timeout(h, nframes, frame_len, SELFTEST_STALL_MS, r);
 }

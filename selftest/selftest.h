@@ -7,7 +7,14 @@
  * and compares the counts; then (tc egress) attaches at the sending end's
  * egress and counts the same N frames as they leave it. The host's interfaces are never touched, and the
  * namespace (with everything in it) disappears when the child exits, on every
- * path. The parent bounds the wait and kills the child if it has to.
+ * path. The parent bounds the wait and kills the child if it has to: the child
+ * tells it each step it begins (namespace, veth, each mode's attach, send,
+ * count, detach) and every 1000 frames it has sent, and the bound is on the
+ * silence between two of these (SELFTEST_STALL_MS), not on the whole run,
+ * which an emulated (TCG) or loaded machine may well make longer without any
+ * step hanging. Every step has a bound of its own below it (sending: 5 s
+ * without a frame through; settling: 2 s; the veth coming up: 3 s), and the
+ * steps are finitely many, so the whole run is bounded too.
  *
  * The BPF side comes from the caller through hooks: the program and its maps
  * are loaded by the parent before selftest_run() forks, and the child
@@ -21,7 +28,7 @@
 #include "plan/plan.h"
 
 #define SELFTEST_REASON_LEN 256
-#define SELFTEST_TIMEOUT_MS 20000
+#define SELFTEST_STALL_MS 20000 /* the longest silence of the child */
 #define SELFTEST_DEFAULT_FRAMES 10000
 #define SELFTEST_DEFAULT_FRAME_LEN 64
 
@@ -59,13 +66,15 @@ struct selftest_result {
 /* Runs the selftest with nframes frames of frame_len bytes per mode (0 picks
  * the defaults above) and fills *r. Returns 0 when it could run at all and
  * both modes counted exactly; -errno otherwise (r says what happened in every
- * case). Never hangs: the child is killed after SELFTEST_TIMEOUT_MS. */
+ * case). Never hangs: the child is killed when it has said nothing for
+ * SELFTEST_STALL_MS, and the reason names the step it was in. */
 int selftest_run(const struct selftest_hooks *h, unsigned int nframes,
 		 unsigned int frame_len, struct selftest_result *r);
 
-/* The same with a chosen bound on the wait (tests use a short one). */
+/* The same with a chosen bound on the child's silence (tests use a short
+ * one). */
 int selftest_run_timeout(const struct selftest_hooks *h, unsigned int nframes,
-			 unsigned int frame_len, unsigned int timeout_ms,
+			 unsigned int frame_len, unsigned int stall_ms,
 			 struct selftest_result *r);
 
 #endif

@@ -1,8 +1,9 @@
 /* selftest/: frame layout, argument checks, and (as root, in a network
  * namespace of this test's own) veth creation over rtnetlink, exact
  * injection, and selftest_run() driven by fake hooks that count with a packet
- * socket instead of BPF: its success, a refused mode, a crashing child and a
- * hanging child. Nothing outside the test's namespaces is touched. */
+ * socket instead of BPF: its success, a refused mode, a crashing child, a
+ * hanging child and a slow one that keeps going. Nothing outside the test's
+ * namespaces is touched. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,6 +24,14 @@
 #include "selftest/inject.h"
 #include "selftest/netlink.h"
 #include "selftest/selftest.h"
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 static void test_frame_layout(void)
 {
@@ -59,7 +68,17 @@ struct fake {
 	int refuse_tc;     /* attach at tc fails with -ENOENT (no cls_bpf, say) */
 	int crash;         /* attach aborts the process */
 	int hang;          /* attach never returns */
+	int hang_detach;   /* detach never returns */
+	unsigned int slow_ms; /* attach and detach take this long each */
 };
+
+static void fake_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
 
 static int fake_attach(void *ctx, int ifindex, enum xdp_mode mode)
 {
@@ -79,6 +98,7 @@ static int fake_attach(void *ctx, int ifindex, enum xdp_mode mode)
 	}
 	while (f->hang)
 		pause();
+	fake_sleep_ms(f->slow_ms);
 	if (f->refuse_native && mode == XDP_MODE_NATIVE)
 		return -EOPNOTSUPP;
 	if (f->refuse_tc && mode == XDP_MODE_TC)
@@ -117,6 +137,9 @@ static int fake_detach(void *ctx, int ifindex)
 {
 	struct fake *f = ctx;
 
+	while (f->hang_detach)
+		pause();
+	fake_sleep_ms(f->slow_ms);
 	if (ifindex <= 0 || ifindex >= 8 || f->fd[ifindex] <= 0)
 		return -ENOENT;
 	close(f->fd[ifindex]);
@@ -254,6 +277,36 @@ static void test_selftest_child_dies_or_hangs(void)
 	CHECK(!r.ran);
 	CHECK_EQ_INT(r.err, -ETIMEDOUT);
 	CHECK_CONTAINS(r.reason, "killed");
+	CHECK_CONTAINS(r.reason, "no progress for 300 ms while attaching in native mode");
+
+	/* A hang after steps that went well: the bound counts from the last. */
+	h = fake_hooks(&f);
+	f.hang_detach = 1;
+	t0 = time(NULL);
+	CHECK_EQ_INT(selftest_run_timeout(&h, 3000, 64, 300, &r), -ETIMEDOUT);
+	CHECK(time(NULL) - t0 <= 3);
+	CHECK_EQ_INT(r.err, -ETIMEDOUT);
+	CHECK_CONTAINS(r.reason, "while detaching in native mode");
+}
+
+/* Slow, not stuck: attach and detach take 400 ms each, longer in all (four
+ * of them, 1.6 s and more) than the 1000 ms bound on silence, which no step
+ * reaches. The selftest finishes, and counts exactly. */
+static void test_selftest_slow_but_going(void)
+{
+	struct fake f;
+	struct selftest_hooks h = fake_hooks(&f);
+	struct selftest_result r;
+	uint64_t t0, ms;
+
+	f.slow_ms = 400;
+	t0 = mono_ms();
+	CHECK_EQ_INT(selftest_run_timeout(&h, 2500, 64, 1000, &r), 0);
+	ms = mono_ms() - t0;
+	CHECK(ms >= 1600);
+	CHECK(r.native.ok && r.generic.ok);
+	CHECK_EQ_U64(r.native.counted, 2500);
+	CHECK_EQ_U64(r.generic.counted, 2500);
 }
 
 int main(void)
@@ -271,5 +324,6 @@ int main(void)
 	test_selftest_refused_native();
 	test_selftest_tc_case();
 	test_selftest_child_dies_or_hangs();
+	test_selftest_slow_but_going();
 	CHECK_DONE();
 }
