@@ -15,6 +15,12 @@
 # tree, and the path goes into the prefix hash).
 # Pins: deps.lock at the repository root. See ci/README-deps.md.
 set -euo pipefail
+# Run from make (the deps rule of make install DESTDIR=... PREFIX=... on a
+# new prefix), the caller's command-line variables would reach the
+# libraries' own makes through MAKEFLAGS and the environment: zlib's make
+# install then staged into the caller's DESTDIR instead of the prefix. The
+# libraries are built from what this script passes them, nothing else.
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL DESTDIR
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
