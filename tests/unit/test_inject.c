@@ -257,12 +257,27 @@ static void test_selftest_tc_case(void)
 	CHECK_CONTAINS(r.reason, "tc mode");
 }
 
+/* A selftest of n frames whose child hangs (as f says) is killed 300 ms
+ * after it last said something, and its reason names the step. */
+static void check_killed(const struct selftest_hooks *h, unsigned int n, const char *step)
+{
+	struct selftest_result r;
+	time_t t0 = time(NULL);
+
+	CHECK_EQ_INT(selftest_run_timeout(h, n, 64, 300, &r), -ETIMEDOUT);
+	CHECK(time(NULL) - t0 <= 3);
+	CHECK(!r.ran); /* nothing of the child's result is taken */
+	CHECK_EQ_INT(r.err, -ETIMEDOUT);
+	CHECK_CONTAINS(r.reason, "no progress for 300 ms while");
+	CHECK_CONTAINS(r.reason, step);
+	CHECK_CONTAINS(r.reason, "killed");
+}
+
 static void test_selftest_child_dies_or_hangs(void)
 {
 	struct fake f;
 	struct selftest_hooks h = fake_hooks(&f);
 	struct selftest_result r;
-	time_t t0;
 
 	f.crash = 1;
 	CHECK(selftest_run(&h, 10, 64, &r) < 0);
@@ -271,22 +286,11 @@ static void test_selftest_child_dies_or_hangs(void)
 
 	h = fake_hooks(&f);
 	f.hang = 1;
-	t0 = time(NULL);
-	CHECK_EQ_INT(selftest_run_timeout(&h, 10, 64, 300, &r), -ETIMEDOUT);
-	CHECK(time(NULL) - t0 <= 3);
-	CHECK(!r.ran);
-	CHECK_EQ_INT(r.err, -ETIMEDOUT);
-	CHECK_CONTAINS(r.reason, "killed");
-	CHECK_CONTAINS(r.reason, "no progress for 300 ms while attaching in native mode");
-
+	check_killed(&h, 10, "attaching in native mode");
 	/* A hang after steps that went well: the bound counts from the last. */
 	h = fake_hooks(&f);
 	f.hang_detach = 1;
-	t0 = time(NULL);
-	CHECK_EQ_INT(selftest_run_timeout(&h, 3000, 64, 300, &r), -ETIMEDOUT);
-	CHECK(time(NULL) - t0 <= 3);
-	CHECK_EQ_INT(r.err, -ETIMEDOUT);
-	CHECK_CONTAINS(r.reason, "while detaching in native mode");
+	check_killed(&h, 3000, "detaching in native mode");
 }
 
 /* Slow, not stuck: attach and detach take 400 ms each, longer in all (four
