@@ -109,6 +109,52 @@ dispatcher_run() {
 	ip -n "$a" link set dev veth0 xdpgeneric off
 }
 
+# The version of a dispatcher xdpcount would create follows the host's
+# libxdp: a libxdp dispatcher running here, found by its state in libxdp's
+# bpffs (xdp/dispatch-IFINDEX-ID, the program's config read by id), gives
+# its own; one on an interface of the run is named; gone (or a directory
+# whose program is no dispatcher), the installed library's or 2. Read by
+# check on this host, where no dispatcher of ours can be built.
+test_dispatcher_version_follows_one_running_here() {
+	local a b c out obj id idx v
+	need_bin || return
+	bpffs_private || return
+	obj=$(dispatcher_obj 3 1) ||
+		{ skip_because "clang cannot build tests/integration/dispatcher.c here"; return; }
+	ns_new a dver-a && ns_new b dver-b && ns_new c dver-c && veth "$a" veth0 "$b" veth1 &&
+		veth "$a" veth2 "$c" veth3 || { fail "$CUR: setup"; return; }
+	ip -n "$a" link set dev veth0 xdpgeneric obj "$obj" sec xdp &&
+		id=$(xdp_id "$a" veth0) && [ -n "$id" ] ||
+		{ fail "$CUR: attaching the dispatcher-shaped program"; return; }
+	idx=$(ip -n "$a" -o link show dev veth0 | cut -d: -f1)
+	out=$WORK/dver.json
+	ip netns exec "$a" "$BIN" check --json veth2 >"$out" 2>"$out.err"
+	v=$(jq -r '.dispatcher | "\(.version) \(.version_from)"' "$out")
+	# no state in libxdp's bpffs: not seen from veth2 (no libxdp here: 2,
+	# or the installed library's)
+	check_match "$CUR: without its state, the library's version or the default" "$v" \
+		'^[23] (library|default)$'
+	mkdir -p "$BPFFS/xdp/dispatch-$idx-$id" ||
+		{ fail "$CUR: making its state directory"; return; }
+	ip netns exec "$a" "$BIN" check --json veth2 >"$out" 2>"$out.err"
+	check_eq "$CUR: with its state in libxdp's bpffs: its version, from it" \
+		"$(jq -r '.dispatcher | "\(.version) \(.version_from)"' "$out")" "3 dispatcher"
+	check_match "$CUR: and the reason names it" "$(jq -r .dispatcher.version_reason "$out")" \
+		"version 3, which libxdp 1\\.6\\+ users join: as libxdp's dispatcher id $id here \\(ifindex $idx, its state in libxdp's bpffs\\)"
+	ip netns exec "$a" "$BIN" check --json veth2 veth0 >"$out" 2>"$out.err"
+	check_match "$CUR: on an interface of the run, named" "$(jq -r .dispatcher.version_reason "$out")" \
+		"as libxdp's dispatcher id $id on veth0\$"
+	check_eq "$CUR: --dispatcher-version overrides it" \
+		"$(ip netns exec "$a" "$BIN" check --json --dispatcher-version 2 veth2 2>/dev/null |
+			jq -r '.dispatcher | "\(.version) \(.version_from)"')" "2 option"
+	ip -n "$a" link set dev veth0 xdpgeneric off
+	ip netns exec "$a" "$BIN" check --json veth2 >"$out" 2>"$out.err"
+	check_match "$CUR: its program gone, the directory says nothing" \
+		"$(jq -r '.dispatcher | "\(.version) \(.version_from)"' "$out")" '^[23] (library|default)$'
+	rmdir "$BPFFS/xdp/dispatch-$idx-$id" "$BPFFS/xdp"
+	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
+}
+
 test_dispatcher_v2_is_recognised_and_counted_behind() { dispatcher_run 2 0; }
 test_dispatcher_v3_is_recognised_and_counted_behind() { dispatcher_run 3 1; }
 test_dispatcher_of_unknown_version_is_never_touched() { dispatcher_run 9 1; }
