@@ -135,16 +135,11 @@ $(BPFBUILD)/%.o: tests/bench/%.bpf.c $(DEPS)/lib/libbpf.a
 		-ffile-prefix-map=$(CURDIR)=. $(BPF_INC) -c $< -o $@
 
 # sha256 of each embedded object (the counter's and the dispatchers'), for
-# --version and `objects`.
-$(BUILD)/gen/objects_sha256.h: $(BPF_OBJS) $(DISP_OBJS)
+# --version and `objects`. Like every generated file, it depends on what
+# writes it: an edit of the script rebuilds it.
+$(BUILD)/gen/objects_sha256.h: ci/objects_sha256.sh $(BPF_OBJS) $(DISP_OBJS)
 	@mkdir -p $(@D)
-	$(Q)printf '#define XDPCOUNT_SHA256_LITTLE "%s"\n#define XDPCOUNT_SHA256_BIG "%s"\n' \
-		$$(sha256sum $(BPFBUILD)/counter.bpfel.o | cut -d' ' -f1) \
-		$$(sha256sum $(BPFBUILD)/counter.bpfeb.o | cut -d' ' -f1) > $@.tmp
-	$(Q)for v in 2 3; do for o in el:LITTLE eb:BIG; do \
-		printf '#define XDPCOUNT_SHA256_DISP%s_%s "%s"\n' $$v $${o#*:} \
-			$$(sha256sum $(BPFBUILD)/dispatcher$$v.bpf$${o%:*}.o | cut -d' ' -f1); \
-	done; done >> $@.tmp
+	$(Q)ci/objects_sha256.sh $(BPFBUILD) > $@.tmp
 	$(Q)mv $@.tmp $@
 
 # Both BPF objects in one object file, for this build and the sanitizer's

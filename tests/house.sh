@@ -160,5 +160,24 @@ for k in $(printf '%s\n' "${!DEPFILE[@]}" | sort); do
 		fail "make never reads the $k dependency files (${DEPFILE[$k]#?/}): a header edit would not rebuild them"
 	fi
 done
+# A generated file depends on what generates it (the script its rule runs),
+# or is remade each time (FORCE): otherwise an edit of the generator leaves a
+# stale file newer than its inputs, and what includes it fails to build.
+while read -r target prereqs; do
+	target=${target%:}
+	gen=
+	for p in $prereqs; do
+		case $p in
+		FORCE) gen=FORCE ;;
+		build/*) ;;
+		*.sh | *.py) [ -f "$p" ] && gen=$p ;;
+		esac
+	done
+	if [ -n "$gen" ]; then
+		ok "${target#"$deps_tmp"/b/} depends on what generates it ($gen)"
+	else
+		fail "${target#"$deps_tmp"/b/} does not depend on what generates it: an edit of its rule leaves it stale"
+	fi
+done < <(grep -E "^$deps_tmp/b/gen/[^:]+:" <<<"$db")
 rm -rf "$deps_tmp"
 results_line
