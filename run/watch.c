@@ -260,13 +260,13 @@ int watch_build_query(struct watch_iface *const *wi, int n, uint32_t gen, void *
 	struct nl_link_req *r = buf;
 	size_t k = 0;
 
-	for (int i = 0; i < n && i < WATCH_MAX; i++) {
+	for (int i = 0; i < n; i++) {
 		struct watch_iface *w = wi[i];
 
 		w->asked = w->answered = w->xdp_known = w->ours = false;
 		w->answer_err = 0;
 		w->other_id = 0;
-		if (w->fault != WATCH_OK || (k + 1) * sizeof(*r) > size)
+		if (i >= WATCH_MAX || w->fault != WATCH_OK || (k + 1) * sizeof(*r) > size)
 			continue;
 		nl_link_req(&r[k], w->att->ifindex, seq_of(gen, i), NLM_F_REQUEST);
 		w->asked = true;
@@ -402,27 +402,29 @@ static void on_answers(void *ctx, const void *buf, int len)
 	watch_parse_answers(to->wi, to->n, to->gen, buf, len);
 }
 
-/* One question for every interface that still counts, and all the answers. */
+/* One question for each WATCH_MAX interfaces that still count (each its own
+ * poll number: its own sequence numbers), and all the answers. */
 static void ask(struct watch *w, struct watch_iface *const *wi, int n)
 {
-	struct news_to to = { wi, n, 0, NULL };
 	size_t size = 0;
 	void *req;
-	int len;
 
 	if (w->nl.qfd < 0 && !w->nl.query_tried)
 		nlwatch_open_query(&w->nl); /* the first resync: once, whatever comes of it */
 	req = nlwatch_requests(&w->nl, &size);
-	if (!req) {
-		watch_build_query(wi, n, 0, NULL, 0); /* resets; asks nothing */
-		return;
+	if (!req)
+		return; /* asks nothing: each is checked on its own */
+	for (int base = 0; base < n; base += WATCH_MAX) {
+		int k = n - base < WATCH_MAX ? n - base : WATCH_MAX;
+		struct news_to to = { wi + base, k, 0, NULL };
+		int len = watch_build_query(wi + base, k, ++w->gen, req, size);
+
+		if (len == 0)
+			continue;
+		to.gen = w->gen;
+		if (nlwatch_ask(&w->nl, (size_t)len, on_answers, &to))
+			watch_build_query(wi + base, k, 0, NULL, 0);
 	}
-	len = watch_build_query(wi, n, ++w->gen, req, size);
-	if (len == 0)
-		return;
-	to.gen = w->gen;
-	if (nlwatch_ask(&w->nl, (size_t)len, on_answers, &to))
-		watch_build_query(wi, n, 0, NULL, 0);
 }
 
 void watch_judge_notified(struct watch_iface *w)

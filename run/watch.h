@@ -18,13 +18,13 @@
  * asks.
  *
  * When notifications were lost (a full socket buffer) or cannot be had, the
- * poll asks the kernel about all our interfaces at once instead: one send
- * carrying one RTM_GETLINK per interface and one recvmmsg for all the
- * answers, each with the interface's name and its XDP program ids. That is
- * two syscalls for 1 interface or 64, but about 11 us of kernel time per
- * interface (it builds each interface's whole description), so it is the
- * resync, not the routine. An interface whose answer did not come is checked
- * on its own (attach_check). */
+ * poll asks the kernel about all our interfaces instead, WATCH_MAX at a
+ * time: one send carrying one RTM_GETLINK per interface and one recvmmsg for
+ * all the answers, each with the interface's name and its XDP program ids.
+ * That is two syscalls for 1 interface or 64 (32 for 1024), but about 11 us
+ * of kernel time per interface (it builds each one's whole description), so
+ * it is the resync, not the routine. An interface whose answer did not come
+ * is checked on its own (attach_check). */
 #ifndef XDPCOUNT_WATCH_H
 #define XDPCOUNT_WATCH_H
 
@@ -114,8 +114,9 @@ int watch_poll(struct watch *w, struct watch_iface *const *wi, int n);
  * fuzzing too). */
 void watch_parse(struct watch_iface *const *wi, int n, const void *buf, int len);
 /* Builds the question of poll gen into buf (room for WATCH_MAX requests):
- * one RTM_GETLINK for each interface that still counts; marks them asked.
- * Returns its length in bytes (0: nothing to ask). */
+ * one RTM_GETLINK for each of the first WATCH_MAX interfaces that still
+ * counts; marks them asked, and resets the answer state of all n (NULL, 0:
+ * only that). Returns its length in bytes (0: nothing to ask). */
 int watch_build_query(struct watch_iface *const *wi, int n, uint32_t gen, void *buf, size_t size);
 /* Applies one datagram of answers to the question of poll gen (renames
  * included); answers to other polls are ignored. */

@@ -606,6 +606,57 @@ static void test_the_notification_socket_holds_an_interval_of_churn(void)
 	nlwatch_close(&w);
 }
 
+/* A resync asks about every interface of a run, not the first WATCH_MAX:
+ * one batch of RTM_GETLINK per WATCH_MAX of them, each answered (here by
+ * the kernel: ifindexes that exist nowhere, so each answer is "no such
+ * device"); none is left to be checked on its own. And a poll forgets the
+ * last one's news of all of them, beyond WATCH_MAX too. */
+#define MANY (2 * WATCH_MAX + 22)
+static void test_a_resync_asks_about_every_interface_in_batches(void)
+{
+	static struct attachment att[MANY];
+	static struct watch_iface wi[MANY];
+	static struct watch_iface *w[MANY];
+	static struct watch wt;
+	int asked = 0, answered = 0, gone = 0, probe;
+
+	probe = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (probe < 0) {
+		CHECK_SKIP_PART("no netlink socket here");
+		return;
+	}
+	close(probe);
+	memset(wi, 0, sizeof(wi));
+	for (int i = 0; i < MANY; i++) {
+		att[i] = (struct attachment){ .ifindex = 0x7ff00000 + i, .kind = ATTACH_NETLINK,
+					      .mode = XDP_MODE_NATIVE, .link_fd = -1,
+					      .prog_id = 100 };
+		wi[i].att = &att[i];
+		wi[i].new_nsid = -1;
+		snprintf(wi[i].name, sizeof(wi[i].name), "many%d", i);
+		w[i] = &wi[i];
+	}
+	/* last poll's news, beyond WATCH_MAX: forgotten by the next */
+	wi[MANY - 1].xdp_known = wi[MANY - 1].ours = true;
+	watch_build_query(w, MANY, 0, NULL, 0);
+	CHECK(!wi[MANY - 1].xdp_known && !wi[MANY - 1].ours);
+	/* no notifications: every poll asks about all (the resync's path) */
+	memset(&wt, 0, sizeof(wt));
+	wt.nl.fd = wt.nl.qfd = -1;
+	watch_poll(&wt, w, MANY);
+	for (int i = 0; i < MANY; i++) {
+		asked += wi[i].asked;
+		answered += wi[i].answered && wi[i].answer_err == -ENODEV;
+		gone += wi[i].fault == WATCH_GONE;
+	}
+	CHECK_EQ_INT(asked, MANY);
+	CHECK_EQ_INT(answered, MANY);
+	CHECK_EQ_INT(gone, MANY);
+	/* three batches, three polls' sequence numbers */
+	CHECK_EQ_INT(wt.gen, 3);
+	watch_close(&wt);
+}
+
 int main(void)
 {
 	test_one_getlink_per_counting_interface();
@@ -623,5 +674,6 @@ int main(void)
 	test_xdp_ids_of_old_and_new_kernels();
 	test_genl_family_answers();
 	test_the_notification_socket_holds_an_interval_of_churn();
+	test_a_resync_asks_about_every_interface_in_batches();
 	CHECK_DONE();
 }
