@@ -261,33 +261,51 @@ static struct run_iface *free_slot(struct run *r)
 	return &r->ifs[r->n++];
 }
 
-/* An interface that appeared (or was renamed) while following: planned
- * alone, loaded and attached when the selector picks it. */
-static void follow_add(struct run *r, const struct probe_link *l)
+/* Should l, which appeared (or was renamed) while following, be added now?
+ * Not when it counts (renames are the watch's) or was refused under this
+ * name; yes when the selector picks it. */
+static bool follow_wanted(struct run *r, const struct probe_link *l)
 {
 	struct run_iface *ri = find_ifindex(r, l->ifindex);
+
+	if (ri && (ri->state != RUN_PLANNED || strcmp(ri->wi.name, l->name) == 0))
+		return false;
+	if (ri)
+		ri->state = RUN_FREE; /* refused under another name: ask again */
+	return select_match(&r->s->sel, l->name, l->kind, l->flags & IFF_LOOPBACK, NULL);
+}
+
+/* The slots a new interface can still take. */
+static int slots_left(const struct run *r)
+{
+	int k = RUN_MAX_IFACES - r->n;
+
+	for (int i = 0; i < r->n; i++)
+		k += r->ifs[i].state == RUN_FREE;
+	return k;
+}
+
+static void say_full(struct run *r, const char *name)
+{
+	if (!r->full_said)
+		log_msg(LOG_QUIET, "xdpcount: %s: not counted: all %d interface slots are "
+			"taken (said once)\n", name, RUN_MAX_IFACES);
+	r->full_said = true;
+}
+
+/* One probed interface (session_probe_ifaces): planned alone, loaded and
+ * attached. */
+static void follow_add(struct run *r, const char *name, int at)
+{
+	struct run_iface *ri = free_slot(r);
 	struct plan_iface pi;
 	int err;
 
-	if (ri && (ri->state != RUN_PLANNED || strcmp(ri->wi.name, l->name) == 0))
-		return; /* counting (renames are the watch's), or refused under this name */
-	if (ri)
-		ri->state = RUN_FREE; /* refused under another name: ask again */
-	if (!select_match(&r->s->sel, l->name, l->kind, l->flags & IFF_LOOPBACK, NULL))
-		return;
-	ri = free_slot(r);
 	if (!ri) {
-		if (!r->full_said)
-			log_msg(LOG_QUIET, "xdpcount: %s: not counted: all %d interface slots are "
-				"taken (said once)\n", l->name, RUN_MAX_IFACES);
-		r->full_said = true;
+		say_full(r, name);
 		return;
 	}
-	err = session_plan_iface(r->s, l->name, &pi);
-	if (err) { /* gone meanwhile */
-		ri->state = RUN_FREE;
-		return;
-	}
+	session_plan_probed(r->s, at, &pi);
 	run_iface_plan(ri, &pi);
 	if (pi.refusal != REFUSE_NONE) {
 		log_msg(LOG_QUIET, "xdpcount: %s: not counted: %s\n", pi.name, pi.reason);
@@ -307,6 +325,35 @@ static void follow_add(struct run *r, const struct probe_link *l)
 	note_down(r->s, &pi);
 	health_add(r->h, ri);
 	note_left(r);
+}
+
+/* The interfaces of ls the selector picks that are not counted yet, probed
+ * PROBE_MAX_IFACES at a time: the facts that cost a look at every interface
+ * of the namespace (the qdisc dump) are read once per batch, not once per
+ * new interface, so reaching 1024 costs O(n) of that, not O(n^2). */
+static void follow_add_all(struct run *r, const struct probe_link *ls, int n)
+{
+	const char *names[PROBE_MAX_IFACES];
+	int at[PROBE_MAX_IFACES], k = 0, room = slots_left(r);
+
+	for (int i = 0; i <= n; i++) {
+		if (i < n && follow_wanted(r, &ls[i])) {
+			if (k >= room) /* follow_wanted may have freed one */
+				room = slots_left(r);
+			if (k < room)
+				names[k++] = ls[i].name;
+			else
+				say_full(r, ls[i].name);
+		}
+		if (k && (k == PROBE_MAX_IFACES || i == n)) {
+			session_probe_ifaces(r->s, names, k, at);
+			for (int j = 0; j < k; j++)
+				if (at[j] >= 0) /* else gone meanwhile */
+					follow_add(r, names[j], at[j]);
+			k = 0;
+			room = slots_left(r);
+		}
+	}
 }
 
 /* Takes one interface of a run that follows out of the count now: lost (its
@@ -352,15 +399,13 @@ static void follow_step(struct run *r)
 		int n;
 
 		if (session_select(r->s, &ls, &n) == 0) {
-			for (int i = 0; i < n; i++)
-				follow_add(r, &ls[i]);
+			follow_add_all(r, ls, n);
 			free(ls);
 		} else {
 			note_failure();
 		}
 	} else {
-		for (int i = 0; i < news->n; i++)
-			follow_add(r, &news->link[i]);
+		follow_add_all(r, news->link, news->n);
 	}
 	news->n = 0;
 	news->overflow = false;

@@ -99,21 +99,31 @@ static int probe_ifaces(struct session *s, const struct opts *o, enum iface_defa
 	return 0;
 }
 
-int session_plan_iface(struct session *s, const char *name, struct plan_iface *pi)
+void session_probe_ifaces(struct session *s, const char *const *names, int n, int *at)
+{
+	const struct opts *o = s->opts;
+
+	s->probe.n_ifaces = 0; /* the interfaces probed before are attached by now */
+	for (int i = 0; i < n; i++) {
+		int err = probe_iface(&s->probe, names[i]);
+
+		at[i] = err ? err : (int)s->probe.n_ifaces - 1;
+	}
+	/* one qdisc dump for all of them (the kernel sends every interface's,
+	 * whatever the request names): O(interfaces) once per batch, not
+	 * once per new interface */
+	if (s->probe.n_ifaces)
+		probe_tc_ifaces(&s->probe, plan_counts_tx(o->direction));
+}
+
+void session_plan_probed(struct session *s, int at, struct plan_iface *pi)
 {
 	const struct opts *o = s->opts;
 	struct plan_request req = { .mode = o->mode, .attach = o->attach,
 				    .direction = o->direction,
 				    .dispatcher_version = o->dispatcher_version };
-	int err;
 
-	s->probe.n_ifaces = 0; /* the interfaces planned at start are attached by now */
-	err = probe_iface(&s->probe, name);
-	if (err)
-		return err;
-	probe_tc_ifaces(&s->probe, plan_counts_tx(o->direction));
-	plan_one_iface(&s->probe, &req, &s->probe.ifaces[0], &s->plan, pi);
-	return 0;
+	plan_one_iface(&s->probe, &req, &s->probe.ifaces[at], &s->plan, pi);
 }
 
 int session_plan(struct session *s, const struct opts *o, enum iface_default dflt, bool report_btf)

@@ -29,8 +29,9 @@ struct session {
 
 /* What run and check pick: the selector's interfaces (plan/select.h), or
  * with none given the interface of the IPv4 default route. A run that
- * follows (a pattern or --all) plans none at start: it asks the plan for
- * each interface (session_plan_iface) as it attaches it. check plans the
+ * follows (a pattern or --all) plans none at start: it probes the
+ * interfaces that appear together (session_probe_ifaces) and asks the plan
+ * for each (session_plan_probed) as it attaches it. check plans the
  * ones run would count on now; without a default route, none (run would
  * fail). */
 enum iface_default { IFACE_DEFAULT_ROUTE, IFACE_DEFAULT_CHECK };
@@ -51,9 +52,13 @@ int session_load_slot(struct session *s, const char *name, int ifindex);
 /* The interfaces the selector picks now, in ifindex order (*out malloc'ed).
  * 0 or -errno, failure recorded. */
 int session_select(const struct session *s, struct probe_link **out, int *n);
-/* Probes the interface name and plans it alone, as the start's plan would
- * have (pi). 0 or -errno (-ENODEV: gone meanwhile). */
-int session_plan_iface(struct session *s, const char *name, struct plan_iface *pi);
+/* Probes the interfaces names[0..n) (n <= PROBE_MAX_IFACES) together, for
+ * session_plan_probed(): at[i] is names[i]'s place among them, or -errno
+ * (-ENODEV: gone meanwhile). Forgets what the last call probed. */
+void session_probe_ifaces(struct session *s, const char *const *names, int n, int *at);
+/* Plans the probed interface at (session_probe_ifaces) alone, as the
+ * start's plan would have (pi). */
+void session_plan_probed(struct session *s, int at, struct plan_iface *pi);
 void session_close(struct session *s);
 
 #endif

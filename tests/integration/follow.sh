@@ -124,3 +124,27 @@ test_named_interfaces_stay_strict() {
 	stop TERM
 	check_eq "$CUR: exit 1" "$XRC" 1
 }
+
+# The one probe that reads every interface of the namespace, the qdisc dump
+# (the kernel filters a qdisc dump by nothing, tcm_ifindex included), is
+# done once per batch of new interfaces, not once per interface: 70 veths a
+# run picks up at its start cost the start's dump and one per 64 of them, 3
+# in all (71 when each asked alone: O(n^2) work under rtnl to reach 1024).
+test_new_interfaces_share_one_qdisc_dump_per_batch() {
+	local out n=70 i dumps
+	need_bin && need_cmd strace && ns_new A qd || return
+	for ((i = 0; i < n; i++)); do echo "link add s$i type veth peer name t$i"; done |
+		ip -n "$A" -batch - &&
+		for ((i = 0; i < n; i++)); do echo "link set s$i up"; echo "link set t$i up"; done |
+		ip -n "$A" -batch - || { fail "$CUR: $n veth pairs"; return; }
+	out=$WORK/qd.out
+	ip netns exec "$A" strace -f -qq -e trace=sendto -o "$WORK/qd.strace" \
+		"$BIN" --json -c 1 -i 0.2 's*' >"$out" 2>"$WORK/qd.err"
+	check_eq "$CUR: exit 0" "$?" 0
+	check_eq "$CUR: all $n attached" "$(grep -c '"event":"attached"' "$out")" "$n"
+	# RTM_GETQDISC (0x26) with NLM_F_DUMP (0x300), whether or not strace
+	# decodes the socket's protocol
+	dumps=$(grep -Ec 'nlmsg_type=(RTM_GETQDISC|0x26 )[^}]*nlmsg_flags=[^,]*(NLM_F_DUMP|0x300)' \
+		"$WORK/qd.strace")
+	check_eq "$CUR: qdisc dumps: the start's and one per 64 new interfaces" "$dumps" 3
+}
