@@ -12,7 +12,9 @@
 #                                             package (systemctl enable
 #                                             --now xdpcount@eth0 does)
 #   /usr/share/doc/xdpcount/                  copyright (DEP-5), changelog,
-#                                             README, docs, licences of the
+#                                             README.md, HACKING.md, docs/
+#                                             (uncompressed: they link to
+#                                             each other), licences of the
 #                                             linked libraries, examples/
 #                                             (systemd drop-ins, Prometheus
 #                                             rules, Grafana dashboard)
@@ -44,9 +46,10 @@ EPOCH=${SOURCE_DATE_EPOCH:-$(date +%s)}
 MAINT=${DEB_MAINTAINER:-xdpcount maintainers <maintainers@xdpcount.invalid>}
 for t in dpkg-deb gzip sed; do command -v $t >/dev/null || die "$t is missing"; done
 dpkg --validate-version "$VERSION" 2>/dev/null || die "'$VERSION' is no Debian version"
-for f in xdpcount xdpcount.8 xdpcount.bash-completion README.md LICENSE; do
+for f in xdpcount xdpcount.8 xdpcount.bash-completion README.md HACKING.md LICENSE; do
 	[ -f "$SRC/$f" ] || die "$SRC/$f is missing (an unpacked release tarball?)"
 done
+[ -d "$SRC/docs" ] || die "$SRC/docs is missing (an unpacked release tarball?)"
 UNITS=("$SRC"/xdpcount*.service)   # the release's units, whichever it has
 [ -f "${UNITS[0]}" ] || die "$SRC has no xdpcount*.service (an unpacked release tarball?)"
 
@@ -72,11 +75,18 @@ for dir in prometheus grafana; do
 	mkdir -p "$D/examples/$dir"
 	install -m 644 "$SRC/$dir"/* "$D/examples/$dir/"
 done
-gz "$SRC/README.md" "$D/README.md.gz"
-if [ -d "$SRC/docs" ]; then
-	mkdir -p "$D/docs"
-	for f in "$SRC"/docs/*; do gz "$f" "$D/docs/$(basename "$f").gz"; done
-fi
+# The pages (README.md, HACKING.md, docs/*.md) link to each other, so they
+# stay as they are, uncompressed (as dh_compress leaves HTML: compressed,
+# every link would go nowhere); lintian accepts it, and tests/deploy/run.sh
+# checks every link of the installed pages. Anything else in docs/ is gzipped.
+install -m 644 "$SRC/README.md" "$SRC/HACKING.md" "$D/"
+mkdir -p "$D/docs"
+for f in "$SRC"/docs/*; do
+	case $f in
+	*.md) install -m 644 "$f" "$D/docs/" ;;
+	*) gz "$f" "$D/docs/$(basename "$f").gz" ;;
+	esac
+done
 if [ -d "$SRC/licenses" ]; then
 	cp -R "$SRC/licenses" "$D/licenses"
 	# lintian: the texts of GPL, LGPL are in /usr/share/common-licenses;

@@ -6,7 +6,8 @@
 #
 # The same files as the .deb, in the RPM distributions' places: /usr/bin,
 # /usr/lib/systemd/system/xdpcount@.service (the template: no instance is
-# enabled or started), man page, completion, %license and %doc. No Requires
+# enabled or started), man page, completion, %license and %doc (README.md,
+# HACKING.md and docs/, whose links tests/deploy/run.sh checks). No Requires
 # (a static binary; AutoReqProv off). The scriptlets only reload systemd
 # where it runs, stop the instances on erase and try-restart them on
 # upgrade. Reproducible: build time and every mtime SOURCE_DATE_EPOCH.
@@ -30,9 +31,10 @@ EPOCH=${SOURCE_DATE_EPOCH:-$(date +%s)}
 MAINT=${DEB_MAINTAINER:-xdpcount maintainers <maintainers@xdpcount.invalid>}
 command -v rpmbuild >/dev/null || apt_install rpm >&2 || die "rpmbuild is missing and could not be installed (Debian's rpm)"
 [[ $VERSION =~ ^[0-9A-Za-z.+~^_]+$ ]] || die "'$VERSION' is no RPM version"
-for f in xdpcount xdpcount.8 xdpcount.bash-completion README.md LICENSE; do
+for f in xdpcount xdpcount.8 xdpcount.bash-completion README.md HACKING.md LICENSE; do
 	[ -f "$SRC/$f" ] || die "$SRC/$f is missing (an unpacked release tarball?)"
 done
+[ -d "$SRC/docs" ] || die "$SRC/docs is missing (an unpacked release tarball?)"
 [ -n "$(find "$SRC" -maxdepth 1 -name 'xdpcount*.service')" ] ||
 	die "$SRC has no xdpcount*.service (an unpacked release tarball?)"
 mkdir -p "$OUT"
@@ -81,7 +83,8 @@ done
 for d in prometheus grafana docs; do
 	[ -d $s/$d ] && cp -R $s/$d %{buildroot}/usr/share/doc/xdpcount/
 done
-install -m 644 $s/README.md %{buildroot}/usr/share/doc/xdpcount/
+# README.md links to HACKING.md and docs/ (RPM leaves docs uncompressed)
+install -m 644 $s/README.md $s/HACKING.md %{buildroot}/usr/share/doc/xdpcount/
 mkdir -p %{buildroot}/usr/share/licenses/xdpcount
 install -m 644 $s/LICENSE %{buildroot}/usr/share/licenses/xdpcount/
 [ -d $s/licenses ] && cp -R $s/licenses %{buildroot}/usr/share/licenses/xdpcount/

@@ -178,6 +178,15 @@ for a in $ARCHES; do
 		test "$got" = "Package: xdpcount Version: $VERSION Architecture: $A_DEBARCH "
 	got=$(cmp <(tar -xzOf "$t" "$d/xdpcount") <(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/bin/xdpcount) 2>&1)
 	check "$a: the package's binary is the tarball's${got:+ ($got)}" test -z "$got"
+	# as the tarball's: every link of the pages a package ships (README.md to
+	# HACKING.md and docs/) goes to a file it ships, or a heading of one
+	mkdir -p "$TMP/pkg-$a/deb" "$TMP/pkg-$a/rpm"
+	dpkg-deb -x "$deb" "$TMP/pkg-$a/deb"
+	(cd "$TMP/pkg-$a/rpm" && rpm2cpio "$rpmf" | cpio -idm --quiet)
+	for p in deb rpm; do
+		dead=$(python3 tests/deploy/md_links.py --tree "$TMP/pkg-$a/$p/usr/share/doc/xdpcount" 2>&1 | tr '\n' ';')
+		check "$a: the links of the $p's doc pages go to files it ships${dead:+ (dead: $dead)}" test -z "$dead"
+	done
 	mode=$(tar -tvzf "$t" "$d/xdpcount" | cut -c1-10)
 	check "$a: binary mode -rwxr-xr-x (got $mode)" test "$mode" = -rwxr-xr-x
 done

@@ -531,9 +531,9 @@ stage_release() {
 	local d=$1/xdpcount-$2-linux-$ARCH
 	mkdir -p "$d/licenses/libbpf"
 	cp "$BIN" "$TOP"/dist/xdpcount*.service "$TOP/dist/xdpcount.bash-completion" \
-		"$TOP/README.md" "$TOP/LICENSE" "$d/"
+		"$TOP/README.md" "$TOP/HACKING.md" "$TOP/LICENSE" "$d/"
 	cp -R "$TOP/dist/systemd" "$TOP/dist/prometheus" "$TOP/dist/grafana" "$d/"
-	[ -d "$TOP/docs" ] && cp -R "$TOP/docs" "$d/"
+	mkdir -p "$d/docs" && cp "$TOP"/docs/*.md "$d/docs/"   # as dist/build.sh
 	echo "libbpf's licence" >"$d/licenses/libbpf/LICENSE"
 	"$TOP/dist/man.sh" "$TOP/dist/xdpcount.8" "$2" "$SOURCE_DATE_EPOCH" >"$d/xdpcount.8"
 	echo "$d"
@@ -603,7 +603,8 @@ test_deb_installs_upgrades_removes_and_purges_in_a_fresh_root() {
 	files=$(dpkg-query --root="$r" -L xdpcount | tr '\n' ' ')
 	for f in /usr/bin/xdpcount /usr/share/man/man8/xdpcount.8.gz /usr/share/bash-completion/completions/xdpcount \
 		/lib/systemd/system/xdpcount@.service /usr/share/doc/xdpcount/copyright \
-		/usr/share/doc/xdpcount/changelog.gz /usr/share/doc/xdpcount/README.md.gz \
+		/usr/share/doc/xdpcount/changelog.gz /usr/share/doc/xdpcount/README.md \
+		/usr/share/doc/xdpcount/HACKING.md /usr/share/doc/xdpcount/docs/json.md \
 		/usr/share/doc/xdpcount/examples/systemd/textfile.conf; do
 		check_match "$CUR: it has $f" "$files" " $f "
 	done
@@ -611,6 +612,8 @@ test_deb_installs_upgrades_removes_and_purges_in_a_fresh_root() {
 		"$(grep -ohE '/[a-z/]+/xdpcount ' "$r/lib/systemd/system/xdpcount@.service" "$r"/usr/share/doc/xdpcount/examples/systemd/*.conf |
 		   sort -u | tr -d ' ')" /usr/bin/xdpcount
 	check "$CUR: the man page reads" eval "zcat '$r/usr/share/man/man8/xdpcount.8.gz' | mandoc -Tlint -Wwarning"
+	check_eq "$CUR: every link of its doc pages resolves (README.md to HACKING.md, docs/)" \
+		"$($PY "$TOP/tests/deploy/md_links.py" --tree "$r/usr/share/doc/xdpcount" | tr '\n' ';')" ""
 	check_eq "$CUR: systemd was only reloaded (nothing enabled or started)" "$(tr '\n' '|' <"$r/calls")" \
 		'systemctl --system daemon-reload|'
 	check_eq "$CUR: no instance enabled (systemctl --root)" \
@@ -672,6 +675,8 @@ test_rpm_installs_upgrades_and_erases_in_a_fresh_root() {
 		"$(cat "$r/usr/lib/systemd/system/xdpcount@.service")" \
 		"$(sed 's|/usr/local/bin/xdpcount|/usr/bin/xdpcount|g' "$TOP/dist/xdpcount@.service")"
 	check "$CUR: rpm -V: the files are as packaged" rpm --root="$r" --nodeps -V xdpcount
+	check_eq "$CUR: every link of its doc pages resolves (README.md to HACKING.md, docs/)" \
+		"$($PY "$TOP/tests/deploy/md_links.py" --tree "$r/usr/share/doc/xdpcount" | tr '\n' ';')" ""
 	check_eq "$CUR: systemd only reloaded" "$(tr '\n' '|' <"$r/calls")" 'systemctl daemon-reload|'
 	check_eq "$CUR: no instance enabled (systemctl --root)" \
 		"$(systemctl --root="$r" is-enabled xdpcount@eth0.service 2>&1)" disabled
