@@ -8,7 +8,7 @@
   arches.py check                check every row against dpkg-architecture (GNU
                                  triplet, bits, byte order) and itself (release
                                  class, muslsrc, kimage, series, OCI platform
-                                 format; the RPM arch against rpm's platforms
+                                 format, uname names; the RPM arch against rpm's platforms
                                  when rpm is installed); one line per
                                  assertion, then "N passed, N failed"
 
@@ -19,7 +19,7 @@ import re
 import struct
 import sys
 
-FIELDS = ("name release debarch oci rpm gnu musl muslsrc qemu qsys qpkg machine console "
+FIELDS = ("name release debarch oci rpm uname gnu musl muslsrc qemu qsys qpkg machine console "
           "flavour kimage elf order kernels").split()
 TABLE = os.environ.get("XDPCOUNT_ARCHES_FILE",
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "arches"))
@@ -134,6 +134,11 @@ def check_table():
               "%s: musl triplet %s is for the same CPU as %s" % (a, r["musl"], r["gnu"]))
         check(re.match(r"^linux/[a-z0-9]+(/v[0-9]+)?$", r["oci"]) is not None,
               "%s: oci '%s' is an OCI platform linux/ARCH[/vN]" % (a, r["oci"]))
+        check(re.match(r"^[a-z0-9_]+$", r["uname"]) is not None and
+              [x["uname"] for x in rs.values()].count(r["uname"]) == 1,
+              "%s: uname '%s' is a machine name (uname -m) no other row has" % (a, r["uname"]))
+        if a == os.uname().machine:
+            check(r["uname"] == a, "%s: uname '%s' is this machine's uname -m (%s)" % (a, r["uname"], a))
         what = "%s: rpm '%s' is a platform of rpmbuild --target" % (a, r["rpm"])
         if os.path.isdir(rpm_platforms):
             check(r["rpm"] != "" and os.path.isdir(os.path.join(rpm_platforms, r["rpm"] + "-linux")),

@@ -43,7 +43,7 @@ apt_install() {
 # ---------------------------------------------------------------- arches
 # The arch table, ci/arches (XDPCOUNT_ARCHES_FILE overrides, for tests).
 ARCHES_FILE=${XDPCOUNT_ARCHES_FILE:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/arches}
-ARCH_FIELDS="NAME RELEASE DEBARCH OCI RPM GNU MUSL MUSLSRC QEMU QSYS QPKG MACHINE CONSOLE FLAVOUR KIMAGE ELF ORDER KERNELS"
+ARCH_FIELDS="NAME RELEASE DEBARCH OCI RPM UNAME GNU MUSL MUSLSRC QEMU QSYS QPKG MACHINE CONSOLE FLAVOUR KIMAGE ELF ORDER KERNELS"
 
 # _arch_rows KIND: the table's rows of that kind ("arch" rows or "series"),
 # fields trimmed, '|'-separated.
@@ -64,7 +64,7 @@ arch_list_release() {
 	_arch_rows arch | awk -F'|' -v r="$1" 'r == "" || $2 == r { print $1 }' | tr '\n' ' ' | sed 's/ $//'
 }
 
-# arch_load ARCH: sets A_NAME A_RELEASE A_DEBARCH A_OCI A_RPM A_GNU A_MUSL A_MUSLSRC
+# arch_load ARCH: sets A_NAME A_RELEASE A_DEBARCH A_OCI A_RPM A_UNAME A_GNU A_MUSL A_MUSLSRC
 # A_QEMU A_QSYS A_QPKG A_MACHINE A_CONSOLE A_FLAVOUR A_KIMAGE A_ELF A_ORDER A_KERNELS
 # ('-' becomes empty) and A_ROW (the row as written); returns 1 for an arch
 # the table does not have.

@@ -731,6 +731,39 @@ recap() {
 		sed 's/unreachable=[0-9]* *//; s/  */ /g'
 }
 
+# role_arches DIR: the xdpcount_arches of the role in DIR/ansible, as JSON.
+role_arches() {
+	$PY -c 'import sys, yaml, json
+print(json.dumps(yaml.safe_load(open(sys.argv[1]))["xdpcount_arches"], sort_keys=True))' \
+		"$1/ansible/roles/xdpcount/defaults/main.yml"
+}
+
+# table_arches [TABLE]: ci/arches' (or TABLE's) uname -> arch, as JSON.
+table_arches() {
+	XDPCOUNT_ARCHES_FILE=${1:-$TOP/ci/arches} $PY -c 'import sys, json
+sys.path.insert(0, sys.argv[1])
+import arches
+print(json.dumps({r["uname"]: a for a, r in arches.rows().items()}, sort_keys=True))' "$TOP/ci"
+}
+
+# The role's xdpcount_arches comes from ci/arches (dist/stamp.sh writes it):
+# a new arch is its row, and the role knows it.
+test_ansible_arches_come_from_the_arch_table() {
+	local d=$WORK/arches-1 d2=$WORK/arches-2 t=$WORK/arches-plus
+	check "$CUR: the tree's role keeps no list of its own" \
+		grep -qx 'xdpcount_arches: {}' "$TOP/dist/ansible/roles/xdpcount/defaults/main.yml"
+	mkdir -p "$d" "$d2" && cp -R "$TOP/dist/ansible" "$d/" && cp -R "$TOP/dist/ansible" "$d2/"
+	"$TOP/dist/stamp.sh" "$d" 1.2.3 || { fail "$CUR: dist/stamp.sh"; return; }
+	check_eq "$CUR: the stamped role's map is ci/arches' (uname: arch)" "$(role_arches "$d")" "$(table_arches)"
+	check_match "$CUR: where they differ too" "$(role_arches "$d")" '"armv7l": "armhf"'
+	# a table with one more row (riscv64's, renamed)
+	{ cat "$TOP/ci/arches"; awk -F'|' -v OFS='|' '$1 ~ /^riscv64 / { $1 = "loong64 "; $6 = " loongarch64 "; print }' \
+		"$TOP/ci/arches"; } >"$t"
+	XDPCOUNT_ARCHES_FILE=$t "$TOP/dist/stamp.sh" "$d2" 1.2.3 || { fail "$CUR: dist/stamp.sh with $t"; return; }
+	check_match "$CUR: a new row is a new entry" "$(role_arches "$d2")" '"loongarch64": "loong64"'
+	check_eq "$CUR: and the map is that table's" "$(role_arches "$d2")" "$(table_arches "$t")"
+}
+
 test_ansible_role_verifies_stages_checks_then_installs_idempotently() {
 	local a b rel=$WORK/release ver name d out root=$WORK/ans fs=$WORK/fakesd t0 sum
 	ns_new a ans-a && ns_new b ans-b && veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
