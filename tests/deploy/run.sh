@@ -8,7 +8,9 @@
 # private store), the .deb and .rpm (lintian; install, upgrade, remove and
 # purge in a fresh root), and the Ansible role run against localhost twice.
 #
-#   tests/deploy/run.sh [BINARY]   (root: apt-get, netns, chroot)
+#   tests/deploy/run.sh [BINARY]   (root: apt-get, netns, chroot; the Ansible
+#                                  test needs build/ARCH/tools/deny: make tools,
+#                                  which make test-deploy runs, make all does not)
 #   TESTS="test_a test_b" tests/deploy/run.sh
 # Ends with "N passed, N failed".
 set -u
@@ -764,8 +766,18 @@ test_ansible_arches_come_from_the_arch_table() {
 	check_eq "$CUR: and the map is that table's" "$(role_arches "$d2")" "$(table_arches "$t")"
 }
 
+# need_deny: true if the test helper deny (tests/tools/deny.c) is built, else
+# fails saying what builds it (make all does not; make tools and
+# make test-deploy do), as the integration suite does.
+need_deny() {
+	[ -x "$TOOLS/deny" ] && return 0
+	fail "$CUR: $TOOLS/deny is missing (run make tools)"
+	return 1
+}
+
 test_ansible_role_verifies_stages_checks_then_installs_idempotently() {
 	local a b rel=$WORK/release ver name d out root=$WORK/ans fs=$WORK/fakesd t0 sum
+	need_deny || return   # for the gate on a host without bpf()
 	ns_new a ans-a && ns_new b ans-b && veth "$a" veth0 "$b" veth1 || { fail "$CUR: setup"; return; }
 	ver=$("$TOP/dist/version.sh" --dirty)
 	name=xdpcount-$ver-linux-$ARCH
