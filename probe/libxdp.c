@@ -1,7 +1,8 @@
 /* Which libxdp generation this host speaks, for the version of a dispatcher
  * xdpcount creates on a free hook (plan/share.c decides): the libxdp
- * dispatchers whose state is in libxdp's bpffs now
- * (xdp/dispatch-<ifindex>-<prog id>/, each program's config read by id), and
+ * dispatchers whose state is in libxdp's bpffs and which are attached to
+ * their interface here (xdp/dispatch-<ifindex>-<prog id>/, the ifindex's XDP
+ * program that id, its config read by id), and
  * the installed library's full version from its file name (libxdp.so.1.N.M,
  * as Debian's libxdp1 and libxdp's own `make install` name it) under the
  * usual library directories. Read-only; nothing is loaded. */
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "probe/nl.h"
 #include "probe/probe.h"
 
 /* Where the dynamic linker looks without ld.so.conf, and where Debian's
@@ -114,6 +116,7 @@ void probe_libxdp_dispatchers(struct probe_libxdp *l, const char *bpffs)
 		return;
 	}
 	while ((e = readdir(d))) {
+		struct nl_xdp_ids q = { 0, 0, 0 };
 		unsigned char c[4];
 		unsigned int id;
 		uint32_t size = 0;
@@ -123,7 +126,12 @@ void probe_libxdp_dispatchers(struct probe_libxdp *l, const char *bpffs)
 		    e->d_name[n] || !id)
 			continue;
 		/* a directory whose program is gone (a killed libxdp user's) says
-		 * nothing: only a running program's config counts */
+		 * nothing, nor one whose program is no longer attached where the
+		 * name says (still held by the pinned links of its slots, its
+		 * interface gone, or in another network namespace): only a
+		 * dispatcher on an interface here counts */
+		if (nl_link_xdp_ids(ifindex, &q) || (q.drv != id && q.skb != id))
+			continue;
 		err = probe_dispatcher_config(id, c, sizeof(c), &size);
 		if (err) {
 			if (!l->disp_err && err != -ENOENT)

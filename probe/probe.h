@@ -132,10 +132,11 @@ struct probe_iface {
 #define XDPC_DISP_VERSION_MAX 3
 struct probe_libxdp {
 	bool probed;                 /* probe_libxdp() ran */
-	/* libxdp dispatchers of a known version (2, 3) running now, found by
-	 * their state in libxdp's bpffs (xdp/dispatch-<ifindex>-<id>/), per
-	 * version, with the first of each; disp_err the -errno that kept one
-	 * from being read (its directory or a config), 0 none. */
+	/* libxdp dispatchers of a known version (2, 3) attached now to an
+	 * interface of this network namespace, found by their state in libxdp's
+	 * bpffs (xdp/dispatch-<ifindex>-<id>/), per version, with the first of
+	 * each; disp_err the -errno that kept one from being read (its
+	 * directory or a config), 0 none. */
 	unsigned int disp_n[XDPC_DISP_VERSION_MAX + 1];
 	int disp_ifindex[XDPC_DISP_VERSION_MAX + 1];
 	uint32_t disp_id[XDPC_DISP_VERSION_MAX + 1];
