@@ -12,6 +12,7 @@
 #include "cli/errors.h"
 #include "probe/nl.h"
 #include "loader/attach.h"
+#include "loader/memlock.h"
 #include "loader/pin.h"
 #include "probe/pin.h"
 #include "probe/probe.h"
@@ -78,6 +79,7 @@ static int detach_our_slots(int ifindex)
 
 			if (!it->disp.slot[k].ours || it->disp.slot[k].alive)
 				continue;
+			memlock_unlimited(); /* the rebuilt dispatcher (before 5.11) */
 			err = disp_detach_stale(ifindex, it->disp.slot[k].id);
 			if (err && err != -ENOENT)
 				return err;

@@ -34,6 +34,16 @@ int memlock_apply(const struct plan *plan)
 	return 0;
 }
 
+void memlock_unlimited(void)
+{
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (setrlimit(RLIMIT_MEMLOCK, &r) == 0 || getrlimit(RLIMIT_MEMLOCK, &r) != 0)
+		return;
+	r.rlim_cur = r.rlim_max;
+	(void)setrlimit(RLIMIT_MEMLOCK, &r);
+}
+
 void memlock_libbpf_off(void)
 {
 	/* -EBUSY only if libbpf bumped already: nothing left to prevent. */

@@ -239,6 +239,25 @@ static void plan_memlock(const struct probe *p, const struct plan_request *req,
 			   plan_errno_name(p->memcg_accounting.err, eb, sizeof(eb)));
 		return;
 	}
+	/* Through libxdp's dispatcher the hook is shared: each rebuild (when
+	 * xdpcount comes or goes, and when a libxdp user adds a program) loads a
+	 * program and a map, checked against the uid's total locked memory,
+	 * which the other libxdp users' programs and maps fill (xdp-filter's
+	 * tables, more than any margin): unlimited, as libxdp itself sets it,
+	 * where this process may. (The 5.10 guests: removing our slot beside
+	 * xdp-filter was EPERM under the computed need.) */
+	if (disp && p->memlock_cur != UINT64_MAX &&
+	    (p->memlock_max == UINT64_MAX || (p->caps_known && p->cap_sys_resource))) {
+		plan->memlock = MEMLOCK_RAISE;
+		plan->memlock_bytes = UINT64_MAX;
+		reason_set(plan->memlock_reason, PLAN_REASON_LEN,
+			   "the kernel charges BPF memory to RLIMIT_MEMLOCK (before 5.11), and "
+			   "libxdp's dispatcher is shared with libxdp users whose programs and maps "
+			   "count too: raising it from %s to unlimited, as libxdp does%s",
+			   kib(p->memlock_cur, b1, sizeof(b1)), p->memlock_max == UINT64_MAX ? "" :
+			   " (hard limit too, with CAP_SYS_RESOURCE)");
+		return;
+	}
 	if (p->memlock_cur >= need) {
 		reason_set(plan->memlock_reason, PLAN_REASON_LEN,
 			   "the kernel charges BPF memory to RLIMIT_MEMLOCK (before "

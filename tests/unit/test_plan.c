@@ -210,14 +210,39 @@ static void test_5_10_with_64k_memlock(void)
 	iface("eth0", "virtio_net", 1500, -1);
 
 	/* Root: XDP held through our dispatcher (5.10 links an extension to
-	 * it), whose program and config count as one more instance; raise
-	 * to exactly the need. */
+	 * it), shared with libxdp users whose objects count against our limit
+	 * too: unlimited, as libxdp sets it. */
 	make(&req_auto);
 	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
 	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
-	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 7));
+	CHECK_EQ_U64(plan.memlock_bytes, UINT64_MAX);
+	CHECK_CONTAINS(plan.memlock_reason, "raising it from 64 KiB to unlimited, as libxdp does "
+		       "(hard limit too, with CAP_SYS_RESOURCE)");
 	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
-	/* our program alone (--attach link): the one instance */
+	/* a hard limit of infinity needs no CAP_SYS_RESOURCE */
+	p.cap_sys_resource = false;
+	p.memlock_max = UINT64_MAX;
+	make(&req_auto);
+	CHECK_EQ_U64(plan.memlock_bytes, UINT64_MAX);
+	CHECK(!strstr(plan.memlock_reason, "hard limit too"));
+	p.cap_sys_resource = true;
+	p.memlock_max = 64 * KIB;
+	/* nor does one already unlimited */
+	p.memlock_cur = p.memlock_max = UINT64_MAX;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.memlock, MEMLOCK_NONE);
+	p.memlock_cur = p.memlock_max = 64 * KIB;
+	/* where it cannot be unlimited: the need, where the dispatcher's
+	 * program and config count as one more instance */
+	p.cap_sys_resource = false;
+	p.memlock_max = 8 * MIB;
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	CHECK_EQ_INT(plan.memlock, MEMLOCK_RAISE);
+	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 7));
+	p.cap_sys_resource = true;
+	p.memlock_max = 64 * KIB;
+	/* our program alone (--attach link): the need of the one instance */
 	make(&(struct plan_request){ XDP_MODE_AUTO, ATTACH_LINK, DIRECTION_IN, 0 });
 	CHECK_EQ_U64(plan.memlock_bytes, plan_memlock_need(4, 4096, 6));
 	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
