@@ -600,8 +600,12 @@ def _event(f, key):
     return ev if isinstance(ev, dict) else {}
 
 
-def neighbour_judge(version, facts, check):
-    """Assertions of one version's scenarios; returns the row's summary."""
+def neighbour_judge(version, facts, check, possible=True, why=""):
+    """Assertions of one version's scenarios; returns the row's summary.
+    possible: check's dispatcher.possible (why: its reason); where the
+    kernel cannot host a dispatcher the scenarios are judged for what holds
+    there: nobody can share the hook, xdpcount first holds it alone and says
+    why libxdp users cannot join, and they are refused."""
     n, half = NEIGHBOUR_FRAMES, NEIGHBOUR_FRAMES // 2
     tag = "xdp-loader %s" % version
 
@@ -616,19 +620,13 @@ def neighbour_judge(version, facts, check):
 
     check("%s: the scenarios ran to their end" % tag, _one(facts.get("-"), "done") == "1",
           "scenarios seen: %s" % " ".join(sorted(facts)))
-    # base: xdp-loader alone builds its dispatcher with both programs.
-    b = facts.get("base", {})
-    st = xl_status(b.get("status"))
-    names = sorted(x[1] for x in st["slots"])
-    check("%s base: two loads, one xdp_dispatcher holding both programs" % tag,
-          _one(b, "load1") == "0" and _one(b, "load2") == "0" and st["prog"] and
-          st["prog"][0] == "xdp_dispatcher" and names == ["xdp_drop_odd", "xdp_pass_all"],
-          "loads rc %s %s, status %s" % (_one(b, "load1"), _one(b, "load2"), json.dumps(st)))
-    traffic("base", "t", half, "in its dispatcher")
-    after = xl_status(b.get("after"))
-    check("%s base: unload --all leaves no program" % tag,
-          _one(b, "unload") == "0" and after["none"] and not after["slots"],
-          "unload rc %s, status %s" % (_one(b, "unload"), json.dumps(after)))
+    def path(sc, key="xc_attached"):
+        att = _event(facts.get(sc, {}), key)
+        return "%s/%s" % (att.get("hook", "-"), att.get("attach", "-")) if att else "none"
+
+    def refused(f):
+        return _one(f, "load") not in (None, "0") and \
+            any("not using a dispatcher" in x for x in f.get("load-out", []))
 
     # (d) a dispatcher of a version we do not know, and a plain program:
     # tc behind them, counting what they pass, and never touched.
@@ -655,6 +653,67 @@ def neighbour_judge(version, facts, check):
             ok = sb["prog"] and sb["prog"][0] == "xdp_drop_odd" and sb["prog"] == sa["prog"]
             detail = "before %s after %s" % (json.dumps(sb), json.dumps(sa))
         check("%s %s: the same program after xdpcount stopped, untouched" % (tag, sc), ok, detail)
+
+    b = facts.get("base", {})
+    if possible is False:
+        # no dispatcher on this kernel (libxdp's own check fails too): the
+        # second program is refused even without xdpcount
+        check("%s base: without a dispatcher xdp-loader cannot add a second program either" % tag,
+              _one(b, "load1") == "0" and _one(b, "load2") not in (None, "0") and
+              any("not using a dispatcher" in x for x in b.get("load2-out", [])),
+              "loads rc %s %s: %s" % (_one(b, "load1"), _one(b, "load2"), "; ".join(b.get("load2-out", []))))
+        for sc, what in (("a", "xdp-loader"), ("c1", "xdp-loader"), ("f", "xdp-filter")):
+            f = facts.get(sc, {})
+            att, plan = _event(f, "xc_attached"), _event(f, "xc_plan")
+            check("%s %s: xdpcount first holds XDP alone (link or netlink)" % (tag, sc),
+                  att.get("hook") == "xdp" and att.get("attach") in ("link", "netlink"),
+                  "attached %s" % json.dumps(att))
+            check("%s %s: its plan says libxdp users cannot join, with check's reason" % (tag, sc),
+                  plan.get("libxdp_after_us") == "blocked" and bool(why) and
+                  why in (plan.get("libxdp_reason") or ""),
+                  "plan %s; check: %s" % (json.dumps(plan), why))
+            check("%s %s: %s load after it is refused (not using a dispatcher)" % (tag, sc, what),
+                  refused(f), "rc %s: %s" % (_one(f, "load"), "; ".join(f.get("load-out", []))))
+        for sc in ("a", "f"):
+            traffic(sc, "t", n, "xdpcount alone")
+            fin = _event(facts.get(sc, {}), "xc_detached")
+            check("%s %s: xdpcount counted every frame sent (%d), exit 0" % (tag, sc, n),
+                  fin.get("packets") == n and _one(facts.get(sc), "xc_rc") == "0",
+                  "rc %s, detached %s" % (_one(facts.get(sc), "xc_rc"), json.dumps(fin)))
+        c1 = facts.get("c1", {})
+        check("%s c1: kill -9 leaves nothing of ours on XDP, detach has nothing to remove" % tag,
+              _one(c1, "xc_rc") == "137" and _one(c1, "detach") == "0" and
+              any("removed 0 " in x for x in c1.get("detach-out", [])),
+              "xdpcount rc %s, detach rc %s: %s" % (_one(c1, "xc_rc"), _one(c1, "detach"),
+                                                   " | ".join(c1.get("detach-out", []))))
+        traffic("c1", "t", n, "after kill -9 and detach")
+        # xdp-loader first: its program alone, xdpcount behind it at tc
+        for sc, key in (("b", "xc"), ("c2", "xc2")):
+            f = facts.get(sc, {})
+            att, fin = _event(f, key + "_attached"), _event(f, key + "_detached")
+            check("%s %s: xdp-loader first: xdpcount counts at tc behind its program" % (tag, sc),
+                  _one(f, "load") == "0" and att.get("hook") == "tc" and
+                  "xdp_drop_odd" in (att.get("reason") or ""), "attached %s" % json.dumps(att))
+            traffic(sc, "t", half, "xdpcount behind it")
+            check("%s %s: counted exactly what it passed (%d), exit 0" % (tag, sc, half),
+                  fin.get("packets") == half and _one(f, key + "_rc") == "0",
+                  "rc %s, detached %s" % (_one(f, key + "_rc"), json.dumps(fin)))
+    if possible is False:
+        return "%s: no dispatcher: a %s+xl rc %s, b %s, c1 %s, c2 %s, d9 %s, dp %s, f %s+xdp-filter rc %s" % (
+            version, path("a"), _one(facts.get("a"), "load", "-"), path("b"), path("c1"),
+            path("c2", "xc2_attached"), path("d9"), path("dp"), path("f"), _one(facts.get("f"), "load", "-"))
+    # base: xdp-loader alone builds its dispatcher with both programs.
+    st = xl_status(b.get("status"))
+    names = sorted(x[1] for x in st["slots"])
+    check("%s base: two loads, one xdp_dispatcher holding both programs" % tag,
+          _one(b, "load1") == "0" and _one(b, "load2") == "0" and st["prog"] and
+          st["prog"][0] == "xdp_dispatcher" and names == ["xdp_drop_odd", "xdp_pass_all"],
+          "loads rc %s %s, status %s" % (_one(b, "load1"), _one(b, "load2"), json.dumps(st)))
+    traffic("base", "t", half, "in its dispatcher")
+    after = xl_status(b.get("after"))
+    check("%s base: unload --all leaves no program" % tag,
+          _one(b, "unload") == "0" and after["none"] and not after["slots"],
+          "unload rc %s, status %s" % (_one(b, "unload"), json.dumps(after)))
 
     # (a)-(c): xdpcount and xdp-loader's program share one libxdp dispatcher,
     # ours in front (the lowest priority number), in both orders; stopping
@@ -773,9 +832,6 @@ def neighbour_judge(version, facts, check):
           gone["none"] and not gone["slots"],
           "after %s, unload rc %s, then %s" % (json.dumps(st), _one(f_, "unload"), json.dumps(gone)))
 
-    def path(sc, key="xc_attached"):
-        att = _event(facts.get(sc, {}), key)
-        return "%s/%s" % (att.get("hook", "-"), att.get("attach", "-")) if att else "none"
     return "%s: a %s+xl rc %s, b %s, c1 %s, c2 %s, d9 %s, dp %s, f %s+xdp-filter rc %s" % (
         version, path("a"), _one(facts.get("a"), "load", "-"), path("b"), path("c1"), path("c2"),
         path("d9"), path("dp"), path("f"), _one(f_, "load", "-"))
@@ -999,7 +1055,9 @@ def cmd_report(a):
         check("xdp-loader %s: the scenarios finished within their timeout, exit 0" % ver,
               stp.get("timeout") == "0" and stp.get("rc") == "0",
               "rc=%s timeout=%s secs=%s" % (stp.get("rc"), stp.get("timeout"), stp.get("secs")))
-        neigh.append(neighbour_judge(ver, neighbour_facts(stp["out"]), check))
+        neigh.append(neighbour_judge(ver, neighbour_facts(stp["out"]), check,
+                                     _get(doc, "dispatcher.possible") is not False,
+                                     _get(doc, "dispatcher.reason") or ""))
 
     # The dispatcher's cost (make bench's disppkt): instructions after
     # verification are exact; TCG's times only indicative.
@@ -1015,10 +1073,15 @@ def cmd_report(a):
                 disp[ev["prog"]] = ev
         want = ("empty", "xdpcount_linear", "dispatcher_empty_empty", "dispatcher_xdpcount_empty",
                 "ext_empty", "ext_xdpcount")
-        check("dispatcher bench: xdpcount counted exactly in the dispatcher, every program measured",
-              db.get("rc") == "0" and all(isinstance(disp.get(k, {}).get("insns"), int) and disp[k]["insns"] > 0
-                                          for k in want),
-              "rc=%s %s" % (db.get("rc"), "; ".join(x for x in db["out"] if x.strip())[-300:]))
+        if _get(doc, "dispatcher.possible") is False:
+            # no dispatcher can be built here (check says why): nothing to measure
+            check("dispatcher bench: no dispatcher on this kernel, nothing measured",
+                  db.get("rc") != "0" and not disp, "rc=%s, measured %s" % (db.get("rc"), sorted(disp)))
+        else:
+            check("dispatcher bench: xdpcount counted exactly in the dispatcher, every program measured",
+                  db.get("rc") == "0" and all(isinstance(disp.get(k, {}).get("insns"), int) and
+                                              disp[k]["insns"] > 0 for k in want),
+                  "rc=%s %s" % (db.get("rc"), "; ".join(x for x in db["out"] if x.strip())[-300:]))
 
     def yn(v):
         return "-" if v is None else ("yes" if v else "no")

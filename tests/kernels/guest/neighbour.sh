@@ -114,6 +114,7 @@ xc_start() {  # KEY ARGS: xdpcount -j ARGS veth0 in the background, until attach
 	/xdpcount -j -i 0.2 "$@" veth0 >"$W/$k.out" 2>"$W/$k.err" &
 	xp=$!
 	if wait_for "$W/$k.out" '"event":"attached"' 300; then
+		fact "${k}_plan" "$(grep '"event":"plan"' "$W/$k.out" | head -n1)"
 		fact "${k}_attached" "$(grep '"event":"attached"' "$W/$k.out" | head -n1)"
 	else
 		fact "${k}_attached" none
