@@ -44,10 +44,11 @@ bool metrics_active(const struct metrics *m);
  * file atomically (a temporary file in the same directory, then rename).
  * Returns 0 or -errno of the textfile write. */
 int metrics_publish(struct metrics *m);
-/* Serves scrapes until the monotonic time `until` (seconds) or until stopped()
- * says so. Never blocks on a client: every socket is non-blocking and has a
+/* Serves scrapes until the monotonic time `until` (seconds), until stopped()
+ * says so, or (wake_fd >= 0) until wake_fd is readable: 1 then, else 0.
+ * Never blocks on a client: every socket is non-blocking and has a
  * deadline. */
-void metrics_serve_until(struct metrics *m, double until, int (*stopped)(void));
+int metrics_serve_until(struct metrics *m, double until, int wake_fd, int (*stopped)(void));
 /* Closes the listener and every connection; the textfile stays (its last
  * version says xdpcount_up 0 when the caller published that). */
 void metrics_close(struct metrics *m);

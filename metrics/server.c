@@ -244,13 +244,14 @@ static void accept_all(struct metrics *m)
 	}
 }
 
-void metrics_serve_until(struct metrics *m, double until, int (*stopped)(void))
+int metrics_serve_until(struct metrics *m, double until, int wake_fd, int (*stopped)(void))
 {
-	struct pollfd pfd[1 + METRICS_MAX_CONNS];
-	int idx[1 + METRICS_MAX_CONNS];
+	struct pollfd pfd[2 + METRICS_MAX_CONNS];
+	int idx[2 + METRICS_MAX_CONNS];
 
 	while (!stopped()) {
 		double now = mono_now(), wake = until;
+		bool woke = false;
 		int n = 0, r;
 
 		for (int i = 0; i < METRICS_MAX_CONNS && m->conns; i++) {
@@ -268,10 +269,14 @@ void metrics_serve_until(struct metrics *m, double until, int (*stopped)(void))
 			idx[n++] = i;
 		}
 		if (now >= until)
-			return;
+			return 0;
 		if (m->listen_fd >= 0) {
 			pfd[n] = (struct pollfd){ m->listen_fd, POLLIN, 0 };
 			idx[n++] = -1;
+		}
+		if (wake_fd >= 0) {
+			pfd[n] = (struct pollfd){ wake_fd, POLLIN, 0 };
+			idx[n++] = -2;
 		}
 		/* round up, so that we never wake just before the deadline */
 		r = poll(pfd, (nfds_t)n, (int)((wake - now) * 1000.0) + 1);
@@ -280,19 +285,24 @@ void metrics_serve_until(struct metrics *m, double until, int (*stopped)(void))
 				continue; /* stopped() is checked at the top */
 			/* poll itself failed (ENOMEM): keep the pace without serving */
 			mono_sleep_until(until, stopped);
-			return;
+			return 0;
 		}
 		for (int k = 0; k < n && r > 0; k++) {
 			if (!pfd[k].revents)
 				continue;
-			if (idx[k] < 0)
+			if (idx[k] == -2)
+				woke = true;
+			else if (idx[k] < 0)
 				accept_all(m);
 			else if (m->conns[idx[k]].writing)
 				conn_write(m, &m->conns[idx[k]]);
 			else
 				conn_read(m, &m->conns[idx[k]]);
 		}
+		if (woke)
+			return 1;
 	}
+	return 0;
 }
 
 void metrics_close(struct metrics *m)

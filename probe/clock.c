@@ -1,4 +1,6 @@
+#define _GNU_SOURCE /* ppoll */
 #include <errno.h>
+#include <poll.h>
 #include <time.h>
 
 #include "probe/clock.h"
@@ -49,4 +51,29 @@ void mono_sleep_until(double until, int (*stopped)(void))
 
 	while (!stopped() && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
+}
+
+int mono_wait_fd_until(int fd, double until, int (*stopped)(void))
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	while (!stopped()) {
+		double now = mono_now();
+		struct timespec left;
+		int r;
+
+		if (now >= until)
+			return 0;
+		left = timespec_of(until - now);
+		r = ppoll(&pfd, 1, &left, NULL);
+		if (r > 0)
+			return 1;
+		if (r == 0)
+			return 0; /* the deadline (the kernel never wakes before it) */
+		if (errno != EINTR) { /* ppoll itself failed (ENOMEM): keep the pace */
+			mono_sleep_until(until, stopped);
+			return 0;
+		}
+	}
+	return 0;
 }

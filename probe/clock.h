@@ -19,5 +19,8 @@ struct timespec timespec_of(double t);
 /* Sleeps until the monotonic time until, or until a signal after which
  * stopped() says to stop. */
 void mono_sleep_until(double until, int (*stopped)(void));
+/* The same sleep, ended early when fd becomes readable (one ppoll; a
+ * signal ends it as it ends mono_sleep_until's): 1 then, else 0. */
+int mono_wait_fd_until(int fd, double until, int (*stopped)(void));
 
 #endif

@@ -56,10 +56,9 @@ static int on_lost(struct health *h, struct run_iface *ri)
 	return fail(STAGE_LOST, -ENODEV, w->name, "%s", detail);
 }
 
-int health_step(struct health *h, struct run_iface *const *ris, int n)
+/* The watch's view of ris, in h->wis. 0 or -errno (failure recorded). */
+static int view(struct health *h, struct run_iface *const *ris, int n)
 {
-	int err = 0;
-
 	if (n > h->cap) {
 		struct watch_iface **wis = realloc(h->wis, (size_t)n * sizeof(*wis));
 
@@ -70,6 +69,24 @@ int health_step(struct health *h, struct run_iface *const *ris, int n)
 	}
 	for (int i = 0; i < n; i++)
 		h->wis[i] = &ris[i]->wi;
+	return 0;
+}
+
+int health_drain(struct health *h, struct run_iface *const *ris, int n)
+{
+	int err = view(h, ris, n);
+
+	if (!err)
+		watch_drain(&h->w, h->wis, n);
+	return err;
+}
+
+int health_step(struct health *h, struct run_iface *const *ris, int n)
+{
+	int err = view(h, ris, n);
+
+	if (err)
+		return err;
 	if (!watch_poll(&h->w, h->wis, n))
 		return 0;
 	for (int i = 0; i < n; i++) {

@@ -30,6 +30,11 @@ void health_add(struct health *h, struct run_iface *ri);
 /* Looks at the n interfaces of ris, and reports news. 0 to go on; -errno
  * (failure recorded) to stop. */
 int health_step(struct health *h, struct run_iface *const *ris, int n);
+/* Between two steps (a run that follows, woken by link notifications):
+ * reads them (watch_drain), the news of other interfaces into h->w.news;
+ * what they say of ris is reported by the next health_step. 0 or -errno
+ * (failure recorded). */
+int health_drain(struct health *h, struct run_iface *const *ris, int n);
 void health_close(struct health *h);
 
 #endif

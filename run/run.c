@@ -412,6 +412,110 @@ static void follow_step(struct run *r)
 	report_flush(r->rep);
 }
 
+static int live(struct run *r);
+
+/* Is ifindex that of any slot, retired ones included? */
+static bool known(const struct run *r, int ifindex)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->ifs[i].state != RUN_FREE && r->ifs[i].ifindex == ifindex)
+			return true;
+	return false;
+}
+
+/* Between two passes of a run that follows, woken by link notifications:
+ * attaches the interfaces that appeared, one batch (PROBE_MAX_IFACES) of
+ * them, until `until` at most; returns true when more wait. Everything
+ * else in the news (anything about an interface the run knows: a refused
+ * one renamed, a slot retiring) and what does not fit stays for the pass,
+ * which handles it as it always has; so do lost news (overflow: the pass
+ * lists every interface). An interface that matches nothing is dropped:
+ * the pass would do nothing with it either. */
+static bool follow_arrivals(struct run *r, double until)
+{
+	struct watch_news *news = &r->h->w.news;
+	static struct probe_link batch[PROBE_MAX_IFACES];
+	const char *names[PROBE_MAX_IFACES];
+	int at[PROBE_MAX_IFACES], k = 0, kept = 0, room = slots_left(r);
+	bool more = false;
+
+	if (news->overflow)
+		return false;
+	if (room > PROBE_MAX_IFACES)
+		room = PROBE_MAX_IFACES;
+	for (int i = 0; i < news->n; i++) {
+		const struct probe_link *l = &news->link[i];
+
+		if (known(r, l->ifindex) || k >= room) {
+			more |= k >= room && room == PROBE_MAX_IFACES && !known(r, l->ifindex);
+			news->link[kept++] = *l;
+		} else if (select_match(&r->s->sel, l->name, l->kind, l->flags & IFF_LOOPBACK, NULL)) {
+			batch[k++] = *l;
+		}
+	}
+	news->n = kept;
+	if (!k)
+		return false;
+	for (int j = 0; j < k; j++)
+		names[j] = batch[j].name;
+	session_probe_ifaces(r->s, names, k, at);
+	for (int j = 0; j < k; j++) {
+		if (mono_now() >= until) { /* the pass is due: it takes the rest */
+			while (j < k)
+				news->link[news->n++] = batch[j++];
+			more = false;
+			break;
+		}
+		if (at[j] >= 0) /* else gone meanwhile */
+			follow_add(r, names[j], at[j]);
+	}
+	report_flush(r->rep);
+	return more;
+}
+
+/* How long a run that follows waits, once link notifications woke it,
+ * before it reads them: a burst (an orchestrator creating many interfaces)
+ * is then one batch, one probe, not one wake per interface. */
+#define RUN_COALESCE_S 0.015
+
+/* Sleeps until the interval's end (serving the metrics, if any). A run
+ * that follows wakes when link notifications come: true then. */
+static bool sleep_until_tick(struct run *r, struct metrics *met, double next)
+{
+	int fd = r->follow ? watch_fd(&r->h->w) : -1;
+
+	if (met->listen_fd >= 0)
+		return metrics_serve_until(met, next, fd, stop_requested) > 0;
+	if (fd < 0) {
+		mono_sleep_until(next, stop_requested);
+		return false;
+	}
+	return mono_wait_fd_until(fd, next, stop_requested) > 0;
+}
+
+/* Woken by link notifications before the tick at next: lets a burst
+ * gather, reads it, and attaches what appeared (their attached events),
+ * then goes back to sleep until the same tick. Losses, renames and the
+ * stats stay the pass's. 0, or -errno (failure recorded) to stop. */
+static int follow_early(struct run *r, struct metrics *met, double next)
+{
+	double gather = mono_now() + RUN_COALESCE_S;
+	int err;
+
+	if (gather > next)
+		return 0; /* the pass is about to read them */
+	if (met->listen_fd >= 0)
+		metrics_serve_until(met, gather, -1, stop_requested);
+	else
+		mono_sleep_until(gather, stop_requested);
+	if (stop_requested())
+		return 0;
+	err = health_drain(r->h, r->live, live(r));
+	while (!err && follow_arrivals(r, next) && mono_now() < next && !stop_requested())
+		;
+	return err;
+}
+
 /* The interfaces counting now, for the watch. */
 static int live(struct run *r)
 {
@@ -525,10 +629,12 @@ int run_count(const struct opts *o)
 	while (!stop_requested()) {
 		double t;
 
-		if (met.listen_fd >= 0)
-			metrics_serve_until(&met, next, stop_requested);
-		else
-			mono_sleep_until(next, stop_requested);
+		if (sleep_until_tick(&r, &met, next)) {
+			err = follow_early(&r, &met, next);
+			if (err)
+				break;
+			continue; /* back to sleep, until the same tick */
+		}
 		if (stop_requested())
 			break;
 		err = health_step(&h, r.live, live(&r));

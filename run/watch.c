@@ -17,6 +17,7 @@ int watch_open(struct watch *w)
 	w->gen = 0;
 	w->resync = false;
 	w->tc_joined = w->tc_unfollowed = false;
+	w->drained = false;
 	err = nlwatch_open(&w->nl);
 	/* Without notifications every poll asks: open the question now. With
 	 * them, it is only the resync after lost ones: opened then, once. */
@@ -501,7 +502,9 @@ int watch_poll(struct watch *w, struct watch_iface *const *wi, int n)
 	int news = 0;
 	bool all;
 
-	watch_build_query(wi, n, 0, NULL, 0); /* resets this poll's news */
+	if (!w->drained) /* else reset by the first drain since the last poll */
+		watch_build_query(wi, n, 0, NULL, 0); /* resets this poll's news */
+	w->drained = false;
 	if (w->nl.fd >= 0)
 		drain(w, wi, n);
 	for (int i = 0; i < n && w->tc_unfollowed; i++)
@@ -526,6 +529,23 @@ int watch_poll(struct watch *w, struct watch_iface *const *wi, int n)
 	for (int i = 0; i < n; i++)
 		news += wi[i]->renamed || wi[i]->fault_new;
 	return news;
+}
+
+void watch_drain(struct watch *w, struct watch_iface *const *wi, int n)
+{
+	if (w->nl.fd < 0)
+		return;
+	/* Interfaces counted from now on until the poll start with theirs
+	 * reset (run_iface_count). */
+	if (!w->drained)
+		watch_build_query(wi, n, 0, NULL, 0);
+	w->drained = true;
+	drain(w, wi, n);
+}
+
+int watch_fd(const struct watch *w)
+{
+	return w->nl.fd;
 }
 
 const struct enum_name watch_fault_names[] = {

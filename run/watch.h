@@ -95,6 +95,10 @@ struct watch {
 	bool resync;  /* notifications were lost: ask about every interface */
 	bool tc_joined;   /* nl.fd follows the tc notifications too */
 	bool tc_unfollowed; /* a clsact attachment without them: ask each poll */
+	/* Notifications were read since the last poll (watch_drain): the
+	 * interfaces' poll state was reset then and holds what they said,
+	 * which the next poll judges with its own. */
+	bool drained;
 };
 
 /* Subscribes to link notifications; without them (-errno returned), opens
@@ -110,6 +114,16 @@ void watch_add(struct watch *w, struct watch_iface *wi);
  * Sets the news flags (the caller clears them) and returns the number of
  * interfaces with news. */
 int watch_poll(struct watch *w, struct watch_iface *const *wi, int n);
+/* Reads the pending notifications between two polls (a run that follows,
+ * woken by them): what they say of other interfaces goes to w->news at once;
+ * what they say of wi (renames, deletions, the XDP program ids) stays on
+ * them for the next watch_poll, which judges it with what it reads itself,
+ * as if it had read it all. Lost ones set the resync and news.overflow, as
+ * in a poll. */
+void watch_drain(struct watch *w, struct watch_iface *const *wi, int n);
+/* The notification socket, for a sleep that ends when news come; -1
+ * without. */
+int watch_fd(const struct watch *w);
 /* Applies the link and tc notifications in buf (len bytes) to wi (for
  * fuzzing too). */
 void watch_parse(struct watch_iface *const *wi, int n, const void *buf, int len);

@@ -96,6 +96,50 @@ test_a_glob_follows_interfaces_as_they_come_and_go() {
 		"$(events "$out" detached | jq -r .iface | sort | tr '\n' ' ')" "other1 veth0 veth9 "
 }
 
+# A new interface is attached as it appears, not at the next tick: with -i 5,
+# veth2 created a second after the start gets its attached event before the
+# first stats line, well within 2.5 s (before: at the tick, about 4 s after),
+# and the passes keep their pace (the first stats 5 s after the start). The
+# early attach counts exactly from its attach, as the tick's did.
+test_a_new_interface_is_attached_before_the_next_tick() {
+	local out t0 dt i seen stats_then first_stats line_att line_stats
+	need_bin && need_sendframes && follow_setup early || return
+	out=$WORK/early.out
+	start_attached "$A" "$out" veth0 veth1 -- --json -i 5 'veth*' || return
+	sleep 1
+	t0=$EPOCHREALTIME
+	veth "$A" veth2 "$B" p2 || { fail "$CUR: veth2"; return; }
+	seen=''
+	for ((i = 0; i < 120; i++)); do # 6 s: past the tick, so the old way shows as slow
+		[ -n "$(events "$out" attached veth2)" ] && { seen=$EPOCHREALTIME; break; }
+		sleep 0.05
+	done
+	stats_then=$(events "$out" stats | wc -l)
+	check "$CUR: veth2 is attached" [ -n "$seen" ]
+	[ -n "$seen" ] || { stop KILL; return; }
+	dt=$(awk -v a="$t0" -v b="$seen" 'BEGIN {printf "%.2f", b - a}')
+	check "$CUR: within 2.5 s of its creation (took $dt s; the tick is 5 s)" \
+		awk -v d="$dt" 'BEGIN {exit !(d < 2.5)}'
+	check_eq "$CUR: before any stats line (the passes did not move)" "$stats_then" 0
+	line_att=$(grep -n '"event":"attached".*"iface":"veth2"' "$out" | head -n 1 | cut -d: -f1)
+	check_eq "$CUR: 1000 frames sent to veth2" "$(send "$B" p2 1000 100)" 1000
+	for ((i = 0; i < 240; i++)); do # the tick's stats (up to two intervals)
+		[ "$(events "$out" stats veth2 | tail -n 1 | jq -r .packets)" == 1000 ] && break
+		sleep 0.05
+	done
+	check_eq "$CUR: veth2 counts exactly 1000" "$(events "$out" stats veth2 | tail -n 1 | jq -r .packets)" 1000
+	line_stats=$(grep -n '"event":"stats"' "$out" | head -n 1 | cut -d: -f1)
+	check "$CUR: its attached event comes before the first stats line" \
+		awk -v a="${line_att:-0}" -v s="${line_stats:-0}" 'BEGIN {exit !(a > 0 && a < s)}'
+	first_stats=$(events "$out" stats veth0 | head -n 1 | jq -r .time)
+	check "$CUR: the first pass is on its tick (5 s after the start, not moved by the attach)" \
+		awk -v s="$(events "$out" start | jq -r .time)" -v f="$first_stats" \
+		'BEGIN {exit !(f - s > 4.5 && f - s < 6)}'
+	stop INT
+	check_eq "$CUR: exit 0" "$XRC" 0
+	check_eq "$CUR: veth2 detached with its 1000" "$(field "$out" detached veth2 packets)" 1000
+}
+
 # --all in netlink mode: a new interface is found, and its deletion leaves
 # nothing behind (the program went with it).
 test_all_follows_in_netlink_mode() {

@@ -60,13 +60,13 @@ CHURN_ATTACH=${CHURN_ATTACH:-link netlink}
 PREFIX="xdpch$$"
 A=$PREFIX-a B=$PREFIX-b
 WORK=$(mktemp -d /tmp/xdpcount-churn.XXXXXX)
-XPID='' GPID='' TPID='' SPID=''
+XPID='' GPID='' TPID='' SPID='' LPID=''
 # shellcheck source=tests/lib.sh
 . "$TOP/tests/lib.sh"
 cleanup() {
 	local p
-	for p in $GPID $TPID $SPID $XPID; do kill -KILL "$p" 2>/dev/null; done
-	for p in $GPID $TPID $SPID $XPID; do wait "$p" 2>/dev/null; done
+	for p in $GPID $TPID $SPID $LPID $XPID; do kill -KILL "$p" 2>/dev/null; done
+	for p in $GPID $TPID $SPID $LPID $XPID; do wait "$p" 2>/dev/null; done
 	umount "$WORK/bpffs" 2>/dev/null
 	ip netns del "$A" 2>/dev/null
 	ip netns del "$B" 2>/dev/null
@@ -105,6 +105,9 @@ pins_now() { find "$WORK/bpffs/xdpcount" -mindepth 1 -not -type d 2>/dev/null | 
 kind_count() { awk -v k="$2" '$1 == k {print $2; f = 1} END {if (!f) print 0}' "$1"; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# stamp: each line of stdin after the time it came (unix seconds), for the
+# latency of the attached events themselves; without perl, none.
+stamp() { perl -MTime::HiRes=time -ne 'BEGIN { $| = 1 } printf "%.6f %s", time, $_'; }
 
 # traffic: frames to each stable interface until $WORK/go goes, the counts
 # sent to sK appended to $WORK/sent.K.
@@ -146,6 +149,11 @@ churn_run() {
 	ip netns exec "$A" "$BIN" --json -i "$CHURN_INTERVAL" --attach "$how" 'ch*' 's[0-3]' \
 		>"$out" 2>"$out.err" &
 	XPID=$!
+	rm -f "$out.ts"
+	if command -v perl >/dev/null; then # the events as they come (inotify)
+		tail -n +1 -f --pid="$XPID" "$out" 2>/dev/null | stamp >"$out.ts" &
+		LPID=$!
+	fi
 	for ((i = 0; i < 1000; i++)); do
 		[ "$(grep -c '"event":"attached"' "$out")" -ge 4 ] && break
 		kill -0 "$XPID" 2>/dev/null || break
@@ -191,6 +199,7 @@ churn_run() {
 			100 * (b - a) / hz / (t1 - t0)}')"
 
 	kill -INT "$XPID"; wait "$XPID"; rc=$?; XPID=
+	[ -n "$LPID" ] && { wait "$LPID"; LPID=; }
 	check_eq "$how: the run exits 0 on SIGINT" "$rc" 0
 	for k in 0 1 2 3; do
 		n=$(awk '{s += $1} END {print s + 0}' "$WORK/sent.$k")
@@ -261,6 +270,17 @@ churn_judge() {
 			p = int(n * 0.99); if (p < 1) p = 1
 			printf "  creation to the pass that reported the attach (an upper bound): " \
 				"median %.2f s, 99%% %.2f s, max %.2f s (interval %s s)\n", v[int((n + 1) / 2)], v[p], v[n], iv
+		}'
+	# the attached events' own times, as they came on stdout
+	[ -s "$out.ts" ] && awk 'FNR == NR { created[$1] = $3; next }
+		/"event":"attached"/ && match($0, /"iface":"ch[^"]*"/) {
+			nm = substr($0, RSTART + 9, RLENGTH - 10); if (nm in created) print $1 - created[nm]
+		}' "$gen" "$out.ts" | sort -n | awk '{v[++n] = $1}
+		END {
+			if (!n) exit
+			p = int(n * 0.99); if (p < 1) p = 1
+			printf "  creation to the attached event (as it came on stdout): " \
+				"median %.3f s, 99%% %.3f s, max %.3f s\n", v[int((n + 1) / 2)], v[p], v[n]
 		}'
 	read -r n el ea both unlost det nototal _ _ <"$WORK/$how.judged"
 	check_eq "$how: the generator made $((CHURN_RATE * CHURN_SECONDS)) pairs" "$n" "$((CHURN_RATE * CHURN_SECONDS))"
