@@ -657,6 +657,63 @@ static void test_a_resync_asks_about_every_interface_in_batches(void)
 	watch_close(&wt);
 }
 
+
+/* A run that follows reads notifications between two polls (watch_drain,
+ * woken by them): the news of another interface go to the run at once;
+ * what they say of a watched one (someone else's program on veth1, veth2
+ * deleted) stays on it, and the next poll judges it as if it had read it
+ * itself (before, a poll began by forgetting it). The poll after that
+ * forgets it as always. Any datagram socket stands in for the kernel's. */
+static void test_news_read_between_polls_are_judged_by_the_next(void)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	static struct watch wt;
+	uint32_t other = 777;
+	struct fixture f;
+	struct msg m;
+	int sv[2], len;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv)) {
+		CHECK_SKIP_PART("no socketpair here");
+		return;
+	}
+	setup(&f, ATTACH_NETLINK, XDP_MODE_NATIVE);
+	memset(&wt, 0, sizeof(wt));
+	wt.nl.fd = sv[0];
+	wt.nl.qfd = -1;
+	len = answer(buf, 0, 11, "veth1", other);
+	len += answer(buf + len, 0, 50, "new0", 0);
+	CHECK_EQ_INT((int)send(sv[1], buf, (size_t)len, 0), len);
+	CHECK_EQ_INT(watch_fd(&wt), sv[0]);
+	watch_drain(&wt, f.w, N);
+	CHECK_EQ_INT(wt.news.n, 1);
+	CHECK_EQ_STR(wt.news.link[0].name, "new0");
+	CHECK(f.wi[1].xdp_known && !f.wi[1].ours);
+	CHECK_EQ_INT(f.wi[1].fault, WATCH_OK); /* judged by the poll, not here */
+	/* a second drain keeps what the first read */
+	m = (struct msg){ .buf = buf };
+	begin_link(&m, 0, 12);
+	((struct nlmsghdr *)buf)->nlmsg_type = RTM_DELLINK;
+	put_name(&m, "veth2");
+	end_msg(&m);
+	CHECK_EQ_INT((int)send(sv[1], buf, (size_t)m.len, 0), m.len);
+	watch_drain(&wt, f.w, N);
+	CHECK(f.wi[1].xdp_known);
+	CHECK_EQ_INT(f.wi[2].fault, WATCH_DELETED);
+	/* the poll reads nothing more, and judges what the drains read */
+	CHECK_EQ_INT(watch_poll(&wt, f.w, N), 2);
+	CHECK_EQ_INT(f.wi[0].fault, WATCH_OK);
+	CHECK_EQ_INT(f.wi[1].fault, WATCH_PROG_GONE);
+	CHECK_EQ_INT(f.wi[1].now_id, 777);
+	/* the next poll forgets the last one's news, as before */
+	f.wi[0].xdp_known = true;
+	watch_poll(&wt, f.w, N);
+	CHECK(!f.wi[0].xdp_known);
+	CHECK_EQ_INT(f.wi[0].fault, WATCH_OK);
+	close(sv[1]);
+	watch_close(&wt);
+}
+
 int main(void)
 {
 	test_one_getlink_per_counting_interface();
@@ -675,5 +732,6 @@ int main(void)
 	test_genl_family_answers();
 	test_the_notification_socket_holds_an_interval_of_churn();
 	test_a_resync_asks_about_every_interface_in_batches();
+	test_news_read_between_polls_are_judged_by_the_next();
 	CHECK_DONE();
 }
