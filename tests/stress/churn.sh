@@ -41,7 +41,11 @@
 #     leaving no pin and no program.
 # Figures: attached/eligible (and of all), latencies from creation to the
 # pass that reported the attach (an upper bound: the time of that pass's
-# stats), the gaps between passes, RSS, descriptors, CPU, the generator's
+# stats) and to the attached event itself (its arrival on stdout, timed by
+# perl; a run that follows attaches between passes: here, 60 s at -i 1,
+# median 0.015 s, 99% 0.16 s, max 0.46 s, against 0.74/1.42/1.71 s when it
+# attached only at the passes, whose gaps then reached 1.63 s, now 1.006 s),
+# the gaps between passes, RSS, descriptors, CPU, the generator's
 # rtnl time. Ends with "N passed, N failed". Runs alone too
 # (CHURN_SECONDS=10 tests/stress/churn.sh).
 set -u
