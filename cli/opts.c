@@ -39,17 +39,21 @@ static const struct opt_def opt_defs[] = {
 	  "strict (refused beside a foreign program); tc\n"
 	  "counts at tc ingress everywhere" },
 	{ "attach", OPT_ATTACH, required_argument, CMD_RUN | CMD_CHECK, "HOW",
-	  "auto|link|netlink|dispatcher (default auto). auto\n"
-	  "holds XDP through libxdp's multi-program\n"
-	  "dispatcher where the kernel and the process can\n"
-	  "(CAP_SYS_ADMIN), so xdp-loader and other libxdp\n"
-	  "users add their programs beside ours, and joins\n"
-	  "one that is there; else our program alone, as\n"
-	  "link and netlink ask: a link (5.9+) vanishes with\n"
-	  "the process; netlink stays until detached, so\n"
-	  "xdpcount detaches it on exit. dispatcher asks for\n"
-	  "the dispatcher. At tc, link is tcx (6.6+) and\n"
-	  "netlink a clsact qdisc with a cls_bpf filter" },
+	  "auto|link|netlink|dispatcher|shared (default\n"
+	  "auto). auto holds XDP through libxdp's\n"
+	  "multi-program dispatcher where the kernel and the\n"
+	  "process can (CAP_SYS_ADMIN), so xdp-loader and\n"
+	  "other libxdp users add their programs beside ours,\n"
+	  "and joins one that is there; else our program\n"
+	  "alone, as link and netlink ask: a link (5.9+)\n"
+	  "vanishes with the process; netlink stays until\n"
+	  "detached, so xdpcount detaches it on exit.\n"
+	  "dispatcher asks for the dispatcher. shared never\n"
+	  "blocks another XDP user: the dispatcher where it\n"
+	  "can be, else tc ingress, never our program alone\n"
+	  "(not with --mode native|generic). At tc, link is\n"
+	  "tcx (6.6+) and netlink a clsact qdisc with a\n"
+	  "cls_bpf filter" },
 	{ "dispatcher-version", OPT_DISPATCHER_VERSION, required_argument, CMD_RUN | CMD_CHECK,
 	  "2|3", "the protocol version of a dispatcher xdpcount\n"
 	  "creates (2: libxdp 1.3-1.5; 3: libxdp 1.6+; each\n"
@@ -451,6 +455,10 @@ int opts_parse(int argc, char **argv, unsigned int cmd_mask, struct opts *o)
 		}
 		o->ifaces[o->n_ifaces++] = arg;
 	}
+	if (o->attach == ATTACH_SHARED && (o->mode == XDP_MODE_NATIVE || o->mode == XDP_MODE_GENERIC))
+		return fail(STAGE_USAGE, -EINVAL, NULL, "--attach shared chooses the hook itself (XDP "
+			    "through a dispatcher where one can be, else tc ingress): leave out "
+			    "--mode %s", enum_name(xdp_mode_names, o->mode));
 	if (o->n_exclude && !o->n_ifaces && !o->all)
 		return fail(STAGE_USAGE, -EINVAL, NULL, "exclusions leave out interfaces of a "
 			    "selection: add names, patterns or --all");

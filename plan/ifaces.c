@@ -168,7 +168,8 @@ static void hold_through_dispatcher(const struct plan_request *req, const struct
 	pi->disp_version = plan->disp_version;
 	reason_set(why, len, "%sholds XDP through libxdp's dispatcher (version %u, %s; netlink): "
 		   "%s users join it; a kill -9 leaves our slot to the next run or detach",
-		   req->attach == ATTACH_DISPATCHER ? "--attach dispatcher: " : "",
+		   req->attach == ATTACH_DISPATCHER ? "--attach dispatcher: " :
+		   req->attach == ATTACH_SHARED ? "--attach shared: " : "",
 		   pi->disp_version, plan->disp_version_src, plan_disp_generation(pi->disp_version));
 }
 
@@ -179,6 +180,7 @@ static void decide_attach(const struct probe *p,
 	char eb[24];
 
 	switch (req->attach) {
+	case ATTACH_SHARED: /* plan_rx() sent it to tc where no dispatcher can be */
 	case ATTACH_DISPATCHER:
 		if (plan->dispatcher_possible) {
 			hold_through_dispatcher(req, plan, pi, why, len);
@@ -311,6 +313,24 @@ static const char *foreign_prog(const struct probe_iface *it, const struct plan 
 	return NULL;
 }
 
+/* pi at tc ingress: behind the foreign XDP program fid names (NULL:
+ * none), asked for (--mode tc), or on a free hook where --attach shared
+ * finds no dispatcher to count in (shared_why says why; NULL otherwise). */
+static void rx_at_tc(const struct probe *p, const struct plan_request *req,
+		     const struct probe_iface *it, const struct plan *plan, const char *fid,
+		     const char *shared_why, struct plan_iface *pi, struct verdict_acc *acc)
+{
+	plan_tc(p, req, it, fid, shared_why, pi, acc);
+	if (fid && !pi->refuse && req->mode != XDP_MODE_TC &&
+	    probe_dispatcher_known(it->drv.id ? &it->drv : &it->skb)) {
+		reason_cat(pi->reason, PLAN_REASON_LEN, "; xdpcount cannot join it: "
+			 "%s", plan_no_join(it, plan));
+	}
+	pi->variant = VARIANT_TC;
+	reason_set(pi->variant_reason, PLAN_REASON_LEN, "tc: counts at tc ingress "
+		   "(skb->len from the Ethernet header on, GRO segments as frames)");
+}
+
 /* What the interface receives: XDP, or tc ingress. */
 static void plan_rx(const struct probe *p, const struct plan_request *req,
 		    const struct probe_iface *it, struct plan *plan,
@@ -321,6 +341,8 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 	char slot[PLAN_REASON_LEN];
 	const char *f, *ours, *taken;
 	bool mode_refused, attach_refused, tc_ours;
+	/* --attach shared: never our XDP program alone */
+	bool shared = req->attach == ATTACH_SHARED;
 
 	memcpy(pi->name, it->name, sizeof(pi->name));
 	pi->ifindex = it->ifindex;
@@ -348,17 +370,12 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 	if (f && plan_join(p, req, it, plan, pi))
 		return;
 	/* A foreign XDP program sends the interface to tc, unless an XDP mode
-	 * was asked for explicitly (then it is refused below). */
-	if (req->mode == XDP_MODE_TC || (f && req->mode == XDP_MODE_AUTO)) {
-		plan_tc(p, req, it, f ? fid : NULL, pi, acc);
-		if (f && !pi->refuse && req->mode == XDP_MODE_AUTO &&
-		    probe_dispatcher_known(it->drv.id ? &it->drv : &it->skb)) {
-			reason_cat(pi->reason, PLAN_REASON_LEN, "; xdpcount cannot join it: "
-				 "%s", plan_no_join(it, plan));
-		}
-		pi->variant = VARIANT_TC;
-		reason_set(pi->variant_reason, PLAN_REASON_LEN, "tc: counts at tc ingress "
-			   "(skb->len from the Ethernet header on, GRO segments as frames)");
+	 * was asked for explicitly (then it is refused below); so does
+	 * --attach shared where no dispatcher can hold XDP. */
+	if (req->mode == XDP_MODE_TC || (f && (req->mode == XDP_MODE_AUTO || shared)) ||
+	    (shared && !plan->dispatcher_possible)) {
+		rx_at_tc(p, req, it, plan, f ? fid : NULL, shared && req->mode != XDP_MODE_TC ?
+			 plan->dispatcher_reason : NULL, pi, acc);
 		return;
 	}
 	decide_attach(p, req, plan, pi, attach_why, sizeof(attach_why));
@@ -367,6 +384,12 @@ static void plan_rx(const struct probe *p, const struct plan_request *req,
 	decide_mode(it, req, plan, pi, mode_why, sizeof(mode_why), acc);
 	mode_refused = pi->refuse;
 	decide_variant(p, plan, it, pi);
+	if (shared && pi->variant == VARIANT_FRAGS && !mode_refused) {
+		reason_set(attach_why, sizeof(attach_why), "MTU %u needs the multi-buffer program, "
+			   "which a dispatcher slot cannot be", it->mtu);
+		rx_at_tc(p, req, it, plan, NULL, attach_why, pi, acc);
+		return;
+	}
 	if (pi->attach == ATTACH_DISPATCHER && pi->variant == VARIANT_FRAGS) {
 		plain_attach(p, pi);
 		reason_set(attach_why, sizeof(attach_why), "%sMTU %u needs the multi-buffer program, "

@@ -47,9 +47,10 @@ void plan_stale_tc(const struct probe_iface *it, struct plan_iface *pi);
 /* Appends "replaces our stale tc filter" to pi->reason when there is one. */
 void note_stale_tc(struct plan_iface *pi);
 /* Plans pi at tc ingress; foreign_id names the foreign XDP program (NULL
- * when --mode tc asked for tc). */
+ * when --mode tc asked for tc, or shared_why says why --attach shared
+ * counts at tc on a free hook: why no dispatcher can hold it). */
 void plan_tc(const struct probe *p, const struct plan_request *req,
-	     const struct probe_iface *it, const char *foreign_id,
+	     const struct probe_iface *it, const char *foreign_id, const char *shared_why,
 	     struct plan_iface *pi, struct verdict_acc *acc);
 /* Plans pi's tc egress hook (--direction out|both): tx, tx_attach,
  * tx_reason, stale_tx_*; a place taken there (or tcx asked for and

@@ -20,6 +20,7 @@ const struct enum_name attach_kind_names[] = {
 	{ "link", ATTACH_LINK },
 	{ "netlink", ATTACH_NETLINK },
 	{ "dispatcher", ATTACH_DISPATCHER },
+	{ "shared", ATTACH_SHARED },
 	{ NULL, 0 },
 };
 

@@ -218,7 +218,8 @@ static void plan_memlock(const struct probe *p, const struct plan_request *req,
 	 * config map beside our extension: one more per interface */
 	bool disp = plan->dispatcher_possible && plan_counts_rx(req->direction) &&
 		    req->mode != XDP_MODE_TC &&
-		    (req->attach == ATTACH_AUTO || req->attach == ATTACH_DISPATCHER);
+		    (req->attach == ATTACH_AUTO || req->attach == ATTACH_DISPATCHER ||
+		     req->attach == ATTACH_SHARED);
 	uint64_t need = plan_memlock_need(p->ncpus, p->page_size,
 					  p->n_ifaces * (dirs + (disp ? 1 : 0)) + 5);
 	char b1[32], b2[32], b3[32], eb[24];

@@ -11,8 +11,12 @@
 /* TC is not an XDP mode but the other hook: tc ingress, after XDP. */
 enum xdp_mode { XDP_MODE_AUTO = 0, XDP_MODE_NATIVE, XDP_MODE_GENERIC, XDP_MODE_TC };
 /* DISPATCHER: XDP through libxdp's multi-program dispatcher (netlink), our
- * program an extension in its front slot (loader/dispatcher.h). */
-enum attach_kind { ATTACH_AUTO = 0, ATTACH_LINK, ATTACH_NETLINK, ATTACH_DISPATCHER };
+ * program an extension in its front slot (loader/dispatcher.h). SHARED, a
+ * request only (never an interface's attach): never block another XDP user,
+ * on any kernel: XDP through a dispatcher (joined, or ours) where the kernel
+ * and the process can, else tc ingress, never our XDP program alone. */
+enum attach_kind { ATTACH_AUTO = 0, ATTACH_LINK, ATTACH_NETLINK, ATTACH_DISPATCHER,
+		   ATTACH_SHARED };
 /* The program loaded for one interface: LINEAR (XDP, data_end - data, every
  * kernel), FRAGS (XDP, multi-buffer aware, bpf_xdp_get_buff_len, 5.18+), TC
  * (tc ingress, skb->len), or EGRESS (tc egress, the same count under its own
@@ -58,7 +62,12 @@ struct plan_request {
 				  * tc behind a foreign XDP program */
 	enum attach_kind attach; /* AUTO: link where the kernel has XDP links
 				  * (tcx for tc); for tc, LINK is tcx and
-				  * NETLINK a clsact qdisc with cls_bpf */
+				  * NETLINK a clsact qdisc with cls_bpf.
+				  * SHARED: a dispatcher, else tc (tcx or
+				  * clsact as auto chooses); the option
+				  * parser refuses it with --mode native or
+				  * generic; given here, a dispatcher runs
+				  * in that mode, and tc where none can */
 	enum direction direction; /* IN: receive only (today's plan) */
 	/* The protocol version of a dispatcher we create on a free hook: 2
 	 * for libxdp 1.3-1.5, 3 for 1.6+, which each refuse the other's. 0:

@@ -19,7 +19,7 @@ static const char *dispatcher_missing(const struct probe *p, char *buf, size_t l
 	if (p->kernel_btf.state == FACT_NO) {
 		reason_set(buf, len, "the kernel has no BTF of its own (/sys/kernel/btf/vmlinux, "
 			   "CONFIG_DEBUG_INFO_BTF), which the verifier needs to check a program "
-			   "extension against the dispatcher");
+			   "extension");
 		return buf;
 	}
 	if (ext->state == FACT_DENIED || link->state == FACT_DENIED) {
@@ -169,7 +169,10 @@ static void share_iface(const struct plan_request *req, const struct plan *plan,
 		return;
 	}
 	if (pi->mode == XDP_MODE_TC) {
-		reason_set(r, len, "yes: xdpcount counts at tc ingress and leaves XDP free");
+		reason_set(r, len, "yes: xdpcount counts at tc ingress and leaves XDP free%s",
+			   req->attach == ATTACH_SHARED && req->mode != XDP_MODE_TC ?
+			   " (--attach shared: where no dispatcher can hold XDP, never our "
+			   "program alone)" : "");
 		return;
 	}
 	if (pi->attach == ATTACH_DISPATCHER) {
@@ -180,8 +183,8 @@ static void share_iface(const struct plan_request *req, const struct plan *plan,
 		return;
 	}
 	pi->share = SHARE_BLOCKED;
-	reason_set(r, len, "no: our program holds XDP alone (libxdp replaces only its own "
-		   "dispatcher): %s; --mode tc leaves XDP free",
+	reason_set(r, len, "no: our program holds XDP alone (libxdp will not replace it): %s; "
+		   "--attach shared or --mode tc leaves XDP free",
 		   plan->dispatcher_possible ? plain_why(req, it, pi, why, sizeof(why))
 					     : plan->dispatcher_reason);
 }
@@ -199,7 +202,8 @@ bool plan_join(const struct probe *p, const struct plan_request *req,
 	if (!x || !x->dispatcher || !probe_dispatcher_known(x) || !plan->dispatcher_possible ||
 	    it->hw.id || it->disp.err || it->disp.devbound)
 		return false;
-	if (req->attach != ATTACH_AUTO && req->attach != ATTACH_DISPATCHER)
+	if (req->attach != ATTACH_AUTO && req->attach != ATTACH_DISPATCHER &&
+	    req->attach != ATTACH_SHARED)
 		return false;
 	m = x == &it->drv ? XDP_MODE_NATIVE : XDP_MODE_GENERIC;
 	if (req->mode == XDP_MODE_TC || (req->mode != XDP_MODE_AUTO && req->mode != m))

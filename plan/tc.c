@@ -17,10 +17,11 @@ static bool decide_tc_attach(const struct probe *p, const struct plan_request *r
 			     enum attach_kind *attach, struct plan_iface *pi, char *why, size_t len)
 {
 	char qdisc[120] = "";
-	/* a dispatcher is XDP's: at tc, --attach dispatcher chooses as auto */
+	/* a dispatcher is XDP's: at tc, --attach dispatcher (or shared)
+	 * chooses as auto */
 	struct plan_request r = *req;
 
-	if (r.attach == ATTACH_DISPATCHER)
+	if (r.attach == ATTACH_DISPATCHER || r.attach == ATTACH_SHARED)
 		r.attach = ATTACH_AUTO;
 	req = &r;
 	if (it->clsact.state == FACT_YES)
@@ -132,7 +133,7 @@ static void note_no_tcx(const struct probe *p, const struct probe_iface *it,
 
 /* The tc hook, forced (--mode tc) or behind a foreign XDP program (auto). */
 void plan_tc(const struct probe *p, const struct plan_request *req,
-		    const struct probe_iface *it, const char *foreign_id,
+		    const struct probe_iface *it, const char *foreign_id, const char *shared_why,
 		    struct plan_iface *pi, struct verdict_acc *acc)
 {
 	char attach_why[PLAN_REASON_LEN], slot[PLAN_REASON_LEN];
@@ -162,13 +163,20 @@ void plan_tc(const struct probe *p, const struct plan_request *req,
 		reason_set(pi->reason, PLAN_REASON_LEN, "%sbehind %s, which stays: "
 			   "counts only what it passes; %s",
 			   req->mode == XDP_MODE_TC ? "requested; " : "", foreign_id, attach_why);
+	else if (shared_why)
+		reason_set(pi->reason, PLAN_REASON_LEN, "--attach shared: counting at tc ingress "
+			   "so that XDP stays free for libxdp users: %s; %s", shared_why, attach_why);
 	else
 		reason_set(pi->reason, PLAN_REASON_LEN, "requested: counts what reaches tc, "
 			   "after XDP; %s", attach_why);
 	note_stale_tc(pi);
-	acc_add(acc, VERDICT_DEGRADED, "%s: counting at tc ingress%s%s%s", it->name,
-		foreign_id ? " behind " : "", foreign_id ? foreign_id : "",
-		foreign_id ? " (only what it passes)" : " (requested)");
+	if (!foreign_id && shared_why)
+		acc_add(acc, VERDICT_DEGRADED, "%s: counting at tc ingress so that XDP stays "
+			"free for libxdp users (--attach shared): %s", it->name, shared_why);
+	else
+		acc_add(acc, VERDICT_DEGRADED, "%s: counting at tc ingress%s%s%s", it->name,
+			foreign_id ? " behind " : "", foreign_id ? foreign_id : "",
+			foreign_id ? " (only what it passes)" : " (requested)");
 	if (no_tcx)
 		note_no_tcx(p, it, acc);
 }

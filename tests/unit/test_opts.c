@@ -48,6 +48,10 @@ static void test_all_run_options_and_interfaces(void)
 	CHECK_EQ_INT(o.n_ifaces, 2);
 	CHECK_EQ_STR(o.ifaces[0], "eth0");
 	CHECK_EQ_STR(o.ifaces[1], "eth1");
+	CHECK_EQ_INT(PARSE(CMD_RUN, &o, "xdpcount", "--attach", "shared", "eth0"), 0);
+	CHECK_EQ_INT(o.attach, ATTACH_SHARED);
+	CHECK_EQ_INT(PARSE(CMD_RUN, &o, "xdpcount", "--attach", "shared", "-m", "tc", "eth0"), 0);
+	CHECK_EQ_INT(o.mode, XDP_MODE_TC);
 }
 
 static void test_long_forms_and_options_after_interfaces(void)
@@ -76,6 +80,11 @@ static void test_bad_values_are_usage_errors(void)
 	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-c", "0") < 0);
 	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-c", "-5") < 0);
 	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--attach", "ebpf") < 0);
+	/* --attach shared chooses the hook: not with an XDP mode */
+	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--attach", "shared", "-m", "native") < 0);
+	CHECK_EQ_INT(failure_report(), EXIT_USAGE);
+	CHECK(PARSE(CMD_CHECK, &o, "xdpcount", "-m", "generic", "--attach=shared") < 0);
+	CHECK_EQ_INT(failure_report(), EXIT_USAGE);
 	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "--frobnicate") < 0);
 	CHECK(PARSE(CMD_RUN, &o, "xdpcount", "-i") < 0);
 	CHECK_EQ_INT(failure_report(), EXIT_USAGE);

@@ -1663,6 +1663,162 @@ static void test_tc_mode_leaves_xdp_free(void)
 	CHECK(!plan.dispatcher_possible);
 }
 
+/* --attach shared (the shipped units' and DaemonSet's): never block another
+ * XDP user. Where a dispatcher can be, XDP through ours, as auto. */
+static const struct plan_request req_shared = { XDP_MODE_AUTO, ATTACH_SHARED, DIRECTION_IN, 0 };
+
+static void test_attach_shared_holds_xdp_through_a_dispatcher_where_it_can(void)
+{
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	make(&req_shared);
+	CHECK(plan.dispatcher_possible);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_NATIVE);
+	CHECK(plan.ifaces[0].fallback_generic);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	CHECK_EQ_INT(plan.ifaces[0].join_id, 0);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "--attach shared: holds XDP through libxdp's "
+		       "dispatcher (version 2");
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "yes: xdpcount holds XDP through libxdp's "
+		       "dispatcher");
+	CHECK_EQ_INT(plan.verdict, VERDICT_OK);
+	/* a libxdp dispatcher there is joined, as auto joins it */
+	iface_with_dispatcher(3, true, 1);
+	make(&req_shared);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_GENERIC);
+	CHECK_EQ_INT(plan.ifaces[0].join_id, 35);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "joins libxdp dispatcher id 35");
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+	/* --mode tc with it: tc, as asked */
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	make(&(struct plan_request){ XDP_MODE_TC, ATTACH_SHARED, DIRECTION_IN, 0 });
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_LINK);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "requested: counts what reaches tc");
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+	/* the parser refuses --mode native|generic with it; given here, the
+	 * dispatcher runs in that mode, and tc where none can */
+	make(&(struct plan_request){ XDP_MODE_GENERIC, ATTACH_SHARED, DIRECTION_IN, 0 });
+	CHECK_EQ_INT(plan.ifaces[0].attach, ATTACH_DISPATCHER);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_GENERIC);
+	no(&p.kernel_btf, -ENOENT);
+	make(&(struct plan_request){ XDP_MODE_NATIVE, ATTACH_SHARED, DIRECTION_IN, 0 });
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+}
+
+/* Where no dispatcher can be: tc ingress (tcx, or clsact before 6.6), never
+ * our program alone; the reason says why, libxdp users can attach after us,
+ * and the verdict is degraded as counting at tc is. */
+static void expect_shared_at_tc(const char *why, enum attach_kind tc_attach)
+{
+	make(&req_shared);
+	CHECK(!plan.dispatcher_possible);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_TC);
+	CHECK_EQ_INT(plan.ifaces[0].attach, tc_attach);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "--attach shared: counting at tc ingress so that "
+		       "XDP stays free for libxdp users: ");
+	CHECK_CONTAINS(plan.ifaces[0].reason, why);
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "yes: xdpcount counts at tc ingress and "
+		       "leaves XDP free (--attach shared");
+	CHECK(plan_uses_tc(&plan));
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+	CHECK(reasons_have("eth0: counting at tc ingress so that XDP stays free for libxdp users "
+			   "(--attach shared): "));
+	CHECK(reasons_have(why));
+	/* auto, on the same kernel, holds XDP alone */
+	make(&req_auto);
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_BLOCKED);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "; --attach shared or --mode tc leaves XDP free");
+}
+
+static void test_attach_shared_counts_at_tc_where_no_dispatcher_can_be(void)
+{
+	/* no kernel BTF (Debian's s390x 6.1): clsact, no tcx before 6.6 */
+	kernel("6.1.0-37-s390x", 6, 1, 140);
+	iface("eth0", "virtio_net", 1500, XDPC_XDP_ACT_BASIC);
+	no(&p.kernel_btf, -ENOENT);
+	expect_shared_at_tc("the kernel has no BTF of its own", ATTACH_NETLINK);
+	/* no program extensions (this host) */
+	kernel("6.18.0", 6, 18, 0);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	no(&p.prog_type_ext, -EINVAL);
+	expect_shared_at_tc("this kernel has no program extensions (freplace", ATTACH_LINK);
+	/* no CAP_SYS_ADMIN: the extension refused, or a dispatcher unreadable */
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	p.cap_sys_admin = false;
+	p.cap_perfmon = true;
+	p.prog_type_ext.state = FACT_DENIED;
+	p.prog_type_ext.err = -EPERM;
+	expect_shared_at_tc("loading a program extension (freplace) was not allowed (EPERM)",
+			    ATTACH_LINK);
+	yes(&p.prog_type_ext);
+	expect_shared_at_tc("no CAP_SYS_ADMIN, which reading a dispatcher by id needs",
+			    ATTACH_LINK);
+	/* before 5.10 */
+	kernel("5.8.0-63-generic", 5, 8, 0);
+	iface("eth0", "ixgbe", 1500, XDPC_XDP_ACT_BASIC);
+	expect_shared_at_tc("cannot link a program extension to a running dispatcher (5.10+)",
+			    ATTACH_NETLINK);
+	/* a native MTU that needs the multi-buffer program, which a slot
+	 * cannot be: tc too, where auto holds XDP alone */
+	kernel("6.12.48-amd64", 6, 12, 48);
+	iface("eth0", "ice", 9000, XDPC_XDP_ACT_BASIC | XDPC_XDP_ACT_RX_SG);
+	make(&req_shared);
+	CHECK(plan.dispatcher_possible);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].variant, VARIANT_TC);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "--attach shared: counting at tc ingress so that "
+		       "XDP stays free for libxdp users: MTU 9000 needs the multi-buffer program, "
+		       "which a dispatcher slot cannot be");
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+	CHECK_EQ_INT(plan.verdict, VERDICT_DEGRADED);
+}
+
+/* Beside a program that is not libxdp's, or a dispatcher of a version we do
+ * not know, or one we cannot join: tc behind it, untouched, as auto. */
+static void test_attach_shared_beside_others_counts_at_tc(void)
+{
+	struct probe_iface *it;
+
+	kernel("6.12.48-amd64", 6, 12, 48);
+	it = iface("eth0", "mlx5_core", 1500, XDPC_XDP_ACT_BASIC);
+	it->drv.id = 42;
+	snprintf(it->drv.name, sizeof(it->drv.name), "cil_xdp_entry");
+	make(&req_shared);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "behind XDP program id 42 \"cil_xdp_entry\" (native "
+		       "mode), which stays");
+	CHECK(!strstr(plan.ifaces[0].reason, "--attach shared"));
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_FOREIGN);
+
+	iface_with_dispatcher(4, true, 1);
+	make(&req_shared);
+	CHECK(!plan.ifaces[0].refuse);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_EQ_INT(plan.ifaces[0].join_id, 0);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "behind dispatcher id 35 of unknown version");
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+	CHECK_CONTAINS(plan.ifaces[0].share_reason, "dispatcher id 35 stays on XDP, untouched");
+
+	iface_with_dispatcher(2, true, 2);
+	no(&p.prog_type_ext, -EINVAL);
+	make(&req_shared);
+	CHECK_EQ_INT(plan.ifaces[0].mode, XDP_MODE_TC);
+	CHECK_CONTAINS(plan.ifaces[0].reason, "xdpcount cannot join it: this kernel has no "
+		       "program extensions");
+	CHECK_EQ_INT(plan.ifaces[0].share, SHARE_YES);
+}
+
 /* Is s valid UTF-8 (no sequence cut in half)? */
 static bool utf8_whole(const char *s)
 {
@@ -1820,5 +1976,8 @@ int main(void)
 	test_attach_dispatcher_holds_the_hook_for_others();
 	test_unknown_dispatcher_version_is_never_touched();
 	test_tc_mode_leaves_xdp_free();
+	test_attach_shared_holds_xdp_through_a_dispatcher_where_it_can();
+	test_attach_shared_counts_at_tc_where_no_dispatcher_can_be();
+	test_attach_shared_beside_others_counts_at_tc();
 	CHECK_DONE();
 }

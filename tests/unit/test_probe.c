@@ -91,7 +91,7 @@ static void check_round_trip(const struct enum_name *t, int n)
 static void test_enum_tables_round_trip(void)
 {
 	check_round_trip(xdp_mode_names, 4);
-	check_round_trip(attach_kind_names, 4);
+	check_round_trip(attach_kind_names, 5);
 	check_round_trip(variant_names, 4);
 	check_round_trip(direction_names, 3);
 	check_round_trip(memlock_action_names, 3);
@@ -107,6 +107,7 @@ static void test_enum_tables_round_trip(void)
 	CHECK_EQ_INT(enum_parse(xdp_mode_names, "generic"), XDP_MODE_GENERIC);
 	CHECK_EQ_INT(enum_parse(attach_kind_names, "netlink"), ATTACH_NETLINK);
 	CHECK_EQ_INT(enum_parse(attach_kind_names, "dispatcher"), ATTACH_DISPATCHER);
+	CHECK_EQ_INT(enum_parse(attach_kind_names, "shared"), ATTACH_SHARED);
 	CHECK_EQ_STR(enum_name(verdict_names, VERDICT_INCOMPATIBLE), "incompatible");
 	CHECK_EQ_STR(enum_name(memlock_action_names, MEMLOCK_RAISE), "raised");
 	CHECK_EQ_STR(enum_name(variant_names, VARIANT_FRAGS), "frags");
