@@ -213,6 +213,59 @@ test_attach_dispatcher_follows_the_plan_and_says_why_not() {
 	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
 }
 
+# --attach shared (the shipped units' and DaemonSet's choice) never blocks
+# another XDP user: through a dispatcher where the kernel can host one, else
+# at tc ingress, never our program alone. On this host (no program
+# extensions) it counts at tc, exactly, with the plan's reason, and a plain
+# XDP program (ip link, as xdp-loader would attach one where libxdp falls
+# back to a single program) attaches on veth0 while we count and stays after
+# we stop; nothing of ours is left at either hook.
+test_attach_shared_counts_at_tc_and_leaves_xdp_free() {
+	local a b out possible reason id
+	need_bin && need_sendframes && need_foreign_obj || return
+	bpffs_private || return
+	ns_new a shared-a && ns_new b shared-b && veth "$a" veth0 "$b" veth1 ||
+		{ fail "$CUR: setup"; return; }
+	out=$WORK/shared.json
+	ip netns exec "$a" "$BIN" check --json --attach shared veth0 >"$out" 2>"$out.err"
+	check "$CUR: check prints one JSON document" is_json "$out"
+	possible=$(jq -r .dispatcher.possible "$out")
+	reason=$(jq -r .dispatcher.reason "$out")
+	check_eq "$CUR: libxdp users can attach after us" \
+		"$(jq -r '.interfaces[0].libxdp_after_us' "$out")" yes
+	if [ "$possible" = true ]; then
+		check_eq "$CUR: planned through a dispatcher" \
+			"$(jq -r '.interfaces[0].attach' "$out")" dispatcher
+		skip_because "this kernel can host a dispatcher: the real-kernel guests prove it"
+		return
+	fi
+	check_eq "$CUR: where no dispatcher can be, at tc" "$(jq -r '.interfaces[0].hook' "$out")" tc
+	check_match "$CUR: with the plan's reason" "$(jq -r '.interfaces[0].reason' "$out")" \
+		"^--attach shared: counting at tc ingress so that XDP stays free for libxdp users: $(
+			printf '%.40s' "$reason" | sed 's/[][\.*^$()+?{}|]/\\&/g')"
+	check_match "$CUR: and check's libxdp reason says so" \
+		"$(jq -r '.interfaces[0].libxdp_reason' "$out")" \
+		"^yes: xdpcount counts at tc ingress and leaves XDP free \\(--attach shared"
+	out=$WORK/shared.out
+	start_attached "$a" "$out" veth0 -- --json -i 0.2 --attach shared || return
+	check_eq "$CUR: counts at tc" "$(field "$out" attached veth0 hook)" tc
+	check_eq "$CUR: the plan event says libxdp users can attach after us" \
+		"$(field "$out" plan veth0 libxdp_after_us)" yes
+	check_eq "$CUR: XDP is free while we count" "$(xdp_id "$a" veth0)" ""
+	id=$(foreign_xdp "$a" veth0 xdp xdpgeneric) && [ -n "$id" ]
+	check "$CUR: a plain XDP program attaches while we count" test -n "$id"
+	check_eq "$CUR: sent $N frames" "$(send "$b" veth1 $N 64)" "$N"
+	wait_packets "$out" veth0 $N
+	stop TERM
+	check_eq "$CUR: exit status after SIGTERM" "$XRC" 0
+	check_eq "$CUR: counted every frame it passed" "$(field "$out" detached veth0 packets)" $N
+	check_eq "$CUR: the other program stays after we stop" "$(xdp_id "$a" veth0)" "$id"
+	check_eq "$CUR: nothing of ours left at tc" "$(tcx_progs "$a" veth0)" ""
+	check "$CUR: no dispatcher state in bpffs" test ! -e "$BPFFS/xdp"
+	[ "$FAILED" -eq "$T_FAILED0" ] || { show "$out"; show "$out.err"; }
+	ip -n "$a" link set dev veth0 xdpgeneric off
+}
+
 # status lists a libxdp dispatcher's slots as xdp-loader status does: each
 # pinned program (<bpffs>/xdp/dispatch-IFINDEX-ID/prog<i>-prog), its run
 # priority and chain actions from the dispatcher's config, and whose it is.
