@@ -334,7 +334,7 @@ uint64_t plan_caps_keep(uint64_t permitted, bool netlink, bool dispatcher,
 
 	if (dispatcher)
 		keep |= 1ULL << CAP_NET_ADMIN | 1ULL << CAP_SYS_ADMIN | 1ULL << CAP_BPF |
-			1ULL << CAP_PERFMON;
+			1ULL << CAP_PERFMON | 1ULL << CAP_DAC_OVERRIDE;
 	if (bpf_reads_need_caps)
 		keep |= 1ULL << CAP_BPF | 1ULL << CAP_SYS_ADMIN;
 	return keep & permitted;

@@ -242,7 +242,9 @@ enum verdict plan_check_failed(const struct plan *plan, enum check_step step);
  * with kernel.unprivileged_bpf_disabled set). A slot in libxdp's dispatcher
  * (dispatcher) keeps CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_BPF and CAP_PERFMON:
  * leaving reads the dispatcher by id, loads a new one and re-links the
- * others. Nothing else. */
+ * others; and CAP_DAC_OVERRIDE where held (a unit's dynamic user: the xdp/
+ * directory of the bpffs is root's, 0700, and leaving locks it and unpins
+ * our slot there). Nothing else. */
 uint64_t plan_caps_keep(uint64_t permitted, bool netlink, bool dispatcher,
 			bool bpf_reads_need_caps);
 /* Will plan_make() read xdp_frags for these interfaces? Only for a native
