@@ -109,8 +109,8 @@ void report_plan(struct report *r, const struct plan *plan, const struct plan_if
 			fmt_wrap(r->diag, lead, 2, why);
 		}
 		else
-			fmt_wrap(r->diag, lead, 2, "libxdp after us: no (-v says why; --mode tc leaves "
-				 "XDP free)");
+			fmt_wrap(r->diag, lead, 2, "libxdp after us: no (-v says why; --attach shared "
+				 "never blocks them)");
 	}
 }
 
