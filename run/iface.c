@@ -5,6 +5,7 @@
 #include "cli/errors.h"
 #include "loader/pin.h"
 #include "log/log.h"
+#include "probe/clock.h"
 #include "run/fault.h"
 #include "run/iface.h"
 
@@ -194,7 +195,7 @@ out:
 	if (err)
 		ri->refused = true; /* for the metrics: it will not count */
 	else
-		ri->state = RUN_ATTACHED;
+		ri->state = RUN_ATTACHED, ri->since = mono_now();
 	return err;
 }
 
@@ -239,8 +240,9 @@ int run_iface_sums(const struct run_iface *ri, struct counter *c, struct iface_s
 }
 
 int run_iface_report(struct run_iface *ri, struct counter *c, struct report *rep, double t,
-		     double dt)
+		     double now)
 {
+	double dt = now - ri->since;
 	struct iface_stats st;
 	int err = run_iface_sums(ri, c, &st);
 
@@ -254,6 +256,7 @@ int run_iface_report(struct run_iface *ri, struct counter *c, struct report *rep
 	st.tx_bps = dt > 0 ? (double)(st.tx_bytes - ri->last_tx.bytes) * 8 / dt : 0;
 	ri->last = (struct xdpcount_stats){ st.packets, st.bytes };
 	ri->last_tx = (struct xdpcount_stats){ st.tx_packets, st.tx_bytes };
+	ri->since = now;
 	report_stats(rep, t, &st);
 	return 0;
 }

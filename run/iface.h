@@ -41,6 +41,7 @@ struct run_iface {
 	struct attachment *tx_att;
 	struct watch_iface wi;    /* counting, lost: its current name, its fault */
 	struct xdpcount_stats last, last_tx; /* the totals last read */
+	double since;             /* when (monotonic) last was read: its attach, at first */
 };
 
 /* Takes pi's interface as planned (no kernel call); ri->tx_att is kept. */
@@ -64,10 +65,13 @@ void run_iface_count(struct run_iface *ri, struct watch *w);
 const char *run_iface_name(const struct run_iface *ri);
 /* Its totals of each direction it counts, as of the counter's last read. */
 int run_iface_sums(const struct run_iface *ri, struct counter *c, struct iface_stats *st);
-/* Reports its totals and rates over dt seconds (as of the counter's last
- * read) and keeps them as its last. 0 or -errno, failure recorded. */
+/* Reports its totals (as of the counter's last read, at monotonic time
+ * now; t is the report's wall clock time) and its rates since it last
+ * reported, or since its attach: one attached between two passes gets
+ * the rate of the time it counted, not of the whole interval. Keeps them
+ * as its last. 0 or -errno, failure recorded. */
 int run_iface_report(struct run_iface *ri, struct counter *c, struct report *rep, double t,
-		     double dt);
+		     double now);
 /* Takes its programs off (egress first); a netlink program on an
  * interface that was deleted went with it. 0 or -errno, failure recorded.
  * Its final totals are read and reported by run_iface_final. */

@@ -65,7 +65,7 @@ struct run {
 	struct run_iface *live[RUN_MAX_IFACES]; /* those counting, for the watch */
 };
 
-static int report_all(struct run *r, double dt)
+static int report_all(struct run *r, double now)
 {
 	double t = unix_now();
 	int err = counter_read_all(r->s->counter);
@@ -74,7 +74,7 @@ static int report_all(struct run *r, double dt)
 		return fail(STAGE_READ, err, r->n == 1 ? run_iface_name(&r->ifs[0]) : NULL, NULL);
 	for (int i = 0; i < r->n && !err; i++)
 		if (r->ifs[i].state == RUN_COUNTING)
-			err = run_iface_report(&r->ifs[i], r->s->counter, r->rep, t, dt);
+			err = run_iface_report(&r->ifs[i], r->s->counter, r->rep, t, now);
 	if (err)
 		return err;
 	err = report_flush(r->rep); /* into the stdout queue: fails only once a write failed */
@@ -541,7 +541,7 @@ int run_count(const struct opts *o)
 	struct sink *out = sink_open(STDOUT_FILENO); /* stdout never stalls the run */
 	unsigned long reports = 0;
 	bool flushed = false;
-	double last, next;
+	double next;
 	int err;
 
 	if (!out)
@@ -624,8 +624,7 @@ int run_count(const struct opts *o)
 	else
 		drop_privileges(&r);
 
-	last = mono_now();
-	next = last + o->interval;
+	next = mono_now() + o->interval;
 	while (!stop_requested()) {
 		double t;
 
@@ -643,12 +642,11 @@ int run_count(const struct opts *o)
 		if (r.follow)
 			follow_step(&r);
 		t = mono_now();
-		err = report_all(&r, t - last);
+		err = report_all(&r, t);
 		if (!err)
 			err = run_metrics_publish(&met, all, r.n, true);
 		if (err)
 			break;
-		last = t;
 		next += o->interval;
 		if (next < t) /* we fell behind (suspend): re-anchor */
 			next = t + o->interval;

@@ -102,7 +102,7 @@ test_a_glob_follows_interfaces_as_they_come_and_go() {
 # and the passes keep their pace (the first stats 5 s after the start). The
 # early attach counts exactly from its attach, as the tick's did.
 test_a_new_interface_is_attached_before_the_next_tick() {
-	local out t0 dt i seen stats_then first_stats line_att line_stats
+	local out t0 dt i seen stats_then first_stats line_att line_stats first_pkts first_pps first_t
 	need_bin && need_sendframes && follow_setup early || return
 	out=$WORK/early.out
 	start_attached "$A" "$out" veth0 veth1 -- --json -i 5 'veth*' || return
@@ -128,6 +128,15 @@ test_a_new_interface_is_attached_before_the_next_tick() {
 		sleep 0.05
 	done
 	check_eq "$CUR: veth2 counts exactly 1000" "$(events "$out" stats veth2 | tail -n 1 | jq -r .packets)" 1000
+	# its first rate is over the time it counted (attach to tick), not the
+	# whole 5 s interval: times the seconds since it was seen attached, its
+	# 1000 frames (the interval's rate would give about 780)
+	read -r first_pkts first_pps first_t < <(events "$out" stats veth2 | head -n 1 |
+		jq -r '"\(.packets) \(.pps) \(.time)"')
+	check_eq "$CUR: its first stats line has the 1000" "$first_pkts" 1000
+	check "$CUR: and their rate over its time attached (pps $first_pps, seen at $seen, tick at $first_t)" \
+		awk -v p="$first_pps" -v a="$seen" -v t="$first_t" \
+		'BEGIN {n = p * (t - a); exit !(n > 900 && n < 1100)}'
 	line_stats=$(grep -n '"event":"stats"' "$out" | head -n 1 | cut -d: -f1)
 	check "$CUR: its attached event comes before the first stats line" \
 		awk -v a="${line_att:-0}" -v s="${line_stats:-0}" 'BEGIN {exit !(a > 0 && a < s)}'
