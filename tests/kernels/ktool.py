@@ -600,6 +600,83 @@ def _event(f, key):
     return ev if isinstance(ev, dict) else {}
 
 
+def _on_xdp(st):
+    """The program names on XDP in one xdp-loader status: the program
+    attached and, in a dispatcher, its slots'."""
+    return ([st["prog"][0]] if st["prog"] else []) + [x[1] for x in sorted(st["slots"])]
+
+
+def _their_id(st):
+    """xdp_drop_odd's id in one xdp-loader status (alone or in a slot)."""
+    if st["prog"] and st["prog"][0] == "xdp_drop_odd":
+        return [st["prog"][2]]
+    return [x[2] for x in st["slots"] if x[1] == "xdp_drop_odd"]
+
+
+def shared_judge(tag, facts, check, possible, why, traffic):
+    """(s1) and (s2): xdpcount --attach shared (the shipped units') first and
+    after xdp-loader. Where the kernel can host a dispatcher: XDP, in one
+    dispatcher with xdp_drop_odd, ours in front, every frame counted; where
+    it cannot (why: check's reason): tc ingress, XDP left free, so
+    xdp-loader after it loads, and xdpcount counts what it passes. In both
+    the other program is the same, still dropping, after we stop."""
+    n, half = NEIGHBOUR_FRAMES, NEIGHBOUR_FRAMES // 2
+    at_xdp = possible is not False
+    want = n if at_xdp else half
+    for sc in ("s1", "s2"):
+        f = facts.get(sc, {})
+        att, plan, fin = _event(f, "xc_attached"), _event(f, "xc_plan"), _event(f, "xc_detached")
+        reason = att.get("reason") or ""
+        if sc == "s1" and at_xdp:
+            ok = att.get("hook") == "xdp" and att.get("attach") == "dispatcher" and \
+                "--attach shared: holds XDP through libxdp's dispatcher" in reason
+            what = "holds XDP through a dispatcher of its own"
+        elif at_xdp:
+            ok = att.get("hook") == "xdp" and att.get("attach") == "dispatcher" and \
+                "joins libxdp dispatcher" in reason
+            what = "joins xdp-loader's dispatcher at XDP"
+        elif sc == "s1":
+            ok = att.get("hook") == "tc" and bool(why) and \
+                "--attach shared: counting at tc ingress so that XDP stays free" in reason and why in reason
+            what = "counts at tc ingress, XDP left free, with check's reason"
+        else:
+            ok = att.get("hook") == "tc" and "xdp_drop_odd" in reason
+            what = "counts at tc behind xdp-loader's program"
+        check("%s %s: --attach shared %s" % (tag, sc, what), ok, "attached %s; check: %s" % (json.dumps(att), why))
+        if at_xdp or sc == "s1":
+            check("%s %s: --attach shared: its plan says libxdp users can attach after us" % (tag, sc),
+                  plan.get("libxdp_after_us") == "yes", "plan %s" % json.dumps(plan))
+        else:
+            # xdp-loader's program alone (no dispatcher here): libxdp will
+            # not replace it, as before xdpcount
+            check("%s %s: --attach shared: its plan says xdp-loader's plain program is foreign, "
+                  "as before xdpcount" % (tag, sc), plan.get("libxdp_after_us") == "foreign",
+                  "plan %s" % json.dumps(plan))
+        check("%s %s: xdp-loader load %s succeeds" % (tag, sc, "after xdpcount" if sc == "s1" else "first"),
+              _one(f, "load") == "0", "rc %s: %s" % (_one(f, "load"), "; ".join(f.get("load-out", []))))
+        st = xl_status(f.get("status"))
+        if at_xdp:
+            ok = st["prog"] and st["prog"][0] == "xdp_dispatcher" and \
+                [x[1] for x in sorted(st["slots"])] == ["xdpcount_linear", "xdp_drop_odd"]
+            what = "one xdp_dispatcher with xdpcount_linear first, then xdp_drop_odd"
+        else:
+            ok = "xdp_drop_odd" in _on_xdp(st) and "xdpcount_linear" not in _on_xdp(st)
+            what = "xdp_drop_odd on XDP, ours not"
+        check("%s %s: xdp-loader status lists %s" % (tag, sc, what), ok, "status %s" % json.dumps(st))
+        traffic(sc, "t", half, "both attached")
+        check("%s %s: xdpcount counted %s (%d), exit 0" % (
+                  tag, sc, "every frame sent, the dropped ones too" if at_xdp else "what xdp_drop_odd passed",
+                  want), fin.get("packets") == want and _one(f, "xc_rc") == "0",
+              "rc %s, detached %s; %s" % (_one(f, "xc_rc"), json.dumps(fin), "; ".join(f.get("xc_err", []))))
+        after = xl_status(f.get("after"))
+        ids = _their_id(st)
+        check("%s %s: xdpcount stopped: xdp_drop_odd alone on XDP, the same program" % (tag, sc),
+              ids and _their_id(after) == ids and
+              _on_xdp(after) == (["xdp_dispatcher", "xdp_drop_odd"] if at_xdp else ["xdp_drop_odd"]),
+              "status %s, its id while both %s" % (json.dumps(after), ids))
+        traffic(sc, "t2", half, "after xdpcount stopped")
+
+
 def neighbour_judge(version, facts, check, possible=True, why=""):
     """Assertions of one version's scenarios; returns the row's summary.
     possible: check's dispatcher.possible (why: its reason); where the
@@ -698,10 +775,13 @@ def neighbour_judge(version, facts, check, possible=True, why=""):
             check("%s %s: counted exactly what it passed (%d), exit 0" % (tag, sc, half),
                   fin.get("packets") == half and _one(f, key + "_rc") == "0",
                   "rc %s, detached %s" % (_one(f, key + "_rc"), json.dumps(fin)))
+    shared_judge(tag, facts, check, possible, why, traffic)
+    spaths = ", s1 %s+xl rc %s, s2 %s" % (path("s1"), _one(facts.get("s1"), "load", "-"), path("s2"))
     if possible is False:
-        return "%s: no dispatcher: a %s+xl rc %s, b %s, c1 %s, c2 %s, d9 %s, dp %s, f %s+xdp-filter rc %s" % (
+        return "%s: no dispatcher: a %s+xl rc %s, b %s, c1 %s, c2 %s, d9 %s, dp %s, f %s+xdp-filter rc %s%s" % (
             version, path("a"), _one(facts.get("a"), "load", "-"), path("b"), path("c1"),
-            path("c2", "xc2_attached"), path("d9"), path("dp"), path("f"), _one(facts.get("f"), "load", "-"))
+            path("c2", "xc2_attached"), path("d9"), path("dp"), path("f"), _one(facts.get("f"), "load", "-"),
+            spaths)
     # base: xdp-loader alone builds its dispatcher with both programs.
     st = xl_status(b.get("status"))
     names = sorted(x[1] for x in st["slots"])
@@ -832,9 +912,9 @@ def neighbour_judge(version, facts, check, possible=True, why=""):
           gone["none"] and not gone["slots"],
           "after %s, unload rc %s, then %s" % (json.dumps(st), _one(f_, "unload"), json.dumps(gone)))
 
-    return "%s: a %s+xl rc %s, b %s, c1 %s, c2 %s, d9 %s, dp %s, f %s+xdp-filter rc %s" % (
+    return "%s: a %s+xl rc %s, b %s, c1 %s, c2 %s, d9 %s, dp %s, f %s+xdp-filter rc %s%s" % (
         version, path("a"), _one(facts.get("a"), "load", "-"), path("b"), path("c1"), path("c2"),
-        path("d9"), path("dp"), path("f"), _one(f_, "load", "-"))
+        path("d9"), path("dp"), path("f"), _one(f_, "load", "-"), spaths)
 
 
 def cmd_report(a):

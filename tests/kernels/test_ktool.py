@@ -167,6 +167,64 @@ fact 9.9 - done 1
 """
 
 
+# (s1) and (s2), xdpcount --attach shared, as a guest that can host a
+# dispatcher printed them (x86_64 6.12, xdp-loader 1.3.1; xdp-loader's
+# decoration left out).
+SHARED_FACTS = """\
+fact 9.9 s1 xc_plan {"event":"plan","hostname":"(none)","iface":"veth0","ifindex":8,"hook":"xdp","mode":"native","fallback_generic":true,"attach":"dispatcher","variant":"linear","reason":"native: driver veth reports native XDP (xdp-features); --attach shared: holds XDP through libxdp's dispatcher (version 2, as the installed libxdp 1.3.0; netlink): libxdp 1.3-1.5 users join it; a kill -9 leaves our slot to the next run or detach","variant_reason":"linear: MTU 1500 fits one page, so data_end - data is the frame's length (no helper call)","direction":"in","libxdp_after_us":"yes","libxdp_reason":"yes: xdpcount holds XDP through libxdp's dispatcher (version 2, as the installed libxdp 1.3.0), and libxdp users of that version (libxdp 1.3-1.5) add their programs beside ours"}
+fact 9.9 s1 xc_attached {"event":"attached","hostname":"(none)","iface":"veth0","ifindex":8,"hook":"xdp","mode":"native","attach":"dispatcher","direction":"in","program_id":175,"reason":"native: driver veth reports native XDP (xdp-features); --attach shared: holds XDP through libxdp's dispatcher (version 2, as the installed libxdp 1.3.0; netlink): libxdp 1.3-1.5 users join it; a kill -9 leaves our slot to the next run or detach"}
+fact 9.9 s1 load 0
+fact 9.9 s1 status_rc 0
+fact 9.9 s1 status 
+fact 9.9 s1 status --------------------------------------------------------------------------------------
+fact 9.9 s1 status veth0                  xdp_dispatcher    native   187  90f686eb86991928 
+fact 9.9 s1 status  =>              0      xdpcount_linear           175  e233012d183e0663  XDP_PASS
+fact 9.9 s1 status  =>              50     xdp_drop_odd              196  b817fd8b2ae05da9  XDP_PASS
+fact 9.9 s1 status 
+fact 9.9 s1 t_sent 200
+fact 9.9 s1 t_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 s1 xc_rc 0
+fact 9.9 s1 xc_detached {"event":"detached","hostname":"(none)","iface":"veth0","packets":200,"bytes":12800}
+fact 9.9 s1 after_rc 0
+fact 9.9 s1 after 
+fact 9.9 s1 after --------------------------------------------------------------------------------------
+fact 9.9 s1 after veth0                  xdp_dispatcher    native   198  3d5fd855b3c1a162 
+fact 9.9 s1 after  =>              50     xdp_drop_odd              196  b817fd8b2ae05da9  XDP_PASS
+fact 9.9 s1 after 
+fact 9.9 s1 t2_sent 200
+fact 9.9 s1 t2_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 s2 load 0
+fact 9.9 s2 before_rc 0
+fact 9.9 s2 before 
+fact 9.9 s2 before --------------------------------------------------------------------------------------
+fact 9.9 s2 before veth0                  xdp_dispatcher    native   208  90f686eb86991928 
+fact 9.9 s2 before  =>              50     xdp_drop_odd              217  b817fd8b2ae05da9  XDP_PASS
+fact 9.9 s2 before 
+fact 9.9 s2 xc_plan {"event":"plan","hostname":"(none)","iface":"veth0","ifindex":10,"hook":"xdp","mode":"native","fallback_generic":false,"attach":"dispatcher","variant":"linear","reason":"joins libxdp dispatcher id 208 (version 2, 1 programs, native mode) in its front slot (priority 0, chaining on XDP_PASS): counts every frame before the others decide, and they run as before","variant_reason":"linear: an extension in a dispatcher slot (freplace), data_end - data","direction":"in","libxdp_after_us":"yes","libxdp_reason":"yes: xdpcount joins libxdp's dispatcher (version 2), and libxdp users go on adding their programs to it"}
+fact 9.9 s2 xc_attached {"event":"attached","hostname":"(none)","iface":"veth0","ifindex":10,"hook":"xdp","mode":"native","attach":"dispatcher","direction":"in","program_id":230,"reason":"joins libxdp dispatcher id 208 (version 2, 1 programs, native mode) in its front slot (priority 0, chaining on XDP_PASS): counts every frame before the others decide, and they run as before"}
+fact 9.9 s2 status_rc 0
+fact 9.9 s2 status 
+fact 9.9 s2 status --------------------------------------------------------------------------------------
+fact 9.9 s2 status veth0                  xdp_dispatcher    native   232  3d5fd855b3c1a162 
+fact 9.9 s2 status  =>              0      xdpcount_linear           230  e233012d183e0663  XDP_PASS
+fact 9.9 s2 status  =>              50     xdp_drop_odd              217  b817fd8b2ae05da9  XDP_PASS
+fact 9.9 s2 status 
+fact 9.9 s2 t_sent 200
+fact 9.9 s2 t_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 s2 xc_rc 0
+fact 9.9 s2 xc_detached {"event":"detached","hostname":"(none)","iface":"veth0","packets":200,"bytes":12800}
+fact 9.9 s2 after_rc 0
+fact 9.9 s2 after 
+fact 9.9 s2 after --------------------------------------------------------------------------------------
+fact 9.9 s2 after veth0                  xdp_dispatcher    native   234  3d5fd855b3c1a162 
+fact 9.9 s2 after  =>              50     xdp_drop_odd              217  b817fd8b2ae05da9  XDP_PASS
+fact 9.9 s2 after 
+fact 9.9 s2 t2_sent 200
+fact 9.9 s2 t2_rx frames 100 odd 0 even 100 lost 0
+"""
+NEIGHBOUR_FACTS = NEIGHBOUR_FACTS.replace("fact 9.9 - done 1\n", SHARED_FACTS + "fact 9.9 - done 1\n")
+
+
 # A kernel that cannot host a dispatcher (aarch64 5.10: no BPF trampoline),
 # xdp-loader 1.3.1's scenarios as that guest printed them (their plan events
 # added): nobody shares the hook there.
@@ -389,6 +447,54 @@ fact 9.9 f gone
 fact 9.9 - done 1
 """
 
+# The same on aarch64 5.10 (no BPF trampoline): tc, XDP left free.
+SHARED_BLOCKED_FACTS = """\
+fact 9.9 s1 xc_plan {"event":"plan","hostname":"(none)","iface":"veth0","ifindex":8,"hook":"tc","mode":"tc","fallback_generic":false,"attach":"clsact","variant":"tc","reason":"--attach shared: counting at tc ingress so that XDP stays free for libxdp users: this kernel cannot attach program extensions on aarch64 (ENOTSUPP: no BPF trampoline); clsact qdisc with a cls_bpf filter: no tcx (6.6+); creates a clsact qdisc and remove…","variant_reason":"tc: counts at tc ingress (skb->len from the Ethernet header on, GRO segments as frames)","direction":"in","libxdp_after_us":"yes","libxdp_reason":"yes: xdpcount counts at tc ingress and leaves XDP free (--attach shared: where no dispatcher can hold XDP, never our program alone)"}
+fact 9.9 s1 xc_attached {"event":"attached","hostname":"(none)","iface":"veth0","ifindex":8,"hook":"tc","mode":"tc","attach":"clsact","direction":"in","program_id":95,"reason":"--attach shared: counting at tc ingress so that XDP stays free for libxdp users: this kernel cannot attach program extensions on aarch64 (ENOTSUPP: no BPF trampoline); clsact qdisc with a cls_bpf filter: no tcx (6.6+); creates a clsact qdisc and remove…"}
+fact 9.9 s1 load 0
+fact 9.9 s1 status_rc 0
+fact 9.9 s1 status 
+fact 9.9 s1 status --------------------------------------------------------------------------------------
+fact 9.9 s1 status veth0                  xdp_drop_odd      native   112  b817fd8b2ae05da9 
+fact 9.9 s1 status 
+fact 9.9 s1 t_sent 200
+fact 9.9 s1 t_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 s1 xc_rc 0
+fact 9.9 s1 xc_detached {"event":"detached","hostname":"(none)","iface":"veth0","packets":100,"bytes":6400}
+fact 9.9 s1 after_rc 0
+fact 9.9 s1 after 
+fact 9.9 s1 after --------------------------------------------------------------------------------------
+fact 9.9 s1 after veth0                  xdp_drop_odd      native   112  b817fd8b2ae05da9 
+fact 9.9 s1 after 
+fact 9.9 s1 t2_sent 200
+fact 9.9 s1 t2_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 s2 load 0
+fact 9.9 s2 before_rc 0
+fact 9.9 s2 before 
+fact 9.9 s2 before --------------------------------------------------------------------------------------
+fact 9.9 s2 before veth0                  xdp_drop_odd      native   129  b817fd8b2ae05da9 
+fact 9.9 s2 before 
+fact 9.9 s2 xc_plan {"event":"plan","hostname":"(none)","iface":"veth0","ifindex":10,"hook":"tc","mode":"tc","fallback_generic":false,"attach":"clsact","variant":"tc","reason":"behind XDP program id 129 \\"xdp_drop_odd\\" (native mode), which stays: counts only what it passes; clsact qdisc with a cls_bpf filter: no tcx (6.6+); creates a clsact qdisc and removes it on exit","variant_reason":"tc: counts at tc ingress (skb->len from the Ethernet header on, GRO segments as frames)","direction":"in","libxdp_after_us":"foreign","libxdp_reason":"no, as before xdpcount: XDP program id 129 \\"xdp_drop_odd\\" is not a libxdp dispatcher, and libxdp will not replace it"}
+fact 9.9 s2 xc_attached {"event":"attached","hostname":"(none)","iface":"veth0","ifindex":10,"hook":"tc","mode":"tc","attach":"clsact","direction":"in","program_id":134,"reason":"behind XDP program id 129 \\"xdp_drop_odd\\" (native mode), which stays: counts only what it passes; clsact qdisc with a cls_bpf filter: no tcx (6.6+); creates a clsact qdisc and removes it on exit"}
+fact 9.9 s2 status_rc 0
+fact 9.9 s2 status 
+fact 9.9 s2 status --------------------------------------------------------------------------------------
+fact 9.9 s2 status veth0                  xdp_drop_odd      native   129  b817fd8b2ae05da9 
+fact 9.9 s2 status 
+fact 9.9 s2 t_sent 200
+fact 9.9 s2 t_rx frames 100 odd 0 even 100 lost 0
+fact 9.9 s2 xc_rc 0
+fact 9.9 s2 xc_detached {"event":"detached","hostname":"(none)","iface":"veth0","packets":100,"bytes":6400}
+fact 9.9 s2 after_rc 0
+fact 9.9 s2 after 
+fact 9.9 s2 after --------------------------------------------------------------------------------------
+fact 9.9 s2 after veth0                  xdp_drop_odd      native   129  b817fd8b2ae05da9 
+fact 9.9 s2 after 
+fact 9.9 s2 t2_sent 200
+fact 9.9 s2 t2_rx frames 100 odd 0 even 100 lost 0
+"""
+BLOCKED_FACTS = BLOCKED_FACTS.replace("fact 9.9 - done 1\n", SHARED_BLOCKED_FACTS + "fact 9.9 - done 1\n")
+
 
 def neighbours():
     """The neighbour judge passes the facts of a good run and fails each
@@ -438,7 +544,7 @@ def neighbours():
     check(len(bad) == 1 and " a: its plan says" in bad[0],
           "neighbours: no dispatcher: a plan that says libxdp users can join fails (%s)" % bad)
     bad, _ = judge_blocked(BLOCKED_FACTS, why="another reason")
-    check(len(bad) == 3 and all("check's reason" in b for b in bad),
+    check(len(bad) == 4 and all("check's reason" in b for b in bad),
           "neighbours: no dispatcher: a plan without check's reason fails (%s)" % bad)
     bad, _ = judge_blocked(BLOCKED_FACTS.replace("fact 9.9 a load 240", "fact 9.9 a load 0"))
     check(len(bad) == 1 and " a: xdp-loader load after it is refused" in bad[0],
@@ -446,6 +552,47 @@ def neighbours():
     bad, _ = judge_blocked(BLOCKED_FACTS.replace("c1 detach-out veth0: removed 0", "c1 detach-out veth0: removed 1"))
     check(len(bad) == 1 and "c1: kill -9 leaves nothing" in bad[0],
           "neighbours: no dispatcher: something left after kill -9 fails (%s)" % bad)
+    # (s1) and (s2): --attach shared, judged on its own lines
+    def sc(text, prefix, a, b):
+        """TEXT with A replaced by B in the lines that start with PREFIX."""
+        return "".join(x.replace(a, b) if x.startswith(prefix) else x for x in text.splitlines(True))
+    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s1 xc_attached", '"attach":"dispatcher"', '"attach":"link"'))
+    check(len(bad) == 1 and "s1: --attach shared holds XDP through a dispatcher" in bad[0],
+          "neighbours: --attach shared first: our program alone on XDP fails (%s)" % bad)
+    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s1 load ", "load 0", "load 240"))
+    check(len(bad) == 1 and "s1: xdp-loader load after xdpcount succeeds" in bad[0],
+          "neighbours: --attach shared first: xdp-loader refused after it fails (%s)" % bad)
+    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s1 xc_detached", '"packets":200', '"packets":100'))
+    check(len(bad) == 1 and "s1: xdpcount counted every frame sent" in bad[0],
+          "neighbours: --attach shared in a dispatcher: the dropped frames not counted fails (%s)" % bad)
+    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s1 t_rx", "frames 100 odd 0", "frames 101 odd 1"))
+    check(len(bad) == 1 and "s1: both attached" in bad[0],
+          "neighbours: --attach shared first: a dropped frame reaching the peer fails (%s)" % bad)
+    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s1 status  =>              0      xdpcount_linear", "fact", "#"))
+    check(len(bad) == 1 and "s1: xdp-loader status lists one xdp_dispatcher" in bad[0],
+          "neighbours: --attach shared first: our slot gone when xdp-loader adds its program fails (%s)" % bad)
+    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s2 after  =>", " 217 ", " 218 "))
+    check(len(bad) == 1 and "s2: xdpcount stopped" in bad[0],
+          "neighbours: --attach shared after xdp-loader: another program after us fails (%s)" % bad)
+    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s2 xc_attached", "joins libxdp dispatcher", "holds XDP"))
+    check(len(bad) == 1 and "s2: --attach shared joins" in bad[0],
+          "neighbours: --attach shared after xdp-loader: not joining its dispatcher fails (%s)" % bad)
+    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s1 t2_rx", "frames 100 odd 0", "frames 200 odd 100"))
+    check(len(bad) == 1 and "s1: after xdpcount stopped" in bad[0],
+          "neighbours: --attach shared stopped: the other program no longer dropping fails (%s)" % bad)
+    bad, _ = judge_blocked(sc(BLOCKED_FACTS, "fact 9.9 s1 xc_attached", '"hook":"tc"', '"hook":"xdp"'))
+    check(len(bad) == 1 and "s1: --attach shared counts at tc ingress" in bad[0],
+          "neighbours: no dispatcher: --attach shared on XDP fails (%s)" % bad)
+    bad, _ = judge_blocked(sc(BLOCKED_FACTS, "fact 9.9 s1 load ", "load 0", "load 240"))
+    check(len(bad) == 1 and "s1: xdp-loader load after xdpcount succeeds" in bad[0],
+          "neighbours: no dispatcher: --attach shared first: xdp-loader refused after it fails (%s)" % bad)
+    bad, _ = judge_blocked(sc(BLOCKED_FACTS, "fact 9.9 s1 xc_detached", '"packets":100', '"packets":99'))
+    check(len(bad) == 1 and "s1: xdpcount counted what xdp_drop_odd passed" in bad[0],
+          "neighbours: no dispatcher: --attach shared at tc not exact fails (%s)" % bad)
+    bad, _ = judge_blocked(sc(BLOCKED_FACTS, "fact 9.9 s1 after veth0", "xdp_drop_odd      native   112",
+                              "xdp_drop_odd      native   113"))
+    check(len(bad) == 1 and "s1: xdpcount stopped" in bad[0],
+          "neighbours: no dispatcher: --attach shared stopped: another program after us fails (%s)" % bad)
     # given --attach ARGS, the default is not judged
     bad, _ = judge("fact 9.9 - first_args --attach dispatcher --dispatcher-version 2\n" +
                    NEIGHBOUR_FACTS.replace("as the installed libxdp 1.9.0", "--dispatcher-version"))

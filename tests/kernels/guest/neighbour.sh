@@ -28,6 +28,8 @@
 #   d9    a dispatcher of unknown version (9), attached alone, then xdpcount
 #   dp    a plain program (not in a dispatcher), then xdpcount
 #   f     xdpcount first, then xdp-filter load (the issue's own example)
+#   s1    xdpcount --attach shared first (the shipped units), then xdp-loader
+#   s2    xdp-loader load first, then xdpcount --attach shared
 V=$1
 shift
 [ -e /bin/sh ] || /bin/busybox --install -s /bin
@@ -184,6 +186,38 @@ xc_start xc
 status status
 traffic t
 xc_counted xc $N
+xc_stop xc TERM
+status after
+traffic t2
+xl unload --all veth0 >/dev/null 2>&1
+
+# xc_counted_path KEY: as xc_counted, for what its path sees: every frame
+# at XDP, what drop_odd passed at tc (the judge asks which it should be).
+xc_counted_path() {
+	if grep -q '"hook":"xdp"' "$W/$1.out"; then xc_counted "$1" $N; else xc_counted "$1" $((N / 2)); fi
+}
+
+# (s1) xdpcount --attach shared first (what the shipped units and DaemonSet
+# run), then xdp-loader: never the reason it cannot load, on any kernel.
+fresh s1
+xc_start xc --attach shared
+load load /guest/drop_odd.o
+status status
+traffic t
+xc_counted_path xc
+xc_stop xc TERM
+status after
+traffic t2
+xl unload --all veth0 >/dev/null 2>&1
+
+# (s2) xdp-loader first, then xdpcount --attach shared.
+fresh s2
+load load /guest/drop_odd.o
+status before
+xc_start xc --attach shared
+status status
+traffic t
+xc_counted_path xc
 xc_stop xc TERM
 status after
 traffic t2
