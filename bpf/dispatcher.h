@@ -1,9 +1,10 @@
 /* libxdp's multi-program dispatcher protocol (protocol.org in xdp-tools),
  * as xdpcount speaks it: the config that the dispatcher program reads from
  * its frozen .rodata, shared by bpf/dispatcher.bpf.c and user space
- * (loader/dispatcher.c). Written from the protocol's description. Version 2
- * (libxdp 1.3-1.5) is 124 bytes; version 3 (libxdp 1.6) adds one byte after
- * program_flags, padded to 128. Fixed-width fields only. */
+ * (loader/disp_prog.c writes it, loader/disp_state.c reads it). Written
+ * from the protocol's description. Version 2 (libxdp 1.3-1.5) is 124
+ * bytes; version 3 (libxdp 1.6) adds one byte after program_flags, padded
+ * to 128. Fixed-width fields only. */
 #ifndef XDPCOUNT_DISPATCHER_H
 #define XDPCOUNT_DISPATCHER_H
 

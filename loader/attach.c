@@ -10,6 +10,7 @@
 #include <net/if.h>
 
 #include "loader/attach.h"
+#include "loader/disp_state.h"
 #include "loader/pin.h"
 #include "log/log.h"
 #include "probe/netns.h"

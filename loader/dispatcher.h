@@ -9,7 +9,9 @@
  * (<bpffs>/xdp/dispatch-<ifindex>-<id>/prog<i>-prog, -link) and swaps it in
  * atomically (XDP_FLAGS_REPLACE with the old dispatcher's fd), all under an
  * exclusive flock of <bpffs>/xdp. Needs kernel BTF, freplace re-attach
- * (5.10+) and, to read a dispatcher by id, CAP_SYS_ADMIN. */
+ * (5.10+) and, to read a dispatcher by id, CAP_SYS_ADMIN. The program and
+ * its config are loader/disp_prog.h's, the state in bpffs and reading the
+ * dispatcher on a hook loader/disp_state.h's; joining and leaving it here. */
 #ifndef XDPCOUNT_LOADER_DISPATCHER_H
 #define XDPCOUNT_LOADER_DISPATCHER_H
 
@@ -18,17 +20,6 @@
 
 #include "loader/attachment.h"
 #include "plan/plan.h"
-
-/* Our slot's run priority: before libxdp's default (50) and anything a
- * user gives, so we see what later programs drop. */
-#define XDPC_DISP_OUR_PRIO 0
-/* The chain actions of our slot: XDP_PASS (what our program returns). */
-#define XDPC_DISP_OUR_ACTIONS (1U << 2)
-
-/* A dispatcher of version (2, 3) with one slot, never attached: the target
- * our extensions are loaded against before they are linked into the real
- * one (re-attaching, 5.10+). *btf_id: its prog0's BTF id. fd or -errno. */
-int dispatcher_template(unsigned int version, uint32_t *btf_id);
 
 /* Puts ext_fd (our extension) at the front of the dispatcher on ifindex in
  * mode (NATIVE or GENERIC), or holds XDP through a new dispatcher of version
@@ -43,23 +34,9 @@ int dispatcher_add(int ext_fd, int ifindex, enum xdp_mode mode, unsigned int ver
  * 0; -ENOENT it is in no dispatcher there (nothing done). */
 int dispatcher_remove(int ifindex, uint32_t prog_id);
 
-/* Is prog_id in a slot of the dispatcher on ifindex now? 0 yes (*mode,
- * *disp_id set); -ENOENT no (*disp_id: what holds XDP there, 0 nothing);
- * -ENODEV the interface is gone; other -errno could not tell. */
-int dispatcher_find(int ifindex, uint32_t prog_id, enum xdp_mode *mode, uint32_t *disp_id);
-
-/* A dispatcher of version with the n extensions ext_fds[] linked into its
- * slots in that order (run priority 0, chaining on XDP_PASS), attached
- * nowhere: for measuring the protocol's cost with BPF_PROG_TEST_RUN (make
- * bench). *fd: the dispatcher, valid until dispatcher_built_free(). */
-struct disp;
-int dispatcher_build(unsigned int version, const int *ext_fds, unsigned int n,
-		     struct disp **out, int *fd);
-void dispatcher_built_free(struct disp *d);
-
 /* The hook for the attachment module (loader/attach.h): ext_fd joins or
  * holds (dispatcher_add()), pinned first for its owner (our bpffs pin);
- * the check asks whether our slot is still there (dispatcher_find()); the
+ * the check asks whether our slot is still there (dispatcher_find(), loader/disp_state.h); the
  * detach removes our slot (dispatcher_remove()), -ENODEV when the
  * interface left this namespace; the stale one removes the slot of a dead
  * run and its pin. */

@@ -7,7 +7,7 @@
 #include "cli/errors.h"
 #include "run/session.h"
 #include "log/log.h"
-#include "loader/dispatcher.h"
+#include "loader/disp_prog.h"
 #include "loader/memlock.h"
 #include "probe/clock.h"
 

@@ -18,7 +18,7 @@
  *       the cost of libxdp's dispatcher protocol, one CPU, interleaved
  *       rounds, medians, ns per packet: the empty program alone (the
  *       floor), xdpcount's linear program alone, a dispatcher (ours, built
- *       by loader/dispatcher.c, attached nowhere) with two empty extensions
+ *       by loader/disp_prog.c, attached nowhere) with two empty extensions
  *       in its slots, and one with xdpcount's extension in front of an empty
  *       one; xdpcount's count checked exact. Each line also has the
  *       program's instructions after verification ("insns", its xlated
@@ -79,7 +79,7 @@
 
 #include "btf/func.h"
 #include "loader/counter.h"
-#include "loader/dispatcher.h"
+#include "loader/disp_prog.h"
 #include "loader/memlock.h"
 #include "loader/objects.h"
 
