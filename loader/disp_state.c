@@ -26,6 +26,7 @@ static int state_dir(char *buf, size_t len)
 	return 0;
 }
 
+/* <bpffs>/xdp/dispatch-<ifindex>-<id>: the pins of dispatcher id. */
 static int disp_dir(int ifindex, uint32_t id, char *buf, size_t len)
 {
 	if (snprintf(buf, len, "%s/xdp/dispatch-%d-%u", dispatcher_bpffs(), ifindex, id) >=
