@@ -4,6 +4,7 @@
 
 #include "report/fmt.h"
 #include "report/report.h"
+#include "probe/clock.h"
 
 /* Names on human lines go through fmt_name: no raw control bytes. */
 #define NAME(n) FMT_NAME(n)
@@ -18,15 +19,24 @@ void report_init(struct report *r, FILE *f, bool json, bool quiet)
 	r->timestamps = false;
 	r->header_done = false;
 	r->hostname = NULL;
+	r->now = unix_now;
 	json_init(&r->j, f);
 }
 
-static void event_begin(struct report *r, const char *event)
+/* Every event says when: "time", unix seconds of the clock the stats lines
+ * use (theirs is the pass's time; the others' the moment they are written). */
+static void event_begin_at(struct report *r, const char *event, double time)
 {
 	json_object_begin(&r->j);
 	json_kv_string(&r->j, "event", event);
 	if (r->hostname)
 		json_kv_string(&r->j, "hostname", r->hostname);
+	json_kv_double(&r->j, "time", time);
+}
+
+static void event_begin(struct report *r, const char *event)
+{
+	event_begin_at(r, event, r->now());
 }
 
 static void event_end(struct report *r)
@@ -255,8 +265,7 @@ static void stats_line(struct report *r, double time, const char *iface, const c
 void report_stats(struct report *r, double time, const struct iface_stats *s)
 {
 	if (r->json) {
-		event_begin(r, "stats");
-		json_kv_double(&r->j, "time", time);
+		event_begin_at(r, "stats", time);
 		json_kv_string(&r->j, "iface", s->iface);
 		json_kv_i64(&r->j, "ifindex", s->ifindex);
 		json_dirs(&r->j, s, true);
@@ -394,6 +403,7 @@ void report_error_event(FILE *f, const char *code, const char *errno_name, int e
 	json_object_begin(&j);
 	json_kv_string(&j, "event", "error");
 	json_kv_string(&j, "hostname", id.hostname);
+	json_kv_double(&j, "time", id.time);
 	json_kv_string(&j, "code", code);
 	json_kv_string(&j, "errno", errno_name);
 	json_kv_i64(&j, "exit_code", exit_code);

@@ -24,6 +24,7 @@ struct report {
 	bool header_done;
 	struct json j;
 	const char *hostname; /* JSON events carry it when set */
+	double (*now)(void);  /* the "time" of JSON events: unix_now (tests fake it) */
 };
 
 struct iface_stats {

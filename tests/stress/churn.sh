@@ -41,8 +41,8 @@
 #     leaving no pin and no program.
 # Figures: attached/eligible (and of all), latencies from creation to the
 # pass that reported the attach (an upper bound: the time of that pass's
-# stats) and to the attached event itself (its arrival on stdout, timed by
-# perl; a run that follows attaches between passes: here, 60 s at -i 1,
+# stats) and to the attached event itself (its own "time"; a run that
+# follows attaches between passes: here, 60 s at -i 1,
 # median 0.015 s, 99% 0.16 s, max 0.46 s, against 0.74/1.42/1.71 s when it
 # attached only at the passes, whose gaps then reached 1.63 s, now 1.006 s),
 # the gaps between passes, RSS, descriptors, CPU, the generator's
@@ -64,13 +64,13 @@ CHURN_ATTACH=${CHURN_ATTACH:-link netlink}
 PREFIX="xdpch$$"
 A=$PREFIX-a B=$PREFIX-b
 WORK=$(mktemp -d /tmp/xdpcount-churn.XXXXXX)
-XPID='' GPID='' TPID='' SPID='' LPID=''
+XPID='' GPID='' TPID='' SPID=''
 # shellcheck source=tests/lib.sh
 . "$TOP/tests/lib.sh"
 cleanup() {
 	local p
-	for p in $GPID $TPID $SPID $LPID $XPID; do kill -KILL "$p" 2>/dev/null; done
-	for p in $GPID $TPID $SPID $LPID $XPID; do wait "$p" 2>/dev/null; done
+	for p in $GPID $TPID $SPID $XPID; do kill -KILL "$p" 2>/dev/null; done
+	for p in $GPID $TPID $SPID $XPID; do wait "$p" 2>/dev/null; done
 	umount "$WORK/bpffs" 2>/dev/null
 	ip netns del "$A" 2>/dev/null
 	ip netns del "$B" 2>/dev/null
@@ -109,9 +109,6 @@ pins_now() { find "$WORK/bpffs/xdpcount" -mindepth 1 -not -type d 2>/dev/null | 
 kind_count() { awk -v k="$2" '$1 == k {print $2; f = 1} END {if (!f) print 0}' "$1"; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# stamp: each line of stdin after the time it came (unix seconds), for the
-# latency of the attached events themselves; without perl, none.
-stamp() { perl -MTime::HiRes=time -ne 'BEGIN { $| = 1 } printf "%.6f %s", time, $_'; }
 
 # traffic: frames to each stable interface until $WORK/go goes, the counts
 # sent to sK appended to $WORK/sent.K.
@@ -153,11 +150,6 @@ churn_run() {
 	ip netns exec "$A" "$BIN" --json -i "$CHURN_INTERVAL" --attach "$how" 'ch*' 's[0-3]' \
 		>"$out" 2>"$out.err" &
 	XPID=$!
-	rm -f "$out.ts"
-	if command -v perl >/dev/null; then # the events as they come (inotify)
-		tail -n +1 -f --pid="$XPID" "$out" 2>/dev/null | stamp >"$out.ts" &
-		LPID=$!
-	fi
 	for ((i = 0; i < 1000; i++)); do
 		[ "$(grep -c '"event":"attached"' "$out")" -ge 4 ] && break
 		kill -0 "$XPID" 2>/dev/null || break
@@ -203,7 +195,6 @@ churn_run() {
 			100 * (b - a) / hz / (t1 - t0)}')"
 
 	kill -INT "$XPID"; wait "$XPID"; rc=$?; XPID=
-	[ -n "$LPID" ] && { wait "$LPID"; LPID=; }
 	check_eq "$how: the run exits 0 on SIGINT" "$rc" 0
 	for k in 0 1 2 3; do
 		n=$(awk '{s += $1} END {print s + 0}' "$WORK/sent.$k")
@@ -226,11 +217,11 @@ churn_run() {
 
 # churn_judge HOW OUT GEN: attached and lost against the generator's log.
 churn_judge() {
-	local how=$1 out=$2 gen=$3 n el ea both unlost det nototal what
-	# each event gets the time of the pass that reported it (the stats that
-	# follow it), then is joined with the generator's NAME IFINDEX CREATED
-	# DELETED lines
-	awk -v iv="$CHURN_INTERVAL" -v latf="$WORK/$how.lat" '
+	local how=$1 out=$2 gen=$3 n el ea both unlost det nototal notime what
+	# each event gets its own time and the time of the pass that reported it
+	# (the stats that follow it), then is joined with the generator's NAME
+	# IFINDEX CREATED DELETED lines
+	awk -v iv="$CHURN_INTERVAL" -v latf="$WORK/$how.lat" -v ownf="$WORK/$how.own" '
 		function field(k,   m) {
 			if (match($0, "\"" k "\":\"[^\"]*\"")) return substr($0, RSTART + length(k) + 4, RLENGTH - length(k) - 5)
 			return ""
@@ -247,6 +238,8 @@ churn_judge() {
 			ev = field("event"); name = field("iface")
 			if (name !~ /^ch/) next
 			key = ev SUBSEP name; seen[key]++; pend[++np] = key
+			if (match($0, /"time":[0-9.]+/)) { if (!(key in own)) own[key] = substr($0, RSTART + 7, RLENGTH - 7) }
+			else notime++
 			if (ev == "lost" && $0 !~ /"packets":[0-9]+/) nototal++
 		}
 		END {
@@ -259,12 +252,14 @@ churn_judge() {
 				if (a && !l) unlost++
 				if (("detached" SUBSEP nm) in seen) det++
 				if (a && (("attached" SUBSEP nm) in when)) print when["attached" SUBSEP nm] - created[nm] > latf
+				if (a && (("attached" SUBSEP nm) in own)) print own["attached" SUBSEP nm] - created[nm] > ownf
 				if (l && (("lost" SUBSEP nm) in when)) { d = when["lost" SUBSEP nm] - deleted[nm]; if (d > lmax) lmax = d }
+				if (l && (("lost" SUBSEP nm) in own)) { d = own["lost" SUBSEP nm] - deleted[nm]; if (d > omax) omax = d }
 			}
-			printf "%d %d %d %d %d %d %d %d %d\n", n, eligible, ea, el_both, unlost + 0, det + 0, nototal + 0, short + 0, sa + 0
+			printf "%d %d %d %d %d %d %d %d %d %d\n", n, eligible, ea, el_both, unlost + 0, det + 0, nototal + 0, short + 0, sa + 0, notime + 0
 			printf "  %d pairs: %d lived at least two intervals, %d of them attached (%.1f%%), %d attached and lost; of the %d shorter-lived, %d attached\n", n, eligible, ea, eligible ? 100 * ea / eligible : 0, el_both, short, sa > "/dev/stderr"
 			if (missed != "") printf "  not attached and lost (first three):%s\n", missed > "/dev/stderr"
-			printf "  deletion to the pass that reported it lost: max %.2f s\n", lmax > "/dev/stderr"
+			printf "  deletion to the pass that reported it lost: max %.2f s; to the lost event: max %.3f s\n", lmax, omax > "/dev/stderr"
 			if (gaps) printf "  passes (s0 stats): %d, gap mean %.3f s, max %.3f s\n", gaps, gsum / gaps, gmax > "/dev/stderr"
 		}' "$gen" "$out" 2>"$WORK/$how.figures" >"$WORK/$how.judged"
 	cat "$WORK/$how.figures"
@@ -275,18 +270,15 @@ churn_judge() {
 			printf "  creation to the pass that reported the attach (an upper bound): " \
 				"median %.2f s, 99%% %.2f s, max %.2f s (interval %s s)\n", v[int((n + 1) / 2)], v[p], v[n], iv
 		}'
-	# the attached events' own times, as they came on stdout
-	[ -s "$out.ts" ] && awk 'FNR == NR { created[$1] = $3; next }
-		/"event":"attached"/ && match($0, /"iface":"ch[^"]*"/) {
-			nm = substr($0, RSTART + 9, RLENGTH - 10); if (nm in created) print $1 - created[nm]
-		}' "$gen" "$out.ts" | sort -n | awk '{v[++n] = $1}
+	# the attached events' own times
+	sort -n "$WORK/$how.own" 2>/dev/null | awk '{v[++n] = $1}
 		END {
 			if (!n) exit
 			p = int(n * 0.99); if (p < 1) p = 1
-			printf "  creation to the attached event (as it came on stdout): " \
+			printf "  creation to the attached event (its time): " \
 				"median %.3f s, 99%% %.3f s, max %.3f s\n", v[int((n + 1) / 2)], v[p], v[n]
 		}'
-	read -r n el ea both unlost det nototal _ _ <"$WORK/$how.judged"
+	read -r n el ea both unlost det nototal _ _ notime <"$WORK/$how.judged"
 	check_eq "$how: the generator made $((CHURN_RATE * CHURN_SECONDS)) pairs" "$n" "$((CHURN_RATE * CHURN_SECONDS))"
 	if [ "$el" -gt 0 ]; then ok "$how: $el pairs lived two intervals or more"
 	else fail "$how: no pair lived two intervals: the check means nothing"; fi
@@ -295,6 +287,7 @@ churn_judge() {
 	check_eq "$how: every churned interface attached was reported lost" "$unlost" 0
 	check_eq "$how: none was detached (all were lost first)" "$det" 0
 	check_eq "$how: every lost event has its totals" "$nototal" 0
+	check_eq "$how: every attached, lost and detached event has its time" "$notime" 0
 	# they were deleted, and the notifications say so (when some are lost,
 	# the resync can only say "gone")
 	what=$(jq -r 'select(.event == "lost" and (.iface | startswith("ch"))) | .what' "$out" |

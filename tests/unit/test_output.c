@@ -21,6 +21,12 @@ static char *capture(void (*fn)(FILE *f))
 	return buf;
 }
 
+/* The clock of the events a test writes (the stats lines pass their own). */
+static double fake_now(void)
+{
+	return 1700000001.25;
+}
+
 static void write_escapes(FILE *f)
 {
 	struct json j;
@@ -52,6 +58,7 @@ static void write_events(FILE *f)
 				  .pps = 1000.5, .bps = 512000 };
 
 	report_init(&r, f, true, false);
+	r.now = fake_now;
 	report_attached(&r, "veth0", 7, XDP_MODE_NATIVE, ATTACH_LINK, 42, "why");
 	report_stats(&r, 1700000000.5, &s);
 	report_detached(&r, "veth0", 10000, 640000);
@@ -62,6 +69,7 @@ static void write_tc_attached(FILE *f)
 	struct report r;
 
 	report_init(&r, f, true, false);
+	r.now = fake_now;
 	report_attached(&r, "veth0", 7, XDP_MODE_TC, ATTACH_NETLINK, 43, "behind");
 	report_init(&r, f, false, false);
 	report_attached(&r, "veth0", 7, XDP_MODE_TC, ATTACH_LINK, 44, "behind");
@@ -72,7 +80,7 @@ static void test_tc_attached_event_says_hook_tc(void)
 	char *out = capture(write_tc_attached);
 
 	CHECK_EQ_STR(out,
-		     "{\"event\":\"attached\",\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"tc\","
+		     "{\"event\":\"attached\",\"time\":1700000001.25,\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"tc\","
 		     "\"mode\":\"tc\",\"attach\":\"clsact\",\"direction\":\"in\",\"program_id\":43,\"reason\":\"behind\"}\n"
 		     "attached to veth0 (ifindex 7): tc ingress via tcx (counts what XDP passed)\n");
 	free(out);
@@ -102,11 +110,65 @@ static void test_json_lines_events_keep_the_contract(void)
 	char *out = capture(write_events);
 
 	CHECK_EQ_STR(out,
-		     "{\"event\":\"attached\",\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"xdp\","
+		     "{\"event\":\"attached\",\"time\":1700000001.25,\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"xdp\","
 		     "\"mode\":\"native\",\"attach\":\"link\",\"direction\":\"in\",\"program_id\":42,\"reason\":\"why\"}\n"
 		     "{\"event\":\"stats\",\"time\":1700000000.5,\"iface\":\"veth0\",\"ifindex\":7,"
 		     "\"packets\":10000,\"bytes\":640000,\"pps\":1000.5,\"bps\":512000}\n"
-		     "{\"event\":\"detached\",\"iface\":\"veth0\",\"packets\":10000,\"bytes\":640000}\n");
+		     "{\"event\":\"detached\",\"time\":1700000001.25,\"iface\":\"veth0\",\"packets\":10000,\"bytes\":640000}\n");
+	free(out);
+}
+
+static void write_every_event(FILE *f)
+{
+	struct report r;
+	struct plan_iface pi = { .name = "veth0", .ifindex = 7, .mode = XDP_MODE_NATIVE, .rx = true };
+	struct iface_stats s = { .iface = "veth0", .ifindex = 7, .packets = 1, .bytes = 64 };
+
+	report_init(&r, f, true, false);
+	r.now = fake_now;
+	r.hostname = "node1";
+	report_plan(&r, NULL, &pi);
+	report_fallback(&r, "veth0", "why");
+	report_stale_removed(&r, "veth0", 41, 4242);
+	report_attached(&r, "veth0", 7, XDP_MODE_NATIVE, ATTACH_LINK, 42, "why");
+	report_attached_egress(&r, "veth0", 7, ATTACH_LINK, 43, "why");
+	report_stats(&r, 1700000000.5, &s);
+	report_renamed(&r, "veth0", "wan0", 7);
+	report_lost(&r, "wan0", 7, "moved", 1, 2, &s, "gone");
+	report_detached_stats(&r, &s);
+	report_error_event(f, "no_such_interface", "ENODEV", 1, "no such interface");
+}
+
+/* Every JSON event says when it happened: "time" after the event and the
+ * hostname, unix seconds of the clock the stats lines use (theirs is the
+ * pass's), so that a follower learns when an interface was attached. */
+static void test_every_event_says_when(void)
+{
+	char *out = capture(write_every_event), *line, *save = NULL;
+	static const char *const events[] = { "plan", "fallback", "stale_removed", "attached",
+					      "attached", "stats", "renamed", "lost", "detached",
+					      "error" };
+	const size_t n_events = sizeof(events) / sizeof(events[0]);
+	char lead[96];
+	size_t n = 0;
+
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		const char *want = "1700000001.25,", *t;
+
+		CHECK(n < n_events);
+		if (n >= n_events)
+			break;
+		if (!strcmp(events[n], "stats"))
+			want = "1700000000.5,";
+		else if (!strcmp(events[n], "error"))
+			want = "17"; /* the real clock, identity_get's */
+		snprintf(lead, sizeof(lead), "{\"event\":\"%s\",\"hostname\":\"", events[n]);
+		CHECK_EQ_STR(strstr(line, lead) == line ? lead : line, lead);
+		t = strchr(line + strlen(lead), '"'); /* the hostname's end */
+		CHECK(t && !strncmp(t, "\",\"time\":", 9));
+		CHECK(t && !strncmp(t + 9, want, strlen(want)));
+	}
+	CHECK_EQ_INT((int)n, (int)n_events);
 	free(out);
 }
 
@@ -196,6 +258,7 @@ static void write_directions(FILE *f)
 	struct iface_stats out = { "veth0", 7, 0, 0, 0, 0, true, true, 20, 2000, 2, 1600 };
 
 	report_init(&r, f, true, false);
+	r.now = fake_now;
 	report_attached_egress(&r, "veth0", 7, ATTACH_LINK, 45, "egress");
 	report_stats(&r, 1700000000.5, &both);
 	report_stats(&r, 1700000000.5, &out);
@@ -217,7 +280,7 @@ static void test_directions_have_their_own_fields_and_lines(void)
 	char *out = capture(write_directions);
 
 	CHECK_EQ_STR(out,
-		     "{\"event\":\"attached\",\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"tc\","
+		     "{\"event\":\"attached\",\"time\":1700000001.25,\"iface\":\"veth0\",\"ifindex\":7,\"hook\":\"tc\","
 		     "\"mode\":\"tc\",\"attach\":\"tcx\",\"direction\":\"out\",\"program_id\":45,"
 		     "\"reason\":\"egress\"}\n"
 		     "{\"event\":\"stats\",\"time\":1700000000.5,\"iface\":\"veth0\",\"ifindex\":7,"
@@ -225,9 +288,9 @@ static void test_directions_have_their_own_fields_and_lines(void)
 		     "\"tx_bytes\":2000,\"tx_pps\":2,\"tx_bps\":1600}\n"
 		     "{\"event\":\"stats\",\"time\":1700000000.5,\"iface\":\"veth0\",\"ifindex\":7,"
 		     "\"tx_packets\":20,\"tx_bytes\":2000,\"tx_pps\":2,\"tx_bps\":1600}\n"
-		     "{\"event\":\"detached\",\"iface\":\"veth0\",\"packets\":10,\"bytes\":640,"
+		     "{\"event\":\"detached\",\"time\":1700000001.25,\"iface\":\"veth0\",\"packets\":10,\"bytes\":640,"
 		     "\"tx_packets\":20,\"tx_bytes\":2000}\n"
-		     "{\"event\":\"detached\",\"iface\":\"veth0\",\"tx_packets\":20,\"tx_bytes\":2000}\n"
+		     "{\"event\":\"detached\",\"time\":1700000001.25,\"iface\":\"veth0\",\"tx_packets\":20,\"tx_bytes\":2000}\n"
 		     "attached to veth0 (ifindex 7): tc egress via clsact (counts what it transmits)\n"
 		     "interface                packets       bytes  packet rate      bit rate\n"
 		     "veth0           rx            10       640 B        1 pps     512 bit/s\n"
@@ -416,6 +479,7 @@ int main(void)
 	test_json_nesting_past_the_limit_is_an_error();
 	test_json_escapes_every_control_byte();
 	test_json_lines_events_keep_the_contract();
+	test_every_event_says_when();
 	test_human_line_has_name_totals_and_rates();
 	test_human_lines_fit_80_columns();
 	test_tc_attached_event_says_hook_tc();
