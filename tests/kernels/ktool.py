@@ -917,6 +917,56 @@ def neighbour_judge(version, facts, check, possible=True, why=""):
         path("d9"), path("dp"), path("f"), _one(f_, "load", "-"), spaths)
 
 
+def _major_minor(release):
+    m = re.match(r"(\d+)\.(\d+)", release or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+# The programs xdpbench disppkt measures, and the extensions in their slots.
+DISPBENCH_MEASURED = ("empty", "xdpcount_linear", "dispatcher_empty_empty", "dispatcher_xdpcount_empty")
+DISPBENCH_PROGS = DISPBENCH_MEASURED + ("ext_empty", "ext_xdpcount")
+
+
+def dispbench_judge(db, possible, release, check):
+    """The dispatcher bench's step (xdpbench disppkt): every program measured,
+    xdpcount exact in the dispatcher, where a dispatcher can be built; the
+    frames with their context (ctx_in) unless the kernel is older than 5.15,
+    which refuses one for XDP test runs. Returns {prog: its line}."""
+    disp = {}
+    if db is None:
+        return disp
+    for line in db["out"]:
+        try:
+            ev = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(ev, dict) and "prog" in ev:
+            disp[ev["prog"]] = ev
+    if possible is False:
+        # no dispatcher can be built here (check says why): nothing to measure
+        check("dispatcher bench: no dispatcher on this kernel, nothing measured",
+              db.get("rc") != "0" and not disp, "rc=%s, measured %s" % (db.get("rc"), sorted(disp)))
+        return disp
+    check("dispatcher bench: xdpcount counted exactly in the dispatcher, every program measured",
+          db.get("rc") == "0" and all(isinstance(disp.get(k, {}).get("insns"), int) and
+                                      disp[k]["insns"] > 0 for k in DISPBENCH_PROGS),
+          "rc=%s %s" % (db.get("rc"), "; ".join(x for x in db["out"] if x.strip())[-300:]))
+    if db.get("rc") != "0":
+        return disp
+    ctx = set(disp.get(k, {}).get("ctx_in") for k in DISPBENCH_MEASURED)
+    mm = _major_minor(release)
+    old = mm is not None and mm < (5, 15)
+    if ctx == {True}:
+        check("dispatcher bench: the frames carried their context (ctx_in)", True)
+    elif ctx == {False}:
+        check("dispatcher bench: measured without a context only where XDP test runs refuse one "
+              "(before 5.15)", old, "kernel %s refused ctx_in" % release)
+    else:
+        check("dispatcher bench: every measured line says whether the frames had a context (ctx_in), "
+              "all alike", False, "ctx_in %s" % sorted(map(str, ctx)))
+    return disp
+
+
 def cmd_report(a):
     """Judge one boot: console log + manifest -> result JSON (rows + assertions)."""
     man = {}
@@ -1141,27 +1191,7 @@ def cmd_report(a):
 
     # The dispatcher's cost (make bench's disppkt): instructions after
     # verification are exact; TCG's times only indicative.
-    disp = {}
-    db = r["steps"].get("dispbench")
-    if db is not None:
-        for line in db["out"]:
-            try:
-                ev = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(ev, dict) and "prog" in ev:
-                disp[ev["prog"]] = ev
-        want = ("empty", "xdpcount_linear", "dispatcher_empty_empty", "dispatcher_xdpcount_empty",
-                "ext_empty", "ext_xdpcount")
-        if _get(doc, "dispatcher.possible") is False:
-            # no dispatcher can be built here (check says why): nothing to measure
-            check("dispatcher bench: no dispatcher on this kernel, nothing measured",
-                  db.get("rc") != "0" and not disp, "rc=%s, measured %s" % (db.get("rc"), sorted(disp)))
-        else:
-            check("dispatcher bench: xdpcount counted exactly in the dispatcher, every program measured",
-                  db.get("rc") == "0" and all(isinstance(disp.get(k, {}).get("insns"), int) and
-                                              disp[k]["insns"] > 0 for k in want),
-                  "rc=%s %s" % (db.get("rc"), "; ".join(x for x in db["out"] if x.strip())[-300:]))
+    disp = dispbench_judge(r["steps"].get("dispbench"), _get(doc, "dispatcher.possible"), rel, check)
 
     def yn(v):
         return "-" if v is None else ("yes" if v else "no")
@@ -1240,6 +1270,9 @@ def cmd_table(a):
                   "linear over the floor %.1f; the dispatcher and its freplace calls %.1f, %.0f%% of "
                   "xdpcount's cost in it" % (
                       "", "", fl, li, ee, xe, xe - ee, li - fl, ee - fl, 100.0 * (ee - fl) / xe if xe else 0))
+            if d["dispatcher_xdpcount_empty"].get("ctx_in") is False:
+                print("  %-8s %-10s   dispatcher: measured without a context (this kernel's XDP test runs "
+                      "refuse ctx_in before 5.15): the frames came in on loopback" % ("", ""))
     npass = nfail = 0
     fails = []
     for r in res:

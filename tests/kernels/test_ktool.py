@@ -7,6 +7,7 @@ up to 6.x), and the 7.x split into linux-image (empty, depends), linux-binary
 (/usr/lib/modules/<release>/config). Also the series order (7.x after 6.12), and the judge of the neighbour
 scenarios (issue 21) on facts as guest/neighbour.sh prints them.
 Ends with "N passed, N failed"."""
+import json
 import lzma
 import os
 import subprocess
@@ -599,6 +600,47 @@ def neighbours():
     check(not bad, "neighbours: with --attach given, the default's version is not asked (%s)" % bad)
 
 
+def dispbench_step(ctx_in=True, rc="0", drop=None):
+    out = []
+    for k in ktool.DISPBENCH_PROGS:
+        if k == drop:
+            continue
+        ev = {"prog": k, "insns": 40}
+        if k in ktool.DISPBENCH_MEASURED:
+            ev["ns_1cpu"] = 25.0
+            if ctx_in is not None:
+                ev["ctx_in"] = ctx_in
+        out.append(json.dumps(ev))
+    return {"rc": rc, "out": out}
+
+
+def dispbench():
+    """The dispatcher bench's judge: every program measured; a context
+    refused only where the kernel is older than 5.15."""
+    def judge(step, release, possible=True):
+        res = []
+        ktool.dispbench_judge(step, possible, release, lambda n, ok, d="": res.append((n, bool(ok))))
+        return [n for n, ok in res if not ok], res
+
+    bad, res = judge(dispbench_step(), "6.12.38+deb13-amd64")
+    check(not bad and len(res) == 2, "dispbench: measured with a context on 6.12 passes (%s)" % bad)
+    bad, _ = judge(dispbench_step(ctx_in=False), "5.10.0-35-amd64")
+    check(not bad, "dispbench: measured without a context on 5.10 passes (%s)" % bad)
+    bad, _ = judge(dispbench_step(ctx_in=False), "5.15.0-1-amd64")
+    check(len(bad) == 1 and "before 5.15" in bad[0],
+          "dispbench: without a context on a kernel that takes one (5.15) fails (%s)" % bad)
+    bad, _ = judge(dispbench_step(ctx_in=None), "6.12.38+deb13-amd64")
+    check(len(bad) == 1 and "ctx_in" in bad[0], "dispbench: lines not saying ctx_in fail (%s)" % bad)
+    bad, _ = judge(dispbench_step(drop="ext_xdpcount"), "6.12.38+deb13-amd64")
+    check(len(bad) == 1 and "every program measured" in bad[0],
+          "dispbench: a program not measured fails (%s)" % bad)
+    bad, _ = judge({"rc": "1", "out": ["xdpbench: dispatcher_empty_empty: Invalid argument"]}, "5.10.0-35-amd64")
+    check(len(bad) == 1 and "every program measured" in bad[0],
+          "dispbench: the bench failing (as 5.10's ctx refusal did) fails (%s)" % bad)
+    bad, _ = judge({"rc": "1", "out": []}, "5.4.0-1-amd64", possible=False)
+    check(not bad, "dispbench: no dispatcher possible and nothing measured passes (%s)" % bad)
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="xdpcount-ktool.") as tmp:
         # up to 6.x: one package
@@ -650,6 +692,7 @@ def main():
               "7.x packaging without linux-binary: refused naming vmlinuz (%s)" % p.stdout.strip())
 
     neighbours()
+    dispbench()
     check(ktool.series_key("7.x") > ktool.series_key("6.12") > ktool.series_key("6.6") > ktool.series_key("5.10"),
           "series order: 5.10 < 6.6 < 6.12 < 7.x")
     print("%d passed, %d failed" % (RES["ok"], RES["fail"]))
