@@ -9,10 +9,15 @@
                                  triplet, bits, byte order) and itself (release
                                  class, muslsrc, kimage, series, OCI platform
                                  format, uname names; the RPM arch against rpm's platforms
-                                 when rpm is installed); one line per
+                                 when rpm is installed) and README.md's two
+                                 prose lists of the arches (they name the
+                                 table's; the quick start's says an arch's
+                                 other uname -m names); one line per
                                  assertion, then "N passed, N failed"
+  (XDPCOUNT_ARCHES_FILE and XDPCOUNT_README name another table or README.)
 
-As a module: rows() -> {arch: {field: value}}, series() -> {series: suite}.
+As a module: rows() -> {arch: {field: value}} (and "unames": the uname
+column's machine names, a list), series() -> {series: suite}.
 """
 import os
 import re
@@ -23,6 +28,8 @@ FIELDS = ("name release debarch oci rpm uname gnu musl muslsrc qemu qsys qpkg ma
           "flavour kimage elf order kernels").split()
 TABLE = os.environ.get("XDPCOUNT_ARCHES_FILE",
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "arches"))
+README = os.environ.get("XDPCOUNT_README",
+                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "README.md"))
 
 
 def _lines():
@@ -45,6 +52,7 @@ def rows():
         cls, mach = r["elf"].split("/")
         r["elf_class"], r["elf_machine"] = int(cls), int(mach)
         r["kernel_series"] = r["kernels"].split()
+        r["unames"] = r["uname"].split()
         out[r["name"]] = r
     return out
 
@@ -56,6 +64,37 @@ def series():
 def series_rows():
     """The series rows as written: [[series, suite, kind], ...]."""
     return [p[1:] for p in _lines() if p[0] == "series"]
+
+
+def readme_lists(path=None):
+    """The README's two prose lists of the release arches, as written:
+    [(where, [(arch, its parenthesis or '')...]), ...]; a list not found is
+    None. The fleet list of the opening paragraph ("in a mixed fleet (A, B,
+    big-endian C, ...; kernels") and the quick start's "The arch names are
+    `uname -m`'s: A, B (...), C." (up to its full stop)."""
+    with open(path or README, encoding="utf-8") as f:
+        text = f.read()
+    out = []
+    for where, pat in (("the opening paragraph's fleet", r"in a mixed fleet\s*\(([^;)]*);"),
+                       ("the quick start's arch names", r"The arch names are\s+`uname -m`'s:\s*(.*?)\.(?:\s|$)")):
+        m = re.search(pat, text, re.S)
+        if m is None:
+            out.append((where, None))
+            continue
+        items, depth, cur = [], 0, ""
+        for ch in " ".join(m.group(1).split()) + ",":
+            depth += (ch == "(") - (ch == ")")
+            if ch == "," and depth == 0:
+                items.append(cur.strip())
+                cur = ""
+            else:
+                cur += ch
+        got = []
+        for it in items:
+            name, _, paren = it.partition("(")
+            got.append((name.split()[-1] if name.split() else "", paren.rstrip(")")))
+        out.append((where, got))
+    return out
 
 
 def elfcheck(path, arch):
@@ -134,17 +173,39 @@ def check_table():
               "%s: musl triplet %s is for the same CPU as %s" % (a, r["musl"], r["gnu"]))
         check(re.match(r"^linux/[a-z0-9]+(/v[0-9]+)?$", r["oci"]) is not None,
               "%s: oci '%s' is an OCI platform linux/ARCH[/vN]" % (a, r["oci"]))
-        check(re.match(r"^[a-z0-9_]+$", r["uname"]) is not None and
-              [x["uname"] for x in rs.values()].count(r["uname"]) == 1,
-              "%s: uname '%s' is a machine name (uname -m) no other row has" % (a, r["uname"]))
+        every = [u for x in rs.values() for u in x["unames"]]
+        check(len(r["unames"]) > 0 and all(re.match(r"^[a-z0-9_]+$", u) and every.count(u) == 1
+                                           for u in r["unames"]),
+              "%s: uname '%s' is machine names (uname -m), space-separated, each once "
+              "and in no other row" % (a, r["uname"]))
         if a == os.uname().machine:
-            check(r["uname"] == a, "%s: uname '%s' is this machine's uname -m (%s)" % (a, r["uname"], a))
+            check(a in r["unames"], "%s: uname '%s' has this machine's uname -m (%s)" % (a, r["uname"], a))
         what = "%s: rpm '%s' is a platform of rpmbuild --target" % (a, r["rpm"])
         if os.path.isdir(rpm_platforms):
             check(r["rpm"] != "" and os.path.isdir(os.path.join(rpm_platforms, r["rpm"] + "-linux")),
                   "%s (%s/%s-linux)" % (what, rpm_platforms, r["rpm"]))
         else:
             skip(what, "no %s: rpm is not installed" % rpm_platforms)
+    # README.md's prose lists of the arches are written by hand: they must
+    # name the table's arches, and the quick start's must say, for an arch
+    # whose uname -m is another name, each name uname -m says there
+    try:
+        lists = readme_lists() if rs else []
+    except OSError as e:
+        check(False, "README.md's arch lists: cannot read %s: %s" % (README, e.strerror))
+        lists = []
+    for where, got in lists:
+        names = [n for n, _ in got] if got is not None else None
+        check(names is not None and sorted(names) == sorted(rs),
+              "README.md: %s list names exactly ci/arches' arches (%s; README: %s)" % (
+                  where, " ".join(rs), "not found" if names is None else " ".join(names)))
+        if got is not None and where.startswith("the quick start"):
+            for n, paren in got:
+                other = [u for u in rs[n]["unames"] if u != n] if n in rs else []
+                if other:
+                    check(all("`%s`" % u in paren for u in other),
+                          "README.md: %s list says %s's uname -m (%s; README: '%s')" % (
+                              where, n, " ".join(other), paren))
     for s in res["skip"]:
         print("skipped: %s" % s)
     print("%d passed, %d failed%s" % (res["ok"], res["fail"],

@@ -5,9 +5,10 @@
 # for every tarball; tests/deploy/run.sh for the releases it makes): the
 # Ansible role's default xdpcount_version and its xdpcount_arches (the
 # release arch of each architecture Ansible reports: every row of ci/arches,
-# uname column to arch name), and with DIGEST (sha256:..., the image's
-# manifest list) the DaemonSet's images, VERSION@DIGEST. Each file must
-# change: a pattern that no longer matches fails here, not in a fleet.
+# each machine name of its uname column to its arch name), and with DIGEST
+# (sha256:..., the image's manifest list) the DaemonSet's images,
+# VERSION@DIGEST. Each file must change: a pattern that no longer matches
+# fails here, not in a fleet.
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: dist/stamp.sh DIR VERSION [DIGEST]" >&2; exit 2; }
 dir=$1 version=$2 digest=${3:-}
@@ -25,8 +26,11 @@ stamp "$defaults" "s|^\(xdpcount_version: \).*|\1\"$version\"|"
 arches=
 for a in $(arch_list); do
 	arch_load "$a"
-	[[ $A_UNAME =~ ^[a-z0-9_]+$ ]] || { echo "dist/stamp.sh: $a: uname '$A_UNAME' in ci/arches" >&2; exit 1; }
-	arches+="\\n  $A_UNAME: $a"
+	[ -n "$A_UNAME" ] || { echo "dist/stamp.sh: $a: no uname in ci/arches" >&2; exit 1; }
+	for u in $A_UNAME; do
+		[[ $u =~ ^[a-z0-9_]+$ ]] || { echo "dist/stamp.sh: $a: uname '$A_UNAME' in ci/arches" >&2; exit 1; }
+		arches+="\\n  $u: $a"
+	done
 done
 stamp "$defaults" "s|^xdpcount_arches: {}$|xdpcount_arches:$arches|"
 if [ -n "$digest" ]; then

@@ -164,7 +164,7 @@ for a in $ARCHES; do
 	check "$a: the Ansible default is $VERSION (got $got)" test "$got" = "$VERSION"
 	got=$(tar -xzOf "$t" "$d/ansible/roles/xdpcount/defaults/main.yml" |
 		sed -n '/^xdpcount_arches:$/,/^[^ ]/s/^  \([a-z0-9_]*\): \([a-z0-9_]*\)$/\1=\2/p' | tr '\n' ' ')
-	want=$(for b in $(arch_list); do arch_load "$b" && printf '%s=%s ' "$A_UNAME" "$b"; done)
+	want=$(for b in $(arch_list); do arch_load "$b" && for u in $A_UNAME; do printf '%s=%s ' "$u" "$b"; done; done)
 	check "$a: the Ansible role's xdpcount_arches is ci/arches' ($want; got $got)" test "$got" = "$want"
 	if [ "$a" = "$(uname -m)" ]; then
 		mkdir -p "$TMP/bin-$a"

@@ -789,7 +789,7 @@ table_arches() {
 	XDPCOUNT_ARCHES_FILE=${1:-$TOP/ci/arches} $PY -c 'import sys, json
 sys.path.insert(0, sys.argv[1])
 import arches
-print(json.dumps({r["uname"]: a for a, r in arches.rows().items()}, sort_keys=True))' "$TOP/ci"
+print(json.dumps({u: a for a, r in arches.rows().items() for u in r["unames"]}, sort_keys=True))' "$TOP/ci"
 }
 
 # The role's xdpcount_arches comes from ci/arches (dist/stamp.sh writes it):
@@ -802,12 +802,59 @@ test_ansible_arches_come_from_the_arch_table() {
 	"$TOP/dist/stamp.sh" "$d" 1.2.3 || { fail "$CUR: dist/stamp.sh"; return; }
 	check_eq "$CUR: the stamped role's map is ci/arches' (uname: arch)" "$(role_arches "$d")" "$(table_arches)"
 	check_match "$CUR: where they differ too" "$(role_arches "$d")" '"armv7l": "armhf"'
+	check_match "$CUR: every machine name of a row (armhf on a 64-bit kernel)" "$(role_arches "$d")" '"armv8l": "armhf"'
 	# a table with one more row (riscv64's, renamed)
 	{ cat "$TOP/ci/arches"; awk -F'|' -v OFS='|' '$1 ~ /^riscv64 / { $1 = "loong64 "; $6 = " loongarch64 "; print }' \
 		"$TOP/ci/arches"; } >"$t"
 	XDPCOUNT_ARCHES_FILE=$t "$TOP/dist/stamp.sh" "$d2" 1.2.3 || { fail "$CUR: dist/stamp.sh with $t"; return; }
 	check_match "$CUR: a new row is a new entry" "$(role_arches "$d2")" '"loongarch64": "loong64"'
 	check_eq "$CUR: and the map is that table's" "$(role_arches "$d2")" "$(table_arches "$t")"
+}
+
+# arches_check TABLE [README]: ci/arches.py check's output on TABLE (and
+# README), then "rc=N".
+arches_check() {
+	local rc=0 out
+	out=$(XDPCOUNT_ARCHES_FILE=$1 XDPCOUNT_README=${2:-$TOP/README.md} $PY "$TOP/ci/arches.py" check 2>&1) || rc=$?
+	printf '%s\nrc=%s\n' "$out" "$rc"
+}
+
+# README.md's prose lists of the arches are hand-written; ci/arches.py check
+# (the arches suite) holds them to the table, and a row the README does not
+# name, an arch it names that the table has not, or a row's other uname -m
+# it does not say fails there. As is, the check passes.
+test_readme_arch_lists_are_the_arch_table() {
+	local t=$WORK/readme-arches r=$WORK/readme-arches.md out
+	mkdir -p "$t"
+	out=$(arches_check "$TOP/ci/arches")
+	check_match "$CUR: the tree's README names the tree's arches" "$out" '^rc=0$'
+	check_eq "$CUR: both of its lists are checked" \
+		"$(grep -cE '^  ok +README.md: .* list names exactly' <<<"$out")" 2
+	# a table with one more row (riscv64's, renamed): the README lacks it
+	{ cat "$TOP/ci/arches"; awk -F'|' -v OFS='|' '$1 ~ /^riscv64 / { $1 = "loong64 "; $6 = " loongarch64 "; print }' \
+		"$TOP/ci/arches"; } >"$t/plus"
+	out=$(arches_check "$t/plus")
+	check_match "$CUR: a new row the README does not name fails the check" "$out" '^rc=1$'
+	check_eq "$CUR: in both lists, saying so" \
+		"$(grep -cE "^  FAIL +README.md: .* list names exactly ci/arches' arches \(.*loong64; README: " <<<"$out")" 2
+	# a table without riscv64's row: the README names one arch too many
+	grep -v '^riscv64 ' "$TOP/ci/arches" >"$t/minus"
+	out=$(arches_check "$t/minus")
+	check_match "$CUR: an arch the table has not fails it" "$out" '^rc=1$'
+	check_match "$CUR: naming the list" "$out" "FAIL +README.md: the quick start's arch names list names exactly"
+	# a README whose quick start does not say armv8l
+	sed '/says .armv7l., or$/s/, or$/:/; s/^.armv8l. under a 32-bit personality on an arm64 kernel: name/name/' "$TOP/README.md" >"$r"
+	check "$CUR: (the copy lost armv8l)" eval "! grep -q armv8l '$r'"
+	out=$(arches_check "$TOP/ci/arches" "$r")
+	check_match "$CUR: a uname -m of a row the README does not say fails it" "$out" '^rc=1$'
+	check_match "$CUR: saying which" "$out" "FAIL +README.md: the quick start's arch names list says armhf's uname -m \(armv7l armv8l"
+	# a machine name in two rows fails the check too (the role's map would
+	# have it twice)
+	sed -E 's/^(riscv64 .*\| )riscv64( +\| riscv64-linux-gnu)/\1armv8l \2/' "$TOP/ci/arches" >"$t/dup"
+	check "$CUR: (the copy has armv8l in riscv64's row)" grep -qE '^riscv64 .*\| armv8l +\|' "$t/dup"
+	out=$(arches_check "$t/dup")
+	check_match "$CUR: a machine name in two rows fails" "$out" "FAIL +riscv64: uname 'armv8l'"
+	check_match "$CUR: for both rows" "$out" "FAIL +armhf: uname 'armv7l armv8l'"
 }
 
 # need_deny: true if the test helper deny (tests/tools/deny.c) is built, else
