@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -201,11 +202,25 @@ void nl_msg_nest_end(struct nl_msg *m)
 	a->nla_len = (unsigned short)(m->buf + NLMSG_ALIGN(m->nh.nlmsg_len) - (char *)a);
 }
 
+static bool nl_msg_whole(const struct nl_msg *m)
+{
+	return !m->overflow && !m->depth;
+}
+
 int nl_msg_request(int protocol, struct nl_msg *m, struct nl_answer *a)
 {
-	if (m->overflow || m->depth)
+	if (!nl_msg_whole(m))
 		return -EMSGSIZE;
 	return nl_request(protocol, m->buf, m->nh.nlmsg_len, a);
+}
+
+int nl_msg_send(int fd, struct nl_msg *m, struct nl_answer *a)
+{
+	if (!nl_msg_whole(m))
+		return -EMSGSIZE;
+	if (send(fd, m->buf, m->nh.nlmsg_len, 0) < 0)
+		return -errno;
+	return nl_wait(fd, m->nh.nlmsg_seq, a);
 }
 
 void nl_xdp_ids(const struct rtattr *nest, struct nl_xdp_ids *ids)

@@ -67,6 +67,10 @@ void nl_msg_nest_begin(struct nl_msg *m, unsigned short type);
 void nl_msg_nest_end(struct nl_msg *m);
 /* nl_request() of m. */
 int nl_msg_request(int protocol, struct nl_msg *m, struct nl_answer *a);
+/* Sends m on fd, an open socket of the caller's (m's sequence set by the
+ * caller), and waits for its answer (nl_wait). -EMSGSIZE, unsent, for a
+ * request that did not fit or has a nest left open. */
+int nl_msg_send(int fd, struct nl_msg *m, struct nl_answer *a);
 
 /* The XDP program ids in an IFLA_XDP nest (RTM_NEWLINK), per mode; 0 for
  * none. Kernels before 4.19 name one program and its mode

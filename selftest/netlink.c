@@ -79,23 +79,33 @@ out:
 	return err;
 }
 
+struct ifinfomsg *veth_msg(struct nl_msg *m, const char *name, const char *peer,
+			   int peer_netns_fd)
+{
+	struct ifinfomsg peer_ifi = { .ifi_family = AF_UNSPEC };
+
+	nl_msg_init(m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+	nl_ifi(m)->ifi_family = AF_UNSPEC;
+	nl_msg_attr_str(m, IFLA_IFNAME, name);
+	nl_msg_nest_begin(m, IFLA_LINKINFO);
+	nl_msg_attr_str(m, IFLA_INFO_KIND, "veth");
+	nl_msg_nest_begin(m, IFLA_INFO_DATA);
+	nl_msg_nest_begin(m, VETH_INFO_PEER);
+	nl_msg_put(m, &peer_ifi, sizeof(peer_ifi));
+	nl_msg_attr_str(m, IFLA_IFNAME, peer);
+	if (peer_netns_fd >= 0)
+		nl_msg_attr(m, IFLA_NET_NS_FD, &peer_netns_fd, sizeof(peer_netns_fd));
+	nl_msg_nest_end(m);
+	nl_msg_nest_end(m);
+	nl_msg_nest_end(m);
+	return nl_ifi(m);
+}
+
 static int veth_request(const char *name, const char *peer)
 {
 	struct nl_msg r;
-	struct ifinfomsg peer_ifi = { .ifi_family = AF_UNSPEC };
 
-	nl_msg_init(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
-	nl_ifi(&r)->ifi_family = AF_UNSPEC;
-	nl_msg_attr_str(&r, IFLA_IFNAME, name);
-	nl_msg_nest_begin(&r, IFLA_LINKINFO);
-	nl_msg_attr_str(&r, IFLA_INFO_KIND, "veth");
-	nl_msg_nest_begin(&r, IFLA_INFO_DATA);
-	nl_msg_nest_begin(&r, VETH_INFO_PEER);
-	nl_msg_put(&r, &peer_ifi, sizeof(peer_ifi));
-	nl_msg_attr_str(&r, IFLA_IFNAME, peer);
-	nl_msg_nest_end(&r);
-	nl_msg_nest_end(&r);
-	nl_msg_nest_end(&r);
+	veth_msg(&r, name, peer, -1);
 	return nl_talk(&r);
 }
 

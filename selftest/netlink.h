@@ -5,6 +5,15 @@
 #ifndef XDPCOUNT_SELFTEST_NETLINK_H
 #define XDPCOUNT_SELFTEST_NETLINK_H
 
+struct nl_msg;
+struct ifinfomsg;
+/* Builds in m the RTM_NEWLINK request (create, exclusive) of the veth pair
+ * name <-> peer, the peer moved to the network namespace of peer_netns_fd
+ * when that is >= 0; returns its ifinfomsg (flags may be set; attributes of
+ * the link may still be appended). */
+struct ifinfomsg *veth_msg(struct nl_msg *m, const char *name, const char *peer,
+			   int peer_netns_fd);
+
 /* Creates the veth pair name <-> peer (both down). On EOPNOTSUPP (no veth in
  * the kernel) it loads veth.ko from /lib/modules/$(uname -r) and retries once. */
 int veth_create(const char *name, const char *peer);

@@ -36,9 +36,9 @@
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <linux/veth.h>
 
 #include "probe/nl.h"
+#include "selftest/netlink.h"
 
 #define MAX_LIVE 4096
 
@@ -76,37 +76,19 @@ static int talk(struct nl_msg *m)
 {
 	struct nl_answer a = { 0 };
 
-	if (m->overflow || m->depth)
-		return -EMSGSIZE;
 	m->nh.nlmsg_seq = ++seq;
-	if (send(nl_fd, m->buf, m->nh.nlmsg_len, 0) < 0)
-		return -errno;
-	return nl_wait(nl_fd, seq, &a);
+	return nl_msg_send(nl_fd, m, &a);
 }
 
 static int create(const char *name, const char *peer, int peer_ns, unsigned int group)
 {
-	struct ifinfomsg peer_ifi = { .ifi_family = AF_UNSPEC };
 	struct ifinfomsg *ifi;
 	struct nl_msg m;
 
-	ifi = nl_msg_init(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
+	ifi = veth_msg(&m, name, peer, peer_ns);
 	ifi->ifi_flags = ifi->ifi_change = IFF_UP;
-	nl_msg_attr_str(&m, IFLA_IFNAME, name);
 	if (group)
 		nl_msg_attr(&m, IFLA_GROUP, &group, sizeof(group));
-	nl_msg_nest_begin(&m, IFLA_LINKINFO);
-	nl_msg_attr_str(&m, IFLA_INFO_KIND, "veth");
-	nl_msg_nest_begin(&m, IFLA_INFO_DATA);
-	nl_msg_nest_begin(&m, VETH_INFO_PEER);
-	nl_msg_put(&m, &peer_ifi, sizeof(peer_ifi));
-	nl_msg_attr_str(&m, IFLA_IFNAME, peer);
-	if (peer_ns >= 0)
-		nl_msg_attr(&m, IFLA_NET_NS_FD, &peer_ns, sizeof(peer_ns));
-	nl_msg_nest_end(&m);
-	nl_msg_nest_end(&m);
-	nl_msg_nest_end(&m);
 	return talk(&m);
 }
 
