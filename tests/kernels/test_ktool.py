@@ -557,43 +557,48 @@ def neighbours():
     def sc(text, prefix, a, b):
         """TEXT with A replaced by B in the lines that start with PREFIX."""
         return "".join(x.replace(a, b) if x.startswith(prefix) else x for x in text.splitlines(True))
-    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s1 xc_attached", '"attach":"dispatcher"', '"attach":"link"'))
-    check(len(bad) == 1 and "s1: --attach shared holds XDP through a dispatcher" in bad[0],
-          "neighbours: --attach shared first: our program alone on XDP fails (%s)" % bad)
-    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s1 load ", "load 0", "load 240"))
-    check(len(bad) == 1 and "s1: xdp-loader load after xdpcount succeeds" in bad[0],
-          "neighbours: --attach shared first: xdp-loader refused after it fails (%s)" % bad)
-    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s1 xc_detached", '"packets":200', '"packets":100'))
-    check(len(bad) == 1 and "s1: xdpcount counted every frame sent" in bad[0],
-          "neighbours: --attach shared in a dispatcher: the dropped frames not counted fails (%s)" % bad)
-    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s1 t_rx", "frames 100 odd 0", "frames 101 odd 1"))
-    check(len(bad) == 1 and "s1: both attached" in bad[0],
-          "neighbours: --attach shared first: a dropped frame reaching the peer fails (%s)" % bad)
-    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s1 status  =>              0      xdpcount_linear", "fact", "#"))
-    check(len(bad) == 1 and "s1: xdp-loader status lists one xdp_dispatcher" in bad[0],
-          "neighbours: --attach shared first: our slot gone when xdp-loader adds its program fails (%s)" % bad)
-    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s2 after  =>", " 217 ", " 218 "))
-    check(len(bad) == 1 and "s2: xdpcount stopped" in bad[0],
-          "neighbours: --attach shared after xdp-loader: another program after us fails (%s)" % bad)
-    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s2 xc_attached", "joins libxdp dispatcher", "holds XDP"))
-    check(len(bad) == 1 and "s2: --attach shared joins" in bad[0],
-          "neighbours: --attach shared after xdp-loader: not joining its dispatcher fails (%s)" % bad)
-    bad, _ = judge(sc(NEIGHBOUR_FACTS, "fact 9.9 s1 t2_rx", "frames 100 odd 0", "frames 200 odd 100"))
-    check(len(bad) == 1 and "s1: after xdpcount stopped" in bad[0],
-          "neighbours: --attach shared stopped: the other program no longer dropping fails (%s)" % bad)
-    bad, _ = judge_blocked(sc(BLOCKED_FACTS, "fact 9.9 s1 xc_attached", '"hook":"tc"', '"hook":"xdp"'))
-    check(len(bad) == 1 and "s1: --attach shared counts at tc ingress" in bad[0],
-          "neighbours: no dispatcher: --attach shared on XDP fails (%s)" % bad)
-    bad, _ = judge_blocked(sc(BLOCKED_FACTS, "fact 9.9 s1 load ", "load 0", "load 240"))
-    check(len(bad) == 1 and "s1: xdp-loader load after xdpcount succeeds" in bad[0],
-          "neighbours: no dispatcher: --attach shared first: xdp-loader refused after it fails (%s)" % bad)
-    bad, _ = judge_blocked(sc(BLOCKED_FACTS, "fact 9.9 s1 xc_detached", '"packets":100', '"packets":99'))
-    check(len(bad) == 1 and "s1: xdpcount counted what xdp_drop_odd passed" in bad[0],
-          "neighbours: no dispatcher: --attach shared at tc not exact fails (%s)" % bad)
-    bad, _ = judge_blocked(sc(BLOCKED_FACTS, "fact 9.9 s1 after veth0", "xdp_drop_odd      native   112",
-                              "xdp_drop_odd      native   113"))
-    check(len(bad) == 1 and "s1: xdpcount stopped" in bad[0],
-          "neighbours: no dispatcher: --attach shared stopped: another program after us fails (%s)" % bad)
+    # each: (judge, facts, PREFIX, A, B, the one failure's name holds, what it shows)
+    for jd, facts, prefix, a, b, want, what in [
+        (judge, NEIGHBOUR_FACTS, "fact 9.9 s1 xc_attached", '"attach":"dispatcher"', '"attach":"link"',
+         "s1: --attach shared holds XDP through a dispatcher",
+         "--attach shared first: our program alone on XDP"),
+        (judge, NEIGHBOUR_FACTS, "fact 9.9 s1 load ", "load 0", "load 240",
+         "s1: xdp-loader load after xdpcount succeeds",
+         "--attach shared first: xdp-loader refused after it"),
+        (judge, NEIGHBOUR_FACTS, "fact 9.9 s1 xc_detached", '"packets":200', '"packets":100',
+         "s1: xdpcount counted every frame sent",
+         "--attach shared in a dispatcher: the dropped frames not counted"),
+        (judge, NEIGHBOUR_FACTS, "fact 9.9 s1 t_rx", "frames 100 odd 0", "frames 101 odd 1",
+         "s1: both attached",
+         "--attach shared first: a dropped frame reaching the peer"),
+        (judge, NEIGHBOUR_FACTS, "fact 9.9 s1 status  =>              0      xdpcount_linear", "fact", "#",
+         "s1: xdp-loader status lists one xdp_dispatcher",
+         "--attach shared first: our slot gone when xdp-loader adds its program"),
+        (judge, NEIGHBOUR_FACTS, "fact 9.9 s2 after  =>", " 217 ", " 218 ",
+         "s2: xdpcount stopped",
+         "--attach shared after xdp-loader: another program after us"),
+        (judge, NEIGHBOUR_FACTS, "fact 9.9 s2 xc_attached", "joins libxdp dispatcher", "holds XDP",
+         "s2: --attach shared joins",
+         "--attach shared after xdp-loader: not joining its dispatcher"),
+        (judge, NEIGHBOUR_FACTS, "fact 9.9 s1 t2_rx", "frames 100 odd 0", "frames 200 odd 100",
+         "s1: after xdpcount stopped",
+         "--attach shared stopped: the other program no longer dropping"),
+        (judge_blocked, BLOCKED_FACTS, "fact 9.9 s1 xc_attached", '"hook":"tc"', '"hook":"xdp"',
+         "s1: --attach shared counts at tc ingress",
+         "no dispatcher: --attach shared on XDP"),
+        (judge_blocked, BLOCKED_FACTS, "fact 9.9 s1 load ", "load 0", "load 240",
+         "s1: xdp-loader load after xdpcount succeeds",
+         "no dispatcher: --attach shared first: xdp-loader refused after it"),
+        (judge_blocked, BLOCKED_FACTS, "fact 9.9 s1 xc_detached", '"packets":100', '"packets":99',
+         "s1: xdpcount counted what xdp_drop_odd passed",
+         "no dispatcher: --attach shared at tc not exact"),
+        (judge_blocked, BLOCKED_FACTS, "fact 9.9 s1 after veth0", "xdp_drop_odd      native   112",
+         "xdp_drop_odd      native   113",
+         "s1: xdpcount stopped",
+         "no dispatcher: --attach shared stopped: another program after us"),
+    ]:
+        bad, _ = jd(sc(facts, prefix, a, b))
+        check(len(bad) == 1 and want in bad[0], "neighbours: %s fails (%s)" % (what, bad))
     # given --attach ARGS, the default is not judged
     bad, _ = judge("fact 9.9 - first_args --attach dispatcher --dispatcher-version 2\n" +
                    NEIGHBOUR_FACTS.replace("as the installed libxdp 1.9.0", "--dispatcher-version"))
