@@ -144,6 +144,23 @@ xc_stop() {  # KEY SIGNAL: stops xdpcount; facts KEY_rc, the detached event, std
 	lines "$W/$1.err" "$1_err"
 }
 
+# loader_first SCENARIO ARGS: xdp-loader load first, then xdpcount ARGS
+# (b and s2).
+loader_first() {
+	fresh "$1"
+	shift
+	load load /guest/drop_odd.o
+	status before
+	xc_start xc "$@"
+	status status
+	traffic t
+	xc_counted_path xc
+	xc_stop xc TERM
+	status after
+	traffic t2
+	xl unload --all veth0 >/dev/null 2>&1
+}
+
 fact info "$(xl 2>&1 | head -n1)"
 fact first_args "$*"
 
@@ -186,17 +203,7 @@ traffic t2
 xl unload --all veth0 >/dev/null 2>&1
 
 # (b) xdp-loader first, then xdpcount.
-fresh b
-load load /guest/drop_odd.o
-status before
-xc_start xc
-status status
-traffic t
-xc_counted_path xc
-xc_stop xc TERM
-status after
-traffic t2
-xl unload --all veth0 >/dev/null 2>&1
+loader_first b
 
 # (s1) xdpcount --attach shared first (what the shipped units and DaemonSet
 # run), then xdp-loader: never the reason it cannot load, on any kernel.
@@ -212,17 +219,7 @@ traffic t2
 xl unload --all veth0 >/dev/null 2>&1
 
 # (s2) xdp-loader first, then xdpcount --attach shared.
-fresh s2
-load load /guest/drop_odd.o
-status before
-xc_start xc --attach shared
-status status
-traffic t
-xc_counted_path xc
-xc_stop xc TERM
-status after
-traffic t2
-xl unload --all veth0 >/dev/null 2>&1
+loader_first s2 --attach shared
 
 # (c1) xdpcount first, xdp-loader, kill -9, detach.
 fresh c1
