@@ -5,7 +5,6 @@
  * from the probes of probe/ext.c and probe/dispatcher.c. */
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "plan/internal.h"
 
@@ -309,6 +308,7 @@ void plan_dispatcher_version(const struct probe *p, const struct plan_request *r
 	char *src = plan->disp_version_src;
 	const size_t slen = sizeof(plan->disp_version_src);
 	unsigned int v = PLAN_DISPATCHER_VERSION;
+	bool on_iface = false; /* else a dispatcher known by its state in libxdp's bpffs */
 	char eb[24];
 
 	plan->disp_version_from = DISP_VERSION_DEFAULT;
@@ -324,6 +324,7 @@ void plan_dispatcher_version(const struct probe *p, const struct plan_request *r
 		if (x && probe_dispatcher_known(x)) {
 			v = x->dispatcher_version;
 			plan->disp_version_from = DISP_VERSION_DISPATCHER;
+			on_iface = true;
 			reason_set(src, slen, "as libxdp's dispatcher id %u on %s", x->id,
 				   p->ifaces[i].name);
 			goto out;
@@ -353,7 +354,7 @@ out:
 		break;
 	case DISP_VERSION_DISPATCHER:
 		reason_cat(plan->disp_version_reason, PLAN_REASON_LEN, "%s", src);
-		if (!strstr(src, " on "))
+		if (!on_iface)
 			reason_cat(plan->disp_version_reason, PLAN_REASON_LEN, " (ifindex %d, its "
 				   "state in libxdp's bpffs)", l->disp_ifindex[v]);
 		if (l->disp_n[2] && l->disp_n[3])
