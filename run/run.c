@@ -445,9 +445,10 @@ static bool follow_arrivals(struct run *r, double until)
 		room = PROBE_MAX_IFACES;
 	for (int i = 0; i < news->n; i++) {
 		const struct probe_link *l = &news->link[i];
+		const bool is_known = known(r, l->ifindex);
 
-		if (known(r, l->ifindex) || k >= room) {
-			more |= k >= room && room == PROBE_MAX_IFACES && !known(r, l->ifindex);
+		if (is_known || k >= room) {
+			more |= k >= room && room == PROBE_MAX_IFACES && !is_known;
 			news->link[kept++] = *l;
 		} else if (select_match(&r->s->sel, l->name, l->kind, l->flags & IFF_LOOPBACK, NULL)) {
 			batch[k++] = *l;
